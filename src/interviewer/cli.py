@@ -1,0 +1,162 @@
+"""`interviewer …`: the command line. Each command parses its flags and calls one library function.
+
+Commands that return data take `--json` and then print exactly one JSON document on stdout.
+Errors go to stderr: exit code 2 for bad input, 1 for other failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from interviewer import __version__
+from interviewer.config import Settings
+from interviewer.errors import InterviewerError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def emit_json(document: Any) -> None:
+    """Print one JSON document on stdout."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _add_notes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--notes",
+        action="append",
+        metavar="DIR",
+        default=None,
+        help="a folder of Markdown or text notes (repeatable); default: the shipped knowledge/",
+    )
+
+
+def _add_engine(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=["auto", "offline", "openai"],
+        default=None,
+        help="override INTERVIEWER_ENGINE (auto: OpenAI-compatible when a key or base URL is set)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interviewer",
+        description="Practise ML/AI system-design interviews, get rubric feedback, ask your notes.",
+    )
+    parser.add_argument("--version", action="version", version=f"interviewer {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("index", help="index notes folders for search (incremental)")
+    _add_notes(p)
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(handler=_cmd_index)
+
+    p = sub.add_parser("search", help="hybrid search over the notes")
+    p.add_argument("query")
+    _add_notes(p)
+    p.add_argument("-k", type=int, default=5, help="number of results (default 5)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question from the notes, with citations")
+    p.add_argument("question")
+    _add_notes(p)
+    _add_engine(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cmd_ask)
+
+    p = sub.add_parser("questions", help="list the question bank")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cmd_questions)
+
+    p = sub.add_parser("interview", help="run a mock interview in the terminal")
+    p.add_argument("--question", metavar="ID", help="a question id (default: a random one)")
+    p.add_argument("--minutes", type=int, default=45, help="length: 20, 45 or 60 (default 45)")
+    p.add_argument("--drill", metavar="PHASE", help="spend the whole time on one phase")
+    p.add_argument("--resume", metavar="SESSION_ID", help="continue an unfinished session")
+    p.add_argument("--answers", metavar="FILE", help="scripted candidate turns separated by '---' lines")
+    _add_engine(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cmd_interview)
+
+    p = sub.add_parser("sessions", help="list, export or delete saved sessions")
+    p.add_argument("action", choices=["list", "export", "delete"], nargs="?", default="list")
+    p.add_argument("session_id", nargs="?")
+    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cmd_sessions)
+
+    p = sub.add_parser("grade", help="grade one answer for one phase")
+    p.add_argument("--question", required=True, metavar="ID_OR_TEXT")
+    p.add_argument("--phase", required=True)
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--answer", metavar="TEXT")
+    src.add_argument("--answer-file", metavar="FILE")
+    _add_engine(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_cmd_grade)
+
+    p = sub.add_parser("report", help="write the scorecard report of a session")
+    p.add_argument("session_id")
+    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(handler=_cmd_report)
+    return parser
+
+
+def _settings_for(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    engine = getattr(args, "engine", None)
+    if engine:
+        settings = settings.model_copy(update={"engine": engine})
+    return settings
+
+
+def _not_ready(name: str) -> Handler:
+    def handler(args: argparse.Namespace, settings: Settings) -> int:
+        raise InterviewerError(f"`interviewer {name}` is not available in this build")
+
+    return handler
+
+
+_cmd_index: Handler = _not_ready("index")
+_cmd_search: Handler = _not_ready("search")
+_cmd_ask: Handler = _not_ready("ask")
+_cmd_questions: Handler = _not_ready("questions")
+_cmd_interview: Handler = _not_ready("interview")
+_cmd_sessions: Handler = _not_ready("sessions")
+_cmd_grade: Handler = _not_ready("grade")
+_cmd_report: Handler = _not_ready("report")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        settings = _settings_for(args)
+        return int(args.handler(args, settings))
+    except InterviewerError as err:
+        sys.stderr.write(f"interviewer: {err}\n")
+        return err.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("interviewer: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

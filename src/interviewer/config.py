@@ -1,0 +1,146 @@
+"""`Settings`: the one settings object, built once from the environment and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from interviewer.errors import ConfigError
+
+EngineChoice = Literal["auto", "openai", "offline"]
+Engine = Literal["openai", "offline"]
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_REPO_ROOT = _PACKAGE_DIR.parent.parent
+
+
+def _content_dir(name: str) -> Path:
+    """`knowledge/` or `prompts/`: the checkout's copy when running from source, else the bundled one."""
+    for candidate in (_REPO_ROOT / name, _PACKAGE_DIR / "_bundled" / name):
+        if candidate.is_dir():
+            return candidate
+    return _REPO_ROOT / name
+
+
+class Settings(BaseModel):
+    """Everything configurable. Build it with `Settings.from_env()`; tests build it directly."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    home: Path = Field(default_factory=lambda: Path.home() / ".interviewer")
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    engine: EngineChoice = "auto"
+    chat_model: str = "gpt-4o-mini"
+    grader_model: str = "gpt-4o-mini"
+    transcribe_model: str = "gpt-4o-mini-transcribe"
+    tts_model: str = "gpt-4o-mini-tts"
+    tts_voice: str = "alloy"
+    request_timeout: float = Field(default=30.0, gt=0, le=600)
+    max_retries: int = Field(default=2, ge=0, le=10)
+    chroma_host: str | None = None
+    chroma_port: int = Field(default=8000, ge=1, le=65535)
+    knowledge_dir: Path = Field(default_factory=lambda: _content_dir("knowledge"))
+    prompts_dir: Path = Field(default_factory=lambda: _content_dir("prompts"))
+    extra_notes: tuple[Path, ...] = ()
+    log_level: str = "WARNING"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        mapping = {
+            "INTERVIEWER_HOME": "home",
+            "OPENAI_API_KEY": "openai_api_key",
+            "OPENAI_BASE_URL": "openai_base_url",
+            "INTERVIEWER_ENGINE": "engine",
+            "INTERVIEWER_CHAT_MODEL": "chat_model",
+            "INTERVIEWER_GRADER_MODEL": "grader_model",
+            "INTERVIEWER_TRANSCRIBE_MODEL": "transcribe_model",
+            "INTERVIEWER_TTS_MODEL": "tts_model",
+            "INTERVIEWER_TTS_VOICE": "tts_voice",
+            "INTERVIEWER_TIMEOUT": "request_timeout",
+            "INTERVIEWER_MAX_RETRIES": "max_retries",
+            "CHROMA_HOST": "chroma_host",
+            "CHROMA_PORT": "chroma_port",
+            "INTERVIEWER_KNOWLEDGE": "knowledge_dir",
+            "INTERVIEWER_PROMPTS": "prompts_dir",
+            "INTERVIEWER_LOG_LEVEL": "log_level",
+        }
+        for var, field in mapping.items():
+            raw = env.get(var, "").strip()
+            if raw:
+                values[field] = raw
+        notes = env.get("INTERVIEWER_NOTES", "").strip()
+        if notes:
+            values["extra_notes"] = tuple(Path(p).expanduser() for p in notes.split(os.pathsep) if p)
+        if "home" in values:
+            values["home"] = Path(str(values["home"])).expanduser()
+        try:
+            return cls(**values)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            problems = [
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            ]
+            raise ConfigError("invalid settings in the environment: " + "; ".join(problems)) from None
+
+    @property
+    def resolved_engine(self) -> Engine:
+        """`auto` means OpenAI-compatible when a key or a base URL is set, else offline."""
+        if self.engine == "auto":
+            return "openai" if (self.openai_api_key or self.openai_base_url) else "offline"
+        if self.engine == "openai" and not (self.openai_api_key or self.openai_base_url):
+            raise ConfigError(
+                "the openai engine needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local server); "
+                "set one, or choose the offline engine"
+            )
+        return self.engine
+
+    @property
+    def engine_reason(self) -> str:
+        """Why the engine in use was chosen, in words for the status bar."""
+        if self.engine != "auto":
+            return f"chosen explicitly ({self.engine})"
+        if self.openai_base_url:
+            return f"OPENAI_BASE_URL is set ({self.openai_base_url})"
+        if self.openai_api_key:
+            return "OPENAI_API_KEY is set"
+        return "no OPENAI_API_KEY or OPENAI_BASE_URL, so everything runs offline"
+
+    @property
+    def has_key(self) -> bool:
+        return self.openai_api_key is not None
+
+    # Paths inside the data folder. Nothing is written outside `home`.
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def bm25_dir(self) -> Path:
+        return self.home / "bm25"
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "sessions.db"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def models_dir(self) -> Path:
+        """Model files assembled from packages (the whisper weights are shipped in two parts)."""
+        return self.home / "models"
+
+    @property
+    def tiktoken_cache_dir(self) -> Path:
+        return self.home / "tiktoken"
+
+    def ensure_home(self) -> Path:
+        self.home.mkdir(parents=True, exist_ok=True)
+        return self.home

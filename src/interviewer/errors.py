@@ -1,0 +1,91 @@
+"""The error hierarchy. Every error the product raises on purpose derives from `InterviewerError`.
+
+Each message is written for the user and, where there is one, names the fix. The UI and the CLI
+catch only the base class.
+"""
+
+from __future__ import annotations
+
+
+class InterviewerError(Exception):
+    """Base class for every expected failure. `str(err)` is a user-facing message."""
+
+    exit_code = 1
+
+
+class BadInput(InterviewerError):
+    """The user gave something we cannot use (a missing file, an unknown id, a bad flag)."""
+
+    exit_code = 2
+
+
+class ConfigError(InterviewerError):
+    """The environment or settings are inconsistent."""
+
+    exit_code = 2
+
+
+class ModelFileError(InterviewerError):
+    """A packaged model or encoding file is missing or does not match its pinned SHA-256."""
+
+
+class ContentError(InterviewerError):
+    """A question, rubric, prompt or notes file is malformed. Carries every problem found."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        self.problems = list(problems or [])
+        detail = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{message}\n{detail}" if detail else message)
+
+
+class LLMError(InterviewerError):
+    """A chat-model call failed. Subclasses say how; the message says what to do."""
+
+
+class LLMUnavailable(LLMError):
+    """The server could not be reached, timed out, or kept failing (5xx)."""
+
+
+class LLMRateLimited(LLMError):
+    """The server kept answering 429 after the allowed retries."""
+
+
+class LLMAuthError(LLMError):
+    """The key was rejected."""
+
+
+class LLMContextTooLong(LLMError):
+    """The prompt did not fit the model's context window, even after trimming."""
+
+
+class LLMRefused(LLMError):
+    """The model refused to answer."""
+
+
+class LLMTruncated(LLMError):
+    """The reply stopped at the token limit (`finish_reason=length`) or the stream was cut."""
+
+
+class LLMOutputInvalid(LLMError):
+    """Structured output failed validation after every re-ask. Carries the raw text."""
+
+    def __init__(self, message: str, raw: str, attempts: int) -> None:
+        super().__init__(message)
+        self.raw = raw
+        self.attempts = attempts
+
+
+class CircuitOpen(LLMError):
+    """Recent calls failed repeatedly, so calls are routed to the offline engine for a while."""
+
+
+class StoreError(InterviewerError):
+    """The session database could not be read or written."""
+
+
+class NotesError(InterviewerError):
+    """A notes folder could not be read or indexed."""
+
+
+class VoiceError(InterviewerError):
+    """Speech could not be transcribed or synthesised."""

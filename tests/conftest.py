@@ -1,0 +1,41 @@
+"""Shared fixtures. Tests never reach the network: keys are removed and the data folder is temporary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from interviewer.config import Settings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = REPO_ROOT / "knowledge"
+SEED_NOTES = REPO_ROOT.parent / "shared" / "seed" / "000_8799c0857084554a.txt"
+PRIMER = REPO_ROOT.parent / "shared" / "corpora" / "system-design-primer"
+
+_NETWORK_ENV = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "OPENAI_ORG_ID",
+    "OPENAI_PROJECT_ID",
+    "CHROMA_HOST",
+    "CHROMA_PORT",
+    "INTERVIEWER_ENGINE",
+    "INTERVIEWER_NOTES",
+)
+
+
+@pytest.fixture(autouse=True)
+def _offline_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Remove every key and endpoint, and point the data folder at a fresh temporary directory."""
+    for name in _NETWORK_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("INTERVIEWER_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Offline settings with a private data folder."""
+    return Settings(home=tmp_path / "home", engine="offline")
