@@ -6,6 +6,8 @@ catch only the base class.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class InterviewerError(Exception):
     """Base class for every expected failure. `str(err)` is a user-facing message."""
@@ -43,11 +45,22 @@ class LLMError(InterviewerError):
 
 
 class LLMUnavailable(LLMError):
-    """The server could not be reached, timed out, or kept failing (5xx)."""
+    """The server could not be reached, timed out, or kept failing (5xx).
+
+    `partial` holds whatever text had already streamed when the connection broke.
+    """
+
+    def __init__(self, message: str, partial: str = "") -> None:
+        super().__init__(message)
+        self.partial = partial
 
 
 class LLMRateLimited(LLMError):
-    """The server kept answering 429 after the allowed retries."""
+    """The server kept answering 429 after the allowed retries. `retry_after` is its last hint, in seconds."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class LLMAuthError(LLMError):
@@ -63,7 +76,11 @@ class LLMRefused(LLMError):
 
 
 class LLMTruncated(LLMError):
-    """The reply stopped at the token limit (`finish_reason=length`) or the stream was cut."""
+    """The reply stopped at the token limit (`finish_reason=length`). `partial` holds the text so far."""
+
+    def __init__(self, message: str, partial: str = "") -> None:
+        super().__init__(message)
+        self.partial = partial
 
 
 class LLMOutputInvalid(LLMError):
@@ -76,7 +93,14 @@ class LLMOutputInvalid(LLMError):
 
 
 class CircuitOpen(LLMError):
-    """Recent calls failed repeatedly, so calls are routed to the offline engine for a while."""
+    """Recent calls failed repeatedly, so calls are routed to the offline engine for a while.
+
+    `until` is the local wall-clock time at which calls are tried again.
+    """
+
+    def __init__(self, message: str, until: datetime | None = None) -> None:
+        super().__init__(message)
+        self.until = until
 
 
 class StoreError(InterviewerError):
