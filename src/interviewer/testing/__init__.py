@@ -4,3 +4,5 @@
 - `FunctionLLM`: a chat model whose replies come from a function of the request.
 - `FakeEmbedder`: deterministic hashed bag-of-words vectors, for small fast retrieval tests.
 """
+
+from interviewer.testing.embeddings import FakeEmbedder as FakeEmbedder
