@@ -32,6 +32,7 @@ def _offline_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyte
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("INTERVIEWER_HOME", str(tmp_path_factory.mktemp("home")))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("INTERVIEWER_BLOCK_NETWORK", "1")
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
 
 

@@ -6,3 +6,7 @@
 """
 
 from interviewer.testing.embeddings import FakeEmbedder as FakeEmbedder
+from interviewer.testing.llm import Call as Call
+from interviewer.testing.llm import FakeLLM as FakeLLM
+from interviewer.testing.llm import FakeLLMExhausted as FakeLLMExhausted
+from interviewer.testing.llm import FunctionLLM as FunctionLLM
