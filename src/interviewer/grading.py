@@ -422,18 +422,18 @@ class OfflineGrader:
                     rationale=_rationale(criterion.measure, value, analysis),
                 )
             )
-        score = round(sum(cg.weight * cg.score for cg in criteria), 2)
+        total = round(sum(cg.weight * cg.score for cg in criteria), 2)
         strengths, improvements, next_step = _feedback(phase, rubric, analysis, criteria, missing)
         flags = [_flag_text(f, analysis) for f in analysis.flags]
         covered = sum(m.score >= c.covered for m in analysis.matches)
         summary = (
-            f"{PHASE_NAMES[phase]}: {score:.1f} out of 5. You covered {covered} of "
+            f"{PHASE_NAMES[phase]}: {total:.1f} out of 5. You covered {covered} of "
             f"{len(analysis.matches)} key points."
         )
         return Grade(
             question_id=question.id,
             phase=phase,
-            score=max(1.0, min(5.0, score)),
+            score=max(1.0, min(5.0, total)),
             criteria=criteria,
             strengths=strengths,
             improvements=improvements,
@@ -492,7 +492,7 @@ class OfflineGrader:
                     rationale=_rationale(criterion.measure, value, analysis),
                 )
             )
-        score = round(sum(cg.weight * cg.score for cg in criteria), 2)
+        total = round(sum(cg.weight * cg.score for cg in criteria), 2)
         ranked = sorted(criteria, key=lambda cg: cg.score)
         strengths = [_PRAISE[m] for m in _measures_of(rubric, criteria, at_least=4) if m in _PRAISE][:3]
         measure_of = {cr.id: cr.measure for cr in rubric.criteria}
@@ -512,13 +512,13 @@ class OfflineGrader:
         return Grade(
             question_id=question_id,
             phase="communication",
-            score=max(1.0, min(5.0, score)),
+            score=max(1.0, min(5.0, total)),
             criteria=criteria,
             strengths=strengths,
             improvements=improvements,
             next_step=next_step,
             flags=flag_texts,
-            feedback=" ".join([f"Communication: {score:.1f} out of 5.", *flag_texts]),
+            feedback=" ".join([f"Communication: {total:.1f} out of 5.", *flag_texts]),
             delivery=delivery,
             grader="offline",
         )
