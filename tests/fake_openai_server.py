@@ -296,6 +296,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     owner: FakeOpenAIServer
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Dropped connections are part of the script; stay quiet about them."""
+
 
 class FakeOpenAIServer:
     """Start on enter (or `start()`), stop on exit (or `close()`)."""
@@ -307,7 +310,9 @@ class FakeOpenAIServer:
         self.requests: list[RecordedRequest] = []
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-openai", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-openai", daemon=True
+        )
 
     @property
     def port(self) -> int:
