@@ -135,7 +135,30 @@ _cmd_ask: Handler = _not_ready("ask")
 _cmd_questions: Handler = _not_ready("questions")
 _cmd_interview: Handler = _not_ready("interview")
 _cmd_sessions: Handler = _not_ready("sessions")
-_cmd_grade: Handler = _not_ready("grade")
+
+
+def _cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
+    """`interviewer grade`: grade one answer for one phase, offline or with the LLM grader."""
+    from pathlib import Path
+
+    from interviewer.errors import BadInput
+    from interviewer.grading import format_grade, grade_answer
+
+    if args.answer_file is not None:
+        try:
+            answer = Path(args.answer_file).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise BadInput(f"cannot read the answer file {args.answer_file}: {exc.strerror}") from None
+    else:
+        answer = args.answer
+    grade = grade_answer(settings, args.question, args.phase, answer)
+    if args.json:
+        emit_json(grade.model_dump(mode="json"))
+    else:
+        sys.stdout.write(format_grade(grade))
+    return 0
+
+
 _cmd_report: Handler = _not_ready("report")
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol, get_args
+from typing import Literal, Protocol, cast, get_args
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,12 +26,22 @@ from interviewer.answer_signals import (
     sentence_quality,
     split_sentences,
 )
+from interviewer.config import Settings
 from interviewer.delivery import Delivery
 from interviewer.delivery import combine as combine_deliveries
 from interviewer.delivery import measure as measure_delivery
 from interviewer.embeddings import Embedder
+from interviewer.errors import BadInput
 from interviewer.phases import PHASE_GOALS, PHASE_NAMES, PHASES, Phase
-from interviewer.questions import KeyPoint, NoteLink, Question
+from interviewer.questions import (
+    Estimate,
+    HiddenFact,
+    KeyPoint,
+    NoteLink,
+    PhaseSpec,
+    Question,
+    QuestionBank,
+)
 from interviewer.rubric import Measure, Rubric, RubricSet
 
 log = logging.getLogger(__name__)
@@ -606,6 +617,10 @@ def _flag_text(flag: str, analysis: Analysis) -> str:
     return _FLAG_TEXT.get(flag, flag)
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def _feedback(
     phase: Phase,
     rubric: Rubric,
@@ -616,20 +631,20 @@ def _feedback(
     if analysis.empty:
         first = missing[0] if missing else None
         step = (
-            f'Read "{first.learn.heading}" in {first.learn.file}, then answer again starting with: {first.point}'
+            f'Read "{first.learn.heading}" in {first.learn.file}, then answer again, for a start one that {_lower_first(first.point)}'
             if first
             else f"Answer the {PHASE_NAMES[phase]} phase in a few full sentences."
         )
         return [], [f"Say something for the {PHASE_NAMES[phase]} phase: {PHASE_GOALS[phase]}"], step
     covered = sorted((m for m in analysis.matches if m.score >= 0.5), key=lambda m: -m.score)
-    strengths = [f"You covered: {m.point.point}" for m in covered[:2]]
+    strengths = [f"You covered this point: {_lower_first(m.point.point)}" for m in covered[:2]]
     by_measure = {cg.criterion_id: cg for cg in criteria}
     rubric_measures = {cr.id: cr.measure for cr in rubric.criteria}
     for cg in criteria:
         measure = rubric_measures.get(cg.criterion_id)
         if measure in _PRAISE and cg.score >= 4 and len(strengths) < 4:
             strengths.append(_PRAISE[measure])
-    improvements = [f"Cover: {m.point}" for m in missing[:3]]
+    improvements = [f"Not covered yet: {_lower_first(m.point)}" for m in missing[:3]]
     weakest = sorted(
         (cg for cg in by_measure.values() if rubric_measures.get(cg.criterion_id) != "coverage"),
         key=lambda cg: cg.score,
@@ -642,10 +657,132 @@ def _feedback(
         first = missing[0]
         step = (
             f'Read "{first.learn.heading}" in {first.learn.file}, then answer the '
-            f"{PHASE_NAMES[phase]} phase again and cover: {first.point}"
+            f"{PHASE_NAMES[phase]} phase again so that it {_lower_first(first.point)}"
         )
     elif weakest and weakest[0].score < 5:
         step = _ADVICE[rubric_measures[weakest[0].criterion_id]]
     else:
         step = "Try this phase on a harder question, or under a shorter time limit."
     return strengths, improvements, step
+
+
+# --- Questions outside the bank, and grading one answer from settings ---------------------------------
+
+_ID_LIKE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SPLIT_ITEMS = re.compile(r",\s*(?![^()]*\))")
+
+
+def _goal_items(goal: str) -> list[str]:
+    """The things a phase goal lists: `a, b (x, y), c and d` after its colon, plus any bracketed list before it."""
+    head, _, tail = goal.rstrip(".").partition(":")
+    items = [i.strip() for i in _SPLIT_ITEMS.split(tail or head) if i.strip()]
+    if items and " and " in items[-1] and "(" not in items[-1]:
+        items[-1:] = [p.strip() for p in items[-1].split(" and ", 1)]
+    bracket = re.search(r"\(([^)]*)\)", head) if tail else None
+    if bracket:
+        items = [i.strip() for i in bracket.group(1).split(",")] + items
+    return [i for i in items if len(i) >= 3]
+
+
+def generic_question(text: str) -> Question:
+    """A question outside the bank, graded on the phase goals: each thing a goal lists is a key point."""
+    phases: dict[str, PhaseSpec] = {}
+    for phase in PHASES:
+        learn = NoteLink(file="overview.md", heading=PHASE_NAMES[phase])
+        points = []
+        for i, item in enumerate(_goal_items(PHASE_GOALS[phase]), start=1):
+            slug = re.sub(r"[^a-z0-9]+", "-", item.lower()).strip("-") or f"point-{i}"
+            points.append(KeyPoint(id=f"{slug}"[:40].strip("-"), point=item, alternatives=[], learn=learn))
+        phases[phase] = PhaseSpec(
+            key_points=points,
+            probes=[f"What about {points[0].point}?"],
+            pitfalls=["Answering a different phase than the one asked."],
+            model_outline=[p.point for p in points],
+        )
+    facts = [
+        HiddenFact(topic="other", keywords=[k], fact="Not specified; state an assumption.")
+        for k in ("x", "y", "z")
+    ]
+    return Question.model_validate(
+        {
+            "id": "custom",
+            "title": " ".join(text.split())[:80],
+            "topic": "custom",
+            "difficulty": "medium",
+            "prompt": text.strip() if len(text.strip()) >= 10 else f"Design this: {text.strip()}",
+            "hidden_facts": facts,
+            "estimates": [Estimate(label="none", arithmetic="none given", result="state your own estimates")],
+            "phases": phases,
+        }
+    )
+
+
+def resolve_question(ref: str, bank: QuestionBank, grader: OfflineGrader) -> tuple[Question, str | None]:
+    """A bank question by id; or, for free text, the closest bank question or a generic one.
+
+    The second value says in words how free text was resolved, for the grade's flags.
+    """
+    ref = ref.strip()
+    if not ref:
+        raise BadInput("--question is empty; give a question id (see `interviewer questions`) or its text")
+    if _ID_LIKE.match(ref):
+        return bank.get(ref), None
+    match = grader.match_question(ref, bank)
+    if match:
+        return match.question, (
+            f'Graded against the bank question "{match.question.title}" ({match.question.id}), '
+            f"the closest to your text (similarity {match.similarity:.2f})."
+        )
+    return generic_question(
+        ref
+    ), "No bank question is close to this one, so it was graded on the phase goals."
+
+
+def grade_answer(settings: Settings, question_ref: str, phase: str, answer: str) -> Grade:
+    """Grade one answer with the engine the settings choose: what `interviewer grade` runs."""
+    if phase not in PHASES:
+        raise BadInput(f"unknown phase {phase!r}; choose one of: {', '.join(PHASES)}")
+    from interviewer.embeddings import MiniLMEmbedder
+
+    rubrics = RubricSet.load(settings.knowledge_dir)
+    bank = QuestionBank.load(settings.knowledge_dir)
+    offline = OfflineGrader(MiniLMEmbedder(), rubrics)
+    question, note = resolve_question(question_ref, bank, offline)
+    grader: Grader = offline
+    if settings.resolved_engine == "openai":
+        from interviewer.llm import make_chat_model
+        from interviewer.llm_grader import LLMGrader
+        from interviewer.prompts import PromptLibrary
+
+        chat = make_chat_model(settings, "grader")
+        if chat is not None:
+            grader = LLMGrader(chat, rubrics, PromptLibrary(settings.prompts_dir), offline)
+    grade = grader.grade(question, cast(Phase, phase), answer)
+    if note:
+        grade = grade.model_copy(update={"flags": [note, *grade.flags]})
+    return grade
+
+
+def format_grade(grade: Grade) -> str:
+    """A grade as plain text for the terminal."""
+    title = (
+        PHASE_NAMES.get(grade.phase, "Communication") if grade.phase != "communication" else "Communication"
+    )
+    lines = [f"{title}: {grade.score:.2f} / 5  ({grade.grader} grader, question {grade.question_id})", ""]
+    for c in grade.criteria:
+        lines.append(f"  {c.name} ({c.weight:g}): {c.score}/5. {c.level}")
+        lines.extend(f'      "{q}"' for q in c.evidence[:2])
+    missing = {m.key_point_id: m for c in grade.criteria for m in c.missing}
+    if missing:
+        lines += ["", "Missing key points:"]
+        lines += [f'  - {m.point} (read: {m.learn.file}, "{m.learn.heading}")' for m in missing.values()]
+    for label, items in (
+        ("Strengths", grade.strengths),
+        ("Improve", grade.improvements),
+        ("Notes", grade.flags),
+    ):
+        if items:
+            lines += ["", f"{label}:", *(f"  - {i}" for i in items)]
+    if grade.next_step:
+        lines += ["", f"Next step: {grade.next_step}"]
+    return "\n".join(lines) + "\n"
