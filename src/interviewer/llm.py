@@ -430,11 +430,13 @@ class _Transport:
         *,
         model: str,
         recover: Callable[[openai.BadRequestError], bool] | None = None,
+        settle: bool = True,
     ) -> R:
         """Run `op` with the breaker, retries and error mapping.
 
         `recover` may fix a 400 (change a parameter, trim the history) and return True to send again.
-        Timeouts are not retried: the user has already waited the whole timeout once.
+        With `settle=False` a success is not yet recorded on the breaker (a stream is only a success
+        once it has finished). Timeouts are not retried: the user has already waited the whole timeout.
         """
         self.breaker.check()
         attempt = 0
@@ -453,7 +455,8 @@ class _Transport:
                 err = self._map(exc, model=model, attempts=attempt + 1)
                 server_fault = not isinstance(err, LLMContextTooLong)
                 raise self.fail(err, server_fault=server_fault) from None
-            self.breaker.record_success()
+            if settle:
+                self.breaker.record_success()
             return result
 
     def _retry_delay(self, exc: openai.APIError, attempt: int) -> float | None:
@@ -588,7 +591,7 @@ class OpenAIChat:
             )
 
         started = self._clock()
-        sent, chunks = self._send(op, messages)
+        sent, chunks = self._send(op, messages, settle=False)
         parts: list[str] = []
         refusal: list[str] = []
         finish: str | None = None
@@ -630,8 +633,8 @@ class OpenAIChat:
                     partial=text,
                 )
             )
+        self.breaker.record_success()
         self._check_finish(finish, "".join(refusal), text)
-        return
 
     def complete(
         self, messages: Sequence[Message], *, temperature: float | None = None, max_tokens: int | None = None
@@ -689,7 +692,9 @@ class OpenAIChat:
             params[self._max_tokens_param] = max_tokens
         return params
 
-    def _send(self, op: Callable[[list[Message]], R], messages: Sequence[Message]) -> tuple[list[Message], R]:
+    def _send(
+        self, op: Callable[[list[Message]], R], messages: Sequence[Message], *, settle: bool = True
+    ) -> tuple[list[Message], R]:
         """Send through the transport, trimming once on `context_length_exceeded`; return what was sent too."""
         history = list(messages)
         trimmed = False
@@ -711,7 +716,7 @@ class OpenAIChat:
                     return True
             return False
 
-        result = self._transport.call(lambda: op(history), model=self.model, recover=recover)
+        result = self._transport.call(lambda: op(history), model=self.model, recover=recover, settle=settle)
         return history, result
 
     def _adapt(self, exc: openai.BadRequestError) -> bool:
