@@ -3,10 +3,15 @@
 - `FakeLLM`: a scripted chat model with a reply queue that records every call.
 - `FunctionLLM`: a chat model whose replies come from a function of the request.
 - `FakeEmbedder`: deterministic hashed bag-of-words vectors, for small fast retrieval tests.
+- `KeywordGrader`: a `Grader` whose key-point coverage is plain word overlap, for interview-flow tests.
+- `FakeClock` and `tiny_question()`: a clock tests move by hand, and a small complete question.
 """
 
 from interviewer.testing.embeddings import FakeEmbedder as FakeEmbedder
+from interviewer.testing.grading import KeywordGrader as KeywordGrader
 from interviewer.testing.llm import Call as Call
 from interviewer.testing.llm import FakeLLM as FakeLLM
 from interviewer.testing.llm import FakeLLMExhausted as FakeLLMExhausted
 from interviewer.testing.llm import FunctionLLM as FunctionLLM
+from interviewer.testing.session import FakeClock as FakeClock
+from interviewer.testing.session import tiny_question as tiny_question
