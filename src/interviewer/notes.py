@@ -28,7 +28,7 @@ NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
 DEFAULT_MAX_FILE_BYTES = 2_000_000
 HEADING_SEPARATOR = " › "
 # Bump when chunking changes, so existing indexes are rebuilt with the new chunks.
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 4
 
 TokenCounter = Callable[[str], int]
 
@@ -90,7 +90,7 @@ class Chunk:
 
     @property
     def embed_text(self) -> str:
-        return f"{self.heading_path}\n{self.text}"
+        return f"{self.heading_path}\n{plain_text(self.text)}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -345,6 +345,21 @@ class _Piece:
     sep: str  # what joins this piece to the previous one in the same block ("\n" or " ")
 
 
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_URL = re.compile(r"<?https?://[^\s)>]+>?")
+
+
+def plain_text(text: str) -> str:
+    """Text as the embedder and BM25 see it: link text without its URL, no images or HTML tags.
+
+    URLs carry many wordpieces and little meaning, so dropping them leaves room for the words.
+    """
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _TAG.sub(" ", text)
+    return _URL.sub("", text)
+
+
 def clean_heading(raw: str) -> str:
     """Heading text as a reader sees it: no `#`, emphasis, link syntax or HTML."""
     text = _LINK.sub(r"\1", raw)
@@ -555,6 +570,10 @@ def chunk_note(
     list items are cut only between lines.
     """
     name = Path(note.source).name
+
+    def count_plain(text: str) -> int:
+        return count_tokens(plain_text(text))
+
     chunks: list[Chunk] = []
     ordinals: dict[str, int] = {}
     for section in split_sections(note.text, note.source):
@@ -562,8 +581,8 @@ def chunk_note(
         # Two special tokens ([CLS], [SEP]) and the heading-path prefix share the window with the text.
         budget = max(16, max_tokens - 2 - count_tokens(heading_path))
         blocks = _blocks(section)
-        pieces = _pieces(blocks, count_tokens, budget)
-        for group_pieces in _pack(pieces, blocks, count_tokens, budget, overlap_tokens):
+        pieces = _pieces(blocks, count_plain, budget)
+        for group_pieces in _pack(pieces, blocks, count_plain, budget, overlap_tokens):
             text = _render(group_pieces, blocks).strip("\n")
             if not text.strip():
                 continue

@@ -1,0 +1,928 @@
+"""The notes index: Chroma for vectors, BM25 for words, reciprocal rank fusion, and incremental sync.
+
+Each notes folder is one *notes set*: one Chroma collection (named from the folder's resolved path)
+and, under `settings.bm25_dir/<collection>/`, a manifest (file → content hash → chunk ids), the chunk
+store (`chunks.jsonl`) and the BM25 index built from it. Syncing re-embeds only new or changed files
+and removes deleted ones. Embeddings come from the injected `Embedder` and are passed to Chroma
+explicitly, so Chroma's own embedding function is never used (it would download a model).
+
+Chroma is embedded (`PersistentClient` under `settings.chroma_dir`) unless `settings.chroma_host` is
+set, in which case it is a Chroma server reached with `HttpClient`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from interviewer.config import Settings
+from interviewer.embeddings import Embedder
+from interviewer.errors import NotesError
+from interviewer.notes import (
+    CHUNKER_VERSION,
+    DEFAULT_MAX_FILE_BYTES,
+    Chunk,
+    chunk_note,
+    decode_note,
+    scan_folder,
+)
+
+log = logging.getLogger(__name__)
+
+SearchMode = Literal["hybrid", "dense", "bm25"]
+ProgressCallback = Callable[[int, int, str], None]
+"""Called as `progress(done, total, label)` while files are embedded."""
+
+_FORMAT = 1
+_EMBED_BATCH = 32
+
+
+# --------------------------------------------------------------------------------------------------
+# What crosses the boundary
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SearchResult(_Model):
+    """One search hit, as printed by `interviewer search --json`."""
+
+    source: str
+    heading: str
+    heading_path: str
+    score: float
+    text: str
+    chunk_id: str
+
+
+class SkippedFile(_Model):
+    source: str
+    reason: str
+
+
+class FileWarning(_Model):
+    source: str
+    message: str
+
+
+class SyncReport(_Model):
+    """What one sync of one notes folder did."""
+
+    notes_dir: str
+    collection: str
+    indexed: list[str]
+    unchanged: list[str]
+    removed: list[str]
+    skipped: list[SkippedFile]
+    warnings: list[FileWarning]
+    chunks: int
+    rebuilt: bool = False
+    rebuild_reason: str | None = None
+    seconds: float
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.notes_dir}: {len(self.indexed)} indexed, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed, {len(self.skipped)} skipped; {self.chunks} chunks "
+            f"({self.seconds:.1f} s)"
+        ]
+        if self.rebuilt:
+            lines.append(f"  rebuilt the index: {self.rebuild_reason}")
+        lines += [f"  skipped {s.source}: {s.reason}" for s in self.skipped]
+        lines += [f"  note {w.source}: {w.message}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A search hit with the evidence behind its rank, for callers that judge relevance."""
+
+    chunk: Chunk
+    score: float
+    similarity: float | None  # cosine similarity to the query, when the dense search found it
+    lexical: float | None  # BM25 score, when the lexical search found it
+
+    def result(self) -> SearchResult:
+        c = self.chunk
+        return SearchResult(
+            source=c.source,
+            heading=c.heading,
+            heading_path=c.heading_path,
+            score=round(self.score, 6),
+            text=c.text,
+            chunk_id=c.chunk_id,
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Lexical tokens (shared with the offline answerer)
+
+_WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "also",
+        "get",
+        "got",
+        "use",
+        "used",
+        "using",
+        "like",
+        "want",
+        "need",
+        "way",
+        "one",
+        "s",
+        "t",
+    ]
+)
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """A light suffix stripper: enough that cache/caches/cached/caching meet, deterministic and fast."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix, replacement in (
+        ("ational", "ate"),
+        ("ization", "ize"),
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("ness", ""),
+        ("ments", ""),
+        ("ment", ""),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", "e"),
+        ("s", ""),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                break
+            word = word[: -len(suffix)] + replacement
+            if suffix in ("ing", "ed") and len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]
+            break
+    if word.endswith("y") and len(word) > 3:
+        word = word[:-1] + "i"
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """Lower-cased, stop-word-free, lightly stemmed words: what BM25 indexes and matches."""
+    words = _WORD.findall(text.lower().replace("_", " "))
+    return [_stem(w) for w in words if w not in _STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+# --------------------------------------------------------------------------------------------------
+# Naming and persistence
+
+
+def collection_name(folder: Path) -> str:
+    """A stable Chroma collection name for a notes folder: `notes-<slug>-<8 hex of its path>`."""
+    resolved = str(Path(folder).expanduser().resolve())
+    slug = re.sub(r"[^a-z0-9]+", "-", Path(resolved).name.lower()).strip("-")[:40] or "root"
+    digest = hashlib.sha1(resolved.encode()).hexdigest()[:8]
+    return f"notes-{slug}-{digest}"
+
+
+class _FileEntry(_Model):
+    hash: str
+    chunk_ids: list[str]
+
+
+class _Manifest(_Model):
+    format: int
+    notes_dir: str
+    embedder: str
+    dim: int
+    max_tokens: int
+    chunker: int
+    files: dict[str, _FileEntry]
+    chunk_count: int
+    generation: str
+
+
+class _CorruptStore(Exception):
+    pass
+
+
+class _Store:
+    """The files of one notes set under `settings.bm25_dir/<collection>/`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.dir = directory
+        self.manifest_path = directory / "manifest.json"
+        self.chunks_path = directory / "chunks.jsonl"
+        self.bm25_dir = directory / "bm25"
+
+    def load_manifest(self) -> _Manifest | None:
+        if not self.manifest_path.exists():
+            return None
+        try:
+            return _Manifest.model_validate_json(self.manifest_path.read_bytes())
+        except (OSError, ValidationError, ValueError) as exc:
+            raise _CorruptStore(f"the manifest was unreadable ({type(exc).__name__})") from None
+
+    def load_chunks(self) -> list[Chunk]:
+        try:
+            with self.chunks_path.open(encoding="utf-8") as handle:
+                return [Chunk(**json.loads(line)) for line in handle if line.strip()]
+        except (OSError, ValueError, TypeError) as exc:
+            raise _CorruptStore(f"the chunk store was unreadable ({type(exc).__name__})") from None
+
+    def save(self, manifest: _Manifest, chunks: Sequence[Chunk]) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        lines = (json.dumps(c.__dict__, ensure_ascii=False) for c in chunks)
+        _atomic_write(self.chunks_path, "\n".join(lines) + "\n")
+        _atomic_write(self.manifest_path, manifest.model_dump_json())
+
+    def clear(self) -> None:
+        for path in (self.manifest_path, self.chunks_path):
+            path.unlink(missing_ok=True)
+        shutil.rmtree(self.bm25_dir, ignore_errors=True)
+
+    def stamp(self) -> tuple[int, int] | None:
+        """Changes whenever the manifest is rewritten: (mtime in ns, size), or None when absent."""
+        try:
+            info = self.manifest_path.stat()
+        except OSError:
+            return None
+        return (info.st_mtime_ns, info.st_size)
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """One writer at a time, across threads and (where `fcntl` exists) across processes."""
+        with _thread_lock(str(self.dir)):
+            self.dir.mkdir(parents=True, exist_ok=True)
+            with (self.dir / ".lock").open("a") as handle:
+                try:
+                    import fcntl
+
+                    fcntl.flock(handle, fcntl.LOCK_EX)
+                except ImportError:  # pragma: no cover - not POSIX
+                    pass
+                yield
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _thread_lock(key: str) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, threading.Lock())
+
+
+# --------------------------------------------------------------------------------------------------
+# Chroma clients (cached per process: one per data folder or server, nothing per user)
+
+_CLIENTS: dict[str, Any] = {}
+
+
+def _chroma_settings() -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+
+
+def _client(settings: Settings) -> Any:
+    key = _client_key(settings)
+    with _thread_lock("client:" + key):
+        client = _CLIENTS.get(key)
+        if client is None:
+            client = _open_client(settings)
+            _CLIENTS[key] = client
+        return client
+
+
+def _client_key(settings: Settings) -> str:
+    if settings.chroma_host:
+        return f"http://{settings.chroma_host}:{settings.chroma_port}"
+    return str(settings.chroma_dir.resolve())
+
+
+def _open_client(settings: Settings) -> Any:
+    import chromadb
+
+    if settings.chroma_host:
+        where = f"{settings.chroma_host}:{settings.chroma_port}"
+        try:
+            client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=_chroma_settings()
+            )
+            client.heartbeat()
+        except Exception as exc:
+            raise NotesError(
+                f"cannot reach the Chroma server at {where} ({exc}); start it "
+                "(`chroma run --host HOST --port PORT`) or unset CHROMA_HOST to use the embedded index"
+            ) from None
+        return client
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=_chroma_settings())
+
+
+def _reset_embedded(settings: Settings) -> None:
+    """Move an unusable embedded Chroma folder out of the way so a fresh one can be built."""
+    from chromadb.api.client import SharedSystemClient
+
+    key = _client_key(settings)
+    _CLIENTS.pop(key, None)
+    for cached in [k for k in _COLLECTIONS if k[0] == key]:
+        _COLLECTIONS.pop(cached, None)
+    SharedSystemClient.clear_system_cache()
+    broken = settings.chroma_dir.with_name(f"chroma.broken-{uuid.uuid4().hex[:8]}")
+    with contextlib.suppress(OSError):
+        settings.chroma_dir.rename(broken)
+    shutil.rmtree(broken, ignore_errors=True)
+    shutil.rmtree(settings.chroma_dir, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Loaded state of one notes set, shared by every index in the process
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    generation: str
+    stamp: tuple[int, int] | None
+    chunks: tuple[Chunk, ...]
+    positions: dict[str, int]
+    bm25: Any  # bm25s.BM25 or None when the set is empty
+    vocab: frozenset[str]
+
+
+_SNAPSHOTS: dict[str, _Snapshot] = {}
+_COLLECTIONS: dict[tuple[str, str], Any] = {}
+
+
+def _snapshot(
+    generation: str, stamp: tuple[int, int] | None, chunks: Sequence[Chunk], bm25: Any
+) -> _Snapshot:
+    return _Snapshot(
+        generation=generation,
+        stamp=stamp,
+        chunks=tuple(chunks),
+        positions={c.chunk_id: i for i, c in enumerate(chunks)},
+        bm25=bm25,
+        vocab=_vocab(bm25),
+    )
+
+
+def _build_bm25(chunks: Sequence[Chunk]) -> Any:
+    import bm25s
+
+    if not chunks:
+        return None
+    corpus = [lexical_tokens(c.embed_text) or ["_empty_"] for c in chunks]
+    retriever = bm25s.BM25(k1=1.2, b=0.75)
+    retriever.index(corpus, show_progress=False)
+    return retriever
+
+
+def _vocab(bm25: Any) -> frozenset[str]:
+    return frozenset(bm25.vocab_dict) if bm25 is not None else frozenset()
+
+
+# --------------------------------------------------------------------------------------------------
+# The index
+
+
+class NotesIndex:
+    """Hybrid search over one or more notes folders, kept in step with the files on disk.
+
+    `notes_dirs` defaults to the shipped `knowledge/` plus `settings.extra_notes`. The first search
+    syncs the folders (indexing them if they have never been indexed); `ensure_synced` does it on
+    demand and reports what changed.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        notes_dirs: Sequence[Path] | None = None,
+        *,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        overlap_tokens: int = 32,
+        rrf_k: int = 60,
+        dense_weight: float = 1.0,
+        lexical_weight: float = 1.0,
+        candidates: int = 40,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        dirs = list(notes_dirs) if notes_dirs else [settings.knowledge_dir, *settings.extra_notes]
+        self.notes_dirs = [Path(d).expanduser().resolve() for d in dict.fromkeys(dirs)]
+        self.max_file_bytes = max_file_bytes
+        self.overlap_tokens = overlap_tokens
+        self.rrf_k = rrf_k
+        self.dense_weight = dense_weight
+        self.lexical_weight = lexical_weight
+        self.candidates = candidates
+        self._synced = False
+        self._sync_lock = threading.Lock()
+
+    # ---- sync ----------------------------------------------------------------------------------
+
+    def ensure_synced(self, progress: ProgressCallback | None = None) -> list[SyncReport]:
+        """Bring every notes folder's index in step with its files. One report per folder."""
+        with self._sync_lock:
+            reports = [self._sync(folder, progress, rebuild=False) for folder in self.notes_dirs]
+            self._synced = True
+            return reports
+
+    def rebuild(self, progress: ProgressCallback | None = None) -> list[SyncReport]:
+        """Drop every folder's index and build it again from the files."""
+        with self._sync_lock:
+            reports = [self._sync(folder, progress, rebuild=True) for folder in self.notes_dirs]
+            self._synced = True
+            return reports
+
+    def _sync(self, folder: Path, progress: ProgressCallback | None, *, rebuild: bool) -> SyncReport:
+        started = time.perf_counter()
+        if not folder.is_dir():
+            raise NotesError(f"no notes folder at {folder}; check the path given with --notes")
+        name = collection_name(folder)
+        store = _Store(self.settings.bm25_dir / name)
+        with store.lock():
+            scan = scan_folder(folder, max_file_bytes=self.max_file_bytes)
+            reason: str | None = "a rebuild was requested" if rebuild else None
+            manifest: _Manifest | None = None
+            old_chunks: list[Chunk] = []
+            if reason is None:
+                try:
+                    manifest = store.load_manifest()
+                    old_chunks = store.load_chunks() if manifest is not None else []
+                except _CorruptStore as exc:
+                    reason = str(exc)
+                    manifest = None
+            collection, open_problem = self._collection(name)
+            if open_problem:
+                reason = open_problem
+            if reason is None and manifest is not None:
+                reason = self._inconsistency(manifest, old_chunks, collection)
+            if reason is not None:
+                log.warning("rebuilding the index of %s: %s", folder, reason)
+                collection = self._recreate(name, collection)
+                manifest, old_chunks = None, []
+                store.clear()
+            known = manifest.files if manifest else {}
+
+            current = {f.source: f for f in scan.files}
+            changed = [
+                f for f in scan.files if f.source not in known or known[f.source].hash != f.content_hash
+            ]
+            unchanged = [s for s in current if s in known and known[s].hash == current[s].content_hash]
+            removed = sorted(s for s in known if s not in current)
+            stale_ids = [
+                cid
+                for s in (*removed, *(f.source for f in changed))
+                if s in known
+                for cid in known[s].chunk_ids
+            ]
+            if stale_ids:
+                self._delete(collection, stale_ids)
+
+            warnings: list[FileWarning] = []
+            new_chunks: dict[str, list[Chunk]] = {}
+            for note_file in changed:
+                decoded = decode_note(note_file)
+                warnings += [FileWarning(source=decoded.source, message=m) for m in decoded.warnings]
+                new_chunks[note_file.source] = chunk_note(
+                    decoded,
+                    self.embedder.count_tokens,
+                    max_tokens=self.embedder.max_tokens,
+                    overlap_tokens=self.overlap_tokens,
+                )
+            self._embed_and_store(collection, new_chunks, progress)
+
+            keep = {s for s in unchanged}
+            chunks = [c for c in old_chunks if c.source in keep]
+            for source in sorted(new_chunks):
+                chunks.extend(new_chunks[source])
+            chunks.sort(key=lambda c: (c.source, c.start_line, c.chunk_id))
+            files = {s: known[s] for s in unchanged}
+            for source, file_chunks in new_chunks.items():
+                files[source] = _FileEntry(
+                    hash=current[source].content_hash, chunk_ids=[c.chunk_id for c in file_chunks]
+                )
+            new_manifest = _Manifest(
+                format=_FORMAT,
+                notes_dir=str(folder),
+                embedder=self.embedder.name,
+                dim=self.embedder.dim,
+                max_tokens=self.embedder.max_tokens,
+                chunker=CHUNKER_VERSION,
+                files=dict(sorted(files.items())),
+                chunk_count=len(chunks),
+                generation=manifest.generation if manifest and not (changed or removed) else uuid.uuid4().hex,
+            )
+            dirty = manifest is None or bool(changed or removed)
+            bm25 = None if dirty else self._cached_bm25(store, new_manifest.generation)
+            if bm25 is None and not dirty and chunks:
+                reason = reason or "the BM25 index was missing or unreadable"
+                warnings.append(
+                    FileWarning(source=".", message="rebuilt the BM25 index from the chunk store")
+                )
+            if bm25 is None:
+                bm25 = _build_bm25(chunks)
+                shutil.rmtree(store.bm25_dir, ignore_errors=True)
+                if bm25 is not None:
+                    bm25.save(str(store.bm25_dir), show_progress=False)
+            if dirty:
+                store.save(new_manifest, chunks)
+            _SNAPSHOTS[str(store.dir)] = _snapshot(new_manifest.generation, store.stamp(), chunks, bm25)
+        return SyncReport(
+            notes_dir=str(folder),
+            collection=name,
+            indexed=[f.source for f in changed],
+            unchanged=sorted(unchanged),
+            removed=removed,
+            skipped=[SkippedFile(source=s.source, reason=s.reason) for s in scan.skipped],
+            warnings=warnings,
+            chunks=len(chunks),
+            rebuilt=reason is not None,
+            rebuild_reason=reason,
+            seconds=round(time.perf_counter() - started, 3),
+        )
+
+    def _inconsistency(self, manifest: _Manifest, chunks: list[Chunk], collection: Any) -> str | None:
+        if (manifest.format, manifest.embedder, manifest.dim, manifest.max_tokens, manifest.chunker) != (
+            _FORMAT,
+            self.embedder.name,
+            self.embedder.dim,
+            self.embedder.max_tokens,
+            CHUNKER_VERSION,
+        ):
+            return "the embedding model or the chunking changed"
+        if len(chunks) != manifest.chunk_count:
+            return "the chunk store did not match the manifest"
+        try:
+            count = collection.count()
+        except Exception as exc:
+            return f"the vector index was unreadable ({_short(exc)})"
+        if count != manifest.chunk_count:
+            return f"the vector index held {count} chunks where {manifest.chunk_count} were expected"
+        return None
+
+    def _collection(self, name: str) -> tuple[Any, str | None]:
+        """Open (or create) the set's collection. An unusable embedded index is moved away and rebuilt."""
+        try:
+            return self._get_or_create(name), None
+        except NotesError:
+            raise
+        except Exception as exc:
+            if self.settings.chroma_host:
+                raise NotesError(f"the Chroma server refused the collection {name}: {_short(exc)}") from None
+            problem = f"the vector index was corrupt or locked ({_short(exc)})"
+            log.warning("%s; building a fresh one", problem)
+            _reset_embedded(self.settings)
+            return self._get_or_create(name), problem
+
+    def _get_or_create(self, name: str) -> Any:
+        key = (_client_key(self.settings), name)
+        collection = _COLLECTIONS.get(key)
+        if collection is None:
+            collection = _client(self.settings).get_or_create_collection(
+                name=name,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"embedder": self.embedder.name},
+            )
+            _COLLECTIONS[key] = collection
+        return collection
+
+    def _recreate(self, name: str, collection: Any) -> Any:
+        client = _client(self.settings)
+        _COLLECTIONS.pop((_client_key(self.settings), name), None)
+        with contextlib.suppress(Exception):
+            client.delete_collection(name)
+        return self._get_or_create(name)
+
+    def _delete(self, collection: Any, ids: list[str]) -> None:
+        batch = _client(self.settings).get_max_batch_size()
+        for start in range(0, len(ids), batch):
+            collection.delete(ids=ids[start : start + batch])
+
+    def _embed_and_store(
+        self, collection: Any, new_chunks: dict[str, list[Chunk]], progress: ProgressCallback | None
+    ) -> None:
+        total = len(new_chunks)
+        if progress and total:
+            progress(0, total, "")
+        max_batch = _client(self.settings).get_max_batch_size()
+        pending: list[Chunk] = []
+        for done, source in enumerate(sorted(new_chunks), start=1):
+            pending.extend(new_chunks[source])
+            if len(pending) >= 256 or done == total:
+                vectors = self.embed_texts([c.embed_text for c in pending])
+                for start in range(0, len(pending), max_batch):
+                    part = pending[start : start + max_batch]
+                    collection.upsert(
+                        ids=[c.chunk_id for c in part],
+                        embeddings=vectors[start : start + max_batch],
+                        metadatas=[_metadata(c) for c in part],
+                        documents=[c.text for c in part],
+                    )
+                pending = []
+            if progress:
+                progress(done, total, source)
+
+    def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed many texts in batches of similar length (less padding), in the input order."""
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
+        for start in range(0, len(order), _EMBED_BATCH):
+            idx = order[start : start + _EMBED_BATCH]
+            out[idx] = self.embedder.embed([texts[i] for i in idx])
+        return out
+
+    def _cached_bm25(self, store: _Store, generation: str) -> Any:
+        cached = _SNAPSHOTS.get(str(store.dir))
+        if cached is not None and cached.generation == generation and cached.bm25 is not None:
+            return cached.bm25
+        return _load_bm25(store)
+
+    # ---- search --------------------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 5, *, mode: SearchMode = "hybrid") -> list[SearchResult]:
+        """The `k` best chunks for `query` across every notes folder."""
+        return [hit.result() for hit in self.retrieve(query, k, mode=mode)]
+
+    def retrieve(self, query: str, k: int = 5, *, mode: SearchMode = "hybrid") -> list[Hit]:
+        """Like `search`, with each hit's chunk and its dense and lexical evidence."""
+        if k < 1:
+            raise NotesError("k must be at least 1")
+        if not self._synced:
+            self.ensure_synced()
+        sets = [self._loaded(folder) for folder in self.notes_dirs]
+        pool = max(self.candidates, k)
+        dense: list[tuple[Chunk, float]] = []
+        lexical: list[tuple[Chunk, float]] = []
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.embed([query])[0]
+            for name, snapshot in sets:
+                dense += self._dense(name, snapshot, vector, pool)
+            dense.sort(key=lambda pair: -pair[1])
+        if mode in ("hybrid", "bm25"):
+            tokens = lexical_tokens(query)
+            for _, snapshot in sets:
+                lexical += _bm25_search(snapshot, tokens, pool)
+            lexical.sort(key=lambda pair: -pair[1])
+        return self._fuse(dense[:pool], lexical[:pool], k, mode)
+
+    def _fuse(
+        self, dense: list[tuple[Chunk, float]], lexical: list[tuple[Chunk, float]], k: int, mode: SearchMode
+    ) -> list[Hit]:
+        similarity = {c.chunk_id: s for c, s in dense}
+        bm25 = {c.chunk_id: s for c, s in lexical}
+        chunks = {c.chunk_id: c for c, _ in (*dense, *lexical)}
+        if mode == "dense":
+            ranked = [(c.chunk_id, s) for c, s in dense]
+        elif mode == "bm25":
+            ranked = [(c.chunk_id, s) for c, s in lexical]
+        else:
+            fused: dict[str, float] = {}
+            for weight, ranking in ((self.dense_weight, dense), (self.lexical_weight, lexical)):
+                for rank, (chunk, _) in enumerate(ranking, start=1):
+                    fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + weight / (self.rrf_k + rank)
+            ranked = sorted(fused.items(), key=lambda item: (-item[1], -similarity.get(item[0], -1.0)))
+        return [
+            Hit(chunk=chunks[cid], score=score, similarity=similarity.get(cid), lexical=bm25.get(cid))
+            for cid, score in ranked[:k]
+        ]
+
+    def _dense(
+        self, name: str, snapshot: _Snapshot, vector: np.ndarray, pool: int
+    ) -> list[tuple[Chunk, float]]:
+        if not snapshot.chunks:
+            return []
+        collection = self._get_or_create(name)
+        found = collection.query(
+            query_embeddings=[vector.astype(np.float32)],
+            n_results=min(pool, len(snapshot.chunks)),
+            include=["distances"],
+        )
+        pairs = []
+        for cid, distance in zip(found["ids"][0], found["distances"][0], strict=True):
+            position = snapshot.positions.get(cid)
+            if position is not None:
+                pairs.append((snapshot.chunks[position], 1.0 - float(distance)))
+        return pairs
+
+    def _loaded(self, folder: Path) -> tuple[str, _Snapshot]:
+        """The set's snapshot, reloaded only when its manifest was rewritten (by any process)."""
+        name = collection_name(folder)
+        store = _Store(self.settings.bm25_dir / name)
+        snapshot = _SNAPSHOTS.get(str(store.dir))
+        stamp = store.stamp()
+        if snapshot is not None and stamp is not None and snapshot.stamp == stamp:
+            return name, snapshot
+        try:
+            manifest = store.load_manifest()
+            if manifest is None:
+                raise _CorruptStore("the manifest is missing")
+            if snapshot is None or snapshot.generation != manifest.generation:
+                chunks = store.load_chunks()
+                bm25 = _load_bm25(store) if chunks else None
+                if chunks and bm25 is None:
+                    raise _CorruptStore("the BM25 index is missing")
+                snapshot = _snapshot(manifest.generation, stamp, chunks, bm25)
+            else:
+                snapshot = _snapshot(snapshot.generation, stamp, snapshot.chunks, snapshot.bm25)
+        except _CorruptStore:
+            # Another process removed or damaged the index since it was synced: sync it again.
+            self._sync(folder, None, rebuild=False)
+            return name, _SNAPSHOTS[str(store.dir)]
+        _SNAPSHOTS[str(store.dir)] = snapshot
+        return name, snapshot
+
+
+def _bm25_search(snapshot: _Snapshot, tokens: list[str], pool: int) -> list[tuple[Chunk, float]]:
+    known = [t for t in tokens if t in snapshot.vocab]
+    if snapshot.bm25 is None or not known:
+        return []
+    k = min(pool, len(snapshot.chunks))
+    docs, scores = snapshot.bm25.retrieve([known], k=k, show_progress=False, n_threads=1)
+    return [
+        (snapshot.chunks[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if float(s) > 0.0
+    ]
+
+
+def _load_bm25(store: _Store) -> Any:
+    import bm25s
+
+    if not store.bm25_dir.is_dir():
+        return None
+    try:
+        return bm25s.BM25.load(str(store.bm25_dir), show_progress=False)
+    except Exception as exc:
+        log.warning("the BM25 index at %s was unreadable (%s); rebuilding it", store.bm25_dir, _short(exc))
+        return None
+
+
+def _metadata(chunk: Chunk) -> dict[str, str | int]:
+    return {
+        "source": chunk.source,
+        "heading": chunk.heading,
+        "heading_path": chunk.heading_path,
+        "start_line": chunk.start_line,
+        "content_hash": chunk.content_hash,
+    }
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
