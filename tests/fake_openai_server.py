@@ -71,13 +71,21 @@ class CutStream:
 
 
 @dataclass(frozen=True)
+class RawBody:
+    """Any body at all, for servers that answer 200 with something that is not a completion."""
+
+    body: bytes = b"<html>Bad gateway</html>"
+    content_type: str = "application/json"
+
+
+@dataclass(frozen=True)
 class Speech:
     """The body of an `/audio/speech` answer."""
 
     audio: bytes
 
 
-Behaviour = Reply | Status | Slow | CutStream | Speech
+Behaviour = Reply | Status | Slow | CutStream | Speech | RawBody
 
 
 def rate_limited(retry_after: str | None = "1", retry_after_ms: str | None = None) -> Status:
@@ -176,6 +184,8 @@ class _Handler(BaseHTTPRequestHandler):
             error = {"message": behaviour.message, "type": behaviour.type, "param": behaviour.param}
             error["code"] = behaviour.code
             self._send_json(behaviour.status, {"error": error}, behaviour.headers)
+        elif isinstance(behaviour, RawBody):
+            self._send_bytes(200, behaviour.body, behaviour.content_type)
         elif isinstance(behaviour, Speech):
             self._send_bytes(200, behaviour.audio, "audio/wav")
         elif isinstance(behaviour, CutStream):

@@ -11,6 +11,7 @@ import pytest
 from fake_openai_server import (
     CutStream,
     FakeOpenAIServer,
+    RawBody,
     Reply,
     Slow,
     Speech,
@@ -436,6 +437,17 @@ def test_every_fault_is_an_interviewer_error_with_a_message_and_no_traceback(
         assert str(caught.value)[0].islower()
 
 
+def test_a_server_that_answers_something_other_than_a_completion_raises_unavailable(
+    server: FakeOpenAIServer, chat: OpenAIChat
+) -> None:
+    server.script(RawBody(b"<html>Bad gateway</html>"), RawBody(b'{"status": "ok"}'))
+
+    with pytest.raises(LLMUnavailable, match="not JSON"):
+        chat.complete(HELLO)
+    with pytest.raises(LLMUnavailable, match="no choices"):
+        chat.complete(HELLO)
+
+
 # Refusing to reach the network under tests.
 
 
@@ -490,6 +502,15 @@ def test_make_chat_model_uses_the_model_named_for_its_purpose(
     assert isinstance(chat, OpenAIChat)
     assert isinstance(grader, OpenAIChat)
     assert (chat.model, grader.model) == ("chatty-1", "strict-2")
+
+
+def test_make_chat_model_takes_an_injected_breaker(server: FakeOpenAIServer, tmp_path: Path) -> None:
+    breaker = CircuitBreaker()
+
+    chat = make_chat_model(server.settings(tmp_path), "chat", breaker=breaker)
+
+    assert isinstance(chat, OpenAIChat)
+    assert chat.breaker is breaker
 
 
 # Speech.

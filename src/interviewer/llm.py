@@ -455,6 +455,13 @@ class _Transport:
                 err = self._map(exc, model=model, attempts=attempt + 1)
                 server_fault = not isinstance(err, LLMContextTooLong)
                 raise self.fail(err, server_fault=server_fault) from None
+            except ValueError:  # a 200 whose body is not JSON
+                raise self.fail(
+                    LLMUnavailable(
+                        f"the model server at {self.where} sent a reply that is not JSON; check that "
+                        "OPENAI_BASE_URL points at an OpenAI-compatible API, or choose the offline engine"
+                    )
+                ) from None
             if settle:
                 self.breaker.record_success()
             return result
@@ -838,8 +845,14 @@ class OpenAIAudio:
         return bytes(response.content)
 
 
-def make_chat_model(settings: Settings, purpose: Literal["chat", "grader"]) -> ChatModel | None:
-    """The chat model for `purpose`, or None when the engine in use is offline."""
+def make_chat_model(
+    settings: Settings, purpose: Literal["chat", "grader"], *, breaker: CircuitBreaker | None = None
+) -> ChatModel | None:
+    """The chat model for `purpose`, or None when the engine in use is offline.
+
+    Every model shares `DEFAULT_BREAKER` unless `breaker` is given (tests pass their own).
+    """
     if settings.resolved_engine == "offline":
         return None
-    return OpenAIChat(settings, settings.grader_model if purpose == "grader" else settings.chat_model)
+    model = settings.grader_model if purpose == "grader" else settings.chat_model
+    return OpenAIChat(settings, model, breaker=breaker)
