@@ -275,6 +275,35 @@ def _rel(path: Path) -> str:
     return str(path.relative_to(KNOWLEDGE))
 
 
+# --- The helpers the checks rely on -----------------------------------------------------------------------
+
+
+def test_the_heading_parser_ignores_headings_inside_fenced_code() -> None:
+    doc = (
+        "# Title\n\n## Real section\n\n```bash\n## not a heading\n```\n\n"
+        "~~~\n### nor this\n~~~\n\n### Real subsection ###\n"
+    )
+
+    assert headings(doc) == [Heading(1, "Title"), Heading(2, "Real section"), Heading(3, "Real subsection")]
+
+
+def test_links_and_anchors_are_read_the_way_github_renders_them() -> None:
+    doc = (
+        "See [the lake](other.md#lake-warehouse-and-lakehouse), ![a picture](x.png), "
+        "`[in inline code](a.md)` and [the web](https://example.org).\n```\n[in a block](b.md)\n```\n"
+    )
+
+    assert links(doc) == ["other.md#lake-warehouse-and-lakehouse", "https://example.org"]
+    assert slug("Lake, warehouse and lakehouse") == "lake-warehouse-and-lakehouse"
+    assert slug("Training/serving skew") == "trainingserving-skew"
+
+
+def test_word_count_skips_code_blocks_and_table_rules() -> None:
+    doc = "## Two words\n\n| a | b |\n|---|---|\n\n```\nnot counted at all\n```\nthree more words\n"
+
+    assert word_count(doc) == 2 + 2 + 3
+
+
 # --- The question bank ------------------------------------------------------------------------------------
 
 
