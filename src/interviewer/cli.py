@@ -15,7 +15,7 @@ from typing import Any
 
 from interviewer import __version__
 from interviewer.config import Settings
-from interviewer.errors import InterviewerError
+from interviewer.errors import BadInput, InterviewerError
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +129,89 @@ def _not_ready(name: str) -> Handler:
     return handler
 
 
-_cmd_index: Handler = _not_ready("index")
-_cmd_search: Handler = _not_ready("search")
-_cmd_ask: Handler = _not_ready("ask")
+def _notes_index(args: argparse.Namespace, settings: Settings) -> Any:
+    from pathlib import Path
+
+    from interviewer.index import NotesIndex
+
+    dirs = [Path(d) for d in args.notes] if getattr(args, "notes", None) else None
+    return NotesIndex(settings, None, dirs)
+
+
+def _progress_bar(done: int, total: int, label: str) -> None:
+    """A one-line progress bar on stderr while notes are embedded."""
+    width = 30
+    filled = width * done // max(total, 1)
+    name = label if len(label) <= 40 else "…" + label[-39:]
+    sys.stderr.write(f"\rindexing notes [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _sync(index: Any, *, rebuild: bool = False) -> list[Any]:
+    progress = _progress_bar if sys.stderr.isatty() else None
+    return index.rebuild(progress) if rebuild else index.ensure_synced(progress)
+
+
+def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    index = _notes_index(args, settings)
+    reports = _sync(index, rebuild=args.rebuild)
+    if args.json:
+        emit_json({"sets": [r.model_dump(mode="json") for r in reports]})
+    else:
+        sys.stdout.write("\n".join(r.summary() for r in reports) + "\n")
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    if args.k < 1:
+        raise BadInput("-k must be at least 1")
+    index = _notes_index(args, settings)
+    _sync(index)
+    results = index.search(args.query, k=args.k)
+    if args.json:
+        emit_json({"results": [r.model_dump(mode="json") for r in results]})
+        return 0
+    if not results:
+        sys.stdout.write("No results: the notes are empty.\n")
+    for n, r in enumerate(results, start=1):
+        snippet = " ".join(r.text.split())
+        snippet = snippet if len(snippet) <= 300 else snippet[:300].rsplit(" ", 1)[0] + " …"
+        sys.stdout.write(f"{n}. {r.heading_path}  ({r.score:.4f})\n   {snippet}\n\n")
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from interviewer.answer import Answerer
+
+    index = _notes_index(args, settings)
+    _sync(index)
+    llm = None
+    prompts = None
+    if settings.resolved_engine == "openai":
+        from interviewer.llm import OpenAIChat
+        from interviewer.prompts import PromptLibrary
+
+        llm = OpenAIChat(settings)
+        prompts = PromptLibrary(settings.prompts_dir)
+    answerer = Answerer(index, index.embedder, llm, prompts)
+    stream = answerer.stream(args.question)
+    if args.json:
+        emit_json(stream.result.model_dump(mode="json"))
+        return 0
+    for piece in stream:
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+    result = stream.result
+    sys.stdout.write("\n")
+    if result.citations:
+        sys.stdout.write("\n")
+        for c in result.citations:
+            sys.stdout.write(f"[{c.n}] {c.source} › {c.heading}\n    {c.snippet}\n")
+    return 0
+
+
 _cmd_questions: Handler = _not_ready("questions")
 _cmd_interview: Handler = _not_ready("interview")
 _cmd_sessions: Handler = _not_ready("sessions")

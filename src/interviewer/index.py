@@ -318,6 +318,29 @@ def lexical_tokens(text: str) -> list[str]:
     return [_stem(w) for w in words if w not in _STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
+def _bm25s() -> Any:
+    """Import bm25s, which sets its own logger to DEBUG, and quieten it to warnings."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+def bm25_scores(query: str, texts: Sequence[str]) -> np.ndarray:
+    """BM25 scores of each of `texts` against `query`, from a small index built on the spot."""
+    corpus = [lexical_tokens(t) or ["_empty_"] for t in texts]
+    vocab = {w for doc in corpus for w in doc}
+    words = [w for w in lexical_tokens(query) if w in vocab]
+    out = np.zeros(len(texts))
+    if not words:
+        return out
+    retriever = _bm25s().BM25(k1=1.2, b=0.75)
+    retriever.index(corpus, show_progress=False)
+    docs, scores = retriever.retrieve([words], k=len(texts), show_progress=False, n_threads=1)
+    out[docs[0]] = scores[0]
+    return out
+
+
 # --------------------------------------------------------------------------------------------------
 # Naming and persistence
 
@@ -520,12 +543,10 @@ def _snapshot(
 
 
 def _build_bm25(chunks: Sequence[Chunk]) -> Any:
-    import bm25s
-
     if not chunks:
         return None
     corpus = [lexical_tokens(c.embed_text) or ["_empty_"] for c in chunks]
-    retriever = bm25s.BM25(k1=1.2, b=0.75)
+    retriever = _bm25s().BM25(k1=1.2, b=0.75)
     retriever.index(corpus, show_progress=False)
     return retriever
 
@@ -541,7 +562,8 @@ def _vocab(bm25: Any) -> frozenset[str]:
 class NotesIndex:
     """Hybrid search over one or more notes folders, kept in step with the files on disk.
 
-    `notes_dirs` defaults to the shipped `knowledge/` plus `settings.extra_notes`. The first search
+    `embedder` defaults to the offline MiniLM embedder; `notes_dirs` defaults to the shipped
+    `knowledge/` plus `settings.extra_notes`. The first search
     syncs the folders (indexing them if they have never been indexed); `ensure_synced` does it on
     demand and reports what changed.
     """
@@ -549,7 +571,7 @@ class NotesIndex:
     def __init__(
         self,
         settings: Settings,
-        embedder: Embedder,
+        embedder: Embedder | None = None,
         notes_dirs: Sequence[Path] | None = None,
         *,
         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
@@ -560,7 +582,11 @@ class NotesIndex:
         candidates: int = 40,
     ) -> None:
         self.settings = settings
-        self.embedder = embedder
+        if embedder is None:
+            from interviewer.embeddings import MiniLMEmbedder
+
+            embedder = MiniLMEmbedder()
+        self.embedder: Embedder = embedder
         dirs = list(notes_dirs) if notes_dirs else [settings.knowledge_dir, *settings.extra_notes]
         self.notes_dirs = [Path(d).expanduser().resolve() for d in dict.fromkeys(dirs)]
         self.max_file_bytes = max_file_bytes
@@ -902,12 +928,10 @@ def _bm25_search(snapshot: _Snapshot, tokens: list[str], pool: int) -> list[tupl
 
 
 def _load_bm25(store: _Store) -> Any:
-    import bm25s
-
     if not store.bm25_dir.is_dir():
         return None
     try:
-        return bm25s.BM25.load(str(store.bm25_dir), show_progress=False)
+        return _bm25s().BM25.load(str(store.bm25_dir), show_progress=False)
     except Exception as exc:
         log.warning("the BM25 index at %s was unreadable (%s); rebuilding it", store.bm25_dir, _short(exc))
         return None
