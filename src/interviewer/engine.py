@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interviewer.config import Settings
-from interviewer.errors import LLMError
+from interviewer.errors import ConfigError, LLMError
 from interviewer.grading import Grade, Grader, PointCoverage
 from interviewer.interviewer import FallbackInterviewer, Interviewer, LLMInterviewer, OfflineInterviewer
 from interviewer.llm import ChatModel, Usage
@@ -67,7 +67,7 @@ class Engine:
             if method is None:
                 continue
             try:
-                return _call_communication(method, question, answers)
+                return method(answers, question_id=question.id)
             except LLMError as err:
                 log.warning("communication grading fell back: %s", type(err).__name__)
         return None
@@ -82,19 +82,6 @@ class Engine:
         return out
 
 
-def _call_communication(method: Callable[..., Grade], question: Question, answers: list[str]) -> Grade:
-    """Call `grade_communication` whichever of the two signatures the grader has."""
-    import inspect
-
-    params = list(inspect.signature(method).parameters)
-    if params and params[0] in ("question", "q"):
-        return method(question, answers)
-    grade = method(answers, None) if len(params) >= 2 else method(answers)
-    if grade.question_id != question.id:
-        grade = grade.model_copy(update={"question_id": question.id})
-    return grade
-
-
 def notes_retriever(settings: Settings, embedder: Any = None, k: int = 3) -> Retrieve:
     """A `retrieve(query)` over the indexed notes, built on first use; it returns [] if the index fails."""
     state: dict[str, Any] = {}
@@ -106,10 +93,12 @@ def notes_retriever(settings: Settings, embedder: Any = None, k: int = 3) -> Ret
             if "index" not in state:
                 from interviewer.index import NotesIndex  # heavy; only when a turn needs guidance
 
-                index = NotesIndex(settings, embedder) if embedder is not None else NotesIndex(settings)
-                if hasattr(index, "ensure_synced"):
-                    index.ensure_synced()
-                state["index"] = index
+                if embedder is None:
+                    from interviewer.embeddings import MiniLMEmbedder
+
+                    state["index"] = NotesIndex(settings, MiniLMEmbedder())
+                else:
+                    state["index"] = NotesIndex(settings, embedder)
             return [r.text for r in state["index"].search(query, k=k)]
         except Exception as exc:  # guidance is optional; the interview must go on without it
             log.warning("the notes index is unavailable (%s); the interviewer continues without it", exc)
@@ -139,12 +128,12 @@ def build_engine(
 
     rubrics = RubricSet.load(settings.knowledge_dir)
     if offline_grader is None:
-        from interviewer.grading import OfflineGrader  # type: ignore[attr-defined]
+        from interviewer.grading import OfflineGrader
 
         if embedder is None:
-            from interviewer.embeddings import MiniLMEmbedder  # type: ignore[attr-defined]
+            from interviewer.embeddings import MiniLMEmbedder
 
-            embedder = MiniLMEmbedder(settings)
+            embedder = MiniLMEmbedder()
         offline_grader = OfflineGrader(embedder, rubrics)
     name: EngineName = settings.resolved_engine
     if name == "offline":
@@ -158,7 +147,7 @@ def build_engine(
             reason=settings.engine_reason,
         )
 
-    from interviewer.llm import make_chat_model  # type: ignore[attr-defined]
+    from interviewer.llm import make_chat_model
 
     chat = chat or make_chat_model(settings, "chat")
     grader_chat = grader_chat or make_chat_model(settings, "grader")
@@ -168,10 +157,18 @@ def build_engine(
     def trim(messages: list[Any], budget: int) -> list[Any]:
         return counter.trim(messages, budget, model)
 
+    if chat is None:
+        raise ConfigError(
+            "the openai engine has no chat model; set OPENAI_API_KEY or choose the offline engine"
+        )
     llm = LLMInterviewer(chat, prompts, retrieve=retrieve, trim=trim, history_budget=HISTORY_BUDGET)
-    from interviewer.grading import LLMGrader  # type: ignore[attr-defined]
+    from interviewer.grading import OfflineGrader
+    from interviewer.llm_grader import LLMGrader
 
-    grader = LLMGrader(grader_chat, rubrics, prompts, offline_grader, retrieve=retrieve)
+    if grader_chat is None or not isinstance(offline_grader, OfflineGrader):
+        grader: Grader = offline_grader
+    else:
+        grader = LLMGrader(grader_chat, rubrics, prompts, offline_grader, retrieve=retrieve)
     return Engine(
         name="openai",
         interviewer=FallbackInterviewer(llm, OfflineInterviewer()),

@@ -563,7 +563,7 @@ def is_question(text: str) -> tuple[bool, tuple[str, ...]]:
         return False, ()
     rest = [s for s in parts if s not in asked]
     rest_words = sum(len(content_words(s)) for s in rest)
-    return rest_words <= 12, asked
+    return rest_words <= 8, asked
 
 
 def read_turn(text: str, question: Question, phase: Phase | None, earlier_answers: Sequence[str]) -> Reading:
@@ -608,14 +608,37 @@ def read_turn(text: str, question: Question, phase: Phase | None, earlier_answer
 
 
 def facts_for(question: Question, asked: Iterable[str]) -> tuple[HiddenFact, ...]:
-    """The hidden facts a clarifying question asks for, best match first (at most two)."""
+    """The hidden facts a clarifying question asks for, best match first (at most two).
+
+    In a compound such as "latency budget" only the first word's fact is meant, so a second fact
+    whose only match sits right next to the first one's is left out.
+    """
     text = " ".join(asked).lower()
-    scored: list[tuple[int, int, HiddenFact]] = []
+    scored: list[tuple[int, int, HiddenFact, list[tuple[int, int]]]] = []
     for i, fact in enumerate(question.hidden_facts):
-        hits = sum(1 for k in fact.keywords if re.search(rf"(?<!\w){re.escape(k.lower())}(?!\w)", text))
-        if hits:
-            scored.append((-hits, i, fact))
-    return tuple(f for _, _, f in sorted(scored, key=lambda s: (s[0], s[1]))[:2])
+        spans = [
+            m.span()
+            for k in fact.keywords
+            for m in re.finditer(rf"(?<!\w){re.escape(k.lower())}(?!\w)", text)
+        ]
+        if spans:
+            scored.append((-len({text[a:b] for a, b in spans}), i, fact, spans))
+    scored.sort(key=lambda s: (s[0], min(a for a, _ in s[3]), s[1]))
+    chosen: list[tuple[HiddenFact, list[tuple[int, int]]]] = []
+    for _, _, fact, spans in scored:
+        if len(chosen) == 2:
+            break
+        taken = [span for _, kept in chosen for span in kept]
+        if chosen and all(_adjacent(span, other, text) for span in spans for other in taken[:1]):
+            continue
+        chosen.append((fact, spans))
+    return tuple(f for f, _ in chosen)
+
+
+def _adjacent(a: tuple[int, int], b: tuple[int, int], text: str) -> bool:
+    first, second = sorted((a, b))
+    gap = text[first[1] : second[0]]
+    return len(gap) <= 2 and not gap.strip(" -")
 
 
 def choose_probe(spec: PhaseSpec, point: KeyPoint, used: Sequence[str]) -> str | None:
@@ -998,6 +1021,10 @@ class OfflineInterviewer:
         )
 
     def _advance(self, move: Move) -> str:
+        told = f"{self._fact_text(move)} " if (move.facts or move.repeated_facts) else ""
+        return told + self._advance_only(move)
+
+    def _advance_only(self, move: Move) -> str:
         old = PHASE_NAMES[move.from_phase].lower() if move.from_phase else "this part"
         if move.reason == "covered":
             lead = _variant(

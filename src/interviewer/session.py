@@ -335,7 +335,8 @@ class InterviewSession:
             target = self._target(phase, set(self.data["covered"].get(phase, [])))
             return self._say(self._probe_move("deflect", phase, target, capped=capped), "question")
         if self.minutes_left <= 0:
-            return self._advance(phase, "time", capped=capped)
+            facts, again = self._reveal(reading.questions) if reading.questions else ((), ())
+            return self._advance(phase, "time", capped=capped, facts=facts, repeated_facts=again)
         if reading.kind == "question":
             facts, again = self._reveal(reading.questions)
             kind: MoveKind = "answer_fact" if facts or again else "no_fact"
@@ -352,6 +353,12 @@ class InterviewSession:
         missing = [k for k in spec.key_points if k.id not in covered]
         facts, again = self._reveal(reading.questions) if reading.questions else ((), ())
         pushed = self.data["pushbacks"].setdefault(phase, [])
+        if not missing:
+            return self._advance(phase, "covered", capped=capped, facts=facts, repeated_facts=again)
+        probes = self.data["probes"]
+        if all(probes.get(f"{phase}/{k.id}", 0) >= 2 for k in missing):
+            # Every missing point has been asked about twice: a real interviewer moves on.
+            return self._advance(phase, "exhausted", capped=capped, facts=facts, repeated_facts=again)
         if reading.off_topic and not newly:
             return self._say(
                 self._probe_move("off_topic", phase, self._target(phase, covered), capped=capped), "question"
@@ -366,8 +373,6 @@ class InterviewSession:
                 self._probe_move("redirect_ahead", phase, self._target(phase, covered), capped=capped),
                 "question",
             )
-        if not missing:
-            return self._advance(phase, "covered", capped=capped)
         if reading.vague and "numbers" not in pushed:
             pushed.append("numbers")
             return self._say(
@@ -377,9 +382,6 @@ class InterviewSession:
             pushed.append("reasoning")
             detail = ",".join(reading.buzzwords)
             return self._say(self._move("push_reasoning", phase, detail=detail, capped=capped), "question")
-        probes = self.data["probes"]
-        if all(probes.get(f"{phase}/{k.id}", 0) >= 2 for k in missing):
-            return self._advance(phase, "exhausted", capped=capped)
         target = self._target(phase, covered)
         move = self._probe_move(
             "probe",
@@ -524,12 +526,12 @@ class InterviewSession:
                 visit["graded"] = grade
                 break
 
-    def _advance(self, phase: Phase, reason: str, *, capped: bool = False) -> ReplyStream:
+    def _advance(self, phase: Phase, reason: str, *, capped: bool = False, **fields: Any) -> ReplyStream:
         self._leave(phase, reason=reason, grade=True)
         position = self.order.index(phase)
         following = self.order[position + 1] if position + 1 < len(self.order) else None
         self._enter(following, reason=reason)
-        move = self._move("advance", following, from_phase=phase, reason=reason, capped=capped)
+        move = self._move("advance", following, from_phase=phase, reason=reason, capped=capped, **fields)
         return self._say(move, "question", grade_phase=phase)
 
     def _grade_phase(self, phase: Phase) -> Grade:

@@ -8,6 +8,7 @@ content words (or those of one of its alternatives) appear in the answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from interviewer.grading import CriterionGrade, Grade, MissingPoint, PointCoverage
 from interviewer.phases import Phase
@@ -125,7 +126,9 @@ class KeywordGrader:
             grader="offline",
         )
 
-    def grade_communication(self, question: Question, answers: list[str]) -> Grade:
+    def grade_communication(
+        self, answers: Sequence[str], delivery: object | None = None, *, question_id: str = ""
+    ) -> Grade:
         """A communication grade from how much of the answers are sentences with reasons."""
         text = " ".join(answers)
         reasons = len(re.findall(r"\b(because|so that|trade-?off|instead)\b", text.lower()))
@@ -134,7 +137,7 @@ class KeywordGrader:
             criterion_id="clarity", name="Clarity", weight=1.0, score=score, level=f"{reasons} reasons given"
         )
         return Grade(
-            question_id=question.id,
+            question_id=question_id,
             phase="communication",
             score=float(score),
             criteria=[criterion],

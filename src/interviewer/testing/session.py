@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from interviewer.engine import Engine
 from interviewer.questions import Question
 
 
@@ -203,4 +204,18 @@ def tiny_question(question_id: str = "video-recs") -> Question:
                 },
             },
         }
+    )
+
+
+def keyword_engine(interviewer: object | None = None, grader: object | None = None) -> Engine:
+    """An offline engine on `KeywordGrader`, for fast interview-flow tests. Pass an interviewer to swap it."""
+    from interviewer.interviewer import OfflineInterviewer
+    from interviewer.testing.grading import KeywordGrader
+
+    g = grader or KeywordGrader()
+    return Engine(
+        name="offline",
+        interviewer=interviewer or OfflineInterviewer(),  # type: ignore[arg-type]
+        grader=g,  # type: ignore[arg-type]
+        offline_grader=g,  # type: ignore[arg-type]
     )
