@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from interviewer.config import Settings
 from interviewer.embeddings import Embedder
-from interviewer.errors import NotesError
+from interviewer.errors import BadInput, NotesError
 from interviewer.notes import (
     CHUNKER_VERSION,
     DEFAULT_MAX_FILE_BYTES,
@@ -617,7 +617,7 @@ class NotesIndex:
     def _sync(self, folder: Path, progress: ProgressCallback | None, *, rebuild: bool) -> SyncReport:
         started = time.perf_counter()
         if not folder.is_dir():
-            raise NotesError(f"no notes folder at {folder}; check the path given with --notes")
+            raise BadInput(f"no notes folder at {folder}; check the path given with --notes")
         name = collection_name(folder)
         store = _Store(self.settings.bm25_dir / name)
         with store.lock():

@@ -582,7 +582,7 @@ def chunk_note(
         budget = max(16, max_tokens - 2 - count_tokens(heading_path))
         blocks = _blocks(section)
         pieces = _pieces(blocks, count_plain, budget)
-        for group_pieces in _pack(pieces, blocks, count_plain, budget, overlap_tokens):
+        for part, group_pieces in enumerate(_pack(pieces, blocks, count_plain, budget, overlap_tokens)):
             text = _render(group_pieces, blocks).strip("\n")
             if not text.strip():
                 continue
@@ -594,7 +594,8 @@ def chunk_note(
                     source=note.source,
                     heading=section.heading,
                     heading_path=heading_path,
-                    start_line=group_pieces[0].start_line,
+                    # A section's first chunk starts at its heading; later ones where their text starts.
+                    start_line=section.start_line if part == 0 else group_pieces[0].start_line,
                     content_hash=note.content_hash,
                     text=text,
                 )
