@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.breaker import AUDIO_BREAKER, DEFAULT_BREAKER
 from interviewer.config import Settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,9 @@ def _offline_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyte
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("INTERVIEWER_BLOCK_NETWORK", "1")
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+    # The process-wide breakers must not carry one test's failures into the next.
+    DEFAULT_BREAKER.reset()
+    AUDIO_BREAKER.reset()
 
 
 @pytest.fixture

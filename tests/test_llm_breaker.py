@@ -11,7 +11,8 @@ import pytest
 
 from fake_openai_server import FakeOpenAIServer, Reply, refusal, server_error
 from interviewer.errors import CircuitOpen, LLMError, LLMRefused, LLMUnavailable
-from interviewer.llm import DEFAULT_BREAKER, CircuitBreaker, Message, OpenAIChat
+from interviewer.breaker import DEFAULT_BREAKER, CircuitBreaker
+from interviewer.llm import Message, OpenAIChat
 
 NOON = datetime(2025, 1, 1, 12, 0, 0)
 HELLO: list[Message] = [{"role": "user", "content": "hello"}]

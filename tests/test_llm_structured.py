@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fake_openai_server import FakeOpenAIServer, Reply, json_schema_rejected, refusal, truncated
 from interviewer.errors import LLMOutputInvalid, LLMRefused, LLMTruncated
-from interviewer.llm import CircuitBreaker, Message, OpenAIChat, structured_reply, validate_reply
+from interviewer.breaker import CircuitBreaker
+from interviewer.llm import Message, OpenAIChat, structured_reply, validate_reply
 from interviewer.testing import FakeLLM
 
 

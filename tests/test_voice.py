@@ -15,7 +15,8 @@ import pytest
 from fake_openai_server import FakeOpenAIServer, Reply, Speech, server_error
 from interviewer.config import Settings
 from interviewer.errors import LLMUnavailable, ModelFileError, VoiceError
-from interviewer.llm import CircuitBreaker, OpenAIAudio
+from interviewer.breaker import CircuitBreaker
+from interviewer.llm import OpenAIAudio
 from interviewer.voice import (
     FallbackSpeaker,
     FallbackTranscriber,

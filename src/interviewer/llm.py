@@ -7,8 +7,7 @@
   `retry-after`), 5xx and refused connections itself, trims the history once when the prompt is too
   long, adapts to servers that reject `json_schema`, `stream_options` or `temperature`, and turns every
   fault into a typed `LLMError` whose message names the fix. The API key never appears in a message.
-- `CircuitBreaker`: after 3 consecutive failed calls, calls fail fast with `CircuitOpen` for 60 s, and
-  the app carries on with the offline engine.
+- Every call goes through a `CircuitBreaker` (see `breaker.py`), shared per process by default.
 - `OpenAIAudio`: speech to text and text to speech through the same server, with the same faults.
 """
 
@@ -18,11 +17,9 @@ import json
 import logging
 import os
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Protocol, TypedDict, TypeVar, cast
 from urllib.parse import urlsplit
@@ -31,9 +28,9 @@ import openai
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, ValidationError
 
+from interviewer.breaker import AUDIO_BREAKER, DEFAULT_BREAKER, CircuitBreaker
 from interviewer.config import Settings
 from interviewer.errors import (
-    CircuitOpen,
     ConfigError,
     LLMAuthError,
     LLMContextTooLong,
@@ -218,103 +215,6 @@ def estimate_tokens(text: str) -> int:
 def estimate_usage(model: str, messages: Sequence[Message], reply: str) -> Usage:
     prompt = sum(estimate_tokens(m["content"]) + 4 for m in messages)
     return Usage(model, prompt, estimate_tokens(reply), estimated=True)
-
-
-# --- Circuit breaker ----------------------------------------------------------------------------------
-
-BreakerStatus = Literal["closed", "open", "half_open"]
-
-
-@dataclass(frozen=True)
-class BreakerState:
-    """A snapshot for the status bar: `until` is the local time calls resume, when open."""
-
-    status: BreakerStatus
-    consecutive_failures: int
-    until: datetime | None
-    seconds_left: float
-
-
-class CircuitBreaker:
-    """Fail fast after `threshold` consecutive failed calls, for `cooldown_s` seconds.
-
-    After the cooldown one call is let through (half open): a success closes the breaker, a failure
-    opens it again at once. `clock` is monotonic seconds; `now` gives the wall time shown to the user.
-    """
-
-    def __init__(
-        self,
-        threshold: int = 3,
-        cooldown_s: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
-        now: Callable[[], datetime] = datetime.now,
-    ) -> None:
-        self.threshold = threshold
-        self.cooldown_s = cooldown_s
-        self._clock = clock
-        self._now = now
-        self._failures = 0
-        self._opened_at: float | None = None
-        self._lock = threading.Lock()
-
-    def _seconds_left(self) -> float:
-        if self._opened_at is None:
-            return 0.0
-        return max(0.0, self._opened_at + self.cooldown_s - self._clock())
-
-    @property
-    def is_open(self) -> bool:
-        with self._lock:
-            return self._seconds_left() > 0
-
-    @property
-    def opens_until(self) -> datetime | None:
-        """When calls are tried again (local time), or None when the breaker is not open."""
-        with self._lock:
-            left = self._seconds_left()
-        return self._now() + timedelta(seconds=left) if left > 0 else None
-
-    def state(self) -> BreakerState:
-        with self._lock:
-            left = self._seconds_left()
-            failures = self._failures
-            half_open = self._opened_at is not None and left == 0
-        if left > 0:
-            return BreakerState("open", failures, self._now() + timedelta(seconds=left), left)
-        return BreakerState("half_open" if half_open else "closed", failures, None, 0.0)
-
-    def check(self) -> None:
-        """Raise `CircuitOpen` while open."""
-        until = self.opens_until
-        if until is not None:
-            raise CircuitOpen(
-                f"the model server failed {self.threshold} times in a row, so the app continues on the "
-                f"offline engine until {until:%H:%M:%S}; it will try the server again after that",
-                until=until,
-            )
-
-    def record_success(self) -> None:
-        with self._lock:
-            self._failures = 0
-            self._opened_at = None
-
-    def record_failure(self) -> None:
-        with self._lock:
-            self._failures += 1
-            if self._failures >= self.threshold:
-                self._opened_at = self._clock()
-        if self._failures >= self.threshold:
-            log.warning("circuit breaker open for %.0f s after %d failures", self.cooldown_s, self._failures)
-
-    def reset(self) -> None:
-        self.record_success()
-
-
-DEFAULT_BREAKER = CircuitBreaker()
-"""Shared by every chat model in the process unless one is injected."""
-
-AUDIO_BREAKER = CircuitBreaker()
-"""Speech has its own breaker, so a server without audio endpoints does not stop the chat."""
 
 
 # --- The OpenAI-compatible transport -----------------------------------------------------------------
