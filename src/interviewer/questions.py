@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing_extensions import TypedDict
 
 from interviewer.content import load_folder, load_yaml_model
 from interviewer.errors import BadInput, ContentError
-from interviewer.phases import PHASES, Phase
+from interviewer.phases import Phase
 
 Difficulty = Literal["easy", "medium", "hard"]
 FactTopic = Literal[
@@ -57,6 +59,18 @@ class PhaseSpec(_Strict):
         return self
 
 
+class Phases(TypedDict):
+    """One section per RADIO phase, all required, so a missing phase is reported with every other problem."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
+
+    requirements: PhaseSpec
+    architecture: PhaseSpec
+    deep_dive: PhaseSpec
+    issues: PhaseSpec
+    optimization: PhaseSpec
+
+
 class Estimate(_Strict):
     """A back-of-the-envelope number with the arithmetic that produces it."""
 
@@ -73,20 +87,15 @@ class Question(_Strict):
     prompt: str = Field(min_length=10, description="the problem as the interviewer states it")
     hidden_facts: list[HiddenFact] = Field(min_length=3)
     estimates: list[Estimate] = Field(min_length=1)
-    phases: dict[Phase, PhaseSpec]
+    phases: Phases
 
-    @model_validator(mode="after")
-    def _all_phases(self) -> Question:
-        missing = [p for p in PHASES if p not in self.phases]
-        if missing:
-            raise ValueError(f"every RADIO phase needs a section; missing: {', '.join(missing)}")
-        return self
 
     def phase(self, phase: Phase) -> PhaseSpec:
-        return self.phases[phase]
+        spec: PhaseSpec = self.phases[phase]
+        return spec
 
     def links(self) -> list[NoteLink]:
-        return [k.learn for spec in self.phases.values() for k in spec.key_points]
+        return [k.learn for phase in PHASES for k in self.phase(phase).key_points]
 
 
 class QuestionBank:
@@ -106,7 +115,7 @@ class QuestionBank:
             raise ContentError(f"no question bank at {folder}")
         return cls(load_folder(folder, Question))
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Question]:
         return iter(self._by_id.values())
 
     def __len__(self) -> int:
