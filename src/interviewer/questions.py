@@ -11,7 +11,7 @@ from typing_extensions import TypedDict
 
 from interviewer.content import load_folder, load_yaml_model
 from interviewer.errors import BadInput, ContentError
-from interviewer.phases import Phase
+from interviewer.phases import PHASES, Phase
 
 Difficulty = Literal["easy", "medium", "hard"]
 FactTopic = Literal[
