@@ -1,0 +1,432 @@
+"""The notes index: incremental sync, hybrid search, several notes sets, rebuilds, server mode."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from interviewer.config import Settings
+from interviewer.errors import BadInput
+from interviewer.index import NotesIndex, SearchResult, collection_name, lexical_tokens
+from interviewer.testing import FakeEmbedder
+
+NOTES = {
+    "cache.md": (
+        "# Caching\n\n## Cache-aside\n\nThe application reads the cache first and loads from the database "
+        "on a miss, then stores the row in the cache.\n\n## Write-through\n\nEvery write goes to the cache "
+        "and the database together, so reads are never stale.\n"
+    ),
+    "db/sharding.md": (
+        "# Sharding\n\nSplit the rows of a table across several database machines by a shard key.\n\n"
+        "## Rebalancing\n\nConsistent hashing moves few keys when a machine joins.\n"
+    ),
+    "queues.txt": "Message queues decouple producers from consumers and absorb bursts of traffic.\n",
+}
+
+
+class CountingEmbedder(FakeEmbedder):
+    """The fake embedder, counting how many texts it embedded."""
+
+    def __init__(self) -> None:
+        super().__init__(dim=128)
+        self.embedded = 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.embedded += len(texts)
+        return super().embed(texts)
+
+
+def write_notes(folder: Path, notes: dict[str, str] = NOTES) -> Path:
+    for name, text in notes.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    return write_notes(tmp_path / "notes")
+
+
+@pytest.fixture
+def embedder() -> CountingEmbedder:
+    return CountingEmbedder()
+
+
+def make_index(settings: Settings, embedder: CountingEmbedder, *folders: Path) -> NotesIndex:
+    return NotesIndex(settings, embedder, list(folders))
+
+
+# ---- sync ----------------------------------------------------------------------------------------
+
+
+def test_the_first_sync_indexes_every_file_and_the_next_finds_nothing_to_do(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    index = make_index(settings, embedder, notes)
+    (first,) = index.ensure_synced()
+    embedded = embedder.embedded
+
+    started = time.perf_counter()
+    (second,) = NotesIndex(settings, embedder, [notes]).ensure_synced()
+    elapsed = time.perf_counter() - started
+
+    assert sorted(first.indexed) == ["cache.md", "db/sharding.md", "queues.txt"]
+    assert first.chunks == 5 and first.rebuilt is False
+    assert second.indexed == [] and sorted(second.unchanged) == sorted(first.indexed)
+    assert embedder.embedded == embedded, "an unchanged corpus is not embedded again"
+    assert elapsed < 1.0
+
+
+def test_only_a_changed_file_is_embedded_again(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    index = make_index(settings, embedder, notes)
+    index.ensure_synced()
+    before = embedder.embedded
+    (notes / "queues.txt").write_text("Queues buffer work; a dead-letter queue keeps poison messages.\n")
+
+    (report,) = index.ensure_synced()
+
+    assert report.indexed == ["queues.txt"]
+    assert embedder.embedded - before == 1
+    assert index.search("poison messages dead-letter", k=1)[0].source == "queues.txt"
+
+
+def test_a_deleted_file_leaves_the_index(settings: Settings, embedder: CountingEmbedder, notes: Path) -> None:
+    index = make_index(settings, embedder, notes)
+    index.ensure_synced()
+    (notes / "db" / "sharding.md").unlink()
+
+    (report,) = index.ensure_synced()
+    sources = {r.source for r in index.search("shard key consistent hashing machines", k=10)}
+
+    assert report.removed == ["db/sharding.md"]
+    assert report.chunks == 3
+    assert "db/sharding.md" not in sources
+
+
+def test_a_new_file_is_found_after_the_next_sync(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    index = make_index(settings, embedder, notes)
+    index.ensure_synced()
+    (notes / "cdn.md").write_text(
+        "# CDN\n\nA pull CDN fetches content from the origin on the first request.\n"
+    )
+
+    (report,) = index.ensure_synced()
+
+    assert report.indexed == ["cdn.md"]
+    assert index.search("pull CDN origin first request", k=1)[0].heading == "CDN"
+
+
+def test_skipped_files_and_repairs_appear_in_the_report(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    (notes / "blob.md").write_bytes(b"\x00\x00\x00")
+    (notes / "bad.md").write_bytes(b"# Bad\n\nlatency \xff budget\n")
+    (notes / "moji.md").write_text("# Moji\n\nFilter 1B videos ‚Üí 1K candidates.\n", encoding="utf-8")
+
+    (report,) = make_index(settings, embedder, notes).ensure_synced()
+    warnings = {w.source: w.message for w in report.warnings}
+
+    assert [(s.source, s.reason) for s in report.skipped] == [("blob.md", "binary file, not text")]
+    assert "invalid UTF-8" in warnings["bad.md"]
+    assert "mojibake" in warnings["moji.md"]
+    assert "skipped blob.md: binary file, not text" in report.summary()
+
+
+def test_a_missing_notes_folder_is_bad_input(
+    settings: Settings, embedder: CountingEmbedder, tmp_path: Path
+) -> None:
+    with pytest.raises(BadInput, match="no notes folder"):
+        make_index(settings, embedder, tmp_path / "nowhere").ensure_synced()
+
+
+def test_progress_is_reported_per_embedded_file(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    seen: list[tuple[int, int, str]] = []
+    make_index(settings, embedder, notes).ensure_synced(
+        lambda done, total, label: seen.append((done, total, label))
+    )
+    assert seen[0] == (0, 3, "")
+    assert seen[-1][:2] == (3, 3)
+    assert [s[2] for s in seen[1:]] == ["cache.md", "db/sharding.md", "queues.txt"]
+
+
+# ---- search --------------------------------------------------------------------------------------
+
+
+def test_search_results_have_exactly_the_documented_fields(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    (hit,) = make_index(settings, embedder, notes).search(
+        "write goes to the cache and the database together", k=1
+    )
+
+    assert set(hit.model_dump()) == {"source", "heading", "heading_path", "score", "text", "chunk_id"}
+    assert (hit.source, hit.heading) == ("cache.md", "Write-through")
+    assert hit.heading_path == "cache.md › Caching › Write-through"
+    assert hit.text.startswith("Every write goes to the cache")
+    assert hit.score > 0
+
+
+def test_the_first_search_on_a_new_folder_indexes_it(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    results = make_index(settings, embedder, notes).search("consistent hashing", k=3)
+    assert embedder.embedded >= 5
+    assert results[0].heading == "Rebalancing"
+
+
+def test_results_are_ranked_and_limited_to_k(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    results = make_index(settings, embedder, notes).search("cache database", k=4)
+    assert len(results) == 4
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+    assert len({r.chunk_id for r in results}) == 4
+
+
+def test_hybrid_search_finds_what_only_the_words_match(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    index = make_index(settings, embedder, notes)
+    lexical = index.retrieve("bursts", k=3, mode="bm25")
+    hybrid = index.retrieve("bursts", k=3, mode="hybrid")
+
+    assert lexical[0].chunk.source == "queues.txt" and lexical[0].lexical is not None
+    assert hybrid[0].chunk.source == "queues.txt"
+    assert hybrid[0].similarity is not None and hybrid[0].lexical is not None
+
+
+def test_dense_only_search_reports_cosine_similarity(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    hits = make_index(settings, embedder, notes).retrieve(
+        "message queues decouple producers", k=2, mode="dense"
+    )
+    assert hits[0].chunk.source == "queues.txt"
+    assert 0 < hits[0].similarity <= 1.0  # type: ignore[operator]
+    assert hits[0].lexical is None, "dense-only search runs no lexical search"
+
+
+def test_lexical_tokens_bring_word_forms_together() -> None:
+    assert lexical_tokens("Caching caches cached cache") == ["cach"] * 4
+    assert lexical_tokens("Queries and the query") == ["queri", "queri"]
+    assert lexical_tokens("what is the") == []
+
+
+def test_chromas_default_embedding_function_is_never_used(
+    settings: Settings, embedder: CountingEmbedder, notes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chromadb.utils import embedding_functions
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Chroma's default embedding function was called")
+
+    monkeypatch.setattr(embedding_functions.DefaultEmbeddingFunction, "__call__", refuse)
+    results = make_index(settings, embedder, notes).search("shard key", k=2)
+    assert results[0].source == "db/sharding.md"
+
+
+# ---- notes sets ----------------------------------------------------------------------------------
+
+
+def test_collection_names_are_stable_valid_and_distinct_per_folder(tmp_path: Path) -> None:
+    a = collection_name(tmp_path / "My Notes!")
+    again = collection_name(tmp_path / "My Notes!" / ".." / "My Notes!")
+    b = collection_name(tmp_path / "other")
+
+    assert a == again
+    assert a != b
+    assert a.startswith("notes-my-notes-")
+    assert 3 <= len(a) <= 63 and a[0].isalnum() and a[-1].isalnum()
+    assert set(a) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def test_several_notes_sets_coexist_and_are_searched_together(
+    settings: Settings, embedder: CountingEmbedder, notes: Path, tmp_path: Path
+) -> None:
+    other = write_notes(
+        tmp_path / "other", {"ml.md": "# Drift\n\nFeature drift shows when input distributions shift.\n"}
+    )
+    both = make_index(settings, embedder, notes, other)
+    reports = both.ensure_synced()
+
+    assert [r.collection for r in reports] == [collection_name(notes), collection_name(other)]
+    assert both.search("feature drift distributions", k=1)[0].source == "ml.md"
+    assert both.search("shard key machines", k=1)[0].source == "db/sharding.md"
+    alone = make_index(settings, embedder, notes).search("feature drift distributions", k=10)
+    assert all(r.source != "ml.md" for r in alone)
+
+
+# ---- corrupt indexes -----------------------------------------------------------------------------
+
+
+def _forget_open_clients() -> None:
+    """Drop this process's open Chroma clients, as a new process would start without them."""
+    from chromadb.api.client import SharedSystemClient
+
+    from interviewer import index as index_module
+
+    index_module._CLIENTS.clear()
+    index_module._COLLECTIONS.clear()
+    index_module._SNAPSHOTS.clear()
+    SharedSystemClient.clear_system_cache()
+
+
+def test_a_corrupt_vector_store_is_rebuilt_and_reported(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    make_index(settings, embedder, notes).ensure_synced()
+    _forget_open_clients()
+    (settings.chroma_dir / "chroma.sqlite3").write_bytes(b"this is not a database" * 100)
+
+    index = make_index(settings, embedder, notes)
+    (report,) = index.ensure_synced()
+
+    assert report.rebuilt is True
+    assert "corrupt or locked" in (report.rebuild_reason or "")
+    assert sorted(report.indexed) == ["cache.md", "db/sharding.md", "queues.txt"]
+    assert index.search("shard key", k=1)[0].source == "db/sharding.md"
+
+
+def test_a_vector_store_out_of_step_with_the_manifest_is_rebuilt(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    make_index(settings, embedder, notes).ensure_synced()
+    _forget_open_clients()
+    shutil.rmtree(settings.chroma_dir)
+
+    (report,) = make_index(settings, embedder, notes).ensure_synced()
+
+    assert report.rebuilt is True and "expected" in (report.rebuild_reason or "")
+    assert report.chunks == 5
+
+
+def test_a_corrupt_manifest_is_rebuilt_and_reported(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    make_index(settings, embedder, notes).ensure_synced()
+    (settings.bm25_dir / collection_name(notes) / "manifest.json").write_text("{not json")
+
+    (report,) = make_index(settings, embedder, notes).ensure_synced()
+
+    assert report.rebuilt is True and "manifest" in (report.rebuild_reason or "")
+    assert len(report.indexed) == 3
+
+
+def test_a_damaged_bm25_index_is_rebuilt_from_the_chunk_store(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    make_index(settings, embedder, notes).ensure_synced()
+    _forget_open_clients()
+    bm25_dir = settings.bm25_dir / collection_name(notes) / "bm25"
+    for path in bm25_dir.iterdir():
+        path.write_bytes(b"garbage")
+    before = embedder.embedded
+
+    index = make_index(settings, embedder, notes)
+    (report,) = index.ensure_synced()
+
+    assert report.rebuilt is True and "BM25" in (report.rebuild_reason or "")
+    assert embedder.embedded == before, "the vectors were fine, so nothing is embedded again"
+    assert index.retrieve("bursts", k=1, mode="bm25")[0].chunk.source == "queues.txt"
+
+
+def test_rebuild_starts_over_on_request(settings: Settings, embedder: CountingEmbedder, notes: Path) -> None:
+    index = make_index(settings, embedder, notes)
+    index.ensure_synced()
+    (report,) = index.rebuild()
+    assert report.rebuilt is True and report.rebuild_reason == "a rebuild was requested"
+    assert len(report.indexed) == 3 and report.chunks == 5
+
+
+# ---- server mode ---------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[int]:
+    chroma = Path(sys.executable).with_name("chroma")
+    if not chroma.exists():
+        pytest.skip("the `chroma` command is not installed")
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail("the Chroma server did not start")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.mark.server
+def test_server_mode_indexes_and_searches_through_a_chroma_server(
+    settings: Settings, embedder: CountingEmbedder, notes: Path, chroma_server: int
+) -> None:
+    remote = settings.model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": chroma_server})
+    index = make_index(remote, embedder, notes)
+
+    (report,) = index.ensure_synced()
+    results = index.search("shard key machines", k=2)
+
+    assert len(report.indexed) == 3
+    assert results[0].source == "db/sharding.md"
+    assert not settings.chroma_dir.exists(), "nothing was written to the embedded store"
+    import chromadb
+
+    client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server)
+    assert client.get_collection(collection_name(notes)).count() == 5
+
+
+def test_an_unreachable_chroma_server_is_a_clear_error(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    from interviewer.errors import NotesError
+
+    remote = settings.model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": _free_port()})
+    with pytest.raises(NotesError, match="cannot reach the Chroma server"):
+        make_index(remote, embedder, notes).ensure_synced()
+
+
+def test_search_results_serialise_to_the_cli_shape() -> None:
+    result = SearchResult(
+        source="a.md", heading="A", heading_path="a.md › A", score=0.5, text="t", chunk_id="x"
+    )
+    assert list(result.model_dump()) == ["source", "heading", "heading_path", "score", "text", "chunk_id"]
