@@ -28,8 +28,9 @@ _PHRASES = (
     r"you see,",
     r"so yeah,?",
 )
-# "like" only where it cannot be a verb or a comparison: set off by a comma or opening a sentence.
-_LIKE = r"(?:(?<=, )|(?<=[.!?] )|^)like(?![\w'-]),?|(?<![\w'-])like,"
+# "like" only where it cannot be a verb, a comparison or "such as": followed by a comma ("it's, like, fast")
+# or straight after another filler ("um like").
+_LIKE = r"(?<![\w'-])like,|(?<=\bum )like(?![\w'-])|(?<=\buh )like(?![\w'-])"
 _FILLER = re.compile(
     r"(?<![\w'-])(?:" + _PURE_FILLERS + "|" + "|".join(_PHRASES) + r")(?![\w'-])[,.]?|" + _LIKE,
     re.IGNORECASE | re.MULTILINE,
@@ -63,8 +64,13 @@ class Delivery(BaseModel):
 
 
 def strip_fillers(text: str) -> str:
-    """The answer with filler words removed and the spacing tidied; content words are kept."""
-    stripped = _FILLER.sub(" ", text)
+    """The answer with filler words removed and the spacing tidied; content words are kept.
+
+    The commas that set a filler off go with it ("I'd, um, add a cache" becomes "I'd add a cache"), so a
+    spoken answer does not look like a list once its fillers are gone.
+    """
+    stripped = _FILLER.sub("\x00", text)
+    stripped = re.sub(r"[ \t]*,?[ \t]*(?:\x00[ \t]*,?[ \t]*)+", " ", stripped)
     stripped = re.sub(r"[ \t]+([,.!?;:])", r"\1", stripped)
     stripped = re.sub(r"([,.!?;:])(?:\s*,)+", r"\1", stripped)
     stripped = re.sub(r"(?m)^[ \t]*,\s*", "", stripped)

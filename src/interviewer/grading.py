@@ -114,7 +114,7 @@ class Calibration:
     sim_floor: float = 0.30  # cosine at or below which a key point counts as not said
     sim_full: float = 0.64  # cosine at or above which a key point counts as fully said
     covered: float = 0.5  # calibrated coverage from which a key point counts as covered
-    duplicate: float = 0.92  # cosine from which two sentences say the same thing
+    duplicate: float = 0.86  # cosine from which two sentences say the same thing
     on_topic: float = 0.30  # a sentence's best similarity to the question's own content
     off_topic_share: float = 0.35  # below this share of on-topic words an answer is off-topic
     keyword_share: float = 0.5  # from this share of words in keyword lists an answer is a keyword list
@@ -169,7 +169,7 @@ def _level(value: float, thresholds: tuple[float, ...]) -> int:
 
 _FLAG_TEXT = {
     "empty": "The answer is empty or too short to grade.",
-    "injection": "Text addressed to the grader was found and ignored; it never raises a score.",
+    "injection": "Text addressed to the grader was found and ignored, and it cost one level on each criterion.",
     "keyword-list": "Much of the answer is a list of keywords; say how the parts work together, in sentences.",
     "repetition": "Repeated sentences were counted once; repeating a point does not strengthen it.",
     "off-topic": "Most of the answer is not about this question.",
@@ -226,6 +226,12 @@ class OfflineGrader:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
 
+    def prepare(self, question: Question) -> None:
+        """Embed a question's key points and reference texts now, so the first answer grades as fast as the rest."""
+        texts = list(_anchor_texts(question, PHASES[0]))
+        texts += [PHASE_GOALS[p] for p in PHASES]
+        self._embed(texts)
+
     def _point_matrix(self, points: Sequence[KeyPoint]) -> tuple[np.ndarray, np.ndarray]:
         texts: list[str] = []
         owner: list[int] = []
@@ -250,7 +256,7 @@ class OfflineGrader:
         best_idx = np.zeros(len(points), dtype=np.int64)
         for i in range(len(points)):
             per_sentence = sims[:, owner == i].max(axis=1)
-            scored = self._calibrate(per_sentence) * (0.4 + 0.6 * quality)
+            scored = self._calibrate(per_sentence) * (0.4 + 0.6 * np.minimum(1.0, quality / 0.5))
             j = int(np.argmax(scored))
             best_raw[i], best_score[i], best_idx[i] = per_sentence[j], scored[j], j
         return best_raw, best_score, best_idx
@@ -267,7 +273,7 @@ class OfflineGrader:
         candidates = [
             s for s in split_sentences(answer) if not overlaps(s, list(injections)) and s.words >= 2
         ]
-        kept, repeated = self._dedupe(candidates)
+        kept, repeated, novelty = self._dedupe(candidates)
         words = sum(s.words for s in kept)
         points = question.phase(phase).key_points
         if words < 4:
@@ -312,7 +318,7 @@ class OfflineGrader:
             flags.append("other-phase")
 
         measures, evidence = self._signals(
-            [s for s, t in zip(kept, topical, strict=True) if t], coverage, quality, weights
+            [s for s, t in zip(kept, topical, strict=True) if t], coverage, novelty
         )
         measures["coverage"] = coverage
         if "keyword-list" in flags:
@@ -336,8 +342,12 @@ class OfflineGrader:
             tuple(flags),
         )
 
-    def _dedupe(self, sentences: list[Sentence]) -> tuple[list[Sentence], int]:
-        """Drop sentences that repeat an earlier one, verbatim or nearly, so padding counts once."""
+    def _dedupe(self, sentences: list[Sentence]) -> tuple[list[Sentence], int, dict[Sentence, float]]:
+        """Drop sentences that repeat an earlier one, verbatim or nearly, so padding counts once.
+
+        Also returns each kept sentence's novelty: 1 for a new thought, less for a loose rephrasing of an
+        earlier sentence, so saying the same "because" three ways does not count three times.
+        """
         seen: set[str] = set()
         unique: list[Sentence] = []
         for s in sentences:
@@ -345,18 +355,21 @@ class OfflineGrader:
             if key not in seen:
                 seen.add(key)
                 unique.append(s)
+        novelty = dict.fromkeys(unique, 1.0)
         if len(unique) > 1:
             vectors = self._embed([s.clean for s in unique])
             sims = vectors @ vectors.T
             kept_idx: list[int] = []
             for i in range(len(unique)):
-                if all(sims[i, j] < self.calibration.duplicate for j in kept_idx):
+                closest = max((float(sims[i, j]) for j in kept_idx), default=0.0)
+                if closest < self.calibration.duplicate:
                     kept_idx.append(i)
+                    novelty[unique[i]] = min(1.0, max(0.25, (0.9 - closest) / 0.3))
             unique = [unique[i] for i in kept_idx]
-        return unique, len(sentences) - len(unique)
+        return unique, len(sentences) - len(unique), novelty
 
     def _signals(
-        self, topical: list[Sentence], coverage: float, quality: np.ndarray, weights: np.ndarray
+        self, topical: list[Sentence], coverage: float, novelty: dict[Sentence, float]
     ) -> tuple[dict[Measure, float], dict[Measure, tuple[str, ...]]]:
         """Reasoning, numbers, trade-offs and structure, counted only in sentences about the question.
 
@@ -376,13 +389,13 @@ class OfflineGrader:
             }
             for m, n in per.items():
                 if n:
-                    counts[m] += n
+                    counts[m] += n * novelty.get(s, 1.0)
                     found[m].append(s.text)
         scales: dict[Measure, float] = {
-            "reasoning": 2.5,
-            "quantification": 3.5,
-            "tradeoffs": 1.8,
-            "structure": 2.0,
+            "reasoning": 1.6,
+            "quantification": 2.5,
+            "tradeoffs": 1.0,
+            "structure": 1.2,
         }
         measures: dict[Measure, float] = {m: _saturate(counts[m], scales[m]) * gate for m in counts}
         return measures, {m: tuple(found[m][:3]) for m in found}
@@ -421,6 +434,9 @@ class OfflineGrader:
             value = analysis.measures.get(criterion.measure, 0.0)
             levels = c.coverage_levels if criterion.measure == "coverage" else c.signal_levels
             score = 1 if analysis.empty else _level(value, levels)
+            if analysis.injections:
+                # Text aimed at the grader is ignored, and it costs a level: it must never pay off.
+                score = max(1, score - 1)
             criteria.append(
                 CriterionGrade(
                     criterion_id=criterion.id,
@@ -474,14 +490,14 @@ class OfflineGrader:
             found = [s for s in split_sentences(answer) if not overlaps(s, injections) and s.words >= 2]
             candidates += len(found)
             sentences.extend(found)
-        kept, repeated = self._dedupe(sentences)
+        kept, repeated, novelty = self._dedupe(sentences)
         words = sum(s.words for s in kept)
         flags: list[str] = (["injection"] if injected else []) + (["empty"] if words < 4 else [])
         if repeated and repeated >= max(2, candidates // 4):
             flags.append("repetition")
         quality = np.asarray([sentence_quality(s.clean) for s in kept], dtype=np.float32)
         weights = np.asarray([s.words for s in kept], dtype=np.float32)
-        measures, evidence = self._signals(kept, 0.7, quality, weights)
+        measures, evidence = self._signals(kept, 0.7, novelty)
         # Numbers and signposts per answer, not per word: a long interview should not saturate them.
         measures["clarity"] = _clarity(quality, weights, repeated, candidates) if kept else 0.0
         measures["delivery"] = _delivery_score(delivery, repeated, candidates) if kept else 0.0
