@@ -18,7 +18,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from interviewer.errors import LLMError
@@ -535,6 +535,20 @@ _STOPWORDS = frozenset(
         "sure",
         "maybe",
         "probably",
+        "every",
+        "other",
+        "another",
+        "same",
+        "such",
+        "only",
+        "even",
+        "still",
+        "again",
+        "here",
+        "now",
+        "too",
+        "quite",
+        "lot",
     ]
 )
 
@@ -1347,12 +1361,12 @@ class ReplyLeak(LLMError):
 
 @dataclass(frozen=True)
 class LeakGuard:
-    """Flags a reply that quotes hidden material: a run of `n` words from the brief, or its marker."""
+    """Flags a reply that quotes hidden material: a run of `n` words from the brief (a whole secret when it
+    is shorter than that, down to four words), or the brief's marker."""
 
-    secrets: tuple[tuple[str, ...], ...]
-    n: int = 7
+    grams: frozenset[tuple[str, ...]]
+    sizes: frozenset[int]
     marker: str = "interviewer brief"
-    _grams: frozenset[tuple[str, ...]] = field(default=frozenset(), repr=False)
 
     @classmethod
     def for_context(cls, ctx: TurnContext, move: Move, system_prompt: str, n: int = 7) -> LeakGuard:
@@ -1360,17 +1374,21 @@ class LeakGuard:
         allowed = {f.fact for f in (*ctx.revealed_facts, *move.facts, *move.repeated_facts)}
         texts = [k.point for spec in q.phases.values() for k in spec.key_points]
         texts += [f.fact for f in q.hidden_facts if f.fact not in allowed]
-        allowed_text = " ".join([q.prompt, *(move.probe or "",), *allowed])
-        allowed_grams = _grams(words_of(allowed_text), n)
         texts += [line for line in system_prompt.splitlines() if len(line.split()) >= n]
-        secrets = tuple(tuple(words_of(t)) for t in texts)
-        grams = frozenset(g for s in secrets for g in _grams(list(s), n) if g not in allowed_grams)
-        return cls(secrets=secrets, n=n, _grams=grams)
+        allowed_words = words_of(" ".join([q.prompt, move.probe or "", *allowed]))
+        grams: set[tuple[str, ...]] = set()
+        for text in texts:
+            words = words_of(text)
+            size = min(n, len(words))
+            if size >= 4:
+                grams |= _grams(words, size) - _grams(allowed_words, size)
+        return cls(grams=frozenset(grams), sizes=frozenset(len(g) for g in grams))
 
     def leaks(self, text: str) -> bool:
         if self.marker in text.lower():
             return True
-        return any(g in self._grams for g in _grams(words_of(text), self.n))
+        words = words_of(text)
+        return any(g in self.grams for size in self.sizes for g in _grams(words, size))
 
 
 def _grams(words: list[str], n: int) -> set[tuple[str, ...]]:
