@@ -269,6 +269,7 @@ class CitationFilter:
         self.cited: list[int] = []
         self.dropped: list[int] = []
         self._held = ""
+        self._previous = " "
 
     def feed(self, text: str) -> str:
         out: list[str] = []
@@ -281,10 +282,11 @@ class CitationFilter:
                 elif not re.fullmatch(r"\[[\d,\s]{0,16}", self._held):
                     out.append(self._held)
                     self._held = ""
-            elif ch == "[":
-                self._held = ch
+            elif ch == "[" and not (self._previous.isalnum() or self._previous == "_"):
+                self._held = ch  # `x[0]` is an index, not a citation
             else:
                 out.append(ch)
+            self._previous = ch
         return "".join(out)
 
     def close(self) -> str:

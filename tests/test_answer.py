@@ -1,0 +1,214 @@
+"""Ask the notes: grounded LLM answers with checked citations, extractive offline answers, abstention."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from interviewer.answer import ABSTAIN, Answerer, CitationFilter, check_citations, sentences_of
+from interviewer.config import Settings
+from interviewer.errors import LLMUnavailable
+from interviewer.index import NotesIndex
+from interviewer.prompts import PromptLibrary
+from interviewer.testing import FakeEmbedder, FakeLLM
+
+NOTES = {
+    "cache.md": (
+        "# Caching\n\n## Cache-aside\n\nThe application reads the cache first. On a miss it loads the row from "
+        "the database and stores it in the cache. Stale entries expire after a time-to-live.\n\n"
+        "## Write-through\n\nEvery write goes to the cache and the database together. Reads are never stale, "
+        "but each write pays for two stores.\n"
+    ),
+    "sharding.md": (
+        "# Sharding\n\nSharding splits the rows of a table across several database machines by a shard key. "
+        "Each machine holds a subset of the rows.\n\n## Rebalancing\n\nConsistent hashing moves only a few keys "
+        "when a machine joins or leaves the cluster.\n"
+    ),
+    "queues.md": "# Queues\n\nMessage queues decouple producers from consumers and absorb bursts of traffic.\n",
+}
+QUESTION = "how does consistent hashing help when a machine joins the cluster"
+OFF_TOPIC = "recipe sourdough bread oven temperature"
+
+
+@pytest.fixture
+def index(settings: Settings, tmp_path: Path) -> NotesIndex:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name, text in NOTES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+
+
+@pytest.fixture
+def prompts(settings: Settings) -> PromptLibrary:
+    return PromptLibrary(settings.prompts_dir)
+
+
+def answerer(index: NotesIndex, llm: FakeLLM | None = None, prompts: PromptLibrary | None = None) -> Answerer:
+    return Answerer(index, index.embedder, llm, prompts, k=3, min_similarity=0.2)
+
+
+# ---- with a chat model ---------------------------------------------------------------------------
+
+
+def test_the_model_sees_numbered_excerpts_and_its_citations_map_to_retrieved_chunks(
+    index: NotesIndex, prompts: PromptLibrary
+) -> None:
+    hits = index.retrieve(QUESTION, k=3)
+    n = 1 + [h.chunk.heading for h in hits].index("Rebalancing")
+    llm = FakeLLM([f"Consistent hashing moves only a few keys when a machine joins [{n}]."])
+
+    result = answerer(index, llm, prompts).answer(QUESTION)
+
+    (call,) = llm.calls
+    assert call.last_user == QUESTION
+    assert "[1] " in call.system and f"[{len(hits)}] " in call.system
+    assert "Consistent hashing moves only a few keys" in call.system
+    assert result.engine == "llm" and result.grounded is True
+    assert result.prompt == "answer@v1"
+    assert [(c.n, c.source, c.heading) for c in result.citations] == [(n, "sharding.md", "Rebalancing")]
+    assert result.citations[0].chunk_id == hits[n - 1].chunk.chunk_id
+    assert "Consistent hashing moves only a few keys" in result.citations[0].snippet
+
+
+def test_a_citation_to_a_chunk_that_was_not_retrieved_is_dropped_and_recorded(
+    index: NotesIndex, prompts: PromptLibrary
+) -> None:
+    llm = FakeLLM(["Few keys move [1]. Also see the appendix [7]."])
+
+    result = answerer(index, llm, prompts).answer(QUESTION)
+
+    assert result.answer == "Few keys move [1]. Also see the appendix."
+    assert [c.n for c in result.citations] == [1]
+    assert result.dropped_citations == [7]
+
+
+def test_when_the_model_says_the_notes_do_not_cover_it_the_answer_is_not_grounded(
+    index: NotesIndex, prompts: PromptLibrary
+) -> None:
+    llm = FakeLLM(["The notes don't cover this."])
+
+    result = answerer(index, llm, prompts).answer(QUESTION)
+
+    assert result.answer == ABSTAIN
+    assert result.grounded is False and result.citations == []
+
+
+def test_an_answer_without_any_citation_is_not_called_grounded(
+    index: NotesIndex, prompts: PromptLibrary
+) -> None:
+    result = answerer(index, FakeLLM(["Consistent hashing is good."]), prompts).answer(QUESTION)
+    assert result.grounded is False and result.citations == []
+
+
+def test_weak_retrieval_abstains_without_asking_the_model(index: NotesIndex, prompts: PromptLibrary) -> None:
+    llm = FakeLLM([])
+
+    result = answerer(index, llm, prompts).answer(OFF_TOPIC)
+
+    assert llm.calls == []
+    assert result.answer.startswith(ABSTAIN)
+    assert result.grounded is False and result.citations == []
+
+
+def test_a_failed_model_call_falls_back_to_the_offline_answer_and_says_so(
+    index: NotesIndex, prompts: PromptLibrary
+) -> None:
+    llm = FakeLLM([LLMUnavailable("the server timed out; check OPENAI_BASE_URL")])
+
+    stream = answerer(index, llm, prompts).stream(QUESTION)
+    streamed = "".join(stream)
+    result = stream.result
+
+    assert result.engine == "offline" and result.grounded is True
+    assert result.notice is not None and "timed out" in result.notice
+    assert "offline answer" in streamed
+    assert result.answer in streamed
+    assert any(c.heading == "Rebalancing" for c in result.citations)
+
+
+def test_the_llm_answer_streams_in_pieces_that_join_to_the_answer(
+    index: NotesIndex, prompts: PromptLibrary
+) -> None:
+    llm = FakeLLM(["Only a few keys move when a machine joins [1], which keeps rebalancing cheap [2]."])
+
+    stream = answerer(index, llm, prompts).stream(QUESTION)
+    pieces = list(stream)
+
+    assert len(pieces) > 3
+    assert "".join(pieces).strip() == stream.result.answer
+    assert [c.n for c in stream.result.citations] == [1, 2]
+
+
+# ---- offline -------------------------------------------------------------------------------------
+
+
+def test_the_offline_answer_quotes_the_most_relevant_sentences_with_citations(index: NotesIndex) -> None:
+    result = answerer(index).answer(QUESTION)
+
+    assert result.engine == "offline" and result.grounded is True
+    assert result.answer.startswith("Consistent hashing moves only a few keys when a machine joins or leaves")
+    by_number = {c.n: c for c in result.citations}
+    assert by_number[1].heading == "Rebalancing"
+    # Every sentence is followed by a citation whose chunk contains it.
+    chunks = {h.chunk.chunk_id: h.chunk.text for h in index.retrieve(QUESTION, k=3)}
+    for part in result.answer.split("] "):
+        sentence, _, number = part.rstrip("]").rpartition(" [")
+        assert sentence in chunks[by_number[int(number)].chunk_id]
+
+
+def test_the_offline_answer_is_a_few_sentences_not_a_wall_of_chunks(index: NotesIndex) -> None:
+    result = answerer(index).answer("what happens on a cache miss and when is the cache stale")
+    retrieved = sum(len(h.chunk.text) for h in index.retrieve("what happens on a cache miss", k=3))
+
+    assert 1 <= result.answer.count("[") <= 3
+    assert len(result.answer) < retrieved
+    assert "#" not in result.answer
+
+
+def test_the_offline_answer_abstains_when_nothing_is_relevant(index: NotesIndex) -> None:
+    result = answerer(index).answer(OFF_TOPIC)
+    assert result.answer.startswith(ABSTAIN) and "closest sections" in result.answer
+    assert result.grounded is False and result.citations == []
+
+
+def test_an_empty_question_abstains(index: NotesIndex) -> None:
+    assert answerer(index).answer("   ").grounded is False
+
+
+def test_the_offline_answer_streams_sentence_by_sentence(index: NotesIndex) -> None:
+    stream = answerer(index).stream(QUESTION)
+    pieces = list(stream)
+    assert "".join(pieces) == stream.result.answer
+    assert all(p.rstrip().endswith("]") for p in pieces)
+
+
+# ---- citation checking ---------------------------------------------------------------------------
+
+
+def test_citations_split_across_streamed_pieces_are_still_checked() -> None:
+    checker = CitationFilter(allowed=2)
+    out = "".join(checker.feed(p) for p in ["Keys move [", "1", "] and [", "9]", " but [2, 5] holds."])
+    out += checker.close()
+
+    assert out == "Keys move [1] and  but [2] holds."
+    assert checker.cited == [1, 2] and checker.dropped == [9, 5]
+
+
+def test_brackets_that_are_not_citations_pass_through() -> None:
+    text, cited, dropped = check_citations("Use a list [a, b] or arr[0] then [3].", allowed=1)
+    assert text == "Use a list [a, b] or arr[0] then."
+    assert cited == [] and dropped == [3]
+
+
+def test_sentences_of_a_chunk_skip_code_tables_and_link_lists() -> None:
+    text = (
+        "Intro sentence about caches here. Second sentence follows it.\n\n```\ncode line here ok\n```\n\n"
+        "| a | b |\n|---|---|\n\n* [A link title](http://x.io)\n* **Bold** list item with words\n"
+    )
+    assert sentences_of(text) == [
+        "Intro sentence about caches here.",
+        "Second sentence follows it.",
+        "Bold list item with words",
+    ]
