@@ -17,7 +17,7 @@ Pace = Literal["slow", "steady", "fast", "unknown"]
 
 # Fillers that are never content words. Matched as whole words, case-insensitively.
 _PURE_FILLERS = r"um+|umm+|uh+|uhm+|erm+|er|ah+|hmm+|mm+|uh-huh"
-# Phrases that are fillers in speech; "like" only where it cannot be a verb or a comparison.
+# Phrases that are fillers in speech.
 _PHRASES = (
     r"you know,?",
     r"i mean,",
@@ -32,7 +32,7 @@ _PHRASES = (
 # or straight after another filler ("um like").
 _LIKE = r"(?<![\w'-])like,|(?<=\bum )like(?![\w'-])|(?<=\buh )like(?![\w'-])"
 _FILLER = re.compile(
-    r"(?<![\w'-])(?:" + _PURE_FILLERS + "|" + "|".join(_PHRASES) + r")(?![\w'-])[,.]?|" + _LIKE,
+    r"(?<![\w'-])(?:" + _PURE_FILLERS + "|" + "|".join(_PHRASES) + r")(?![\w'-]),?|" + _LIKE,
     re.IGNORECASE | re.MULTILINE,
 )
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'%$.-]*")
