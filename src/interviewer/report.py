@@ -347,7 +347,7 @@ def _fmt(score: float | None) -> str:
     return "n/a" if score is None else f"{score:.1f}"
 
 
-def render_markdown(report: Report) -> str:
+def render_markdown(report: Report, *, transcript: bool = True) -> str:
     s, card = report.session, report.scorecard
     lines: list[str] = [f"# Interview report: {s.title}", ""]
     drill = f", drill on {PHASE_NAMES[s.drill]}" if s.drill else ""
@@ -421,9 +421,10 @@ def render_markdown(report: Report) -> str:
         f"- Model calls: {u.calls}; tokens in / out: {u.prompt_tokens:,} / {u.completion_tokens:,}; cost: {cost}{as_of}",
         f"- Duration: {report.timings['total_seconds'] / 60:.1f} minutes",
         "",
-        "## Transcript",
-        "",
     ]
+    if not transcript:
+        return "\n".join(lines).rstrip() + "\n"
+    lines += ["## Transcript", ""]
     for t in report.turns:
         if t.role == "system":
             lines += [f"**\u2014 {t.text} \u2014**", ""]
