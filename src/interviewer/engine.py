@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interviewer.config import Settings
+from interviewer.delivery import Delivery
 from interviewer.errors import ConfigError, LLMError
 from interviewer.grading import Grade, Grader, PointCoverage
 from interviewer.interviewer import FallbackInterviewer, Interviewer, LLMInterviewer, OfflineInterviewer
@@ -60,14 +61,19 @@ class Engine:
                 }
             )
 
-    def grade_communication(self, question: Question, answers: list[str]) -> Grade | None:
-        """The cross-cutting communication grade over all the answers, when the grader offers one."""
+    def grade_communication(
+        self, question: Question, answers: list[str], delivery: Delivery | None = None
+    ) -> Grade | None:
+        """The cross-cutting communication grade over all the answers, when the grader offers one.
+
+        `delivery` carries measured pace and fillers of spoken answers; without it the text is measured.
+        """
         for grader in (self.grader, self.offline_grader):
             method = getattr(grader, "grade_communication", None)
             if method is None:
                 continue
             try:
-                return method(answers, question_id=question.id)
+                return method(answers, delivery, question_id=question.id)
             except LLMError as err:
                 log.warning("communication grading fell back: %s", type(err).__name__)
         return None
@@ -117,7 +123,11 @@ def build_engine(
     retrieve: Retrieve | None = None,
     offline_grader: Grader | None = None,
 ) -> Engine:
-    """The engine `settings` asks for. Pass fakes for any strategy's dependencies in tests."""
+    """The engine `settings` asks for. Pass fakes for any strategy's dependencies in tests.
+
+    A `chat` model passed in always gets the LLM engine, even when `settings` alone would be offline
+    (the app's tests inject a fake model this way).
+    """
     from interviewer.tokens import TokenCounter
 
     counter = TokenCounter.from_settings(settings)
@@ -135,7 +145,7 @@ def build_engine(
 
             embedder = MiniLMEmbedder()
         offline_grader = OfflineGrader(embedder, rubrics)
-    name: EngineName = settings.resolved_engine
+    name: EngineName = "openai" if chat is not None else settings.resolved_engine
     if name == "offline":
         return Engine(
             name="offline",
@@ -177,5 +187,9 @@ def build_engine(
         rubrics=rubrics,
         count_tokens=count,
         chats=tuple(c for c in (chat, grader_chat) if c is not None),
-        reason=settings.engine_reason,
+        reason=(
+            settings.engine_reason
+            if settings.openai_api_key or settings.openai_base_url
+            else "a chat model was supplied directly"
+        ),
     )

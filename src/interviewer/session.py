@@ -19,6 +19,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from interviewer.delivery import Delivery
+from interviewer.delivery import combine as combine_deliveries
+from interviewer.delivery import measure as measure_delivery
 from interviewer.engine import Engine
 from interviewer.errors import BadInput
 from interviewer.grading import Grade, PointCoverage
@@ -250,16 +253,22 @@ class InterviewSession:
         move = self._move("open", first, drill=self.record.drill is not None, minutes=self.record.minutes)
         return self._say(move, kind="question")
 
-    def submit(self, text: str) -> Reply:
-        return self.submit_stream(text).reply
+    def submit(self, text: str, *, delivery: Delivery | None = None) -> Reply:
+        return self.submit_stream(text, delivery=delivery).reply
 
-    def submit_stream(self, text: str) -> ReplyStream:
-        """An answer or a clarifying question; which one is detected from the text."""
+    def submit_stream(self, text: str, *, delivery: Delivery | None = None) -> ReplyStream:
+        """An answer or a clarifying question; which one is detected from the text.
+
+        `delivery` is how a spoken answer was said (pace, fillers, length); it is saved with the turn and
+        feeds the communication grade at the end.
+        """
         self._require_active()
         capped_text, capped = cap_input(text or "")
         reading = read_turn(capped_text, self.question, self.phase, self._earlier_answers())
         kind: TurnKind = "question" if reading.kind == "question" else "answer"
         meta: dict[str, Any] = {"action": "submit", "capped": capped, "original_chars": len(text or "")}
+        if delivery is not None:
+            meta["delivery"] = delivery.model_dump(mode="json")
         if reading.silent:
             meta["silent"] = True
         self._record("candidate", kind, capped_text, meta)
@@ -493,6 +502,23 @@ class InterviewSession:
                 return echo
         return None
 
+    def _spoken_delivery(self) -> Delivery | None:
+        """The delivery over every answer when some were spoken (their measured pace counts); else None."""
+        turns = [
+            t
+            for t in self.turns
+            if t.role == "candidate"
+            and t.phase in self.order
+            and t.kind in ("answer", "question")
+            and not t.meta.get("silent")
+        ]
+        if not any("delivery" in t.meta for t in turns):
+            return None
+        return combine_deliveries(
+            Delivery.model_validate(t.meta["delivery"]) if "delivery" in t.meta else measure_delivery(t.text)
+            for t in turns
+        )
+
     def _earlier_answers(self, *, skip_last: bool = False) -> list[str]:
         """The candidate's earlier answers, for spotting repetition (the current turn left out)."""
         turns = self.turns[:-1] if skip_last else self.turns
@@ -551,7 +577,7 @@ class InterviewSession:
                 self._grade_phase(visit["phase"])
         answers = [t for p in self.order for t in self.answers(p)]
         if answers and "communication" not in self.grades:
-            grade = self.engine.grade_communication(self.question, answers)
+            grade = self.engine.grade_communication(self.question, answers, self._spoken_delivery())
             if grade is not None:
                 self.grades["communication"] = grade
                 self.store.save_grade(self.id, grade, at=self.clock())
