@@ -195,6 +195,12 @@ _PRAISE: dict[Measure, str] = {
 }
 
 
+# Embeddings are a pure function of the text, so graders share one cache per embedding model: key points
+# are embedded once per process, not once per grader.
+_VECTORS: dict[tuple[str, int], dict[str, np.ndarray]] = {}
+_MAX_CACHED = 20_000
+
+
 class OfflineGrader:
     """Grades an answer against the question's key points and the phase rubric, with no model call.
 
@@ -209,7 +215,7 @@ class OfflineGrader:
         self.embedder = embedder
         self.rubrics = rubrics
         self.calibration = calibration or Calibration()
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache = _VECTORS.setdefault((embedder.name, embedder.dim), {})
 
     # -- embeddings ---------------------------------------------------------------------------------
 
@@ -217,7 +223,7 @@ class OfflineGrader:
         """Embed with a per-process cache, so key points and repeated answers are embedded once."""
         todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if todo:
-            if len(self._cache) > 20_000:
+            if len(self._cache) > _MAX_CACHED:
                 self._cache.clear()
             vectors = np.asarray(self.embedder.embed(todo), dtype=np.float32)
             for text, vector in zip(todo, vectors, strict=True):
@@ -758,6 +764,7 @@ def grade_answer(settings: Settings, question_ref: str, phase: str, answer: str)
     """Grade one answer with the engine the settings choose: what `interviewer grade` runs."""
     if phase not in PHASES:
         raise BadInput(f"unknown phase {phase!r}; choose one of: {', '.join(PHASES)}")
+    engine = settings.resolved_engine  # raises, naming the fix, before anything slow is loaded
     from interviewer.embeddings import MiniLMEmbedder
 
     rubrics = RubricSet.load(settings.knowledge_dir)
@@ -765,7 +772,7 @@ def grade_answer(settings: Settings, question_ref: str, phase: str, answer: str)
     offline = OfflineGrader(MiniLMEmbedder(), rubrics)
     question, note = resolve_question(question_ref, bank, offline)
     grader: Grader = offline
-    if settings.resolved_engine == "openai":
+    if engine == "openai":
         from interviewer.llm import make_chat_model
         from interviewer.llm_grader import LLMGrader
         from interviewer.prompts import PromptLibrary
