@@ -315,7 +315,7 @@ class OfflineGrader:
         other_phase: Phase | None = None
         best_other = coverage + 0.12
         for other in PHASES:
-            if other == phase or other not in question.phases:
+            if other == phase:
                 continue
             _, other_scores, _ = self._phase_coverage(vectors, quality, question.phase(other).key_points)
             if float(other_scores.mean()) > best_other and coverage < 0.4:
@@ -584,8 +584,8 @@ _MEASURES: tuple[Measure, ...] = get_args(Measure)
 def _anchor_texts(question: Question, phase: Phase) -> list[str]:
     """What an on-topic sentence resembles: the question, every key point of it, and the phase's goal."""
     texts = [question.title, question.prompt, PHASE_GOALS[phase]]
-    for spec in question.phases.values():
-        for point in spec.key_points:
+    for each in PHASES:
+        for point in question.phase(each).key_points:
             texts.append(point.point)
             texts.extend(point.alternatives)
     return texts
