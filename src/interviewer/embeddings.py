@@ -76,6 +76,8 @@ class _Runtime:
 
 # Padded tokens per real token a batch may carry before it is split (see `MiniLMEmbedder._batches`).
 _MAX_PADDING = 1.25
+# Padded tokens per batch: attention memory grows with rows x width², so long texts go in smaller batches.
+_MAX_BATCH_TOKENS = 2048
 
 _runtime_lock = threading.Lock()
 _runtimes: dict[tuple[str, str, int | None], _Runtime] = {}
@@ -175,7 +177,8 @@ class MiniLMEmbedder:
         real = 0
         for i in order:
             padded = lengths[i] * (len(current) + 1)
-            if current and (len(current) == self.batch_size or padded > _MAX_PADDING * (real + lengths[i])):
+            full = len(current) == self.batch_size or padded > _MAX_BATCH_TOKENS
+            if current and (full or padded > _MAX_PADDING * (real + lengths[i])):
                 batches.append(current)
                 current, real = [], 0
             current.append(i)

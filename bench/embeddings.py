@@ -1,0 +1,85 @@
+"""Offline embedding speed: paragraphs per second in batches of 32 and one at a time, and memory.
+
+The paragraphs come from the system-design-primer corpus (Donne Martin, CC BY 4.0), repeated if
+needed to reach the requested count. Both modes run in the same process on the same paragraphs, after
+the model has loaded, and print one Markdown table.
+
+    python bench/embeddings.py                      # 1000 paragraphs batched, 200 one at a time
+    python bench/embeddings.py --paragraphs 300 --single 100 --threads 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import time
+from pathlib import Path
+
+from interviewer.embeddings import MiniLMEmbedder
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "system-design-primer"
+
+
+def paragraphs(count: int, corpus: Path) -> list[str]:
+    found: list[str] = []
+    for path in sorted(corpus.glob("*.md")):
+        for block in path.read_text(encoding="utf-8").split("\n\n"):
+            text = " ".join(block.split())
+            if len(text) >= 80 and not text.startswith(("![", "|", "<")):
+                found.append(text)
+    if not found:
+        raise SystemExit(f"no paragraphs found in {corpus}")
+    return [found[i % len(found)] for i in range(count)]
+
+
+def rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--paragraphs", type=int, default=1000)
+    parser.add_argument("--single", type=int, default=200, help="paragraphs embedded one at a time")
+    parser.add_argument("--threads", type=int, default=None, help="onnxruntime threads (default: all cores)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args()
+
+    texts = paragraphs(args.paragraphs, args.corpus)
+    rss_start = rss_mb()
+    embedder = MiniLMEmbedder(batch_size=32, threads=args.threads)
+    started = time.perf_counter()
+    embedder.load()
+    load_s = time.perf_counter() - started
+    rss_loaded = rss_mb()
+    wordpieces = [embedder.count_tokens(t) for t in texts]
+
+    started = time.perf_counter()
+    embedder.embed(texts)
+    batched_s = time.perf_counter() - started
+    rss_batched = rss_mb()
+
+    single = texts[: args.single]
+    started = time.perf_counter()
+    for text in single:
+        embedder.embed([text])
+    single_s = time.perf_counter() - started
+
+    print(
+        f"{len(texts)} paragraphs, median {statistics.median(wordpieces):.0f} wordpieces "
+        f"({sum(w > 254 for w in wordpieces)} truncated); model load {load_s:.2f} s\n"
+    )
+    print("| mode | paragraphs | seconds | paragraphs/s | peak RSS (MB) |")
+    print("|---|---:|---:|---:|---:|")
+    print(
+        f"| batch of 32 | {len(texts)} | {batched_s:.2f} | {len(texts) / batched_s:.0f} | {rss_batched:.0f} |"
+    )
+    print(
+        f"| one at a time | {len(single)} | {single_s:.2f} | {len(single) / single_s:.0f} | {rss_mb():.0f} |"
+    )
+    print(f"\nRSS before loading {rss_start:.0f} MB, after loading {rss_loaded:.0f} MB.")
+
+
+if __name__ == "__main__":
+    main()
