@@ -81,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("interview", help="run a mock interview in the terminal")
     p.add_argument("--question", metavar="ID", help="a question id (default: a random one)")
-    p.add_argument("--minutes", type=int, default=45, help="length: 20, 45 or 60 (default 45)")
+    p.add_argument(
+        "--minutes", type=int, default=None, help="length: 20, 45 or 60 (default 45, or 20 for a drill)"
+    )
     p.add_argument("--drill", metavar="PHASE", help="spend the whole time on one phase")
     p.add_argument("--resume", metavar="SESSION_ID", help="continue an unfinished session")
     p.add_argument("--answers", metavar="FILE", help="scripted candidate turns separated by '---' lines")
@@ -212,9 +214,157 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-_cmd_questions: Handler = _not_ready("questions")
-_cmd_interview: Handler = _not_ready("interview")
-_cmd_sessions: Handler = _not_ready("sessions")
+def _cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
+    from interviewer.questions import QuestionBank
+
+    bank = QuestionBank.load(settings.knowledge_dir)
+    rows = [{"id": q.id, "title": q.title, "topic": q.topic, "difficulty": q.difficulty} for q in bank]
+    if args.json:
+        emit_json({"questions": rows})
+        return 0
+    width = max((len(r["id"]) for r in rows), default=2)
+    for r in rows:
+        sys.stdout.write(f"{r['id']:<{width}}  {r['difficulty']:<6}  {r['title']}\n")
+    return 0
+
+
+def _session_parts(settings: Settings) -> tuple[Any, Any, Any]:
+    """The question bank, the store and the hiring scale, for the session commands."""
+    from interviewer.questions import QuestionBank
+    from interviewer.rubric import RubricSet
+    from interviewer.store import SessionStore
+
+    settings.ensure_home()
+    bank = QuestionBank.load(settings.knowledge_dir)
+    return bank, SessionStore(settings.db_path), RubricSet.load(settings.knowledge_dir).scale
+
+
+def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
+    import random
+    from pathlib import Path
+
+    from interviewer.engine import build_engine
+    from interviewer.errors import BadInput
+    from interviewer.phases import PHASES
+    from interviewer.report import render_markdown
+    from interviewer.session import InterviewSession, act, parse_script, phase_banner
+
+    if args.drill is not None and args.drill not in PHASES:
+        raise BadInput(f"unknown phase {args.drill!r} for --drill; choose one of: {', '.join(PHASES)}")
+    script: list[str] | None = None
+    if args.answers:
+        try:
+            script = parse_script(Path(args.answers).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"cannot read the answers file {args.answers} ({exc})") from None
+    bank, store, _ = _session_parts(settings)
+    engine = build_engine(settings)
+    out = sys.stdout if not args.json else sys.stderr
+    quiet = args.json
+
+    def say(stream: Any) -> None:
+        if quiet:
+            stream.reply  # noqa: B018 - consumes and saves the reply
+            return
+        out.write(f"\n[{phase_banner(session)}]\nInterviewer: ")
+        for piece in stream:
+            out.write(piece)
+            out.flush()
+        out.write(f"\n  ({phase_banner(session)})\n" if session.phase else "\n")
+        if stream.reply.grade is not None:
+            g = stream.reply.grade
+            out.write(f"  [{g.phase} graded {g.score:.1f} / 5]\n")
+
+    if args.resume:
+        session = InterviewSession.resume(args.resume, engine, store, bank.get)
+        pending = session.catch_up()
+        if pending is not None and not quiet:
+            out.write(f"Interviewer: {pending.text}\n")
+    else:
+        question = bank.get(args.question) if args.question else random.choice(list(bank))
+        minutes = args.minutes or (20 if args.drill else 45)
+        session = InterviewSession.create(question, engine, store, minutes=minutes, drill=args.drill)
+        if not quiet:
+            out.write(f"Session {session.id} · {question.title} · {engine.name} engine ({engine.reason})\n")
+            out.write("Type your answer and press Enter. Commands: /hint, /next, /end.\n")
+        say(session.start_stream())
+    while not session.done:
+        if script is not None:
+            if not script:
+                say(session.end_stream())
+                break
+            text = script.pop(0)
+            if not quiet:
+                out.write(f"\nYou: {text}\n")
+        else:
+            try:
+                text = input("\nYou: ")
+            except EOFError:
+                text = "/end"
+        say(act(session, text))
+    report = session.report()
+    if args.json:
+        emit_json(report.to_json())
+    else:
+        out.write("\n" + render_markdown(report, transcript=False))
+        out.write(
+            f"\nSaved as session {session.id}; `interviewer report {session.id}` writes the full report.\n"
+        )
+    return 0
+
+
+def _cmd_sessions(args: argparse.Namespace, settings: Settings) -> int:
+    from interviewer.errors import BadInput
+    from interviewer.report import history, report_for
+
+    bank, store, scale = _session_parts(settings)
+    if args.action == "list":
+        rows = []
+        for record in store.list_sessions():
+            grades = {g.phase: round(g.grade.score, 2) for g in store.grades(record.id)}
+            rows.append(
+                {
+                    "id": record.id,
+                    "question_id": record.question_id,
+                    "created": record.created,
+                    "state": record.state,
+                    "engine": record.engine,
+                    "minutes": record.minutes,
+                    "drill": record.drill,
+                    "scores": grades,
+                }
+            )
+        trend = history(store)
+        if args.json:
+            emit_json({"sessions": rows, "history": trend.to_json()})
+            return 0
+        for r in rows:
+            scores = " ".join(f"{k[:4]}={v:.1f}" for k, v in r["scores"].items()) or "no scores yet"
+            sys.stdout.write(
+                f"{r['id']}  {r['created']}  {r['state']:<12}  {r['question_id']:<26}  {scores}\n"
+            )
+        if not rows:
+            sys.stdout.write("No saved sessions yet; start one with `interviewer interview`.\n")
+        elif trend.next_drill:
+            sys.stdout.write(f"\nNext drill: {trend.next_drill}. {trend.reason}\n")
+        return 0
+    if not args.session_id:
+        raise BadInput(
+            f"`interviewer sessions {args.action}` needs a SESSION_ID; list them with `interviewer sessions`"
+        )
+    if args.action == "delete":
+        store.delete_session(args.session_id)
+        if args.json:
+            emit_json({"deleted": args.session_id})
+        else:
+            sys.stdout.write(f"Deleted session {args.session_id}.\n")
+        return 0
+    report = report_for(store, args.session_id, bank.get, scale)
+    if args.json or args.format == "json":
+        emit_json(report.to_json())
+    else:
+        sys.stdout.write(report.to_markdown())
+    return 0
 
 
 def _cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
@@ -239,7 +389,23 @@ def _cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-_cmd_report: Handler = _not_ready("report")
+def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from interviewer.errors import BadInput
+    from interviewer.report import report_for
+
+    bank, store, scale = _session_parts(settings)
+    text = report_for(store, args.session_id, bank.get, scale).render(args.format)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadInput(f"cannot write {args.output} ({exc})") from None
+        sys.stderr.write(f"wrote {args.output}\n")
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
