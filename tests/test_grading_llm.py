@@ -342,3 +342,12 @@ def test_the_prompt_depends_on_the_answer_only_through_the_fenced_section(
     a, b = (c.last_user for c in seen)
     assert a.replace("first answer", "X") == b.replace("second answer", "X")
     assert seen[0].system == seen[1].system
+
+
+def test_communication_is_graded_offline_without_calling_the_model(
+    rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader
+) -> None:
+    llm = FakeLLM([])
+    grade = make_grader(llm, rubrics, prompts, offline).grade_communication([STRONG, MEDIUM], question_id="q")
+    assert grade == offline.grade_communication([STRONG, MEDIUM], question_id="q")
+    assert llm.calls == []

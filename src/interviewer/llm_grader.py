@@ -192,6 +192,15 @@ class LLMGrader:
         """Key-point coverage comes from the offline grader: cheap, deterministic and good enough for probes."""
         return self.offline.coverage(question, phase, answer)
 
+    def grade_communication(
+        self, answers: Sequence[str], delivery: Delivery | None = None, *, question_id: str = ""
+    ) -> Grade:
+        """Communication is graded offline: it rests on counts (fillers, pace, signposts), not judgement."""
+        return self.offline.grade_communication(answers, delivery, question_id=question_id)
+
+    def prepare(self, question: Question) -> None:
+        self.offline.prepare(question)
+
     def _excerpts(self, question: Question, phase: Phase) -> list[str]:
         if self.retrieve is None:
             return []
