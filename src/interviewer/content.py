@@ -12,11 +12,15 @@ from interviewer.errors import ContentError
 
 M = TypeVar("M", bound=BaseModel)
 
+# libyaml's loader when PyYAML was built with it: the same result as `yaml.safe_load`, ten times faster,
+# which keeps the app's first page quick.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def load_yaml_model(path: Path, model: type[M]) -> M:
     """Parse `path` as YAML into `model`. Raises `ContentError` listing each bad field with its path."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(f"{path}: cannot read the file ({exc})") from None
     except yaml.YAMLError as exc:
