@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,7 @@ from interviewer.embeddings import (
     Embedder,
     MiniLMEmbedder,
     MiniLMEmbeddingFunction,
+    chroma_embedding_function,
     minilm_files,
 )
 from interviewer.errors import ModelFileError
@@ -149,6 +152,18 @@ def test_the_chroma_function_is_a_registered_non_legacy_embedding_function() -> 
     rebuilt = MiniLMEmbeddingFunction.build_from_config(function.get_config())
     assert rebuilt.get_config() == {"batch_size": 8}
     assert function.default_space() == "cosine"
+
+
+def test_the_factory_builds_the_same_registered_class(embedder: MiniLMEmbedder) -> None:
+    function = chroma_embedding_function(embedder)
+    assert isinstance(function, MiniLMEmbeddingFunction)
+    assert function.name() == "interviewer-minilm-l6-v2-onnx"
+
+
+def test_importing_the_embedder_does_not_import_chromadb() -> None:
+    code = "import sys, interviewer.embeddings; print('chromadb' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
 
 
 def test_the_chroma_function_returns_the_embedder_vectors(embedder: MiniLMEmbedder) -> None:

@@ -4,13 +4,15 @@
 on onnxruntime (CPU), with the WordPiece tokenizer vendored in `interviewer/models/minilm/`. Both files
 are checked against pinned SHA-256s before use. Nothing is downloaded and torch is not needed.
 
-`MiniLMEmbeddingFunction` wraps it as a Chroma 1.x embedding function, registered under its own name,
-so a collection created with it is rebuilt with it and Chroma never falls back to its default
-embedding function (which downloads a model).
+`MiniLMEmbeddingFunction` (or `chroma_embedding_function()`) wraps it as a Chroma 1.x embedding
+function, registered under its own name, so a collection created with it is rebuilt with it and
+Chroma never falls back to its default embedding function (which downloads a model). The class is
+defined on first access, so importing this module does not import chromadb.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Sequence
@@ -19,8 +21,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
-from chromadb.utils.embedding_functions import register_embedding_function
 
 from interviewer.errors import ModelFileError
 from interviewer.models import HERE as MODELS_DIR
@@ -204,29 +204,57 @@ class MiniLMEmbedder:
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
-@register_embedding_function
-class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Chroma embedding function for `MiniLMEmbedder`; persisted by name and rebuilt from its config."""
+CHROMA_FUNCTION_NAME = "interviewer-minilm-l6-v2-onnx"
 
-    def __init__(self, embedder: MiniLMEmbedder | None = None, *, batch_size: int = 32) -> None:
-        self._embedder = embedder or MiniLMEmbedder(batch_size=batch_size)
 
-    def __call__(self, input: Documents) -> Embeddings:
-        return list(self._embedder.embed(list(input)))
+def chroma_embedding_function(embedder: MiniLMEmbedder | None = None, *, batch_size: int = 32) -> Any:
+    """A Chroma embedding function over `embedder` (an instance of `MiniLMEmbeddingFunction`).
 
-    @staticmethod
-    def name() -> str:
-        return "interviewer-minilm-l6-v2-onnx"
+    Calling this (or importing `MiniLMEmbeddingFunction`) registers the class with Chroma, which a
+    process must do before it reopens a collection created with it.
+    """
+    return _chroma_function_class()(embedder, batch_size=batch_size)
 
-    def get_config(self) -> dict[str, Any]:
-        return {"batch_size": self._embedder.batch_size}
 
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> MiniLMEmbeddingFunction:
-        return MiniLMEmbeddingFunction(batch_size=int(config.get("batch_size", 32)))
+@functools.cache
+def _chroma_function_class() -> type:
+    """Define and register the Chroma class on first use, so importing this module stays light."""
+    from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+    from chromadb.utils.embedding_functions import register_embedding_function
 
-    def default_space(self) -> Space:
-        return "cosine"
+    @register_embedding_function
+    class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
+        """Chroma embedding function for `MiniLMEmbedder`; persisted by name and rebuilt from its config."""
 
-    def supported_spaces(self) -> list[Space]:
-        return ["cosine", "ip", "l2"]
+        def __init__(self, embedder: MiniLMEmbedder | None = None, *, batch_size: int = 32) -> None:
+            self._embedder = embedder or MiniLMEmbedder(batch_size=batch_size)
+
+        def __call__(self, input: Documents) -> Embeddings:
+            return list(self._embedder.embed(list(input)))
+
+        @staticmethod
+        def name() -> str:
+            return CHROMA_FUNCTION_NAME
+
+        def get_config(self) -> dict[str, Any]:
+            return {"batch_size": self._embedder.batch_size}
+
+        @staticmethod
+        def build_from_config(config: dict[str, Any]) -> MiniLMEmbeddingFunction:
+            return MiniLMEmbeddingFunction(batch_size=int(config.get("batch_size", 32)))
+
+        def default_space(self) -> Space:
+            return "cosine"
+
+        def supported_spaces(self) -> list[Space]:
+            return ["cosine", "ip", "l2"]
+
+    MiniLMEmbeddingFunction.__module__ = __name__
+    return MiniLMEmbeddingFunction
+
+
+def __getattr__(name: str) -> Any:
+    # `MiniLMEmbeddingFunction` is built on first access: chromadb takes most of a second to import.
+    if name == "MiniLMEmbeddingFunction":
+        return _chroma_function_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import tiktoken
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,8 +26,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from interviewer.config import Settings
 from interviewer.content import load_yaml_model
 from interviewer.errors import ConfigError, ContentError, ModelFileError
-from interviewer.llm import Message, Usage
 from interviewer.models import package_dir, sha256_file, write_atomic
+
+if TYPE_CHECKING:  # only for annotations: importing the LLM layer pulls in the openai SDK
+    from interviewer.llm import Message, Usage
 
 log = logging.getLogger(__name__)
 

@@ -17,14 +17,16 @@ import wave
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 import numpy as np
 
 from interviewer.config import Settings
 from interviewer.errors import LLMError, ModelFileError, VoiceError
-from interviewer.llm import OpenAIAudio
 from interviewer.models import PinnedFile, assemble, package_dir, sha256_file, verified, write_atomic
+
+if TYPE_CHECKING:  # the openai SDK is imported only when an OpenAI voice is built
+    from interviewer.llm import OpenAIAudio
 
 log = logging.getLogger(__name__)
 
@@ -365,6 +367,8 @@ class OpenAITranscriber:
     """
 
     def __init__(self, settings: Settings, *, audio: OpenAIAudio | None = None) -> None:
+        from interviewer.llm import OpenAIAudio
+
         self._audio = audio or OpenAIAudio(settings)
 
     def transcribe(self, audio: bytes, filename: str = "answer.wav") -> Transcript:
@@ -379,6 +383,8 @@ class OpenAISpeaker:
     """Speech through the OpenAI audio endpoint (`settings.tts_model`, `settings.tts_voice`), as WAV."""
 
     def __init__(self, settings: Settings, *, audio: OpenAIAudio | None = None) -> None:
+        from interviewer.llm import OpenAIAudio
+
         self._audio = audio or OpenAIAudio(settings)
 
     def speak(self, text: str) -> bytes:
