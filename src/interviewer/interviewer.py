@@ -93,26 +93,20 @@ class TurnContext:
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-_FILLERS = frozenset(
-    [
-        "um",
-        "umm",
-        "uh",
-        "uhh",
-        "er",
-        "erm",
-        "hmm",
-        "hm",
-        "ah",
-        "oh",
-        "like",
-        "so",
-        "well",
-        "okay",
-        "ok",
-        "yeah",
-        "mm",
-    ]
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _phrases(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.split("|") if p.strip())
+
+
+_FILLERS = _wordset(
+    """
+    um umm uh uhh er erm hmm hm ah oh like so well okay ok yeah mm
+    """
 )
 _STUCK = re.compile(r"^\W*(i\s+(don'?t|do not)\s+know|no idea|not sure|pass|i'?m stuck|no clue)\b", re.I)
 _INTERROGATIVE = re.compile(
@@ -149,39 +143,13 @@ _NUMBERISH = re.compile(
     r"billions|dozen)\b",
     re.I,
 )
-_BUZZWORDS = (
-    "kubernetes",
-    "k8s",
-    "microservices",
-    "kafka",
-    "spark",
-    "flink",
-    "deep learning",
-    "transformer",
-    "transformers",
-    "llm",
-    "blockchain",
-    "serverless",
-    "big data",
-    "mlops",
-    "cloud native",
-    "cloud-native",
-    "graphql",
-    "nosql",
-    "docker",
-    "ai",
-    "neural network",
-    "data lake",
-    "lakehouse",
-    "vector database",
-    "redis",
-    "cassandra",
-    "elasticsearch",
-    "airflow",
-    "feature store",
-    "gpu",
-    "gpus",
-    "real-time",
+_BUZZWORDS = _phrases(
+    """
+    kubernetes | k8s | microservices | kafka | spark | flink | deep learning | transformer |
+    transformers | llm | blockchain | serverless | big data | mlops | cloud native | cloud-native |
+    graphql | nosql | docker | ai | neural network | data lake | lakehouse | vector database | redis |
+    cassandra | elasticsearch | airflow | feature store | gpu | gpus | real-time
+    """
 )
 _REASONS = re.compile(
     r"\b(because|since|so that|so we|so it|which means|that way|trade-?offs?|instead of|rather than|"
@@ -197,197 +165,25 @@ _AHEAD_OF: dict[Phase, re.Pattern[str]] = {
         re.I,
     ),
 }
-_DOMAIN = frozenset(
-    [
-        "system",
-        "design",
-        "model",
-        "models",
-        "data",
-        "user",
-        "users",
-        "request",
-        "requests",
-        "latency",
-        "throughput",
-        "qps",
-        "scale",
-        "scaling",
-        "cache",
-        "caching",
-        "database",
-        "storage",
-        "index",
-        "serving",
-        "server",
-        "servers",
-        "service",
-        "services",
-        "api",
-        "feature",
-        "features",
-        "training",
-        "train",
-        "inference",
-        "predict",
-        "prediction",
-        "predictions",
-        "label",
-        "labels",
-        "metric",
-        "metrics",
-        "accuracy",
-        "precision",
-        "recall",
-        "ranking",
-        "rank",
-        "candidate",
-        "candidates",
-        "retrieval",
-        "search",
-        "recommend",
-        "recommendation",
-        "recommendations",
-        "pipeline",
-        "pipelines",
-        "batch",
-        "stream",
-        "streaming",
-        "real",
-        "time",
-        "queue",
-        "kafka",
-        "event",
-        "events",
-        "log",
-        "logs",
-        "monitoring",
-        "monitor",
-        "alert",
-        "alerts",
-        "drift",
-        "fallback",
-        "failure",
-        "failures",
-        "availability",
-        "uptime",
-        "cost",
-        "budget",
-        "gpu",
-        "cpu",
-        "memory",
-        "shard",
-        "shards",
-        "replica",
-        "replicas",
-        "load",
-        "balancer",
-        "traffic",
-        "peak",
-        "daily",
-        "million",
-        "billion",
-        "thousand",
-        "second",
-        "seconds",
-        "milliseconds",
-        "evaluation",
-        "offline",
-        "online",
-        "test",
-        "experiment",
-        "embedding",
-        "embeddings",
-        "vector",
-        "similarity",
-        "cold",
-        "start",
-        "content",
-        "click",
-        "clicks",
-        "watch",
-        "engagement",
-        "conversion",
-        "revenue",
-        "fraud",
-        "ads",
-        "ad",
-        "bid",
-        "auction",
-        "price",
-        "pricing",
-        "demand",
-        "forecast",
-        "forecasting",
-        "eta",
-        "delivery",
-        "translation",
-        "moderation",
-        "chatbot",
-        "llm",
-        "prompt",
-        "tokens",
-        "rag",
-        "documents",
-        "question",
-        "questions",
-        "answer",
-        "answers",
-        "goal",
-        "objective",
-        "constraint",
-        "constraints",
-        "requirement",
-        "requirements",
-        "architecture",
-        "component",
-        "components",
-        "design",
-        "tradeoff",
-        "trade",
-        "off",
-        "consistency",
-        "partition",
-        "schema",
-        "table",
-        "warehouse",
-        "lake",
-        "feature",
-        "store",
-        "freshness",
-        "personalisation",
-        "personalization",
-        "dau",
-        "mau",
-        "volume",
-        "throughput",
-        "retry",
-        "timeout",
-        "circuit",
-        "breaker",
-        "rollout",
-        "canary",
-        "deploy",
-        "deployment",
-        "version",
-        "versions",
-        "gpu",
-        "rate",
-        "limit",
-        "tenant",
-        "tenants",
-        "quota",
-        "privacy",
-        "security",
-        "abuse",
-        "spam",
-        "quality",
-        "score",
-        "scores",
-        "rerank",
-        "filter",
-        "filters",
-    ]
+_DOMAIN = _wordset(
+    """
+    system design model models data user users request requests latency throughput qps scale scaling
+    cache caching database storage index serving server servers service services api feature
+    features training train inference predict prediction predictions label labels metric metrics
+    accuracy precision recall ranking rank candidate candidates retrieval search recommend
+    recommendation recommendations pipeline pipelines batch stream streaming real time queue kafka
+    event events log logs monitoring monitor alert alerts drift fallback failure failures
+    availability uptime cost budget gpu cpu memory shard shards replica replicas load balancer
+    traffic peak daily million billion thousand second seconds milliseconds evaluation offline
+    online test experiment embedding embeddings vector similarity cold start content click clicks
+    watch engagement conversion revenue fraud ads ad bid auction price pricing demand forecast
+    forecasting eta delivery translation moderation chatbot llm prompt tokens rag documents question
+    questions answer answers goal objective constraint constraints requirement requirements
+    architecture component components design tradeoff trade off consistency partition schema table
+    warehouse lake feature store freshness personalisation personalization dau mau volume throughput
+    retry timeout circuit breaker rollout canary deploy deployment version versions gpu rate limit
+    tenant tenants quota privacy security abuse spam quality score scores rerank filter filters
+    """
 )
 
 
@@ -434,122 +230,16 @@ def content_words(text: str) -> set[str]:
     return {w for w in words_of(text) if len(w) > 2 and w not in _STOPWORDS}
 
 
-_STOPWORDS = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "with",
-        "that",
-        "this",
-        "are",
-        "was",
-        "were",
-        "you",
-        "your",
-        "our",
-        "but",
-        "not",
-        "have",
-        "has",
-        "had",
-        "from",
-        "into",
-        "then",
-        "than",
-        "they",
-        "them",
-        "their",
-        "there",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "how",
-        "its",
-        "it's",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "just",
-        "also",
-        "about",
-        "over",
-        "under",
-        "very",
-        "really",
-        "some",
-        "any",
-        "all",
-        "each",
-        "more",
-        "most",
-        "much",
-        "many",
-        "one",
-        "use",
-        "used",
-        "using",
-        "like",
-        "want",
-        "need",
-        "make",
-        "let's",
-        "lets",
-        "i'd",
-        "i'm",
-        "i'll",
-        "we'd",
-        "we'll",
-        "we're",
-        "you'd",
-        "you're",
-        "he",
-        "she",
-        "his",
-        "her",
-        "him",
-        "been",
-        "being",
-        "does",
-        "did",
-        "doing",
-        "done",
-        "get",
-        "got",
-        "going",
-        "say",
-        "said",
-        "think",
-        "thing",
-        "things",
-        "way",
-        "well",
-        "yeah",
-        "okay",
-        "right",
-        "sure",
-        "maybe",
-        "probably",
-        "every",
-        "other",
-        "another",
-        "same",
-        "such",
-        "only",
-        "even",
-        "still",
-        "again",
-        "here",
-        "now",
-        "too",
-        "quite",
-        "lot",
-    ]
+_STOPWORDS = _wordset(
+    """
+    the and for with that this are was were you your our but not have has had from into then than
+    they them their there what when where which who why how its it's can could would should will
+    just also about over under very really some any all each more most much many one use used using
+    like want need make let's lets i'd i'm i'll we'd we'll we're you'd you're he she his her him
+    been being does did doing done get got going say said think thing things way well yeah okay
+    right sure maybe probably every other another same such only even still again here now too quite
+    lot
+    """
 )
 
 
@@ -1247,6 +937,7 @@ class LLMInterviewer:
         self.history_budget = history_budget
         self.temperature = temperature
         self.max_tokens = max_tokens
+        self._guidance: dict[tuple[str, Phase], str] = {}
 
     def messages(self, move: Move, ctx: TurnContext) -> tuple[list[Message], str]:
         """The request for this move, and the prompt versions it used."""
@@ -1311,17 +1002,24 @@ class LLMInterviewer:
         return messages, "+".join(versions)
 
     def _notes(self, q: Question, phase: Phase | None, move: Move) -> str:
+        """Guidance from the notes for this question's phase: retrieved once per phase, then reused."""
         if self.retrieve is None or phase is None:
             return "(none)"
-        query = f"{q.title}. {PHASE_NAMES[phase]}: " + (
-            move.target.point if move.target else PHASE_GOALS[phase]
-        )
+        key = (q.id, phase)
+        if key in self._guidance:
+            return self._guidance[key]
+        points = "; ".join(k.point for k in q.phase(phase).key_points)
+        query = f"{q.title} ({q.topic}). {PHASE_NAMES[phase]}: {points}"
         try:
             excerpts = self.retrieve(query)[:3]
         except Exception as exc:  # retrieval is a nice-to-have for a turn; the interview goes on without it
             log.warning("note retrieval failed (%s); continuing without guidance", type(exc).__name__)
             return "(none)"
-        return "\n---\n".join(e.strip()[:800] for e in excerpts) or "(none)"
+        text = "\n---\n".join(e.strip()[:800] for e in excerpts) or "(none)"
+        if len(self._guidance) > 256:
+            self._guidance.clear()
+        self._guidance[key] = text
+        return text
 
     def speak(self, move: Move, ctx: TurnContext) -> Utterance:
         messages, versions = self.messages(move, ctx)
