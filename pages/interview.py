@@ -1,0 +1,350 @@
+"""The interview page: the start screen, the interview itself, and the scorecard at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from interviewer.errors import InterviewerError
+from interviewer.phases import PHASE_NAMES, PHASES
+from interviewer.webapp import (
+    DRILL_MINUTES,
+    LENGTHS,
+    WORKBENCH_KEY,
+    ChatLine,
+    FeedbackCard,
+    LiveReply,
+    Workbench,
+    chart_data,
+    clock_text,
+    input_limit,
+)
+
+wb: Workbench = st.session_state[WORKBENCH_KEY]
+STATUS_ICON = {
+    "done": ":material/check_circle:",
+    "current": ":material/play_circle:",
+    "next": ":material/radio_button_unchecked:",
+}
+
+
+def show_notices() -> None:
+    for notice in wb.take_notices():
+        {"info": st.info, "warning": st.warning, "error": st.error}[notice.level](notice.text)
+
+
+def sync_url() -> None:
+    """The URL names the interview on screen, so a refresh brings it back."""
+    wanted = wb.session_id
+    if wanted and st.query_params.get("session") != wanted:
+        st.query_params["session"] = wanted
+    elif not wanted and "session" in st.query_params:
+        del st.query_params["session"]
+
+
+def chat_line(line: ChatLine) -> None:
+    if line.role == "event":
+        st.caption(f"— {line.text} —")
+        return
+    with st.chat_message("assistant" if line.role == "interviewer" else "user"):
+        if line.note:
+            st.caption(line.note)
+        st.markdown(line.text)
+
+
+def feedback_card(card: FeedbackCard, *, expanded: bool = False) -> None:
+    grade = card.grade
+    with st.expander(card.title, expanded=expanded):
+        if grade.feedback:
+            st.markdown(grade.feedback)
+        for c in grade.criteria:
+            st.markdown(f"**{c.name}**: {c.score} / 5 · {c.level}")
+            for quote in c.evidence:
+                st.markdown(f"> {quote}")
+            for m in c.missing:
+                st.markdown(f"- Missing: {m.point} Study *{m.learn.heading}* in `knowledge/{m.learn.file}`.")
+        if grade.strengths:
+            st.markdown("**Strengths**\n" + "\n".join(f"- {s}" for s in grade.strengths))
+        if grade.improvements:
+            st.markdown("**To improve**\n" + "\n".join(f"- {s}" for s in grade.improvements))
+        if grade.next_step:
+            st.markdown(f"**Next step:** {grade.next_step}")
+        if grade.delivery is not None and grade.delivery.spoken and grade.delivery.words_per_minute:
+            d = grade.delivery
+            st.caption(f"Delivery: {d.words_per_minute:.0f} words per minute, {d.filler_count} filler words.")
+
+
+def stream_reply(start: Callable[[], LiveReply], said: str | None = None) -> None:
+    """Show what the candidate said, stream the interviewer's reply, then redraw the page."""
+    if said is not None:
+        with st.chat_message("user"):
+            st.markdown(said)
+    try:
+        live = start()
+        sync_url()
+        with st.chat_message("assistant"):
+            st.write_stream(live)
+    except InterviewerError as err:
+        st.error(str(err))
+        return
+    st.rerun()
+
+
+# ------------------------------------------------------------------------------------------ start screen
+
+
+def start_screen() -> None:
+    st.title("Practise an ML system-design interview")
+    st.markdown(
+        "An interviewer takes you through the five RADIO phases: **R**equirements, **A**rchitecture, "
+        "**D**eep dive, **I**ssues and **O**ptimization. Answer by typing or by voice, and get feedback "
+        "on each phase from the rubrics and the notes."
+    )
+    left, right = st.columns(2)
+    with left:
+        difficulties = st.pills("Difficulty", ["easy", "medium", "hard"], selection_mode="multi")
+        topics = st.multiselect("Topic", wb.topics(), placeholder="Any topic")
+        choices = wb.questions(difficulties or (), topics or ())
+        options = ["random", *(c.id for c in choices)]
+        labels = {c.id: c.label for c in choices} | {"random": f"A random question ({len(choices)} match)"}
+        picked = st.selectbox("Question", options, format_func=labels.__getitem__, key="question-pick")
+    with right:
+        minutes = st.segmented_control(
+            "Length",
+            LENGTHS,
+            default=45,
+            format_func=lambda m: f"{m} min" + (" drill" if m == DRILL_MINUTES else ""),
+            key="length",
+        )
+        minutes = minutes or 45
+        drill = None
+        if minutes == DRILL_MINUTES:
+            drill = st.selectbox(
+                "Phase to drill", PHASES, format_func=PHASE_NAMES.__getitem__, key="drill-phase"
+            )
+            st.caption("A 20-minute drill spends the whole time on one phase.")
+        engine = st.selectbox(
+            "Engine",
+            ["auto", "offline", "openai"],
+            index=["auto", "offline", "openai"].index(wb.engine_choice),
+            format_func={
+                "auto": "Automatic",
+                "offline": "Offline (no API key needed)",
+                "openai": "OpenAI-compatible",
+            }.__getitem__,
+            key="engine",
+        )
+        info = wb.engine_info(engine)
+        if info.problem:
+            st.error(info.problem)
+        else:
+            st.caption(f"Active engine: **{info.name}** · {info.reason}")
+    if not choices:
+        st.warning("No question matches these filters.")
+    if st.button("Start the interview", type="primary", disabled=bool(info.problem or not choices)):
+        question = None if picked == "random" else picked
+        pool = [c.id for c in choices]
+        stream_reply(lambda: wb.start(question, minutes, drill=drill, engine=engine, pool=pool))
+
+
+# ------------------------------------------------------------------------------------------- interview
+
+
+@st.fragment(run_every=2)
+def timeline() -> None:
+    if wb.session is None or wb.session.done:
+        return
+    t = wb.timeline()
+    for column, slot in zip(st.columns(len(t.slots)), t.slots, strict=True):
+        name = f"**{slot.letter}** · {slot.name}"
+        if slot.status == "current":
+            name = f":blue[{name}]"
+        column.markdown(f"{STATUS_ICON[slot.status]} {name}")
+        spent = f"{slot.spent_min:.0f} / {slot.planned_min:g} min"
+        if slot.score is not None:
+            spent += f" · scored {slot.score:.1f}"
+        share = min(1.0, slot.spent_min / slot.planned_min) if slot.planned_min else 0.0
+        column.progress(share, text=spent)
+    if t.phase is not None:
+        st.markdown(
+            f":material/timer: **{clock_text(t.phase_left_min)}** left in {PHASE_NAMES[t.phase].lower()} · "
+            f"**{clock_text(t.total_left_min)}** left overall"
+        )
+    else:
+        st.markdown(":material/timer: Wrap-up: answer the last question, or end the interview.")
+    if t.urgency == "over":
+        st.error(t.message or "Time is up for this phase.", icon=":material/alarm:")
+    elif t.urgency == "short":
+        st.warning(t.message or "Time is running short.", icon=":material/hourglass_bottom:")
+
+
+def notes_drawer() -> None:
+    with st.sidebar:
+        st.subheader(":material/menu_book: Notes drawer")
+        st.caption("Look something up, as you could in a take-home practice. The transcript notes it.")
+        with st.form("lookup", clear_on_submit=True):
+            query = st.text_input("Look up", placeholder="e.g. feature store", label_visibility="collapsed")
+            searched = st.form_submit_button("Search the notes")
+        if searched and query.strip():
+            bar = st.progress(0.0, text="Checking the notes index…")
+            try:
+                wb.lookup(
+                    query, progress=lambda d, n, label: bar.progress(d / max(n, 1), text=f"Indexing {label}")
+                )
+            except InterviewerError as err:
+                st.error(str(err))
+            bar.empty()
+        for lookup in wb.lookups:
+            st.markdown(f"**{lookup.query}**")
+            if not lookup.results:
+                st.caption("Nothing found.")
+            for r in lookup.results:
+                with st.expander(f"{r.heading} · {r.source}"):
+                    st.markdown(r.text)
+
+
+def voice_panel() -> tuple[str, str] | None:
+    """Record, transcribe, correct, send. Returns ("spoken", text) when the answer is sent."""
+    st.markdown("**Answer by voice**")
+    audio = st.audio_input("Record your answer", key=f"voice-{wb.voice_round}")
+    if audio is None:
+        return None
+    try:
+        with st.spinner("Transcribing…"):
+            draft = wb.transcribe(audio.getvalue(), audio.name or "answer.wav")
+    except InterviewerError as err:
+        st.error(str(err))
+        return None
+    if st.session_state.get("voice-digest") != draft.digest:
+        st.session_state["voice-digest"] = draft.digest
+        st.session_state["voice-text"] = draft.text
+    text = st.text_area("Check the transcript, then send it", key="voice-text", height=150)
+    figures = wb.delivery(text, draft.seconds)
+    a, b, c = st.columns(3)
+    a.metric("Words per minute", f"{figures.words_per_minute:.0f}" if figures.words_per_minute else "–")
+    b.metric(
+        "Fillers per minute",
+        f"{figures.fillers_per_minute:.1f}" if figures.fillers_per_minute is not None else "–",
+    )
+    c.metric("Length", f"{figures.seconds:.0f} s", f"{figures.words} words", delta_color="off")
+    if st.button("Send spoken answer", type="primary", disabled=not text.strip()):
+        return ("spoken", text)
+    return None
+
+
+def interview() -> None:
+    session = wb.session
+    assert session is not None
+    st.subheader(session.question.title)
+    with st.expander("The question", expanded=not session.turns or len(session.turns) < 3):
+        st.markdown(session.question.prompt)
+    timeline()
+    show_notices()
+    notes_drawer()
+    action: tuple[str, str] | None = None
+    hint, move_on, end, _ = st.columns([1, 1, 1, 3])
+    if hint.button("Hint", icon=":material/lightbulb:", width="stretch"):
+        action = ("hint", "")
+    if move_on.button("Next phase", icon=":material/skip_next:", width="stretch"):
+        action = ("next", "")
+    if end.button("End interview", icon=":material/flag:", width="stretch"):
+        action = ("end", "")
+    chat_col, side = st.columns([2, 1], gap="large")
+    with side:
+        wb.read_aloud = st.toggle("Read the interviewer's replies aloud", value=wb.read_aloud)
+        speech = wb.take_speech()
+        if speech:
+            st.audio(speech, format="audio/wav", autoplay=True)
+        st.divider()
+        action = voice_panel() or action
+        cards = wb.feedback()
+        if cards:
+            st.divider()
+            st.markdown("**Feedback so far**")
+            for card in cards:
+                feedback_card(card)
+    typed = st.chat_input("Your answer, or a clarifying question", max_chars=4 * input_limit())
+    if typed:
+        action = ("typed", typed)
+    with chat_col:
+        for line in wb.chat():
+            chat_line(line)
+        if action is None:
+            return
+        kind, text = action
+        if kind == "typed":
+            stream_reply(lambda: wb.submit(text), said=text)
+        elif kind == "spoken":
+            stream_reply(lambda: wb.submit_spoken(text), said=text)
+        elif kind == "hint":
+            stream_reply(wb.hint)
+        elif kind == "next":
+            stream_reply(wb.next_phase)
+        else:
+            stream_reply(wb.end)
+
+
+# ------------------------------------------------------------------------------------------- scorecard
+
+
+def scorecard() -> None:
+    report = wb.report()
+    card = report.scorecard
+    st.title(f"Scorecard: {report.session.title}")
+    show_notices()
+    a, b, c, d = st.columns(4)
+    a.metric("Overall", f"{card.overall:.1f} / 5" if card.overall is not None else "n/a")
+    b.metric("Hiring signal", card.signal_label or "n/a")
+    c.metric("Communication", f"{card.communication:.1f} / 5" if card.communication is not None else "n/a")
+    d.metric("Hints used", card.hints_used)
+    if not card.complete:
+        st.caption("Some phases were not reached, so the overall score covers only the phases assessed.")
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown("#### Score per phase")
+        st.bar_chart(
+            chart_data(report), x="Phase", y="Score", sort=False, y_label="Score (1 to 5)", height=280
+        )
+    with right:
+        st.markdown("#### Top gaps")
+        if not card.gaps:
+            st.markdown("No gaps found in the phases assessed.")
+        for i, gap in enumerate(card.gaps, 1):
+            st.markdown(
+                f"{i}. **{PHASE_NAMES[gap.phase]}**: {gap.point}  \n"
+                f"Study *{gap.learn.heading}* in `knowledge/{gap.learn.file}`."
+            )
+        if card.weakest_phase:
+            st.markdown(f"#### Model answer outline: {PHASE_NAMES[card.weakest_phase]}")
+            st.markdown("\n".join(f"- {line}" for line in card.model_outline))
+    st.markdown("#### Feedback")
+    for item in wb.feedback():
+        feedback_card(item)
+    files = wb.downloads()
+    x, y, z, new = st.columns(4)
+    download = ":material/download:"
+    x.download_button("Report (Markdown)", files.markdown, f"{files.stem}.md", "text/markdown", icon=download)
+    y.download_button("Report (JSON)", files.json, f"{files.stem}.json", "application/json", icon=download)
+    z.download_button(
+        "Transcript", files.transcript, f"{files.stem}-transcript.md", "text/markdown", icon=download
+    )
+    if new.button("Start a new interview", type="primary"):
+        wb.close()
+        sync_url()
+        st.rerun()
+    with st.expander("The whole transcript"):
+        for line in wb.chat():
+            chat_line(line)
+
+
+if wb.session is None:
+    show_notices()
+    sync_url()
+    start_screen()
+elif wb.session.done:
+    sync_url()
+    scorecard()
+else:
+    sync_url()
+    interview()
