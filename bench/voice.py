@@ -18,10 +18,14 @@ import statistics
 import tempfile
 import time
 import wave
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from interviewer.config import Settings
 from interviewer.voice import PiperSpeaker, WhisperTranscriber
+
+T = TypeVar("T")
 
 # Written as whisper writes it (numerals, US spelling), so the error rate counts real mistakes only.
 ANSWER = (
@@ -59,9 +63,11 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(repeats: int, action):  # type: ignore[no-untyped-def]
-    """Median wall time, median CPU time (all threads) and the last result of `repeats` runs."""
-    walls, cpus, result = [], [], None
+def timed(repeats: int, action: Callable[[], T]) -> tuple[float, float, T]:
+    """Median wall time, median CPU time (all threads) and the result of `repeats` runs after a warm-up."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    result = action()
     for _ in range(repeats):
         cpu, started = cpu_seconds(), time.perf_counter()
         result = action()

@@ -67,7 +67,7 @@ def test_no_texts_give_an_empty_array(embedder: MiniLMEmbedder) -> None:
 
 def test_a_single_string_is_refused_rather_than_embedded_letter_by_letter(embedder: MiniLMEmbedder) -> None:
     with pytest.raises(TypeError, match="sequence of texts"):
-        embedder.embed("hello")  # type: ignore[arg-type]
+        embedder.embed("hello")
 
 
 def test_rows_come_back_in_input_order_whatever_the_batching(embedder: MiniLMEmbedder) -> None:

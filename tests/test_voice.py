@@ -6,16 +6,18 @@ import io
 import re
 import shutil
 import wave
+from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import av
 import numpy as np
 import pytest
 
 from fake_openai_server import FakeOpenAIServer, Reply, Speech, server_error
+from interviewer.breaker import CircuitBreaker
 from interviewer.config import Settings
 from interviewer.errors import LLMUnavailable, ModelFileError, VoiceError
-from interviewer.breaker import CircuitBreaker
 from interviewer.llm import OpenAIAudio
 from interviewer.voice import (
     FallbackSpeaker,
@@ -85,8 +87,8 @@ def wav_bytes(samples: np.ndarray, rate: int = 16_000) -> bytes:
 def reencode(wav: bytes, container: str, codec: str, layout: str = "mono") -> bytes:
     """The recording as a browser would send it (for example Opus in WebM)."""
     out = io.BytesIO()
-    with av.open(io.BytesIO(wav)) as src, av.open(out, "w", format=container) as dst:
-        stream = dst.add_stream(codec, rate=48_000, layout=layout)
+    with av.open(io.BytesIO(wav), mode="r") as src, av.open(out, mode="w", format=container) as dst:
+        stream = cast(av.AudioStream, dst.add_stream(codec, rate=48_000, layout=layout))
         resampler = av.AudioResampler(format=stream.codec_context.format.name, layout=layout, rate=48_000)
         for frame in [*src.decode(audio=0), None]:
             if frame is not None:
@@ -142,7 +144,7 @@ def test_browser_recording_formats_are_transcribed(
 def test_stereo_audio_at_any_rate_becomes_16khz_mono(spoken: bytes) -> None:
     original = decode_audio(spoken)
     stereo_48k = reencode(spoken, "wav", "pcm_s16le", layout="stereo")
-    with av.open(io.BytesIO(stereo_48k)) as container:
+    with av.open(io.BytesIO(stereo_48k), mode="r") as container:
         assert container.streams.audio[0].channels == 2
     decoded = decode_audio(stereo_48k)
     assert decoded.dtype == np.float32
@@ -268,12 +270,12 @@ def test_a_local_server_without_a_key_still_uses_offline_speech(tmp_path: Path) 
 
 
 def test_choosing_the_offline_engine_wins_over_a_key(tmp_path: Path) -> None:
-    settings = Settings(home=tmp_path, engine="offline", openai_api_key="sk-test")  # type: ignore[arg-type]
+    settings = Settings(home=tmp_path, engine="offline", openai_api_key="sk-test")
     assert isinstance(make_speaker(settings), PiperSpeaker)
 
 
 def test_with_a_key_openai_is_used_with_offline_as_the_fallback(tmp_path: Path) -> None:
-    settings = Settings(home=tmp_path, openai_api_key="sk-test", openai_base_url="http://127.0.0.1:9/v1")  # type: ignore[arg-type]
+    settings = Settings(home=tmp_path, openai_api_key="sk-test", openai_base_url="http://127.0.0.1:9/v1")
     transcriber, speaker = make_transcriber(settings), make_speaker(settings)
     assert isinstance(transcriber, FallbackTranscriber)
     assert isinstance(transcriber.primary, OpenAITranscriber)
@@ -286,9 +288,9 @@ def test_with_a_key_openai_is_used_with_offline_as_the_fallback(tmp_path: Path) 
 
 
 @pytest.fixture
-def server() -> FakeOpenAIServer:
+def server() -> Iterator[FakeOpenAIServer]:
     with FakeOpenAIServer() as fake:
-        yield fake  # type: ignore[misc]
+        yield fake
 
 
 def test_openai_transcription_sends_the_recording_and_measures_it_locally(
