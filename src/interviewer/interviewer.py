@@ -364,9 +364,9 @@ def _adjacent(a: tuple[int, int], b: tuple[int, int], text: str) -> bool:
     return len(gap) <= 2 and not gap.strip(" -")
 
 
-def choose_probe(spec: PhaseSpec, point: KeyPoint, used: Sequence[str]) -> str | None:
-    """The bank's probe closest in wording to `point`: one not asked yet if possible, else the one asked
-    longest ago. None when no probe shares a word with the point."""
+def choose_probe(spec: PhaseSpec, point: KeyPoint, used: Sequence[str], *, reuse: bool = True) -> str | None:
+    """The bank's probe closest in wording to `point`: one not asked yet if possible, else (with `reuse`)
+    the one asked longest ago. None when no probe shares a word with the point."""
     target = content_words(" ".join([point.point, *point.alternatives]))
     ranked = sorted(
         ((len(content_words(p) & target), -i, p) for i, p in enumerate(spec.probes)),
@@ -376,7 +376,7 @@ def choose_probe(spec: PhaseSpec, point: KeyPoint, used: Sequence[str]) -> str |
     for probe in matching:
         if probe not in used:
             return probe
-    if not matching:
+    if not matching or not reuse:
         return None
     last_use = {p: i for i, p in enumerate(used)}
     return min(matching, key=lambda p: last_use.get(p, -1))

@@ -443,22 +443,34 @@ class InterviewSession:
         return Move(kind=kind, phase=phase, nth=nth, **fields)
 
     def _probe_move(self, kind: MoveKind, phase: Phase, target: KeyPoint | None, **fields: Any) -> Move:
+        """A move that ends with a probe. Prefers a missing point whose probe has not been asked yet, so
+        the same question is not heard twice; with none left, the interviewer asks a broader question."""
         probe = None
+        spec = self.question.phase(phase)
+        used = self.data["used_probes"]
         if target is not None:
-            probe = choose_probe(self.question.phase(phase), target, self.data["used_probes"])
+            covered = set(self.data["covered"].get(phase, []))
+            candidates = [target, *(k for k in self._missing(phase, covered) if k.id != target.id)]
+            for point in candidates:
+                probe = choose_probe(spec, point, used, reuse=False)
+                if probe:
+                    target = point
+                    break
             if probe:
-                self.data["used_probes"].append(probe)
+                used.append(probe)
             key = f"{phase}/{target.id}"
             self.data["probes"][key] = int(self.data["probes"].get(key, 0)) + 1
         return self._move(kind, phase, target=target, probe=probe, **fields)
 
+    def _missing(self, phase: Phase, covered: set[str]) -> list[KeyPoint]:
+        probes = self.data["probes"]
+        missing = [k for k in self.question.phase(phase).key_points if k.id not in covered]
+        return sorted(missing, key=lambda k: probes.get(f"{phase}/{k.id}", 0))
+
     def _target(self, phase: Phase, covered: set[str]) -> KeyPoint | None:
         """The missing key point probed least so far, in the bank's order of importance."""
-        missing = [k for k in self.question.phase(phase).key_points if k.id not in covered]
-        if not missing:
-            return None
-        probes = self.data["probes"]
-        return min(missing, key=lambda k: probes.get(f"{phase}/{k.id}", 0))
+        missing = self._missing(phase, covered)
+        return missing[0] if missing else None
 
     def _time_note(self) -> float | None:
         phase = self.phase
