@@ -133,6 +133,26 @@ class Shared:
 
         return self._once("index", lambda: NotesIndex(self.settings, self.embedder))
 
+    def notes_ready(self) -> bool:
+        """Whether every default notes folder has been indexed, so a search is quick."""
+        from interviewer.index import collection_name
+
+        return all((self.settings.bm25_dir / collection_name(d)).is_dir() for d in self.index.notes_dirs)
+
+    def guidance(self, query: str) -> list[str]:
+        """Notes excerpts for the LLM interviewer; none until the notes are indexed.
+
+        The first indexing of the notes takes about a minute, so it happens on the Ask the notes page
+        or in the notes drawer, with a progress bar, never in the middle of an interviewer's turn.
+        """
+        if not self.notes_ready():
+            return []
+        try:
+            return [r.text for r in self.index.search(query, k=3)]
+        except InterviewerError as err:
+            log.warning("no notes guidance for this turn: %s", err)
+            return []
+
 
 # ------------------------------------------------------------------------------------- what pages show
 
@@ -415,6 +435,7 @@ class Workbench:
                 chat=self.overrides.chat if info.name == "openai" else None,
                 grader_chat=self.overrides.grader_chat if info.name == "openai" else None,
                 offline_grader=self.shared.grader,
+                retrieve=self.shared.guidance,
             )
             self._engines[choice] = engine
         return engine

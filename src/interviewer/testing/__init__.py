@@ -5,6 +5,7 @@
 - `FakeEmbedder`: deterministic hashed bag-of-words vectors, for small fast retrieval tests.
 - `KeywordGrader`: a `Grader` whose key-point coverage is plain word overlap, for interview-flow tests.
 - `FakeClock` and `tiny_question()`: a clock tests move by hand, and a small complete question.
+- `FakeTranscriber`, `FakeSpeaker`: speech fakes that record what they were given.
 """
 
 from interviewer.testing.embeddings import FakeEmbedder as FakeEmbedder
@@ -16,3 +17,6 @@ from interviewer.testing.llm import FunctionLLM as FunctionLLM
 from interviewer.testing.session import FakeClock as FakeClock
 from interviewer.testing.session import keyword_engine as keyword_engine
 from interviewer.testing.session import tiny_question as tiny_question
+from interviewer.testing.voice import FakeSpeaker as FakeSpeaker
+from interviewer.testing.voice import FakeTranscriber as FakeTranscriber
+from interviewer.testing.voice import silent_wav as silent_wav
