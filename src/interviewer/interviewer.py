@@ -24,7 +24,7 @@ from typing import Literal, Protocol
 
 from interviewer.errors import LLMError
 from interviewer.llm import ChatModel, Message, Usage
-from interviewer.phases import PHASE_GOALS, PHASE_NAMES, Phase
+from interviewer.phases import PHASE_GOALS, PHASE_NAMES, PHASES, Phase
 from interviewer.prompts import PromptLibrary
 from interviewer.questions import HiddenFact, KeyPoint, PhaseSpec, Question
 from interviewer.store import Turn
@@ -265,7 +265,7 @@ _DOMAIN_CACHE: dict[tuple[str, str, str], frozenset[str]] = {}
 def _vocabulary(question: Question) -> frozenset[str]:
     parts: list[str] = [question.title, question.topic, question.prompt]
     parts += [f.fact + " " + " ".join(f.keywords) for f in question.hidden_facts]
-    for spec in question.phases.values():
+    for spec in (question.phase(p) for p in PHASES):
         parts += [k.point + " " + " ".join(k.alternatives) for k in spec.key_points]
         parts += spec.probes + spec.model_outline + spec.pitfalls
     words: set[str] = set(_DOMAIN)
@@ -1031,7 +1031,7 @@ class LLMInterviewer:
         if (q.id, phase) not in self._guidance:
             if len(self._guidance) > 256:
                 self._guidance.clear()
-            for p in q.phases:
+            for p in PHASES:
                 self._guidance[(q.id, p)] = self._fetch(q, p)
         return self._guidance[(q.id, phase)]
 
@@ -1094,7 +1094,7 @@ class LeakGuard:
     def for_context(cls, ctx: TurnContext, move: Move, system_prompt: str, n: int = 7) -> LeakGuard:
         q = ctx.question
         allowed = {f.fact for f in (*ctx.revealed_facts, *move.facts, *move.repeated_facts)}
-        texts = [k.point for spec in q.phases.values() for k in spec.key_points]
+        texts = [k.point for p in PHASES for k in q.phase(p).key_points]
         texts += [f.fact for f in q.hidden_facts if f.fact not in allowed]
         texts += [line for line in system_prompt.splitlines() if len(line.split()) >= n]
         allowed_words = words_of(" ".join([q.prompt, move.probe or "", *allowed]))

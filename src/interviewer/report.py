@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from statistics import mean
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -314,7 +314,7 @@ def report_for(
 ) -> Report:
     """The report of a saved session, straight from the store."""
     record = store.get_session(session_id)
-    grades = {g.phase: g.grade for g in store.grades(session_id)}
+    grades: dict[str, Grade] = {g.phase: g.grade for g in store.grades(session_id)}
     return build_report(
         record,
         question_for(record.question_id),
@@ -341,6 +341,10 @@ def bar(score: float | None, width: int = 20) -> str:
         return "\u2591" * width + "  not assessed"
     filled = round((score - 1) / 4 * width) if score >= 1 else 0
     return "\u2588" * filled + "\u2591" * (width - filled) + f"  {score:.1f}"
+
+
+def _phase_name(phase: str) -> str:
+    return PHASE_NAMES[cast(Phase, phase)] if phase in PHASES else "Communication"
 
 
 def _fmt(score: float | None) -> str:
@@ -394,7 +398,7 @@ def render_markdown(report: Report, *, transcript: bool = True) -> str:
         lines += ["## Feedback", ""]
         for phase in feedback:
             grade = report.grades[phase]
-            name = PHASE_NAMES.get(phase, "Communication")  # type: ignore[call-overload]
+            name = _phase_name(phase)
             lines += [f"### {name}: {grade.score:.1f} / 5", ""]
             for c in grade.criteria:
                 lines.append(f"- {c.name}: {c.score} / 5 ({c.level})")
@@ -470,7 +474,7 @@ class History(_Model):
         lines = ["# Progress across sessions", "", f"{self.sessions} session(s) with scores.", ""]
         lines += ["| Phase | Sessions | Mean | Latest | Change |", "|---|---|---|---|---|"]
         for t in self.trends:
-            name = PHASE_NAMES.get(t.phase, "Communication")  # type: ignore[call-overload]
+            name = _phase_name(t.phase)
             latest = _fmt(t.points[-1].score) if t.points else "n/a"
             change = "n/a" if t.change is None else f"{t.change:+.1f}"
             lines.append(f"| {name} | {len(t.points)} | {_fmt(t.mean)} | {latest} | {change} |")
@@ -531,9 +535,10 @@ def history(store: SessionStore, *, recent: int = 5) -> History:
             next_drill = never[0]
             reason = f"You have not been assessed on {PHASE_NAMES[next_drill].lower()} yet."
         else:
-            next_drill = min(recent_means, key=lambda p: (recent_means[p], PHASES.index(p)))
+            weakest = min(recent_means, key=lambda p: (recent_means[p], PHASES.index(p)))
+            next_drill = weakest
             reason = (
-                f"It has your lowest recent mean ({recent_means[next_drill]:.1f} / 5 over the last "
-                f"{min(recent, len(per_phase[next_drill]))} session(s))."
+                f"It has your lowest recent mean ({recent_means[weakest]:.1f} / 5 over the last "
+                f"{min(recent, len(per_phase[weakest]))} session(s))."
             )
     return History(sessions=scored, trends=trends, overall=overall, next_drill=next_drill, reason=reason)

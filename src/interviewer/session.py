@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from interviewer.delivery import Delivery
 from interviewer.delivery import combine as combine_deliveries
@@ -174,7 +174,7 @@ class InterviewSession:
         """Rebuild a saved session. Time away does not count: the phase clock resumes where it stopped."""
         record = store.get_session(session_id)
         turns = store.turns(session_id)
-        grades = {g.phase: g.grade for g in store.grades(session_id)}
+        grades: dict[str, Grade] = {g.phase: g.grade for g in store.grades(session_id)}
         session = cls(
             record, question_for(record.question_id), engine, store, clock=clock, turns=turns, grades=grades
         )
@@ -195,7 +195,7 @@ class InterviewSession:
 
     @property
     def phase(self) -> Phase | None:
-        return self.state if self.state in PHASES else None  # type: ignore[return-value]
+        return cast(Phase, self.state) if self.state in PHASES else None
 
     @property
     def done(self) -> bool:
@@ -416,8 +416,10 @@ class InterviewSession:
         if level <= MAX_HINT_LEVEL:
             self.data["hints"][phase] = used + 1
         target = self._target(phase, set(self.data["covered"].get(phase, [])))
-        move = self._probe_move("hint", phase, target, hint_level=level) if level in (2, 3) else None
-        move = move or self._move("hint", phase, target=target, hint_level=level)
+        if level in (2, 3):
+            move = self._probe_move("hint", phase, target, hint_level=level)
+        else:
+            move = self._move("hint", phase, target=target, hint_level=level)
         return self._say(move, "hint", extra={"hint_level": level})
 
     def _respond_next(self) -> ReplyStream:
