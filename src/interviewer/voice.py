@@ -274,13 +274,18 @@ class WhisperTranscriber:
             vad_filter=True,
             condition_on_previous_text=False,
         )
-        found = tuple(Segment(round(s.start, 2), round(s.end, 2), s.text.strip()) for s in segments)
+        duration = round(samples.size / SAMPLE_RATE, 2)
+        # Whisper sometimes ends the last segment at the end of its 30 s window; keep times inside the audio.
+        found = tuple(
+            Segment(round(min(s.start, duration), 2), round(min(s.end, duration), 2), s.text.strip())
+            for s in segments
+        )
         text = " ".join(s.text for s in found if s.text).strip()
         if not text:
             raise VoiceError("no speech was heard in the recording; check the microphone and record again")
         return Transcript(
             text=text,
-            duration_s=round(samples.size / SAMPLE_RATE, 2),
+            duration_s=duration,
             language=info.language,
             segments=found,
             engine="offline",
