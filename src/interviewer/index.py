@@ -563,7 +563,12 @@ class NotesIndex:
     """Hybrid search over one or more notes folders, kept in step with the files on disk.
 
     `embedder` defaults to the offline MiniLM embedder; `notes_dirs` defaults to the shipped
-    `knowledge/` plus `settings.extra_notes`. The first search
+    `knowledge/` plus `settings.extra_notes`.
+
+    Hybrid ranking is weighted reciprocal rank fusion of the top `candidates` of each search:
+    `dense_weight / (rrf_k + dense rank) + lexical_weight / (rrf_k + BM25 rank)`. The defaults (a small
+    `rrf_k`, the dense side weighted 0.8) were chosen on the tuning half of the labelled questions in
+    `tests/data/retrieval_questions.yaml`; see `bench/retrieval.py`. The first search
     syncs the folders (indexing them if they have never been indexed); `ensure_synced` does it on
     demand and reports what changed.
     """
@@ -575,9 +580,10 @@ class NotesIndex:
         notes_dirs: Sequence[Path] | None = None,
         *,
         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        chunk_tokens: int | None = None,
         overlap_tokens: int = 32,
-        rrf_k: int = 60,
-        dense_weight: float = 1.0,
+        rrf_k: int = 5,
+        dense_weight: float = 0.8,
         lexical_weight: float = 1.0,
         candidates: int = 40,
     ) -> None:
@@ -590,6 +596,8 @@ class NotesIndex:
         dirs = list(notes_dirs) if notes_dirs else [settings.knowledge_dir, *settings.extra_notes]
         self.notes_dirs = [Path(d).expanduser().resolve() for d in dict.fromkeys(dirs)]
         self.max_file_bytes = max_file_bytes
+        # Chunks may be shorter than the model's window: short texts embed more sharply.
+        self.chunk_tokens = min(chunk_tokens or self.embedder.max_tokens, self.embedder.max_tokens)
         self.overlap_tokens = overlap_tokens
         self.rrf_k = rrf_k
         self.dense_weight = dense_weight
@@ -667,7 +675,7 @@ class NotesIndex:
                 new_chunks[note_file.source] = chunk_note(
                     decoded,
                     self.embedder.count_tokens,
-                    max_tokens=self.embedder.max_tokens,
+                    max_tokens=self.chunk_tokens,
                     overlap_tokens=self.overlap_tokens,
                 )
             self._embed_and_store(collection, new_chunks, progress)
@@ -687,7 +695,7 @@ class NotesIndex:
                 notes_dir=str(folder),
                 embedder=self.embedder.name,
                 dim=self.embedder.dim,
-                max_tokens=self.embedder.max_tokens,
+                max_tokens=self.chunk_tokens,
                 chunker=CHUNKER_VERSION,
                 files=dict(sorted(files.items())),
                 chunk_count=len(chunks),
@@ -727,7 +735,7 @@ class NotesIndex:
             _FORMAT,
             self.embedder.name,
             self.embedder.dim,
-            self.embedder.max_tokens,
+            self.chunk_tokens,
             CHUNKER_VERSION,
         ):
             return "the embedding model or the chunking changed"
