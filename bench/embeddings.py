@@ -2,7 +2,8 @@
 
 The paragraphs come from the system-design-primer corpus (Donne Martin, CC BY 4.0), repeated if
 needed to reach the requested count. Both modes run in the same process on the same paragraphs, after
-the model has loaded, and print one Markdown table.
+the model has loaded, and print one Markdown table; the one-at-a-time mode is compared with batches on
+the same subset.
 
     python bench/embeddings.py                      # 1000 paragraphs batched, 200 one at a time
     python bench/embeddings.py --paragraphs 300 --single 100 --threads 2
@@ -11,9 +12,11 @@ the model has loaded, and print one Markdown table.
 from __future__ import annotations
 
 import argparse
+import random
 import resource
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from interviewer.embeddings import MiniLMEmbedder
@@ -30,7 +33,13 @@ def paragraphs(count: int, corpus: Path) -> list[str]:
                 found.append(text)
     if not found:
         raise SystemExit(f"no paragraphs found in {corpus}")
+    random.Random(0).shuffle(found)  # a fixed mix of short and long paragraphs in any prefix
     return [found[i % len(found)] for i in range(count)]
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def rss_mb() -> float:
@@ -54,31 +63,34 @@ def main() -> None:
     load_s = time.perf_counter() - started
     rss_loaded = rss_mb()
     wordpieces = [embedder.count_tokens(t) for t in texts]
+    subset = texts[: args.single]
 
-    started = time.perf_counter()
-    embedder.embed(texts)
-    batched_s = time.perf_counter() - started
-    rss_batched = rss_mb()
+    def one_at_a_time(items: list[str]) -> None:
+        for text in items:
+            embedder.embed([text])
 
-    single = texts[: args.single]
-    started = time.perf_counter()
-    for text in single:
-        embedder.embed([text])
-    single_s = time.perf_counter() - started
+    rows = [
+        ("batch of 32", len(texts), *measure(lambda: embedder.embed(texts))),
+        ("batch of 32", len(subset), *measure(lambda: embedder.embed(subset))),
+        ("one at a time", len(subset), *measure(lambda: one_at_a_time(subset))),
+    ]
 
     print(
         f"{len(texts)} paragraphs, median {statistics.median(wordpieces):.0f} wordpieces "
         f"({sum(w > 254 for w in wordpieces)} truncated); model load {load_s:.2f} s\n"
     )
-    print("| mode | paragraphs | seconds | paragraphs/s | peak RSS (MB) |")
-    print("|---|---:|---:|---:|---:|")
-    print(
-        f"| batch of 32 | {len(texts)} | {batched_s:.2f} | {len(texts) / batched_s:.0f} | {rss_batched:.0f} |"
-    )
-    print(
-        f"| one at a time | {len(single)} | {single_s:.2f} | {len(single) / single_s:.0f} | {rss_mb():.0f} |"
-    )
+    print("| mode | paragraphs | wall (s) | CPU (s) | paragraphs/s | peak RSS (MB) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for mode, count, wall, cpu, rss in rows:
+        print(f"| {mode} | {count} | {wall:.2f} | {cpu:.2f} | {count / wall:.0f} | {rss:.0f} |")
     print(f"\nRSS before loading {rss_start:.0f} MB, after loading {rss_loaded:.0f} MB.")
+
+
+def measure(action: Callable[[], object]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (all threads) and peak RSS after running `action` once."""
+    cpu, started = cpu_seconds(), time.perf_counter()
+    action()
+    return time.perf_counter() - started, cpu_seconds() - cpu, rss_mb()
 
 
 if __name__ == "__main__":
