@@ -135,149 +135,17 @@ class Hit:
 # Lexical tokens (shared with the offline answerer)
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "myself",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-        "also",
-        "get",
-        "got",
-        "use",
-        "used",
-        "using",
-        "like",
-        "want",
-        "need",
-        "way",
-        "one",
-        "s",
-        "t",
-    ]
-)
+_STOPWORD_TEXT = """
+    a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me
+    more most my myself no nor not now of off on once only or other our ours ourselves out over own
+    same she should so some such than that the their theirs them themselves then there these they
+    this those through to too under until up very was we were what when where which while who whom
+    why will with would you your yours yourself yourselves also get got use used using like want
+    need way one s t
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 @lru_cache(maxsize=200_000)
@@ -499,10 +367,9 @@ def _reset_embedded(settings: Settings) -> None:
     """Move an unusable embedded Chroma folder out of the way so a fresh one can be built."""
     from chromadb.api.client import SharedSystemClient
 
-    key = _client_key(settings)
-    _CLIENTS.pop(key, None)
-    for cached in [k for k in _COLLECTIONS if k[0] == key]:
-        _COLLECTIONS.pop(cached, None)
+    # Chroma's system cache is per process, so every client opened here is dropped and reopened on use.
+    _CLIENTS.clear()
+    _COLLECTIONS.clear()
     SharedSystemClient.clear_system_cache()
     broken = settings.chroma_dir.with_name(f"chroma.broken-{uuid.uuid4().hex[:8]}")
     with contextlib.suppress(OSError):
