@@ -79,7 +79,9 @@ def timed(repeats: int, action: Callable[[], T]) -> tuple[float, float, T]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=0, help="whisper CPU threads (0: all cores)")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="whisper CPU threads (default: cores, at most 4)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as home:

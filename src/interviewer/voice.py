@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import threading
 import wave
@@ -216,13 +217,14 @@ class WhisperTranscriber:
         *,
         language: str | None = "en",
         beam_size: int = 1,
-        threads: int = 0,
+        threads: int | None = None,
         model_dir: Path | None = None,
     ) -> None:
         self._settings = settings
         self.language = language
         self.beam_size = beam_size
-        self.threads = threads
+        # CTranslate2 defaults to 4 threads; more threads than cores only adds contention.
+        self.threads = threads or min(4, os.cpu_count() or 1)
         self._model_dir = model_dir
 
     def _model(self) -> Any:
