@@ -11,8 +11,9 @@ from interviewer.config import Settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = REPO_ROOT / "knowledge"
-SEED_NOTES = REPO_ROOT.parent / "shared" / "seed" / "000_8799c0857084554a.txt"
-PRIMER = REPO_ROOT.parent / "shared" / "corpora" / "system-design-primer"
+TEST_DATA = REPO_ROOT / "tests" / "data"
+SEED_NOTES = TEST_DATA / "seed" / "study_notes.txt"
+PRIMER = TEST_DATA / "corpora" / "system-design-primer"  # CC BY 4.0, see tests/data/corpora/NOTICE.md
 
 _NETWORK_ENV = (
     "OPENAI_API_KEY",
