@@ -16,6 +16,7 @@ from typing import Any
 from interviewer import __version__
 from interviewer.config import Settings
 from interviewer.errors import BadInput, InterviewerError
+from interviewer.logs import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -411,13 +412,9 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
     try:
         settings = _settings_for(args)
+        configure_logging(settings, verbose=args.verbose)
         return int(args.handler(args, settings))
     except InterviewerError as err:
         sys.stderr.write(f"interviewer: {err}\n")

@@ -1,0 +1,42 @@
+"""Logging for the app and the CLI: a rotating file under the data folder, and stderr when asked.
+
+Library modules only call `logging.getLogger(__name__)`; this module decides where records go. Log lines
+never hold keys (the LLM layer scrubs them) or whole transcripts.
+"""
+
+from __future__ import annotations
+
+import logging
+from logging.handlers import RotatingFileHandler
+
+from interviewer.config import Settings
+
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_MARK = "_interviewer_handler"
+
+
+def configure_logging(settings: Settings, *, verbose: bool = False) -> None:
+    """Send `interviewer.*` records to `logs/interviewer.log` (1 MB × 3 files), and to stderr if `verbose`.
+
+    Safe to call more than once (Streamlit reruns the script): handlers are installed once per process.
+    """
+    logger = logging.getLogger("interviewer")
+    level = logging.INFO if verbose else logging.getLevelName(settings.log_level.upper())
+    logger.setLevel(level if isinstance(level, int) else logging.WARNING)
+    if any(getattr(h, _MARK, False) for h in logger.handlers):
+        return
+    try:
+        settings.logs_dir.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = RotatingFileHandler(
+            settings.logs_dir / "interviewer.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    setattr(handler, _MARK, True)
+    logger.addHandler(handler)
+    if verbose:
+        console = logging.StreamHandler()
+        console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        setattr(console, _MARK, True)
+        logger.addHandler(console)
