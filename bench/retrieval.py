@@ -194,10 +194,11 @@ def scale(target: int, queries: list[str]) -> dict[str, float]:
     base: dict[str, np.ndarray] = {}
     per_file = 200
     written = 0
+    sections = int(target * 1.15)  # some sections come out empty once re-parsed; aim a little high
     file_number = 0
-    while written < target:
+    while written < sections:
         lines: list[str] = []
-        for _ in range(min(per_file, target - written)):
+        for _ in range(min(per_file, sections - written)):
             i = written % len(chunks)
             variant = written // len(chunks)
             chunk = chunks[i]
@@ -235,12 +236,31 @@ def scale(target: int, queries: list[str]) -> dict[str, float]:
 # ---- report --------------------------------------------------------------------------------------
 
 
+def print_scale(scales: str) -> None:
+    print("\n## Scale (synthetic chunks, one process each)\n")
+    print("| chunks | build | query p50 | query p95 | RSS |")
+    print("|---|---|---|---|---|")
+    for target in (int(s) for s in scales.split(",")):
+        out = subprocess.run(
+            [sys.executable, __file__, "--scale-child", str(target)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        row = json.loads(out.strip().splitlines()[-1])
+        print(
+            f"| {row['chunks']:.0f} | {row['build_s']:.0f} s | {row['p50_ms']:.1f} ms | "
+            f"{row['p95_ms']:.1f} ms | {row['rss_mb']:.0f} MB |"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--split", choices=["dev", "test", "all"], default=None)
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--scale-only", action="store_true")
     parser.add_argument("--scales", default="10000,50000")
     parser.add_argument("--sample", type=int, default=120, help="chunks for the throughput comparison")
     parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
@@ -251,6 +271,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(scale(args.scale_child, [q.text for q in questions])))
         return 0
 
+    if args.scale_only:
+        print_scale(args.scales)
+        return 0
     embedder = MiniLMEmbedder()
     embedder.load()
     print("## Retrieval quality (top 5)\n")
@@ -285,21 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     if not args.skip_scale:
-        print("\n## Scale (synthetic chunks, one process each)\n")
-        print("| chunks | build | query p50 | query p95 | RSS |")
-        print("|---|---|---|---|---|")
-        for target in (int(s) for s in args.scales.split(",")):
-            out = subprocess.run(
-                [sys.executable, __file__, "--scale-child", str(target)],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            row = json.loads(out.strip().splitlines()[-1])
-            print(
-                f"| {row['chunks']:.0f} | {row['build_s']:.0f} s | {row['p50_ms']:.1f} ms | "
-                f"{row['p95_ms']:.1f} ms | {row['rss_mb']:.0f} MB |"
-            )
+        print_scale(args.scales)
     return 0
 
 

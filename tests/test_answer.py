@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.answer import ABSTAIN, Answerer, CitationFilter, check_citations, sentences_of
+from interviewer.answer import (
+    ABSTAIN,
+    Answerer,
+    CitationFilter,
+    check_citations,
+    lexical_coverage,
+    sentences_of,
+)
 from interviewer.config import Settings
 from interviewer.errors import LLMUnavailable
 from interviewer.index import NotesIndex
@@ -212,3 +219,10 @@ def test_sentences_of_a_chunk_skip_code_tables_and_link_lists() -> None:
         "Second sentence follows it.",
         "Bold list item with words",
     ]
+
+
+def test_lexical_coverage_is_the_best_share_of_question_words_one_hit_contains(index: NotesIndex) -> None:
+    hits = index.retrieve("consistent hashing keys", k=3)
+    assert lexical_coverage("consistent hashing keys", hits) == 1.0
+    assert lexical_coverage("sourdough oven", hits) == 0.0
+    assert lexical_coverage("what is it", hits) == 0.0

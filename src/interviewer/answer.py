@@ -156,14 +156,20 @@ class Answerer:
         yield from self._with_llm(question, hits)
 
     def _relevant(self, question: str, hits: Sequence[Hit]) -> bool:
+        """Whether retrieval found something to answer from.
+
+        A close dense match is enough. A weaker one counts when the best chunks also contain most of
+        the question's content words (short questions such as "sizing a Kafka topic" embed loosely).
+        """
         if not hits:
             return False
         similarities = [h.similarity for h in hits if h.similarity is not None]
-        if similarities:
-            return max(similarities) >= self.min_similarity
-        # No dense evidence (a lexical-only index): require a shared content word.
-        words = set(lexical_tokens(question))
-        return any(words & set(lexical_tokens(h.chunk.embed_text)) for h in hits)
+        best = max(similarities) if similarities else None
+        if best is not None and best >= self.min_similarity:
+            return True
+        if best is not None and best < self.min_similarity / 2:
+            return False
+        return lexical_coverage(question, hits) >= 0.5
 
     def _with_llm(self, question: str, hits: list[Hit]) -> Iterator[str | AnswerResult]:
         assert self.llm is not None and self.prompts is not None
@@ -314,6 +320,14 @@ def check_citations(answer: str, allowed: int) -> tuple[str, list[int], list[int
     checker = CitationFilter(allowed)
     text = checker.feed(answer) + checker.close()
     return re.sub(r"[ \t]+([.,;:])", r"\1", text), checker.cited, checker.dropped
+
+
+def lexical_coverage(question: str, hits: Sequence[Hit]) -> float:
+    """The largest share of the question's content words that one hit contains (0 when it has none)."""
+    words = set(lexical_tokens(question))
+    if not words:
+        return 0.0
+    return max(len(words & set(lexical_tokens(h.chunk.embed_text))) / len(words) for h in hits)
 
 
 def format_excerpts(hits: Sequence[Hit]) -> str:
