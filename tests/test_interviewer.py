@@ -8,22 +8,13 @@ import pytest
 
 from interviewer.engine import Engine
 from interviewer.errors import CircuitOpen, LLMTruncated, LLMUnavailable
-from interviewer.interviewer import (
-    MAX_INPUT_CHARS,
-    FallbackInterviewer,
-    LLMInterviewer,
-    Move,
-    OfflineInterviewer,
-    TurnContext,
-    cap_input,
-    choose_probe,
-    echo_of,
-    facts_for,
-    read_turn,
-)
+from interviewer.interviewer import FallbackInterviewer, LLMInterviewer, OfflineInterviewer, choose_probe
 from interviewer.llm import Message
+from interviewer.moves import Move, TurnContext
+from interviewer.phrasing import echo_of
 from interviewer.prompts import PromptLibrary
 from interviewer.questions import Question
+from interviewer.reading import MAX_INPUT_CHARS, cap_input, facts_for, read_turn
 from interviewer.session import InterviewSession
 from interviewer.store import SessionStore
 from interviewer.testing import Call, FakeClock, FakeLLM, FunctionLLM, KeywordGrader, tiny_question

@@ -341,7 +341,7 @@ class LiveAnswer:
 
 def input_limit() -> int:
     """The longest answer the interviewer reads, in characters; longer ones are cut, with a notice."""
-    from interviewer.interviewer import MAX_INPUT_CHARS
+    from interviewer.reading import MAX_INPUT_CHARS
 
     return MAX_INPUT_CHARS
 
