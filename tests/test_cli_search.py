@@ -102,3 +102,30 @@ def test_a_missing_notes_folder_exits_with_code_2(tmp_path: Path, capsys: pytest
     code, _, err = run(capsys, "search", "anything", "--notes", str(tmp_path / "missing"))
     assert code == 2
     assert "no notes folder" in err
+
+
+@pytest.mark.server
+def test_ask_with_an_openai_compatible_server_cites_the_retrieved_chunks(
+    notes: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fake_openai_server import FakeOpenAIServer, Reply
+
+    with FakeOpenAIServer() as server:
+        server.script(
+            Reply("On a miss the application loads the row and stores it in the cache [1]. See [9].")
+        )
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-fake-server-key")
+        code, out, _ = run(
+            capsys, "ask", "what happens when the cache misses", "--notes", str(notes), "--json"
+        )
+        sent = server.requests[0].messages
+
+    result = json.loads(out)
+    assert code == 0
+    assert result["engine"] == "llm" and result["grounded"] is True
+    assert result["answer"] == "On a miss the application loads the row and stores it in the cache [1]. See."
+    assert result["dropped_citations"] == [9]
+    assert result["citations"][0]["heading"] == "Cache-aside"
+    assert sent[0]["role"] == "system" and "[1] cache.md › Caching › Cache-aside" in sent[0]["content"]
+    assert sent[-1] == {"role": "user", "content": "what happens when the cache misses"}
