@@ -335,6 +335,9 @@ class InterviewSession:
         phase = self.phase
         assert phase is not None
         spec = self.question.phase(phase)
+        if reading.silent and self.minutes_left <= 0:
+            # Saying nothing must not hold the clock: a phase whose time is up moves on.
+            return self._advance(phase, "time", capped=capped)
         if reading.silent:
             self.data["silences"] += 1
             return self._say(
