@@ -375,7 +375,8 @@ def split_sections(text: str, source: str) -> list[_Section]:
     lines = text.split("\n")
     sections: list[_Section] = []
     stack: list[tuple[int, str]] = []  # (level, heading)
-    heading, start, body = name, 1, []
+    heading, start = name, 1
+    body: list[tuple[int, str]] = []
     fence: str | None = None
 
     def close() -> None:
