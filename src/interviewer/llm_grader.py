@@ -14,16 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
+from interviewer.analysis import Analysis
 from interviewer.delivery import Delivery
 from interviewer.errors import InterviewerError, LLMError
-from interviewer.grading import (
-    Analysis,
-    CriterionGrade,
-    Grade,
-    MissingPoint,
-    OfflineGrader,
-    PointCoverage,
-)
+from interviewer.grading import CriterionGrade, Grade, MissingPoint, OfflineGrader, PointCoverage
 from interviewer.llm import ChatModel, Message
 from interviewer.phases import PHASE_GOALS, PHASE_NAMES, Phase
 from interviewer.prompts import Prompt, PromptLibrary
