@@ -35,6 +35,12 @@ from interviewer.reading import MAX_INPUT_CHARS, content_words, words_of
 log = logging.getLogger(__name__)
 
 OFFLINE_VERSION = "offline-templates@v1"
+_CANDIDATE_TAG = re.compile(r"<\s*/?\s*candidate\s*>", re.I)
+
+
+def fence(text: str) -> str:
+    """The candidate's words made safe to sit between `<candidate>` tags: they cannot close them early."""
+    return _CANDIDATE_TAG.sub(lambda m: m.group(0).replace("<", "&lt;").replace(">", "&gt;"), text)
 
 
 def choose_probe(spec: PhaseSpec, point: KeyPoint, used: Sequence[str], *, reuse: bool = True) -> str | None:
@@ -248,7 +254,7 @@ class LLMInterviewer:
         messages: list[Message] = [{"role": "system", "content": rendered}]
         for turn in ctx.transcript:
             if turn.role == "candidate":
-                messages.append({"role": "user", "content": f"<candidate>\n{turn.text}\n</candidate>"})
+                messages.append({"role": "user", "content": f"<candidate>\n{fence(turn.text)}\n</candidate>"})
             elif turn.role == "interviewer":
                 messages.append({"role": "assistant", "content": turn.text})
         instruction = describe_move(move, ctx)
