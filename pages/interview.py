@@ -161,11 +161,15 @@ def timeline() -> None:
         if slot.status == "current":
             name = f":blue[{name}]"
         column.markdown(f"{STATUS_ICON[slot.status]} {name}")
-        spent = f"{slot.spent_min:.0f} / {slot.planned_min:g} min"
+        spent = f"{clock_text(slot.spent_min)} of {slot.planned_min:g} min"
         if slot.score is not None:
             spent += f" · scored {slot.score:.1f}"
-        share = min(1.0, slot.spent_min / slot.planned_min) if slot.planned_min else 0.0
-        column.progress(share, text=spent)
+        if slot.status == "next":
+            column.caption(f"{slot.planned_min:g} min")
+        else:
+            column.progress(
+                min(1.0, slot.spent_min / slot.planned_min) if slot.planned_min else 0.0, text=spent
+            )
     if t.phase is not None:
         st.markdown(
             f":material/timer: **{clock_text(t.phase_left_min)}** left in {PHASE_NAMES[t.phase].lower()} · "
@@ -221,13 +225,13 @@ def voice_panel() -> tuple[str, str] | None:
         st.session_state["voice-text"] = draft.text
     text = st.text_area("Check the transcript, then send it", key="voice-text", height=150)
     figures = wb.delivery(text, draft.seconds)
-    a, b, c = st.columns(3)
-    a.metric("Words per minute", f"{figures.words_per_minute:.0f}" if figures.words_per_minute else "–")
-    b.metric(
-        "Fillers per minute",
-        f"{figures.fillers_per_minute:.1f}" if figures.fillers_per_minute is not None else "–",
+    pace, fillers, length = st.columns(3)
+    pace.metric("Pace", f"{figures.words_per_minute:.0f} wpm" if figures.words_per_minute else "–")
+    fillers.metric(
+        "Fillers", f"{figures.fillers_per_minute:.1f}/min" if figures.fillers_per_minute is not None else "–"
     )
-    c.metric("Length", f"{figures.seconds:.0f} s", f"{figures.words} words", delta_color="off")
+    length.metric("Length", f"{figures.seconds:.0f} s")
+    st.caption(f"{figures.words} words, {figures.fillers} filler words; pace: {figures.pace}.")
     if st.button("Send spoken answer", type="primary", disabled=not text.strip()):
         return ("spoken", text)
     return None

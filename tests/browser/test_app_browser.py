@@ -1,0 +1,237 @@
+"""End to end in real Chromium: the app under `streamlit run`, offline, with its own data folder.
+
+Waits are on visible text, never on sleeps, except while a real recording runs. Screenshots go to
+`test-artifacts/`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from interviewer.config import Settings
+from interviewer.voice import decode_audio, make_speaker
+
+
+def _harness() -> Any:
+    """The browser harness (`conftest.py` next to this file); test folders are not packages here."""
+    spec = importlib.util.spec_from_file_location("browser_harness", Path(__file__).with_name("conftest.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_h = _harness()
+CHROMIUM, CHROMIUM_ARGS, screenshot = _h.CHROMIUM, _h.CHROMIUM_ARGS, _h.screenshot
+
+pytestmark = pytest.mark.browser
+
+ANSWER = (
+    "We optimise long-term watch time rather than clicks. With 500 million daily active users and about "
+    "50K requests per second at peak, the home page must answer within 200 milliseconds."
+)
+SPOKEN = "We have five hundred million daily users, and the page must answer in two hundred milliseconds."
+
+
+def chat_messages(page: Any) -> Any:
+    return page.locator('[data-testid="stChatMessage"]')
+
+
+def choose(page: Any, label: str, option: str) -> None:
+    """Pick `option` in the select box labelled `label`."""
+    page.get_by_label(label).first.click()
+    page.get_by_role("option", name=option).first.click()
+
+
+def start_interview(page: Any, url: str, *, drill: bool = False) -> None:
+    page.goto(url)
+    page.get_by_text("Practise an ML system-design interview").wait_for()
+    choose(page, "Question", "Design YouTube video recommendations · medium · recommendations")
+    if drill:
+        page.get_by_text("20 min drill", exact=True).click()
+        page.get_by_text("A 20-minute drill spends the whole time on one phase.").wait_for()
+    page.get_by_role("button", name="Start the interview").click()
+    page.get_by_text("left overall").wait_for()
+    chat_messages(page).first.wait_for()
+
+
+def settled(page: Any) -> None:
+    """Wait until the app has been idle for 0.6 s: no script running, nothing left from an earlier run.
+
+    A reply ends with a rerun, so the page can look idle for an instant between the two runs.
+    """
+    page.wait_for_function(
+        """() => {
+            const idle = document.querySelector('[data-test-script-state="notRunning"]')
+                && !document.querySelector('[data-stale="true"]');
+            const now = performance.now();
+            if (!idle) { window.__idleSince = null; return false; }
+            window.__idleSince = window.__idleSince ?? now;
+            return now - window.__idleSince > 600;
+        }""",
+        polling=100,
+    )
+
+
+def chat_texts(page: Any) -> list[str]:
+    settled(page)
+    return [m.inner_text() for m in chat_messages(page).all()]
+
+
+def send(page: Any, text: str) -> None:
+    """Type an answer and wait until the interviewer's reply to it is on the page."""
+    before = chat_messages(page).count()
+    box = page.get_by_placeholder("Your answer, or a clarifying question")
+    box.fill(text)
+    box.press("Enter")
+    chat_messages(page).nth(before + 1).wait_for()
+    settled(page)
+
+
+def test_a_typed_drill_reaches_the_scorecard_and_downloads_the_report(
+    page: Any, app_url: str, tmp_path: Path
+) -> None:
+    start_interview(page, app_url, drill=True)
+    send(page, "How many users do we have, and what latency does the page need?")
+    send(page, ANSWER)
+    screenshot(page, "interview")
+
+    page.get_by_role("button", name="End interview").click()
+    page.get_by_text("Scorecard: Design YouTube video recommendations").wait_for()
+    page.get_by_text("Hiring signal").wait_for()
+    page.get_by_text("Top gaps").wait_for()
+    page.locator(
+        '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
+    ).first.wait_for()
+    screenshot(page, "scorecard")
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Report (Markdown)").click()
+    report = Path(info.value.path()).read_text(encoding="utf-8")
+    assert info.value.suggested_filename.startswith("interview-youtube-recommendations-")
+    assert report.startswith("# Interview report: Design YouTube video recommendations")
+    assert "drill on Requirements" in report
+    assert ANSWER in report
+
+    page.get_by_text("The whole transcript").click()
+    page.get_by_text(ANSWER).last.wait_for()
+
+
+def test_a_refresh_mid_interview_keeps_the_transcript(page: Any, app_url: str) -> None:
+    start_interview(page, app_url)
+    send(page, ANSWER)
+    page.get_by_role("button", name="Next phase").click()
+    page.get_by_text("— Phase: Architecture —").wait_for()
+    send(
+        page,
+        "Candidate generation, then a ranking model, with a feature store shared by training and serving.",
+    )
+    assert "session=" in page.url
+    shown = chat_texts(page)
+
+    page.reload()
+    page.get_by_text("left overall").wait_for()
+    page.get_by_text("— Phase: Architecture —").wait_for()
+    expect(chat_messages(page)).to_have_count(len(shown))
+
+    assert chat_texts(page) == shown
+    assert len(shown) == 6 and ANSWER in shown[1]
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    settled(page)
+    screenshot(page, "after-refresh")
+    page.get_by_text("Requirements:").first.click()  # the feedback card of the phase just graded
+    page.get_by_text("Missing:").first.wait_for()
+
+
+def _spoken_wav(path: Path, home: Path) -> Path:
+    """Piper reads the answer; the recording is resampled to 16 kHz mono for Chromium's fake microphone."""
+    speech = make_speaker(Settings(home=home, engine="offline")).speak(SPOKEN)
+    samples = decode_audio(speech)
+    silence = np.zeros(8_000, dtype=np.float32)
+    pcm = (np.concatenate([silence, samples, silence]) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16_000)
+        out.writeframes(pcm.tobytes())
+    return path
+
+
+@pytest.fixture
+def microphone_page(browser: Any, tmp_path: Path, app_home: Path) -> Iterator[tuple[Any, float]]:
+    """A second Chromium whose microphone plays a spoken answer; the answer's length comes with the page."""
+    wav = _spoken_wav(tmp_path / "answer.wav", app_home)
+    with wave.open(str(wav)) as w:
+        seconds = w.getnframes() / w.getframerate()
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}%noloop",
+    ]
+    chromium = browser.browser_type.launch(executable_path=str(CHROMIUM), args=args)
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, permissions=["microphone"])
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        yield page, seconds
+    finally:
+        chromium.close()
+
+
+def test_a_spoken_answer_is_transcribed_offline_corrected_and_sent(
+    microphone_page: tuple[Any, float], app_url: str
+) -> None:
+    page, seconds = microphone_page
+    start_interview(page, app_url)
+
+    page.get_by_role("button", name="Record").click()
+    page.wait_for_timeout(int((seconds + 0.5) * 1000))  # a real recording takes as long as the answer
+    page.get_by_role("button", name="Stop recording").click()
+    transcript = page.get_by_label("Check the transcript, then send it")
+    transcript.wait_for()
+    heard = transcript.input_value().lower()
+    assert "million" in heard and "milliseconds" in heard
+    page.get_by_text("wpm").first.wait_for()
+    screenshot(page, "voice-transcript")
+
+    corrected = "We have 500 million daily users, and the page must answer in 200 milliseconds."
+    transcript.fill(corrected)
+    transcript.press("Control+Enter")
+    page.get_by_role("button", name="Send spoken answer").click()
+    page.get_by_text(corrected).first.wait_for()
+    page.get_by_text("words per minute").first.wait_for()
+    assert chat_messages(page).count() >= 3
+    screenshot(page, "voice-sent")
+
+
+def test_ask_the_notes_answers_with_citations(page: Any, app_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "caching.md").write_text(
+        "# Caching\n\n## Cache hit rate\n\nA result cache with a 60% hit rate cuts the load on the ranking "
+        "service by more than half.\n",
+        encoding="utf-8",
+    )
+    page.goto(f"{app_url}/ask")
+    page.get_by_text("Ask the notes").first.wait_for()
+    page.get_by_text("A folder on this computer").click()
+    path = page.get_by_label("Notes folder")
+    path.fill(str(folder))
+    path.press("Enter")
+    page.get_by_text(f"Notes: {folder}").wait_for()
+    box = page.get_by_placeholder("Ask a question about the notes")
+    box.fill("What does the cache hit rate do to the load on ranking?")
+    box.press("Enter")
+    page.get_by_text("[1] caching.md › Cache hit rate").wait_for()
+    page.get_by_text("[1] caching.md › Cache hit rate").click()
+    source = page.locator('[data-testid="stExpanderDetails"]').get_by_text("cuts the load on the ranking")
+    source.wait_for()
+    screenshot(page, "ask-the-notes")
