@@ -322,6 +322,15 @@ def test_facts_are_never_volunteered_over_a_whole_interview_without_questions(
     assert not session.revealed_facts
 
 
+def test_a_fact_asked_for_again_is_given_as_a_reminder_that_reads_as_one_sentence(
+    session: InterviewSession,
+) -> None:
+    session.submit("What latency does the page need?")
+    again = session.submit("Sorry, what was the latency again?")
+    assert "As I mentioned, the home page API must answer in under 200 milliseconds." in again.text
+    assert [f.topic for f in session.revealed_facts] == ["latency"]
+
+
 def test_a_fact_can_be_asked_for_in_any_phase(session: InterviewSession, question: Question) -> None:
     session.submit(COVERING["requirements"])
     assert session.phase == "architecture"

@@ -273,8 +273,15 @@ def _fact_text(move: Move) -> str:
     lead = _variant(("Good question.", "Sure.", "Yes, good to ask.", ""), move, "lead")
     text = " ".join(said)
     if again:
-        text = (text + " " if text else "") + "As I mentioned, " + " ".join(again)
+        text = (text + " " if text else "") + "As I mentioned, " + _mid_sentence(" ".join(again))
     return f"{lead} {text}".strip()
+
+
+def _mid_sentence(text: str) -> str:
+    """`text` continuing a sentence: its first letter lowered, unless it starts an acronym (`ETAs`)."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def _facts(move: Move) -> str:
