@@ -15,7 +15,8 @@ import pytest
 
 from interviewer.config import Settings
 from interviewer.errors import BadInput
-from interviewer.index import NotesIndex, SearchResult, collection_name, lexical_tokens
+from interviewer.index import NotesIndex, SearchResult, collection_name
+from interviewer.lexical import lexical_tokens
 from interviewer.testing import FakeEmbedder
 
 NOTES = {
@@ -277,14 +278,11 @@ def test_several_notes_sets_coexist_and_are_searched_together(
 
 def _forget_open_clients() -> None:
     """Drop this process's open Chroma clients, as a new process would start without them."""
-    from chromadb.api.client import SharedSystemClient
-
+    from interviewer import chroma
     from interviewer import index as index_module
 
-    index_module._CLIENTS.clear()
-    index_module._COLLECTIONS.clear()
+    chroma.forget_clients()
     index_module._SNAPSHOTS.clear()
-    SharedSystemClient.clear_system_cache()
 
 
 def test_a_corrupt_vector_store_is_rebuilt_and_reported(

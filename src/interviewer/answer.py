@@ -25,7 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.embeddings import Embedder
 from interviewer.errors import LLMError
-from interviewer.index import Hit, bm25_scores, lexical_tokens
+from interviewer.index import Hit
+from interviewer.lexical import bm25_scores, lexical_tokens
 from interviewer.llm import ChatModel, Message
 from interviewer.notes import plain_text
 from interviewer.prompts import PromptLibrary

@@ -1,39 +1,42 @@
 """The notes index: Chroma for vectors, BM25 for words, reciprocal rank fusion, and incremental sync.
 
-Each notes folder is one *notes set*: one Chroma collection (named from the folder's resolved path)
-and, under `settings.bm25_dir/<collection>/`, a manifest (file → content hash → chunk ids), the chunk
-store (`chunks.jsonl`) and the BM25 index built from it. Syncing re-embeds only new or changed files
-and removes deleted ones. Embeddings come from the injected `Embedder` and are passed to Chroma
-explicitly, so Chroma's own embedding function is never used (it would download a model).
-
-Chroma is embedded (`PersistentClient` under `settings.chroma_dir`) unless `settings.chroma_host` is
-set, in which case it is a Chroma server reached with `HttpClient`.
+Each notes folder is one *notes set*: one Chroma collection (named from the folder's resolved path, see
+`interviewer.chroma`) and, under `settings.bm25_dir/<collection>/`, a manifest (file → content hash → chunk
+ids), the chunk store and the BM25 index built from it (see `interviewer.chunk_store` and
+`interviewer.lexical`). Syncing re-embeds only new or changed files and removes deleted ones. Embeddings
+come from the injected `Embedder` and are passed to Chroma explicitly, so Chroma's own embedding function
+is never used (it would download a model).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import logging
-import os
 import re
-import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
+from interviewer import chroma
+from interviewer.chunk_store import FORMAT, ChunkStore, CorruptStore, FileEntry, Manifest
 from interviewer.config import Settings
 from interviewer.embeddings import Embedder
 from interviewer.errors import BadInput, NotesError
+from interviewer.lexical import (
+    bm25_search,
+    bm25_vocab,
+    build_bm25,
+    lexical_tokens,
+    load_bm25,
+    save_bm25,
+)
 from interviewer.notes import (
     CHUNKER_VERSION,
     DEFAULT_MAX_FILE_BYTES,
@@ -49,7 +52,6 @@ SearchMode = Literal["hybrid", "dense", "bm25"]
 ProgressCallback = Callable[[int, int, str], None]
 """Called as `progress(done, total, label)` while files are embedded."""
 
-_FORMAT = 1
 _EMBED_BATCH = 32
 
 
@@ -132,85 +134,7 @@ class Hit:
 
 
 # --------------------------------------------------------------------------------------------------
-# Lexical tokens (shared with the offline answerer)
-
-_WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
-_STOPWORD_TEXT = """
-    a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers herself him himself his how i if in into is it its itself just me
-    more most my myself no nor not now of off on once only or other our ours ourselves out over own
-    same she should so some such than that the their theirs them themselves then there these they
-    this those through to too under until up very was we were what when where which while who whom
-    why will with would you your yours yourself yourselves also get got use used using like want
-    need way one s t
-"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    """A light suffix stripper: enough that cache/caches/cached/caching meet, deterministic and fast."""
-    if len(word) <= 3 or word.isdigit():
-        return word
-    for suffix, replacement in (
-        ("ational", "ate"),
-        ("ization", "ize"),
-        ("ies", "y"),
-        ("sses", "ss"),
-        ("ness", ""),
-        ("ments", ""),
-        ("ment", ""),
-        ("ing", ""),
-        ("ed", ""),
-        ("es", "e"),
-        ("s", ""),
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if suffix == "s" and word.endswith(("ss", "us", "is")):
-                break
-            word = word[: -len(suffix)] + replacement
-            if suffix in ("ing", "ed") and len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-                word = word[:-1]
-            break
-    if word.endswith("y") and len(word) > 3:
-        word = word[:-1] + "i"
-    if word.endswith("e") and len(word) > 3:
-        word = word[:-1]
-    return word
-
-
-def lexical_tokens(text: str) -> list[str]:
-    """Lower-cased, stop-word-free, lightly stemmed words: what BM25 indexes and matches."""
-    words = _WORD.findall(text.lower().replace("_", " "))
-    return [_stem(w) for w in words if w not in _STOPWORDS and (len(w) > 1 or w.isdigit())]
-
-
-def _bm25s() -> Any:
-    """Import bm25s, which sets its own logger to DEBUG, and quieten it to warnings."""
-    import bm25s
-
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
-    return bm25s
-
-
-def bm25_scores(query: str, texts: Sequence[str]) -> np.ndarray:
-    """BM25 scores of each of `texts` against `query`, from a small index built on the spot."""
-    corpus = [lexical_tokens(t) or ["_empty_"] for t in texts]
-    vocab = {w for doc in corpus for w in doc}
-    words = [w for w in lexical_tokens(query) if w in vocab]
-    out = np.zeros(len(texts))
-    if not words:
-        return out
-    retriever = _bm25s().BM25(k1=1.2, b=0.75)
-    retriever.index(corpus, show_progress=False)
-    docs, scores = retriever.retrieve([words], k=len(texts), show_progress=False, n_threads=1)
-    out[docs[0]] = scores[0]
-    return out
-
-
-# --------------------------------------------------------------------------------------------------
-# Naming and persistence
+# Naming
 
 
 def collection_name(folder: Path) -> str:
@@ -219,163 +143,6 @@ def collection_name(folder: Path) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", Path(resolved).name.lower()).strip("-")[:40] or "root"
     digest = hashlib.sha1(resolved.encode()).hexdigest()[:8]
     return f"notes-{slug}-{digest}"
-
-
-class _FileEntry(_Model):
-    hash: str
-    chunk_ids: list[str]
-
-
-class _Manifest(_Model):
-    format: int
-    notes_dir: str
-    embedder: str
-    dim: int
-    max_tokens: int
-    chunker: int
-    files: dict[str, _FileEntry]
-    chunk_count: int
-    generation: str
-
-
-class _CorruptStore(Exception):
-    pass
-
-
-class _Store:
-    """The files of one notes set under `settings.bm25_dir/<collection>/`."""
-
-    def __init__(self, directory: Path) -> None:
-        self.dir = directory
-        self.manifest_path = directory / "manifest.json"
-        self.chunks_path = directory / "chunks.jsonl"
-        self.bm25_dir = directory / "bm25"
-
-    def load_manifest(self) -> _Manifest | None:
-        if not self.manifest_path.exists():
-            return None
-        try:
-            return _Manifest.model_validate_json(self.manifest_path.read_bytes())
-        except (OSError, ValidationError, ValueError) as exc:
-            raise _CorruptStore(f"the manifest was unreadable ({type(exc).__name__})") from None
-
-    def load_chunks(self) -> list[Chunk]:
-        try:
-            with self.chunks_path.open(encoding="utf-8") as handle:
-                return [Chunk(**json.loads(line)) for line in handle if line.strip()]
-        except (OSError, ValueError, TypeError) as exc:
-            raise _CorruptStore(f"the chunk store was unreadable ({type(exc).__name__})") from None
-
-    def save(self, manifest: _Manifest, chunks: Sequence[Chunk]) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        lines = (json.dumps(c.__dict__, ensure_ascii=False) for c in chunks)
-        _atomic_write(self.chunks_path, "\n".join(lines) + "\n")
-        _atomic_write(self.manifest_path, manifest.model_dump_json())
-
-    def clear(self) -> None:
-        for path in (self.manifest_path, self.chunks_path):
-            path.unlink(missing_ok=True)
-        shutil.rmtree(self.bm25_dir, ignore_errors=True)
-
-    def stamp(self) -> tuple[int, int] | None:
-        """Changes whenever the manifest is rewritten: (mtime in ns, size), or None when absent."""
-        try:
-            info = self.manifest_path.stat()
-        except OSError:
-            return None
-        return (info.st_mtime_ns, info.st_size)
-
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """One writer at a time, across threads and (where `fcntl` exists) across processes."""
-        with _thread_lock(str(self.dir)):
-            self.dir.mkdir(parents=True, exist_ok=True)
-            with (self.dir / ".lock").open("a") as handle:
-                try:
-                    import fcntl
-
-                    fcntl.flock(handle, fcntl.LOCK_EX)
-                except ImportError:  # pragma: no cover - not POSIX
-                    pass
-                yield
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-_LOCKS: dict[str, threading.Lock] = {}
-_LOCKS_GUARD = threading.Lock()
-
-
-def _thread_lock(key: str) -> threading.Lock:
-    with _LOCKS_GUARD:
-        return _LOCKS.setdefault(key, threading.Lock())
-
-
-# --------------------------------------------------------------------------------------------------
-# Chroma clients (cached per process: one per data folder or server, nothing per user)
-
-_CLIENTS: dict[str, Any] = {}
-
-
-def _chroma_settings() -> Any:
-    from chromadb.config import Settings as ChromaSettings
-
-    return ChromaSettings(anonymized_telemetry=False, allow_reset=True)
-
-
-def _client(settings: Settings) -> Any:
-    key = _client_key(settings)
-    with _thread_lock("client:" + key):
-        client = _CLIENTS.get(key)
-        if client is None:
-            client = _open_client(settings)
-            _CLIENTS[key] = client
-        return client
-
-
-def _client_key(settings: Settings) -> str:
-    if settings.chroma_host:
-        return f"http://{settings.chroma_host}:{settings.chroma_port}"
-    return str(settings.chroma_dir.resolve())
-
-
-def _open_client(settings: Settings) -> Any:
-    import chromadb
-
-    if settings.chroma_host:
-        where = f"{settings.chroma_host}:{settings.chroma_port}"
-        try:
-            client = chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, settings=_chroma_settings()
-            )
-            client.heartbeat()
-        except Exception as exc:
-            raise NotesError(
-                f"cannot reach the Chroma server at {where} ({exc}); start it "
-                "(`chroma run --host HOST --port PORT`) or unset CHROMA_HOST to use the embedded index"
-            ) from None
-        return client
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=_chroma_settings())
-
-
-def _reset_embedded(settings: Settings) -> None:
-    """Move an unusable embedded Chroma folder out of the way so a fresh one can be built."""
-    from chromadb.api.client import SharedSystemClient
-
-    # Chroma's system cache is per process, so every client opened here is dropped and reopened on use.
-    _CLIENTS.clear()
-    _COLLECTIONS.clear()
-    SharedSystemClient.clear_system_cache()
-    broken = settings.chroma_dir.with_name(f"chroma.broken-{uuid.uuid4().hex[:8]}")
-    with contextlib.suppress(OSError):
-        settings.chroma_dir.rename(broken)
-    shutil.rmtree(broken, ignore_errors=True)
-    shutil.rmtree(settings.chroma_dir, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -393,7 +160,6 @@ class _Snapshot:
 
 
 _SNAPSHOTS: dict[str, _Snapshot] = {}
-_COLLECTIONS: dict[tuple[str, str], Any] = {}
 
 
 def _snapshot(
@@ -405,21 +171,8 @@ def _snapshot(
         chunks=tuple(chunks),
         positions={c.chunk_id: i for i, c in enumerate(chunks)},
         bm25=bm25,
-        vocab=_vocab(bm25),
+        vocab=bm25_vocab(bm25),
     )
-
-
-def _build_bm25(chunks: Sequence[Chunk]) -> Any:
-    if not chunks:
-        return None
-    corpus = [lexical_tokens(c.embed_text) or ["_empty_"] for c in chunks]
-    retriever = _bm25s().BM25(k1=1.2, b=0.75)
-    retriever.index(corpus, show_progress=False)
-    return retriever
-
-
-def _vocab(bm25: Any) -> frozenset[str]:
-    return frozenset(bm25.vocab_dict) if bm25 is not None else frozenset()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -494,17 +247,17 @@ class NotesIndex:
         if not folder.is_dir():
             raise BadInput(f"no notes folder at {folder}; check the path given with --notes")
         name = collection_name(folder)
-        store = _Store(self.settings.bm25_dir / name)
+        store = ChunkStore(self.settings.bm25_dir / name)
         with store.lock():
             scan = scan_folder(folder, max_file_bytes=self.max_file_bytes)
             reason: str | None = "a rebuild was requested" if rebuild else None
-            manifest: _Manifest | None = None
+            manifest: Manifest | None = None
             old_chunks: list[Chunk] = []
             if reason is None:
                 try:
                     manifest = store.load_manifest()
                     old_chunks = store.load_chunks() if manifest is not None else []
-                except _CorruptStore as exc:
+                except CorruptStore as exc:
                     reason = str(exc)
                     manifest = None
             collection, open_problem = self._collection(name)
@@ -554,11 +307,11 @@ class NotesIndex:
             chunks.sort(key=lambda c: (c.source, c.start_line, c.chunk_id))
             files = {s: known[s] for s in unchanged}
             for source, file_chunks in new_chunks.items():
-                files[source] = _FileEntry(
+                files[source] = FileEntry(
                     hash=current[source].content_hash, chunk_ids=[c.chunk_id for c in file_chunks]
                 )
-            new_manifest = _Manifest(
-                format=_FORMAT,
+            new_manifest = Manifest(
+                format=FORMAT,
                 notes_dir=str(folder),
                 embedder=self.embedder.name,
                 dim=self.embedder.dim,
@@ -576,10 +329,8 @@ class NotesIndex:
                     FileWarning(source=".", message="rebuilt the BM25 index from the chunk store")
                 )
             if bm25 is None:
-                bm25 = _build_bm25(chunks)
-                shutil.rmtree(store.bm25_dir, ignore_errors=True)
-                if bm25 is not None:
-                    bm25.save(str(store.bm25_dir), show_progress=False)
+                bm25 = build_bm25([c.embed_text for c in chunks])
+                save_bm25(bm25, store.bm25_dir)
             if dirty:
                 store.save(new_manifest, chunks)
             _SNAPSHOTS[str(store.dir)] = _snapshot(new_manifest.generation, store.stamp(), chunks, bm25)
@@ -597,9 +348,9 @@ class NotesIndex:
             seconds=round(time.perf_counter() - started, 3),
         )
 
-    def _inconsistency(self, manifest: _Manifest, chunks: list[Chunk], collection: Any) -> str | None:
+    def _inconsistency(self, manifest: Manifest, chunks: list[Chunk], collection: Any) -> str | None:
         if (manifest.format, manifest.embedder, manifest.dim, manifest.max_tokens, manifest.chunker) != (
-            _FORMAT,
+            FORMAT,
             self.embedder.name,
             self.embedder.dim,
             self.chunk_tokens,
@@ -627,31 +378,18 @@ class NotesIndex:
                 raise NotesError(f"the Chroma server refused the collection {name}: {_short(exc)}") from None
             problem = f"the vector index was corrupt or locked ({_short(exc)})"
             log.warning("%s; building a fresh one", problem)
-            _reset_embedded(self.settings)
+            chroma.reset_embedded(self.settings)
             return self._get_or_create(name), problem
 
     def _get_or_create(self, name: str) -> Any:
-        key = (_client_key(self.settings), name)
-        collection = _COLLECTIONS.get(key)
-        if collection is None:
-            collection = _client(self.settings).get_or_create_collection(
-                name=name,
-                embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata={"embedder": self.embedder.name},
-            )
-            _COLLECTIONS[key] = collection
-        return collection
+        return chroma.collection(self.settings, name, self.embedder.name)
 
     def _recreate(self, name: str, collection: Any) -> Any:
-        client = _client(self.settings)
-        _COLLECTIONS.pop((_client_key(self.settings), name), None)
-        with contextlib.suppress(Exception):
-            client.delete_collection(name)
+        chroma.drop_collection(self.settings, name)
         return self._get_or_create(name)
 
     def _delete(self, collection: Any, ids: list[str]) -> None:
-        batch = _client(self.settings).get_max_batch_size()
+        batch = chroma.client(self.settings).get_max_batch_size()
         for start in range(0, len(ids), batch):
             collection.delete(ids=ids[start : start + batch])
 
@@ -661,7 +399,7 @@ class NotesIndex:
         total = len(new_chunks)
         if progress and total:
             progress(0, total, "")
-        max_batch = _client(self.settings).get_max_batch_size()
+        max_batch = chroma.client(self.settings).get_max_batch_size()
         pending: list[Chunk] = []
         for done, source in enumerate(sorted(new_chunks), start=1):
             pending.extend(new_chunks[source])
@@ -690,11 +428,11 @@ class NotesIndex:
             out[idx] = self.embedder.embed([texts[i] for i in idx])
         return out
 
-    def _cached_bm25(self, store: _Store, generation: str) -> Any:
+    def _cached_bm25(self, store: ChunkStore, generation: str) -> Any:
         cached = _SNAPSHOTS.get(str(store.dir))
         if cached is not None and cached.generation == generation and cached.bm25 is not None:
             return cached.bm25
-        return _load_bm25(store)
+        return load_bm25(store.bm25_dir)
 
     # ---- search --------------------------------------------------------------------------------
 
@@ -720,7 +458,8 @@ class NotesIndex:
         if mode in ("hybrid", "bm25"):
             tokens = lexical_tokens(query)
             for _, snapshot in sets:
-                lexical += _bm25_search(snapshot, tokens, pool)
+                found = bm25_search(snapshot.bm25, snapshot.vocab, len(snapshot.chunks), tokens, pool)
+                lexical += [(snapshot.chunks[i], score) for i, score in found]
             lexical.sort(key=lambda pair: -pair[1])
         return self._fuse(dense[:pool], lexical[:pool], k, mode)
 
@@ -766,7 +505,7 @@ class NotesIndex:
     def _loaded(self, folder: Path) -> tuple[str, _Snapshot]:
         """The set's snapshot, reloaded only when its manifest was rewritten (by any process)."""
         name = collection_name(folder)
-        store = _Store(self.settings.bm25_dir / name)
+        store = ChunkStore(self.settings.bm25_dir / name)
         snapshot = _SNAPSHOTS.get(str(store.dir))
         stamp = store.stamp()
         if snapshot is not None and stamp is not None and snapshot.stamp == stamp:
@@ -774,42 +513,21 @@ class NotesIndex:
         try:
             manifest = store.load_manifest()
             if manifest is None:
-                raise _CorruptStore("the manifest is missing")
+                raise CorruptStore("the manifest is missing")
             if snapshot is None or snapshot.generation != manifest.generation:
                 chunks = store.load_chunks()
-                bm25 = _load_bm25(store) if chunks else None
+                bm25 = load_bm25(store.bm25_dir) if chunks else None
                 if chunks and bm25 is None:
-                    raise _CorruptStore("the BM25 index is missing")
+                    raise CorruptStore("the BM25 index is missing")
                 snapshot = _snapshot(manifest.generation, stamp, chunks, bm25)
             else:
                 snapshot = _snapshot(snapshot.generation, stamp, snapshot.chunks, snapshot.bm25)
-        except _CorruptStore:
+        except CorruptStore:
             # Another process removed or damaged the index since it was synced: sync it again.
             self._sync(folder, None, rebuild=False)
             return name, _SNAPSHOTS[str(store.dir)]
         _SNAPSHOTS[str(store.dir)] = snapshot
         return name, snapshot
-
-
-def _bm25_search(snapshot: _Snapshot, tokens: list[str], pool: int) -> list[tuple[Chunk, float]]:
-    known = [t for t in tokens if t in snapshot.vocab]
-    if snapshot.bm25 is None or not known:
-        return []
-    k = min(pool, len(snapshot.chunks))
-    docs, scores = snapshot.bm25.retrieve([known], k=k, show_progress=False, n_threads=1)
-    return [
-        (snapshot.chunks[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if float(s) > 0.0
-    ]
-
-
-def _load_bm25(store: _Store) -> Any:
-    if not store.bm25_dir.is_dir():
-        return None
-    try:
-        return _bm25s().BM25.load(str(store.bm25_dir), show_progress=False)
-    except Exception as exc:
-        log.warning("the BM25 index at %s was unreadable (%s); rebuilding it", store.bm25_dir, _short(exc))
-        return None
 
 
 def _metadata(chunk: Chunk) -> dict[str, str | int]:
