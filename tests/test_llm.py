@@ -24,6 +24,7 @@ from fake_openai_server import (
     truncated,
     unauthorized,
 )
+from interviewer.breaker import CircuitBreaker
 from interviewer.config import Settings
 from interviewer.errors import (
     ConfigError,
@@ -37,7 +38,6 @@ from interviewer.errors import (
     LLMUnavailable,
 )
 from interviewer.llm import (
-    CircuitBreaker,
     Message,
     OpenAIAudio,
     OpenAIChat,

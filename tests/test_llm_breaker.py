@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from fake_openai_server import FakeOpenAIServer, Reply, refusal, server_error
-from interviewer.errors import CircuitOpen, LLMError, LLMRefused, LLMUnavailable
 from interviewer.breaker import DEFAULT_BREAKER, CircuitBreaker
+from interviewer.errors import CircuitOpen, LLMError, LLMRefused, LLMUnavailable
 from interviewer.llm import Message, OpenAIChat
 
 NOON = datetime(2025, 1, 1, 12, 0, 0)
