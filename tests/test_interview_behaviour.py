@@ -331,6 +331,15 @@ def test_a_fact_asked_for_again_is_given_as_a_reminder_that_reads_as_one_sentenc
     assert [f.topic for f in session.revealed_facts] == ["latency"]
 
 
+def test_a_statement_opening_with_what_if_is_an_answer_and_gets_no_facts(
+    session: InterviewSession, question: Question
+) -> None:
+    reply = session.submit("What-if: users with no history get popular videos in their country.")
+    assert reply.move not in ("answer_fact", "no_fact")
+    assert session.turns[-2].kind == "answer"
+    assert not session.revealed_facts
+
+
 def test_a_fact_can_be_asked_for_in_any_phase(session: InterviewSession, question: Question) -> None:
     session.submit(COVERING["requirements"])
     assert session.phase == "architecture"

@@ -40,7 +40,7 @@ _FILLERS = _wordset(
 _STUCK = re.compile(r"^\W*(i\s+(don'?t|do not)\s+know|no idea|not sure|pass|i'?m stuck|no clue)\b", re.I)
 _INTERROGATIVE = re.compile(
     r"^(what|what's|how|who|which|when|where|why|is|are|do|does|did|can|could|should|would|will|may|"
-    r"might|am|have|has|any)\b",
+    r"might|am|have|has|any)\b(?!-)",
     re.I,
 )
 _ASKING = re.compile(
@@ -51,10 +51,12 @@ _ASKING = re.compile(
 _INJECTION = re.compile(
     r"ignore (all |any |the |your )?(previous|prior|above|earlier)? ?(instructions|rules|prompts?)|"
     r"disregard (all |the |your )?(previous |prior |above )?(instructions|rules)|"
-    r"(system|developer) (prompt|message|instructions)|you are now|new instructions|developer mode|"
+    r"your (system|developer) (prompt|message|instructions)|you are now|new instructions|developer mode|"
     r"jailbreak|(reveal|show|print|repeat|tell me|give me|share|list|output) (me )?(your|the) "
-    r"(hidden |secret |internal )?(instructions|prompt|rubric|key points|notes|answers?|brief|facts|scoring)|"
+    r"(hidden |secret |internal |system |developer )?"
+    r"(instructions|prompt|rubric|key points|notes|answers?|brief|facts|scoring)|"
     r"what are (your|the) (hidden |secret )?(key points|rubric|instructions)|"
+    r"what('s| is) (your|the) (system |developer )?(prompt|instructions)|"
     r"as (the|an?) (grader|evaluator|examiner)|(give|score|rate|grade) (me|this( answer)?) (a |an )?(5|five|10|"
     r"top|full|perfect|maximum)|<\s*/?\s*(system|instructions?)\s*>|\[\s*(system|inst)\s*\]|"
     r"```\s*system|\"score\"\s*:\s*\d",
