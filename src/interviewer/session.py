@@ -25,22 +25,12 @@ from interviewer.delivery import measure as measure_delivery
 from interviewer.engine import Engine
 from interviewer.errors import BadInput
 from interviewer.grading import Grade, PointCoverage
-from interviewer.interviewer import (
-    Move,
-    MoveKind,
-    Reading,
-    TurnContext,
-    Utterance,
-    cap_input,
-    choose_probe,
-    content_words,
-    echo_of,
-    facts_for,
-    read_turn,
-    sentences,
-)
+from interviewer.interviewer import Utterance, choose_probe
+from interviewer.moves import Move, MoveKind, TurnContext
 from interviewer.phases import PHASE_NAMES, PHASES, Pacing, Phase, pacing_for
+from interviewer.phrasing import echo_of
 from interviewer.questions import HiddenFact, KeyPoint, Question
+from interviewer.reading import Reading, cap_input, content_words, facts_for, read_turn, sentences
 from interviewer.store import SessionRecord, SessionState, SessionStore, Turn, TurnKind
 
 log = logging.getLogger(__name__)
