@@ -35,10 +35,11 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from interviewer.chunking import chunk_note
 from interviewer.config import Settings
 from interviewer.embeddings import MiniLMEmbedder
 from interviewer.index import NotesIndex, SearchMode
-from interviewer.notes import chunk_note, decode_note, scan_folder
+from interviewer.notes import decode_note, scan_folder
 
 REPO = Path(__file__).resolve().parent.parent
 LABELS = REPO / "tests" / "data" / "retrieval_questions.yaml"

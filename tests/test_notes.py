@@ -9,14 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PRIMER, SEED_NOTES
-from interviewer.notes import (
-    HEADING_SEPARATOR,
-    Chunk,
-    NoteFile,
-    chunk_note,
-    decode_note,
-    scan_folder,
-)
+from interviewer.chunking import HEADING_SEPARATOR, Chunk, chunk_note
+from interviewer.notes import NoteFile, decode_note, scan_folder
 
 
 def words(text: str) -> int:

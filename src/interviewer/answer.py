@@ -23,12 +23,12 @@ from typing import Literal, Protocol
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from interviewer.chunking import plain_text
 from interviewer.embeddings import Embedder
 from interviewer.errors import LLMError
 from interviewer.index import Hit
 from interviewer.lexical import bm25_scores, lexical_tokens
 from interviewer.llm import ChatModel, Message
-from interviewer.notes import plain_text
 from interviewer.prompts import PromptLibrary
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from interviewer.notes import Chunk
+from interviewer.chunking import Chunk
 
 FORMAT = 1
 

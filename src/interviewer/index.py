@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 from interviewer import chroma
 from interviewer.chunk_store import FORMAT, ChunkStore, CorruptStore, FileEntry, Manifest
+from interviewer.chunking import CHUNKER_VERSION, Chunk, chunk_note
 from interviewer.config import Settings
 from interviewer.embeddings import Embedder
 from interviewer.errors import BadInput, NotesError
@@ -37,14 +38,7 @@ from interviewer.lexical import (
     load_bm25,
     save_bm25,
 )
-from interviewer.notes import (
-    CHUNKER_VERSION,
-    DEFAULT_MAX_FILE_BYTES,
-    Chunk,
-    chunk_note,
-    decode_note,
-    scan_folder,
-)
+from interviewer.notes import DEFAULT_MAX_FILE_BYTES, decode_note, scan_folder
 
 log = logging.getLogger(__name__)
 
