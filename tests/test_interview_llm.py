@@ -239,6 +239,22 @@ def test_the_history_sent_stays_within_the_token_budget_in_a_long_interview(
     assert total_history > HISTORY_BUDGET  # the budget actually had to trim
 
 
+def test_the_model_is_pointed_at_a_missing_key_point_and_its_probe_never_a_covered_one(
+    settings: Settings, store: SessionStore, clock: FakeClock, question: Question
+) -> None:
+    chat = FunctionLLM(lambda call: POLITE)
+    session = new_session(store, llm_engine(settings, chat), clock, question)
+    session.start()
+    session.submit("We should optimise watch time, not clicks, because clicks reward clickbait.")
+    instruction = chat.calls[-1].messages[-1]["content"]
+    spec = question.phase("requirements")
+    target = next(k for k in spec.key_points if k.id == session.turns[-1].meta["target"])
+    assert target.id != "goal-metric"
+    assert f"The missing point (never state it, lead them to it): {target.point}" in instruction
+    assert spec.probes[[k.id for k in spec.key_points].index(target.id)] in instruction
+    assert spec.key_points[0].point not in instruction
+
+
 def test_a_capped_answer_is_sent_cut_and_the_model_is_told_to_say_so(
     settings: Settings, store: SessionStore, clock: FakeClock, question: Question
 ) -> None:
