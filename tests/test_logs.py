@@ -46,3 +46,18 @@ def test_the_level_comes_from_settings_and_verbose_lowers_it_to_info(settings: S
     assert logging.getLogger("interviewer").level == logging.ERROR
     configure_logging(settings, verbose=True)
     assert logging.getLogger("interviewer").level == logging.INFO
+
+
+def test_a_new_data_folder_moves_the_log_file_with_it(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    configure_logging(settings)
+    other = settings.model_copy(update={"home": tmp_path_factory.mktemp("other-home")})
+    configure_logging(other)
+    logging.getLogger("interviewer.session").warning("written to the new folder")
+    for handler in logging.getLogger("interviewer").handlers:
+        handler.flush()
+    assert "written to the new folder" in (other.logs_dir / "interviewer.log").read_text(encoding="utf-8")
+    assert "written to the new folder" not in (settings.logs_dir / "interviewer.log").read_text(
+        encoding="utf-8"
+    )

@@ -18,25 +18,32 @@ _MARK = "_interviewer_handler"
 def configure_logging(settings: Settings, *, verbose: bool = False) -> None:
     """Send `interviewer.*` records to `logs/interviewer.log` (1 MB × 3 files), and to stderr if `verbose`.
 
-    Safe to call more than once (Streamlit reruns the script): handlers are installed once per process.
+    Safe to call more than once (Streamlit reruns the script): the handlers are replaced only when the
+    data folder or verbosity changed.
     """
     logger = logging.getLogger("interviewer")
     level = logging.INFO if verbose else logging.getLevelName(settings.log_level.upper())
     logger.setLevel(level if isinstance(level, int) else logging.WARNING)
-    if any(getattr(h, _MARK, False) for h in logger.handlers):
+    path = settings.logs_dir / "interviewer.log"
+    wanted = (str(path), verbose)
+    ours = [h for h in logger.handlers if getattr(h, _MARK, None) is not None]
+    if ours and all(getattr(h, _MARK) == wanted for h in ours):
         return
+    for old in ours:
+        logger.removeHandler(old)
+        old.close()
     try:
         settings.logs_dir.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = RotatingFileHandler(
-            settings.logs_dir / "interviewer.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
         )
     except OSError:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(_FORMAT))
-    setattr(handler, _MARK, True)
+    setattr(handler, _MARK, wanted)
     logger.addHandler(handler)
     if verbose:
         console = logging.StreamHandler()
         console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        setattr(console, _MARK, True)
+        setattr(console, _MARK, wanted)
         logger.addHandler(console)
