@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -138,10 +139,12 @@ def throughput(embedder: MiniLMEmbedder, sample: int) -> dict[str, float]:
         for c in chunk_note(decode_note(f), embedder.count_tokens, max_tokens=embedder.max_tokens)
     ]
     texts = texts[:: max(1, len(texts) // sample)][:sample]
-    index = NotesIndex(Settings(home=Path(tempfile.mkdtemp()), engine="offline"), embedder, [corpus])
+    home = Path(tempfile.mkdtemp(prefix="interviewer-bench-"))
+    index = NotesIndex(Settings(home=home, engine="offline"), embedder, [corpus])
     started = time.perf_counter()
     index.embed_texts(texts)
     batched = time.perf_counter() - started
+    shutil.rmtree(home, ignore_errors=True)
     started = time.perf_counter()
     for text in texts:
         embedder.embed([text])
@@ -225,6 +228,7 @@ def scale(target: int, queries: list[str]) -> dict[str, float]:
             index.search(query, k=5)
             latencies.append((time.perf_counter() - started) * 1000)
     latencies.sort()
+    shutil.rmtree(work, ignore_errors=True)
     return {
         "chunks": report.chunks,
         "build_s": build,
