@@ -45,7 +45,7 @@ except InterviewerError as err:
     st.stop()
 
 with st.sidebar:
-    info = wb.status()
+    info = wb.status(with_usage=False)
     st.caption(f"**Engine: {info.engine}** · {info.engine_reason}")
     if info.breaker_notice:
         st.warning(info.breaker_notice, icon=":material/cloud_off:")

@@ -75,8 +75,12 @@ def feedback_card(card: FeedbackCard, *, expanded: bool = False) -> None:
             st.caption(f"Delivery: {d.words_per_minute:.0f} words per minute, {d.filler_count} filler words.")
 
 
-def stream_reply(start: Callable[[], LiveReply], said: str | None = None) -> None:
-    """Show what the candidate said, stream the interviewer's reply, then redraw the page."""
+def stream_reply(start: Callable[[], LiveReply], said: str | None = None, *, redraw: bool = False) -> None:
+    """Show what the candidate said and stream the interviewer's reply.
+
+    The page is redrawn afterwards only when something else changed (a phase ended, a notice or speech
+    is waiting, or `redraw`); an ordinary reply is already on screen where it belongs.
+    """
     if said is not None:
         with st.chat_message("user"):
             st.markdown(said)
@@ -88,7 +92,8 @@ def stream_reply(start: Callable[[], LiveReply], said: str | None = None) -> Non
     except InterviewerError as err:
         st.error(str(err))
         return
-    st.rerun()
+    if redraw or wb.needs_redraw(live.reply):
+        st.rerun()
 
 
 # ------------------------------------------------------------------------------------------ start screen
@@ -145,7 +150,7 @@ def start_screen() -> None:
     if st.button("Start the interview", type="primary", disabled=bool(info.problem or not choices)):
         question = None if picked == "random" else picked
         pool = [c.id for c in choices]
-        stream_reply(lambda: wb.start(question, minutes, drill=drill, engine=engine, pool=pool))
+        stream_reply(lambda: wb.start(question, minutes, drill=drill, engine=engine, pool=pool), redraw=True)
 
 
 # ------------------------------------------------------------------------------------------- interview
@@ -280,9 +285,9 @@ def interview() -> None:
         if kind == "typed":
             stream_reply(lambda: wb.submit(text), said=text)
         elif kind == "spoken":
-            stream_reply(lambda: wb.submit_spoken(text), said=text)
+            stream_reply(lambda: wb.submit_spoken(text), said=text, redraw=True)
         elif kind == "hint":
-            stream_reply(wb.hint)
+            stream_reply(wb.hint, redraw=True)
         elif kind == "next":
             stream_reply(wb.next_phase)
         else:

@@ -104,7 +104,7 @@ class Shared:
         with self._lock:
             if name not in self._built:
                 self._built[name] = factory()
-            return self._built[name]  # type: ignore[no-any-return]
+            return self._built[name]
 
     @property
     def embedder(self) -> Embedder:
@@ -553,6 +553,11 @@ class Workbench:
         if self.read_aloud and reply.text:
             self._speech = reply.text
 
+    def needs_redraw(self, reply: Reply) -> bool:
+        """Whether the page must be drawn again after `reply`: a phase ended or the interview is over
+        (the timeline and feedback change), or a notice or speech is waiting to be shown."""
+        return bool(reply.ended_phase or reply.done or self._notices or self._speech)
+
     def submit(self, text: str, *, delivery: Delivery | None = None) -> LiveReply:
         if not text.strip():
             raise BadInput("type an answer or a question first")
@@ -891,17 +896,21 @@ class Workbench:
 
     # -- settings and status -------------------------------------------------------------------------------
 
-    def status(self) -> Status:
+    def status(self, *, with_usage: bool = True) -> Status:
+        """Engine, models, key, data folder and breaker; with `with_usage`, this interview's tokens and cost."""
         s = self.settings
+        name: str
+        usage = None
         if self.session is not None:
             engine = self.session.engine
             name, reason = engine.name, engine.reason or s.engine_reason
-            from interviewer.report import summarise_usage
+            if with_usage:
+                from interviewer.report import summarise_usage
 
-            usage = summarise_usage(self.shared.store.usage(self.session.id))
+                usage = summarise_usage(self.shared.store.usage(self.session.id))
         else:
             info = self.engine_info()
-            name, reason, usage = (info.name or "unavailable"), (info.problem or info.reason), None
+            name, reason = (info.name or "unavailable"), (info.problem or info.reason)
         breaker = self.breaker.state()
         notice = None
         if breaker.status == "open" and breaker.until is not None:
@@ -934,7 +943,7 @@ class Workbench:
 
 def _state_label(state: str) -> str:
     if state in PHASES:
-        return f"in progress ({PHASE_NAMES[state]})"  # type: ignore[index]
+        return f"in progress ({PHASE_NAMES[state]})"
     return {"done": "finished", "not_started": "not started", "wrap_up": "wrapping up"}.get(state, state)
 
 
