@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import altair as alt
 import streamlit as st
 
 from interviewer.errors import InterviewerError
@@ -312,9 +313,19 @@ def scorecard() -> None:
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown("#### Score per phase")
-        st.bar_chart(
-            chart_data(report), x="Phase", y="Score", sort=False, y_label="Score (1 to 5)", height=280
+        data = chart_data(report)
+        rows = [{"Phase": p, "Score": v} for p, v in zip(data["Phase"], data["Score"], strict=True)]
+        bars = (
+            alt.Chart(alt.Data(values=rows))
+            .mark_bar()
+            .encode(
+                x=alt.X("Score:Q", scale=alt.Scale(domain=[0, 5]), title="Score (1 to 5)"),
+                y=alt.Y("Phase:N", sort=data["Phase"], title=None),
+                tooltip=["Phase:N", "Score:Q"],
+            )
+            .properties(height=40 * len(rows) + 40)
         )
+        st.altair_chart(bars, width="stretch")
     with right:
         st.markdown("#### Top gaps")
         if not card.gaps:
