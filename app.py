@@ -11,6 +11,7 @@ import streamlit as st
 
 from interviewer.config import Settings
 from interviewer.errors import InterviewerError
+from interviewer.logs import configure_logging
 from interviewer.webapp import OVERRIDES_KEY, WORKBENCH_KEY, Overrides, Shared, Workbench
 
 st.set_page_config(page_title="interviewer", page_icon=":material/record_voice_over:", layout="wide")
@@ -19,7 +20,10 @@ st.set_page_config(page_title="interviewer", page_icon=":material/record_voice_o
 @st.cache_resource(show_spinner="Loading the question bank…")
 def _shared(_settings: Settings, key: str) -> Shared:
     """One `Shared` per data folder and content folders; `key` names them for the cache."""
-    return Shared.build(_settings)
+    configure_logging(_settings)
+    shared = Shared.build(_settings)
+    shared.warm_up()
+    return shared
 
 
 def _workbench() -> Workbench:

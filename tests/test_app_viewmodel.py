@@ -395,3 +395,10 @@ def test_the_llm_interviewer_gets_notes_guidance_only_once_the_notes_are_indexed
     assert shared.notes_ready()
     assert after != "(none)" and len(after) > 20
     assert wb.chat()[-1].text == "Which numbers should we plan for?"
+
+
+def test_warming_up_indexes_the_shipped_notes_in_the_background(shared: Shared) -> None:
+    assert not shared.notes_ready()
+    shared.warm_up().join(timeout=60)
+    assert shared.notes_ready()
+    assert shared.guidance("feature store point-in-time correctness")

@@ -133,6 +133,27 @@ class Shared:
 
         return self._once("index", lambda: NotesIndex(self.settings, self.embedder))
 
+    def warm_up(self) -> threading.Thread:
+        """Load the embedder and grader and index the default notes in a background thread.
+
+        A new data folder needs a minute or so to index the shipped notes on this kind of CPU; doing it
+        while the candidate reads the start page means the notes drawer, Ask the notes and the LLM
+        interviewer's guidance are ready when first used. A failure is logged and retried on first use.
+        """
+
+        def run() -> None:
+            try:
+                self.grader  # noqa: B018 (loads the embedding model once, off the first turn)
+                self.index.ensure_synced()
+            except InterviewerError as err:
+                log.warning("background indexing of the notes failed: %s", err)
+            except Exception:
+                log.exception("background warm-up failed")
+
+        thread = threading.Thread(target=run, name="interviewer-warm-up", daemon=True)
+        thread.start()
+        return thread
+
     def notes_ready(self) -> bool:
         """Whether every default notes folder has been indexed, so a search is quick."""
         from interviewer.index import collection_name
