@@ -37,7 +37,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if CHROMIUM.exists():
         return
     if os.environ.get("INTERVIEWER_REQUIRE_BROWSER") == "1":
-        raise pytest.UsageError(f"browser tests are required but {CHROMIUM} is missing: apt-get install chromium")
+        raise pytest.UsageError(
+            f"browser tests are required but {CHROMIUM} is missing: apt-get install chromium"
+        )
     skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install chromium chromium-driver)")
     for item in items:
         if "browser" in item.keywords:
@@ -84,9 +86,19 @@ def app_url(app_home: Path) -> Iterator[str]:
     log = (ARTIFACTS / "streamlit.log").open("wb")
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(REPO_ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
         ],
         cwd=REPO_ROOT,
         env=env,
