@@ -32,6 +32,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import yaml
@@ -39,35 +40,49 @@ import yaml
 from interviewer.chunking import chunk_note
 from interviewer.config import Settings
 from interviewer.embeddings import MiniLMEmbedder
-from interviewer.index import NotesIndex, SearchMode
+from interviewer.index import NotesIndex, SearchMode, SyncReport
 from interviewer.notes import decode_note, scan_folder
 
 REPO = Path(__file__).resolve().parent.parent
-LABELS = REPO / "tests" / "data" / "retrieval_questions.yaml"
+PRIMER = REPO / "tests" / "data" / "corpora" / "system-design-primer"
+LABEL_FILES = {
+    "original": REPO / "tests" / "data" / "retrieval_questions.yaml",
+    "fresh": REPO / "tests" / "data" / "retrieval_questions_fresh.yaml",
+}
 MODES: tuple[SearchMode, ...] = ("dense", "bm25", "hybrid")
+Split = Literal["dev", "test", "all"]
 
 
 @dataclass(frozen=True)
 class Question:
     text: str
-    notes_set: str
+    folder: Path
     file: str
     heading: str
     split: str
     also: tuple[tuple[str, str], ...] = ()
 
 
-def load_questions(split: str) -> tuple[dict[str, Path], list[Question]]:
-    data = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+def load_questions(label_set: str = "original", split: Split = "all") -> list[Question]:
+    data = yaml.safe_load(LABEL_FILES[label_set].read_text(encoding="utf-8"))
     sets = {name: (REPO / path).resolve() for name, path in data["sets"].items()}
-    questions = [
+    return [
         Question(
-            q["q"], q["set"], q["file"], q["heading"], q["split"], tuple(tuple(a) for a in q.get("also", ()))
+            q["q"],
+            sets[q["set"]],
+            q["file"],
+            q["heading"],
+            q["split"],
+            tuple((a[0], a[1]) for a in q.get("also", ())),
         )
         for q in data["questions"]
         if split == "all" or q["split"] == split
     ]
-    return sets, questions
+
+
+def notes_folders() -> list[Path]:
+    """Every notes folder any label set asks about, in a stable order."""
+    return sorted({q.folder for label_set in LABEL_FILES for q in load_questions(label_set)})
 
 
 def is_hit(source: str, heading: str, heading_path: str, question: Question, *, strict: bool = False) -> bool:
@@ -89,50 +104,111 @@ def rss_mb() -> float:
 # ---- quality and primer indexing -----------------------------------------------------------------
 
 
-def build_indexes(embedder: MiniLMEmbedder, home: Path) -> tuple[dict[str, NotesIndex], dict[str, float]]:
-    sets, _ = load_questions("all")
+def build_indexes(
+    embedder: MiniLMEmbedder, home: Path
+) -> tuple[dict[Path, NotesIndex], dict[Path, SyncReport]]:
+    """One index per notes folder, each built from scratch, with its sync report (chunks and seconds)."""
     settings = Settings(home=home, engine="offline")
-    timings: dict[str, float] = {}
-    indexes: dict[str, NotesIndex] = {}
-    for name, folder in sets.items():
+    indexes: dict[Path, NotesIndex] = {}
+    reports: dict[Path, SyncReport] = {}
+    for folder in notes_folders():
         index = NotesIndex(settings, embedder, [folder])
-        started = time.perf_counter()
-        (report,) = index.ensure_synced()
-        timings[name] = time.perf_counter() - started
-        timings[f"{name}_chunks"] = report.chunks
-        indexes[name] = index
-    return indexes, timings
+        (reports[folder],) = index.ensure_synced()
+        indexes[folder] = index
+    return indexes, reports
 
 
-def quality(indexes: dict[str, NotesIndex], split: str, *, strict: bool) -> dict[str, dict[str, float]]:
-    _, questions = load_questions(split)
-    table: dict[str, dict[str, float]] = {}
-    for mode in MODES:
-        hit1 = hit5 = rr = 0.0
-        misses = []
-        for question in questions:
-            results = indexes[question.notes_set].search(question.text, k=5, mode=mode)
-            ranks = [
-                i
-                for i, r in enumerate(results, 1)
-                if is_hit(r.source, r.heading, r.heading_path, question, strict=strict)
-            ]
-            if ranks:
-                hit1 += ranks[0] == 1
-                hit5 += 1
-                rr += 1 / ranks[0]
-            else:
-                misses.append(question.text[:70])
-        n = len(questions)
-        table[mode] = {"hit@1": hit1 / n, "hit@5": hit5 / n, "MRR": rr / n, "n": n}
-        if mode == "hybrid" and misses and not strict:
-            print(f"hybrid misses ({split}): " + " | ".join(misses), file=sys.stderr)
-    return table
+@dataclass(frozen=True)
+class Scores:
+    n: int
+    hit1: float
+    hit5: float
+    mrr: float
+    misses: tuple[str, ...]
+
+
+def first_hit(
+    index: NotesIndex, question: Question, mode: SearchMode, *, strict: bool, k: int = 5
+) -> int | None:
+    """The rank (1-based) of the first result that answers `question`, or None when none of the top `k` does."""
+    for rank, r in enumerate(index.search(question.text, k=k, mode=mode), start=1):
+        if is_hit(r.source, r.heading, r.heading_path, question, strict=strict):
+            return rank
+    return None
+
+
+def evaluate(
+    indexes: dict[Path, NotesIndex], questions: Sequence[Question], mode: SearchMode, *, strict: bool
+) -> Scores:
+    ranks = [first_hit(indexes[q.folder], q, mode, strict=strict) for q in questions]
+    n = len(questions)
+    return Scores(
+        n=n,
+        hit1=sum(r == 1 for r in ranks) / n,
+        hit5=sum(r is not None for r in ranks) / n,
+        mrr=sum(1 / r for r in ranks if r is not None) / n,
+        misses=tuple(q.text for q, r in zip(questions, ranks, strict=True) if r is None),
+    )
+
+
+def quality_rows(
+    indexes: dict[Path, NotesIndex], label_sets: Sequence[str], split: Split | None
+) -> list[tuple[str, str, dict[SearchMode, Scores]]]:
+    """(questions, split, scores per mode) for each label set, labelled only and with alternates."""
+    rows = []
+    for label_set in label_sets:
+        splits: list[Split] = (
+            [split] if split else (["dev", "test", "all"] if label_set == "original" else ["all"])
+        )
+        for strict in (True, False):
+            name = label_set if strict else f"{label_set} + alternates"
+            for part in splits:
+                questions = load_questions(label_set, part)
+                if not questions:
+                    continue
+                scores = {mode: evaluate(indexes, questions, mode, strict=strict) for mode in MODES}
+                rows.append((name, part, scores))
+    return rows
+
+
+def print_quality(rows: list[tuple[str, str, dict[SearchMode, Scores]]], *, misses: bool) -> None:
+    print("## Retrieval quality (top 5)\n")
+    print(
+        "| questions | split | n | dense hit@1 / hit@5 / MRR | BM25 hit@1 / hit@5 / MRR | hybrid hit@1 / hit@5 / MRR |"
+    )
+    print("|---|---|---|---|---|---|")
+    shortfalls = []
+    for name, part, scores in rows:
+        cells = []
+        for mode in MODES:
+            s = scores[mode]
+            cells.append(f"{s.hit1:.3f} / {s.hit5:.3f} / {s.mrr:.3f}")
+        print(f"| {name} | {part} | {scores['hybrid'].n} | " + " | ".join(cells) + " |")
+        hybrid = scores["hybrid"]
+        for metric in ("hit1", "hit5", "mrr"):
+            best_mode = max(("dense", "bm25"), key=lambda m: getattr(scores[m], metric))
+            best = getattr(scores[best_mode], metric)
+            if getattr(hybrid, metric) < best - 1e-9:
+                label = {"hit1": "hit@1", "hit5": "hit@5", "mrr": "MRR"}[metric]
+                shortfalls.append(
+                    f"{name} ({part}): hybrid {label} {getattr(hybrid, metric):.3f} < {best_mode} {best:.3f}"
+                )
+    print()
+    if shortfalls:
+        print("Where hybrid is below the better single search:\n")
+        print("\n".join(f"- {line}" for line in shortfalls))
+    else:
+        print("Hybrid matches or beats both dense and BM25 on every metric of every row.")
+    if misses:
+        for name, part, scores in rows:
+            if part == "all" and "alternates" not in name:
+                for text in scores["hybrid"].misses:
+                    print(f"hybrid miss ({name}): {text}", file=sys.stderr)
 
 
 def throughput(embedder: MiniLMEmbedder, sample: int) -> dict[str, float]:
     """Chunks per second embedding the primer's chunks in batches versus one text at a time."""
-    corpus = REPO.parent / "shared" / "corpora" / "system-design-primer"
+    corpus = PRIMER
     texts = [
         c.embed_text
         for f in scan_folder(corpus).files
@@ -184,7 +260,7 @@ class ReplayEmbedder:
 def scale(target: int, queries: list[str]) -> dict[str, float]:
     real = MiniLMEmbedder()
     real.load()
-    corpora = [REPO.parent / "shared" / "corpora" / "system-design-primer", REPO / "knowledge"]
+    corpora = [PRIMER, REPO / "knowledge"]
     chunks = [
         c
         for folder in corpora
@@ -264,6 +340,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--split", choices=["dev", "test", "all"], default=None)
+    parser.add_argument(
+        "--labels", default=",".join(LABEL_FILES), help="label sets to report (default: original,fresh)"
+    )
+    parser.add_argument("--quality-only", action="store_true", help="quality only: no speed or scale")
+    parser.add_argument("--misses", action="store_true", help="list the hybrid misses on stderr")
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--scale-only", action="store_true")
     parser.add_argument("--scales", default="10000,50000")
@@ -271,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    _, questions = load_questions("all")
+    questions = [q for label_set in LABEL_FILES for q in load_questions(label_set)]
     if args.scale_child:
         print(json.dumps(scale(args.scale_child, [q.text for q in questions])))
         return 0
@@ -281,31 +362,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     embedder = MiniLMEmbedder()
     embedder.load()
-    print("## Retrieval quality (top 5)\n")
-    print("| questions | answers | mode | n | hit@1 | hit@5 | MRR |")
-    print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as home:
-        indexes, timings = build_indexes(embedder, Path(home))
-        for split in [args.split] if args.split else ["dev", "test", "all"]:
-            for strict in (False, True):
-                table = quality(indexes, split, strict=strict)
-                label = "labelled only" if strict else "labelled + also"
-                for mode, row in table.items():
-                    print(
-                        f"| {split} | {label} | {mode} | {row['n']:.0f} | {row['hit@1']:.3f} | "
-                        f"{row['hit@5']:.3f} | {row['MRR']:.3f} |"
-                    )
+        indexes, reports = build_indexes(embedder, Path(home))
+        rows = quality_rows(indexes, args.labels.split(","), args.split)
+    print_quality(rows, misses=args.misses)
+    if args.quality_only:
+        return 0
 
     rate = throughput(embedder, args.sample)
     print("\n## Indexing\n")
     print("| measure | value |")
     print("|---|---|")
-    print(
-        f"| primer indexed from scratch | {timings['primer']:.1f} s ({timings['primer_chunks']:.0f} chunks) |"
-    )
-    print(
-        f"| knowledge/ indexed from scratch | {timings['knowledge']:.1f} s ({timings['knowledge_chunks']:.0f} chunks) |"
-    )
+    for folder, report in reports.items():
+        print(f"| {folder.name}/ indexed from scratch | {report.seconds:.1f} s ({report.chunks} chunks) |")
     print(f"| embedding, batched (as indexing does) | {rate['batched_per_s']:.1f} chunks/s |")
     print(f"| embedding, one text at a time (baseline) | {rate['single_per_s']:.1f} chunks/s |")
     print(
