@@ -1,8 +1,9 @@
-"""An engine: the interviewer, the grader and the answerer strategies, built once from `Settings`.
+"""An engine: the interviewer and grader strategies of one interview, built once from `Settings`.
 
 The OpenAI engine (any OpenAI-compatible server) uses a chat model for each strategy; the offline
 engine uses templates, the offline grader and the notes. Everything above the engine is the same for
-both, and the fault path is simply "this call failed, so use the offline strategy for it".
+both, and the fault path is simply "this call failed, so use the offline strategy for it". The third
+strategy, answering from the notes, is `answer.Answerer`, which follows the same rule.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ class Engine:
     rubrics: RubricSet | None = None
     count_tokens: Callable[[str], int] = field(default=lambda text: len(text.split()))
     chats: Sequence[ChatModel] = ()
-    answerer: Any = None
     reason: str = ""
 
     def prepare(self, question: Question) -> None:
