@@ -83,9 +83,7 @@ class Settings(BaseModel):
         try:
             return cls(**values)  # type: ignore[arg-type]
         except ValidationError as exc:
-            problems = [
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-            ]
+            problems = [f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
             raise ConfigError("invalid settings in the environment: " + "; ".join(problems)) from None
 
     @property

@@ -89,7 +89,6 @@ class Question(_Strict):
     estimates: list[Estimate] = Field(min_length=1)
     phases: Phases
 
-
     def phase(self, phase: Phase) -> PhaseSpec:
         spec: PhaseSpec = self.phases[phase]
         return spec
