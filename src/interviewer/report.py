@@ -402,14 +402,16 @@ def render_markdown(report: Report, *, transcript: bool = True) -> str:
             lines += [f"### {name}: {grade.score:.1f} / 5", ""]
             for c in grade.criteria:
                 lines.append(f"- {c.name}: {c.score} / 5 ({c.level})")
-            if grade.strengths:
-                lines.append("- Strengths: " + "; ".join(grade.strengths))
-            if grade.improvements:
-                lines.append("- To improve: " + "; ".join(grade.improvements))
+            for label, items in (
+                ("Strengths", grade.strengths),
+                ("To improve", grade.improvements),
+                ("Noticed", grade.flags),
+            ):
+                if items:
+                    lines.append(f"- {label}:")
+                    lines += [f"  - {item}" for item in items]
             if grade.next_step:
                 lines.append(f"- Next step: {grade.next_step}")
-            if grade.flags:
-                lines.append("- Noticed: " + "; ".join(grade.flags))
             lines.append("")
     u = card.usage
     cost = (
