@@ -267,11 +267,13 @@ def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
         if quiet:
             stream.reply  # noqa: B018 - consumes and saves the reply
             return
-        out.write(f"\n[{phase_banner(session)}]\nInterviewer: ")
+        before = phase_banner(session)
+        out.write(f"\n[{before}]\nInterviewer: ")
         for piece in stream:
             out.write(piece)
             out.flush()
-        out.write(f"\n  ({phase_banner(session)})\n" if session.phase else "\n")
+        after = phase_banner(session) if session.phase else before
+        out.write(f"\n  [{after}]\n" if after != before else "\n")
         if stream.reply.grade is not None:
             g = stream.reply.grade
             out.write(f"  [{g.phase} graded {g.score:.1f} / 5]\n")
