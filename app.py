@@ -12,7 +12,9 @@ import streamlit as st
 from interviewer.config import Settings
 from interviewer.errors import InterviewerError
 from interviewer.logs import configure_logging
-from interviewer.webapp import OVERRIDES_KEY, WORKBENCH_KEY, Overrides, Shared, Workbench
+from interviewer.shared import Overrides, Shared
+from interviewer.status import breaker_notice
+from interviewer.webapp import OVERRIDES_KEY, WORKBENCH_KEY, Workbench
 
 st.set_page_config(page_title="interviewer", page_icon=":material/record_voice_over:", layout="wide")
 
@@ -49,10 +51,11 @@ except InterviewerError as err:
     st.stop()
 
 with st.sidebar:
-    info = wb.status(with_usage=False)
-    st.caption(f"**Engine: {info.engine}** · {info.engine_reason}")
-    if info.breaker_notice:
-        st.warning(info.breaker_notice, icon=":material/cloud_off:")
+    engine, reason = wb.engine_line()
+    st.caption(f"**Engine: {engine}** · {reason}")
+    notice = breaker_notice(wb.breaker.state())
+    if notice:
+        st.warning(notice, icon=":material/cloud_off:")
 
 pages = [
     st.Page("pages/interview.py", title="Interview", icon=":material/record_voice_over:", default=True),

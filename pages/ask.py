@@ -9,6 +9,7 @@ from interviewer.errors import InterviewerError
 from interviewer.webapp import WORKBENCH_KEY, Workbench
 
 wb: Workbench = st.session_state[WORKBENCH_KEY]
+notes = wb.notes
 SOURCES = {
     "shipped": "The shipped notes (knowledge/)",
     "folder": "A folder on this computer",
@@ -27,7 +28,7 @@ def sources(result: AnswerResult) -> None:
 def index_with_progress() -> bool:
     bar = st.progress(0.0, text="Checking the notes index…")
     try:
-        reports = wb.index_notes(
+        reports = notes.index_notes(
             progress=lambda done, total, label: bar.progress(
                 done / max(total, 1), text=f"Indexing {label} ({done}/{total})"
             )
@@ -39,7 +40,7 @@ def index_with_progress() -> bool:
     bar.empty()
     indexed = sum(len(r.indexed) for r in reports)
     if indexed:
-        st.toast(f"Indexed {indexed} file(s).")
+        st.toast(f"Indexed {indexed} file{'' if indexed == 1 else 's'}.")
     for r in reports:
         for skipped in r.skipped:
             st.caption(f"Skipped {skipped.source}: {skipped.reason}")
@@ -54,28 +55,28 @@ choice = st.radio(
 )
 try:
     if choice == "shipped":
-        wb.use_folder(None)
+        notes.use_folder(None)
     elif choice == "folder":
         path = st.text_input("Notes folder", placeholder="/path/to/my/notes", key="notes-path")
         if path:
-            wb.use_folder(path)
+            notes.use_folder(path)
     else:
         uploads = st.file_uploader(
             "Markdown notes", type=["md", "markdown", "txt"], accept_multiple_files=True, key="notes-upload"
         )
         if uploads and st.button("Index these files", type="primary"):
-            wb.save_uploads([(f.name, f.getvalue()) for f in uploads])
+            notes.save_uploads([(f.name, f.getvalue()) for f in uploads])
             index_with_progress()
 except InterviewerError as err:
     st.error(str(err))
 
-folder = wb.notes_folder
+folder = notes.folder
 st.caption(f"Notes: `{folder}`" if folder else "Notes: the shipped knowledge/ folder and INTERVIEWER_NOTES")
 
 for notice in wb.take_notices():
     st.warning(notice.text)
 
-for asked in wb.conversation:
+for asked in notes.conversation:
     with st.chat_message("user"):
         st.markdown(asked.question)
     with st.chat_message("assistant"):
@@ -88,7 +89,7 @@ if question:
         st.markdown(question)
     if index_with_progress():
         try:
-            live = wb.ask(question)
+            live = notes.ask(question)
             with st.chat_message("assistant"):
                 st.write_stream(live)
                 sources(live.result)

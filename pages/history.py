@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from interviewer.errors import InterviewerError
+from interviewer.history import history_rows, next_drill, trends
 from interviewer.webapp import WORKBENCH_KEY, Workbench
 
 wb: Workbench = st.session_state[WORKBENCH_KEY]
 
 st.title("History")
-rows = wb.history()
+rows = history_rows(wb.shared.store, wb.shared.bank, wb.shared.rubrics)
 if not rows:
     st.info("No interviews yet. Start one on the Interview page; it appears here as soon as it begins.")
     st.stop()
@@ -32,11 +33,11 @@ st.dataframe(
     width="stretch",
 )
 
-trend = wb.trends(rows)
+trend = trends(rows)
 if len(trend["Session"]) >= 1 and len(trend) > 1:
     st.markdown("#### Scores per phase over time")
     st.line_chart(trend, x="Session", y=[k for k in trend if k != "Session"], y_label="Score (1 to 5)")
-st.caption(wb.next_drill())
+st.caption(next_drill(wb.shared.store))
 
 st.markdown("#### Sessions")
 for r in rows:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from interviewer.errors import InterviewerError
 from interviewer.phases import PHASE_NAMES, PHASES
+from interviewer.timeline import clock_text
 from interviewer.webapp import (
     DRILL_MINUTES,
     LENGTHS,
@@ -18,11 +19,12 @@ from interviewer.webapp import (
     LiveReply,
     Workbench,
     chart_data,
-    clock_text,
     input_limit,
 )
 
 wb: Workbench = st.session_state[WORKBENCH_KEY]
+PENDING_KEY = "interview-pending"  # an action taken outside the conversation, for it to carry out
+CHAT_HEIGHT = 560
 STATUS_ICON = {
     "done": ":material/check_circle:",
     "current": ":material/play_circle:",
@@ -55,32 +57,15 @@ def chat_line(line: ChatLine) -> None:
 
 
 def feedback_card(card: FeedbackCard, *, expanded: bool = False) -> None:
-    grade = card.grade
     with st.expander(card.title, expanded=expanded):
-        if grade.feedback:
-            st.markdown(grade.feedback)
-        for c in grade.criteria:
-            st.markdown(f"**{c.name}**: {c.score} / 5 · {c.level}")
-            for quote in c.evidence:
-                st.markdown(f"> {quote}")
-            for m in c.missing:
-                st.markdown(f"- Missing: {m.point} Study *{m.learn.heading}* in `knowledge/{m.learn.file}`.")
-        if grade.strengths:
-            st.markdown("**Strengths**\n" + "\n".join(f"- {s}" for s in grade.strengths))
-        if grade.improvements:
-            st.markdown("**To improve**\n" + "\n".join(f"- {s}" for s in grade.improvements))
-        if grade.next_step:
-            st.markdown(f"**Next step:** {grade.next_step}")
-        if grade.delivery is not None and grade.delivery.spoken and grade.delivery.words_per_minute:
-            d = grade.delivery
-            st.caption(f"Delivery: {d.words_per_minute:.0f} words per minute, {d.filler_count} filler words.")
+        st.markdown(card.body)
 
 
 def stream_reply(start: Callable[[], LiveReply], said: str | None = None, *, redraw: bool = False) -> None:
     """Show what the candidate said and stream the interviewer's reply.
 
-    The page is redrawn afterwards only when something else changed (a phase ended, a notice or speech
-    is waiting, or `redraw`); an ordinary reply is already on screen where it belongs.
+    Afterwards the whole page is drawn again only when something outside the conversation changed (a
+    phase ended, a notice or speech is waiting, or `redraw`); an ordinary reply is already on screen.
     """
     if said is not None:
         with st.chat_message("user"):
@@ -205,7 +190,7 @@ def notes_drawer() -> None:
             except InterviewerError as err:
                 st.error(str(err))
             bar.empty()
-        for lookup in wb.lookups:
+        for lookup in wb.notes.lookups:
             st.markdown(f"**{lookup.query}**")
             if not lookup.results:
                 st.caption("Nothing found.")
@@ -217,12 +202,13 @@ def notes_drawer() -> None:
 def voice_panel() -> tuple[str, str] | None:
     """Record, transcribe, correct, send. Returns ("spoken", text) when the answer is sent."""
     st.markdown("**Answer by voice**")
-    audio = st.audio_input("Record your answer", key=f"voice-{wb.voice_round}")
+    audio = st.audio_input("Record your answer", key=f"voice-{wb.voice.round}")
     if audio is None:
+        st.caption("Record, check the transcript, then send it. Pace and filler words are measured.")
         return None
     try:
         with st.spinner("Transcribing…"):
-            draft = wb.transcribe(audio.getvalue(), audio.name or "answer.wav")
+            draft = wb.voice.transcribe(audio.getvalue(), audio.name or "answer.wav")
     except InterviewerError as err:
         st.error(str(err))
         return None
@@ -230,54 +216,35 @@ def voice_panel() -> tuple[str, str] | None:
         st.session_state["voice-digest"] = draft.digest
         st.session_state["voice-text"] = draft.text
     text = st.text_area("Check the transcript, then send it", key="voice-text", height=150)
-    figures = wb.delivery(text, draft.seconds)
-    pace, fillers, length = st.columns(3)
-    pace.metric("Pace", f"{figures.words_per_minute:.0f} wpm" if figures.words_per_minute else "–")
-    fillers.metric(
-        "Fillers", f"{figures.fillers_per_minute:.1f}/min" if figures.fillers_per_minute is not None else "–"
+    figures = wb.voice.delivery(text, draft.seconds)
+    pace = f"{figures.words_per_minute:.0f} wpm" if figures.words_per_minute else "–"
+    fillers = f"{figures.fillers_per_minute:.1f}/min" if figures.fillers_per_minute is not None else "–"
+    st.markdown(
+        f"| Pace | Fillers | Length |\n|---|---|---|\n| {pace} | {fillers} | {figures.seconds:.0f} s |"
     )
-    length.metric("Length", f"{figures.seconds:.0f} s")
     st.caption(f"{figures.words} words, {figures.fillers} filler words; pace: {figures.pace}.")
     if st.button("Send spoken answer", type="primary", disabled=not text.strip()):
         return ("spoken", text)
     return None
 
 
-def interview() -> None:
-    session = wb.session
-    assert session is not None
-    st.subheader(session.question.title)
-    with st.expander("The question", expanded=not session.turns or len(session.turns) < 3):
-        st.markdown(session.question.prompt)
-    timeline()
-    show_notices()
-    notes_drawer()
-    action: tuple[str, str] | None = None
-    hint, move_on, end, _ = st.columns([1, 1, 1, 3])
+@st.fragment
+def conversation() -> None:
+    """The buttons, the chat and the answer box. A typed answer reruns only this part; when a phase
+    ends, the whole page is drawn again (see `stream_reply`)."""
+    action: tuple[str, str] | None = st.session_state.pop(PENDING_KEY, None)
+    hint, move_on, end, _ = st.columns([1, 1, 1, 1])
     if hint.button("Hint", icon=":material/lightbulb:", width="stretch"):
         action = ("hint", "")
     if move_on.button("Next phase", icon=":material/skip_next:", width="stretch"):
         action = ("next", "")
     if end.button("End interview", icon=":material/flag:", width="stretch"):
         action = ("end", "")
-    chat_col, side = st.columns([2, 1], gap="large")
-    with side:
-        wb.read_aloud = st.toggle("Read the interviewer's replies aloud", value=wb.read_aloud)
-        speech = wb.take_speech()
-        if speech:
-            st.audio(speech, format="audio/wav", autoplay=True)
-        st.divider()
-        action = voice_panel() or action
-        cards = wb.feedback()
-        if cards:
-            st.divider()
-            st.markdown("**Feedback so far**")
-            for card in cards:
-                feedback_card(card)
+    log = st.container(height=CHAT_HEIGHT, border=False)
     typed = st.chat_input("Your answer, or a clarifying question", max_chars=4 * input_limit())
     if typed:
         action = ("typed", typed)
-    with chat_col:
+    with log:
         for line in wb.chat():
             chat_line(line)
         if action is None:
@@ -288,11 +255,40 @@ def interview() -> None:
         elif kind == "spoken":
             stream_reply(lambda: wb.submit_spoken(text), said=text, redraw=True)
         elif kind == "hint":
-            stream_reply(wb.hint, redraw=True)
+            stream_reply(wb.hint, redraw=True)  # draws the request and the reply's "hint" note
         elif kind == "next":
             stream_reply(wb.next_phase)
         else:
             stream_reply(wb.end)
+
+
+def interview() -> None:
+    session = wb.session
+    assert session is not None
+    st.subheader(session.question.title)
+    with st.expander("The question", expanded=len(session.turns) < 3):
+        st.markdown(session.question.prompt)
+    timeline()
+    show_notices()
+    notes_drawer()
+    chat_col, side = st.columns([2, 1], gap="large")
+    with side:
+        wb.voice.read_aloud = st.toggle("Read the interviewer's replies aloud", value=wb.voice.read_aloud)
+        speech = wb.voice.take_speech()
+        if speech:
+            st.audio(speech, format="audio/wav", autoplay=True)
+        spoken = voice_panel()
+        if spoken:
+            st.session_state[PENDING_KEY] = spoken
+        cards = wb.feedback()
+        st.divider()
+        st.markdown("**Feedback**")
+        if not cards:
+            st.caption("Each phase is scored when it ends; its feedback card appears here.")
+        for i, card in enumerate(cards):
+            feedback_card(card, expanded=i == len(cards) - 1)
+    with chat_col:
+        conversation()
 
 
 # ------------------------------------------------------------------------------------------- scorecard
@@ -338,7 +334,7 @@ def scorecard() -> None:
         if card.weakest_phase:
             st.markdown(f"#### Model answer outline: {PHASE_NAMES[card.weakest_phase]}")
             st.markdown("\n".join(f"- {line}" for line in card.model_outline))
-    st.markdown("#### Feedback")
+    st.markdown("#### Feedback per phase")
     for item in wb.feedback():
         feedback_card(item)
     files = wb.downloads()

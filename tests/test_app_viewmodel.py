@@ -1,4 +1,5 @@
-"""The browser app's view-model (`interviewer.webapp`), driven directly: one `Workbench` per browser tab."""
+"""The browser app's view-model, driven directly: one `Workbench` (`interviewer.webapp`) per browser tab, with
+its notes desk and dictation, and the History page's rows (`interviewer.history`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import pytest
 from interviewer.breaker import CircuitBreaker
 from interviewer.config import Settings
 from interviewer.errors import BadInput, ConfigError, LLMUnavailable
+from interviewer.history import history_rows, trends
 from interviewer.testing import FakeClock, FakeEmbedder, FakeSpeaker, FakeTranscriber, FunctionLLM, silent_wav
-from interviewer.webapp import Overrides, Shared, Workbench, chart_data, clock_text
+from interviewer.timeline import clock_text
+from interviewer.webapp import Overrides, Shared, Workbench, chart_data
 
 QUESTION = "youtube-recommendations"
 REQUIREMENTS = (
@@ -268,13 +271,13 @@ def test_history_lists_sessions_newest_first_with_scores_and_trends(
     first = wb.session_id
     clock.advance(minutes=60)
     started(wb)
-    rows = wb.history()
+    rows = history_rows(shared.store, shared.bank, shared.rubrics)
 
     assert [r.session_id for r in rows] == [wb.session_id, first]
     assert rows[0].finished is False and rows[0].overall is None
     assert rows[1].finished is True and rows[1].overall is not None
     assert rows[1].scores["Requirements"] is not None
-    trend = wb.trends(rows)
+    trend = trends(rows)
     assert len(trend["Session"]) == 1 and trend["Requirements"] == [rows[1].scores["Requirements"]]
     assert "Architecture" not in trend
 
@@ -285,7 +288,7 @@ def test_deleting_the_open_interview_closes_it(wb: Workbench) -> None:
     wb.delete(session_id)
 
     assert wb.session is None
-    assert wb.history() == []
+    assert history_rows(wb.shared.store, wb.shared.bank, wb.shared.rubrics) == []
     with pytest.raises(BadInput):
         wb.delete(session_id)
 
@@ -308,9 +311,9 @@ def test_a_lookup_during_the_interview_is_marked_in_the_transcript(wb: Workbench
 
 def test_uploaded_notes_are_saved_indexed_and_answered_from_with_citations(wb: Workbench) -> None:
     note = b"# Caching\n\n## Cache hit rate\n\nA result cache with a 60% hit rate cuts the load on the ranking service by more than half.\n"
-    folder = wb.save_uploads([("../caching notes.md", note), ("image.png", b"\x89PNG")])
-    reports = wb.index_notes()
-    answer = wb.ask("What does the cache hit rate do to the load on ranking?")
+    folder = wb.notes.save_uploads([("../caching notes.md", note), ("image.png", b"\x89PNG")])
+    reports = wb.notes.index_notes()
+    answer = wb.notes.ask("What does the cache hit rate do to the load on ranking?")
     text = "".join(answer)
 
     assert folder.parent == wb.settings.home / "uploads"
@@ -318,17 +321,17 @@ def test_uploaded_notes_are_saved_indexed_and_answered_from_with_citations(wb: W
     assert reports[0].indexed == ["caching_notes.md"]
     assert "[1]" in text
     assert answer.result.citations[0].heading == "Cache hit rate"
-    assert wb.conversation[-1].question.startswith("What does the cache hit rate")
+    assert wb.notes.conversation[-1].question.startswith("What does the cache hit rate")
 
 
 def test_uploads_without_markdown_are_refused(wb: Workbench) -> None:
     with pytest.raises(BadInput, match="Markdown"):
-        wb.save_uploads([("photo.png", b"\x89PNG")])
+        wb.notes.save_uploads([("photo.png", b"\x89PNG")])
 
 
 def test_a_missing_notes_folder_is_refused_with_the_path(wb: Workbench, tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="no folder at"):
-        wb.use_folder(str(tmp_path / "nowhere"))
+        wb.notes.use_folder(str(tmp_path / "nowhere"))
 
 
 # -- voice ---------------------------------------------------------------------------------------------------------
@@ -338,9 +341,9 @@ def test_a_recording_is_transcribed_once_and_its_delivery_measured(shared: Share
     transcriber = FakeTranscriber("Um, we need, uh, 500 million users and a 200 ms budget.", duration_s=6.0)
     wb = Workbench(shared, Overrides(transcriber=transcriber))
     audio = silent_wav()
-    first = wb.transcribe(audio)
-    again = wb.transcribe(audio)
-    figures = wb.delivery(first.text, first.seconds)
+    first = wb.voice.transcribe(audio)
+    again = wb.voice.transcribe(audio)
+    figures = wb.voice.delivery(first.text, first.seconds)
 
     assert again is first and len(transcriber.calls) == 1
     assert figures.words == 12  # fillers are words said, so they count towards the pace
@@ -352,27 +355,27 @@ def test_a_spoken_answer_is_sent_as_corrected_with_its_delivery(shared: Shared) 
     transcriber = FakeTranscriber("We optimise watch time with 500 million users.", duration_s=4.0)
     wb = Workbench(shared, Overrides(transcriber=transcriber))
     started(wb)
-    wb.transcribe(silent_wav())
+    wb.voice.transcribe(silent_wav())
     "".join(wb.submit_spoken("We optimise watch time for 500 million daily users."))
 
     turn = [t for t in wb.shared.store.turns(wb.session_id or "") if t.role == "candidate"][-1]
     assert turn.text == "We optimise watch time for 500 million daily users."
     assert turn.meta["delivery"]["spoken"] is True and turn.meta["delivery"]["seconds"] == 4.0
-    assert wb.draft is None and wb.voice_round == 1
+    assert wb.voice.draft is None and wb.voice.round == 1
     assert wb.chat()[-2].note == "spoken · 135 words per minute"  # 9 words in 4 s
 
 
 def test_reading_aloud_speaks_each_reply_once(shared: Shared) -> None:
     speaker = FakeSpeaker()
     wb = Workbench(shared, Overrides(speaker=speaker))
-    wb.read_aloud = True
+    wb.voice.read_aloud = True
     opener = "".join(wb.start(QUESTION, 45)).strip()
 
-    audio = wb.take_speech()
+    audio = wb.voice.take_speech()
 
     assert audio is not None and audio[:4] == b"RIFF"
     assert speaker.spoken == [opener]
-    assert wb.take_speech() is None
+    assert wb.voice.take_speech() is None
 
 
 def _guidance(system_prompt: str) -> str:
