@@ -1,12 +1,19 @@
 """Retrieval quality and speed: hit@1, hit@5 and MRR per search mode, indexing time, query latency, memory.
 
     python bench/retrieval.py                  # everything (a few minutes on 2 cores)
-    python bench/retrieval.py --skip-scale     # quality and primer indexing only
-    python bench/retrieval.py --split dev      # quality on the tuning half only
+    python bench/retrieval.py --skip-scale     # quality and indexing speed, no scale runs
+    python bench/retrieval.py --quality-only   # the quality table only (about a minute)
+    python bench/retrieval.py --split dev      # the original questions' tuning half only
 
-Quality uses the labelled questions in `tests/data/retrieval_questions.yaml` over `knowledge/` and the
-System Design Primer (Donne Martin and contributors, CC BY 4.0). A result is a hit when it comes from the
-labelled file and from the labelled section or a subsection of it.
+Quality is measured on two sets of labelled learner questions over `knowledge/` and the System Design
+Primer (Donne Martin and contributors, CC BY 4.0, shipped in `tests/data/corpora/`):
+- `tests/data/retrieval_questions.yaml` ("original"): its `dev` half was used to choose the chunking and
+  the fusion settings, its `test` half was held out;
+- `tests/data/retrieval_questions_fresh.yaml` ("fresh"): written separately and never tuned on.
+Each is reported with the labelled section only and with the alternates (`also`: other sections that
+answer the question just as well). A result is a hit when it comes from the labelled file and from the
+labelled section or a subsection of it. Hybrid search is reported with both fusions `NotesIndex` offers:
+reciprocal rank fusion (the default) and z-score fusion.
 
 Speed, all with the offline MiniLM embedder in this process:
 - indexing the whole primer from scratch (scan, repair, chunk, embed, Chroma, BM25);
@@ -22,6 +29,7 @@ Speed, all with the offline MiniLM embedder in this process:
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import shutil
 import statistics
@@ -40,7 +48,7 @@ import yaml
 from interviewer.chunking import chunk_note
 from interviewer.config import Settings
 from interviewer.embeddings import MiniLMEmbedder
-from interviewer.index import NotesIndex, SearchMode, SyncReport
+from interviewer.index import FusionMethod, NotesIndex, SearchMode, SyncReport
 from interviewer.notes import decode_note, scan_folder
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,7 +57,15 @@ LABEL_FILES = {
     "original": REPO / "tests" / "data" / "retrieval_questions.yaml",
     "fresh": REPO / "tests" / "data" / "retrieval_questions_fresh.yaml",
 }
-MODES: tuple[SearchMode, ...] = ("dense", "bm25", "hybrid")
+Variant = tuple[str, SearchMode, FusionMethod]
+"""(name in the table, search mode, fusion for hybrid search)."""
+DEFAULT_FUSION: FusionMethod = inspect.signature(NotesIndex).parameters["fusion"].default
+VARIANTS: tuple[Variant, ...] = (
+    ("dense", "dense", DEFAULT_FUSION),
+    ("bm25", "bm25", DEFAULT_FUSION),
+    ("hybrid (RRF)", "hybrid", "rrf"),
+    ("hybrid (z-score)", "hybrid", "zscore"),
+)
 Split = Literal["dev", "test", "all"]
 
 
@@ -138,9 +154,16 @@ def first_hit(
 
 
 def evaluate(
-    indexes: dict[Path, NotesIndex], questions: Sequence[Question], mode: SearchMode, *, strict: bool
+    indexes: dict[Path, NotesIndex], questions: Sequence[Question], variant: Variant, *, strict: bool
 ) -> Scores:
-    ranks = [first_hit(indexes[q.folder], q, mode, strict=strict) for q in questions]
+    _, mode, fusion = variant
+    for index in indexes.values():
+        index.fusion = fusion
+    try:
+        ranks = [first_hit(indexes[q.folder], q, mode, strict=strict) for q in questions]
+    finally:
+        for index in indexes.values():
+            index.fusion = DEFAULT_FUSION
     n = len(questions)
     return Scores(
         n=n,
@@ -151,11 +174,14 @@ def evaluate(
     )
 
 
+Row = tuple[str, str, dict[str, Scores]]
+
+
 def quality_rows(
     indexes: dict[Path, NotesIndex], label_sets: Sequence[str], split: Split | None
-) -> list[tuple[str, str, dict[SearchMode, Scores]]]:
-    """(questions, split, scores per mode) for each label set, labelled only and with alternates."""
-    rows = []
+) -> list[Row]:
+    """(questions, split, scores per variant) for each label set, labelled only and with alternates."""
+    rows: list[Row] = []
     for label_set in label_sets:
         splits: list[Split] = (
             [split] if split else (["dev", "test", "all"] if label_set == "original" else ["all"])
@@ -164,45 +190,45 @@ def quality_rows(
             name = label_set if strict else f"{label_set} + alternates"
             for part in splits:
                 questions = load_questions(label_set, part)
-                if not questions:
-                    continue
-                scores = {mode: evaluate(indexes, questions, mode, strict=strict) for mode in MODES}
-                rows.append((name, part, scores))
+                if questions:
+                    scores = {v[0]: evaluate(indexes, questions, v, strict=strict) for v in VARIANTS}
+                    rows.append((name, part, scores))
     return rows
 
 
-def print_quality(rows: list[tuple[str, str, dict[SearchMode, Scores]]], *, misses: bool) -> None:
-    print("## Retrieval quality (top 5)\n")
-    print(
-        "| questions | split | n | dense hit@1 / hit@5 / MRR | BM25 hit@1 / hit@5 / MRR | hybrid hit@1 / hit@5 / MRR |"
-    )
-    print("|---|---|---|---|---|---|")
+def _cell(s: Scores) -> str:
+    return f"{s.hit1:.3f} / {s.hit5:.3f} / {s.mrr:.3f}"
+
+
+def print_quality(rows: list[Row], *, misses: bool) -> None:
+    print("## Retrieval quality (top 5; each cell is hit@1 / hit@5 / MRR)\n")
+    print("| questions | split | n | " + " | ".join(name for name, _, _ in VARIANTS) + " |")
+    print("|---|---|---|" + "---|" * len(VARIANTS))
     shortfalls = []
     for name, part, scores in rows:
-        cells = []
-        for mode in MODES:
-            s = scores[mode]
-            cells.append(f"{s.hit1:.3f} / {s.hit5:.3f} / {s.mrr:.3f}")
-        print(f"| {name} | {part} | {scores['hybrid'].n} | " + " | ".join(cells) + " |")
-        hybrid = scores["hybrid"]
-        for metric in ("hit1", "hit5", "mrr"):
-            best_mode = max(("dense", "bm25"), key=lambda m: getattr(scores[m], metric))
-            best = getattr(scores[best_mode], metric)
-            if getattr(hybrid, metric) < best - 1e-9:
-                label = {"hit1": "hit@1", "hit5": "hit@5", "mrr": "MRR"}[metric]
-                shortfalls.append(
-                    f"{name} ({part}): hybrid {label} {getattr(hybrid, metric):.3f} < {best_mode} {best:.3f}"
-                )
+        print(
+            f"| {name} | {part} | {scores['dense'].n} | "
+            + " | ".join(_cell(scores[v[0]]) for v in VARIANTS)
+            + " |"
+        )
+        for variant in (v[0] for v in VARIANTS if v[1] == "hybrid"):
+            for metric, label in (("hit1", "hit@1"), ("hit5", "hit@5"), ("mrr", "MRR")):
+                single = max(("dense", "bm25"), key=lambda m: getattr(scores[m], metric))
+                ours, theirs = getattr(scores[variant], metric), getattr(scores[single], metric)
+                if ours < theirs - 1e-9:
+                    shortfalls.append(
+                        f"{name} ({part}): {variant} {label} {ours:.3f} < {single} {theirs:.3f}"
+                    )
     print()
     if shortfalls:
-        print("Where hybrid is below the better single search:\n")
+        print("Where a hybrid is below the better single search:\n")
         print("\n".join(f"- {line}" for line in shortfalls))
     else:
-        print("Hybrid matches or beats both dense and BM25 on every metric of every row.")
+        print("Both hybrids match or beat dense and BM25 on every metric of every row.")
     if misses:
         for name, part, scores in rows:
             if part == "all" and "alternates" not in name:
-                for text in scores["hybrid"].misses:
+                for text in scores[VARIANTS[2][0]].misses:
                     print(f"hybrid miss ({name}): {text}", file=sys.stderr)
 
 

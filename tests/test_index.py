@@ -223,6 +223,70 @@ def test_dense_only_search_reports_cosine_similarity(
     assert hits[0].lexical is None, "dense-only search runs no lexical search"
 
 
+def test_a_search_for_one_word_form_finds_notes_that_use_another(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    hits = make_index(settings, embedder, notes).retrieve("caching", k=5, mode="bm25")
+    assert hits, "'caching' and the notes' 'cache' share a stem"
+    assert {h.chunk.source for h in hits} == {"cache.md"}
+
+
+WARM_QUERY = "how do I warm the cache"
+WARM_NOTES = {
+    "tips.md": (
+        "# Warming\n\nWarm the cache before moving traffic, warm it well.\n\n"
+        "# Preloading\n\nWarm the cache with hot keys from the logs (the zebra trick).\n\n"
+        "# Eviction\n\nThe cache evicts the least recently used keys.\n\n"
+        "# Sizing\n\nSize the cache for the working set.\n\n"
+        "# Queues\n\nQueues absorb bursts.\n"
+    )
+}
+
+
+class LeaningEmbedder(FakeEmbedder):
+    """Bag-of-words vectors, except along one axis: the query and 'zebra' texts lie on it, 'warm' ones lean."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = super().embed(texts)
+        for row, text in enumerate(texts):
+            out[row, 0] = 0.0
+            out[row] /= max(float(np.linalg.norm(out[row])), 1e-9)
+            lean = 1.0 if text == WARM_QUERY or "zebra" in text else 0.2 if "warm" in text.lower() else 0.0
+            out[row] *= np.sqrt(1.0 - lean**2)
+            out[row, 0] = lean
+        return out
+
+
+def test_score_fusion_follows_a_search_whose_winner_stands_far_ahead(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # Dense search puts Preloading far ahead of Warming; BM25 puts Warming only a little ahead of it.
+    folder = write_notes(tmp_path / "warm", WARM_NOTES)
+    rrf = NotesIndex(settings, LeaningEmbedder(dim=64), [folder])
+    zscore = NotesIndex(settings, LeaningEmbedder(dim=64), [folder], fusion="zscore")
+
+    dense = rrf.retrieve(WARM_QUERY, k=2, mode="dense")
+    lexical = rrf.retrieve(WARM_QUERY, k=2, mode="bm25")
+    assert [h.chunk.heading for h in dense] == ["Preloading", "Warming"]
+    assert [h.chunk.heading for h in lexical] == ["Warming", "Preloading"]
+    assert dense[0].score - dense[1].score > lexical[0].score - lexical[1].score
+
+    assert rrf.retrieve(WARM_QUERY, k=1)[0].chunk.heading == "Warming", "rank fusion sees only the ranks"
+    best = zscore.retrieve(WARM_QUERY, k=1)[0]
+    assert best.chunk.heading == "Preloading"
+    assert best.similarity == pytest.approx(1.0) and best.lexical is not None
+
+
+def test_score_fusion_ranks_what_only_one_search_found(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    index = NotesIndex(settings, embedder, [notes], fusion="zscore")
+    hits = index.retrieve("bursts", k=3)
+    assert hits[0].chunk.source == "queues.txt"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len({h.chunk.chunk_id for h in hits}) == 3
+
+
 def test_lexical_tokens_bring_word_forms_together() -> None:
     assert lexical_tokens("Caching caches cached cache") == ["cach"] * 4
     assert lexical_tokens("Queries and the query") == ["queri", "queri"]
