@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import altair as alt
 import streamlit as st
 
 from interviewer.errors import InterviewerError
@@ -24,7 +23,7 @@ from interviewer.webapp import (
 
 wb: Workbench = st.session_state[WORKBENCH_KEY]
 PENDING_KEY = "interview-pending"  # an action taken outside the conversation, for it to carry out
-CHAT_HEIGHT = 560
+CHAT_HEIGHT = 460
 STATUS_ICON = {
     "done": ":material/check_circle:",
     "current": ":material/play_circle:",
@@ -295,6 +294,8 @@ def interview() -> None:
 
 
 def scorecard() -> None:
+    import altair as alt  # only the scorecard draws a chart; importing it takes half a second
+
     report = wb.report()
     card = report.scorecard
     st.title(f"Scorecard: {report.session.title}")
