@@ -287,6 +287,16 @@ def test_score_fusion_ranks_what_only_one_search_found(
     assert len({h.chunk.chunk_id for h in hits}) == 3
 
 
+def test_score_fusion_falls_back_to_dense_ranking_when_no_word_matches(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    index = NotesIndex(settings, embedder, [notes], fusion="zscore")
+    query = "zyxx qwvv"  # no word of it is in the notes
+    assert index.retrieve(query, k=3, mode="bm25") == []
+    hybrid = [h.chunk.chunk_id for h in index.retrieve(query, k=3)]
+    assert hybrid == [h.chunk.chunk_id for h in index.retrieve(query, k=3, mode="dense")]
+
+
 def test_lexical_tokens_bring_word_forms_together() -> None:
     assert lexical_tokens("Caching caches cached cache") == ["cach"] * 4
     assert lexical_tokens("Queries and the query") == ["queri", "queri"]
