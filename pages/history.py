@@ -23,9 +23,9 @@ st.dataframe(
             "Question": r.title,
             "Length": f"{r.minutes} min" + (f" drill: {r.drill}" if r.drill else ""),
             "State": r.state,
-            "Overall": r.overall,
+            "Overall": None if r.overall is None else round(r.overall, 1),
             "Signal": r.signal or "",
-            **{name: score for name, score in r.scores.items()},
+            **{name: None if score is None else round(score, 1) for name, score in r.scores.items()},
         }
         for r in rows
     ],
@@ -34,9 +34,11 @@ st.dataframe(
 )
 
 trend = trends(rows)
-if len(trend["Session"]) >= 1 and len(trend) > 1:
-    st.markdown("#### Scores per phase over time")
+st.markdown("#### Scores per phase over time")
+if len(trend["Session"]) >= 2 and len(trend) > 1:
     st.line_chart(trend, x="Session", y=[k for k in trend if k != "Session"], y_label="Score (1 to 5)")
+else:
+    st.caption("The trend appears once two interviews have been scored.")
 st.caption(next_drill(wb.shared.store))
 
 st.markdown("#### Sessions")

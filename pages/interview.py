@@ -24,6 +24,7 @@ from interviewer.webapp import (
 wb: Workbench = st.session_state[WORKBENCH_KEY]
 PENDING_KEY = "interview-pending"  # an action taken outside the conversation, for it to carry out
 CHAT_HEIGHT = 460
+SHORT_CHAT = 4  # chat lines that fit in CHAT_HEIGHT without scrolling
 STATUS_ICON = {
     "done": ":material/check_circle:",
     "current": ":material/play_circle:",
@@ -239,12 +240,14 @@ def conversation() -> None:
         action = ("next", "")
     if end.button("End interview", icon=":material/flag:", width="stretch"):
         action = ("end", "")
-    log = st.container(height=CHAT_HEIGHT, border=False)
+    lines = wb.chat()
+    # A short chat takes the room it needs; a longer one scrolls, kept at its newest reply.
+    log = st.container(height=CHAT_HEIGHT if len(lines) > SHORT_CHAT else "content", border=False)
     typed = st.chat_input("Your answer, or a clarifying question", max_chars=4 * input_limit())
     if typed:
         action = ("typed", typed)
     with log:
-        for line in wb.chat():
+        for line in lines:
             chat_line(line)
         if action is None:
             return
@@ -265,7 +268,7 @@ def interview() -> None:
     session = wb.session
     assert session is not None
     st.subheader(session.question.title)
-    with st.expander("The question", expanded=len(session.turns) < 3):
+    with st.expander("The question"):  # the interviewer's opening turn says it too
         st.markdown(session.question.prompt)
     timeline()
     show_notices()
@@ -298,7 +301,7 @@ def scorecard() -> None:
 
     report = wb.report()
     card = report.scorecard
-    st.title(f"Scorecard: {report.session.title}")
+    st.header(f"Scorecard: {report.session.title}")
     show_notices()
     a, b, c, d = st.columns(4)
     a.metric("Overall", f"{card.overall:.1f} / 5" if card.overall is not None else "n/a")
@@ -307,6 +310,18 @@ def scorecard() -> None:
     d.metric("Hints used", card.hints_used)
     if not card.complete:
         st.caption("Some phases were not reached, so the overall score covers only the phases assessed.")
+    files = wb.downloads()
+    x, y, z, new = st.columns(4)
+    download = ":material/download:"
+    x.download_button("Report (Markdown)", files.markdown, f"{files.stem}.md", "text/markdown", icon=download)
+    y.download_button("Report (JSON)", files.json, f"{files.stem}.json", "application/json", icon=download)
+    z.download_button(
+        "Transcript", files.transcript, f"{files.stem}-transcript.md", "text/markdown", icon=download
+    )
+    if new.button("Start a new interview", type="primary"):
+        wb.close()
+        sync_url()
+        st.rerun()
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown("#### Score per phase")
@@ -323,6 +338,9 @@ def scorecard() -> None:
             .properties(height=40 * len(rows) + 40)
         )
         st.altair_chart(bars, width="stretch")
+        st.markdown("#### Feedback per phase")
+        for item in wb.feedback():
+            feedback_card(item)
     with right:
         st.markdown("#### Top gaps")
         if not card.gaps:
@@ -335,21 +353,6 @@ def scorecard() -> None:
         if card.weakest_phase:
             st.markdown(f"#### Model answer outline: {PHASE_NAMES[card.weakest_phase]}")
             st.markdown("\n".join(f"- {line}" for line in card.model_outline))
-    st.markdown("#### Feedback per phase")
-    for item in wb.feedback():
-        feedback_card(item)
-    files = wb.downloads()
-    x, y, z, new = st.columns(4)
-    download = ":material/download:"
-    x.download_button("Report (Markdown)", files.markdown, f"{files.stem}.md", "text/markdown", icon=download)
-    y.download_button("Report (JSON)", files.json, f"{files.stem}.json", "application/json", icon=download)
-    z.download_button(
-        "Transcript", files.transcript, f"{files.stem}-transcript.md", "text/markdown", icon=download
-    )
-    if new.button("Start a new interview", type="primary"):
-        wb.close()
-        sync_url()
-        st.rerun()
     with st.expander("The whole transcript"):
         for line in wb.chat():
             chat_line(line)

@@ -151,7 +151,7 @@ def test_a_typed_interview_goes_from_start_through_hints_and_phases_to_the_score
     at = click(at, "End interview")
     no_exception(at)
 
-    assert texts(at.title) == ["Scorecard: Design YouTube video recommendations"]
+    assert texts(at.header) == ["Scorecard: Design YouTube video recommendations"]
     labels = {m.label: m.value for m in at.metric}
     assert labels["Overall"].endswith("/ 5") and labels["Hiring signal"] != "n/a"
     assert {b.label for b in at.get("download_button")} >= {
@@ -452,3 +452,20 @@ def test_the_status_page_shows_engine_key_data_folder_and_session_cost(embedder:
     assert figures["API key"] == "not set"
     assert figures["Estimated cost"] == "no API cost"
     assert any(str(workbench(at).settings.home) in m for m in texts(at.markdown))
+
+
+def test_the_history_trend_appears_once_two_interviews_are_scored(embedder: FakeEmbedder) -> None:
+    at = finished_interview(embedder)
+    at.switch_page("pages/history.py").run()
+    assert "The trend appears once two interviews have been scored." in texts(at.caption)
+    assert not at.get("vega_lite_chart")
+
+    at = start(open_app(embedder))
+    at = say(at, REQUIREMENTS)
+    at = click(at, "End interview")
+    at.switch_page("pages/history.py").run()
+
+    no_exception(at)
+    assert at.get("vega_lite_chart")
+    assert "The trend appears once two interviews have been scored." not in texts(at.caption)
+    assert all(v == round(v, 1) for v in at.dataframe[0].value["Overall"])

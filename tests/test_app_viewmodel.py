@@ -405,3 +405,31 @@ def test_warming_up_indexes_the_shipped_notes_in_the_background(shared: Shared) 
     shared.warm_up().join(timeout=60)
     assert shared.notes_ready()
     assert shared.guidance("feature store point-in-time correctness")
+
+
+def test_a_feedback_card_holds_the_whole_grade_as_markdown_and_is_built_once(wb: Workbench) -> None:
+    started(wb)
+    "".join(wb.submit(REQUIREMENTS))
+    "".join(wb.next_phase())
+    first, again = wb.feedback(), wb.feedback()
+    card = first[0]
+    grade = card.grade
+
+    assert again[0] is card
+    assert card.body.startswith(grade.feedback)
+    for criterion in grade.criteria:
+        assert f"**{criterion.name}**: {criterion.score} / 5" in card.body
+        assert all(f"> {quote}" in card.body for quote in criterion.evidence)
+        assert all(f"- Missing: {m.point}" in card.body for m in criterion.missing)
+    assert any(c.missing for c in grade.criteria), "a 3 / 5 answer misses something to study"
+
+
+def test_the_chat_shows_each_new_turn_after_earlier_reads(wb: Workbench) -> None:
+    started(wb)
+    before = wb.chat()
+    "".join(wb.submit(REQUIREMENTS))
+    after = wb.chat()
+
+    assert after[: len(before)] == before
+    assert [line.role for line in after[len(before) :]] == ["candidate", "interviewer"]
+    assert after[len(before)].text == REQUIREMENTS

@@ -7,6 +7,7 @@ Waits are on visible text, never on sleeps, except while a real recording runs. 
 from __future__ import annotations
 
 import importlib.util
+import re
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,13 +52,16 @@ def choose(page: Any, label: str, option: str) -> None:
     page.get_by_role("option", name=option).first.click()
 
 
-def start_interview(page: Any, url: str, *, drill: bool = False) -> None:
+def start_interview(page: Any, url: str, *, drill: bool = False, shot: str | None = None) -> None:
     page.goto(url)
     page.get_by_text("Practise an ML system-design interview").wait_for()
     choose(page, "Question", "Design YouTube video recommendations · medium · recommendations")
     if drill:
         page.get_by_text("20 min drill", exact=True).click()
         page.get_by_text("A 20-minute drill spends the whole time on one phase.").wait_for()
+    if shot:
+        settled(page)
+        screenshot(page, shot)
     page.get_by_role("button", name="Start the interview").click()
     page.get_by_text("left overall").wait_for()
     chat_messages(page).first.wait_for()
@@ -99,7 +103,7 @@ def send(page: Any, text: str) -> None:
 def test_a_typed_drill_reaches_the_scorecard_and_downloads_the_report(
     page: Any, app_url: str, tmp_path: Path
 ) -> None:
-    start_interview(page, app_url, drill=True)
+    start_interview(page, app_url, drill=True, shot="start")
     send(page, "How many users do we have, and what latency does the page need?")
     send(page, ANSWER)
     screenshot(page, "interview")
@@ -124,6 +128,12 @@ def test_a_typed_drill_reaches_the_scorecard_and_downloads_the_report(
     page.get_by_text("The whole transcript").click()
     page.get_by_text(ANSWER).last.wait_for()
 
+    page.get_by_role("link", name="History").click()
+    page.get_by_text("Next drill:").wait_for()
+    page.get_by_role("button", name="Open scorecard").first.wait_for()
+    settled(page)
+    screenshot(page, "history")
+
 
 def test_a_refresh_mid_interview_keeps_the_transcript(page: Any, app_url: str) -> None:
     start_interview(page, app_url)
@@ -147,8 +157,8 @@ def test_a_refresh_mid_interview_keeps_the_transcript(page: Any, app_url: str) -
     page.set_viewport_size({"width": 1400, "height": 1400})
     settled(page)
     screenshot(page, "after-refresh")
-    page.get_by_text("Requirements:").first.click()  # the feedback card of the phase just graded
-    page.get_by_text("Missing:").first.wait_for()
+    page.get_by_text(re.compile(r"^Requirements: \d\.\d / 5$")).wait_for()  # the card just graded, open
+    expect(page.get_by_text("Missing:").first).to_be_in_viewport()
 
 
 def _spoken_wav(path: Path, home: Path) -> Path:
@@ -233,5 +243,6 @@ def test_ask_the_notes_answers_with_citations(page: Any, app_url: str, tmp_path:
     page.get_by_text("[1] caching.md › Cache hit rate").wait_for()
     page.get_by_text("[1] caching.md › Cache hit rate").click()
     source = page.locator('[data-testid="stExpanderDetails"]').get_by_text("cuts the load on the ranking")
-    source.wait_for()
+    expect(source).to_be_in_viewport()  # the expander has finished opening
+    settled(page)
     screenshot(page, "ask-the-notes")
