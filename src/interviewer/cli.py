@@ -285,7 +285,7 @@ def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
             out.write(f"Interviewer: {pending.text}\n")
     else:
         question = bank.get(args.question) if args.question else random.choice(list(bank))
-        minutes = args.minutes or (20 if args.drill else 45)
+        minutes = args.minutes if args.minutes is not None else (20 if args.drill else 45)
         session = InterviewSession.create(question, engine, store, minutes=minutes, drill=args.drill)
         if not quiet:
             out.write(f"Session {session.id} · {question.title} · {engine.name} engine ({engine.reason})\n")
