@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
 DEFAULT_MAX_FILE_BYTES = 2_000_000
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 # Repair only encoding damage: leave quotes, ligatures, widths, HTML entities and line breaks as written.
 _FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -93,26 +95,40 @@ def scan_folder(root: Path, *, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> 
     return Scan(tuple(files), tuple(skipped))
 
 
+# A folder to walk: its path, its source prefix, and the identities of the folders above it.
+_Folder = tuple[Path, str, tuple[tuple[int, int], ...]]
+
+
 def _walk(root: Path, skipped: list[Skip]) -> Iterator[tuple[Path, str]]:
-    """Yield (path, source) for candidate notes files, detecting symlink loops by directory identity."""
+    """Yield (path, source) for candidate notes files, detecting symlink loops by directory identity.
+
+    Real files and folders come first, in name order; what is reached through a symlink is walked
+    afterwards, so a file that is both linked and present keeps its real path as its source.
+    """
     try:
         root_stat = root.stat()
     except OSError as exc:
         skipped.append(Skip(".", f"cannot open the notes folder ({_os_reason(exc)})"))
         return
     # Directories on the current path from the root: a link back to one of them is a loop.
-    stack: list[tuple[Path, str, tuple[tuple[int, int], ...]]] = [
-        (root, "", ((root_stat.st_dev, root_stat.st_ino),))
-    ]
+    stack: list[_Folder] = [(root, "", ((root_stat.st_dev, root_stat.st_ino),))]
+    linked: list[_Folder] = []
+    linked_files: list[tuple[Path, str]] = []
     visited: set[tuple[int, int]] = set()
-    while stack:
+    while stack or linked:
+        if not stack:
+            stack.append(linked.pop(0))
         directory, prefix, ancestors = stack.pop()
+        if ancestors[-1] in visited:
+            skipped.append(Skip(prefix.rstrip("/"), "already indexed through another path (symlink)"))
+            continue
         visited.add(ancestors[-1])
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             skipped.append(Skip(prefix.rstrip("/") or ".", f"unreadable folder ({_os_reason(exc)})"))
             continue
+        folders: list[_Folder] = []
         for entry in entries:
             if entry.name.startswith("."):
                 continue
@@ -132,15 +148,18 @@ def _walk(root: Path, skipped: list[Skip]) -> Iterator[tuple[Path, str]]:
                 identity = (info.st_dev, info.st_ino)
                 if identity in ancestors:
                     skipped.append(Skip(source, "symlink loop (links back to a parent folder)"))
-                elif identity in visited:
-                    skipped.append(Skip(source, "already indexed through another path (symlink)"))
                 else:
-                    stack.append((path, source + "/", (*ancestors, identity)))
+                    folder = (path, source + "/", (*ancestors, identity))
+                    (linked if entry.is_symlink() else folders).append(folder)
             elif Path(entry.name).suffix.lower() in NOTE_SUFFIXES:
                 if not stat.S_ISREG(info.st_mode):
                     skipped.append(Skip(source, "not a regular file"))
+                elif entry.is_symlink():
+                    linked_files.append((path, source))
                 else:
                     yield path, source
+        stack.extend(reversed(folders))
+    yield from linked_files
 
 
 def _read_file(
@@ -177,7 +196,7 @@ def _read_file(
     if _is_binary(data):
         skipped.append(Skip(source, "binary file, not text"))
         return None
-    if not data.strip():
+    if not data.removeprefix(_UTF8_BOM).strip() or data in _UTF16_BOMS:
         skipped.append(Skip(source, "empty file"))
         return None
     return NoteFile(source, path, data, hashlib.sha256(data).hexdigest())
