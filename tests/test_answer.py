@@ -199,7 +199,7 @@ def test_citations_split_across_streamed_pieces_are_still_checked() -> None:
     out = "".join(checker.feed(p) for p in ["Keys move [", "1", "] and [", "9]", " but [2, 5] holds."])
     out += checker.close()
 
-    assert out == "Keys move [1] and  but [2] holds."
+    assert out == "Keys move [1] and but [2] holds."
     assert checker.cited == [1, 2] and checker.dropped == [9, 5]
 
 

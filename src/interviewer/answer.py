@@ -277,20 +277,29 @@ class CitationFilter:
         self.dropped: list[int] = []
         self._held = ""
         self._previous = " "
+        self._swallow_space = False  # after a dropped marker that followed a space
+        self._before_held = " "
 
     def feed(self, text: str) -> str:
         out: list[str] = []
         for ch in text:
+            if self._swallow_space:
+                self._swallow_space = False
+                if ch in " \t":
+                    continue
             if self._held:
                 self._held += ch
                 if ch == "]":
-                    out.append(self._resolve(self._held))
+                    resolved = self._resolve(self._held)
+                    out.append(resolved)
                     self._held = ""
+                    self._swallow_space = not resolved and self._before_held.isspace()
                 elif not re.fullmatch(r"\[[\d,\s]{0,16}", self._held):
                     out.append(self._held)
                     self._held = ""
             elif ch == "[" and not (self._previous.isalnum() or self._previous == "_"):
                 self._held = ch  # `x[0]` is an index, not a citation
+                self._before_held = self._previous
             else:
                 out.append(ch)
             self._previous = ch
@@ -308,6 +317,8 @@ class CitationFilter:
         for part in match.group(1).split(","):
             n = int(part)
             if 1 <= n <= self.allowed:
+                if n in keep:
+                    continue
                 keep.append(n)
                 if n not in self.cited:
                     self.cited.append(n)
