@@ -302,8 +302,20 @@ class InterviewSession:
             phase = visit["phase"]
             if visit.get("ended_at") is not None and phase not in self.grades:
                 self._grade_phase(phase)
-        last = self.turns[-1] if self.turns else None
-        if last is None or last.role != "candidate" or self.state == "done":
+        turns = self.turns
+        last = turns[-1] if turns else None
+        if last is None or self.state == "done":
+            return None
+        if last.meta.get("event") == "phase" and len(turns) >= 2 and turns[-2].role == "candidate":
+            # The phase changed on the candidate's turn, but the reply that opens the new phase was lost.
+            move = self._move(
+                "advance",
+                self.phase,
+                from_phase=turns[-2].phase,
+                reason=last.meta.get("reason") or "candidate",
+            )
+            return self._say(move, "question").reply
+        if last.role != "candidate":
             return None
         action = last.meta.get("action")
         if action == "submit":
