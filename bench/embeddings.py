@@ -1,9 +1,9 @@
 """Offline embedding speed: paragraphs per second in batches of 32 and one at a time, and memory.
 
-The paragraphs come from the system-design-primer corpus (Donne Martin, CC BY 4.0), repeated if
-needed to reach the requested count. Both modes run in the same process on the same paragraphs, after
-the model has loaded, and print one Markdown table; the one-at-a-time mode is compared with batches on
-the same subset.
+The paragraphs come from the system-design-primer corpus (Donne Martin and contributors, CC BY 4.0,
+shipped in `tests/data/corpora/`), repeated if needed to reach the requested count. Both modes run in
+the same process on the same paragraphs, after the model has loaded, and print one Markdown table; the
+one-at-a-time mode is compared with batches on the same subset.
 
     python bench/embeddings.py                      # 1000 paragraphs batched, 200 one at a time
     python bench/embeddings.py --paragraphs 300 --single 100 --threads 2
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from interviewer.embeddings import MiniLMEmbedder
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "system-design-primer"
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpora" / "system-design-primer"
 
 
 def paragraphs(count: int, corpus: Path) -> list[str]:
