@@ -15,6 +15,16 @@ answer the question just as well). A result is a hit when it comes from the labe
 labelled section or a subsection of it. Hybrid search is reported with both fusions `NotesIndex` offers:
 reciprocal rank fusion (the default) and z-score fusion.
 
+Tried on the `dev` half and not adopted (hit@1 / hit@5 / MRR of RRF hybrid, labelled sections only):
+- pseudo-relevance feedback for BM25 (the top 3 hybrid hits' 20 most distinctive words added to the query
+  at a lower weight, as a third ranked list): dev .714/.964/.821 → .786/.964/.863, test half
+  .724/.897/.780 → .724/.966/.814, but the fresh set lost a question from its top five
+  (.818/.945/.869 → .836/.927/.871); every setting that did best on dev did the same;
+- a dense list of whole sections (mean of their chunks' vectors, or heading path and text embedded
+  together) as a third list: no gain on dev, losses on the test half and the fresh set;
+- dropping learner filler ("how do I", "what should I", "in an interview") before embedding the query:
+  no change to hybrid on dev, dense alone worse.
+
 Speed, all with the offline MiniLM embedder in this process:
 - indexing the whole primer from scratch (scan, repair, chunk, embed, Chroma, BM25);
 - embedding throughput in batches (as indexing does) against one text at a time, on the same chunks.
