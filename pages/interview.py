@@ -24,7 +24,7 @@ from interviewer.webapp import (
 wb: Workbench = st.session_state[WORKBENCH_KEY]
 PENDING_KEY = "interview-pending"  # an action taken outside the conversation, for it to carry out
 CHAT_HEIGHT = 460
-SHORT_CHAT = 4  # chat lines that fit in CHAT_HEIGHT without scrolling
+SHORT_CHAT = 2  # the phase and the opening question; from the first answer on, the chat scrolls
 STATUS_ICON = {
     "done": ":material/check_circle:",
     "current": ":material/play_circle:",

@@ -85,6 +85,17 @@ def settled(page: Any) -> None:
     )
 
 
+def chat_at_newest(page: Any) -> None:
+    """Wait until the chat, once it scrolls, shows its newest reply at the bottom."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stVerticalBlock"]')]
+            .filter(e => e.querySelector('[data-testid="stChatMessage"]') && e.scrollHeight > e.clientHeight + 2
+                         && getComputedStyle(e).overflowY !== 'visible')
+            .every(e => e.scrollHeight - e.scrollTop - e.clientHeight < 2)""",
+        polling=100,
+    )
+
+
 def chat_texts(page: Any) -> list[str]:
     settled(page)
     return [m.inner_text() for m in chat_messages(page).all()]
@@ -98,6 +109,7 @@ def send(page: Any, text: str) -> None:
     box.press("Enter")
     chat_messages(page).nth(before + 1).wait_for()
     settled(page)
+    chat_at_newest(page)
 
 
 def test_a_typed_drill_reaches_the_scorecard_and_downloads_the_report(
