@@ -13,13 +13,18 @@ Primer (Donne Martin and contributors, CC BY 4.0, shipped in `tests/data/corpora
 Each is reported with the labelled section only and with the alternates (`also`: other sections that
 answer the question just as well). A result is a hit when it comes from the labelled file and from the
 labelled section or a subsection of it. Hybrid search is reported with both fusions `NotesIndex` offers:
-reciprocal rank fusion (the default) and z-score fusion.
+reciprocal rank fusion (the default, with pseudo-relevance feedback, and without it) and z-score fusion.
 
-Tried on the `dev` half and not adopted (hit@1 / hit@5 / MRR of RRF hybrid, labelled sections only):
-- pseudo-relevance feedback for BM25 (the top 3 hybrid hits' 20 most distinctive words added to the query
-  at a lower weight, as a third ranked list): dev .714/.964/.821 → .786/.964/.863, test half
-  .724/.897/.780 → .724/.966/.814, but the fresh set lost a question from its top five
-  (.818/.945/.869 → .836/.927/.871); every setting that did best on dev did the same;
+Adopted after trying it on the `dev` half (hit@1 / hit@5 / MRR of RRF hybrid, labelled sections only):
+- pseudo-relevance feedback as a third ranked list (the top 3 hybrid hits' 20 most distinctive words added
+  to the BM25 query, together weighing 0.3 times as much as its own words; its ranking fused with weight
+  1.0): dev .714/.964/.821 → .786/.964/.863, held-out test half .724/.897/.780 → .724/.966/.814, fresh set
+  .818/.945/.869 → .836/.927/.871 (one more answer ranked first, one question fewer answered in the top
+  five; every setting that did best on dev did the same); with alternates, dev .786/1.000/.881 →
+  .857/1.000/.917, test .828/.966/.875 → .828/1.000/.895, fresh .818/.964/.875 → .836/.945/.877. It costs
+  about 2 ms a query at ~10k chunks.
+
+Tried on the `dev` half and not adopted (same measures):
 - a dense list of whole sections (mean of their chunks' vectors, or heading path and text embedded
   together) as a third list: no gain on dev, losses on the test half and the fresh set;
 - dropping learner filler ("how do I", "what should I", "in an interview") before embedding the query:
@@ -67,14 +72,16 @@ LABEL_FILES = {
     "original": REPO / "tests" / "data" / "retrieval_questions.yaml",
     "fresh": REPO / "tests" / "data" / "retrieval_questions_fresh.yaml",
 }
-Variant = tuple[str, SearchMode, FusionMethod]
-"""(name in the table, search mode, fusion for hybrid search)."""
+Variant = tuple[str, SearchMode, FusionMethod, bool]
+"""(name in the table, search mode, fusion for hybrid search, feedback for rank fusion)."""
 DEFAULT_FUSION: FusionMethod = inspect.signature(NotesIndex).parameters["fusion"].default
+DEFAULT_FEEDBACK: bool = inspect.signature(NotesIndex).parameters["feedback"].default
 VARIANTS: tuple[Variant, ...] = (
-    ("dense", "dense", DEFAULT_FUSION),
-    ("bm25", "bm25", DEFAULT_FUSION),
-    ("hybrid (RRF)", "hybrid", "rrf"),
-    ("hybrid (z-score)", "hybrid", "zscore"),
+    ("dense", "dense", DEFAULT_FUSION, DEFAULT_FEEDBACK),
+    ("bm25", "bm25", DEFAULT_FUSION, DEFAULT_FEEDBACK),
+    ("hybrid (RRF)", "hybrid", "rrf", True),
+    ("hybrid (RRF, no feedback)", "hybrid", "rrf", False),
+    ("hybrid (z-score)", "hybrid", "zscore", DEFAULT_FEEDBACK),
 )
 Split = Literal["dev", "test", "all"]
 
@@ -166,14 +173,14 @@ def first_hit(
 def evaluate(
     indexes: dict[Path, NotesIndex], questions: Sequence[Question], variant: Variant, *, strict: bool
 ) -> Scores:
-    _, mode, fusion = variant
+    _, mode, fusion, feedback = variant
     for index in indexes.values():
-        index.fusion = fusion
+        index.fusion, index.feedback = fusion, feedback
     try:
         ranks = [first_hit(indexes[q.folder], q, mode, strict=strict) for q in questions]
     finally:
         for index in indexes.values():
-            index.fusion = DEFAULT_FUSION
+            index.fusion, index.feedback = DEFAULT_FUSION, DEFAULT_FEEDBACK
     n = len(questions)
     return Scores(
         n=n,
@@ -212,7 +219,7 @@ def _cell(s: Scores) -> str:
 
 def print_quality(rows: list[Row], *, misses: bool) -> None:
     print("## Retrieval quality (top 5; each cell is hit@1 / hit@5 / MRR)\n")
-    print("| questions | split | n | " + " | ".join(name for name, _, _ in VARIANTS) + " |")
+    print("| questions | split | n | " + " | ".join(v[0] for v in VARIANTS) + " |")
     print("|---|---|---|" + "---|" * len(VARIANTS))
     shortfalls = []
     for name, part, scores in rows:

@@ -15,8 +15,15 @@ import pytest
 
 from interviewer.config import Settings
 from interviewer.errors import BadInput
-from interviewer.index import NotesIndex, SearchResult, collection_name
-from interviewer.lexical import lexical_tokens
+from interviewer.index import Hit, NotesIndex, SearchResult, collection_name
+from interviewer.lexical import (
+    bm25_feedback_search,
+    bm25_search,
+    bm25_vocab,
+    build_bm25,
+    feedback_terms,
+    lexical_tokens,
+)
 from interviewer.testing import FakeEmbedder
 
 NOTES = {
@@ -295,6 +302,115 @@ def test_score_fusion_falls_back_to_dense_ranking_when_no_word_matches(
     assert index.retrieve(query, k=3, mode="bm25") == []
     hybrid = [h.chunk.chunk_id for h in index.retrieve(query, k=3)]
     assert hybrid == [h.chunk.chunk_id for h in index.retrieve(query, k=3, mode="dense")]
+
+
+BREAKER_QUERY = "what if a dependency keeps timing out"
+BREAKER_NOTES = {
+    "resilience.md": (
+        "# Timeouts\n\nWhen a dependency keeps timing out, a circuit breaker trips open and fails calls "
+        "fast.\n\n"
+        "# Breaker states\n\nA circuit breaker around a dependency is closed, open or half-open.\n\n"
+        "# Breaker metrics\n\nCount how often each dependency trips its circuit breaker open.\n\n"
+        "# Cooldown\n\nA tripped circuit breaker fails calls fast; after a cooldown one half-open probe is "
+        "let through.\n"
+    ),
+    # Phrased like the query, so they embed closer to it than the answer does, but share no word with it.
+    "storage.md": (
+        "# Hot shards\n\nWhat if a shard is hot? Split it in two.\n\n"
+        "# Cold caches\n\nWhat if a cache is cold? Warm it first.\n\n"
+        "# Slow disks\n\nWhat if a disk is slow? Move it to flash.\n"
+    ),
+}
+
+
+@pytest.fixture
+def breaker_notes(tmp_path: Path) -> Path:
+    return write_notes(tmp_path / "breakers", BREAKER_NOTES)
+
+
+def headings(hits: Sequence[Hit]) -> list[str]:
+    return [h.chunk.heading for h in hits]
+
+
+def test_feedback_finds_a_section_that_shares_no_word_with_the_query_but_shares_its_topic(
+    settings: Settings, breaker_notes: Path
+) -> None:
+    with_feedback = NotesIndex(settings, FakeEmbedder(dim=128), [breaker_notes])
+    without = NotesIndex(settings, FakeEmbedder(dim=128), [breaker_notes], feedback=False)
+    answer = with_feedback.retrieve(BREAKER_QUERY, k=10)
+    cooldown = next(h.chunk for h in answer if h.chunk.heading == "Cooldown")
+    assert not set(lexical_tokens(cooldown.text)) & set(lexical_tokens(BREAKER_QUERY))
+
+    assert "Cooldown" not in headings(without.retrieve(BREAKER_QUERY, k=4)), "the storage notes embed closer"
+    found = headings(with_feedback.retrieve(BREAKER_QUERY, k=4))
+    assert found[:3] == headings(without.retrieve(BREAKER_QUERY, k=3)), "the first hits keep their places"
+    assert found[3] == "Cooldown", "the breaker words of the first hits lead to it"
+
+
+def test_without_feedback_hybrid_search_is_rank_fusion_of_the_dense_and_the_bm25_rankings(
+    settings: Settings, breaker_notes: Path
+) -> None:
+    index = NotesIndex(settings, FakeEmbedder(dim=128), [breaker_notes], feedback=False)
+    dense = index.retrieve(BREAKER_QUERY, k=10, mode="dense")
+    lexical = index.retrieve(BREAKER_QUERY, k=10, mode="bm25")
+    fused: dict[str, float] = {}
+    for weight, ranking in ((index.dense_weight, dense), (index.lexical_weight, lexical)):
+        for rank, hit in enumerate(ranking, start=1):
+            fused[hit.chunk.heading] = fused.get(hit.chunk.heading, 0.0) + weight / (index.rrf_k + rank)
+    expected = sorted(fused, key=lambda heading: -fused[heading])
+
+    hybrid = index.retrieve(BREAKER_QUERY, k=10)
+    assert headings(hybrid) == expected
+    assert [h.score for h in hybrid] == pytest.approx([fused[h] for h in expected])
+
+
+def test_feedback_changes_neither_dense_nor_bm25_search(settings: Settings, breaker_notes: Path) -> None:
+    on = NotesIndex(settings, FakeEmbedder(dim=128), [breaker_notes])
+    off = NotesIndex(settings, FakeEmbedder(dim=128), [breaker_notes], feedback=False)
+    for mode in ("dense", "bm25"):
+        assert on.retrieve(BREAKER_QUERY, k=10, mode=mode) == off.retrieve(BREAKER_QUERY, k=10, mode=mode)
+
+
+def test_feedback_adds_nothing_when_no_word_of_the_query_is_in_the_notes(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    index = make_index(settings, embedder, notes)
+    query = "zyxx qwvv"
+    hybrid = [h.chunk.chunk_id for h in index.retrieve(query, k=3)]
+    assert hybrid == [h.chunk.chunk_id for h in index.retrieve(query, k=3, mode="dense")]
+
+
+def test_feedback_words_favour_the_first_hits_and_words_rare_in_the_notes() -> None:
+    texts = [
+        "circuit breaker trips open on timeouts",
+        "breaker cooldown then probe",
+        "timeouts everywhere in the cluster",
+        "cluster cluster cluster nodes",
+        "cluster capacity planning",
+    ]
+    bm25 = build_bm25(texts)
+    docs = [(lexical_tokens(texts[0]), bm25), (lexical_tokens(texts[2]), bm25)]
+    weights = feedback_terms(docs, lexical_tokens("timeouts"), count=20)
+
+    assert "timeout" not in weights, "the query's own words are not added again"
+    assert sum(weights.values()) == pytest.approx(1.0)
+    assert weights["circuit"] > weights["everywher"], "a word of the first hit outweighs one of the second"
+    assert weights["everywher"] > weights["cluster"], "a word in few notes outweighs one in many"
+    best_two = feedback_terms(docs, lexical_tokens("timeouts"), count=2)
+    assert list(best_two) == sorted(weights, key=lambda w: -weights[w])[:2]
+    assert sum(best_two.values()) == pytest.approx(1.0)
+
+
+def test_the_feedback_query_ranks_what_shares_the_added_words() -> None:
+    texts = ["circuit breaker timeouts", "breaker cooldown probe", "disk flash storage", "timeouts of disks"]
+    bm25 = build_bm25(texts)
+    vocab = bm25_vocab(bm25)
+    plain = bm25_search(bm25, vocab, len(texts), ["timeout"], pool=10)
+    expanded = bm25_feedback_search(bm25, vocab, len(texts), ["timeout"], {"breaker": 1.0}, pool=10)
+
+    assert {i for i, _ in plain} == {0, 3}
+    assert [i for i, _ in expanded] == [0, 3, 1], "the breaker text joins, below those with the query word"
+    assert bm25_feedback_search(bm25, vocab, len(texts), ["zyxx"], {"breaker": 1.0}, pool=10) == []
 
 
 def test_lexical_tokens_bring_word_forms_together() -> None:

@@ -31,9 +31,11 @@ from interviewer.config import Settings
 from interviewer.embeddings import Embedder
 from interviewer.errors import BadInput, NotesError
 from interviewer.lexical import (
+    bm25_feedback_search,
     bm25_search,
     bm25_vocab,
     build_bm25,
+    feedback_terms,
     lexical_tokens,
     load_bm25,
     save_bm25,
@@ -48,6 +50,8 @@ ProgressCallback = Callable[[int, int, str], None]
 """Called as `progress(done, total, label)` while files are embedded."""
 
 _EMBED_BATCH = 32
+_FEEDBACK_HITS = 3
+"""How many of the first hybrid hits the feedback query learns its words from."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -186,10 +190,18 @@ class NotesIndex:
     tuning half of the labelled questions in `tests/data/retrieval_questions.yaml`. `fusion="zscore"`
     mixes each candidate's scores standardised over each search's candidates instead, `dense_share` of
     the dense one and the rest lexical, so a clear winner of one search counts for more than a narrow
-    one. On held-out questions it ranks the answer first more often, while rank fusion finds it in the
-    top five slightly more often; see `bench/retrieval.py`. The first search
-    syncs the folders (indexing them if they have never been indexed); `ensure_synced` does it on
-    demand and reports what changed.
+    one. On held-out questions it ranks the answer first as often or more often, while rank fusion with
+    feedback (below) finds it in the top five more often; see `bench/retrieval.py`.
+
+    With `feedback` (the default) rank fusion adds a third ranked list, from pseudo-relevance feedback:
+    the 20 words that best describe the first three hybrid hits (see `interviewer.lexical.feedback_terms`)
+    are added to the query, together weighing 0.3 times as much as its own words, and the BM25 ranking
+    of that expanded query is fused with weight `feedback_weight`. It finds sections that answer a
+    question in other words than the question's, through the words they share with the first hits.
+    Z-score fusion and the dense and BM25 modes do not use it.
+
+    The first search syncs the folders (indexing them if they have never been indexed); `ensure_synced`
+    does it on demand and reports what changed.
     """
 
     def __init__(
@@ -207,6 +219,8 @@ class NotesIndex:
         lexical_weight: float = 1.0,
         dense_share: float = 0.5,
         candidates: int = 40,
+        feedback: bool = True,
+        feedback_weight: float = 1.0,
     ) -> None:
         self.settings = settings
         if embedder is None:
@@ -226,6 +240,8 @@ class NotesIndex:
         self.fusion: FusionMethod = fusion
         self.dense_share = dense_share
         self.candidates = candidates
+        self.feedback = feedback
+        self.feedback_weight = feedback_weight
         self._synced = False
         self._sync_lock = threading.Lock()
 
@@ -453,25 +469,54 @@ class NotesIndex:
         pool = max(self.candidates, k)
         dense: list[tuple[Chunk, float]] = []
         lexical: list[tuple[Chunk, float]] = []
+        tokens = lexical_tokens(query)
         if mode in ("hybrid", "dense"):
             vector = self.embedder.embed([query])[0]
             for name, snapshot in sets:
                 dense += self._dense(name, snapshot, vector, pool)
             dense.sort(key=lambda pair: -pair[1])
         if mode in ("hybrid", "bm25"):
-            tokens = lexical_tokens(query)
             for _, snapshot in sets:
                 found = bm25_search(snapshot.bm25, snapshot.vocab, len(snapshot.chunks), tokens, pool)
                 lexical += [(snapshot.chunks[i], score) for i, score in found]
             lexical.sort(key=lambda pair: -pair[1])
-        return self._fuse(dense[:pool], lexical[:pool], k, mode)
+        dense, lexical = dense[:pool], lexical[:pool]
+        if mode != "hybrid" or self.fusion != "rrf" or not self.feedback:
+            return self._fuse(dense, lexical, k, mode)
+        first = self._fuse(dense, lexical, _FEEDBACK_HITS, mode)
+        expanded = self._feedback_search([s for _, s in sets], tokens, [h.chunk for h in first], pool)
+        return self._fuse(dense, lexical, k, mode, expanded)
+
+    def _feedback_search(
+        self, sets: Sequence[_Snapshot], tokens: list[str], first: Sequence[Chunk], pool: int
+    ) -> list[tuple[Chunk, float]]:
+        """The BM25 ranking of the query expanded with the words that describe its `first` hits."""
+        home = {c.chunk_id: s for s in sets for c in first if c.chunk_id in s.positions}
+        expansion = feedback_terms(
+            [(lexical_tokens(c.embed_text), home[c.chunk_id].bm25) for c in first if c.chunk_id in home],
+            tokens,
+        )
+        if not expansion:
+            return []
+        found: list[tuple[Chunk, float]] = []
+        for snapshot in sets:
+            size = len(snapshot.chunks)
+            ranked = bm25_feedback_search(snapshot.bm25, snapshot.vocab, size, tokens, expansion, pool)
+            found += [(snapshot.chunks[i], score) for i, score in ranked]
+        found.sort(key=lambda pair: -pair[1])
+        return found[:pool]
 
     def _fuse(
-        self, dense: list[tuple[Chunk, float]], lexical: list[tuple[Chunk, float]], k: int, mode: SearchMode
+        self,
+        dense: list[tuple[Chunk, float]],
+        lexical: list[tuple[Chunk, float]],
+        k: int,
+        mode: SearchMode,
+        feedback: Sequence[tuple[Chunk, float]] = (),
     ) -> list[Hit]:
         similarity = {c.chunk_id: s for c, s in dense}
         bm25 = {c.chunk_id: s for c, s in lexical}
-        chunks = {c.chunk_id: c for c, _ in (*dense, *lexical)}
+        chunks = {c.chunk_id: c for c, _ in (*dense, *lexical, *feedback)}
         if mode == "dense":
             ranked = [(c.chunk_id, s) for c, s in dense]
         elif mode == "bm25":
@@ -481,7 +526,12 @@ class NotesIndex:
             ranked = sorted(fused.items(), key=lambda item: (-item[1], -similarity.get(item[0], -1.0)))
         else:
             fused = {}
-            for weight, ranking in ((self.dense_weight, dense), (self.lexical_weight, lexical)):
+            rankings = (
+                (self.dense_weight, dense),
+                (self.lexical_weight, lexical),
+                (self.feedback_weight, feedback),
+            )
+            for weight, ranking in rankings:
                 for rank, (chunk, _) in enumerate(ranking, start=1):
                     fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + weight / (self.rrf_k + rank)
             ranked = sorted(fused.items(), key=lambda item: (-item[1], -similarity.get(item[0], -1.0)))

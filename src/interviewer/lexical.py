@@ -3,13 +3,17 @@
 `lexical_tokens` lower-cases, drops stop words and lightly stems, so cache, caches, cached and caching meet.
 The notes index keeps one BM25 index per notes set (`build_bm25`, `save_bm25`, `load_bm25`,
 `bm25_search`); the offline answerer scores a handful of passages on the spot with `bm25_scores`.
+Hybrid search also runs a query expanded by pseudo-relevance feedback: `feedback_terms` weighs the words
+of its first few hits (RM3-style) and `bm25_feedback_search` scores the query with the best of them added.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 import shutil
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -137,6 +141,72 @@ def bm25_search(
     k = min(pool, size)
     docs, scores = bm25.retrieve([known], k=k, show_progress=False, n_threads=1)
     return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if float(s) > 0.0]
+
+
+def bm25_document_frequency(bm25: Any, term: str) -> int:
+    """How many documents of a BM25 index contain `term` (0 when it knows no such word)."""
+    token_id = bm25.vocab_dict.get(term) if bm25 is not None else None
+    indptr = bm25.scores["indptr"] if bm25 is not None else None
+    if token_id is None or indptr is None or token_id + 1 >= len(indptr):
+        return 0
+    return int(indptr[token_id + 1] - indptr[token_id])
+
+
+def feedback_terms(
+    documents: Sequence[tuple[Sequence[str], Any]], query_tokens: Sequence[str], count: int = 20
+) -> dict[str, float]:
+    """The `count` words that best describe the first hits of a search, each with its share of weight.
+
+    `documents` are those hits, best first, each as its words (`lexical_tokens`) and the BM25 index it
+    belongs to. A word weighs its frequency in a hit, divided by the hit's rank (1, 2, 3...), times
+    `log(1 + N / df)` from that hit's index, so words rare in the notes count for more; summed over the
+    hits. Words of the query itself are left out. The weights of the words returned sum to 1.
+    """
+    query = set(query_tokens)
+    weights: dict[str, float] = {}
+    for rank, (tokens, bm25) in enumerate(documents, start=1):
+        if not tokens or bm25 is None:
+            continue
+        size = int(bm25.scores["num_docs"])
+        length = len(tokens)
+        for term, n in Counter(tokens).items():
+            df = bm25_document_frequency(bm25, term)
+            if term in query or df == 0:
+                continue
+            weights[term] = weights.get(term, 0.0) + (n / length) / rank * math.log(1 + size / df)
+    best = sorted(weights.items(), key=lambda item: -item[1])[:count]
+    total = sum(weight for _, weight in best)
+    return {term: weight / total for term, weight in best} if total > 0 else {}
+
+
+def bm25_feedback_search(
+    bm25: Any,
+    vocab: frozenset[str],
+    size: int,
+    tokens: list[str],
+    expansion: dict[str, float],
+    pool: int,
+    *,
+    beta: float = 0.3,
+) -> list[tuple[int, float]]:
+    """Like `bm25_search`, for the query with the `expansion` words (from `feedback_terms`) added.
+
+    A document scores its BM25 score for the query plus `beta` times the number of query words times
+    its BM25 score for the expansion words (weighted by their shares, which sum to 1), so the added words
+    together weigh `beta` times as much as the query's own. Nothing is found when no query word is in
+    the index.
+    """
+    known = [t for t in tokens if t in vocab]
+    if bm25 is None or not known:
+        return []
+    scores = np.asarray(bm25.get_scores(known), dtype=np.float64)
+    expanded = np.zeros(size)
+    for term, weight in expansion.items():
+        if term in vocab:
+            expanded += weight * bm25.get_scores([term])
+    scores = scores + beta * expanded * len(known)
+    order = np.argsort(-scores)[: min(pool, size)]
+    return [(int(i), float(scores[i])) for i in order if scores[i] > 0.0]
 
 
 def _short(exc: BaseException) -> str:
