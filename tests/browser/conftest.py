@@ -136,7 +136,8 @@ def page(browser: object, tmp_path: Path) -> Iterator[object]:
         viewport={"width": 1400, "height": 1000}, accept_downloads=True
     )
     pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    # Generous: on 2 cores the app indexes the notes in the background while the first tests run.
+    pg.set_default_timeout(60_000)
     try:
         yield pg
     finally:
