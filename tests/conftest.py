@@ -9,12 +9,6 @@ import pytest
 from interviewer.breaker import AUDIO_BREAKER, DEFAULT_BREAKER
 from interviewer.config import Settings
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-KNOWLEDGE = REPO_ROOT / "knowledge"
-TEST_DATA = REPO_ROOT / "tests" / "data"
-SEED_NOTES = TEST_DATA / "seed" / "study_notes.txt"
-PRIMER = TEST_DATA / "corpora" / "system-design-primer"  # CC BY 4.0, see tests/data/corpora/NOTICE.md
-
 _NETWORK_ENV = (
     "OPENAI_API_KEY",
     "OPENAI_BASE_URL",

@@ -15,11 +15,11 @@ import pytest
 import yaml
 from ftfy.badness import is_bad
 
-from conftest import KNOWLEDGE, SEED_NOTES
 from interviewer.errors import ContentError
 from interviewer.phases import PHASES
 from interviewer.questions import Question, QuestionBank, load_question
 from interviewer.rubric import RubricSet
+from locations import KNOWLEDGE, SEED_NOTES
 
 QUESTIONS_DIR = KNOWLEDGE / "questions"
 QUESTION_FILES = sorted(QUESTIONS_DIR.glob("*.yaml"))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PRIMER, SEED_NOTES
 from interviewer.chunking import HEADING_SEPARATOR, Chunk, chunk_note
 from interviewer.notes import NoteFile, decode_note, scan_folder
+from locations import PRIMER, SEED_NOTES
 
 
 def words(text: str) -> int:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import KNOWLEDGE
 from interviewer.interviewer import choose_probe
 from interviewer.phases import PHASES
 from interviewer.questions import Question, QuestionBank
 from interviewer.reading import content_words
+from locations import KNOWLEDGE
 
 BANK = QuestionBank.load(KNOWLEDGE)
 

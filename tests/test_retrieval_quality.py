@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import pytest
 import yaml
 
-from conftest import KNOWLEDGE, PRIMER, TEST_DATA
 from interviewer.config import Settings
 from interviewer.embeddings import MiniLMEmbedder
 from interviewer.index import NotesIndex, SearchMode
+from locations import KNOWLEDGE, PRIMER, TEST_DATA
 
 FRESH = TEST_DATA / "retrieval_questions_fresh.yaml"
 SUBSET = {
