@@ -17,28 +17,9 @@ from interviewer.phases import PHASE_NAMES, PHASES, Phase
 from interviewer.questions import KeyPoint, Question
 from interviewer.session import InterviewSession, Reply, act
 from interviewer.store import SessionStore
-from interviewer.testing import FakeClock, KeywordGrader, keyword_engine, tiny_question
+from interviewer.testing import TINY_COVERING_ANSWERS, FakeClock, KeywordGrader, keyword_engine, tiny_question
 
-# Answers that cover every key point of one phase of `tiny_question()`.
-COVERING: dict[Phase, str] = {
-    "requirements": (
-        "We should optimise watch time, not clicks. With 500 million daily active users and 50K peak qps, "
-        "the home page needs a latency budget of 200 milliseconds."
-    ),
-    "architecture": (
-        "I'd use candidate generation then ranking, and a feature store for training and serving so the "
-        "features match."
-    ),
-    "deep_dive": (
-        "The ranking model is a gradient-boosted tree; its features and labels come from watch logs. "
-        "We cache candidates in Redis per user."
-    ),
-    "issues": "We fallback to popular videos when ranking fails, and we monitor drift and alert on a CTR drop.",
-    "optimization": (
-        "Cache results for five minutes with a hit rate estimate of 60 percent, and autoscale instances "
-        "with traffic."
-    ),
-}
+COVERING = TINY_COVERING_ANSWERS
 # One answer per phase that covers exactly one key point (the first) and nothing else.
 PARTIAL: dict[Phase, str] = {
     "requirements": "We should optimise watch time, not clicks, because clicks reward clickbait.",

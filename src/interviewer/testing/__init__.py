@@ -14,6 +14,7 @@ from interviewer.testing.llm import Call as Call
 from interviewer.testing.llm import FakeLLM as FakeLLM
 from interviewer.testing.llm import FakeLLMExhausted as FakeLLMExhausted
 from interviewer.testing.llm import FunctionLLM as FunctionLLM
+from interviewer.testing.session import TINY_COVERING_ANSWERS as TINY_COVERING_ANSWERS
 from interviewer.testing.session import FakeClock as FakeClock
 from interviewer.testing.session import keyword_engine as keyword_engine
 from interviewer.testing.session import tiny_question as tiny_question

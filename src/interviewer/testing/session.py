@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from interviewer.engine import Engine
+from interviewer.phases import Phase
 from interviewer.questions import Question
 
 
@@ -219,3 +220,25 @@ def keyword_engine(interviewer: object | None = None, grader: object | None = No
         grader=g,  # type: ignore[arg-type]
         offline_grader=g,  # type: ignore[arg-type]
     )
+
+
+#: Answers that cover every key point of one phase of `tiny_question()`.
+TINY_COVERING_ANSWERS: dict[Phase, str] = {
+    "requirements": (
+        "We should optimise watch time, not clicks. With 500 million daily active users and 50K peak qps, "
+        "the home page needs a latency budget of 200 milliseconds."
+    ),
+    "architecture": (
+        "I'd use candidate generation then ranking, and a feature store for training and serving so the "
+        "features match."
+    ),
+    "deep_dive": (
+        "The ranking model is a gradient-boosted tree; its features and labels come from watch logs. "
+        "We cache candidates in Redis per user."
+    ),
+    "issues": "We fallback to popular videos when ranking fails, and we monitor drift and alert on a CTR drop.",
+    "optimization": (
+        "Cache results for five minutes with a hit rate estimate of 60 percent, and autoscale instances "
+        "with traffic."
+    ),
+}
