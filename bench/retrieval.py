@@ -28,7 +28,16 @@ Tried on the `dev` half and not adopted (same measures):
 - a dense list of whole sections (mean of their chunks' vectors, or heading path and text embedded
   together) as a third list: no gain on dev, losses on the test half and the fresh set;
 - dropping learner filler ("how do I", "what should I", "in an interview") before embedding the query:
-  no change to hybrid on dev, dense alone worse.
+  no change to hybrid on dev, dense alone worse;
+- dense pseudo-relevance feedback (Rocchio): the query vector plus alpha times the mean vector of the top
+  3 hybrid hits, normalised, searched again. In place of the plain dense list, alpha 0.3, 0.5 or 0.8:
+  dev .786/.964/.863 → .786/.964/.857 (every alpha), so not adopted, though the test half went
+  .724/.966/.814 → .724/.966/.820 and the fresh set .836/.927/.871 → .855/.927/.880 (alpha 0.8:
+  .873/.927/.889). As a fourth list beside the dense one, weight 0.2 to 0.8 and any alpha: dev
+  .750/.964/.845 or worse; at alpha 0.5, weight 0.5 the test half fell to .690/.966/.791;
+- a BM25 list over each chunk's heading path alone, as a fourth list: weight 0.2 to 0.5 left dev
+  unchanged (.786/.964/.863) and the test half too; at 0.5 the fresh set fell to .818/.927/.864; weight
+  0.8 and 1.0 lowered dev to .679/.964/.812 and .714/.964/.830.
 
 Speed, all with the offline MiniLM embedder in this process:
 - indexing the whole primer from scratch (scan, repair, chunk, embed, Chroma, BM25);
