@@ -36,6 +36,7 @@ T = TypeVar("T")
 VoiceEngine = Literal["offline", "openai"]
 
 SAMPLE_RATE = 16_000
+TRAILING_SILENCE_S = 0.75
 MAX_AUDIO_SECONDS = 600.0
 MAX_AUDIO_BYTES = 200 * 1024 * 1024
 MAX_SPEECH_CHARS = 4_096
@@ -269,8 +270,11 @@ class WhisperTranscriber:
     def transcribe(self, audio: bytes, filename: str = "answer.wav") -> Transcript:
         samples = decode_audio(audio, filename)
         model = self._model()
+        # Recordings often stop the instant the last word ends, and whisper then sometimes drops that
+        # last phrase; a moment of trailing silence lets it finish the sentence.
+        padded = np.concatenate([samples, np.zeros(int(TRAILING_SILENCE_S * SAMPLE_RATE), samples.dtype)])
         segments, info = model.transcribe(
-            samples,
+            padded,
             language=self.language,
             beam_size=self.beam_size,
             vad_filter=True,
