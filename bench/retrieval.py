@@ -262,7 +262,7 @@ def throughput(embedder: MiniLMEmbedder, sample: int) -> dict[str, float]:
     """Chunks per second embedding the primer's chunks in batches versus one text at a time."""
     corpus = PRIMER
     texts = [
-        c.embed_text
+        c.dense_text
         for f in scan_folder(corpus).files
         for c in chunk_note(decode_note(f), embedder.count_tokens, max_tokens=embedder.max_tokens)
     ]
@@ -319,7 +319,7 @@ def scale(target: int, queries: list[str]) -> dict[str, float]:
         for f in scan_folder(folder).files
         for c in chunk_note(decode_note(f), real.count_tokens, max_tokens=real.max_tokens)
     ]
-    base_vectors = real.embed([c.embed_text for c in chunks])
+    base_vectors = real.embed([c.dense_text for c in chunks])
     work = Path(tempfile.mkdtemp(prefix="interviewer-bench-"))
     notes = work / "notes"
     notes.mkdir()
@@ -338,7 +338,7 @@ def scale(target: int, queries: list[str]) -> dict[str, float]:
             rotated = ". ".join(sentences[variant % len(sentences) :] + sentences[: variant % len(sentences)])
             heading = f"{chunk.heading} c{i}"
             lines.append(f"# {heading} v{variant}\n\n{rotated}\n")
-            base[f"f{file_number}.md › {heading}"] = base_vectors[i]
+            base[heading] = base_vectors[i]
             written += 1
         (notes / f"f{file_number}.md").write_text("\n".join(lines), encoding="utf-8")
         file_number += 1

@@ -80,9 +80,34 @@ def test_a_heading_with_no_text_under_it_makes_no_chunk() -> None:
 # ---- the embedding window ------------------------------------------------------------------------
 
 
-def test_the_embedded_text_starts_with_the_heading_path() -> None:
+def test_the_lexical_text_starts_with_the_whole_heading_path() -> None:
     (chunk,) = chunks_of("# Cache\n\n## TTL\n\nEntries expire.\n")
     assert chunk.embed_text.startswith(f"notes.md{HEADING_SEPARATOR}Cache{HEADING_SEPARATOR}TTL\n")
+
+
+def test_the_embedded_text_drops_the_file_name_and_the_notes_title() -> None:
+    text = "# Caching notes\n\nWhy cache.\n\n## TTL\n\nEntries expire.\n\n### Jitter\n\nSpread expiry.\n"
+    intro, ttl, jitter = chunks_of(text)
+
+    assert intro.dense_text == "Caching notes\nWhy cache."  # the title alone is all the context it has
+    assert ttl.dense_text == "TTL\nEntries expire."
+    assert jitter.dense_text == f"TTL{HEADING_SEPARATOR}Jitter\nSpread expiry."
+    assert (
+        jitter.heading_path
+        == f"notes.md{HEADING_SEPARATOR}Caching notes{HEADING_SEPARATOR}TTL{HEADING_SEPARATOR}Jitter"
+    )
+
+
+def test_several_top_level_headings_are_all_kept_in_the_embedded_text() -> None:
+    text = "# Cache\n\n## TTL\n\nEntries expire.\n\n# Queue\n\nMessages wait.\n"
+    ttl, queue = chunks_of(text)
+    assert ttl.dense_text == f"Cache{HEADING_SEPARATOR}TTL\nEntries expire."
+    assert queue.dense_text == "Queue\nMessages wait."
+
+
+def test_a_note_without_headings_is_embedded_under_its_file_name() -> None:
+    (chunk,) = chunks_of("Plain notes without any heading at all.\n", source="ideas.txt")
+    assert chunk.dense_text == "ideas.txt\nPlain notes without any heading at all."
 
 
 def test_the_embedded_text_keeps_link_words_but_drops_urls_and_html() -> None:
@@ -99,7 +124,7 @@ def test_a_long_section_is_split_into_chunks_that_fit_the_window_with_overlap() 
     chunks = chunks_of(f"# Long\n\n{body}\n", max_tokens=100, overlap=12)
 
     assert len(chunks) >= 7
-    assert all(words(c.embed_text) + 2 <= 100 for c in chunks)
+    assert all(words(c.dense_text) + 2 <= 100 for c in chunks)
     for before, after in itertools.pairwise(chunks):
         last_sentence = before.text.split(". ")[-1]
         assert after.text.startswith(last_sentence.rstrip(".")), "consecutive chunks share a sentence"
@@ -155,7 +180,7 @@ def test_the_primer_is_chunked_within_the_window_of_a_real_tokenizer_shape() -> 
     chunks = [c for f in scan.files for c in chunk_note(decode_note(f), words, max_tokens=256)]
     assert len(chunks) > 100
     assert {c.source for c in chunks} >= {"README.md", "solution_pastebin.md"}
-    too_long = [c for c in chunks if words(c.embed_text) + 2 > 256 and "|" not in c.text]
+    too_long = [c for c in chunks if words(c.dense_text) + 2 > 256 and "|" not in c.text]
     assert too_long == []
 
 

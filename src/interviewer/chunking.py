@@ -3,7 +3,13 @@
 `chunk_note` splits a decoded note at its Markdown headings (ATX and setext, never inside code fences), then
 packs each section's blocks (paragraphs, list items, tables, code) into chunks of at most `max_tokens`,
 breaking long paragraphs between sentences and carrying a small overlap. Each `Chunk` knows its heading path,
-so a search hit can say where in the notes it comes from. `plain_text` is what the embedder and BM25 see.
+so a search hit can say where in the notes it comes from.
+
+BM25 sees the whole heading path (file name included) before the chunk's plain text. The embedder sees only
+the chunk's `context`: its headings without the file name and without the note's title, the one top-level
+heading every section of a note lies under. Those two are the same for every chunk of a note, so in a vector
+they take a share of the window and pull all of a note's chunks toward one point, blurring the sections
+apart; as words for BM25 they cost nothing and still name the note.
 """
 
 from __future__ import annotations
@@ -19,14 +25,14 @@ from interviewer.notes import DecodedNote
 
 HEADING_SEPARATOR = " › "
 # Bump when chunking changes, so existing indexes are rebuilt with the new chunks.
-CHUNKER_VERSION = 4
+CHUNKER_VERSION = 5
 
 TokenCounter = Callable[[str], int]
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """One retrievable piece of a note. `embed_text` is what the embedder and BM25 see."""
+    """One retrievable piece of a note: `embed_text` is what BM25 sees, `dense_text` what the embedder sees."""
 
     chunk_id: str
     source: str
@@ -35,10 +41,15 @@ class Chunk:
     start_line: int
     content_hash: str
     text: str
+    context: str = ""  # the headings the embedder sees: the path without the file name and the note's title
 
     @property
     def embed_text(self) -> str:
         return f"{self.heading_path}\n{plain_text(self.text)}"
+
+    @property
+    def dense_text(self) -> str:
+        return f"{self.context}\n{plain_text(self.text)}" if self.context else plain_text(self.text)
 
 
 BlockKind = Literal["text", "list", "table", "code"]
@@ -313,10 +324,15 @@ def chunk_note(
 
     chunks: list[Chunk] = []
     ordinals: dict[str, int] = {}
-    for section in split_sections(note.text, note.source):
+    sections = split_sections(note.text, note.source)
+    title = _title(sections)
+    for section in sections:
         heading_path = HEADING_SEPARATOR.join((name, *section.path))
-        # Two special tokens ([CLS], [SEP]) and the heading-path prefix share the window with the text.
-        budget = max(16, max_tokens - 2 - count_tokens(heading_path))
+        context = HEADING_SEPARATOR.join(
+            section.path[1:] if title and len(section.path) > 1 else section.path or (name,)
+        )
+        # Two special tokens ([CLS], [SEP]) and the context prefix share the window with the text.
+        budget = max(16, max_tokens - 2 - count_tokens(context))
         blocks = _blocks(section)
         pieces = _pieces(blocks, count_plain, budget)
         for part, group_pieces in enumerate(_pack(pieces, blocks, count_plain, budget, overlap_tokens)):
@@ -335,9 +351,18 @@ def chunk_note(
                     start_line=section.start_line if part == 0 else group_pieces[0].start_line,
                     content_hash=note.content_hash,
                     text=text,
+                    context=context,
                 )
             )
     return chunks
+
+
+def _title(sections: list[_Section]) -> str | None:
+    """The note's title: the one top-level heading that every headed section lies under, if there is one."""
+    tops = {s.path[0] for s in sections if s.path}
+    if len(tops) != 1 or not any(len(s.path) > 1 for s in sections):
+        return None
+    return tops.pop()
 
 
 def _pack(

@@ -423,7 +423,7 @@ class NotesIndex:
         for done, source in enumerate(sorted(new_chunks), start=1):
             pending.extend(new_chunks[source])
             if len(pending) >= 256 or done == total:
-                vectors = self.embed_texts([c.embed_text for c in pending])
+                vectors = self.embed_texts([c.dense_text for c in pending])
                 for start in range(0, len(pending), max_batch):
                     part = pending[start : start + max_batch]
                     collection.upsert(
