@@ -491,6 +491,64 @@ def test_a_corrupt_vector_store_is_rebuilt_and_reported(
     assert index.search("shard key", k=1)[0].source == "db/sharding.md"
 
 
+def _hold_lock(database: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process that holds `database` exclusively locked for `seconds`, once it has printed a line."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('BEGIN EXCLUSIVE')\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(float(sys.argv[2]))\n",
+            str(database),
+            str(seconds),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_a_vector_store_locked_for_a_moment_is_waited_for_not_rebuilt(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    make_index(settings, embedder, notes).ensure_synced()
+    _forget_open_clients()
+    holder = _hold_lock(settings.chroma_dir / "chroma.sqlite3", 0.5)
+    try:
+        (report,) = make_index(settings, embedder, notes).ensure_synced()
+    finally:
+        holder.wait()
+
+    assert report.rebuilt is False
+    assert report.unchanged and not report.indexed
+
+
+def test_a_vector_store_another_process_keeps_locked_is_rebuilt_and_reported(
+    settings: Settings, embedder: CountingEmbedder, notes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from interviewer import chroma
+
+    make_index(settings, embedder, notes).ensure_synced()
+    _forget_open_clients()
+    monkeypatch.setattr(chroma, "LOCK_WAIT_SECONDS", 0.5)
+    holder = _hold_lock(settings.chroma_dir / "chroma.sqlite3", 60)
+    try:
+        index = make_index(settings, embedder, notes)
+        (report,) = index.ensure_synced()
+    finally:
+        holder.kill()
+        holder.wait()
+
+    assert report.rebuilt is True
+    assert "locked (another process kept chroma.sqlite3 locked" in (report.rebuild_reason or "")
+    assert sorted(report.indexed) == ["cache.md", "db/sharding.md", "queues.txt"]
+    assert index.search("shard key", k=1)[0].source == "db/sharding.md"
+
+
 def test_a_vector_store_out_of_step_with_the_manifest_is_rebuilt(
     settings: Settings, embedder: CountingEmbedder, notes: Path
 ) -> None:

@@ -3,18 +3,27 @@
 Chroma is embedded (`PersistentClient` under `settings.chroma_dir`) unless `settings.chroma_host` is set,
 in which case it is a Chroma server reached with `HttpClient`. Collections are created with no embedding
 function: vectors always come from the injected embedder (Chroma's own would download a model).
+
+Opening an embedded index whose database another process holds locked would wait for as long as the lock is
+held, so the lock is probed first: one still held after `LOCK_WAIT_SECONDS` raises `IndexLocked`, and the
+caller rebuilds the index elsewhere (it is derived from the notes, so nothing is lost).
 """
 
 from __future__ import annotations
 
 import contextlib
 import shutil
+import sqlite3
 import threading
 import uuid
+from pathlib import Path
 from typing import Any
 
 from interviewer.config import Settings
 from interviewer.errors import NotesError
+
+LOCK_WAIT_SECONDS = 10.0
+"""How long another process may hold the embedded index's database locked before it counts as stuck."""
 
 _CLIENTS: dict[str, Any] = {}
 _COLLECTIONS: dict[tuple[str, str], Any] = {}
@@ -68,7 +77,28 @@ def _open_client(settings: Settings) -> Any:
             ) from None
         return remote
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    wait_until_writable(settings.chroma_dir / "chroma.sqlite3", LOCK_WAIT_SECONDS)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=_chroma_settings())
+
+
+class IndexLocked(Exception):
+    """Another process has held the embedded index's database locked for too long."""
+
+
+def wait_until_writable(database: Path, seconds: float) -> None:
+    """Return once no other connection holds `database`'s write lock; raise `IndexLocked` after `seconds`."""
+    if not database.exists():
+        return
+    connection = sqlite3.connect(database, timeout=seconds, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise IndexLocked(f"another process kept {database.name} locked for {seconds:g} s") from None
+        raise
+    finally:
+        connection.close()
 
 
 def collection(settings: Settings, name: str, embedder_name: str) -> Any:

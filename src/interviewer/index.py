@@ -395,7 +395,8 @@ class NotesIndex:
         except Exception as exc:
             if self.settings.chroma_host:
                 raise NotesError(f"the Chroma server refused the collection {name}: {_short(exc)}") from None
-            problem = f"the vector index was corrupt or locked ({_short(exc)})"
+            state = "locked" if isinstance(exc, chroma.IndexLocked) else "corrupt or locked"
+            problem = f"the vector index was {state} ({_short(exc)})"
             log.warning("%s; building a fresh one", problem)
             chroma.reset_embedded(self.settings)
             return self._get_or_create(name), problem
