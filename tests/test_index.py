@@ -527,6 +527,37 @@ def test_a_vector_store_locked_for_a_moment_is_waited_for_not_rebuilt(
     assert report.unchanged and not report.indexed
 
 
+def test_a_sync_waits_for_another_process_indexing_the_same_notes_and_says_so(
+    settings: Settings, embedder: CountingEmbedder, notes: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    make_index(settings, embedder, notes).ensure_synced()
+    lock_file = settings.bm25_dir / collection_name(notes) / ".lock"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time\n"
+            "handle = open(sys.argv[1], 'a')\n"
+            "fcntl.flock(handle, fcntl.LOCK_EX)\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(1)\n",
+            str(lock_file),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    started = time.monotonic()
+    try:
+        (report,) = make_index(settings, embedder, notes).ensure_synced()
+    finally:
+        holder.wait()
+
+    assert time.monotonic() - started > 0.5, "the sync waited for the other process"
+    assert report.rebuilt is False and len(report.unchanged) == 3
+    assert any("waiting for another process" in r.getMessage() for r in caplog.records)
+
+
 def test_a_vector_store_another_process_keeps_locked_is_rebuilt_and_reported(
     settings: Settings, embedder: CountingEmbedder, notes: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

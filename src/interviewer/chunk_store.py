@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import threading
@@ -21,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from interviewer.chunking import Chunk
 
 FORMAT = 1
+
+log = logging.getLogger(__name__)
 
 
 class _Model(BaseModel):
@@ -99,10 +102,14 @@ class ChunkStore:
             with (self.dir / ".lock").open("a") as handle:
                 try:
                     import fcntl
-
-                    fcntl.flock(handle, fcntl.LOCK_EX)
                 except ImportError:  # pragma: no cover - not POSIX
-                    pass
+                    yield
+                    return
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    log.warning("waiting for another process to finish indexing %s", self.dir.name)
+                    fcntl.flock(handle, fcntl.LOCK_EX)
                 yield
 
 
