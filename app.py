@@ -58,9 +58,9 @@ with st.sidebar:
         st.warning(notice, icon=":material/cloud_off:")
 
 pages = [
-    st.Page("pages/interview.py", title="Interview", icon=":material/record_voice_over:", default=True),
-    st.Page("pages/ask.py", title="Ask the notes", icon=":material/menu_book:", url_path="ask"),
-    st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
-    st.Page("pages/status.py", title="Settings and status", icon=":material/settings:", url_path="status"),
+    st.Page("views/interview.py", title="Interview", icon=":material/record_voice_over:", default=True),
+    st.Page("views/ask.py", title="Ask the notes", icon=":material/menu_book:", url_path="ask"),
+    st.Page("views/history.py", title="History", icon=":material/history:", url_path="history"),
+    st.Page("views/status.py", title="Settings and status", icon=":material/settings:", url_path="status"),
 ]
 st.navigation(pages).run()

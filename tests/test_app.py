@@ -314,7 +314,7 @@ def notes_folder(tmp_path: Path) -> Path:
 
 def ask_page(embedder: FakeEmbedder, **overrides: Any) -> AppTest:
     at = open_app(embedder, **overrides)
-    at.switch_page("pages/ask.py").run()
+    at.switch_page("views/ask.py").run()
     no_exception(at)
     return at
 
@@ -410,7 +410,7 @@ def test_history_lists_past_interviews_with_scores_and_resumes_an_unfinished_one
     at = click(at, "Start a new interview")
     at = start(at, question="fraud-detection")
     open_id = workbench(at).session_id
-    at.switch_page("pages/history.py").run()
+    at.switch_page("views/history.py").run()
 
     no_exception(at)
     bank = workbench(at).shared.bank
@@ -424,7 +424,7 @@ def test_history_lists_past_interviews_with_scores_and_resumes_an_unfinished_one
     ]
 
     other = open_app(embedder)
-    other.switch_page("pages/history.py").run()
+    other.switch_page("views/history.py").run()
     other = click(other, "Resume")
 
     no_exception(other)
@@ -434,7 +434,7 @@ def test_history_lists_past_interviews_with_scores_and_resumes_an_unfinished_one
 
 def test_deleting_an_interview_removes_it_from_history(embedder: FakeEmbedder) -> None:
     at = finished_interview(embedder)
-    at.switch_page("pages/history.py").run()
+    at.switch_page("views/history.py").run()
     at = click(at, "Yes, delete it")
 
     no_exception(at)
@@ -444,7 +444,7 @@ def test_deleting_an_interview_removes_it_from_history(embedder: FakeEmbedder) -
 
 def test_the_status_page_shows_engine_key_data_folder_and_session_cost(embedder: FakeEmbedder) -> None:
     at = start(open_app(embedder))
-    at.switch_page("pages/status.py").run()
+    at.switch_page("views/status.py").run()
 
     no_exception(at)
     figures = {m.label: m.value for m in at.metric}
@@ -456,14 +456,14 @@ def test_the_status_page_shows_engine_key_data_folder_and_session_cost(embedder:
 
 def test_the_history_trend_appears_once_two_interviews_are_scored(embedder: FakeEmbedder) -> None:
     at = finished_interview(embedder)
-    at.switch_page("pages/history.py").run()
+    at.switch_page("views/history.py").run()
     assert "The trend appears once two interviews have been scored." in texts(at.caption)
     assert not at.get("vega_lite_chart")
 
     at = start(open_app(embedder))
     at = say(at, REQUIREMENTS)
     at = click(at, "End interview")
-    at.switch_page("pages/history.py").run()
+    at.switch_page("views/history.py").run()
 
     no_exception(at)
     assert at.get("vega_lite_chart")

@@ -6,6 +6,7 @@ browser tests are skipped, unless INTERVIEWER_REQUIRE_BROWSER=1 (as in CI), wher
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -71,19 +72,19 @@ def app_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("browser-home")
 
 
-@pytest.fixture(scope="session")
-def app_url(app_home: Path) -> Iterator[str]:
-    """Start `streamlit run app.py` on a free loopback port with an offline, private data folder."""
+@contextlib.contextmanager
+def _serving(home: Path, log_name: str) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free loopback port with an offline, private data folder."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_"))}
     env.update(
-        INTERVIEWER_HOME=str(app_home),
+        INTERVIEWER_HOME=str(home),
         INTERVIEWER_ENGINE="offline",
         HF_HUB_OFFLINE="1",
         ANONYMIZED_TELEMETRY="False",
     )
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "streamlit.log").open("wb")
+    log = (ARTIFACTS / log_name).open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -116,6 +117,20 @@ def app_url(app_home: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_home: Path) -> Iterator[str]:
+    """The app, shared by the browser tests."""
+    with _serving(app_home, "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_app_url(tmp_path: Path) -> Iterator[str]:
+    """An app server of its own, on which no page has been opened yet."""
+    with _serving(tmp_path / "home", "streamlit-fresh.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

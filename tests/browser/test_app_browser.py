@@ -258,3 +258,14 @@ def test_ask_the_notes_answers_with_citations(page: Any, app_url: str, tmp_path:
     expect(source).to_be_in_viewport()  # the expander has finished opening
     settled(page)
     screenshot(page, "ask-the-notes")
+
+
+@pytest.mark.parametrize("path", ["ask", "history", "status"])
+def test_a_page_opened_by_its_address_on_a_new_server_works(page: Any, fresh_app_url: str, path: str) -> None:
+    # The first visit to a server, straight to a page's address (a bookmark, or tabs restored after a
+    # restart), runs the app's navigation before the page, so the page finds its workbench.
+    page.goto(f"{fresh_app_url}/{path}")
+    page.get_by_text("Engine:").first.wait_for()
+    settled(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, f"first-visit-{path}")

@@ -54,7 +54,7 @@ for r in rows:
             except InterviewerError as err:
                 st.error(str(err))
             else:
-                st.switch_page("pages/interview.py", query_params={"session": r.session_id})
+                st.switch_page("views/interview.py", query_params={"session": r.session_id})
         with delete_col.popover("Delete", width="stretch"):
             st.markdown("Delete this interview and its scores for good?")
             if st.button("Yes, delete it", key=f"delete-{r.session_id}", type="primary"):
