@@ -174,6 +174,46 @@ def test_the_offline_answer_is_a_few_sentences_not_a_wall_of_chunks(index: Notes
     assert "#" not in result.answer
 
 
+def test_an_offline_sentence_that_leans_on_the_one_before_brings_it_along(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "writes.md").write_text(
+        "# Write-behind\n\nThe cache queues each write and flushes the queue to the database later. "
+        "This cuts write latency but loses queued writes if the cache node crashes.\n",
+        encoding="utf-8",
+    )
+    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+
+    result = answerer(index).answer(
+        "does it cut write latency and lose queued writes if the cache node crashes"
+    )
+
+    assert result.answer.startswith(
+        "The cache queues each write and flushes the queue to the database later. [1]"
+    )
+    assert "This cuts write latency" in result.answer
+
+
+def test_a_lesser_offline_sentence_that_leans_on_an_unquoted_one_is_left_out(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "windows.md").write_text(
+        "# Windows\n\nTumbling windows are fixed buckets that never overlap, such as clicks per minute. "
+        "Features for training are computed from events before the label. That is an event-time rule.\n",
+        encoding="utf-8",
+    )
+    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+
+    result = answerer(index).answer("tumbling windows: fixed buckets that never overlap, an event-time rule")
+
+    assert result.answer.startswith("Tumbling windows are fixed buckets")
+    assert "That is an event-time rule" not in result.answer
+
+
 def test_the_offline_answer_abstains_when_nothing_is_relevant(index: NotesIndex) -> None:
     result = answerer(index).answer(OFF_TOPIC)
     assert result.answer.startswith(ABSTAIN) and "closest sections" in result.answer

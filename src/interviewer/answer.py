@@ -257,7 +257,34 @@ class Answerer:
             if any(float(rows[i] @ rows[j]) > 0.9 for j in chosen):
                 continue  # a near-duplicate, as from overlapping chunks
             chosen.append(int(i))
-        return [sentences[i] for i in chosen]
+        return _readable([sentences[i] for i in chosen], sentences)
+
+
+_LEANS_BACK = re.compile(
+    r"^(this|that|these|those|it|its|they|their|them|such|otherwise|then|he|she|both|the latter|the former)\b",
+    re.IGNORECASE,
+)
+
+
+def _readable(chosen: list[_Sentence], every: list[_Sentence]) -> list[_Sentence]:
+    """`chosen` (best first) made to read on its own, with sentences of one chunk in the chunk's order.
+
+    A sentence that leans on the one before it ("This removes...", "They batch...") needs that sentence:
+    the best one brings it along, a lesser one is left out unless it was chosen too. Chunks appear in the
+    order of their best sentence.
+    """
+    by_place = {(x.hit, x.position): x for x in every}
+    picked = {(x.hit, x.position) for x in chosen}
+    for rank, x in enumerate(chosen):
+        before = (x.hit, x.position - 1)
+        if not _LEANS_BACK.match(x.text) or before in picked:
+            continue
+        if rank == 0 and before in by_place:
+            picked.add(before)
+        elif rank > 0:
+            picked.discard((x.hit, x.position))
+    hits = list(dict.fromkeys(x.hit for x in chosen))
+    return [by_place[place] for hit in hits for place in sorted(p for p in picked if p[0] == hit)]
 
 
 # --------------------------------------------------------------------------------------------------
