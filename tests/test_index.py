@@ -15,7 +15,7 @@ import pytest
 
 from interviewer.config import Settings
 from interviewer.errors import BadInput
-from interviewer.index import Hit, NotesIndex, SearchResult, collection_name
+from interviewer.index import Hit, NotesIndex, SearchResult, collection_name, question_parts
 from interviewer.lexical import (
     bm25_feedback_search,
     bm25_search,
@@ -430,6 +430,39 @@ def test_chromas_default_embedding_function_is_never_used(
     monkeypatch.setattr(embedding_functions.DefaultEmbeddingFunction, "__call__", refuse)
     results = make_index(settings, embedder, notes).search("shard key", k=2)
     assert results[0].source == "db/sharding.md"
+
+
+def test_a_question_in_several_parts_is_split_where_it_asks_something_new() -> None:
+    assert question_parts(
+        "How long must an experiment run, and what mistakes like peeking should I avoid?"
+    ) == ["How long must an experiment run", "what mistakes like peeking should I avoid"]
+    assert question_parts("Is the cache stale? How do I refresh it before it expires?") == [
+        "Is the cache stale",
+        "How do I refresh it before it expires",
+    ]
+    assert question_parts("How does consistent hashing move keys when a machine joins?") == []
+    assert question_parts("Sharding, and why?") == []  # a part needs two words that carry meaning
+
+
+def test_each_part_of_a_question_is_searched_and_fused(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    question = (
+        "which rows does a shard key split across database machines, and how do message queues absorb bursts"
+    )
+    index = make_index(settings, embedder, notes)
+    index.ensure_synced()
+    before = embedder.embedded
+
+    with_parts = index.retrieve(question, k=2)
+    embedded = embedder.embedded - before
+    index.clause_weight = 0.0
+    without = {h.chunk.chunk_id: h.score for h in index.retrieve(question, k=5)}
+
+    assert embedded == 3  # the question and its two parts, in one call
+    assert {h.chunk.source for h in with_parts} == {"db/sharding.md", "queues.txt"}
+    # The parts' ranking adds to the fused score of the chunks it found.
+    assert all(h.score > without[h.chunk.chunk_id] for h in with_parts)
 
 
 # ---- notes sets ----------------------------------------------------------------------------------

@@ -200,6 +200,10 @@ class NotesIndex:
     question in other words than the question's, through the words they share with the first hits.
     Z-score fusion and the dense and BM25 modes do not use it.
 
+    A question in several parts ("how long must the test run, and what mistakes should I avoid?") blends
+    its parts in one vector. Rank fusion also searches each part on its own (see `question_parts`) and
+    fuses their merged dense ranking with weight `clause_weight`.
+
     The first search syncs the folders (indexing them if they have never been indexed); `ensure_synced`
     does it on demand and reports what changed.
     """
@@ -221,6 +225,7 @@ class NotesIndex:
         candidates: int = 40,
         feedback: bool = True,
         feedback_weight: float = 1.0,
+        clause_weight: float = 0.3,
     ) -> None:
         self.settings = settings
         if embedder is None:
@@ -242,6 +247,7 @@ class NotesIndex:
         self.candidates = candidates
         self.feedback = feedback
         self.feedback_weight = feedback_weight
+        self.clause_weight = clause_weight
         self._synced = False
         self._sync_lock = threading.Lock()
 
@@ -471,8 +477,11 @@ class NotesIndex:
         dense: list[tuple[Chunk, float]] = []
         lexical: list[tuple[Chunk, float]] = []
         tokens = lexical_tokens(query)
+        parts: np.ndarray = np.zeros((0, self.embedder.dim), dtype=np.float32)
         if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed([query])[0]
+            part_texts = question_parts(query) if mode == "hybrid" and self.clause_weight else []
+            vectors = self.embedder.embed([query, *part_texts])
+            vector, parts = vectors[0], vectors[1:]
             for name, snapshot in sets:
                 dense += self._dense(name, snapshot, vector, pool)
             dense.sort(key=lambda pair: -pair[1])
@@ -482,11 +491,33 @@ class NotesIndex:
                 lexical += [(snapshot.chunks[i], score) for i, score in found]
             lexical.sort(key=lambda pair: -pair[1])
         dense, lexical = dense[:pool], lexical[:pool]
-        if mode != "hybrid" or self.fusion != "rrf" or not self.feedback:
+        if mode != "hybrid" or self.fusion != "rrf":
             return self._fuse(dense, lexical, k, mode)
-        first = self._fuse(dense, lexical, _FEEDBACK_HITS, mode)
+        clauses = self._clause_search(sets, parts, pool)
+        if not self.feedback:
+            return self._fuse(dense, lexical, k, mode, clauses=clauses)
+        first = self._fuse(dense, lexical, _FEEDBACK_HITS, mode, clauses=clauses)
         expanded = self._feedback_search([s for _, s in sets], tokens, [h.chunk for h in first], pool)
-        return self._fuse(dense, lexical, k, mode, expanded)
+        return self._fuse(dense, lexical, k, mode, expanded, clauses)
+
+    def _clause_search(
+        self, sets: Sequence[tuple[str, _Snapshot]], vectors: np.ndarray, pool: int
+    ) -> list[tuple[Chunk, float]]:
+        """The dense rankings of a question's parts, merged by reciprocal rank fusion (none for one part)."""
+        if len(vectors) < 2:
+            return []
+        merged: dict[str, float] = {}
+        chunks: dict[str, Chunk] = {}
+        for vector in vectors:
+            ranking: list[tuple[Chunk, float]] = []
+            for name, snapshot in sets:
+                ranking += self._dense(name, snapshot, vector, pool)
+            ranking.sort(key=lambda pair: -pair[1])
+            for rank, (chunk, _) in enumerate(ranking[:pool], start=1):
+                merged[chunk.chunk_id] = merged.get(chunk.chunk_id, 0.0) + 1.0 / (self.rrf_k + rank)
+                chunks[chunk.chunk_id] = chunk
+        ranked = sorted(merged.items(), key=lambda item: -item[1])[:pool]
+        return [(chunks[cid], score) for cid, score in ranked]
 
     def _feedback_search(
         self, sets: Sequence[_Snapshot], tokens: list[str], first: Sequence[Chunk], pool: int
@@ -514,10 +545,11 @@ class NotesIndex:
         k: int,
         mode: SearchMode,
         feedback: Sequence[tuple[Chunk, float]] = (),
+        clauses: Sequence[tuple[Chunk, float]] = (),
     ) -> list[Hit]:
         similarity = {c.chunk_id: s for c, s in dense}
         bm25 = {c.chunk_id: s for c, s in lexical}
-        chunks = {c.chunk_id: c for c, _ in (*dense, *lexical, *feedback)}
+        chunks = {c.chunk_id: c for c, _ in (*dense, *lexical, *feedback, *clauses)}
         if mode == "dense":
             ranked = [(c.chunk_id, s) for c, s in dense]
         elif mode == "bm25":
@@ -531,6 +563,7 @@ class NotesIndex:
                 (self.dense_weight, dense),
                 (self.lexical_weight, lexical),
                 (self.feedback_weight, feedback),
+                (self.clause_weight, clauses),
             )
             for weight, ranking in rankings:
                 for rank, (chunk, _) in enumerate(ranking, start=1):
@@ -585,6 +618,26 @@ class NotesIndex:
             return name, _SNAPSHOTS[str(store.dir)]
         _SNAPSHOTS[str(store.dir)] = snapshot
         return name, snapshot
+
+
+_PART_BREAK = re.compile(
+    r"[?;:]"
+    r"|,\s*(?:and|or|but)\s+"
+    r"|\s+and\s+(?=(?:what|how|why|when|which|where|who|is|are|can|should|do|does)\b)"
+    r"|,\s*(?=(?:what|how|why|when|which|where|who)\b)",
+    re.IGNORECASE,
+)
+
+
+def question_parts(query: str) -> list[str]:
+    """The parts of a question that asks several things, each with at least two content words.
+
+    Parts break at `?`, `;` and `:`, at ", and" / ", or" / ", but", and before a new question word
+    (", what ...", "and how ..."). A question in one part gives an empty list.
+    """
+    parts = [p.strip() for p in _PART_BREAK.split(query)]
+    parts = [p for p in parts if len(lexical_tokens(p)) >= 2]
+    return parts if len(parts) >= 2 else []
 
 
 def _zscore_fusion(
