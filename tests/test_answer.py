@@ -174,17 +174,22 @@ def test_the_offline_answer_is_a_few_sentences_not_a_wall_of_chunks(index: Notes
     assert "#" not in result.answer
 
 
+def one_note_index(settings: Settings, tmp_path: Path, text: str) -> NotesIndex:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "note.md").write_text(text, encoding="utf-8")
+    return NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+
+
 def test_an_offline_sentence_that_leans_on_the_one_before_brings_it_along(
     settings: Settings, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "writes.md").write_text(
+    index = one_note_index(
+        settings,
+        tmp_path,
         "# Write-behind\n\nThe cache queues each write and flushes the queue to the database later. "
         "This cuts write latency but loses queued writes if the cache node crashes.\n",
-        encoding="utf-8",
     )
-    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
 
     result = answerer(index).answer(
         "does it cut write latency and lose queued writes if the cache node crashes"
@@ -199,14 +204,12 @@ def test_an_offline_sentence_that_leans_on_the_one_before_brings_it_along(
 def test_a_lesser_offline_sentence_that_leans_on_an_unquoted_one_is_left_out(
     settings: Settings, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "windows.md").write_text(
+    index = one_note_index(
+        settings,
+        tmp_path,
         "# Windows\n\nTumbling windows are fixed buckets that never overlap, such as clicks per minute. "
         "Features for training are computed from events before the label. That is an event-time rule.\n",
-        encoding="utf-8",
     )
-    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
 
     result = answerer(index).answer("tumbling windows: fixed buckets that never overlap, an event-time rule")
 

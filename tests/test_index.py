@@ -524,18 +524,21 @@ def test_a_corrupt_vector_store_is_rebuilt_and_reported(
     assert index.search("shard key", k=1)[0].source == "db/sharding.md"
 
 
-def _hold_lock(database: Path, seconds: float) -> subprocess.Popen[str]:
-    """Another process that holds `database` exclusively locked for `seconds`, once it has printed a line."""
+_LOCKERS = {
+    "sqlite": "import sqlite3\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute('BEGIN EXCLUSIVE')\n",
+    "flock": "import fcntl\nhandle = open(sys.argv[1], 'a')\nfcntl.flock(handle, fcntl.LOCK_EX)\n",
+}
+
+
+def _hold_lock(path: Path, seconds: float, kind: str = "sqlite") -> subprocess.Popen[str]:
+    """Another process that holds `path` locked (an exclusive SQLite transaction, or `flock`) for
+    `seconds`, returned once the lock is taken."""
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sqlite3, sys, time\n"
-            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-            "c.execute('BEGIN EXCLUSIVE')\n"
-            "print('locked', flush=True)\n"
-            "time.sleep(float(sys.argv[2]))\n",
-            str(database),
+            f"import sys, time\n{_LOCKERS[kind]}print('locked', flush=True)\ntime.sleep(float(sys.argv[2]))\n",
+            str(path),
             str(seconds),
         ],
         stdout=subprocess.PIPE,
@@ -564,22 +567,7 @@ def test_a_sync_waits_for_another_process_indexing_the_same_notes_and_says_so(
     settings: Settings, embedder: CountingEmbedder, notes: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     make_index(settings, embedder, notes).ensure_synced()
-    lock_file = settings.bm25_dir / collection_name(notes) / ".lock"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import fcntl, sys, time\n"
-            "handle = open(sys.argv[1], 'a')\n"
-            "fcntl.flock(handle, fcntl.LOCK_EX)\n"
-            "print('locked', flush=True)\n"
-            "time.sleep(1)\n",
-            str(lock_file),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    holder = _hold_lock(settings.bm25_dir / collection_name(notes) / ".lock", 1, kind="flock")
     started = time.monotonic()
     try:
         (report,) = make_index(settings, embedder, notes).ensure_synced()

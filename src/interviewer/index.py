@@ -482,9 +482,7 @@ class NotesIndex:
             part_texts = question_parts(query) if mode == "hybrid" and self.clause_weight else []
             vectors = self.embedder.embed([query, *part_texts])
             vector, parts = vectors[0], vectors[1:]
-            for name, snapshot in sets:
-                dense += self._dense(name, snapshot, vector, pool)
-            dense.sort(key=lambda pair: -pair[1])
+            dense = self._dense_ranking(sets, vector, pool)
         if mode in ("hybrid", "bm25"):
             for _, snapshot in sets:
                 found = bm25_search(snapshot.bm25, snapshot.vocab, len(snapshot.chunks), tokens, pool)
@@ -509,11 +507,7 @@ class NotesIndex:
         merged: dict[str, float] = {}
         chunks: dict[str, Chunk] = {}
         for vector in vectors:
-            ranking: list[tuple[Chunk, float]] = []
-            for name, snapshot in sets:
-                ranking += self._dense(name, snapshot, vector, pool)
-            ranking.sort(key=lambda pair: -pair[1])
-            for rank, (chunk, _) in enumerate(ranking[:pool], start=1):
+            for rank, (chunk, _) in enumerate(self._dense_ranking(sets, vector, pool), start=1):
                 merged[chunk.chunk_id] = merged.get(chunk.chunk_id, 0.0) + 1.0 / (self.rrf_k + rank)
                 chunks[chunk.chunk_id] = chunk
         ranked = sorted(merged.items(), key=lambda item: -item[1])[:pool]
@@ -573,6 +567,14 @@ class NotesIndex:
             Hit(chunk=chunks[cid], score=score, similarity=similarity.get(cid), lexical=bm25.get(cid))
             for cid, score in ranked[:k]
         ]
+
+    def _dense_ranking(
+        self, sets: Sequence[tuple[str, _Snapshot]], vector: np.ndarray, pool: int
+    ) -> list[tuple[Chunk, float]]:
+        """The `pool` chunks nearest to `vector` across every notes set, nearest first."""
+        ranking = [pair for name, snapshot in sets for pair in self._dense(name, snapshot, vector, pool)]
+        ranking.sort(key=lambda pair: -pair[1])
+        return ranking[:pool]
 
     def _dense(
         self, name: str, snapshot: _Snapshot, vector: np.ndarray, pool: int
