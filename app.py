@@ -1,7 +1,7 @@
 """interviewer in the browser: `streamlit run app.py`.
 
 A thin view. Each page reads its widgets, calls one method of this tab's `Workbench`
-(`interviewer.webapp`) and renders what comes back. Only read-only resources (the question bank, the
+(`interviewer.web.workbench`) and renders what comes back. Only read-only resources (the question bank, the
 embedder, the notes index, the session store) are cached across tabs; each tab has its own workbench.
 """
 
@@ -12,9 +12,9 @@ import streamlit as st
 from interviewer.config import Settings
 from interviewer.errors import InterviewerError
 from interviewer.logs import configure_logging
-from interviewer.shared import Overrides, Shared
-from interviewer.status import breaker_notice
-from interviewer.webapp import OVERRIDES_KEY, WORKBENCH_KEY, Workbench
+from interviewer.web.shared import Overrides, Shared
+from interviewer.web.status import breaker_notice
+from interviewer.web.workbench import OVERRIDES_KEY, WORKBENCH_KEY, Workbench
 
 st.set_page_config(page_title="interviewer", page_icon=":material/record_voice_over:", layout="wide")
 

@@ -68,7 +68,7 @@ def percentile(values: list[float], q: float) -> float:
 def prepare_home(home: Path) -> float:
     """Index the shipped notes with the real embedder (skipped when already indexed). Returns seconds."""
     from interviewer.config import Settings
-    from interviewer.index import NotesIndex
+    from interviewer.notes.index import NotesIndex
 
     started = time.perf_counter()
     NotesIndex(Settings(home=home, engine="offline")).ensure_synced()
@@ -138,7 +138,7 @@ def typed_turns(home: Path, turns: int, *, cache_scripts: bool = True) -> tuple[
     from streamlit.testing.v1 import AppTest, app_test
 
     from interviewer.testing import FunctionLLM
-    from interviewer.webapp import OVERRIDES_KEY, WORKBENCH_KEY, Overrides
+    from interviewer.web.workbench import OVERRIDES_KEY, WORKBENCH_KEY, Overrides
 
     os.environ["INTERVIEWER_HOME"] = str(home)
     shipped = app_test.ScriptCache
@@ -277,7 +277,7 @@ def viewmodel_turns(home: Path, turns: int) -> list[float]:
     """The same turns through the view-model alone: the session's work plus the data the page draws."""
     from interviewer.config import Settings
     from interviewer.testing import FunctionLLM
-    from interviewer.webapp import Overrides, Shared, Workbench
+    from interviewer.web.workbench import Overrides, Shared, Workbench
 
     shared = Shared.build(Settings(home=home))
     llm = FunctionLLM(lambda call: "Okay. What numbers would you put on that?")
@@ -303,7 +303,7 @@ def viewmodel_turns(home: Path, turns: int) -> list[float]:
 
 def transcription(home: Path, repeats: int) -> tuple[float, float, list[float], str]:
     from interviewer.config import Settings
-    from interviewer.voice import PiperSpeaker, WhisperTranscriber
+    from interviewer.voice.speech import PiperSpeaker, WhisperTranscriber
 
     settings = Settings(home=home, engine="offline")
     audio = PiperSpeaker(settings).speak(SPOKEN)

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from interviewer.embeddings import MiniLMEmbedder
+from interviewer.notes.embeddings import MiniLMEmbedder
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpora" / "system-design-primer"
 

@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from interviewer.grading import OfflineGrader
-from interviewer.questions import QuestionBank
-from interviewer.rubric import RubricSet
+from interviewer.grading.offline import OfflineGrader
+from interviewer.content.questions import QuestionBank
+from interviewer.content.rubrics import RubricSet
 
 ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION = ROOT / "tests" / "data" / "calibration"
@@ -227,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         embedder = FakeEmbedder()
     else:
-        from interviewer.embeddings import MiniLMEmbedder
+        from interviewer.notes.embeddings import MiniLMEmbedder
 
         embedder = MiniLMEmbedder()
     grader = OfflineGrader(embedder, RubricSet.load(knowledge))

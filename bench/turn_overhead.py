@@ -28,20 +28,20 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.config import Settings
-from interviewer.embeddings import MiniLMEmbedder
-from interviewer.engine import Engine, token_counter
-from interviewer.grading import OfflineGrader
-from interviewer.interviewer import FallbackInterviewer, LLMInterviewer, OfflineInterviewer
-from interviewer.llm import Usage
-from interviewer.llm_grader import build_grader_messages
+from interviewer.notes.embeddings import MiniLMEmbedder
+from interviewer.interview.engine import Engine, token_counter
+from interviewer.grading.offline import OfflineGrader
+from interviewer.interview.interviewer import FallbackInterviewer, LLMInterviewer, OfflineInterviewer
+from interviewer.llm.openai_client import Usage
+from interviewer.grading.llm_grader import build_grader_messages
 from interviewer.phases import PHASES
-from interviewer.prompts import PromptLibrary
-from interviewer.questions import QuestionBank
-from interviewer.rubric import RubricSet
-from interviewer.session import InterviewSession
-from interviewer.store import SessionStore
+from interviewer.llm.prompts import PromptLibrary
+from interviewer.content.questions import QuestionBank
+from interviewer.content.rubrics import RubricSet
+from interviewer.interview.session import InterviewSession
+from interviewer.store.sessions import SessionStore
 from interviewer.testing import FakeClock, FunctionLLM
-from interviewer.tokens import TokenCounter, estimate_cost
+from interviewer.llm.tokens import TokenCounter, estimate_cost
 
 REPLY = (
     "Okay, that makes sense, and I like that you tied it to the latency budget. "
@@ -267,7 +267,7 @@ def main() -> int:
     embedder = MiniLMEmbedder()
     grader = OfflineGrader(embedder, RubricSet.load(settings.knowledge_dir))
     counter = token_counter(settings)
-    from interviewer.index import NotesIndex
+    from interviewer.notes.index import NotesIndex
 
     index = NotesIndex(settings, embedder)
     started = time.perf_counter()

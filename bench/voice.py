@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from interviewer.config import Settings
-from interviewer.voice import PiperSpeaker, WhisperTranscriber
+from interviewer.voice.speech import PiperSpeaker, WhisperTranscriber
 
 T = TypeVar("T")
 

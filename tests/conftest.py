@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.breaker import AUDIO_BREAKER, DEFAULT_BREAKER
+from interviewer.llm.breaker import AUDIO_BREAKER, DEFAULT_BREAKER
 from interviewer.config import Settings
 
 _NETWORK_ENV = (

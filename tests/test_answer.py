@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.answer import (
+from interviewer.notes.ask import (
     ABSTAIN,
     Answerer,
     CitationFilter,
@@ -16,8 +16,8 @@ from interviewer.answer import (
 )
 from interviewer.config import Settings
 from interviewer.errors import LLMRefused, LLMUnavailable
-from interviewer.index import NotesIndex
-from interviewer.prompts import PromptLibrary
+from interviewer.notes.index import NotesIndex
+from interviewer.llm.prompts import PromptLibrary
 from interviewer.testing import FakeEmbedder, FakeLLM
 
 NOTES = {

@@ -1,6 +1,6 @@
 """The Streamlit app, run headless with `streamlit.testing.v1.AppTest`.
 
-Each test opens the app with an `Overrides` in `st.session_state[OVERRIDES_KEY]` (see `interviewer.webapp`):
+Each test opens the app with an `Overrides` in `st.session_state[OVERRIDES_KEY]` (see `interviewer.web.workbench`):
 a `FakeEmbedder` always, and a fake chat model, speech models, clock or circuit breaker where the test needs
 one. The data folder is the temporary one the autouse fixture sets, so every test starts with no history.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from interviewer.breaker import CircuitBreaker
+from interviewer.llm.breaker import CircuitBreaker
 from interviewer.errors import LLMUnavailable
 from interviewer.testing import (
     Call,
@@ -24,7 +24,7 @@ from interviewer.testing import (
     FunctionLLM,
     silent_wav,
 )
-from interviewer.webapp import OVERRIDES_KEY, WORKBENCH_KEY, Overrides, Workbench
+from interviewer.web.workbench import OVERRIDES_KEY, WORKBENCH_KEY, Overrides, Workbench
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 QUESTION = "youtube-recommendations"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from interviewer.delivery import measure
-from interviewer.grading import OfflineGrader
-from interviewer.rubric import RubricSet
-from interviewer.session import InterviewSession
-from interviewer.store import SessionStore
+from interviewer.grading.delivery import measure
+from interviewer.grading.offline import OfflineGrader
+from interviewer.content.rubrics import RubricSet
+from interviewer.interview.session import InterviewSession
+from interviewer.store.sessions import SessionStore
 from interviewer.testing import FakeClock, FakeEmbedder, keyword_engine, tiny_question
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"

@@ -1,5 +1,5 @@
-"""The browser app's view-model, driven directly: one `Workbench` (`interviewer.webapp`) per browser tab, with
-its notes desk and dictation, and the History page's rows (`interviewer.history`)."""
+"""The browser app's view-model, driven directly: one `Workbench` (`interviewer.web.workbench`) per browser tab, with
+its notes desk and dictation, and the History page's rows (`interviewer.web.history`)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.breaker import CircuitBreaker
+from interviewer.llm.breaker import CircuitBreaker
 from interviewer.config import Settings
 from interviewer.errors import BadInput, ConfigError, LLMUnavailable
-from interviewer.history import history_rows, trends
+from interviewer.web.history import history_rows, trends
 from interviewer.testing import FakeClock, FakeEmbedder, FakeSpeaker, FakeTranscriber, FunctionLLM, silent_wav
-from interviewer.timeline import clock_text
-from interviewer.webapp import Overrides, Shared, Workbench, chart_data
+from interviewer.web.timeline import clock_text
+from interviewer.web.workbench import Overrides, Shared, Workbench, chart_data
 
 QUESTION = "youtube-recommendations"
 REQUIREMENTS = (

@@ -9,9 +9,9 @@ import pytest
 
 from interviewer.cli import main
 from interviewer.config import Settings
-from interviewer.questions import QuestionBank
-from interviewer.session import InterviewSession
-from interviewer.store import SessionStore
+from interviewer.content.questions import QuestionBank
+from interviewer.interview.session import InterviewSession
+from interviewer.store.sessions import SessionStore
 from interviewer.testing import keyword_engine
 
 QUESTION_ID = "youtube-recommendations"

@@ -10,9 +10,9 @@ import pytest
 from interviewer.cli import main
 from interviewer.config import Settings
 from interviewer.phases import PHASES
-from interviewer.questions import QuestionBank
-from interviewer.session import InterviewSession, act
-from interviewer.store import SessionStore
+from interviewer.content.questions import QuestionBank
+from interviewer.interview.session import InterviewSession, act
+from interviewer.store.sessions import SessionStore
 from interviewer.testing import keyword_engine
 
 ANSWERS = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.delivery import combine, count_fillers, count_words, measure, strip_fillers
+from interviewer.grading.delivery import combine, count_fillers, count_words, measure, strip_fillers
 
 
 def test_fillers_are_counted_by_kind() -> None:

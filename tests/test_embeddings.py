@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from interviewer.embeddings import (
+from interviewer.notes.embeddings import (
     MINILM_TOKENIZER,
     Embedder,
     MiniLMEmbedder,
@@ -161,7 +161,7 @@ def test_the_factory_builds_the_same_registered_class(embedder: MiniLMEmbedder) 
 
 
 def test_importing_the_embedder_does_not_import_chromadb() -> None:
-    code = "import sys, interviewer.embeddings; print('chromadb' in sys.modules)"
+    code = "import sys, interviewer.notes.embeddings; print('chromadb' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from interviewer.config import Settings
-from interviewer.engine import build_engine, notes_retriever
+from interviewer.interview.engine import build_engine, notes_retriever
 from interviewer.errors import ConfigError, LLMRateLimited, LLMUnavailable
-from interviewer.grading import Grade
-from interviewer.interviewer import FallbackInterviewer, OfflineInterviewer
+from interviewer.grading.offline import Grade
+from interviewer.interview.interviewer import FallbackInterviewer, OfflineInterviewer
 from interviewer.phases import Phase
-from interviewer.questions import Question
+from interviewer.content.questions import Question
 from interviewer.testing import FakeEmbedder, FakeLLM, KeywordGrader, keyword_engine, tiny_question
 
 ANSWER = "We should optimise watch time, not clicks, because clicks reward clickbait."
@@ -82,7 +82,7 @@ def test_the_notes_retriever_gives_up_quietly_after_the_index_fails(
             raise RuntimeError("embedding model missing")
 
     retrieve = notes_retriever(settings, BrokenEmbedder(dim=32))
-    with caplog.at_level("WARNING", logger="interviewer.engine"):
+    with caplog.at_level("WARNING", logger="interviewer.interview.engine"):
         assert retrieve("feature store") == []
         assert retrieve("feature store") == []
     warnings = [r for r in caplog.records if "notes index is unavailable" in r.getMessage()]

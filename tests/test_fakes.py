@@ -6,7 +6,7 @@ import pytest
 from pydantic import BaseModel
 
 from interviewer.errors import InterviewerError, LLMOutputInvalid, LLMRefused, LLMUnavailable
-from interviewer.llm import ChatModel, Message
+from interviewer.llm.openai_client import ChatModel, Message
 from interviewer.testing import Call, FakeLLM, FakeLLMExhausted, FunctionLLM
 
 

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from interviewer.embeddings import MiniLMEmbedder
-from interviewer.grading import Grade, OfflineGrader, generic_question, resolve_question
+from interviewer.notes.embeddings import MiniLMEmbedder
+from interviewer.grading.offline import Grade, OfflineGrader, generic_question, resolve_question
 from interviewer.phases import PHASES
-from interviewer.questions import Question, QuestionBank
-from interviewer.rubric import RubricSet
+from interviewer.content.questions import Question, QuestionBank
+from interviewer.content.rubrics import RubricSet
 from interviewer.testing import FakeEmbedder
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from interviewer.embeddings import MiniLMEmbedder
-from interviewer.grading import OfflineGrader
-from interviewer.questions import QuestionBank
-from interviewer.rubric import RubricSet
+from interviewer.notes.embeddings import MiniLMEmbedder
+from interviewer.grading.offline import OfflineGrader
+from interviewer.content.questions import QuestionBank
+from interviewer.content.rubrics import RubricSet
 
 ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION = ROOT / "tests" / "data" / "calibration"

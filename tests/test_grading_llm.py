@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from interviewer.errors import InterviewerError, LLMRateLimited, LLMUnavailable
-from interviewer.grading import OfflineGrader
-from interviewer.llm_grader import (
+from interviewer.grading.offline import OfflineGrader
+from interviewer.grading.llm_grader import (
     GraderVerdict,
     LLMGrader,
     build_grader_messages,
@@ -19,8 +19,8 @@ from interviewer.llm_grader import (
     real_quotes,
     verdict_schema,
 )
-from interviewer.prompts import PromptLibrary
-from interviewer.rubric import RubricSet
+from interviewer.llm.prompts import PromptLibrary
+from interviewer.content.rubrics import RubricSet
 from interviewer.testing import FakeEmbedder, FakeLLM, FunctionLLM
 from interviewer.testing.llm import Call
 from test_grading import MEDIUM, STRONG, WEAK, make_question

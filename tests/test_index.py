@@ -15,8 +15,8 @@ import pytest
 
 from interviewer.config import Settings
 from interviewer.errors import BadInput
-from interviewer.index import Hit, NotesIndex, SearchResult, collection_name, question_parts
-from interviewer.lexical import (
+from interviewer.notes.index import Hit, NotesIndex, SearchResult, collection_name, question_parts
+from interviewer.notes.lexical import (
     bm25_feedback_search,
     bm25_search,
     bm25_vocab,
@@ -501,8 +501,8 @@ def test_several_notes_sets_coexist_and_are_searched_together(
 
 def _forget_open_clients() -> None:
     """Drop this process's open Chroma clients, as a new process would start without them."""
-    from interviewer import chroma
-    from interviewer import index as index_module
+    from interviewer.notes import chroma
+    from interviewer.notes import index as index_module
 
     chroma.forget_clients()
     index_module._SNAPSHOTS.clear()
@@ -582,7 +582,7 @@ def test_a_sync_waits_for_another_process_indexing_the_same_notes_and_says_so(
 def test_a_vector_store_another_process_keeps_locked_is_rebuilt_and_reported(
     settings: Settings, embedder: CountingEmbedder, notes: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from interviewer import chroma
+    from interviewer.notes import chroma
 
     make_index(settings, embedder, notes).ensure_synced()
     _forget_open_clients()

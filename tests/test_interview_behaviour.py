@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.engine import Engine
+from interviewer.interview.engine import Engine
 from interviewer.phases import PHASE_NAMES, PHASES, Phase
-from interviewer.questions import KeyPoint, Question
-from interviewer.session import InterviewSession, Reply, act
-from interviewer.store import SessionStore
+from interviewer.content.questions import KeyPoint, Question
+from interviewer.interview.session import InterviewSession, Reply, act
+from interviewer.store.sessions import SessionStore
 from interviewer.testing import TINY_COVERING_ANSWERS, FakeClock, KeywordGrader, keyword_engine, tiny_question
 
 COVERING = TINY_COVERING_ANSWERS

@@ -16,13 +16,13 @@ import pytest
 
 from fake_openai_server import FakeOpenAIServer, Reply, server_error
 from interviewer.config import Settings
-from interviewer.engine import HISTORY_BUDGET, Engine, build_engine
+from interviewer.interview.engine import HISTORY_BUDGET, Engine, build_engine
 from interviewer.errors import LLMUnavailable
-from interviewer.llm import ChatModel, Message, Usage
+from interviewer.llm.openai_client import ChatModel, Message, Usage
 from interviewer.phases import PHASE_GOALS, PHASES
-from interviewer.questions import Question
-from interviewer.session import InterviewSession, act
-from interviewer.store import SessionStore
+from interviewer.content.questions import Question
+from interviewer.interview.session import InterviewSession, act
+from interviewer.store.sessions import SessionStore
 from interviewer.testing import (
     TINY_COVERING_ANSWERS,
     Call,
@@ -32,7 +32,7 @@ from interviewer.testing import (
     KeywordGrader,
     tiny_question,
 )
-from interviewer.tokens import TokenCounter
+from interviewer.llm.tokens import TokenCounter
 
 COVERING = TINY_COVERING_ANSWERS
 GUIDANCE = "Notes excerpt: a two-stage funnel narrows a billion items to about a thousand candidates."

@@ -18,13 +18,13 @@ import pytest
 
 from interviewer.cli import main
 from interviewer.config import Settings
-from interviewer.engine import Engine, build_engine
+from interviewer.interview.engine import Engine, build_engine
 from interviewer.phases import PHASES
-from interviewer.questions import Question, QuestionBank
-from interviewer.report import Report
-from interviewer.rubric import RubricSet
-from interviewer.session import InterviewSession, act
-from interviewer.store import SessionStore
+from interviewer.content.questions import Question, QuestionBank
+from interviewer.grading.report import Report
+from interviewer.content.rubrics import RubricSet
+from interviewer.interview.session import InterviewSession, act
+from interviewer.store.sessions import SessionStore
 from interviewer.testing import FakeClock, keyword_engine
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.engine import Engine
+from interviewer.interview.engine import Engine
 from interviewer.errors import CircuitOpen, LLMTruncated, LLMUnavailable
-from interviewer.interviewer import FallbackInterviewer, LLMInterviewer, OfflineInterviewer, choose_probe
-from interviewer.llm import Message
-from interviewer.moves import Move, TurnContext
-from interviewer.phrasing import echo_of
-from interviewer.prompts import PromptLibrary
-from interviewer.questions import Question
-from interviewer.reading import MAX_INPUT_CHARS, cap_input, facts_for, read_turn
-from interviewer.session import InterviewSession
-from interviewer.store import SessionStore
+from interviewer.interview.interviewer import FallbackInterviewer, LLMInterviewer, OfflineInterviewer, choose_probe
+from interviewer.llm.openai_client import Message
+from interviewer.interview.moves import Move, TurnContext
+from interviewer.interview.phrasing import echo_of
+from interviewer.llm.prompts import PromptLibrary
+from interviewer.content.questions import Question
+from interviewer.interview.reading import MAX_INPUT_CHARS, cap_input, facts_for, read_turn
+from interviewer.interview.session import InterviewSession
+from interviewer.store.sessions import SessionStore
 from interviewer.testing import Call, FakeClock, FakeLLM, FunctionLLM, KeywordGrader, tiny_question
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"

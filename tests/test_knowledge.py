@@ -17,8 +17,8 @@ from ftfy.badness import is_bad
 
 from interviewer.errors import ContentError
 from interviewer.phases import PHASES
-from interviewer.questions import Question, QuestionBank, load_question
-from interviewer.rubric import RubricSet
+from interviewer.content.questions import Question, QuestionBank, load_question
+from interviewer.content.rubrics import RubricSet
 from locations import KNOWLEDGE, SEED_NOTES
 
 QUESTIONS_DIR = KNOWLEDGE / "questions"

@@ -24,7 +24,7 @@ from fake_openai_server import (
     truncated,
     unauthorized,
 )
-from interviewer.breaker import CircuitBreaker
+from interviewer.llm.breaker import CircuitBreaker
 from interviewer.config import Settings
 from interviewer.errors import (
     ConfigError,
@@ -37,7 +37,7 @@ from interviewer.errors import (
     LLMTruncated,
     LLMUnavailable,
 )
-from interviewer.llm import (
+from interviewer.llm.openai_client import (
     Message,
     OpenAIAudio,
     OpenAIChat,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from fake_openai_server import FakeOpenAIServer, Reply, refusal, server_error
-from interviewer.breaker import DEFAULT_BREAKER, CircuitBreaker
+from interviewer.llm.breaker import DEFAULT_BREAKER, CircuitBreaker
 from interviewer.errors import CircuitOpen, LLMError, LLMRefused, LLMUnavailable
-from interviewer.llm import Message, OpenAIChat
+from interviewer.llm.openai_client import Message, OpenAIChat
 
 NOON = datetime(2025, 1, 1, 12, 0, 0)
 HELLO: list[Message] = [{"role": "user", "content": "hello"}]

@@ -10,10 +10,10 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from fake_openai_server import FakeOpenAIServer, Reply, json_schema_rejected, refusal, truncated
-from interviewer.breaker import CircuitBreaker
+from interviewer.llm.breaker import CircuitBreaker
 from interviewer.errors import LLMOutputInvalid, LLMRefused, LLMTruncated
-from interviewer.llm import Message, OpenAIChat
-from interviewer.structured import structured_reply, validate_reply
+from interviewer.llm.openai_client import Message, OpenAIChat
+from interviewer.llm.structured import structured_reply, validate_reply
 from interviewer.testing import FakeLLM
 
 

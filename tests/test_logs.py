@@ -23,18 +23,18 @@ def _clean_interviewer_logger() -> Iterator[None]:
 
 def test_records_from_library_modules_land_in_the_data_folders_log_file(settings: Settings) -> None:
     configure_logging(settings)
-    logging.getLogger("interviewer.index").warning("index rebuilt after a corrupt manifest")
+    logging.getLogger("interviewer.notes.index").warning("index rebuilt after a corrupt manifest")
     for handler in logging.getLogger("interviewer").handlers:
         handler.flush()
     text = (settings.logs_dir / "interviewer.log").read_text(encoding="utf-8")
-    assert "interviewer.index" in text
+    assert "interviewer.notes.index" in text
     assert "index rebuilt after a corrupt manifest" in text
 
 
 def test_configuring_twice_does_not_duplicate_lines(settings: Settings) -> None:
     configure_logging(settings)
     configure_logging(settings)
-    logging.getLogger("interviewer.store").warning("one line only")
+    logging.getLogger("interviewer.store.sessions").warning("one line only")
     for handler in logging.getLogger("interviewer").handlers:
         handler.flush()
     text = (settings.logs_dir / "interviewer.log").read_text(encoding="utf-8")
@@ -54,7 +54,7 @@ def test_a_new_data_folder_moves_the_log_file_with_it(
     configure_logging(settings)
     other = settings.model_copy(update={"home": tmp_path_factory.mktemp("other-home")})
     configure_logging(other)
-    logging.getLogger("interviewer.session").warning("written to the new folder")
+    logging.getLogger("interviewer.interview.session").warning("written to the new folder")
     for handler in logging.getLogger("interviewer").handlers:
         handler.flush()
     assert "written to the new folder" in (other.logs_dir / "interviewer.log").read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.chunking import HEADING_SEPARATOR, Chunk, chunk_note
-from interviewer.notes import NoteFile, decode_note, scan_folder
+from interviewer.notes.chunking import HEADING_SEPARATOR, Chunk, chunk_note
+from interviewer.notes.reader import NoteFile, decode_note, scan_folder
 from locations import PRIMER, SEED_NOTES
 
 

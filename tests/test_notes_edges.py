@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.notes import decode_note, scan_folder
+from interviewer.notes.reader import decode_note, scan_folder
 
 
 def reasons(folder: Path, **kwargs: int) -> dict[str, str]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.interviewer import choose_probe
+from interviewer.interview.interviewer import choose_probe
 from interviewer.phases import PHASES
-from interviewer.questions import Question, QuestionBank
-from interviewer.reading import content_words
+from interviewer.content.questions import Question, QuestionBank
+from interviewer.interview.reading import content_words
 from locations import KNOWLEDGE
 
 BANK = QuestionBank.load(KNOWLEDGE)

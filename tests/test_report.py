@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.grading import CriterionGrade, Grade, MissingPoint
-from interviewer.llm import Usage
-from interviewer.questions import NoteLink
-from interviewer.report import build_report, history, overall_score, report_for, top_gaps
-from interviewer.rubric import HiringScale, SignalBand
-from interviewer.session import InterviewSession
-from interviewer.store import SessionStore
+from interviewer.grading.offline import CriterionGrade, Grade, MissingPoint
+from interviewer.llm.openai_client import Usage
+from interviewer.content.questions import NoteLink
+from interviewer.grading.report import build_report, history, overall_score, report_for, top_gaps
+from interviewer.content.rubrics import HiringScale, SignalBand
+from interviewer.interview.session import InterviewSession
+from interviewer.store.sessions import SessionStore
 from interviewer.testing import FakeClock, keyword_engine, tiny_question
 
 SCALE = HiringScale(

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from interviewer.config import Settings
-from interviewer.embeddings import MiniLMEmbedder
-from interviewer.index import NotesIndex, SearchMode
+from interviewer.notes.embeddings import MiniLMEmbedder
+from interviewer.notes.index import NotesIndex, SearchMode
 from locations import KNOWLEDGE, PRIMER, TEST_DATA
 
 FRESH = TEST_DATA / "retrieval_questions_fresh.yaml"

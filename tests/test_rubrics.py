@@ -9,7 +9,7 @@ import yaml
 
 from interviewer.errors import ContentError
 from interviewer.phases import PHASES
-from interviewer.rubric import RubricSet
+from interviewer.content.rubrics import RubricSet
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.engine import Engine
+from interviewer.interview.engine import Engine
 from interviewer.errors import BadInput
 from interviewer.phases import PHASES
-from interviewer.questions import Question
-from interviewer.session import InterviewSession, phase_banner
-from interviewer.store import SessionStore
+from interviewer.content.questions import Question
+from interviewer.interview.session import InterviewSession, phase_banner
+from interviewer.store.sessions import SessionStore
 from interviewer.testing import TINY_COVERING_ANSWERS, FakeClock, KeywordGrader, keyword_engine, tiny_question
 
 COVERING = TINY_COVERING_ANSWERS

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from interviewer.errors import BadInput
-from interviewer.session import InterviewSession, act, parse_script
-from interviewer.store import SessionStore
+from interviewer.interview.session import InterviewSession, act, parse_script
+from interviewer.store.sessions import SessionStore
 from interviewer.testing import FakeClock, keyword_engine, tiny_question
 
 

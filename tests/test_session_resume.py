@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.questions import Question
-from interviewer.session import InterviewSession
-from interviewer.store import SessionStore
+from interviewer.content.questions import Question
+from interviewer.interview.session import InterviewSession
+from interviewer.store.sessions import SessionStore
 from interviewer.testing import FakeClock, keyword_engine, tiny_question
 
 
@@ -103,8 +103,8 @@ _CHILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from interviewer.session import InterviewSession
-    from interviewer.store import SessionStore
+    from interviewer.interview.session import InterviewSession
+    from interviewer.store.sessions import SessionStore
     from interviewer.testing import keyword_engine, tiny_question
 
     store = SessionStore(Path(sys.argv[1]))

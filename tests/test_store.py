@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from interviewer.errors import BadInput, StoreError
-from interviewer.grading import CriterionGrade, Grade
-from interviewer.llm import Usage
-from interviewer.store import SCHEMA_VERSION, SessionStore
+from interviewer.grading.offline import CriterionGrade, Grade
+from interviewer.llm.openai_client import Usage
+from interviewer.store.sessions import SCHEMA_VERSION, SessionStore
 
 
 @pytest.fixture

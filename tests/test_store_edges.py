@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.errors import BadInput, StoreError
-from interviewer.store import SCHEMA_VERSION, SessionStore
+from interviewer.store.sessions import SCHEMA_VERSION, SessionStore
 
 
 def new_session(store: SessionStore, at: float = 1.0) -> str:

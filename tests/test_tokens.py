@@ -13,9 +13,9 @@ import pytest
 import tiktoken
 
 from interviewer.errors import ConfigError, ModelFileError
-from interviewer.llm import Message, Role, Usage
+from interviewer.llm.openai_client import Message, Role, Usage
 from interviewer.models import package_dir
-from interviewer.tokens import (
+from interviewer.llm.tokens import (
     ENCODING_SHA256,
     PriceTable,
     TokenCounter,

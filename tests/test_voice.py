@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 
 from fake_openai_server import FakeOpenAIServer, Reply, Speech, server_error
-from interviewer.breaker import CircuitBreaker
+from interviewer.llm.breaker import CircuitBreaker
 from interviewer.config import Settings
 from interviewer.errors import LLMUnavailable, ModelFileError, VoiceError
-from interviewer.llm import OpenAIAudio
-from interviewer.voice import (
+from interviewer.llm.openai_client import OpenAIAudio
+from interviewer.voice.speech import (
     FallbackSpeaker,
     FallbackTranscriber,
     OpenAISpeaker,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from interviewer.answer import AnswerResult
+from interviewer.notes.ask import AnswerResult
 from interviewer.errors import InterviewerError
-from interviewer.webapp import WORKBENCH_KEY, Workbench
+from interviewer.web.workbench import WORKBENCH_KEY, Workbench
 
 wb: Workbench = st.session_state[WORKBENCH_KEY]
 notes = wb.notes

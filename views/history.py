@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from interviewer.errors import InterviewerError
-from interviewer.history import history_rows, next_drill, trends
-from interviewer.webapp import WORKBENCH_KEY, Workbench
+from interviewer.web.history import history_rows, next_drill, trends
+from interviewer.web.workbench import WORKBENCH_KEY, Workbench
 
 wb: Workbench = st.session_state[WORKBENCH_KEY]
 

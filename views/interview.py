@@ -8,8 +8,8 @@ import streamlit as st
 
 from interviewer.errors import InterviewerError
 from interviewer.phases import PHASE_NAMES, PHASES
-from interviewer.timeline import clock_text
-from interviewer.webapp import (
+from interviewer.web.timeline import clock_text
+from interviewer.web.workbench import (
     DRILL_MINUTES,
     LENGTHS,
     WORKBENCH_KEY,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from interviewer.webapp import WORKBENCH_KEY, Workbench
+from interviewer.web.workbench import WORKBENCH_KEY, Workbench
 
 wb: Workbench = st.session_state[WORKBENCH_KEY]
 s = wb.status()

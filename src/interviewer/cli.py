@@ -135,7 +135,7 @@ def _not_ready(name: str) -> Handler:
 def _notes_index(args: argparse.Namespace, settings: Settings) -> Any:
     from pathlib import Path
 
-    from interviewer.index import NotesIndex
+    from interviewer.notes.index import NotesIndex
 
     dirs = [Path(d) for d in args.notes] if getattr(args, "notes", None) else None
     return NotesIndex(settings, None, dirs)
@@ -186,15 +186,15 @@ def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from interviewer.answer import Answerer
+    from interviewer.notes.ask import Answerer
 
     index = _notes_index(args, settings)
     _sync(index)
     llm = None
     prompts = None
     if settings.resolved_engine == "openai":
-        from interviewer.llm import OpenAIChat
-        from interviewer.prompts import PromptLibrary
+        from interviewer.llm.openai_client import OpenAIChat
+        from interviewer.llm.prompts import PromptLibrary
 
         llm = OpenAIChat(settings)
         prompts = PromptLibrary(settings.prompts_dir)
@@ -216,7 +216,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
-    from interviewer.questions import QuestionBank
+    from interviewer.content.questions import QuestionBank
 
     bank = QuestionBank.load(settings.knowledge_dir)
     rows = [{"id": q.id, "title": q.title, "topic": q.topic, "difficulty": q.difficulty} for q in bank]
@@ -231,9 +231,9 @@ def _cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
 
 def _session_parts(settings: Settings) -> tuple[Any, Any, Any]:
     """The question bank, the store and the hiring scale, for the session commands."""
-    from interviewer.questions import QuestionBank
-    from interviewer.rubric import RubricSet
-    from interviewer.store import SessionStore
+    from interviewer.content.questions import QuestionBank
+    from interviewer.content.rubrics import RubricSet
+    from interviewer.store.sessions import SessionStore
 
     settings.ensure_home()
     bank = QuestionBank.load(settings.knowledge_dir)
@@ -244,11 +244,11 @@ def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
     import random
     from pathlib import Path
 
-    from interviewer.engine import build_engine
+    from interviewer.interview.engine import build_engine
     from interviewer.errors import BadInput
     from interviewer.phases import PHASES
-    from interviewer.report import render_markdown
-    from interviewer.session import InterviewSession, act, parse_script, phase_banner
+    from interviewer.grading.report import render_markdown
+    from interviewer.interview.session import InterviewSession, act, parse_script, phase_banner
 
     if args.drill is not None and args.drill not in PHASES:
         raise BadInput(f"unknown phase {args.drill!r} for --drill; choose one of: {', '.join(PHASES)}")
@@ -318,7 +318,7 @@ def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_sessions(args: argparse.Namespace, settings: Settings) -> int:
     from interviewer.errors import BadInput
-    from interviewer.report import history, report_for
+    from interviewer.grading.report import history, report_for
 
     bank, store, scale = _session_parts(settings)
     if args.action == "list":
@@ -375,7 +375,7 @@ def _cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from interviewer.errors import BadInput
-    from interviewer.grading import format_grade, grade_answer
+    from interviewer.grading.offline import format_grade, grade_answer
 
     if args.answer_file is not None:
         try:
@@ -396,7 +396,7 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from interviewer.errors import BadInput
-    from interviewer.report import report_for
+    from interviewer.grading.report import report_for
 
     bank, store, scale = _session_parts(settings)
     text = report_for(store, args.session_id, bank.get, scale).render(args.format)

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from interviewer.config import Settings
-from interviewer.voice import decode_audio, make_speaker
+from interviewer.voice.speech import decode_audio, make_speaker
 
 
 def _harness() -> Any:

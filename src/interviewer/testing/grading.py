@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from interviewer.grading import CriterionGrade, Grade, MissingPoint, PointCoverage
+from interviewer.grading.offline import CriterionGrade, Grade, MissingPoint, PointCoverage
 from interviewer.phases import Phase
-from interviewer.questions import KeyPoint, Question
+from interviewer.content.questions import KeyPoint, Question
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(

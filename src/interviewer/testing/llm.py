@@ -20,8 +20,8 @@ from typing import Literal
 from pydantic import BaseModel
 
 from interviewer.errors import LLMTruncated, LLMUnavailable
-from interviewer.llm import Message, T, Usage, estimate_usage
-from interviewer.structured import structured_reply
+from interviewer.llm.openai_client import Message, T, Usage, estimate_usage
+from interviewer.llm.structured import structured_reply
 
 CallKind = Literal["stream", "complete", "structured"]
 

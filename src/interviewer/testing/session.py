@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from interviewer.engine import Engine
+from interviewer.interview.engine import Engine
 from interviewer.phases import Phase
-from interviewer.questions import Question
+from interviewer.content.questions import Question
 
 
 class FakeClock:
@@ -210,7 +210,7 @@ def tiny_question(question_id: str = "video-recs") -> Question:
 
 def keyword_engine(interviewer: object | None = None, grader: object | None = None) -> Engine:
     """An offline engine on `KeywordGrader`, for fast interview-flow tests. Pass an interviewer to swap it."""
-    from interviewer.interviewer import OfflineInterviewer
+    from interviewer.interview.interviewer import OfflineInterviewer
     from interviewer.testing.grading import KeywordGrader
 
     g = grader or KeywordGrader()

@@ -9,7 +9,7 @@ import io
 import wave
 
 from interviewer.errors import VoiceError
-from interviewer.voice import Transcript
+from interviewer.voice.speech import Transcript
 
 
 class FakeTranscriber:

@@ -1,0 +1,546 @@
+"""Reports: the end-of-interview scorecard, the Markdown and JSON exports, and history across sessions.
+
+`build_report` turns a saved session (its record, turns, grades and token usage) into a `Report`:
+per-phase scores, the communication score, the overall score and hiring signal, the top three gaps
+with links into the notes, the model-answer outline of the weakest phase, hints, timings, tokens and
+estimated cost, plus the transcript. `history` follows per-phase scores across sessions and suggests
+the weakest phase as the next drill.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from statistics import mean
+from typing import Any, Literal, cast
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from interviewer.grading.offline import Grade
+from interviewer.llm.openai_client import Usage
+from interviewer.phases import PHASE_NAMES, PHASES, Phase, pacing_for
+from interviewer.content.questions import NoteLink, Question
+from interviewer.content.rubrics import HiringScale, Signal
+from interviewer.store.sessions import SessionRecord, SessionState, SessionStore, Turn
+
+log = logging.getLogger(__name__)
+
+ReportFormat = Literal["md", "json"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PhaseScore(_Model):
+    phase: Phase
+    name: str
+    score: float | None = Field(description="1-5, or None when the phase was not assessed")
+    minutes_planned: float
+    minutes_spent: float
+    hints: int
+
+
+class Gap(_Model):
+    phase: Phase
+    key_point_id: str
+    point: str
+    learn: NoteLink
+
+
+class UsageSummary(_Model):
+    calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float | None = Field(description="None when a model used has no price in the table")
+    prices_as_of: str | None = None
+    unpriced_models: list[str] = Field(default_factory=list)
+
+
+class Scorecard(_Model):
+    phases: list[PhaseScore]
+    communication: float | None
+    overall: float | None
+    signal: Signal | None
+    signal_label: str | None
+    gaps: list[Gap]
+    weakest_phase: Phase | None
+    model_outline: list[str]
+    hints_used: int
+    complete: bool = Field(description="every planned phase was assessed")
+    usage: UsageSummary
+
+
+class PhaseVisit(_Model):
+    phase: Phase
+    started_at: float
+    ended_at: float | None
+    seconds: float | None
+    reason: str | None
+
+
+class TranscriptTurn(_Model):
+    seq: int
+    role: str
+    phase: Phase | None
+    kind: str
+    text: str
+    at: float
+    elapsed_s: float
+    prompt_version: str | None = None
+    tokens: int = 0
+    move: str | None = None
+
+
+class Hint(_Model):
+    phase: Phase | None
+    level: int
+    at: float
+
+
+class SessionInfo(_Model):
+    id: str
+    question_id: str
+    title: str
+    prompt: str
+    engine: str
+    minutes: int
+    drill: Phase | None
+    state: SessionState
+    created: str
+    updated: str
+
+
+class Report(_Model):
+    """Everything worth keeping about one interview. `to_json()` is what `--json` prints."""
+
+    session: SessionInfo
+    scorecard: Scorecard
+    chart: dict[str, Any]
+    phases_visited: list[PhaseVisit]
+    hints: list[Hint]
+    timings: dict[str, Any]
+    grades: dict[str, Grade]
+    turns: list[TranscriptTurn]
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def spoken_summary(self) -> str:
+        card = self.scorecard
+        if card.overall is None:
+            return "There wasn't enough to score this time; the transcript is saved."
+        signal = f", which maps to {card.signal_label.lower()}" if card.signal_label else ""
+        weakest = (
+            f" The phase to work on next is {PHASE_NAMES[card.weakest_phase].lower()}."
+            if card.weakest_phase
+            else ""
+        )
+        return f"Your overall score is {card.overall:.1f} out of 5{signal}.{weakest}"
+
+    def to_markdown(self) -> str:
+        return render_markdown(self)
+
+    def render(self, fmt: ReportFormat) -> str:
+        if fmt == "json":
+            return self.model_dump_json(indent=2) + "\n"
+        return self.to_markdown()
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="seconds")
+
+
+def overall_score(
+    phase_scores: Sequence[float], communication: float | None, scale: HiringScale | None
+) -> float | None:
+    """The mean phase score, blended with the communication score by the scale's weight."""
+    if not phase_scores:
+        return None
+    content = mean(phase_scores)
+    if communication is None or scale is None:
+        return round(content, 2)
+    w = scale.communication_weight
+    return round((1 - w) * content + w * communication, 2)
+
+
+def top_gaps(grades: Mapping[str, Grade], order: Sequence[Phase], limit: int = 3) -> list[Gap]:
+    """Missing key points, weakest phase first, taken in turn from each phase so one phase cannot fill the list."""
+    by_phase: dict[Phase, list[Gap]] = {}
+    for phase in order:
+        grade = grades.get(phase)
+        if grade is None:
+            continue
+        seen: set[str] = set()
+        for criterion in grade.criteria:
+            for m in criterion.missing:
+                if m.key_point_id not in seen:
+                    seen.add(m.key_point_id)
+                    by_phase.setdefault(phase, []).append(
+                        Gap(phase=phase, key_point_id=m.key_point_id, point=m.point, learn=m.learn)
+                    )
+    ranked = sorted(by_phase, key=lambda p: (grades[p].score, order.index(p)))
+    gaps: list[Gap] = []
+    while len(gaps) < limit and any(by_phase[p] for p in ranked):
+        for phase in ranked:
+            if by_phase[phase] and len(gaps) < limit:
+                gaps.append(by_phase[phase].pop(0))
+    return gaps
+
+
+def summarise_usage(usages: Sequence[Usage]) -> UsageSummary:
+    if not usages:
+        return UsageSummary(calls=0, prompt_tokens=0, completion_tokens=0, cost_usd=0.0)
+    from interviewer.llm.tokens import estimate_cost
+
+    cost = estimate_cost(usages)
+    return UsageSummary(
+        calls=len(usages),
+        prompt_tokens=cost.prompt_tokens,
+        completion_tokens=cost.completion_tokens,
+        cost_usd=None if cost.unpriced_models else cost.total_usd,
+        prices_as_of=cost.as_of.isoformat(),
+        unpriced_models=list(cost.unpriced_models),
+    )
+
+
+def build_report(
+    record: SessionRecord,
+    question: Question,
+    turns: Sequence[Turn],
+    grades: Mapping[str, Grade],
+    usages: Sequence[Usage],
+    scale: HiringScale | None,
+) -> Report:
+    pacing = pacing_for(record.minutes, record.drill)
+    order = [p for p in PHASES if pacing.minutes[p] > 0]
+    data = record.data
+    hints_by_phase: dict[str, int] = {k: int(v) for k, v in data.get("hints", {}).items()}
+    spent: dict[str, float] = data.get("spent", {})
+    phases = [
+        PhaseScore(
+            phase=p,
+            name=PHASE_NAMES[p],
+            score=round(grades[p].score, 2) if p in grades else None,
+            minutes_planned=pacing.minutes[p],
+            minutes_spent=round(float(spent.get(p, 0.0)) / 60.0, 1),
+            hints=hints_by_phase.get(p, 0),
+        )
+        for p in order
+    ]
+    scored = [ps for ps in phases if ps.score is not None]
+    communication = grades["communication"].score if "communication" in grades else None
+    overall = overall_score([ps.score for ps in scored if ps.score is not None], communication, scale)
+    band = scale.signal_for(overall) if (scale is not None and overall is not None) else None
+    weakest = min(scored, key=lambda ps: (ps.score, order.index(ps.phase))).phase if scored else None
+    card = Scorecard(
+        phases=phases,
+        communication=round(communication, 2) if communication is not None else None,
+        overall=overall,
+        signal=band.signal if band else None,
+        signal_label=band.label if band else None,
+        gaps=top_gaps(grades, order),
+        weakest_phase=weakest,
+        model_outline=list(question.phase(weakest).model_outline) if weakest else [],
+        hints_used=sum(hints_by_phase.values()),
+        complete=len(scored) == len(order),
+        usage=summarise_usage(usages),
+    )
+    start = record.created_at
+    transcript = [
+        TranscriptTurn(
+            seq=t.seq,
+            role=t.role,
+            phase=t.phase,
+            kind=t.kind,
+            text=t.text,
+            at=t.at,
+            elapsed_s=round(t.at - start, 1),
+            prompt_version=t.prompt_version,
+            tokens=t.tokens,
+            move=t.meta.get("move"),
+        )
+        for t in turns
+    ]
+    hints = [
+        Hint(phase=t.phase, level=int(t.meta.get("hint_level", 0)), at=t.at)
+        for t in turns
+        if t.role == "interviewer" and t.kind == "hint"
+    ]
+    visits = [PhaseVisit(**{k: v.get(k) for k in PhaseVisit.model_fields}) for v in data.get("visits", [])]
+    ended = turns[-1].at if turns else record.updated_at
+    timings = {
+        "started_at": _iso(start),
+        "ended_at": _iso(ended),
+        "total_seconds": round(ended - start, 1),
+        "per_phase_seconds": {p: round(float(s), 1) for p, s in spent.items()},
+    }
+    chart = {
+        "type": "bar",
+        "title": "Score per phase",
+        "y_max": 5,
+        "x": [PHASE_NAMES[ps.phase] for ps in phases]
+        + (["Communication"] if communication is not None else []),
+        "y": [ps.score for ps in phases] + ([card.communication] if communication is not None else []),
+    }
+    info = SessionInfo(
+        id=record.id,
+        question_id=question.id,
+        title=question.title,
+        prompt=question.prompt.strip(),
+        engine=record.engine,
+        minutes=record.minutes,
+        drill=record.drill,
+        state=record.state,
+        created=_iso(record.created_at),
+        updated=_iso(record.updated_at),
+    )
+    return Report(
+        session=info,
+        scorecard=card,
+        chart=chart,
+        phases_visited=visits,
+        hints=hints,
+        timings=timings,
+        grades=dict(grades),
+        turns=transcript,
+    )
+
+
+def report_for(
+    store: SessionStore, session_id: str, question_for: Callable[[str], Question], scale: HiringScale | None
+) -> Report:
+    """The report of a saved session, straight from the store."""
+    record = store.get_session(session_id)
+    grades: dict[str, Grade] = {g.phase: g.grade for g in store.grades(session_id)}
+    return build_report(
+        record,
+        question_for(record.question_id),
+        store.turns(session_id),
+        grades,
+        store.usage(session_id),
+        scale,
+    )
+
+
+# ---------------------------------------------------------------------------------------------- Markdown
+
+
+def _anchor(heading: str) -> str:
+    return re.sub(r"[^\w\- ]", "", heading.lower()).strip().replace(" ", "-")
+
+
+def note_link(link: NoteLink) -> str:
+    return f"[{link.heading}](knowledge/{link.file}#{_anchor(link.heading)})"
+
+
+def bar(score: float | None, width: int = 20) -> str:
+    if score is None:
+        return "\u2591" * width + "  not assessed"
+    filled = round((score - 1) / 4 * width) if score >= 1 else 0
+    return "\u2588" * filled + "\u2591" * (width - filled) + f"  {score:.1f}"
+
+
+def _phase_name(phase: str) -> str:
+    return PHASE_NAMES[cast(Phase, phase)] if phase in PHASES else "Communication"
+
+
+def _fmt(score: float | None) -> str:
+    return "n/a" if score is None else f"{score:.1f}"
+
+
+def render_markdown(report: Report, *, transcript: bool = True) -> str:
+    s, card = report.session, report.scorecard
+    lines: list[str] = [f"# Interview report: {s.title}", ""]
+    drill = f", drill on {PHASE_NAMES[s.drill]}" if s.drill else ""
+    lines += [
+        f"Session `{s.id}` \u00b7 {s.created} \u00b7 {s.engine} engine \u00b7 {s.minutes} minutes{drill} \u00b7 {s.state}",
+        "",
+    ]
+    lines += [
+        "## Scorecard",
+        "",
+        "| Phase | Score | Minutes (spent / planned) | Hints |",
+        "|---|---|---|---|",
+    ]
+    for ps in card.phases:
+        lines.append(
+            f"| {ps.name} | {_fmt(ps.score)} | {ps.minutes_spent:g} / {ps.minutes_planned:g} | {ps.hints} |"
+        )
+    lines += [
+        "",
+        f"- Communication: {_fmt(card.communication)} / 5",
+        f"- **Overall: {_fmt(card.overall)} / 5**",
+    ]
+    if card.signal_label:
+        lines.append(f"- Hiring signal: **{card.signal_label}**")
+    if not card.complete:
+        lines.append("- Some phases were not reached, so the overall score covers only the phases assessed.")
+    lines += ["", "### Score per phase", "", "```"]
+    width = max(len(x) for x in report.chart["x"]) if report.chart["x"] else 0
+    for name, score in zip(report.chart["x"], report.chart["y"], strict=True):
+        lines.append(f"{name:<{width}}  {bar(score)}")
+    lines += ["```", ""]
+    if card.gaps:
+        lines += ["## Top gaps", ""]
+        for i, gap in enumerate(card.gaps, 1):
+            lines.append(
+                f"{i}. **{PHASE_NAMES[gap.phase]}**: {gap.point} Study {note_link(gap.learn)} ({gap.learn.file})."
+            )
+        lines.append("")
+    if card.weakest_phase:
+        lines += [f"## Model answer outline: {PHASE_NAMES[card.weakest_phase]}", ""]
+        lines += [f"- {b}" for b in card.model_outline] + [""]
+    feedback = [p for p in (*PHASES, "communication") if p in report.grades]
+    if feedback:
+        lines += ["## Feedback", ""]
+        for phase in feedback:
+            grade = report.grades[phase]
+            name = _phase_name(phase)
+            lines += [f"### {name}: {grade.score:.1f} / 5", ""]
+            for c in grade.criteria:
+                lines.append(f"- {c.name}: {c.score} / 5 ({c.level})")
+            for label, items in (
+                ("Strengths", grade.strengths),
+                ("To improve", grade.improvements),
+                ("Noticed", grade.flags),
+            ):
+                if items:
+                    lines.append(f"- {label}:")
+                    lines += [f"  - {item}" for item in items]
+            if grade.next_step:
+                lines.append(f"- Next step: {grade.next_step}")
+            lines.append("")
+    u = card.usage
+    cost = (
+        "no API cost"
+        if u.calls == 0
+        else (f"about ${u.cost_usd:.4f}" if u.cost_usd is not None else "unknown")
+    )
+    as_of = f" (prices as of {u.prices_as_of})" if u.prices_as_of and u.calls else ""
+    lines += [
+        "## Usage",
+        "",
+        f"- Hints used: {card.hints_used}",
+        f"- Model calls: {u.calls}; tokens in / out: {u.prompt_tokens:,} / {u.completion_tokens:,}; cost: {cost}{as_of}",
+        f"- Duration: {report.timings['total_seconds'] / 60:.1f} minutes",
+        "",
+    ]
+    if not transcript:
+        return "\n".join(lines).rstrip() + "\n"
+    lines += ["## Transcript", ""]
+    for t in report.turns:
+        if t.role == "system":
+            lines += [f"**\u2014 {t.text} \u2014**", ""]
+            continue
+        who = "Interviewer" if t.role == "interviewer" else "You"
+        label = {"hint": " (hint)", "question": "", "notes_lookup": " (looked up the notes)"}.get(t.kind, "")
+        if t.role == "candidate" and t.kind == "system":
+            lines += [f"*{t.text}*", ""]
+            continue
+        text = t.text if t.text.strip() else "*(said nothing)*"
+        lines += [f"**{who}**{label} [{t.elapsed_s / 60:.0f}:{t.elapsed_s % 60:02.0f}]: {text}", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# ---------------------------------------------------------------------------------------------- history
+
+
+class TrendPoint(_Model):
+    session_id: str
+    question_id: str
+    created: str
+    score: float
+
+
+class PhaseTrend(_Model):
+    phase: Phase | Literal["communication"]
+    points: list[TrendPoint]
+    mean: float | None
+    change: float | None = Field(description="latest minus first score, None with fewer than two")
+
+
+class History(_Model):
+    sessions: int
+    trends: list[PhaseTrend]
+    overall: list[TrendPoint]
+    next_drill: Phase | None
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_markdown(self) -> str:
+        lines = ["# Progress across sessions", "", f"{self.sessions} session(s) with scores.", ""]
+        lines += ["| Phase | Sessions | Mean | Latest | Change |", "|---|---|---|---|---|"]
+        for t in self.trends:
+            name = _phase_name(t.phase)
+            latest = _fmt(t.points[-1].score) if t.points else "n/a"
+            change = "n/a" if t.change is None else f"{t.change:+.1f}"
+            lines.append(f"| {name} | {len(t.points)} | {_fmt(t.mean)} | {latest} | {change} |")
+        lines += [
+            "",
+            f"**Next drill:** {PHASE_NAMES[self.next_drill] if self.next_drill else 'n/a'}. {self.reason}",
+        ]
+        return "\n".join(lines) + "\n"
+
+
+def history(store: SessionStore, *, recent: int = 5) -> History:
+    """Per-phase score trends over saved sessions (oldest first) and the weakest phase as the next drill.
+
+    The weakest phase is the one with the lowest mean over its `recent` latest scores; a phase never
+    assessed yet is suggested first, once at least one full interview has been scored.
+    """
+    records = store.list_sessions()
+    per_phase: dict[str, list[TrendPoint]] = {p: [] for p in (*PHASES, "communication")}
+    overall: list[TrendPoint] = []
+    scored = 0
+    for record in records:
+        grades = {g.phase: g.grade for g in store.grades(record.id)}
+        if not grades:
+            continue
+        scored += 1
+        created = _iso(record.created_at)
+        for phase, grade in grades.items():
+            per_phase[phase].append(
+                TrendPoint(
+                    session_id=record.id, question_id=record.question_id, created=created, score=grade.score
+                )
+            )
+        content = [g.score for p, g in grades.items() if p != "communication"]
+        if content:
+            overall.append(
+                TrendPoint(
+                    session_id=record.id,
+                    question_id=record.question_id,
+                    created=created,
+                    score=round(mean(content), 2),
+                )
+            )
+    trends = [
+        PhaseTrend(
+            phase=phase,  # type: ignore[arg-type]
+            points=points,
+            mean=round(mean(p.score for p in points), 2) if points else None,
+            change=round(points[-1].score - points[0].score, 2) if len(points) >= 2 else None,
+        )
+        for phase, points in per_phase.items()
+    ]
+    next_drill: Phase | None = None
+    reason = "Finish an interview to get a suggestion."
+    recent_means = {p: mean(pt.score for pt in per_phase[p][-recent:]) for p in PHASES if per_phase[p]}
+    if recent_means:
+        never = [p for p in PHASES if not per_phase[p]]
+        if never:
+            next_drill = never[0]
+            reason = f"You have not been assessed on {PHASE_NAMES[next_drill].lower()} yet."
+        else:
+            weakest = min(recent_means, key=lambda p: (recent_means[p], PHASES.index(p)))
+            next_drill = weakest
+            reason = (
+                f"It has your lowest recent mean ({recent_means[weakest]:.1f} / 5 over the last "
+                f"{min(recent, len(per_phase[weakest]))} session(s))."
+            )
+    return History(sessions=scored, trends=trends, overall=overall, next_drill=next_drill, reason=reason)

@@ -1,0 +1,751 @@
+"""`InterviewSession`: the interview's state machine, driven the same way by the UI and the CLI.
+
+States: not started, then each RADIO phase in turn (a drill has one), then the wrap-up, then done.
+The candidate can `submit` an answer or a clarifying question, ask for a `hint`, move to the
+`next_phase` or `end` early; each returns the interviewer's `Reply`. The `*_stream` variants return a
+`ReplyStream` that yields the reply's text as it is produced and saves it once complete.
+
+The session decides what happens (moves on when a phase's key points are covered or its time is up,
+warns when time runs short, probes a missing key point, answers from hidden facts only when asked,
+pushes back on hand-waving); the engine's interviewer decides how to say it. Every turn is committed
+to the store the moment it happens, together with the state needed to resume.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+from interviewer.grading.delivery import Delivery
+from interviewer.grading.delivery import combine as combine_deliveries
+from interviewer.grading.delivery import measure as measure_delivery
+from interviewer.interview.engine import Engine
+from interviewer.errors import BadInput
+from interviewer.grading.offline import Grade, PointCoverage
+from interviewer.interview.interviewer import Utterance, choose_probe
+from interviewer.interview.moves import Move, MoveKind, TurnContext
+from interviewer.phases import PHASE_NAMES, PHASES, Pacing, Phase, pacing_for
+from interviewer.interview.phrasing import echo_of
+from interviewer.content.questions import HiddenFact, KeyPoint, Question
+from interviewer.interview.reading import Reading, cap_input, content_words, facts_for, read_turn, sentences
+from interviewer.store.sessions import SessionRecord, SessionState, SessionStore, Turn, TurnKind
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+MAX_HINT_LEVEL = 3
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The interviewer's answer to one candidate action, and what changed."""
+
+    text: str
+    state: SessionState
+    phase: Phase | None
+    move: MoveKind
+    grade: Grade | None = None  # the grade of the phase that just ended
+    ended_phase: Phase | None = None
+    capped: bool = False
+    hint_level: int | None = None
+    source: str = "offline"
+
+    @property
+    def done(self) -> bool:
+        return self.state == "done"
+
+
+class ReplyStream:
+    """Iterate to get the reply's text pieces; the reply is saved when the stream ends. Then read `reply`."""
+
+    def __init__(self, utterance: Utterance, finish: Callable[[Utterance], Reply]) -> None:
+        self._utterance = utterance
+        self._finish = finish
+        self._reply: Reply | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._reply is not None:
+            return
+        yield from self._utterance
+        self._reply = self._finish(self._utterance)
+
+    @property
+    def reply(self) -> Reply:
+        if self._reply is None:
+            self._utterance.finish()
+            self._reply = self._finish(self._utterance)
+        return self._reply
+
+
+def _fresh_data() -> dict[str, Any]:
+    return {
+        "phase_started_at": None,
+        "spent": {},
+        "visits": [],
+        "warned": [],
+        "pushbacks": {},
+        "probes": {},
+        "used_probes": [],
+        "kinds": {},
+        "hints": {},
+        "silences": 0,
+        "revealed": [],
+        "covered": {},
+    }
+
+
+class InterviewSession:
+    """One interview. Build it with `create` or `resume`; not shared between threads."""
+
+    def __init__(
+        self,
+        record: SessionRecord,
+        question: Question,
+        engine: Engine,
+        store: SessionStore,
+        *,
+        clock: Clock = time.time,
+        turns: list[Turn] | None = None,
+        grades: dict[str, Grade] | None = None,
+    ) -> None:
+        self.record = record
+        self.question = question
+        self.engine = engine
+        self.store = store
+        self.clock = clock
+        self.turns: list[Turn] = list(turns or [])
+        self.grades: dict[str, Grade] = dict(grades or {})
+        self.state: SessionState = record.state
+        self.data: dict[str, Any] = {**_fresh_data(), **record.data}
+        self.pacing: Pacing = pacing_for(record.minutes, record.drill)
+        self.order: tuple[Phase, ...] = tuple(p for p in PHASES if self.pacing.minutes[p] > 0)
+
+    # -- building --------------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        question: Question,
+        engine: Engine,
+        store: SessionStore,
+        *,
+        minutes: int = 45,
+        drill: Phase | None = None,
+        clock: Clock = time.time,
+        session_id: str | None = None,
+    ) -> InterviewSession:
+        if drill is not None and drill not in PHASES:
+            raise BadInput(f"unknown phase {drill!r}; choose one of {', '.join(PHASES)}")
+        if minutes <= 0 or minutes > 180:
+            raise BadInput("an interview lasts between 1 and 180 minutes (usually 20, 45 or 60)")
+        record = store.create_session(
+            question_id=question.id,
+            minutes=minutes,
+            drill=drill,
+            engine=engine.name,
+            at=clock(),
+            session_id=session_id,
+        )
+        return cls(record, question, engine, store, clock=clock)
+
+    @classmethod
+    def resume(
+        cls,
+        session_id: str,
+        engine: Engine,
+        store: SessionStore,
+        question_for: Callable[[str], Question],
+        *,
+        clock: Clock = time.time,
+    ) -> InterviewSession:
+        """Rebuild a saved session. Time away does not count: the phase clock resumes where it stopped."""
+        record = store.get_session(session_id)
+        turns = store.turns(session_id)
+        grades: dict[str, Grade] = {g.phase: g.grade for g in store.grades(session_id)}
+        session = cls(
+            record, question_for(record.question_id), engine, store, clock=clock, turns=turns, grades=grades
+        )
+        started = session.data.get("phase_started_at")
+        if session.phase is not None and started is not None:
+            last = max([record.updated_at, *(t.at for t in turns)])
+            spent = session.data["spent"]
+            spent[session.phase] = spent.get(session.phase, 0.0) + max(0.0, last - started)
+            session.data["phase_started_at"] = clock()
+        log.info("resumed session %s in state %s with %d turns", session_id, record.state, len(turns))
+        return session
+
+    # -- what the view reads ---------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def phase(self) -> Phase | None:
+        return cast(Phase, self.state) if self.state in PHASES else None
+
+    @property
+    def done(self) -> bool:
+        return self.state == "done"
+
+    def phase_seconds(self, phase: Phase) -> float:
+        spent = float(self.data["spent"].get(phase, 0.0))
+        if phase == self.phase and self.data.get("phase_started_at") is not None:
+            spent += max(0.0, self.clock() - self.data["phase_started_at"])
+        return spent
+
+    @property
+    def minutes_left(self) -> float:
+        """Minutes left in the current phase (negative when over time); 0 outside a phase."""
+        if self.phase is None:
+            return 0.0
+        return self.pacing.minutes[self.phase] - self.phase_seconds(self.phase) / 60.0
+
+    @property
+    def total_minutes_left(self) -> float:
+        if self.phase is None:
+            return 0.0
+        later = self.order[self.order.index(self.phase) + 1 :]
+        return self.minutes_left + sum(self.pacing.minutes[p] for p in later)
+
+    def hints_used(self, phase: Phase | None = None) -> int:
+        hints = self.data["hints"]
+        return int(hints.get(phase, 0)) if phase else sum(int(v) for v in hints.values())
+
+    @property
+    def revealed_facts(self) -> tuple[HiddenFact, ...]:
+        return tuple(self.question.hidden_facts[i] for i in self.data["revealed"])
+
+    def answers(self, phase: Phase | None) -> list[str]:
+        """The candidate's answers and clarifying questions in `phase`, in order (silences left out)."""
+        return [
+            t.text
+            for t in self.turns
+            if t.role == "candidate"
+            and t.phase == phase
+            and t.kind in ("answer", "question")
+            and not t.meta.get("silent")
+        ]
+
+    # -- candidate actions -------------------------------------------------------------------------
+
+    def start(self) -> Reply:
+        return self.start_stream().reply
+
+    def start_stream(self) -> ReplyStream:
+        if self.state != "not_started":
+            raise BadInput("this interview has already started")
+        self.engine.prepare(self.question)
+        first = self.order[0]
+        self._enter(first, reason=None)
+        move = self._move("open", first, drill=self.record.drill is not None, minutes=self.record.minutes)
+        return self._say(move, kind="question")
+
+    def submit(self, text: str, *, delivery: Delivery | None = None) -> Reply:
+        return self.submit_stream(text, delivery=delivery).reply
+
+    def submit_stream(self, text: str, *, delivery: Delivery | None = None) -> ReplyStream:
+        """An answer or a clarifying question; which one is detected from the text.
+
+        `delivery` is how a spoken answer was said (pace, fillers, length); it is saved with the turn and
+        feeds the communication grade at the end.
+        """
+        self._require_active()
+        capped_text, capped = cap_input(text or "")
+        reading = read_turn(capped_text, self.question, self.phase, self._earlier_answers())
+        kind: TurnKind = "question" if reading.kind == "question" else "answer"
+        meta: dict[str, Any] = {"action": "submit", "capped": capped, "original_chars": len(text or "")}
+        if delivery is not None:
+            meta["delivery"] = delivery.model_dump(mode="json")
+        if reading.silent:
+            meta["silent"] = True
+        self._record("candidate", kind, capped_text, meta)
+        return self._respond_submit(reading, capped)
+
+    def hint(self) -> Reply:
+        return self.hint_stream().reply
+
+    def hint_stream(self) -> ReplyStream:
+        self._require_active()
+        self._record("candidate", "hint", "(asked for a hint)", {"action": "hint"})
+        return self._respond_hint()
+
+    def next_phase(self) -> Reply:
+        return self.next_phase_stream().reply
+
+    def next_phase_stream(self) -> ReplyStream:
+        self._require_active()
+        self._record("candidate", "system", "(asked to move on)", {"action": "next"})
+        return self._respond_next()
+
+    def end(self) -> Reply:
+        return self.end_stream().reply
+
+    def end_stream(self) -> ReplyStream:
+        if self.state == "done":
+            raise BadInput("this interview is already over")
+        if self.state == "not_started":
+            self._enter(self.order[0], reason=None)
+        self._record("candidate", "system", "(ended the interview)", {"action": "end"})
+        return self._respond_end()
+
+    def log_notes_lookup(self, query: str, found: str) -> Turn:
+        """Record that the candidate looked something up in the notes during the interview."""
+        return self._record("candidate", "notes_lookup", f"{query}\n\n{found}".strip(), {"action": "notes"})
+
+    def catch_up(self) -> Reply | None:
+        """After a resume: grade phases left ungraded, and answer a last candidate turn that has no reply."""
+        for visit in self.data["visits"]:
+            phase = visit["phase"]
+            if visit.get("ended_at") is not None and phase not in self.grades:
+                self._grade_phase(phase)
+        turns = self.turns
+        last = turns[-1] if turns else None
+        if last is None or self.state == "done":
+            return None
+        if last.meta.get("event") == "phase" and len(turns) >= 2 and turns[-2].role == "candidate":
+            # The phase changed on the candidate's turn, but the reply that opens the new phase was lost.
+            move = self._move(
+                "advance",
+                self.phase,
+                from_phase=turns[-2].phase,
+                reason=last.meta.get("reason") or "candidate",
+            )
+            return self._say(move, "question").reply
+        if last.role != "candidate":
+            return None
+        action = last.meta.get("action")
+        if action == "submit":
+            reading = read_turn(last.text, self.question, self.phase, self._earlier_answers(skip_last=True))
+            return self._respond_submit(reading, bool(last.meta.get("capped"))).reply
+        if action == "hint":
+            return self._respond_hint().reply
+        if action == "next":
+            return self._respond_next().reply
+        if action == "end":
+            return self._respond_end().reply
+        return None
+
+    # -- deciding ----------------------------------------------------------------------------------
+
+    def _respond_submit(self, reading: Reading, capped: bool) -> ReplyStream:
+        if self.state == "wrap_up":
+            return self._close(capped=capped)
+        phase = self.phase
+        assert phase is not None
+        spec = self.question.phase(phase)
+        if reading.silent and self.minutes_left <= 0:
+            # Saying nothing must not hold the clock: a phase whose time is up moves on.
+            return self._advance(phase, "time", capped=capped)
+        if reading.silent:
+            self.data["silences"] += 1
+            return self._say(
+                self._move("nudge_silence", phase, nth=self.data["silences"] - 1, capped=capped), "question"
+            )
+        self.data["silences"] = 0
+        if reading.injection:
+            target = self._target(phase, set(self.data["covered"].get(phase, [])))
+            return self._say(self._probe_move("deflect", phase, target, capped=capped), "question")
+        if self.minutes_left <= 0:
+            facts, again = self._reveal(reading.questions) if reading.questions else ((), ())
+            return self._advance(phase, "time", capped=capped, facts=facts, repeated_facts=again)
+        if reading.kind == "question":
+            facts, again = self._reveal(reading.questions)
+            kind: MoveKind = "answer_fact" if facts or again else "no_fact"
+            move = self._move(
+                kind, phase, facts=facts, repeated_facts=again, capped=capped, time_note=self._time_note()
+            )
+            return self._say(move, "answer")
+
+        before = set(self.data["covered"].get(phase, []))
+        coverage = self.engine.coverage(self.question, phase, "\n".join(self.answers(phase)))
+        covered = {c.key_point_id for c in coverage if c.covered}
+        self.data["covered"][phase] = sorted(covered)
+        newly = covered - before
+        missing = [k for k in spec.key_points if k.id not in covered]
+        facts, again = self._reveal(reading.questions) if reading.questions else ((), ())
+        pushed = self.data["pushbacks"].setdefault(phase, [])
+        if not missing:
+            return self._advance(phase, "covered", capped=capped, facts=facts, repeated_facts=again)
+        probes = self.data["probes"]
+        if all(probes.get(f"{phase}/{k.id}", 0) >= 2 for k in missing):
+            # Every missing point has been asked about twice: a real interviewer moves on.
+            return self._advance(phase, "exhausted", capped=capped, facts=facts, repeated_facts=again)
+        if reading.off_topic and not newly:
+            return self._say(
+                self._probe_move("off_topic", phase, self._target(phase, covered), capped=capped), "question"
+            )
+        if reading.repeated and not newly:
+            return self._say(
+                self._probe_move("repeat", phase, self._target(phase, covered), capped=capped), "question"
+            )
+        if reading.ahead and "ahead" not in pushed and len(covered) < len(spec.key_points) / 2:
+            pushed.append("ahead")
+            return self._say(
+                self._probe_move("redirect_ahead", phase, self._target(phase, covered), capped=capped),
+                "question",
+            )
+        if reading.vague and "numbers" not in pushed:
+            pushed.append("numbers")
+            return self._say(
+                self._move("push_numbers", phase, detail=reading.vague, capped=capped), "question"
+            )
+        if reading.buzzwords and "reasoning" not in pushed:
+            pushed.append("reasoning")
+            detail = ",".join(reading.buzzwords)
+            return self._say(self._move("push_reasoning", phase, detail=detail, capped=capped), "question")
+        target = self._target(phase, covered)
+        move = self._probe_move(
+            "probe",
+            phase,
+            target,
+            capped=capped,
+            facts=facts,
+            repeated_facts=again,
+            echo=self._echo(reading.text, coverage, newly),
+            detail=None if newly else "nothing-new",
+            time_note=self._time_note(),
+        )
+        return self._say(move, "question")
+
+    def _respond_hint(self) -> ReplyStream:
+        phase = self.phase
+        if phase is None:
+            move = self._move("wrap_up", None)
+            return self._say(move, "question")
+        used = int(self.data["hints"].get(phase, 0))
+        level = min(used + 1, MAX_HINT_LEVEL + 1)
+        if level <= MAX_HINT_LEVEL:
+            self.data["hints"][phase] = used + 1
+        target = self._target(phase, set(self.data["covered"].get(phase, [])))
+        if level in (2, 3):
+            move = self._probe_move("hint", phase, target, hint_level=level)
+        else:
+            move = self._move("hint", phase, target=target, hint_level=level)
+        return self._say(move, "hint", extra={"hint_level": level})
+
+    def _respond_next(self) -> ReplyStream:
+        phase = self.phase
+        if phase is None:
+            return self._close()
+        return self._advance(phase, "candidate")
+
+    def _respond_end(self) -> ReplyStream:
+        phase = self.phase
+        if phase is not None:
+            self._leave(phase, reason="ended", grade=bool(self.answers(phase)))
+        return self._close()
+
+    # -- moves ---------------------------------------------------------------------------------------
+
+    def _move(self, kind: MoveKind, phase: Phase | None, **fields: Any) -> Move:
+        nth = fields.pop("nth", None)
+        counts = self.data["kinds"]
+        if nth is None:
+            nth = int(counts.get(kind, 0))
+        counts[kind] = int(counts.get(kind, 0)) + 1
+        return Move(kind=kind, phase=phase, nth=nth, **fields)
+
+    def _probe_move(self, kind: MoveKind, phase: Phase, target: KeyPoint | None, **fields: Any) -> Move:
+        """A move that ends with a probe. Prefers a missing point whose probe has not been asked yet, so
+        the same question is not heard twice; with none left, the interviewer asks a broader question."""
+        probe = None
+        spec = self.question.phase(phase)
+        used = self.data["used_probes"]
+        if target is not None:
+            covered = set(self.data["covered"].get(phase, []))
+            candidates = [target, *(k for k in self._missing(phase, covered) if k.id != target.id)]
+            for point in candidates:
+                probe = choose_probe(spec, point, used, reuse=False)
+                if probe:
+                    target = point
+                    break
+            if probe:
+                used.append(probe)
+            key = f"{phase}/{target.id}"
+            self.data["probes"][key] = int(self.data["probes"].get(key, 0)) + 1
+        return self._move(kind, phase, target=target, probe=probe, **fields)
+
+    def _missing(self, phase: Phase, covered: set[str]) -> list[KeyPoint]:
+        probes = self.data["probes"]
+        missing = [k for k in self.question.phase(phase).key_points if k.id not in covered]
+        return sorted(missing, key=lambda k: probes.get(f"{phase}/{k.id}", 0))
+
+    def _target(self, phase: Phase, covered: set[str]) -> KeyPoint | None:
+        """The missing key point probed least so far, in the bank's order of importance."""
+        missing = self._missing(phase, covered)
+        return missing[0] if missing else None
+
+    def _time_note(self) -> float | None:
+        phase = self.phase
+        if phase is None or phase in self.data["warned"]:
+            return None
+        left = self.minutes_left
+        if 0 < left <= max(1.0, 0.2 * self.pacing.minutes[phase]):
+            self.data["warned"].append(phase)
+            return left
+        return None
+
+    def _reveal(self, asked: tuple[str, ...]) -> tuple[tuple[HiddenFact, ...], tuple[HiddenFact, ...]]:
+        """Facts asked for: those not told yet, and those told before."""
+        new: list[HiddenFact] = []
+        again: list[HiddenFact] = []
+        for fact in facts_for(self.question, asked):
+            index = self.question.hidden_facts.index(fact)
+            if index in self.data["revealed"]:
+                again.append(fact)
+            else:
+                self.data["revealed"].append(index)
+                new.append(fact)
+        return tuple(new), tuple(again)
+
+    def _echo(self, text: str, coverage: list[PointCoverage], newly: set[str]) -> str | None:
+        if not newly:
+            return None
+        points = {k.id: k for k in self.question.phase(self.phase).key_points} if self.phase else {}
+        for c in coverage:
+            if c.key_point_id in newly and c.evidence and c.evidence in text:
+                echo = echo_of(c.evidence)
+                if echo:
+                    return echo
+        for pid in sorted(newly):
+            point = points.get(pid)
+            if point is None:
+                continue
+            wanted = content_words(" ".join([point.point, *point.alternatives]))
+            best = max(sentences(text), key=lambda s: len(content_words(s) & wanted), default="")
+            echo = echo_of(best) if best else None
+            if echo:
+                return echo
+        return None
+
+    def _spoken_delivery(self) -> Delivery | None:
+        """The delivery over every answer when some were spoken (their measured pace counts); else None."""
+        turns = [
+            t
+            for t in self.turns
+            if t.role == "candidate"
+            and t.phase in self.order
+            and t.kind in ("answer", "question")
+            and not t.meta.get("silent")
+        ]
+        if not any("delivery" in t.meta for t in turns):
+            return None
+        return combine_deliveries(
+            Delivery.model_validate(t.meta["delivery"]) if "delivery" in t.meta else measure_delivery(t.text)
+            for t in turns
+        )
+
+    def _earlier_answers(self, *, skip_last: bool = False) -> list[str]:
+        """The candidate's earlier answers, for spotting repetition (the current turn left out)."""
+        turns = self.turns[:-1] if skip_last else self.turns
+        return [
+            t.text for t in turns if t.role == "candidate" and t.kind == "answer" and not t.meta.get("silent")
+        ]
+
+    # -- phases ----------------------------------------------------------------------------------------
+
+    def _enter(self, phase: Phase | None, reason: str | None) -> None:
+        now = self.clock()
+        if phase is None:
+            self.state = "wrap_up"
+            self.data["phase_started_at"] = None
+        else:
+            self.state = phase
+            self.data["phase_started_at"] = now
+            self.data["visits"].append({"phase": phase, "started_at": now, "ended_at": None, "reason": None})
+        label = f"Phase: {PHASE_NAMES[phase]}" if phase else "Wrap-up"
+        self._record("system", "system", label, {"event": "phase", "to": phase, "reason": reason})
+
+    def _leave(self, phase: Phase, *, reason: str, grade: bool) -> None:
+        now = self.clock()
+        self.data["spent"][phase] = self.phase_seconds(phase)
+        self.data["phase_started_at"] = None
+        for visit in reversed(self.data["visits"]):
+            if visit["phase"] == phase and visit["ended_at"] is None:
+                visit["ended_at"] = now
+                visit["reason"] = reason
+                visit["seconds"] = round(self.data["spent"][phase], 1)
+                visit["graded"] = grade
+                break
+
+    def _advance(self, phase: Phase, reason: str, *, capped: bool = False, **fields: Any) -> ReplyStream:
+        self._leave(phase, reason=reason, grade=True)
+        position = self.order.index(phase)
+        following = self.order[position + 1] if position + 1 < len(self.order) else None
+        self._enter(following, reason=reason)
+        move = self._move("advance", following, from_phase=phase, reason=reason, capped=capped, **fields)
+        return self._say(move, "question", grade_phase=phase)
+
+    def _grade_phase(self, phase: Phase) -> Grade:
+        text = "\n\n".join(self.answers(phase))
+        grade = self.engine.grade(self.question, phase, text)
+        self.grades[phase] = grade
+        self.store.save_grade(self.id, grade, at=self.clock())
+        return grade
+
+    def _close(self, *, capped: bool = False) -> ReplyStream:
+        for visit in self.data["visits"]:
+            if (
+                visit.get("ended_at") is not None
+                and visit.get("graded", True)
+                and visit["phase"] not in self.grades
+            ):
+                self._grade_phase(visit["phase"])
+        answers = [t for p in self.order for t in self.answers(p)]
+        if answers and "communication" not in self.grades:
+            grade = self.engine.grade_communication(self.question, answers, self._spoken_delivery())
+            if grade is not None:
+                self.grades["communication"] = grade
+                self.store.save_grade(self.id, grade, at=self.clock())
+        self.state = "done"
+        summary = None
+        try:
+            report = self.report()
+            summary = report.spoken_summary()
+        except Exception as exc:  # the closing line must not fail because a summary could not be made
+            log.warning("could not summarise the scorecard: %s", exc)
+        move = self._move("close", None, summary=summary, capped=capped)
+        return self._say(move, "system")
+
+    # -- saving ---------------------------------------------------------------------------------------
+
+    def _require_active(self) -> None:
+        if self.state == "not_started":
+            raise BadInput("the interview has not started yet; call start() first")
+        if self.state == "done":
+            raise BadInput("this interview is over; start a new one to keep practising")
+
+    def _record(self, role: str, kind: TurnKind, text: str, meta: dict[str, Any]) -> Turn:
+        turn = self.store.append_turn(
+            self.id,
+            role=role,  # type: ignore[arg-type]
+            phase=self.phase,
+            kind=kind,
+            text=text,
+            at=self.clock(),
+            tokens=self.engine.count_tokens(text) if role == "candidate" and text else 0,
+            meta=meta,
+            state=self.state,
+            data=self.data,
+        )
+        self.turns.append(turn)
+        return turn
+
+    def _say(
+        self,
+        move: Move,
+        kind: TurnKind,
+        *,
+        grade_phase: Phase | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> ReplyStream:
+        ctx = TurnContext(
+            question=self.question,
+            transcript=tuple(t for t in self.turns if t.role != "system"),
+            minutes_left=self.minutes_left,
+            revealed_facts=self.revealed_facts,
+        )
+        mark = self.engine.usage_mark()
+        utterance = self.engine.interviewer.speak(move, ctx)
+
+        def finish(said: Utterance) -> Reply:
+            text = said.text
+            meta: dict[str, Any] = {"move": move.kind, "source": said.source, **(extra or {})}
+            if move.target is not None:
+                meta["target"] = move.target.id
+            if move.reason:
+                meta["reason"] = move.reason
+            if move.facts:
+                meta["facts"] = [f.topic for f in move.facts]
+            turn = self.store.append_turn(
+                self.id,
+                role="interviewer",
+                phase=self.phase,
+                kind=kind,
+                text=text,
+                at=self.clock(),
+                prompt_version=said.prompt_version,
+                tokens=self.engine.count_tokens(text) if text else 0,
+                meta=meta,
+                state=self.state,
+                data=self.data,
+            )
+            self.turns.append(turn)
+            self.store.add_usage(self.id, self.engine.usage_since(mark), at=self.clock())
+            grade = self._grade_phase(grade_phase) if grade_phase is not None else None
+            return Reply(
+                text=text,
+                state=self.state,
+                phase=self.phase,
+                move=move.kind,
+                grade=grade,
+                ended_phase=grade_phase,
+                capped=move.capped,
+                hint_level=move.hint_level or None,
+                source=said.source,
+            )
+
+        return ReplyStream(utterance, finish)
+
+    # -- reports ------------------------------------------------------------------------------------------
+
+    def report(self) -> Any:
+        """The scorecard and transcript report (see `interviewer.grading.report`)."""
+        from interviewer.grading.report import build_report
+
+        return build_report(
+            self.store.get_session(self.id),
+            self.question,
+            self.turns,
+            self.grades,
+            self.store.usage(self.id),
+            self.engine.rubrics.scale if self.engine.rubrics else None,
+        )
+
+
+def phase_banner(session: InterviewSession) -> str:
+    """`Requirements · 7 min left` for the terminal and the status bar."""
+    if session.phase is None:
+        return "Wrap-up" if session.state == "wrap_up" else session.state.replace("_", " ").capitalize()
+    left = session.minutes_left
+    when = f"{left:.0f} min left" if left >= 0 else f"{-left:.0f} min over"
+    position = session.order.index(session.phase) + 1
+    return f"{PHASE_NAMES[session.phase]} ({position}/{len(session.order)}) \u00b7 {when}"
+
+
+COMMANDS = ("/hint", "/next", "/end")
+
+
+def act(session: InterviewSession, text: str) -> ReplyStream:
+    """One candidate turn as typed: `/hint`, `/next` and `/end` are commands, anything else is submitted."""
+    command = text.strip().lower()
+    if command == "/hint":
+        return session.hint_stream()
+    if command == "/next":
+        return session.next_phase_stream()
+    if command == "/end":
+        return session.end_stream()
+    return session.submit_stream(text)
+
+
+def parse_script(text: str) -> list[str]:
+    """Candidate turns separated by lines holding only `---`. Blank turns stay (they are silences),
+    except a trailing one left by a final separator."""
+    turns: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.strip() == "---":
+            turns.append("\n".join(current).strip())
+            current = []
+        else:
+            current.append(line)
+    tail = "\n".join(current).strip()
+    if tail or not turns:
+        turns.append(tail)
+    if turns == [""]:
+        return []
+    return turns

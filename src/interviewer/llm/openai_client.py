@@ -1,0 +1,657 @@
+"""The chat-model layer: a small Protocol, and `OpenAIChat`, the only module that imports `openai`.
+
+- `ChatModel` is all the rest of the app sees: `stream`, `complete` and `structured`.
+- `OpenAIChat.structured` runs the validate-and-re-ask loop of `interviewer.llm.structured`, as the fakes
+  in `interviewer.testing` do, so tests with fakes exercise the same logic.
+- `OpenAIChat` talks to OpenAI or any OpenAI-compatible server. It retries 429 (honouring
+  `retry-after`), 5xx and refused connections itself, trims the history once when the prompt is too
+  long, adapts to servers that reject `json_schema`, `stream_options` or `temperature`, and turns every
+  fault into a typed `LLMError` whose message names the fix. The API key never appears in a message.
+- Every call goes through a `CircuitBreaker` (see `breaker.py`), shared per process by default.
+- `OpenAIAudio`: speech to text and text to speech through the same server, with the same faults.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal, Protocol, TypedDict, TypeVar, cast
+from urllib.parse import urlsplit
+
+import openai
+from openai.types.chat import ChatCompletionMessageParam
+from pydantic import BaseModel
+
+from interviewer.llm.breaker import AUDIO_BREAKER, DEFAULT_BREAKER, CircuitBreaker
+from interviewer.config import Settings
+from interviewer.errors import (
+    ConfigError,
+    LLMAuthError,
+    LLMContextTooLong,
+    LLMError,
+    LLMRateLimited,
+    LLMRefused,
+    LLMTruncated,
+    LLMUnavailable,
+)
+from interviewer.llm.structured import json_text, structured_reply, with_schema_instruction
+
+log = logging.getLogger(__name__)
+
+Role = Literal["system", "user", "assistant"]
+
+
+class Message(TypedDict):
+    role: Role
+    content: str
+
+
+T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens one call used, as the server reported them (`estimated` when it reported nothing)."""
+
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    cached_tokens: int = 0
+    estimated: bool = False
+
+
+class ChatModel(Protocol):
+    """What the interviewer, the grader and the answerer need from a chat model.
+
+    `usage` accumulates one `Usage` per completed call, for cost accounting.
+    """
+
+    model: str
+    usage: list[Usage]
+
+    def stream(
+        self, messages: Sequence[Message], *, temperature: float | None = None, max_tokens: int | None = None
+    ) -> Iterator[str]:
+        """Yield the reply in pieces as they arrive."""
+        ...
+
+    def complete(
+        self, messages: Sequence[Message], *, temperature: float | None = None, max_tokens: int | None = None
+    ) -> str:
+        """Return the whole reply."""
+        ...
+
+    def structured(
+        self, messages: Sequence[Message], schema: type[T], *, temperature: float | None = 0.0
+    ) -> T:
+        """Return the reply validated as `schema`, re-asking with the validation error at most twice."""
+        ...
+
+
+# --- History trimming for context_length_exceeded ---------------------------------------------------
+
+Trimmer = Callable[[Sequence[Message]], list[Message]]
+
+
+def drop_oldest_half(messages: Sequence[Message]) -> list[Message]:
+    """Keep every system message and the newer half of the rest (always the last message)."""
+    others = [i for i, m in enumerate(messages) if m["role"] != "system"]
+    dropped = set(others[: len(others) // 2])
+    return [m for i, m in enumerate(messages) if i not in dropped]
+
+
+def estimate_tokens(text: str) -> int:
+    """A rough count (about four characters a token) for when a server reports no usage."""
+    return max(1, (len(text) + 3) // 4) if text else 0
+
+
+def estimate_usage(model: str, messages: Sequence[Message], reply: str) -> Usage:
+    prompt = sum(estimate_tokens(m["content"]) + 4 for m in messages)
+    return Usage(model, prompt, estimate_tokens(reply), estimated=True)
+
+
+# --- The OpenAI-compatible transport -----------------------------------------------------------------
+
+BLOCK_NETWORK_ENV = "INTERVIEWER_BLOCK_NETWORK"
+_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+_NO_KEY = "no-key-needed"  # local servers ignore the key, but the SDK insists on one
+MAX_RETRY_AFTER_S = 10.0
+"""Longest `retry-after` the client waits; a longer hint fails the call at once."""
+_SK_PATTERN = re.compile(r"sk-[A-Za-z0-9*_\-]{6,}")
+_CONTEXT_HINTS = (
+    "context_length",
+    "context length",
+    "context size",
+    "context window",
+    "maximum context",
+    "too many tokens",
+    "prompt is too long",
+)
+
+
+def _check_network_allowed(base_url: str | None) -> None:
+    if os.environ.get(BLOCK_NETWORK_ENV, "") != "1":
+        return
+    host = urlsplit(base_url).hostname if base_url else None
+    if host not in _LOCAL_HOSTS:
+        raise ConfigError(
+            f"network access is blocked ({BLOCK_NETWORK_ENV}=1), so no client is built for "
+            f"{host or 'api.openai.com'}; point OPENAI_BASE_URL at a server on 127.0.0.1, or use the offline engine"
+        )
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds the server asked us to wait, from `retry-after-ms` or `retry-after` (seconds or a date)."""
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def _server_message(exc: openai.APIError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
+            return inner["message"]
+    return exc.message
+
+
+def _is_context_error(exc: openai.APIStatusError) -> bool:
+    code = f"{exc.code or ''} {exc.type or ''}".lower()
+    if "context_length_exceeded" in code or "exceed_context_size" in code:
+        return True
+    text = _server_message(exc).lower()
+    return any(hint in text for hint in _CONTEXT_HINTS)
+
+
+class _Transport:
+    """One OpenAI SDK client plus retries, the breaker and error mapping; shared by chat and audio."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        breaker: CircuitBreaker,
+        sleep: Callable[[float], None],
+    ) -> None:
+        _check_network_allowed(settings.openai_base_url)
+        self._secret = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+        self.where = self.scrub(settings.openai_base_url or "api.openai.com")
+        self.timeout = settings.request_timeout
+        self.max_retries = settings.max_retries
+        self.breaker = breaker
+        self._sleep = sleep
+        self.client = openai.OpenAI(
+            api_key=self._secret or _NO_KEY,
+            base_url=settings.openai_base_url,
+            timeout=settings.request_timeout,
+            max_retries=0,
+        )
+
+    def scrub(self, text: str) -> str:
+        """`text` without the API key or anything shaped like one."""
+        if self._secret:
+            text = text.replace(self._secret, "sk-***")
+        return _SK_PATTERN.sub("sk-***", text)
+
+    def fail(self, err: LLMError, *, server_fault: bool = True) -> LLMError:
+        """Scrub the message, count the failure on the breaker when the server is at fault, and log."""
+        err.args = (self.scrub(str(err)),)
+        if server_fault:
+            self.breaker.record_failure()
+        else:
+            self.breaker.record_success()
+        log.warning("model call failed: %s", err)
+        return err
+
+    def call(
+        self,
+        op: Callable[[], R],
+        *,
+        model: str,
+        recover: Callable[[openai.BadRequestError], bool] | None = None,
+        settle: bool = True,
+    ) -> R:
+        """Run `op` with the breaker, retries and error mapping.
+
+        `recover` may fix a 400 (change a parameter, trim the history) and return True to send again.
+        With `settle=False` a success is not yet recorded on the breaker (a stream is only a success
+        once it has finished). Timeouts are not retried: the user has already waited the whole timeout.
+        """
+        self.breaker.check()
+        attempt = 0
+        while True:
+            try:
+                result = op()
+            except openai.APIError as exc:
+                if isinstance(exc, openai.BadRequestError) and recover is not None and recover(exc):
+                    continue
+                delay = self._retry_delay(exc, attempt)
+                if delay is not None:
+                    attempt += 1
+                    log.info("retrying in %.2f s after %s", delay, type(exc).__name__)
+                    self._sleep(delay)
+                    continue
+                err = self._map(exc, model=model, attempts=attempt + 1)
+                server_fault = not isinstance(err, LLMContextTooLong)
+                raise self.fail(err, server_fault=server_fault) from None
+            except ValueError:  # a 200 whose body is not JSON
+                raise self.fail(
+                    LLMUnavailable(
+                        f"the model server at {self.where} sent a reply that is not JSON; check that "
+                        "OPENAI_BASE_URL points at an OpenAI-compatible API, or choose the offline engine"
+                    )
+                ) from None
+            if settle:
+                self.breaker.record_success()
+            return result
+
+    def _retry_delay(self, exc: openai.APIError, attempt: int) -> float | None:
+        if attempt >= self.max_retries or isinstance(exc, openai.APITimeoutError):
+            return None
+        backoff = min(0.5 * 2**attempt, 8.0)
+        if isinstance(exc, openai.APIConnectionError):
+            return backoff
+        if not isinstance(exc, openai.APIStatusError):
+            return None
+        if exc.code == "insufficient_quota":
+            return None
+        if exc.status_code == 429 or exc.status_code >= 500:
+            hint = _retry_after(exc.response.headers)
+            if hint is None:
+                return backoff
+            return hint if hint <= MAX_RETRY_AFTER_S else None
+        return None
+
+    def _map(self, exc: openai.APIError, *, model: str, attempts: int) -> LLMError:
+        where = self.where
+        offline = "or choose the offline engine (INTERVIEWER_ENGINE=offline)"
+        if isinstance(exc, openai.APITimeoutError):
+            return LLMUnavailable(
+                f"the model server at {where} did not answer within {self.timeout:g} s; try again, "
+                f"raise INTERVIEWER_TIMEOUT, {offline}"
+            )
+        if isinstance(exc, openai.APIConnectionError):
+            return LLMUnavailable(
+                f"could not connect to the model server at {where} after {attempts} attempts; check the "
+                f"network or OPENAI_BASE_URL, {offline}"
+            )
+        if not isinstance(exc, openai.APIStatusError):
+            return LLMUnavailable(f"the model server at {where} reported an error: {_server_message(exc)}")
+        status = exc.status_code
+        if isinstance(exc, openai.AuthenticationError):
+            return LLMAuthError(
+                f"the model server rejected the API key (401); set a valid OPENAI_API_KEY, {offline}"
+            )
+        if isinstance(exc, openai.PermissionDeniedError):
+            return LLMAuthError(
+                f"the API key may not use the model '{model}' (403); choose another model with "
+                f"INTERVIEWER_CHAT_MODEL or INTERVIEWER_GRADER_MODEL, {offline}"
+            )
+        if isinstance(exc, openai.RateLimitError):
+            hint = _retry_after(exc.response.headers)
+            if exc.code == "insufficient_quota":
+                return LLMRateLimited(
+                    f"the account behind OPENAI_API_KEY has no quota left (429); add credit, {offline}"
+                )
+            return LLMRateLimited(
+                f"the model server is rate-limiting requests (429) after {attempts} attempts; wait a "
+                f"minute and try again, {offline}",
+                retry_after=hint,
+            )
+        if isinstance(exc, openai.NotFoundError):
+            return LLMError(
+                f"the model server at {where} does not serve '{model}' (404); set INTERVIEWER_CHAT_MODEL, "
+                f"INTERVIEWER_GRADER_MODEL or the speech models to one it serves, {offline}"
+            )
+        if isinstance(exc, openai.BadRequestError) and _is_context_error(exc):
+            return LLMContextTooLong(
+                "the conversation is too long for the model's context window, even after dropping the "
+                "oldest turns; start a new session, or use a model with a larger context window"
+            )
+        if status >= 500:
+            return LLMUnavailable(
+                f"the model server at {where} kept failing ({status}) after {attempts} attempts; try again "
+                f"later, {offline}"
+            )
+        return LLMError(f"the model server rejected the request ({status}): {_server_message(exc)}")
+
+
+# --- The chat model ------------------------------------------------------------------------------------
+
+JsonMode = Literal["json_schema", "json_object"]
+
+
+def _wire(messages: Sequence[Message]) -> list[ChatCompletionMessageParam]:
+    """Our messages as the SDK's parameter type (the same dicts: role and content)."""
+    return [cast(ChatCompletionMessageParam, dict(m)) for m in messages]
+
+
+class OpenAIChat:
+    """A `ChatModel` for OpenAI or any OpenAI-compatible server (`OPENAI_BASE_URL`).
+
+    `stream` is a generator: the request is sent, and errors are raised, on the first `next()`.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        model: str | None = None,
+        *,
+        breaker: CircuitBreaker | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        trimmer: Trimmer = drop_oldest_half,
+    ) -> None:
+        self.model = model or settings.chat_model
+        self.usage: list[Usage] = []
+        self._clock = clock
+        self._trimmer = trimmer
+        self._transport = _Transport(settings, breaker or DEFAULT_BREAKER, sleep)
+        self._client = self._transport.client
+        # What this server turned out not to accept, learnt from its 400 answers.
+        self.json_mode: JsonMode = "json_schema"
+        self._stream_usage = True
+        self._send_temperature = True
+        self._max_tokens_param = "max_tokens" if settings.openai_base_url else "max_completion_tokens"
+
+    def __repr__(self) -> str:
+        return f"OpenAIChat(model={self.model!r}, server={self._transport.where!r})"
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        return self._transport.breaker
+
+    # The three calls of the Protocol.
+
+    def stream(
+        self, messages: Sequence[Message], *, temperature: float | None = None, max_tokens: int | None = None
+    ) -> Iterator[str]:
+        def op(history: list[Message]) -> Any:
+            extra: dict[str, Any] = {"stream_options": {"include_usage": True}} if self._stream_usage else {}
+            return self._client.chat.completions.create(
+                model=self.model,
+                messages=_wire(history),
+                stream=True,
+                **self._sampling(temperature, max_tokens),
+                **extra,
+            )
+
+        started = self._clock()
+        sent, chunks = self._send(op, messages, settle=False)
+        parts: list[str] = []
+        refusal: list[str] = []
+        finish: str | None = None
+        usage: Any = None
+        try:
+            for chunk in chunks:
+                if getattr(chunk, "usage", None):
+                    usage = chunk.usage
+                if not chunk.choices:
+                    continue
+                choice = chunk.choices[0]
+                delta = choice.delta
+                if delta is not None and delta.content:
+                    parts.append(delta.content)
+                    yield delta.content
+                if delta is not None and getattr(delta, "refusal", None):
+                    refusal.append(delta.refusal)
+                if choice.finish_reason:
+                    finish = choice.finish_reason
+        except openai.APIError as exc:
+            kind = "timed out" if isinstance(exc, openai.APITimeoutError) else "broke"
+            raise self._transport.fail(
+                LLMUnavailable(
+                    f"the connection to the model server {kind} in the middle of a reply; the partial reply "
+                    "is kept; try again, or choose the offline engine (INTERVIEWER_ENGINE=offline)",
+                    partial="".join(parts),
+                )
+            ) from None
+        finally:
+            chunks.close()
+        text = "".join(parts)
+        self._record_usage(usage.to_dict() if usage is not None else None, sent, text)
+        log.debug("streamed %d chars in %.2f s", len(text), self._clock() - started)
+        if finish is None:
+            raise self._transport.fail(
+                LLMUnavailable(
+                    "the reply stream ended before the model finished; the partial reply is kept; try again, "
+                    "or choose the offline engine (INTERVIEWER_ENGINE=offline)",
+                    partial=text,
+                )
+            )
+        self.breaker.record_success()
+        self._check_finish(finish, "".join(refusal), text)
+
+    def complete(
+        self, messages: Sequence[Message], *, temperature: float | None = None, max_tokens: int | None = None
+    ) -> str:
+        def op(history: list[Message]) -> dict[str, Any]:
+            completion = self._client.chat.completions.create(
+                model=self.model,
+                messages=_wire(history),
+                **self._sampling(temperature, max_tokens),
+            )
+            return completion.to_dict()
+
+        sent, data = self._send(op, messages)
+        return self._reply_text(data, sent)
+
+    def structured(
+        self, messages: Sequence[Message], schema: type[T], *, temperature: float | None = 0.0
+    ) -> T:
+        def op(history: list[Message]) -> dict[str, Any]:
+            sampling = self._sampling(temperature, None)
+            if self.json_mode == "json_schema":
+                raw = self._client.chat.completions.with_raw_response.parse(
+                    model=self.model,
+                    messages=_wire(history),
+                    response_format=schema,
+                    **sampling,
+                )
+                data: dict[str, Any] = raw.http_response.json()
+                return data
+            completion = self._client.chat.completions.create(
+                model=self.model,
+                messages=_wire(with_schema_instruction(history, schema)),
+                response_format={"type": "json_object"},
+                **sampling,
+            )
+            return completion.to_dict()
+
+        def ask(history: list[Message]) -> str:
+            sent, data = self._send(op, history)
+            raw = self._reply_text(data, sent)
+            if self.json_mode == "json_schema" and not json_text(raw).startswith(("{", "[")):
+                log.warning("%s ignored the JSON schema; using json_object mode from now on", self.model)
+                self.json_mode = "json_object"
+            return raw
+
+        return structured_reply(ask, messages, schema)
+
+    # Plumbing.
+
+    def _sampling(self, temperature: float | None, max_tokens: int | None) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        if temperature is not None and self._send_temperature:
+            params["temperature"] = temperature
+        if max_tokens is not None:
+            params[self._max_tokens_param] = max_tokens
+        return params
+
+    def _send(
+        self, op: Callable[[list[Message]], R], messages: Sequence[Message], *, settle: bool = True
+    ) -> tuple[list[Message], R]:
+        """Send through the transport, trimming once on `context_length_exceeded`; return what was sent too."""
+        history = list(messages)
+        trimmed = False
+
+        def recover(exc: openai.BadRequestError) -> bool:
+            nonlocal history, trimmed
+            if self._adapt(exc):
+                return True
+            if _is_context_error(exc) and not trimmed:
+                shorter = self._trimmer(history)
+                trimmed = True
+                if len(shorter) < len(history):
+                    log.warning(
+                        "prompt too long: trimmed %d of %d messages",
+                        len(history) - len(shorter),
+                        len(history),
+                    )
+                    history = shorter
+                    return True
+            return False
+
+        result = self._transport.call(lambda: op(history), model=self.model, recover=recover, settle=settle)
+        return history, result
+
+    def _adapt(self, exc: openai.BadRequestError) -> bool:
+        """Learn from a 400 which parameter this server rejects; True when the request should be re-sent."""
+        param = (exc.param or "").lower()
+        text = _server_message(exc).lower()
+
+        def about(name: str) -> bool:
+            return param.startswith(name) or name in text
+
+        if self.json_mode == "json_schema" and (about("response_format") or about("json_schema")):
+            log.warning("%s rejects json_schema; using json_object mode from now on", self.model)
+            self.json_mode = "json_object"
+            return True
+        if self._stream_usage and about("stream_options"):
+            self._stream_usage = False
+            return True
+        if self._send_temperature and about("temperature"):
+            self._send_temperature = False
+            return True
+        if self._max_tokens_param == "max_tokens" and about("max_tokens") and "max_completion_tokens" in text:
+            self._max_tokens_param = "max_completion_tokens"
+            return True
+        if self._max_tokens_param == "max_completion_tokens" and about("max_completion_tokens"):
+            self._max_tokens_param = "max_tokens"
+            return True
+        return False
+
+    def _reply_text(self, data: dict[str, Any], sent: Sequence[Message]) -> str:
+        choices = data.get("choices") or []
+        if not choices:
+            raise self._transport.fail(
+                LLMUnavailable(
+                    "the model server sent a reply with no choices; try again, or choose the offline engine"
+                )
+            )
+        choice = choices[0]
+        message = choice.get("message") or {}
+        text = message.get("content") or ""
+        self._record_usage(data.get("usage"), sent, text)
+        self._check_finish(choice.get("finish_reason"), message.get("refusal") or "", text)
+        return str(text)
+
+    def _check_finish(self, finish: str | None, refusal: str, text: str) -> None:
+        if refusal or finish == "content_filter":
+            reason = refusal.strip() or "the server's content filter stopped the reply"
+            raise self._transport.fail(
+                LLMRefused(
+                    f"the model declined to answer ({reason[:200]}); rephrase the answer, or choose the "
+                    "offline engine for this step"
+                ),
+                server_fault=False,
+            )
+        if finish == "length":
+            raise self._transport.fail(
+                LLMTruncated(
+                    "the reply hit the token limit before it was complete; the partial reply is kept; ask for "
+                    "a shorter answer or raise the limit",
+                    partial=text,
+                ),
+                server_fault=False,
+            )
+
+    def _record_usage(self, usage: Mapping[str, Any] | None, sent: Sequence[Message], reply: str) -> None:
+        if not usage or usage.get("prompt_tokens") is None:
+            self.usage.append(estimate_usage(self.model, sent, reply))
+            return
+        details = usage.get("prompt_tokens_details") or {}
+        self.usage.append(
+            Usage(
+                self.model,
+                int(usage.get("prompt_tokens") or 0),
+                int(usage.get("completion_tokens") or 0),
+                int(details.get("cached_tokens") or 0),
+            )
+        )
+
+
+# --- Speech --------------------------------------------------------------------------------------------
+
+
+class OpenAIAudio:
+    """Speech to text and text to speech on the same server, with the same faults as the chat model."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        breaker: CircuitBreaker | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._settings = settings
+        self._transport = _Transport(settings, breaker or AUDIO_BREAKER, sleep)
+
+    def __repr__(self) -> str:
+        return f"OpenAIAudio(server={self._transport.where!r})"
+
+    def transcribe(self, audio: bytes, filename: str) -> str:
+        """The text spoken in `audio` (any format the server accepts, named by `filename`'s extension)."""
+        model = self._settings.transcribe_model
+        result = self._transport.call(
+            lambda: self._transport.client.audio.transcriptions.create(model=model, file=(filename, audio)),
+            model=model,
+        )
+        return str(getattr(result, "text", result)).strip()
+
+    def speak(self, text: str) -> bytes:
+        """`text` read aloud, as WAV bytes."""
+        model = self._settings.tts_model
+        response = self._transport.call(
+            lambda: self._transport.client.audio.speech.create(
+                model=model,
+                voice=self._settings.tts_voice,
+                input=text,
+                response_format="wav",
+            ),
+            model=model,
+        )
+        return bytes(response.content)
+
+
+def make_chat_model(
+    settings: Settings, purpose: Literal["chat", "grader"], *, breaker: CircuitBreaker | None = None
+) -> ChatModel | None:
+    """The chat model for `purpose`, or None when the engine in use is offline.
+
+    Every model shares `DEFAULT_BREAKER` unless `breaker` is given (tests pass their own).
+    """
+    if settings.resolved_engine == "offline":
+        return None
+    model = settings.grader_model if purpose == "grader" else settings.chat_model
+    return OpenAIChat(settings, model, breaker=breaker)

@@ -1,0 +1,1 @@
+"""Persistence of sessions, turns, grades and usage."""

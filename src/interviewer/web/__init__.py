@@ -1,0 +1,1 @@
+"""The plain-Python view model behind the Streamlit pages."""

@@ -1,0 +1,52 @@
+"""What the scorecard offers to download: the report as Markdown and JSON, and the whole transcript."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from interviewer.grading.report import Report
+
+
+@dataclass(frozen=True)
+class Downloads:
+    stem: str
+    markdown: str
+    json: str
+    transcript: str
+
+
+def downloads_for(report: Report) -> Downloads:
+    """The three files, named `interview-<question>-<session>…`."""
+    return Downloads(
+        stem=f"interview-{report.session.question_id}-{report.session.id}",
+        markdown=report.to_markdown(),
+        json=report.model_dump_json(indent=2) + "\n",
+        transcript=transcript_markdown(report),
+    )
+
+
+def transcript_markdown(report: Report) -> str:
+    """The whole conversation, as Markdown, with timestamps from the start of the interview."""
+    lines = [
+        f"# Transcript: {report.session.title}",
+        "",
+        f"Session `{report.session.id}` · {report.session.created}",
+        "",
+    ]
+    for t in report.turns:
+        stamp = f"{int(t.elapsed_s // 60)}:{int(t.elapsed_s % 60):02d}"
+        if t.role == "system":
+            lines += [f"**— {t.text} —**", ""]
+        elif t.role == "interviewer":
+            label = " (hint)" if t.kind == "hint" else ""
+            lines += [f"**Interviewer**{label} [{stamp}]: {t.text}", ""]
+        elif t.kind == "notes_lookup":
+            query, _, found = t.text.partition("\n")
+            lines += [f"*[{stamp}] looked up the notes: {query}*", "", found.strip(), ""]
+        elif t.kind in ("hint", "system"):
+            lines += [f"*[{stamp}] {t.text}*", ""]
+        else:
+            lines += [f"**You** [{stamp}]: {t.text or '*(said nothing)*'}", ""]
+    return "\n".join(lines).rstrip() + "\n"
