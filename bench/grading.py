@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from interviewer.grading.offline import OfflineGrader
 from interviewer.content.questions import QuestionBank
 from interviewer.content.rubrics import RubricSet
+from interviewer.grading.offline import OfflineGrader
 
 ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION = ROOT / "tests" / "data" / "calibration"

@@ -113,11 +113,12 @@ from typing import Literal
 import numpy as np
 import yaml
 
-from interviewer.notes.chunking import chunk_note
 from interviewer.config import Settings
+from interviewer.notes.chunking import chunk_note
 from interviewer.notes.embeddings import MiniLMEmbedder
-from interviewer.notes.index import FusionMethod, NotesIndex, SearchMode, SyncReport
+from interviewer.notes.index import FusionMethod, NotesIndex, SearchMode
 from interviewer.notes.reader import decode_note, scan_folder
+from interviewer.notes.results import SyncReport
 
 REPO = Path(__file__).resolve().parent.parent
 PRIMER = REPO / "tests" / "data" / "corpora" / "system-design-primer"

@@ -28,20 +28,20 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.config import Settings
-from interviewer.notes.embeddings import MiniLMEmbedder
-from interviewer.interview.engine import Engine, token_counter
-from interviewer.grading.offline import OfflineGrader
-from interviewer.interview.interviewer import FallbackInterviewer, LLMInterviewer, OfflineInterviewer
-from interviewer.llm.openai_client import Usage
-from interviewer.grading.llm_grader import build_grader_messages
-from interviewer.phases import PHASES
-from interviewer.llm.prompts import PromptLibrary
 from interviewer.content.questions import QuestionBank
 from interviewer.content.rubrics import RubricSet
+from interviewer.grading.llm_grader import build_grader_messages
+from interviewer.grading.offline import OfflineGrader
+from interviewer.interview.engine import Engine, token_counter
+from interviewer.interview.interviewer import FallbackInterviewer, LLMInterviewer, OfflineInterviewer
 from interviewer.interview.session import InterviewSession
+from interviewer.llm.prompts import PromptLibrary
+from interviewer.llm.protocol import Usage
+from interviewer.llm.tokens import TokenCounter, estimate_cost
+from interviewer.notes.embeddings import MiniLMEmbedder
+from interviewer.phases import PHASES
 from interviewer.store.sessions import SessionStore
 from interviewer.testing import FakeClock, FunctionLLM
-from interviewer.llm.tokens import TokenCounter, estimate_cost
 
 REPLY = (
     "Okay, that makes sense, and I like that you tied it to the latency budget. "
@@ -254,7 +254,7 @@ def tokens_and_cost(
                 f"| {model} | {'on (3,000)' if trim else 'off'} | {len(usages)} | {cost.prompt_tokens:,} | "
                 f"{cost.completion_tokens:,} | {usd} |"
             )
-    print(f"\nPrices as of {cost.as_of} (src/interviewer/data/prices.yaml).")
+    print(f"\nPrices as of {cost.as_of} (src/interviewer/llm/data/prices.yaml).")
 
 
 def main() -> int:

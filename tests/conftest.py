@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.llm.breaker import AUDIO_BREAKER, DEFAULT_BREAKER
 from interviewer.config import Settings
+from interviewer.llm.breaker import AUDIO_BREAKER, DEFAULT_BREAKER
 
 _NETWORK_ENV = (
     "OPENAI_API_KEY",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from interviewer.notes.ask import AnswerResult
 from interviewer.errors import InterviewerError
+from interviewer.notes.ask import AnswerResult
 from interviewer.web.workbench import WORKBENCH_KEY, Workbench
 
 wb: Workbench = st.session_state[WORKBENCH_KEY]

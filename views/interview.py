@@ -8,18 +8,9 @@ import streamlit as st
 
 from interviewer.errors import InterviewerError
 from interviewer.phases import PHASE_NAMES, PHASES
+from interviewer.web.display import ChatLine, FeedbackCard, LiveReply, chart_data, input_limit
 from interviewer.web.timeline import clock_text
-from interviewer.web.workbench import (
-    DRILL_MINUTES,
-    LENGTHS,
-    WORKBENCH_KEY,
-    ChatLine,
-    FeedbackCard,
-    LiveReply,
-    Workbench,
-    chart_data,
-    input_limit,
-)
+from interviewer.web.workbench import DRILL_MINUTES, LENGTHS, WORKBENCH_KEY, Workbench
 
 wb: Workbench = st.session_state[WORKBENCH_KEY]
 PENDING_KEY = "interview-pending"  # an action taken outside the conversation, for it to carry out

@@ -244,11 +244,12 @@ def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
     import random
     from pathlib import Path
 
-    from interviewer.interview.engine import build_engine
     from interviewer.errors import BadInput
-    from interviewer.phases import PHASES
     from interviewer.grading.report import render_markdown
-    from interviewer.interview.session import InterviewSession, act, parse_script, phase_banner
+    from interviewer.interview.commands import act, parse_script, phase_banner
+    from interviewer.interview.engine import build_engine
+    from interviewer.interview.session import InterviewSession
+    from interviewer.phases import PHASES
 
     if args.drill is not None and args.drill not in PHASES:
         raise BadInput(f"unknown phase {args.drill!r} for --drill; choose one of: {', '.join(PHASES)}")
@@ -318,13 +319,15 @@ def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_sessions(args: argparse.Namespace, settings: Settings) -> int:
     from interviewer.errors import BadInput
-    from interviewer.grading.report import history, report_for
+    from interviewer.grading.grade import saved_grades
+    from interviewer.grading.report import report_for
+    from interviewer.grading.trends import history
 
     bank, store, scale = _session_parts(settings)
     if args.action == "list":
         rows = []
         for record in store.list_sessions():
-            grades = {g.phase: round(g.grade.score, 2) for g in store.grades(record.id)}
+            grades = {phase: round(g.score, 2) for phase, g in saved_grades(store, record.id).items()}
             rows.append(
                 {
                     "id": record.id,
@@ -375,7 +378,8 @@ def _cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from interviewer.errors import BadInput
-    from interviewer.grading.offline import format_grade, grade_answer
+    from interviewer.grading.grade import format_grade
+    from interviewer.grading.standalone import grade_answer
 
     if args.answer_file is not None:
         try:

@@ -16,6 +16,11 @@ from typing import get_args
 
 import numpy as np
 
+from interviewer.content.questions import KeyPoint, Question
+from interviewer.content.rubrics import Measure
+from interviewer.grading.delivery import Delivery
+from interviewer.grading.delivery import combine as combine_deliveries
+from interviewer.grading.delivery import measure as measure_delivery
 from interviewer.grading.signals import (
     Injection,
     Sentence,
@@ -30,13 +35,8 @@ from interviewer.grading.signals import (
     sentence_quality,
     split_sentences,
 )
-from interviewer.grading.delivery import Delivery
-from interviewer.grading.delivery import combine as combine_deliveries
-from interviewer.grading.delivery import measure as measure_delivery
 from interviewer.notes.embeddings import Embedder
 from interviewer.phases import PHASE_GOALS, PHASES, Phase
-from interviewer.content.questions import KeyPoint, Question
-from interviewer.content.rubrics import Measure
 
 
 @dataclass(frozen=True)

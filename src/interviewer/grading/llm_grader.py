@@ -14,15 +14,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
-from interviewer.grading.coverage import Analysis
-from interviewer.grading.delivery import Delivery
-from interviewer.errors import InterviewerError, LLMError
-from interviewer.grading.offline import CriterionGrade, Grade, MissingPoint, OfflineGrader, PointCoverage
-from interviewer.llm.openai_client import ChatModel, Message
-from interviewer.phases import PHASE_GOALS, PHASE_NAMES, Phase
-from interviewer.llm.prompts import Prompt, PromptLibrary
 from interviewer.content.questions import Question
 from interviewer.content.rubrics import Rubric, RubricSet
+from interviewer.errors import InterviewerError, LLMError
+from interviewer.grading.coverage import Analysis
+from interviewer.grading.delivery import Delivery
+from interviewer.grading.grade import CriterionGrade, Grade, MissingPoint, PointCoverage
+from interviewer.grading.offline import OfflineGrader
+from interviewer.llm.prompts import Prompt, PromptLibrary
+from interviewer.llm.protocol import ChatModel, Message
+from interviewer.phases import PHASE_GOALS, PHASE_NAMES, Phase
 
 log = logging.getLogger(__name__)
 

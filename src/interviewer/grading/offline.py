@@ -1,95 +1,26 @@
-"""Grades: the `Grade` model every grader returns, the offline grader and its scorecard.
+"""The offline grader: criterion scores on the phase rubric, with evidence, from an `Analysis`.
 
-The offline grader reads an answer with `analysis.Analyser` (semantic key-point coverage and the signals
+It reads an answer with `coverage.Analyser` (semantic key-point coverage and the signals
 around it) and turns that `Analysis` into criterion scores on the phase rubric, with evidence, strengths,
-improvements and a next step. `grade_answer` grades one answer with the engine the settings choose.
+improvements and a next step.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Sequence
-from typing import Literal, Protocol, cast
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from interviewer.grading.coverage import Analyser, Analysis, Calibration, QuestionMatch
-from interviewer.config import Settings
-from interviewer.grading.delivery import Delivery
-from interviewer.notes.embeddings import Embedder
-from interviewer.errors import BadInput
-from interviewer.phases import PHASE_GOALS, PHASE_NAMES, PHASES, Phase
 from interviewer.content.questions import (
-    Estimate,
-    HiddenFact,
-    KeyPoint,
-    NoteLink,
-    PhaseSpec,
     Question,
-    QuestionBank,
 )
 from interviewer.content.rubrics import Measure, Rubric, RubricSet
+from interviewer.grading.coverage import Analyser, Analysis, Calibration, QuestionMatch
+from interviewer.grading.delivery import Delivery
+from interviewer.grading.grade import CriterionGrade, Grade, GraderKind, MissingPoint, PointCoverage
+from interviewer.notes.embeddings import Embedder
+from interviewer.phases import PHASE_GOALS, PHASE_NAMES, Phase
 
 log = logging.getLogger(__name__)
-
-GraderKind = Literal["offline", "llm", "llm+offline-fallback"]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class MissingPoint(_Model):
-    key_point_id: str
-    point: str
-    learn: NoteLink
-
-
-class CriterionGrade(_Model):
-    criterion_id: str
-    name: str
-    weight: float
-    score: int = Field(ge=1, le=5)
-    level: str = Field(description="the rubric descriptor of the matched level")
-    evidence: list[str] = Field(default_factory=list, description="verbatim quotes from the answer")
-    missing: list[MissingPoint] = Field(default_factory=list)
-    rationale: str = ""
-
-
-class Grade(_Model):
-    question_id: str
-    phase: Phase | Literal["communication"]
-    score: float = Field(ge=1, le=5, description="weighted mean of the criteria")
-    criteria: list[CriterionGrade]
-    strengths: list[str] = Field(default_factory=list)
-    improvements: list[str] = Field(default_factory=list)
-    next_step: str = ""
-    flags: list[str] = Field(
-        default_factory=list,
-        description="what the grader noticed: injection attempts, keyword lists, repetition, off-topic",
-    )
-    feedback: str = Field(default="", description="a short paragraph that sums the grade up in plain words")
-    delivery: Delivery | None = Field(default=None, description="filler words and pace, when measured")
-    grader: GraderKind
-    prompt_version: str | None = None
-    model: str | None = None
-
-
-class PointCoverage(_Model):
-    """How well an answer covers one key point; the offline interviewer picks probes from these."""
-
-    key_point_id: str
-    score: float = Field(ge=0, le=1)
-    covered: bool
-    evidence: str | None = None
-
-
-class Grader(Protocol):
-    def grade(self, question: Question, phase: Phase, answer: str) -> Grade: ...
-
-    def coverage(self, question: Question, phase: Phase, answer: str) -> list[PointCoverage]: ...
-
 
 # --- The offline grader ------------------------------------------------------------------------------
 
@@ -369,123 +300,3 @@ def _feedback(
 
 
 # --- Questions outside the bank, and grading one answer from settings ---------------------------------
-
-_ID_LIKE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_SPLIT_ITEMS = re.compile(r",\s*(?![^()]*\))")
-
-
-def _goal_items(goal: str) -> list[str]:
-    """The things a phase goal lists: `a, b (x, y), c and d` after its colon, plus any bracketed list before it."""
-    head, _, tail = goal.rstrip(".").partition(":")
-    items = [i.strip() for i in _SPLIT_ITEMS.split(tail or head) if i.strip()]
-    if items and " and " in items[-1] and "(" not in items[-1]:
-        items[-1:] = [p.strip() for p in items[-1].split(" and ", 1)]
-    bracket = re.search(r"\(([^)]*)\)", head) if tail else None
-    if bracket:
-        items = [i.strip() for i in bracket.group(1).split(",")] + items
-    return [i for i in items if len(i) >= 3]
-
-
-def generic_question(text: str) -> Question:
-    """A question outside the bank, graded on the phase goals: each thing a goal lists is a key point."""
-    phases: dict[str, PhaseSpec] = {}
-    for phase in PHASES:
-        learn = NoteLink(file="overview.md", heading=PHASE_NAMES[phase])
-        points = []
-        for i, item in enumerate(_goal_items(PHASE_GOALS[phase]), start=1):
-            slug = re.sub(r"[^a-z0-9]+", "-", item.lower()).strip("-") or f"point-{i}"
-            points.append(KeyPoint(id=f"{slug}"[:40].strip("-"), point=item, alternatives=[], learn=learn))
-        phases[phase] = PhaseSpec(
-            key_points=points,
-            probes=[f"What about {points[0].point}?"],
-            pitfalls=["Answering a different phase than the one asked."],
-            model_outline=[p.point for p in points],
-        )
-    facts = [
-        HiddenFact(topic="other", keywords=[k], fact="Not specified; state an assumption.")
-        for k in ("x", "y", "z")
-    ]
-    return Question.model_validate(
-        {
-            "id": "custom",
-            "title": " ".join(text.split())[:80],
-            "topic": "custom",
-            "difficulty": "medium",
-            "prompt": text.strip() if len(text.strip()) >= 10 else f"Design this: {text.strip()}",
-            "hidden_facts": facts,
-            "estimates": [Estimate(label="none", arithmetic="none given", result="state your own estimates")],
-            "phases": phases,
-        }
-    )
-
-
-def resolve_question(ref: str, bank: QuestionBank, grader: OfflineGrader) -> tuple[Question, str | None]:
-    """A bank question by id; or, for free text, the closest bank question or a generic one.
-
-    The second value says in words how free text was resolved, for the grade's flags.
-    """
-    ref = ref.strip()
-    if not ref:
-        raise BadInput("--question is empty; give a question id (see `interviewer questions`) or its text")
-    if _ID_LIKE.match(ref):
-        return bank.get(ref), None
-    match = grader.match_question(ref, bank)
-    if match:
-        return match.question, (
-            f'Graded against the bank question "{match.question.title}" ({match.question.id}), '
-            f"the closest to your text (similarity {match.similarity:.2f})."
-        )
-    return generic_question(
-        ref
-    ), "No bank question is close to this one, so it was graded on the phase goals."
-
-
-def grade_answer(settings: Settings, question_ref: str, phase: str, answer: str) -> Grade:
-    """Grade one answer with the engine the settings choose: what `interviewer grade` runs."""
-    if phase not in PHASES:
-        raise BadInput(f"unknown phase {phase!r}; choose one of: {', '.join(PHASES)}")
-    engine = settings.resolved_engine  # raises, naming the fix, before anything slow is loaded
-    from interviewer.notes.embeddings import MiniLMEmbedder
-
-    rubrics = RubricSet.load(settings.knowledge_dir)
-    bank = QuestionBank.load(settings.knowledge_dir)
-    offline = OfflineGrader(MiniLMEmbedder(), rubrics)
-    question, note = resolve_question(question_ref, bank, offline)
-    grader: Grader = offline
-    if engine == "openai":
-        from interviewer.llm.openai_client import make_chat_model
-        from interviewer.grading.llm_grader import LLMGrader
-        from interviewer.llm.prompts import PromptLibrary
-
-        chat = make_chat_model(settings, "grader")
-        if chat is not None:
-            grader = LLMGrader(chat, rubrics, PromptLibrary(settings.prompts_dir), offline)
-    grade = grader.grade(question, cast(Phase, phase), answer)
-    if note:
-        grade = grade.model_copy(update={"flags": [note, *grade.flags]})
-    return grade
-
-
-def format_grade(grade: Grade) -> str:
-    """A grade as plain text for the terminal."""
-    title = (
-        PHASE_NAMES.get(grade.phase, "Communication") if grade.phase != "communication" else "Communication"
-    )
-    lines = [f"{title}: {grade.score:.2f} / 5  ({grade.grader} grader, question {grade.question_id})", ""]
-    for c in grade.criteria:
-        lines.append(f"  {c.name} ({c.weight:g}): {c.score}/5. {c.level}")
-        lines.extend(f'      "{q}"' for q in c.evidence[:2])
-    missing = {m.key_point_id: m for c in grade.criteria for m in c.missing}
-    if missing:
-        lines += ["", "Missing key points:"]
-        lines += [f'  - {m.point} (read: {m.learn.file}, "{m.learn.heading}")' for m in missing.values()]
-    for label, items in (
-        ("Strengths", grade.strengths),
-        ("Improve", grade.improvements),
-        ("Notes", grade.flags),
-    ):
-        if items:
-            lines += ["", f"{label}:", *(f"  - {i}" for i in items)]
-    if grade.next_step:
-        lines += ["", f"Next step: {grade.next_step}"]
-    return "\n".join(lines) + "\n"

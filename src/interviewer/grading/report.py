@@ -1,4 +1,4 @@
-"""Reports: the end-of-interview scorecard, the Markdown and JSON exports, and history across sessions.
+"""Reports: the end-of-interview scorecard and its Markdown and JSON exports.
 
 `build_report` turns a saved session (its record, turns, grades and token usage) into a `Report`:
 per-phase scores, the communication score, the overall score and hiring signal, the top three gaps
@@ -18,11 +18,11 @@ from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from interviewer.grading.offline import Grade
-from interviewer.llm.openai_client import Usage
-from interviewer.phases import PHASE_NAMES, PHASES, Phase, pacing_for
 from interviewer.content.questions import NoteLink, Question
 from interviewer.content.rubrics import HiringScale, Signal
+from interviewer.grading.grade import Grade, saved_grades
+from interviewer.llm.protocol import Usage
+from interviewer.phases import PHASE_NAMES, PHASES, Phase, pacing_for
 from interviewer.store.sessions import SessionRecord, SessionState, SessionStore, Turn
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ class Report(_Model):
         return self.to_markdown()
 
 
-def _iso(ts: float) -> str:
+def iso_time(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="seconds")
 
 
@@ -272,8 +272,8 @@ def build_report(
     visits = [PhaseVisit(**{k: v.get(k) for k in PhaseVisit.model_fields}) for v in data.get("visits", [])]
     ended = turns[-1].at if turns else record.updated_at
     timings = {
-        "started_at": _iso(start),
-        "ended_at": _iso(ended),
+        "started_at": iso_time(start),
+        "ended_at": iso_time(ended),
         "total_seconds": round(ended - start, 1),
         "per_phase_seconds": {p: round(float(s), 1) for p, s in spent.items()},
     }
@@ -294,8 +294,8 @@ def build_report(
         minutes=record.minutes,
         drill=record.drill,
         state=record.state,
-        created=_iso(record.created_at),
-        updated=_iso(record.updated_at),
+        created=iso_time(record.created_at),
+        updated=iso_time(record.updated_at),
     )
     return Report(
         session=info,
@@ -314,7 +314,7 @@ def report_for(
 ) -> Report:
     """The report of a saved session, straight from the store."""
     record = store.get_session(session_id)
-    grades: dict[str, Grade] = {g.phase: g.grade for g in store.grades(session_id)}
+    grades: dict[str, Grade] = saved_grades(store, session_id)
     return build_report(
         record,
         question_for(record.question_id),
@@ -343,11 +343,11 @@ def bar(score: float | None, width: int = 20) -> str:
     return "\u2588" * filled + "\u2591" * (width - filled) + f"  {score:.1f}"
 
 
-def _phase_name(phase: str) -> str:
+def phase_name(phase: str) -> str:
     return PHASE_NAMES[cast(Phase, phase)] if phase in PHASES else "Communication"
 
 
-def _fmt(score: float | None) -> str:
+def fmt_score(score: float | None) -> str:
     return "n/a" if score is None else f"{score:.1f}"
 
 
@@ -367,12 +367,12 @@ def render_markdown(report: Report, *, transcript: bool = True) -> str:
     ]
     for ps in card.phases:
         lines.append(
-            f"| {ps.name} | {_fmt(ps.score)} | {ps.minutes_spent:g} / {ps.minutes_planned:g} | {ps.hints} |"
+            f"| {ps.name} | {fmt_score(ps.score)} | {ps.minutes_spent:g} / {ps.minutes_planned:g} | {ps.hints} |"
         )
     lines += [
         "",
-        f"- Communication: {_fmt(card.communication)} / 5",
-        f"- **Overall: {_fmt(card.overall)} / 5**",
+        f"- Communication: {fmt_score(card.communication)} / 5",
+        f"- **Overall: {fmt_score(card.overall)} / 5**",
     ]
     if card.signal_label:
         lines.append(f"- Hiring signal: **{card.signal_label}**")
@@ -398,7 +398,7 @@ def render_markdown(report: Report, *, transcript: bool = True) -> str:
         lines += ["## Feedback", ""]
         for phase in feedback:
             grade = report.grades[phase]
-            name = _phase_name(phase)
+            name = phase_name(phase)
             lines += [f"### {name}: {grade.score:.1f} / 5", ""]
             for c in grade.criteria:
                 lines.append(f"- {c.name}: {c.score} / 5 ({c.level})")
@@ -443,104 +443,3 @@ def render_markdown(report: Report, *, transcript: bool = True) -> str:
         text = t.text if t.text.strip() else "*(said nothing)*"
         lines += [f"**{who}**{label} [{t.elapsed_s / 60:.0f}:{t.elapsed_s % 60:02.0f}]: {text}", ""]
     return "\n".join(lines).rstrip() + "\n"
-
-
-# ---------------------------------------------------------------------------------------------- history
-
-
-class TrendPoint(_Model):
-    session_id: str
-    question_id: str
-    created: str
-    score: float
-
-
-class PhaseTrend(_Model):
-    phase: Phase | Literal["communication"]
-    points: list[TrendPoint]
-    mean: float | None
-    change: float | None = Field(description="latest minus first score, None with fewer than two")
-
-
-class History(_Model):
-    sessions: int
-    trends: list[PhaseTrend]
-    overall: list[TrendPoint]
-    next_drill: Phase | None
-    reason: str
-
-    def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
-
-    def to_markdown(self) -> str:
-        lines = ["# Progress across sessions", "", f"{self.sessions} session(s) with scores.", ""]
-        lines += ["| Phase | Sessions | Mean | Latest | Change |", "|---|---|---|---|---|"]
-        for t in self.trends:
-            name = _phase_name(t.phase)
-            latest = _fmt(t.points[-1].score) if t.points else "n/a"
-            change = "n/a" if t.change is None else f"{t.change:+.1f}"
-            lines.append(f"| {name} | {len(t.points)} | {_fmt(t.mean)} | {latest} | {change} |")
-        lines += [
-            "",
-            f"**Next drill:** {PHASE_NAMES[self.next_drill] if self.next_drill else 'n/a'}. {self.reason}",
-        ]
-        return "\n".join(lines) + "\n"
-
-
-def history(store: SessionStore, *, recent: int = 5) -> History:
-    """Per-phase score trends over saved sessions (oldest first) and the weakest phase as the next drill.
-
-    The weakest phase is the one with the lowest mean over its `recent` latest scores; a phase never
-    assessed yet is suggested first, once at least one full interview has been scored.
-    """
-    records = store.list_sessions()
-    per_phase: dict[str, list[TrendPoint]] = {p: [] for p in (*PHASES, "communication")}
-    overall: list[TrendPoint] = []
-    scored = 0
-    for record in records:
-        grades = {g.phase: g.grade for g in store.grades(record.id)}
-        if not grades:
-            continue
-        scored += 1
-        created = _iso(record.created_at)
-        for phase, grade in grades.items():
-            per_phase[phase].append(
-                TrendPoint(
-                    session_id=record.id, question_id=record.question_id, created=created, score=grade.score
-                )
-            )
-        content = [g.score for p, g in grades.items() if p != "communication"]
-        if content:
-            overall.append(
-                TrendPoint(
-                    session_id=record.id,
-                    question_id=record.question_id,
-                    created=created,
-                    score=round(mean(content), 2),
-                )
-            )
-    trends = [
-        PhaseTrend(
-            phase=phase,  # type: ignore[arg-type]
-            points=points,
-            mean=round(mean(p.score for p in points), 2) if points else None,
-            change=round(points[-1].score - points[0].score, 2) if len(points) >= 2 else None,
-        )
-        for phase, points in per_phase.items()
-    ]
-    next_drill: Phase | None = None
-    reason = "Finish an interview to get a suggestion."
-    recent_means = {p: mean(pt.score for pt in per_phase[p][-recent:]) for p in PHASES if per_phase[p]}
-    if recent_means:
-        never = [p for p in PHASES if not per_phase[p]]
-        if never:
-            next_drill = never[0]
-            reason = f"You have not been assessed on {PHASE_NAMES[next_drill].lower()} yet."
-        else:
-            weakest = min(recent_means, key=lambda p: (recent_means[p], PHASES.index(p)))
-            next_drill = weakest
-            reason = (
-                f"It has your lowest recent mean ({recent_means[weakest]:.1f} / 5 over the last "
-                f"{min(recent, len(per_phase[weakest]))} session(s))."
-            )
-    return History(sessions=scored, trends=trends, overall=overall, next_drill=next_drill, reason=reason)

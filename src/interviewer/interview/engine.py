@@ -14,15 +14,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interviewer.config import Settings
-from interviewer.grading.delivery import Delivery
-from interviewer.errors import ConfigError, LLMError
-from interviewer.grading.offline import Grade, Grader, PointCoverage
-from interviewer.interview.interviewer import FallbackInterviewer, Interviewer, LLMInterviewer, OfflineInterviewer
-from interviewer.llm.openai_client import ChatModel, Usage
-from interviewer.phases import Phase
-from interviewer.llm.prompts import PromptLibrary
 from interviewer.content.questions import Question
 from interviewer.content.rubrics import RubricSet
+from interviewer.errors import ConfigError, LLMError
+from interviewer.grading.delivery import Delivery
+from interviewer.grading.grade import Grade, Grader, PointCoverage
+from interviewer.interview.interviewer import (
+    FallbackInterviewer,
+    Interviewer,
+    LLMInterviewer,
+    OfflineInterviewer,
+)
+from interviewer.llm.prompts import PromptLibrary
+from interviewer.llm.protocol import ChatModel, Usage
+from interviewer.phases import Phase
 from interviewer.store.sessions import EngineName
 
 log = logging.getLogger(__name__)
@@ -182,8 +187,8 @@ def build_engine(
             "the openai engine has no chat model; set OPENAI_API_KEY or choose the offline engine"
         )
     llm = LLMInterviewer(chat, prompts, retrieve=retrieve, trim=trim, history_budget=HISTORY_BUDGET)
-    from interviewer.grading.offline import OfflineGrader
     from interviewer.grading.llm_grader import LLMGrader
+    from interviewer.grading.offline import OfflineGrader
 
     if grader_chat is None or not isinstance(offline_grader, OfflineGrader):
         grader: Grader = offline_grader

@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from interviewer.errors import LLMError
-from interviewer.llm.openai_client import ChatModel, Message, Usage
-from interviewer.interview.moves import Move, TurnContext
-from interviewer.phases import PHASE_GOALS, PHASE_NAMES, PHASES, Phase
-from interviewer.interview.phrasing import PHASE_NUDGES, phrase
-from interviewer.llm.prompts import PromptLibrary
 from interviewer.content.questions import KeyPoint, PhaseSpec, Question
+from interviewer.errors import LLMError
+from interviewer.interview.moves import Move, TurnContext
+from interviewer.interview.phrasing import PHASE_NUDGES, phrase
 from interviewer.interview.reading import MAX_INPUT_CHARS, content_words, words_of
+from interviewer.llm.prompts import PromptLibrary
+from interviewer.llm.protocol import ChatModel, Message, Usage
+from interviewer.phases import PHASE_GOALS, PHASE_NAMES, PHASES, Phase
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from interviewer.phases import Phase
 from interviewer.content.questions import HiddenFact, KeyPoint, Question
+from interviewer.phases import Phase
 from interviewer.store.sessions import Turn
 
 MoveKind = Literal[

@@ -12,10 +12,10 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from interviewer.interview.moves import Move, TurnContext
-from interviewer.phases import PHASE_NAMES, Phase
 from interviewer.content.questions import Question
+from interviewer.interview.moves import Move, TurnContext
 from interviewer.interview.reading import MAX_INPUT_CHARS, sentences
+from interviewer.phases import PHASE_NAMES, Phase
 
 _FIRST_PERSON = (
     (r"\bI'm\b", "you're"),

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from interviewer.phases import PHASES, Phase
 from interviewer.content.questions import HiddenFact, Question
+from interviewer.phases import PHASES, Phase
 
 MAX_INPUT_CHARS = 8_000
 

@@ -15,69 +15,28 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, cast
 
+from interviewer.content.questions import HiddenFact, Question
+from interviewer.errors import BadInput
 from interviewer.grading.delivery import Delivery
 from interviewer.grading.delivery import combine as combine_deliveries
 from interviewer.grading.delivery import measure as measure_delivery
+from interviewer.grading.grade import Grade, saved_grades
 from interviewer.interview.engine import Engine
-from interviewer.errors import BadInput
-from interviewer.grading.offline import Grade, PointCoverage
-from interviewer.interview.interviewer import Utterance, choose_probe
-from interviewer.interview.moves import Move, MoveKind, TurnContext
+from interviewer.interview.interviewer import Utterance
+from interviewer.interview.moves import Move, TurnContext
+from interviewer.interview.policy import Policy
+from interviewer.interview.reading import cap_input, read_turn
+from interviewer.interview.replies import Reply, ReplyStream
 from interviewer.phases import PHASE_NAMES, PHASES, Pacing, Phase, pacing_for
-from interviewer.interview.phrasing import echo_of
-from interviewer.content.questions import HiddenFact, KeyPoint, Question
-from interviewer.interview.reading import Reading, cap_input, content_words, facts_for, read_turn, sentences
 from interviewer.store.sessions import SessionRecord, SessionState, SessionStore, Turn, TurnKind
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 MAX_HINT_LEVEL = 3
-
-
-@dataclass(frozen=True)
-class Reply:
-    """The interviewer's answer to one candidate action, and what changed."""
-
-    text: str
-    state: SessionState
-    phase: Phase | None
-    move: MoveKind
-    grade: Grade | None = None  # the grade of the phase that just ended
-    ended_phase: Phase | None = None
-    capped: bool = False
-    hint_level: int | None = None
-    source: str = "offline"
-
-    @property
-    def done(self) -> bool:
-        return self.state == "done"
-
-
-class ReplyStream:
-    """Iterate to get the reply's text pieces; the reply is saved when the stream ends. Then read `reply`."""
-
-    def __init__(self, utterance: Utterance, finish: Callable[[Utterance], Reply]) -> None:
-        self._utterance = utterance
-        self._finish = finish
-        self._reply: Reply | None = None
-
-    def __iter__(self) -> Iterator[str]:
-        if self._reply is not None:
-            return
-        yield from self._utterance
-        self._reply = self._finish(self._utterance)
-
-    @property
-    def reply(self) -> Reply:
-        if self._reply is None:
-            self._utterance.finish()
-            self._reply = self._finish(self._utterance)
-        return self._reply
 
 
 def _fresh_data() -> dict[str, Any]:
@@ -97,7 +56,7 @@ def _fresh_data() -> dict[str, Any]:
     }
 
 
-class InterviewSession:
+class InterviewSession(Policy):
     """One interview. Build it with `create` or `resume`; not shared between threads."""
 
     def __init__(
@@ -164,7 +123,7 @@ class InterviewSession:
         """Rebuild a saved session. Time away does not count: the phase clock resumes where it stopped."""
         record = store.get_session(session_id)
         turns = store.turns(session_id)
-        grades: dict[str, Grade] = {g.phase: g.grade for g in store.grades(session_id)}
+        grades: dict[str, Grade] = saved_grades(store, session_id)
         session = cls(
             record, question_for(record.question_id), engine, store, clock=clock, turns=turns, grades=grades
         )
@@ -329,199 +288,6 @@ class InterviewSession:
             return self._respond_end().reply
         return None
 
-    # -- deciding ----------------------------------------------------------------------------------
-
-    def _respond_submit(self, reading: Reading, capped: bool) -> ReplyStream:
-        if self.state == "wrap_up":
-            return self._close(capped=capped)
-        phase = self.phase
-        assert phase is not None
-        spec = self.question.phase(phase)
-        if reading.silent and self.minutes_left <= 0:
-            # Saying nothing must not hold the clock: a phase whose time is up moves on.
-            return self._advance(phase, "time", capped=capped)
-        if reading.silent:
-            self.data["silences"] += 1
-            return self._say(
-                self._move("nudge_silence", phase, nth=self.data["silences"] - 1, capped=capped), "question"
-            )
-        self.data["silences"] = 0
-        if reading.injection:
-            target = self._target(phase, set(self.data["covered"].get(phase, [])))
-            return self._say(self._probe_move("deflect", phase, target, capped=capped), "question")
-        if self.minutes_left <= 0:
-            facts, again = self._reveal(reading.questions) if reading.questions else ((), ())
-            return self._advance(phase, "time", capped=capped, facts=facts, repeated_facts=again)
-        if reading.kind == "question":
-            facts, again = self._reveal(reading.questions)
-            kind: MoveKind = "answer_fact" if facts or again else "no_fact"
-            move = self._move(
-                kind, phase, facts=facts, repeated_facts=again, capped=capped, time_note=self._time_note()
-            )
-            return self._say(move, "answer")
-
-        before = set(self.data["covered"].get(phase, []))
-        coverage = self.engine.coverage(self.question, phase, "\n".join(self.answers(phase)))
-        covered = {c.key_point_id for c in coverage if c.covered}
-        self.data["covered"][phase] = sorted(covered)
-        newly = covered - before
-        missing = [k for k in spec.key_points if k.id not in covered]
-        facts, again = self._reveal(reading.questions) if reading.questions else ((), ())
-        pushed = self.data["pushbacks"].setdefault(phase, [])
-        if not missing:
-            return self._advance(phase, "covered", capped=capped, facts=facts, repeated_facts=again)
-        probes = self.data["probes"]
-        if all(probes.get(f"{phase}/{k.id}", 0) >= 2 for k in missing):
-            # Every missing point has been asked about twice: a real interviewer moves on.
-            return self._advance(phase, "exhausted", capped=capped, facts=facts, repeated_facts=again)
-        if reading.off_topic and not newly:
-            return self._say(
-                self._probe_move("off_topic", phase, self._target(phase, covered), capped=capped), "question"
-            )
-        if reading.repeated and not newly:
-            return self._say(
-                self._probe_move("repeat", phase, self._target(phase, covered), capped=capped), "question"
-            )
-        if reading.ahead and "ahead" not in pushed and len(covered) < len(spec.key_points) / 2:
-            pushed.append("ahead")
-            return self._say(
-                self._probe_move("redirect_ahead", phase, self._target(phase, covered), capped=capped),
-                "question",
-            )
-        if reading.vague and "numbers" not in pushed:
-            pushed.append("numbers")
-            return self._say(
-                self._move("push_numbers", phase, detail=reading.vague, capped=capped), "question"
-            )
-        if reading.buzzwords and "reasoning" not in pushed:
-            pushed.append("reasoning")
-            detail = ",".join(reading.buzzwords)
-            return self._say(self._move("push_reasoning", phase, detail=detail, capped=capped), "question")
-        target = self._target(phase, covered)
-        move = self._probe_move(
-            "probe",
-            phase,
-            target,
-            capped=capped,
-            facts=facts,
-            repeated_facts=again,
-            echo=self._echo(reading.text, coverage, newly),
-            detail=None if newly else "nothing-new",
-            time_note=self._time_note(),
-        )
-        return self._say(move, "question")
-
-    def _respond_hint(self) -> ReplyStream:
-        phase = self.phase
-        if phase is None:
-            move = self._move("wrap_up", None)
-            return self._say(move, "question")
-        used = int(self.data["hints"].get(phase, 0))
-        level = min(used + 1, MAX_HINT_LEVEL + 1)
-        if level <= MAX_HINT_LEVEL:
-            self.data["hints"][phase] = used + 1
-        target = self._target(phase, set(self.data["covered"].get(phase, [])))
-        if level in (2, 3):
-            move = self._probe_move("hint", phase, target, hint_level=level)
-        else:
-            move = self._move("hint", phase, target=target, hint_level=level)
-        return self._say(move, "hint", extra={"hint_level": level})
-
-    def _respond_next(self) -> ReplyStream:
-        phase = self.phase
-        if phase is None:
-            return self._close()
-        return self._advance(phase, "candidate")
-
-    def _respond_end(self) -> ReplyStream:
-        phase = self.phase
-        if phase is not None:
-            self._leave(phase, reason="ended", grade=bool(self.answers(phase)))
-        return self._close()
-
-    # -- moves ---------------------------------------------------------------------------------------
-
-    def _move(self, kind: MoveKind, phase: Phase | None, **fields: Any) -> Move:
-        nth = fields.pop("nth", None)
-        counts = self.data["kinds"]
-        if nth is None:
-            nth = int(counts.get(kind, 0))
-        counts[kind] = int(counts.get(kind, 0)) + 1
-        return Move(kind=kind, phase=phase, nth=nth, **fields)
-
-    def _probe_move(self, kind: MoveKind, phase: Phase, target: KeyPoint | None, **fields: Any) -> Move:
-        """A move that ends with a probe. Prefers a missing point whose probe has not been asked yet, so
-        the same question is not heard twice; with none left, the interviewer asks a broader question."""
-        probe = None
-        spec = self.question.phase(phase)
-        used = self.data["used_probes"]
-        if target is not None:
-            covered = set(self.data["covered"].get(phase, []))
-            candidates = [target, *(k for k in self._missing(phase, covered) if k.id != target.id)]
-            for point in candidates:
-                probe = choose_probe(spec, point, used, reuse=False)
-                if probe:
-                    target = point
-                    break
-            if probe:
-                used.append(probe)
-            key = f"{phase}/{target.id}"
-            self.data["probes"][key] = int(self.data["probes"].get(key, 0)) + 1
-        return self._move(kind, phase, target=target, probe=probe, **fields)
-
-    def _missing(self, phase: Phase, covered: set[str]) -> list[KeyPoint]:
-        probes = self.data["probes"]
-        missing = [k for k in self.question.phase(phase).key_points if k.id not in covered]
-        return sorted(missing, key=lambda k: probes.get(f"{phase}/{k.id}", 0))
-
-    def _target(self, phase: Phase, covered: set[str]) -> KeyPoint | None:
-        """The missing key point probed least so far, in the bank's order of importance."""
-        missing = self._missing(phase, covered)
-        return missing[0] if missing else None
-
-    def _time_note(self) -> float | None:
-        phase = self.phase
-        if phase is None or phase in self.data["warned"]:
-            return None
-        left = self.minutes_left
-        if 0 < left <= max(1.0, 0.2 * self.pacing.minutes[phase]):
-            self.data["warned"].append(phase)
-            return left
-        return None
-
-    def _reveal(self, asked: tuple[str, ...]) -> tuple[tuple[HiddenFact, ...], tuple[HiddenFact, ...]]:
-        """Facts asked for: those not told yet, and those told before."""
-        new: list[HiddenFact] = []
-        again: list[HiddenFact] = []
-        for fact in facts_for(self.question, asked):
-            index = self.question.hidden_facts.index(fact)
-            if index in self.data["revealed"]:
-                again.append(fact)
-            else:
-                self.data["revealed"].append(index)
-                new.append(fact)
-        return tuple(new), tuple(again)
-
-    def _echo(self, text: str, coverage: list[PointCoverage], newly: set[str]) -> str | None:
-        if not newly:
-            return None
-        points = {k.id: k for k in self.question.phase(self.phase).key_points} if self.phase else {}
-        for c in coverage:
-            if c.key_point_id in newly and c.evidence and c.evidence in text:
-                echo = echo_of(c.evidence)
-                if echo:
-                    return echo
-        for pid in sorted(newly):
-            point = points.get(pid)
-            if point is None:
-                continue
-            wanted = content_words(" ".join([point.point, *point.alternatives]))
-            best = max(sentences(text), key=lambda s: len(content_words(s) & wanted), default="")
-            echo = echo_of(best) if best else None
-            if echo:
-                return echo
-        return None
-
     def _spoken_delivery(self) -> Delivery | None:
         """The delivery over every answer when some were spoken (their measured pace counts); else None."""
         turns = [
@@ -584,7 +350,7 @@ class InterviewSession:
         text = "\n\n".join(self.answers(phase))
         grade = self.engine.grade(self.question, phase, text)
         self.grades[phase] = grade
-        self.store.save_grade(self.id, grade, at=self.clock())
+        self.store.save_grade(self.id, grade.phase, grade, at=self.clock())
         return grade
 
     def _close(self, *, capped: bool = False) -> ReplyStream:
@@ -600,7 +366,7 @@ class InterviewSession:
             grade = self.engine.grade_communication(self.question, answers, self._spoken_delivery())
             if grade is not None:
                 self.grades["communication"] = grade
-                self.store.save_grade(self.id, grade, at=self.clock())
+                self.store.save_grade(self.id, grade.phase, grade, at=self.clock())
         self.state = "done"
         summary = None
         try:
@@ -705,47 +471,3 @@ class InterviewSession:
             self.store.usage(self.id),
             self.engine.rubrics.scale if self.engine.rubrics else None,
         )
-
-
-def phase_banner(session: InterviewSession) -> str:
-    """`Requirements · 7 min left` for the terminal and the status bar."""
-    if session.phase is None:
-        return "Wrap-up" if session.state == "wrap_up" else session.state.replace("_", " ").capitalize()
-    left = session.minutes_left
-    when = f"{left:.0f} min left" if left >= 0 else f"{-left:.0f} min over"
-    position = session.order.index(session.phase) + 1
-    return f"{PHASE_NAMES[session.phase]} ({position}/{len(session.order)}) \u00b7 {when}"
-
-
-COMMANDS = ("/hint", "/next", "/end")
-
-
-def act(session: InterviewSession, text: str) -> ReplyStream:
-    """One candidate turn as typed: `/hint`, `/next` and `/end` are commands, anything else is submitted."""
-    command = text.strip().lower()
-    if command == "/hint":
-        return session.hint_stream()
-    if command == "/next":
-        return session.next_phase_stream()
-    if command == "/end":
-        return session.end_stream()
-    return session.submit_stream(text)
-
-
-def parse_script(text: str) -> list[str]:
-    """Candidate turns separated by lines holding only `---`. Blank turns stay (they are silences),
-    except a trailing one left by a final separator."""
-    turns: list[str] = []
-    current: list[str] = []
-    for line in text.splitlines():
-        if line.strip() == "---":
-            turns.append("\n".join(current).strip())
-            current = []
-        else:
-            current.append(line)
-    tail = "\n".join(current).strip()
-    if tail or not turns:
-        turns.append(tail)
-    if turns == [""]:
-        return []
-    return turns

@@ -1,6 +1,6 @@
-"""The chat-model layer: a small Protocol, and `OpenAIChat`, the only module that imports `openai`.
+"""`OpenAIChat` and its `Transport`: the only module that imports `openai`.
 
-- `ChatModel` is all the rest of the app sees: `stream`, `complete` and `structured`.
+- It implements the `ChatModel` protocol of `interviewer.llm.protocol`, which is all the rest of the app sees.
 - `OpenAIChat.structured` runs the validate-and-re-ask loop of `interviewer.llm.structured`, as the fakes
   in `interviewer.testing` do, so tests with fakes exercise the same logic.
 - `OpenAIChat` talks to OpenAI or any OpenAI-compatible server. It retries 429 (honouring
@@ -8,29 +8,22 @@
   long, adapts to servers that reject `json_schema`, `stream_options` or `temperature`, and turns every
   fault into a typed `LLMError` whose message names the fix. The API key never appears in a message.
 - Every call goes through a `CircuitBreaker` (see `breaker.py`), shared per process by default.
-- `OpenAIAudio`: speech to text and text to speech through the same server, with the same faults.
+- `Transport` is shared with `OpenAIAudio` (in `audio`), so speech has the same retries and faults.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from typing import Any, Literal, Protocol, TypedDict, TypeVar, cast
-from urllib.parse import urlsplit
+from typing import Any, Literal, TypeVar, cast
 
 import openai
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel
 
-from interviewer.llm.breaker import AUDIO_BREAKER, DEFAULT_BREAKER, CircuitBreaker
 from interviewer.config import Settings
 from interviewer.errors import (
-    ConfigError,
     LLMAuthError,
     LLMContextTooLong,
     LLMError,
@@ -39,152 +32,35 @@ from interviewer.errors import (
     LLMTruncated,
     LLMUnavailable,
 )
+from interviewer.llm.breaker import DEFAULT_BREAKER, CircuitBreaker
+from interviewer.llm.faults import (
+    MAX_RETRY_AFTER_S,
+    NO_KEY,
+    SK_PATTERN,
+    check_network_allowed,
+    is_context_error,
+    retry_after,
+    server_message,
+)
+from interviewer.llm.protocol import (
+    ChatModel,
+    Message,
+    Trimmer,
+    Usage,
+    drop_oldest_half,
+    estimate_usage,
+)
 from interviewer.llm.structured import json_text, structured_reply, with_schema_instruction
-
-log = logging.getLogger(__name__)
-
-Role = Literal["system", "user", "assistant"]
-
-
-class Message(TypedDict):
-    role: Role
-    content: str
-
 
 T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R")
 
-
-@dataclass(frozen=True)
-class Usage:
-    """Tokens one call used, as the server reported them (`estimated` when it reported nothing)."""
-
-    model: str
-    prompt_tokens: int
-    completion_tokens: int
-    cached_tokens: int = 0
-    estimated: bool = False
-
-
-class ChatModel(Protocol):
-    """What the interviewer, the grader and the answerer need from a chat model.
-
-    `usage` accumulates one `Usage` per completed call, for cost accounting.
-    """
-
-    model: str
-    usage: list[Usage]
-
-    def stream(
-        self, messages: Sequence[Message], *, temperature: float | None = None, max_tokens: int | None = None
-    ) -> Iterator[str]:
-        """Yield the reply in pieces as they arrive."""
-        ...
-
-    def complete(
-        self, messages: Sequence[Message], *, temperature: float | None = None, max_tokens: int | None = None
-    ) -> str:
-        """Return the whole reply."""
-        ...
-
-    def structured(
-        self, messages: Sequence[Message], schema: type[T], *, temperature: float | None = 0.0
-    ) -> T:
-        """Return the reply validated as `schema`, re-asking with the validation error at most twice."""
-        ...
-
-
-# --- History trimming for context_length_exceeded ---------------------------------------------------
-
-Trimmer = Callable[[Sequence[Message]], list[Message]]
-
-
-def drop_oldest_half(messages: Sequence[Message]) -> list[Message]:
-    """Keep every system message and the newer half of the rest (always the last message)."""
-    others = [i for i, m in enumerate(messages) if m["role"] != "system"]
-    dropped = set(others[: len(others) // 2])
-    return [m for i, m in enumerate(messages) if i not in dropped]
-
-
-def estimate_tokens(text: str) -> int:
-    """A rough count (about four characters a token) for when a server reports no usage."""
-    return max(1, (len(text) + 3) // 4) if text else 0
-
-
-def estimate_usage(model: str, messages: Sequence[Message], reply: str) -> Usage:
-    prompt = sum(estimate_tokens(m["content"]) + 4 for m in messages)
-    return Usage(model, prompt, estimate_tokens(reply), estimated=True)
-
+log = logging.getLogger(__name__)
 
 # --- The OpenAI-compatible transport -----------------------------------------------------------------
 
-BLOCK_NETWORK_ENV = "INTERVIEWER_BLOCK_NETWORK"
-_LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-_NO_KEY = "no-key-needed"  # local servers ignore the key, but the SDK insists on one
-MAX_RETRY_AFTER_S = 10.0
-"""Longest `retry-after` the client waits; a longer hint fails the call at once."""
-_SK_PATTERN = re.compile(r"sk-[A-Za-z0-9*_\-]{6,}")
-_CONTEXT_HINTS = (
-    "context_length",
-    "context length",
-    "context size",
-    "context window",
-    "maximum context",
-    "too many tokens",
-    "prompt is too long",
-)
 
-
-def _check_network_allowed(base_url: str | None) -> None:
-    if os.environ.get(BLOCK_NETWORK_ENV, "") != "1":
-        return
-    host = urlsplit(base_url).hostname if base_url else None
-    if host not in _LOCAL_HOSTS:
-        raise ConfigError(
-            f"network access is blocked ({BLOCK_NETWORK_ENV}=1), so no client is built for "
-            f"{host or 'api.openai.com'}; point OPENAI_BASE_URL at a server on 127.0.0.1, or use the offline engine"
-        )
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds the server asked us to wait, from `retry-after-ms` or `retry-after` (seconds or a date)."""
-    ms = headers.get("retry-after-ms")
-    if ms:
-        try:
-            return max(0.0, float(ms) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
-
-
-def _server_message(exc: openai.APIError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-            return inner["message"]
-    return exc.message
-
-
-def _is_context_error(exc: openai.APIStatusError) -> bool:
-    code = f"{exc.code or ''} {exc.type or ''}".lower()
-    if "context_length_exceeded" in code or "exceed_context_size" in code:
-        return True
-    text = _server_message(exc).lower()
-    return any(hint in text for hint in _CONTEXT_HINTS)
-
-
-class _Transport:
+class Transport:
     """One OpenAI SDK client plus retries, the breaker and error mapping; shared by chat and audio."""
 
     def __init__(
@@ -193,7 +69,7 @@ class _Transport:
         breaker: CircuitBreaker,
         sleep: Callable[[float], None],
     ) -> None:
-        _check_network_allowed(settings.openai_base_url)
+        check_network_allowed(settings.openai_base_url)
         self._secret = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
         self.where = self.scrub(settings.openai_base_url or "api.openai.com")
         self.timeout = settings.request_timeout
@@ -201,7 +77,7 @@ class _Transport:
         self.breaker = breaker
         self._sleep = sleep
         self.client = openai.OpenAI(
-            api_key=self._secret or _NO_KEY,
+            api_key=self._secret or NO_KEY,
             base_url=settings.openai_base_url,
             timeout=settings.request_timeout,
             max_retries=0,
@@ -211,7 +87,7 @@ class _Transport:
         """`text` without the API key or anything shaped like one."""
         if self._secret:
             text = text.replace(self._secret, "sk-***")
-        return _SK_PATTERN.sub("sk-***", text)
+        return SK_PATTERN.sub("sk-***", text)
 
     def fail(self, err: LLMError, *, server_fault: bool = True) -> LLMError:
         """Scrub the message, count the failure on the breaker when the server is at fault, and log."""
@@ -276,7 +152,7 @@ class _Transport:
         if exc.code == "insufficient_quota":
             return None
         if exc.status_code == 429 or exc.status_code >= 500:
-            hint = _retry_after(exc.response.headers)
+            hint = retry_after(exc.response.headers)
             if hint is None:
                 return backoff
             return hint if hint <= MAX_RETRY_AFTER_S else None
@@ -296,7 +172,7 @@ class _Transport:
                 f"network or OPENAI_BASE_URL, {offline}"
             )
         if not isinstance(exc, openai.APIStatusError):
-            return LLMUnavailable(f"the model server at {where} reported an error: {_server_message(exc)}")
+            return LLMUnavailable(f"the model server at {where} reported an error: {server_message(exc)}")
         status = exc.status_code
         if isinstance(exc, openai.AuthenticationError):
             return LLMAuthError(
@@ -308,7 +184,7 @@ class _Transport:
                 f"INTERVIEWER_CHAT_MODEL or INTERVIEWER_GRADER_MODEL, {offline}"
             )
         if isinstance(exc, openai.RateLimitError):
-            hint = _retry_after(exc.response.headers)
+            hint = retry_after(exc.response.headers)
             if exc.code == "insufficient_quota":
                 return LLMRateLimited(
                     f"the account behind OPENAI_API_KEY has no quota left (429); add credit, {offline}"
@@ -323,7 +199,7 @@ class _Transport:
                 f"the model server at {where} does not serve '{model}' (404); set INTERVIEWER_CHAT_MODEL, "
                 f"INTERVIEWER_GRADER_MODEL or the speech models to one it serves, {offline}"
             )
-        if isinstance(exc, openai.BadRequestError) and _is_context_error(exc):
+        if isinstance(exc, openai.BadRequestError) and is_context_error(exc):
             return LLMContextTooLong(
                 "the conversation is too long for the model's context window, even after dropping the "
                 "oldest turns; start a new session, or use a model with a larger context window"
@@ -333,7 +209,7 @@ class _Transport:
                 f"the model server at {where} kept failing ({status}) after {attempts} attempts; try again "
                 f"later, {offline}"
             )
-        return LLMError(f"the model server rejected the request ({status}): {_server_message(exc)}")
+        return LLMError(f"the model server rejected the request ({status}): {server_message(exc)}")
 
 
 # --- The chat model ------------------------------------------------------------------------------------
@@ -366,7 +242,7 @@ class OpenAIChat:
         self.usage: list[Usage] = []
         self._clock = clock
         self._trimmer = trimmer
-        self._transport = _Transport(settings, breaker or DEFAULT_BREAKER, sleep)
+        self._transport = Transport(settings, breaker or DEFAULT_BREAKER, sleep)
         self._client = self._transport.client
         # What this server turned out not to accept, learnt from its 400 answers.
         self.json_mode: JsonMode = "json_schema"
@@ -509,7 +385,7 @@ class OpenAIChat:
             nonlocal history, trimmed
             if self._adapt(exc):
                 return True
-            if _is_context_error(exc) and not trimmed:
+            if is_context_error(exc) and not trimmed:
                 shorter = self._trimmer(history)
                 trimmed = True
                 if len(shorter) < len(history):
@@ -528,7 +404,7 @@ class OpenAIChat:
     def _adapt(self, exc: openai.BadRequestError) -> bool:
         """Learn from a 400 which parameter this server rejects; True when the request should be re-sent."""
         param = (exc.param or "").lower()
-        text = _server_message(exc).lower()
+        text = server_message(exc).lower()
 
         def about(name: str) -> bool:
             return param.startswith(name) or name in text
@@ -602,46 +478,6 @@ class OpenAIChat:
 
 
 # --- Speech --------------------------------------------------------------------------------------------
-
-
-class OpenAIAudio:
-    """Speech to text and text to speech on the same server, with the same faults as the chat model."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        breaker: CircuitBreaker | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._settings = settings
-        self._transport = _Transport(settings, breaker or AUDIO_BREAKER, sleep)
-
-    def __repr__(self) -> str:
-        return f"OpenAIAudio(server={self._transport.where!r})"
-
-    def transcribe(self, audio: bytes, filename: str) -> str:
-        """The text spoken in `audio` (any format the server accepts, named by `filename`'s extension)."""
-        model = self._settings.transcribe_model
-        result = self._transport.call(
-            lambda: self._transport.client.audio.transcriptions.create(model=model, file=(filename, audio)),
-            model=model,
-        )
-        return str(getattr(result, "text", result)).strip()
-
-    def speak(self, text: str) -> bytes:
-        """`text` read aloud, as WAV bytes."""
-        model = self._settings.tts_model
-        response = self._transport.call(
-            lambda: self._transport.client.audio.speech.create(
-                model=model,
-                voice=self._settings.tts_voice,
-                input=text,
-                response_format="wav",
-            ),
-            model=model,
-        )
-        return bytes(response.content)
 
 
 def make_chat_model(

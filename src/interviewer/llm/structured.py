@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from interviewer.errors import LLMOutputInvalid
 
 if TYPE_CHECKING:
-    from interviewer.llm.openai_client import Message
+    from interviewer.llm.protocol import Message
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from interviewer.errors import ConfigError, ContentError, ModelFileError
 from interviewer.models import package_dir, sha256_file, write_atomic
 
 if TYPE_CHECKING:  # only for annotations: importing the LLM layer pulls in the openai SDK
-    from interviewer.llm.openai_client import Message, Usage
+    from interviewer.llm.protocol import Message, Usage
 
 log = logging.getLogger(__name__)
 

@@ -23,13 +23,13 @@ from typing import Literal, Protocol
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from interviewer.errors import LLMError
+from interviewer.llm.prompts import PromptLibrary
+from interviewer.llm.protocol import ChatModel, Message
 from interviewer.notes.chunking import plain_text
 from interviewer.notes.embeddings import Embedder
-from interviewer.errors import LLMError
-from interviewer.notes.index import Hit
 from interviewer.notes.lexical import bm25_scores, lexical_tokens
-from interviewer.llm.openai_client import ChatModel, Message
-from interviewer.llm.prompts import PromptLibrary
+from interviewer.notes.results import Hit
 
 log = logging.getLogger(__name__)
 

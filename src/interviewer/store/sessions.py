@@ -24,8 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.errors import BadInput, StoreError
-from interviewer.grading.offline import Grade
-from interviewer.llm.openai_client import Usage
+from interviewer.llm.protocol import Usage
 from interviewer.phases import Phase
 
 log = logging.getLogger(__name__)
@@ -121,8 +120,10 @@ class SessionRecord(_Record):
 
 
 class SavedGrade(_Record):
+    """A grade as saved: its JSON object (`interviewer.grading.grade.Grade` reads it back)."""
+
     phase: Phase | Literal["communication"]
-    grade: Grade
+    grade: dict[str, Any]
     at: float
 
 
@@ -348,19 +349,17 @@ class SessionStore:
             for r in rows
         ]
 
-    def save_grade(self, session_id: str, grade: Grade, *, at: float) -> None:
+    def save_grade(self, session_id: str, phase: str, grade: BaseModel, *, at: float) -> None:
+        """Save (or replace) the grade of `phase`, as the model's JSON."""
         with self._write() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO grades (session_id, phase, grade, at) VALUES (?, ?, ?, ?)",
-                (session_id, grade.phase, grade.model_dump_json(), at),
+                (session_id, phase, grade.model_dump_json(), at),
             )
 
     def grades(self, session_id: str) -> list[SavedGrade]:
         rows = self._read("SELECT * FROM grades WHERE session_id = ? ORDER BY at, rowid", (session_id,))
-        return [
-            SavedGrade(phase=r["phase"], grade=Grade.model_validate_json(r["grade"]), at=r["at"])
-            for r in rows
-        ]
+        return [SavedGrade(phase=r["phase"], grade=json.loads(r["grade"]), at=r["at"]) for r in rows]
 
     def add_usage(self, session_id: str, usages: list[Usage], *, at: float) -> None:
         if not usages:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from interviewer.grading.offline import CriterionGrade, Grade, MissingPoint, PointCoverage
-from interviewer.phases import Phase
 from interviewer.content.questions import KeyPoint, Question
+from interviewer.grading.grade import CriterionGrade, Grade, MissingPoint, PointCoverage
+from interviewer.phases import Phase
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(

@@ -20,7 +20,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from interviewer.errors import LLMTruncated, LLMUnavailable
-from interviewer.llm.openai_client import Message, T, Usage, estimate_usage
+from interviewer.llm.protocol import Message, T, Usage, estimate_usage
 from interviewer.llm.structured import structured_reply
 
 CallKind = Literal["stream", "complete", "structured"]

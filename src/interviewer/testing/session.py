@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from interviewer.content.questions import Question
 from interviewer.interview.engine import Engine
 from interviewer.phases import Phase
-from interviewer.content.questions import Question
 
 
 class FakeClock:

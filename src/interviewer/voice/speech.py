@@ -27,7 +27,7 @@ from interviewer.errors import LLMError, ModelFileError, VoiceError
 from interviewer.models import PinnedFile, assemble, package_dir, sha256_file, verified, write_atomic
 
 if TYPE_CHECKING:  # the openai SDK is imported only when an OpenAI voice is built
-    from interviewer.llm.openai_client import OpenAIAudio
+    from interviewer.llm.audio import OpenAIAudio
 
 log = logging.getLogger(__name__)
 
@@ -378,7 +378,7 @@ class OpenAITranscriber:
     """
 
     def __init__(self, settings: Settings, *, audio: OpenAIAudio | None = None) -> None:
-        from interviewer.llm.openai_client import OpenAIAudio
+        from interviewer.llm.audio import OpenAIAudio
 
         self._audio = audio or OpenAIAudio(settings)
 
@@ -394,7 +394,7 @@ class OpenAISpeaker:
     """Speech through the OpenAI audio endpoint (`settings.tts_model`, `settings.tts_voice`), as WAV."""
 
     def __init__(self, settings: Settings, *, audio: OpenAIAudio | None = None) -> None:
-        from interviewer.llm.openai_client import OpenAIAudio
+        from interviewer.llm.audio import OpenAIAudio
 
         self._audio = audio or OpenAIAudio(settings)
 

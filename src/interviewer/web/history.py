@@ -102,7 +102,7 @@ def trends(rows: Sequence[HistoryRow]) -> dict[str, list[Any]]:
 
 def next_drill(store: SessionStore) -> str:
     """Which phase to practise next, and why, from the saved scores."""
-    from interviewer.grading.report import history
+    from interviewer.grading.trends import history
 
     found = history(store)
     if found.next_drill is None:

@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 from interviewer.errors import BadInput, NotesError
 
 if TYPE_CHECKING:
+    from interviewer.llm.protocol import ChatModel
     from interviewer.notes.ask import AnswerResult, AnswerStream
-    from interviewer.notes.index import NotesIndex, ProgressCallback, SearchResult, SyncReport
-    from interviewer.llm.openai_client import ChatModel
-    from interviewer.web.workbench import Shared
+    from interviewer.notes.index import NotesIndex
+    from interviewer.notes.results import SearchResult, SyncReport
+    from interviewer.notes.sync import ProgressCallback
+    from interviewer.web.shared import Shared
 
 MAX_LOOKUP_CHARS = 300
 MAX_UPLOAD_FILES = 50

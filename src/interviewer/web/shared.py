@@ -16,18 +16,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from interviewer.config import Settings
-from interviewer.errors import InterviewerError
 from interviewer.content.questions import QuestionBank
 from interviewer.content.rubrics import RubricSet
+from interviewer.errors import InterviewerError
 
 # The modules behind a running interview pull in openai, chromadb and onnxruntime. They are imported on
 # first use, so the start screen renders before any of them has loaded.
 if TYPE_CHECKING:
-    from interviewer.llm.breaker import CircuitBreaker
-    from interviewer.notes.embeddings import Embedder
     from interviewer.grading.offline import OfflineGrader
+    from interviewer.llm.breaker import CircuitBreaker
+    from interviewer.llm.protocol import ChatModel
+    from interviewer.notes.embeddings import Embedder
     from interviewer.notes.index import NotesIndex
-    from interviewer.llm.openai_client import ChatModel
     from interviewer.store.sessions import SessionStore
     from interviewer.voice.speech import Speaker, Transcriber
 
@@ -124,7 +124,7 @@ class Shared:
 
     def notes_ready(self) -> bool:
         """Whether every default notes folder has been indexed, so a search is quick."""
-        from interviewer.notes.index import collection_name
+        from interviewer.notes.sync import collection_name
 
         return all((self.settings.bm25_dir / collection_name(d)).is_dir() for d in self.index.notes_dirs)
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from interviewer.llm.breaker import BreakerState
     from interviewer.config import Settings
     from interviewer.grading.report import UsageSummary
+    from interviewer.llm.breaker import BreakerState
 
 
 @dataclass(frozen=True)

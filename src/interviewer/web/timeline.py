@@ -49,7 +49,7 @@ def clock_text(minutes: float) -> str:
 
 def timeline_of(session: InterviewSession) -> Timeline:
     """Each phase's status, time and score, the time left, and a warning when it runs short."""
-    from interviewer.interview.session import phase_banner
+    from interviewer.interview.commands import phase_banner
 
     current = session.phase
     position = session.order.index(current) if current in session.order else len(session.order)
