@@ -38,11 +38,37 @@ class HiddenFact(_Strict):
     fact: str = Field(min_length=3)
 
 
+class WrongClaim(_Strict):
+    """A wrong alternative a candidate may assert for a key point, and how an interviewer answers it.
+
+    A clause says it when it holds a term of every `cues` group and asserts (does not negate) the first
+    group's term, unless it also asserts one of the `unless` terms. Terms match at a word start, so
+    "optimi" matches optimise and optimizing.
+    """
+
+    claim: str = Field(min_length=3, description="the wrong claim, stated plainly")
+    cues: list[list[str]] = Field(min_length=1, description="term groups a clause must all hold")
+    unless: list[str] = Field(
+        default_factory=list, description="asserted in the clause, the claim is not made"
+    )
+    why: str = Field(min_length=3, description="why it is wrong, as feedback says it")
+    challenge: str = Field(min_length=3, description="the question an interviewer asks to make them reason")
+    serious: bool = False
+
+    @model_validator(mode="after")
+    def _nonempty_groups(self) -> WrongClaim:
+        if any(not group or any(not t.strip() for t in group) for group in self.cues):
+            raise ValueError("every cue group needs at least one non-empty term")
+        return self
+
+
 class KeyPoint(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     point: str = Field(min_length=3, description="a short statement of what a strong answer covers")
     alternatives: list[str] = Field(default_factory=list, description="other ways a candidate may say it")
     learn: NoteLink
+    correct: str = Field(default="", description="what counts as getting it right")
+    wrong: list[WrongClaim] = Field(default_factory=list, description="wrong alternatives candidates assert")
 
 
 class PhaseSpec(_Strict):

@@ -18,6 +18,7 @@ import numpy as np
 
 from interviewer.content.questions import KeyPoint, Question
 from interviewer.content.rubrics import Measure
+from interviewer.grading.claims import ClaimChecker, ClaimError
 from interviewer.grading.delivery import Delivery
 from interviewer.grading.delivery import combine as combine_deliveries
 from interviewer.grading.delivery import measure as measure_delivery
@@ -80,6 +81,7 @@ class Analysis:
     evidence: dict[Measure, tuple[str, ...]]
     delivery: Delivery
     flags: tuple[str, ...]
+    errors: tuple[ClaimError, ...] = ()  # wrong claims and arithmetic errors the claim checker found
 
     @property
     def coverage(self) -> float:
@@ -107,6 +109,7 @@ class Analyser:
     def __init__(self, embedder: Embedder, calibration: Calibration | None = None) -> None:
         self.embedder = embedder
         self.calibration = calibration or Calibration()
+        self.checker = ClaimChecker()
         self._cache = _VECTORS.setdefault((embedder.name, embedder.dim), {})
 
     # -- embeddings ---------------------------------------------------------------------------------
@@ -144,9 +147,17 @@ class Analyser:
         return np.clip((np.asarray(similarity) - c.sim_floor) / (c.sim_full - c.sim_floor), 0.0, 1.0)
 
     def _phase_coverage(
-        self, vectors: np.ndarray, quality: np.ndarray, points: Sequence[KeyPoint]
+        self,
+        vectors: np.ndarray,
+        quality: np.ndarray,
+        points: Sequence[KeyPoint],
+        sentences: Sequence[Sentence] = (),
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per key point: the best raw similarity, the calibrated score and the index of the best sentence."""
+        """Per key point: the best raw similarity, the calibrated score and the index of the best sentence.
+
+        Coverage means asserted: a sentence that asserts one of a point's wrong alternatives does not
+        cover it, however close its words are.
+        """
         matrix, owner = self._point_matrix(points)
         sims = vectors @ matrix.T  # sentences x phrasings
         best_raw = np.zeros(len(points), dtype=np.float32)
@@ -155,6 +166,9 @@ class Analyser:
         for i in range(len(points)):
             per_sentence = sims[:, owner == i].max(axis=1)
             scored = self._calibrate(per_sentence) * (0.4 + 0.6 * np.minimum(1.0, quality / 0.5))
+            if points[i].wrong and len(sentences):
+                wrong = [self.checker.asserts_wrong(s.clean, points[i]) for s in sentences]
+                scored = np.where(np.asarray(wrong), 0.0, scored)
             j = int(np.argmax(scored))
             best_raw[i], best_score[i], best_idx[i] = per_sentence[j], scored[j], j
         return best_raw, best_score, best_idx
@@ -190,7 +204,7 @@ class Analyser:
         if keyword_share >= c.keyword_share:
             flags.append("keyword-list")
 
-        raw, scores, best = self._phase_coverage(vectors, quality, points)
+        raw, scores, best = self._phase_coverage(vectors, quality, points, kept)
         matches = tuple(
             PointMatch(p, float(raw[i]), float(scores[i]), kept[int(best[i])] if scores[i] > 0 else None)
             for i, p in enumerate(points)
@@ -226,6 +240,7 @@ class Analyser:
         evidence["coverage"] = tuple(
             dict.fromkeys(m.evidence.text for m in matches if m.evidence and m.score >= c.covered)
         )
+        errors = tuple(self.checker.check(question, None, "\n".join(s.text for s in kept)))
         return Analysis(
             tuple(kept),
             repeated,
@@ -238,6 +253,7 @@ class Analyser:
             evidence,
             delivery,
             tuple(flags),
+            errors,
         )
 
     def analyse_communication(self, answers: Sequence[str], delivery: Delivery | None = None) -> Analysis:

@@ -35,6 +35,15 @@ class CriterionGrade(_Model):
     rationale: str = ""
 
 
+class GradeError(_Model):
+    """A wrong claim or an arithmetic error in the graded answer: `quote` is a verbatim part of it."""
+
+    kind: Literal["claim", "arithmetic"]
+    quote: str
+    why: str
+    corrected: bool = False
+
+
 class Grade(_Model):
     question_id: str
     phase: Phase | Literal["communication"]
@@ -49,6 +58,9 @@ class Grade(_Model):
     )
     feedback: str = Field(default="", description="a short paragraph that sums the grade up in plain words")
     delivery: Delivery | None = Field(default=None, description="filler words and pace, when measured")
+    errors: list[GradeError] = Field(
+        default_factory=list, description="what the answer claims that is wrong, with quotes"
+    )
     grader: GraderKind
     prompt_version: str | None = None
     model: str | None = None

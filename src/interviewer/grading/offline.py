@@ -14,9 +14,17 @@ from interviewer.content.questions import (
     Question,
 )
 from interviewer.content.rubrics import Measure, Rubric, RubricSet
+from interviewer.grading.claims import ClaimError
 from interviewer.grading.coverage import Analyser, Analysis, Calibration, QuestionMatch
 from interviewer.grading.delivery import Delivery
-from interviewer.grading.grade import CriterionGrade, Grade, GraderKind, MissingPoint, PointCoverage
+from interviewer.grading.grade import (
+    CriterionGrade,
+    Grade,
+    GradeError,
+    GraderKind,
+    MissingPoint,
+    PointCoverage,
+)
 from interviewer.notes.embeddings import Embedder
 from interviewer.phases import PHASE_GOALS, PHASE_NAMES, Phase
 
@@ -92,6 +100,7 @@ class OfflineGrader:
             if analysis.injections:
                 # Text aimed at the grader is ignored, and it costs a level: it must never pay off.
                 score = max(1, score - 1)
+            score = max(1, score - _error_penalty(criterion.measure, analysis.errors))
             criteria.append(
                 CriterionGrade(
                     criterion_id=criterion.id,
@@ -106,6 +115,7 @@ class OfflineGrader:
             )
         total = round(sum(cg.weight * cg.score for cg in criteria), 2)
         strengths, improvements, next_step = _feedback(phase, rubric, analysis, criteria, missing)
+        improvements = [*_error_feedback(analysis.errors), *improvements]
         flags = [_flag_text(f, analysis) for f in analysis.flags]
         covered = sum(m.score >= c.covered for m in analysis.matches)
         summary = (
@@ -121,6 +131,10 @@ class OfflineGrader:
             improvements=improvements,
             next_step=next_step,
             flags=flags,
+            errors=[
+                GradeError(kind=e.kind, quote=e.quote, why=e.why, corrected=e.corrected)
+                for e in analysis.errors
+            ],
             feedback=" ".join([summary, *flags]),
             delivery=analysis.delivery,
             grader="offline",
@@ -185,6 +199,35 @@ class OfflineGrader:
 
 
 # --- The scorecard's words ---------------------------------------------------------------------------
+
+
+def _error_penalty(measure: Measure, errors: Sequence[ClaimError]) -> int:
+    """Levels a criterion loses for the errors that belong to it; a corrected error costs nothing.
+
+    Arithmetic errors belong to the numbers criterion (it rewards correct arithmetic, not digits); wrong
+    claims to key-point coverage and to reasoning. An order-of-magnitude or design-breaking error costs two.
+    """
+    live = [e for e in errors if not e.corrected]
+    if measure == "quantification":
+        return min(3, sum(2 if e.serious else 1 for e in live if e.kind == "arithmetic"))
+    claims = [e for e in live if e.kind == "claim"]
+    if measure == "coverage":
+        return min(2, sum(2 if e.serious else 1 for e in claims))
+    if measure == "reasoning":
+        return 1 if claims else 0
+    return 0
+
+
+def _error_feedback(errors: Sequence[ClaimError]) -> list[str]:
+    """One improvement per error, quoting it; a corrected one is credited as a recovery."""
+    lines = []
+    for e in errors:
+        said = e.quote if len(e.quote) <= 140 else e.quote[:137] + "..."
+        if e.corrected:
+            lines.append(f'You corrected "{said}" later, as a strong candidate does. {e.why}')
+        else:
+            lines.append(f'Check "{said}": {e.why}')
+    return lines
 
 
 def _level(value: float, thresholds: tuple[float, ...]) -> int:

@@ -154,6 +154,12 @@ def describe_move(move: Move, ctx: TurnContext) -> str:
         what = "Acknowledge what they just said in a few words, then ask one question toward a missing point."
         if facts:
             what = f"First answer their question with only these facts: {facts} Then ask one question."
+    elif k == "challenge":
+        what = (
+            f"Challenge a claim that is wrong: they said \u201c{move.detail}\u201d. Quote or name it and ask "
+            f"them to reason about it, e.g. \u201c{move.probe}\u201d. Do not say it is right, do not give the "
+            "correct answer or number, and do not move on."
+        )
     elif k == "push_numbers":
         what = f"Push back: they claimed scale or speed (\u201c{move.detail}\u201d) with no numbers. Ask for numbers."
     elif k == "push_reasoning":

@@ -19,6 +19,7 @@ MoveKind = Literal[
     "answer_fact",  # answer a clarifying question from the hidden facts
     "no_fact",  # a clarifying question the facts do not cover: ask for an assumption
     "probe",  # acknowledge, then ask toward a missing key point
+    "challenge",  # question a wrong claim or wrong arithmetic, quoting it, without giving the answer
     "push_numbers",  # claimed scale or speed with no numbers
     "push_reasoning",  # technology names with no reasons
     "redirect_ahead",  # the candidate jumped ahead (a model before the requirements)
@@ -50,7 +51,7 @@ class Move:
     from_phase: Phase | None = None
     time_note: float | None = None  # minutes left, when the candidate should be warned
     capped: bool = False
-    detail: str | None = None  # the vague phrase or the technology names being pushed back on
+    detail: str | None = None  # the vague phrase, the technology names or the wrong claim being questioned
     summary: str | None = None  # the scorecard line said at the close
     nth: int = 0  # how many moves of this kind came before, to vary the wording
     drill: bool = False

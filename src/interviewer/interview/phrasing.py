@@ -143,6 +143,8 @@ def phrase(move: Move, ctx: TurnContext) -> str:
             if steer:
                 parts.append(steer)
         parts.append(probe)
+    elif kind == "challenge":
+        parts.append(_challenge(move, probe))
     elif kind == "push_numbers":
         vague = move.detail or "that scale"
         parts.append(
@@ -245,6 +247,22 @@ def phrase(move: Move, ctx: TurnContext) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- pieces
+
+
+def _challenge(move: Move, question: str) -> str:
+    """Quote the claim back and ask the candidate to reason about it; never affirm it, never correct it."""
+    said = (move.detail or "").strip().rstrip(".")
+    if len(said.split()) > 30:
+        said = " ".join(said.split()[:30]) + "..."
+    lead = _variant(
+        (
+            f"Hold on. You said \u201c{said}.\u201d",
+            f"Let me stop you there. You said \u201c{said}.\u201d",
+            f"I want to check something you said: \u201c{said}.\u201d",
+        ),
+        move,
+    )
+    return f"{lead} {question}"
 
 
 def _open(move: Move, q: Question) -> str:

@@ -9,9 +9,11 @@ a move through the engine's interviewer.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from interviewer.content.questions import HiddenFact, KeyPoint, Question
+from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.grade import PointCoverage
 from interviewer.interview.engine import Engine
 from interviewer.interview.interviewer import choose_probe
@@ -23,6 +25,16 @@ from interviewer.phases import Pacing, Phase
 from interviewer.store.sessions import SessionState, TurnKind
 
 MAX_HINT_LEVEL = 3
+_CHECKER = ClaimChecker()
+_CORRECTION = re.compile(
+    r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i was wrong|correction|"
+    r"actually|scratch that)\b",
+    re.I,
+)
+
+
+def _key(error: dict[str, Any]) -> str:
+    return f"{error['kind']}:{error.get('key_point_id') or ''}:{error['quote']}"
 
 
 class Policy:
@@ -97,6 +109,9 @@ class Policy:
             )
             return self._say(move, "answer")
 
+        challenge = self._challenge(phase, reading, capped)
+        if challenge is not None:
+            return challenge
         before = set(self.data["covered"].get(phase, []))
         coverage = self.engine.coverage(self.question, phase, "\n".join(self.answers(phase)))
         covered = {c.key_point_id for c in coverage if c.covered}
@@ -147,6 +162,47 @@ class Policy:
             time_note=self._time_note(),
         )
         return self._say(move, "question")
+
+    def _challenge(self, phase: Phase, reading: Reading, capped: bool) -> ReplyStream | None:
+        """Question a wrong claim or wrong arithmetic, once per error, the newest turn's first.
+
+        A real interviewer's first job is to notice a wrong claim and ask about it. A turn with several
+        errors has the others questioned on the following turns, unless the candidate puts them right
+        first. The answer's key points are still read and saved, so nothing said right is lost.
+        """
+        challenged: list[str] = self.data.setdefault("challenged", [])
+        pending: list[dict[str, Any]] = self.data.setdefault("pending_challenges", [])
+        found = [
+            e
+            for e in _CHECKER.check(self.question, None, reading.text)
+            if not e.corrected and e.key not in challenged
+        ]
+        # A pending error the candidate has just put right is not questioned any more.
+        redone = _CHECKER.has_sound_arithmetic(reading.text)
+        revisited = bool(_CORRECTION.search(reading.text))
+        pending[:] = [
+            e for e in pending if not (redone if e["kind"] == "arithmetic" else revisited and not found)
+        ]
+        queue = [e.model_dump(mode="json") for e in found] + pending
+        if not queue:
+            return None
+        error, rest = queue[0], [e for e in queue[1:] if e["quote"] != queue[0]["quote"] or e is not queue[0]]
+        pending[:] = [e for e in rest if _key(e) not in challenged][:3]
+        challenged.append(_key(error))
+        coverage = self.engine.coverage(self.question, phase, "\n".join(self.answers(phase)))
+        self.data["covered"][phase] = sorted(c.key_point_id for c in coverage if c.covered)
+        points = self.question.phase(phase).key_points
+        target = next((k for k in points if k.id == error.get("key_point_id")), None)
+        move = self._move(
+            "challenge",
+            phase,
+            target=target,
+            probe=error["challenge"],
+            detail=error["quote"],
+            capped=capped,
+            time_note=self._time_note(),
+        )
+        return self._say(move, "question", extra={"error": error["kind"]})
 
     def _respond_hint(self) -> ReplyStream:
         phase = self.phase

@@ -1,0 +1,277 @@
+"""The claim checker: what an answer claims that is wrong, found without a model.
+
+It reads an answer sentence by sentence and finds:
+
+- **wrong claims** from the question bank: each key point may list the wrong alternatives a candidate is
+  likely to assert (optimising clicks instead of watch time, scoring the whole catalogue with a heavy model,
+  letting a request fail when a store is down). A wrong claim is found when one clause says a term of each
+  of its cue groups and *asserts* the first (see `interviewer.grading.stance`), unless the clause also
+  asserts one of its `unless` terms. "Watch time, not CTR" is right; "CTR, not watch time" is wrong.
+- **arithmetic errors**: a derivation stated in the answer ("500 million daily users at 5 loads a day is
+  about 2.9 million requests per second") is recomputed from the candidate's own inputs, with the time
+  units converted, and compared with the candidate's own result. It judges method and consistency, not
+  agreement with the question's design numbers. Off by more than 2x is an error, 10x a serious one.
+
+The interviewer challenges what it finds; the graders lower the criteria the errors belong to.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from interviewer.content.questions import KeyPoint, Question
+from interviewer.grading.quantities import Quantity, quantities, words_to_digits
+from interviewer.grading.signals import split_sentences
+from interviewer.grading.stance import clauses, mentions
+from interviewer.phases import PHASES, Phase
+
+ErrorKind = Literal["claim", "arithmetic"]
+
+TOLERANCE = 2.0  # a result within this factor of the recomputed one is consistent
+SERIOUS = 10.0  # an order of magnitude off
+
+
+class ClaimError(BaseModel):
+    """One thing an answer says that is wrong: what kind, the words that say it, and why it is wrong."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: ErrorKind
+    quote: str = Field(description="the sentence of the answer that says it, verbatim")
+    why: str
+    challenge: str = Field(default="", description="what an interviewer asks to make the candidate reason")
+    key_point_id: str | None = None
+    serious: bool = False
+    corrected: bool = Field(default=False, description="the candidate put it right later in the phase")
+
+    @property
+    def key(self) -> str:
+        """Identifies the error across turns, so one error is challenged once."""
+        return f"{self.kind}:{self.key_point_id or ''}:{self.quote}"
+
+
+_RESULT_CUE = re.compile(
+    r"(?:=|≈|~|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
+    r"\bworks? out (?:at|to)\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b|\bor\b)",
+    re.I,
+)
+_DIVIDE = re.compile(r"(?:\bdivided by\b|/|÷|\bover\b|\bsplit across\b|\bacross\b)", re.I)
+_CORRECTION = re.compile(
+    r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i (?:was wrong|misspoke|got that wrong)|"
+    r"correction|actually|scratch that|sorry)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class _Derivation:
+    inputs: tuple[Quantity, ...]
+    divide: tuple[bool, ...]
+    result: Quantity
+
+
+class ClaimChecker:
+    """Finds wrong claims and arithmetic errors in an answer; deterministic and offline."""
+
+    def check(self, question: Question, phase: Phase | None, answer: str) -> list[ClaimError]:
+        """Errors in `answer`, in order. With `phase` None every phase's wrong claims are looked for."""
+        points = _points(question, phase)
+        errors: list[ClaimError] = []
+        sentences = split_sentences(answer)
+        for i, sentence in enumerate(sentences):
+            later = " ".join(s.text for s in sentences[i + 1 :])
+            for error in [*self._claims(sentence.text, points), *self._arithmetic(sentence.text)]:
+                if error.key not in {e.key for e in errors}:
+                    errors.append(_with_recovery(error, later, points, self))
+        return errors
+
+    # -- wrong claims ------------------------------------------------------------------------------------
+
+    def _claims(self, sentence: str, points: Sequence[KeyPoint]) -> list[ClaimError]:
+        found: list[ClaimError] = []
+        for point in points:
+            for wrong in point.wrong:
+                if any(_says(clause, wrong.cues, wrong.unless) for clause in clauses(sentence)):
+                    found.append(
+                        ClaimError(
+                            kind="claim",
+                            quote=sentence,
+                            why=wrong.why,
+                            challenge=wrong.challenge,
+                            key_point_id=point.id,
+                            serious=wrong.serious,
+                        )
+                    )
+        return found
+
+    def asserts_wrong(self, sentence: str, point: KeyPoint) -> bool:
+        """Whether `sentence` asserts one of `point`'s wrong alternatives (so it cannot cover the point)."""
+        return any(
+            _says(clause, wrong.cues, wrong.unless) for wrong in point.wrong for clause in clauses(sentence)
+        )
+
+    # -- arithmetic ----------------------------------------------------------------------------------------
+
+    def has_sound_arithmetic(self, text: str) -> bool:
+        """Whether `text` states a derivation and every derivation in it is consistent."""
+        derived = False
+        for sentence in split_sentences(text):
+            if _derivations(words_to_digits(sentence.text)):
+                derived = True
+                if self._arithmetic(sentence.text):
+                    return False
+        return derived
+
+    def _arithmetic(self, sentence: str) -> list[ClaimError]:
+        found: list[ClaimError] = []
+        for derivation in _derivations(words_to_digits(sentence)):
+            computed = _best_recomputation(derivation)
+            stated = derivation.result.value
+            if computed is None or stated <= 0 or computed <= 0:
+                continue
+            factor = max(stated / computed, computed / stated)
+            if factor <= TOLERANCE:
+                continue
+            unit = _unit_text(derivation.result)
+            found.append(
+                ClaimError(
+                    kind="arithmetic",
+                    quote=sentence,
+                    why=(
+                        f"From the inputs stated in this sentence the result is about {_fmt(computed)}{unit}, "
+                        f"not {_fmt(stated)}{unit} (off by about {factor:.0f}x)."
+                    ),
+                    challenge="Walk me through that arithmetic: which numbers did you multiply and divide?",
+                    serious=factor >= SERIOUS,
+                )
+            )
+            break  # one error per sentence: later steps build on the wrong number
+        return found
+
+
+def _points(question: Question, phase: Phase | None) -> list[KeyPoint]:
+    phases = PHASES if phase is None else (phase,)
+    return [k for p in phases for k in question.phase(p).key_points]
+
+
+def _says(clause: str, cues: Sequence[Sequence[str]], unless: Sequence[str]) -> bool:
+    """A clause says a claim when it has a term of every cue group and asserts the first group's term."""
+    if not cues:
+        return False
+    subject = list(mentions(clause, list(cues[0])))
+    if not any(m.asserted for m in subject):
+        return False
+    if not all(any(True for _ in mentions(clause, list(group))) for group in cues[1:]):
+        return False
+    return not any(m.asserted for m in mentions(clause, list(unless)))
+
+
+def _with_recovery(
+    error: ClaimError, later: str, points: Sequence[KeyPoint], checker: ClaimChecker
+) -> ClaimError:
+    """Mark an error corrected when the candidate later says so and puts it right."""
+    if not later or not _CORRECTION.search(later):
+        return error
+    if error.kind == "arithmetic":
+        for sentence in split_sentences(later):
+            if _derivations(words_to_digits(sentence.text)) and not checker._arithmetic(sentence.text):
+                return error.model_copy(update={"corrected": True})
+        return error
+    point = next((p for p in points if p.id == error.key_point_id), None)
+    if point is None:
+        return error
+    fixed = any(
+        not checker.asserts_wrong(s.text, point) and any(_mentions_point(s.text, w.cues) for w in point.wrong)
+        for s in split_sentences(later)
+    )
+    return error.model_copy(update={"corrected": True}) if fixed else error
+
+
+def _mentions_point(sentence: str, cues: Sequence[Sequence[str]]) -> bool:
+    return bool(cues) and any(True for c in clauses(sentence) for _ in mentions(c, list(cues[0])))
+
+
+def _derivations(text: str) -> list[_Derivation]:
+    """Each step of a stated derivation: numbers, a result cue ("is about", "=", "so"), the result.
+
+    In a chain ("... is about 29 thousand a second, so maybe 50K at peak") each result feeds the next step.
+    """
+    qs = quantities(text)
+    steps: list[_Derivation] = []
+    first = 0
+    for i in range(1, len(qs)):
+        if not _RESULT_CUE.search(text[qs[i - 1].end : qs[i].start]):
+            continue
+        inputs, result = qs[first:i], qs[i]
+        first = i
+        if len(inputs) == 1 and not (inputs[0].per_seconds and result.per_seconds):
+            continue  # one number restated or scaled by a factor left unsaid, not a derivation
+        if not _comparable(inputs, result):
+            continue
+        divide = tuple(
+            j > 0 and bool(_DIVIDE.search(text[inputs[j - 1].end : inputs[j].start]))
+            for j in range(len(inputs))
+        )
+        steps.append(_Derivation(tuple(inputs), divide, result))
+    return steps
+
+
+def _comparable(inputs: Sequence[Quantity], result: Quantity) -> bool:
+    """Whether the result's kind can come from these inputs (bytes from bytes, time from time...)."""
+    kinds = {q.kind for q in inputs}
+    if result.kind == "percent" or ("money" in kinds) != (result.kind == "money"):
+        return False
+    if result.kind in ("duration", "bytes"):
+        return result.kind in kinds
+    if result.kind == "count" and "bytes" in kinds:
+        return False
+    return not ("duration" in kinds and not any(q.per_seconds for q in inputs) and result.per_seconds is None)
+
+
+def _best_recomputation(d: _Derivation) -> float | None:
+    """The recomputed result closest to the stated one, over the plausible readings of the inputs."""
+    readings: list[float] = []
+    base = 1.0
+    for q, div in zip(d.inputs, d.divide, strict=True):
+        base = base / q.value if div else base * q.value
+        if q.value == 0:
+            return None
+    rates = [q.per_seconds for q in d.inputs if q.per_seconds]
+    readings.append(base)
+    if len(rates) == 1 and d.result.per_seconds:
+        readings.append(base * d.result.per_seconds / rates[0])
+    elif len(rates) == 1 and d.result.per_seconds is None and d.result.kind == "count":
+        readings.append(base)  # a total over the input's period
+    elif not rates and d.result.per_seconds:
+        # "2.5 billion requests / 86,400 s" already divided, or a daily total stated per second
+        readings.append(base / 86_400 * d.result.per_seconds)
+    stated = d.result.value
+    finite = [r for r in readings if r > 0 and math.isfinite(r)]
+    if not finite:
+        return None
+    return min(finite, key=lambda r: abs(math.log(stated / r)))
+
+
+def _fmt(value: float) -> str:
+    for size, suffix in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million"), (1e3, " thousand")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def _unit_text(q: Quantity) -> str:
+    if q.kind == "duration":
+        return " seconds"
+    if q.per_seconds == 1.0:
+        return " a second"
+    if q.per_seconds == 86_400.0:
+        return " a day"
+    if q.kind == "bytes":
+        return " bytes"
+    return ""

@@ -1,0 +1,154 @@
+"""Numbers in what a candidate says: values with magnitudes and units, in digits or in words.
+
+`quantities` finds "500 million daily users", "5 loads a day", "2.9M requests per second", "ten minutes",
+"half a billion", "60%" and "200 ms" and reads each as a `Quantity`: a value, the thing counted, and the
+time it is counted over. Spelled-out numbers are read by `text2num`; magnitudes (K, M, B, thousand,
+million, billion) and units here. The arithmetic checker (`interviewer.grading.claims`) builds on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from text_to_num import alpha2digit
+
+_MAGNITUDES = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mm": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "millions": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    "billions": 1e9,
+    "t": 1e12,
+    "trillion": 1e12,
+}
+_SECONDS = {
+    "ms": 1e-3,
+    "millisecond": 1e-3,
+    "milliseconds": 1e-3,
+    "s": 1.0,
+    "sec": 1.0,
+    "secs": 1.0,
+    "second": 1.0,
+    "seconds": 1.0,
+    "min": 60.0,
+    "mins": 60.0,
+    "minute": 60.0,
+    "minutes": 60.0,
+    "h": 3600.0,
+    "hr": 3600.0,
+    "hrs": 3600.0,
+    "hour": 3600.0,
+    "hours": 3600.0,
+    "day": 86_400.0,
+    "days": 86_400.0,
+    "week": 604_800.0,
+    "weeks": 604_800.0,
+    "month": 2_592_000.0,
+    "months": 2_592_000.0,
+    "year": 31_536_000.0,
+    "years": 31_536_000.0,
+}
+_BYTES = {"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "pb": 1e15}
+_RATE_WORDS = {"qps": 1.0, "rps": 1.0, "tps": 1.0}
+_FRACTIONS = {"half": 0.5, "a half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "quarter": 0.25}
+
+# A number in digits, possibly with thousands separators, a decimal point, a magnitude and a unit.
+_NUMBER = re.compile(
+    r"(?<![\w.])(?P<cur>\$)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<mag>k|mm|mn|m|bn|b|t|thousand|millions?|billions?|trillion)\b)?"
+    r"(?:\s?(?P<mag2>thousand|millions?|billions?))?"
+    r"(?P<pct>\s?%|\s?percent\b)?",
+    re.I,
+)
+_PER = re.compile(
+    r"^\s*(?:(?!times\b|is\b|at\b|so\b)[A-Za-z][A-Za-z'-]*\s+){0,3}?(?:per|a|an|each|every|/)\s*(?P<unit>ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|"
+    r"hours?|hrs?|h|days?|weeks?|months?|years?)\b",
+    re.I,
+)
+_UNIT_AFTER = re.compile(
+    r"^[\s-]*(?P<unit>ms|milliseconds?|secs?|seconds?|s|mins?|minutes?|hours?|hrs?|h|days?|weeks?|months?|years?|"
+    r"kb|mb|gb|tb|pb|qps|rps|tps)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as said: its value, its unit kind and, for a rate, the seconds it is counted over."""
+
+    value: float
+    start: int  # span of the number in the text it was found in
+    end: int
+    kind: str = "count"  # count, duration (value in seconds), bytes, percent, money
+    per_seconds: float | None = None  # "a day" -> 86,400; a count per that many seconds
+
+    @property
+    def per_second(self) -> float | None:
+        """The rate per second, for a count per some time; None otherwise."""
+        if self.per_seconds is None:
+            return None
+        return self.value / self.per_seconds
+
+
+@lru_cache(maxsize=4096)
+def words_to_digits(text: str) -> str:
+    """`text` with spelled-out numbers in digits ("ten minutes" -> "10 minutes", "half a billion" -> "0.5 billion")."""
+    for phrase, value in _FRACTIONS.items():
+        text = re.sub(
+            rf"\b{phrase}\s+(?:a\s+)?(thousand|million|billion)\b", f"{value:g} \\1", text, flags=re.I
+        )
+    # "second" is a unit here, never the ordinal text2num would read it as.
+    text = re.sub(r"\bsecond(s?)\b", r"sec\1", text, flags=re.I)
+    out = alpha2digit(text, "en", threshold=1.5)
+    # "2.9 1000000" (digits followed by a spelled magnitude that text2num wrote as digits)
+    return re.sub(r"\b(\d+(?:\.\d+)?) (1000|1000000|1000000000)\b", lambda m: _join(m), out)
+
+
+def _join(match: re.Match[str]) -> str:
+    value = float(match.group(1)) * float(match.group(2))
+    return format(value, "f").rstrip("0").rstrip(".")
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every number in `text` (already in digits: see `words_to_digits`) with its magnitude and unit."""
+    found: list[Quantity] = []
+    for m in _NUMBER.finditer(text):
+        raw = m.group("num").replace(",", "")
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        for mag in (m.group("mag"), m.group("mag2")):
+            if mag:
+                value *= _MAGNITUDES[mag.lower()]
+        rest = text[m.end() : m.end() + 60]
+        if m.group("pct"):
+            found.append(Quantity(value / 100.0, m.start(), m.end(), "percent"))
+            continue
+        if m.group("cur"):
+            found.append(Quantity(value, m.start(), m.end(), "money"))
+            continue
+        unit = _UNIT_AFTER.match(rest)
+        if unit:
+            name = unit.group("unit").lower()
+            if name in _BYTES:
+                found.append(Quantity(value * _BYTES[name], m.start(), m.end(), "bytes"))
+                continue
+            if name in _RATE_WORDS:
+                found.append(Quantity(value, m.start(), m.end(), "count", per_seconds=1.0))
+                continue
+            if name in _SECONDS:
+                found.append(Quantity(value * _SECONDS[name], m.start(), m.end(), "duration"))
+                continue
+        per = _PER.match(rest)
+        per_seconds = _SECONDS[per.group("unit").lower()] if per else None
+        found.append(Quantity(value, m.start(), m.end(), "count", per_seconds=per_seconds))
+    return found

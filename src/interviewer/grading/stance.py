@@ -1,0 +1,72 @@
+"""Which side a sentence takes: whether a term is asserted or rejected where it is said.
+
+"Optimise watch time, not CTR" asserts watch time and rejects CTR; "CTR rather than watch time" the
+opposite, with the same words. A term is rejected when a negator or a contrast ("not", "never", "won't",
+"instead of", "rather than", "over", "avoid") comes before it in its own segment of the clause, or when the
+segment goes on to call it wrong ("... is a trap", "... rewards clickbait").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Clauses: co-occurring terms must sit in one of these.
+_CLAUSE = re.compile(r";|\.\s|\?\s|!\s|\bbut\b|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b", re.I)
+# Segments within a clause: a negator's reach ends at the next of these.
+_SEGMENT = re.compile(r",|\band\b|\bthen\b|\bso\b|\bbecause\b|\bsince\b|\bwhich\b|\bor\b|\(|\)|:|—|–", re.I)
+_NEGATOR = re.compile(
+    r"\b(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over|"
+    r"stop(?:s|ping)?|drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
+    r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither)\b",
+    re.I,
+)
+_CALLED_WRONG = re.compile(
+    r"^[^,;]{0,40}?\b(?:(?:is|are|was|were)\s+(?:a\s+|an\s+)?(?:trap|wrong|misleading|bad|poor|useless|"
+    r"meaningless|dangerous|a mistake|the wrong)|rewards?\s+clickbait|means? nothing|is not|are not|isn't|aren't)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A term found in a clause, and whether the clause asserts it there."""
+
+    term: str
+    start: int
+    end: int
+    asserted: bool
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of `text`: co-occurring terms of one claim must share a clause."""
+    return [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+
+
+@lru_cache(maxsize=8192)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    # A term matches at a word start and may continue ("optimi" matches optimise and optimizing).
+    words = [re.escape(w) for w in term.lower().split()]
+    return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words), re.I)
+
+
+def mentions(clause: str, terms: list[str]) -> Iterator[Mention]:
+    """Each place one of `terms` is said in `clause`, with its polarity."""
+    for term in terms:
+        for match in _term_pattern(term).finditer(clause):
+            yield Mention(term, match.start(), match.end(), is_asserted(clause, match.start(), match.end()))
+
+
+def is_asserted(clause: str, start: int, end: int) -> bool:
+    """Whether the words at `start:end` are asserted, not negated or contrasted away, in `clause`."""
+    before = clause[:start]
+    cut = 0
+    for boundary in _SEGMENT.finditer(before):
+        cut = boundary.end()
+    segment_before = before[cut:]
+    if _NEGATOR.search(segment_before):
+        return False
+    after = clause[end:]
+    return not _CALLED_WRONG.match(after)

@@ -1,0 +1,126 @@
+"""The claim checker judges what an answer claims: which side it takes, and whether its arithmetic holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.content.questions import Question, QuestionBank
+from interviewer.grading.claims import ClaimChecker
+from interviewer.grading.quantities import quantities, words_to_digits
+from interviewer.grading.stance import is_asserted
+from locations import KNOWLEDGE
+
+
+@pytest.fixture(scope="module")
+def youtube() -> Question:
+    return QuestionBank.load(KNOWLEDGE).get("youtube-recommendations")
+
+
+def errors(question: Question, text: str) -> list[str]:
+    return [e.kind for e in ClaimChecker().check(question, None, text)]
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right"),
+    [
+        ("The objective is CTR, not watch time.", "The objective is watch time, not CTR."),
+        (
+            "We will optimise click-through rate rather than watch time.",
+            "We will optimise watch time rather than click-through rate.",
+        ),
+        ("If Redis is down the request just fails.", "If Redis is down we serve a default profile instead."),
+        (
+            "We don't need candidate generation, the ranker scores every video on each request.",
+            "We need candidate generation, so the ranker only scores about a thousand videos.",
+        ),
+        (
+            "500 million daily users times 5 loads a day is about 2.9 million requests per second.",
+            "500 million daily users times 5 loads a day is about 29 thousand requests per second.",
+        ),
+    ],
+)
+def test_the_wrong_side_of_a_minimal_pair_is_an_error_and_the_right_side_is_not(
+    youtube: Question, wrong: str, right: str
+) -> None:
+    assert errors(youtube, wrong)
+    assert errors(youtube, right) == []
+
+
+def test_a_tracked_guardrail_is_not_mistaken_for_the_objective(youtube: Question) -> None:
+    assert errors(youtube, "The goal is long-term watch time, and we track CTR as a guardrail.") == []
+
+
+def test_arithmetic_is_judged_from_the_candidates_own_inputs_not_the_question_numbers(
+    youtube: Question,
+) -> None:
+    # 60 instances at 1,000 QPS is not the question's own fleet, but it is consistent.
+    assert errors(youtube, "60 instances at 1,000 QPS each is 60K QPS, with autoscaling on top.") == []
+    assert errors(youtube, "60 instances at 1,000 QPS each is 6K QPS.") == ["arithmetic"]
+
+
+def test_spelled_out_numbers_are_read(youtube: Question) -> None:
+    assert (
+        errors(youtube, "Half a billion users times five loads a day is roughly 29K requests a second.") == []
+    )
+    assert errors(youtube, "Half a billion users times five loads a day is roughly 3 million a second.") == [
+        "arithmetic"
+    ]
+
+
+def test_an_order_of_magnitude_is_a_serious_error_and_twice_is_not_an_error(youtube: Question) -> None:
+    checker = ClaimChecker()
+    [serious] = checker.check(youtube, None, "500M profiles times 2 KB is about 1 GB.")
+    assert serious.serious
+    assert "1 trillion" in serious.why
+    assert checker.check(youtube, None, "500M profiles times 2 KB is about 1.5 TB.") == []
+
+
+def test_a_chain_of_results_checks_each_step(youtube: Question) -> None:
+    text = "500 million daily users times 5 loads a day is about 29 thousand a second, so maybe 50K at peak."
+    assert errors(youtube, text) == []
+
+
+def test_the_quote_is_the_sentence_of_the_answer_that_says_it(youtube: Question) -> None:
+    answer = (
+        "Watch time is the goal. We score every one of the billion videos with a big transformer per request."
+    )
+    found = ClaimChecker().check(youtube, None, answer)
+    assert found and all(e.quote in answer for e in found)
+    assert found[0].key_point_id == "two-stage-funnel"
+
+
+def test_a_corrected_error_is_marked_as_corrected(youtube: Question) -> None:
+    answer = (
+        "500 million daily users times 5 loads a day is about 2.9 million requests per second. "
+        "Let me redo that: 500 million times 5 a day is about 29 thousand requests per second."
+    )
+    [first] = ClaimChecker().check(youtube, None, answer)
+    assert first.corrected
+
+
+def test_quantities_carry_magnitudes_units_and_time_bases() -> None:
+    found = quantities(
+        words_to_digits("Ten minutes, 50K QPS, 20 GB per shard, 60% hit rate, five loads a day")
+    )
+    assert [(q.kind, q.value, q.per_seconds) for q in found] == [
+        ("duration", 600.0, None),
+        ("count", 50_000.0, 1.0),
+        ("bytes", 20e9, None),
+        ("percent", 0.6, None),
+        ("count", 5.0, 86_400.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("clause", "term", "asserted"),
+    [
+        ("optimise watch time, not CTR", "CTR", False),
+        ("optimise CTR, not watch time", "CTR", True),
+        ("we won't optimise CTR", "CTR", False),
+        ("watch time rather than CTR", "CTR", False),
+        ("CTR is a trap here", "CTR", False),
+    ],
+)
+def test_stance_tells_an_asserted_term_from_a_rejected_one(clause: str, term: str, asserted: bool) -> None:
+    start = clause.index(term)
+    assert is_asserted(clause, start, start + len(term)) is asserted

@@ -1,0 +1,112 @@
+"""The interviewer challenges wrong claims, once each, and never affirms them; the grade lists them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from interviewer.cli import main
+
+WRONG_TURN = (
+    "We will optimise click-through rate rather than watch time. "
+    "500 million daily users at 5 loads a day is about 2.9 million requests per second."
+)
+
+
+def interview(capsys: pytest.CaptureFixture[str], tmp_path: Path, *turns: str) -> list[dict[str, str]]:
+    script = tmp_path / "answers.txt"
+    script.write_text("\n---\n".join([*turns, "/end"]), encoding="utf-8")
+    code = main(
+        [
+            "interview",
+            "--question",
+            "youtube-recommendations",
+            "--drill",
+            "requirements",
+            "--answers",
+            str(script),
+            "--engine",
+            "offline",
+            "--json",
+        ]
+    )
+    assert code == 0
+    turns_out: list[dict[str, str]] = json.loads(capsys.readouterr().out)["turns"]
+    return [t for t in turns_out if t["role"] == "interviewer"]
+
+
+def test_each_wrong_claim_of_a_turn_is_challenged_on_its_own_turn(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    replies = interview(
+        capsys,
+        tmp_path,
+        WRONG_TURN,
+        "Fair point, the objective should be long-term watch time, with CTR only tracked.",
+        "Latency should be under 200 ms.",
+    )
+    assert [r["move"] for r in replies[1:3]] == ["challenge", "challenge"]
+    assert "click-through rate" in replies[1]["text"]
+    assert "2.9 million requests per second" in replies[2]["text"]
+    assert replies[3]["move"] != "challenge"
+    for reply in replies[1:3]:
+        assert not reply["text"].startswith(("Right", "Good", "Sure", "Makes sense"))
+
+
+def test_a_candidate_who_redoes_the_arithmetic_is_not_challenged_on_it_again(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    replies = interview(
+        capsys,
+        tmp_path,
+        WRONG_TURN,
+        "Let me redo the traffic: 500 million daily users times 5 loads a day is about 29 thousand "
+        "requests per second.",
+    )
+    moves = [r["move"] for r in replies]
+    assert moves.count("challenge") == 1
+
+
+def test_a_correct_answer_is_not_challenged(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    replies = interview(
+        capsys,
+        tmp_path,
+        "I'd optimise long-term watch time rather than click-through rate, since clicks reward clickbait. "
+        "500 million daily users at 5 loads a day is about 29 thousand requests per second.",
+    )
+    assert "challenge" not in [r["move"] for r in replies]
+
+
+def test_grade_json_lists_errors_with_real_quotes_and_they_cost_levels(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def grade(answer: str) -> dict[str, object]:
+        code = main(
+            [
+                "grade",
+                "--question",
+                "youtube-recommendations",
+                "--phase",
+                "requirements",
+                "--answer",
+                answer,
+                "--json",
+            ]
+        )
+        assert code == 0
+        result: dict[str, object] = json.loads(capsys.readouterr().out)
+        return result
+
+    right = grade(
+        WRONG_TURN.replace("click-through rate rather than watch time", "watch time rather than CTR").replace(
+            "2.9 million", "29 thousand"
+        )
+    )
+    wrong = grade(WRONG_TURN)
+    assert right["errors"] == []
+    kinds = sorted(e["kind"] for e in wrong["errors"])  # type: ignore[union-attr]
+    assert kinds == ["arithmetic", "claim"]
+    assert all(e["quote"] in WRONG_TURN for e in wrong["errors"])  # type: ignore[union-attr]
+    assert wrong["score"] < right["score"]  # type: ignore[operator]
