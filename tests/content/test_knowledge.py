@@ -461,7 +461,20 @@ def _valid_question() -> dict[str, Any]:
             {"topic": topic, "keywords": [topic], "fact": f"The {topic} is known."}
             for topic in CORE_FACT_TOPICS
         ],
-        "estimates": [{"label": "Peak", "arithmetic": "1M ÷ 86,400 s × 2", "result": "~25 QPS"}],
+        "estimates": [
+            {
+                "label": "Peak",
+                "arithmetic": "1M ÷ 86,400 s × 2",
+                "result": "~25 QPS",
+                "inputs": [
+                    {"name": "requests_per_day", "value": 1e6, "unit": "requests", "from": "assumption"},
+                    {"name": "peak_factor", "value": 2, "unit": "× mean", "from": "assumption"},
+                ],
+                "formula": "requests_per_day / 86400 * peak_factor",
+                "value": 23,
+                "unit": "requests/s",
+            }
+        ],
         "phases": {phase: spec for phase in PHASES},
     }
 

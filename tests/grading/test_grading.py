@@ -118,7 +118,19 @@ def make_question() -> Question:
                 {"topic": "latency", "keywords": ["latency"], "fact": "Redirects under 20 ms."},
                 {"topic": "budget", "keywords": ["budget"], "fact": "A small team and budget."},
             ],
-            "estimates": [{"label": "Writes", "arithmetic": "100M / 2.6M s", "result": "~40 per second"}],
+            "estimates": [
+                {
+                    "label": "Writes",
+                    "arithmetic": "100M / 2.6M s",
+                    "result": "~40 per second",
+                    "inputs": [
+                        {"name": "links_per_month", "value": "100e6", "unit": "links", "from": "fact"}
+                    ],
+                    "formula": "links_per_month / 2.6e6",
+                    "value": 40,
+                    "unit": "writes/s",
+                }
+            ],
             "phases": phases,
         }
     )

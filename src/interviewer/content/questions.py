@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from typing_extensions import TypedDict
 
+from interviewer.content.estimates import Estimate
 from interviewer.content.loading import load_folder, load_yaml_model
 from interviewer.errors import BadInput, ContentError
 from interviewer.phases import PHASES, Phase
@@ -95,14 +96,6 @@ class Phases(TypedDict):
     deep_dive: PhaseSpec
     issues: PhaseSpec
     optimization: PhaseSpec
-
-
-class Estimate(_Strict):
-    """A back-of-the-envelope number with the arithmetic that produces it."""
-
-    label: str
-    arithmetic: str
-    result: str
 
 
 class Question(_Strict):

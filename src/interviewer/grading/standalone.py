@@ -10,8 +10,8 @@ import re
 from typing import cast
 
 from interviewer.config import Settings
+from interviewer.content.estimates import Estimate
 from interviewer.content.questions import (
-    Estimate,
     HiddenFact,
     KeyPoint,
     NoteLink,
@@ -26,6 +26,18 @@ from interviewer.grading.offline import OfflineGrader
 from interviewer.phases import PHASE_GOALS, PHASE_NAMES, PHASES, Phase
 
 _ID_LIKE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# A question given as free text comes with no estimates of its own; the candidate states theirs.
+_NO_ESTIMATE = Estimate.model_validate(
+    {
+        "label": "none",
+        "arithmetic": "none given",
+        "result": "state your own estimates",
+        "inputs": [],
+        "formula": "0",
+        "value": 0,
+        "unit": "none",
+    }
+)
 _SPLIT_ITEMS = re.compile(r",\s*(?![^()]*\))")
 
 
@@ -68,7 +80,7 @@ def generic_question(text: str) -> Question:
             "difficulty": "medium",
             "prompt": text.strip() if len(text.strip()) >= 10 else f"Design this: {text.strip()}",
             "hidden_facts": facts,
-            "estimates": [Estimate(label="none", arithmetic="none given", result="state your own estimates")],
+            "estimates": [_NO_ESTIMATE],
             "phases": phases,
         }
     )

@@ -67,8 +67,16 @@ def tiny_question(question_id: str = "video-recs") -> Question:
             "estimates": [
                 {
                     "label": "Peak request rate",
-                    "arithmetic": "500M DAU × 5 loads ÷ 86,400 s ≈ 29K/s; ×2 at peak",
+                    "arithmetic": "500M DAU × 5 loads ÷ 86,400 s ≈ 29K/s; ×1.7 at peak",
                     "result": "~50K requests per second",
+                    "inputs": [
+                        {"name": "daily_users", "value": 500e6, "unit": "users", "from": "fact"},
+                        {"name": "loads_per_user", "value": 5, "unit": "loads", "from": "assumption"},
+                        {"name": "peak_factor", "value": 1.7, "unit": "× mean", "from": "assumption"},
+                    ],
+                    "formula": "daily_users * loads_per_user / 86400 * peak_factor",
+                    "value": 50e3,
+                    "unit": "requests/s",
                 }
             ],
             "phases": {
