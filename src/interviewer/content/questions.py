@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from typing_extensions import TypedDict
 
+from interviewer.content.claims import Constraint, WrongClaim
 from interviewer.content.estimates import Estimate
 from interviewer.content.loading import load_folder, load_yaml_model
 from interviewer.errors import BadInput, ContentError
@@ -32,35 +33,16 @@ class NoteLink(_Strict):
 
 
 class HiddenFact(_Strict):
-    """A fact the interviewer holds back until the candidate asks about it."""
+    """A fact the interviewer holds back until the candidate asks about it.
+
+    A fact that sets a target (latency, availability, freshness, an order of steps) also states it as
+    `constraints`, which the claim checker holds designs to.
+    """
 
     topic: FactTopic
     keywords: list[str] = Field(min_length=1, description="words in a clarifying question that ask for it")
     fact: str = Field(min_length=3)
-
-
-class WrongClaim(_Strict):
-    """A wrong alternative a candidate may assert for a key point, and how an interviewer answers it.
-
-    A clause says it when it holds a term of every `cues` group and asserts (does not negate) the first
-    group's term, unless it also asserts one of the `unless` terms. Terms match at a word start, so
-    "optimi" matches optimise and optimizing.
-    """
-
-    claim: str = Field(min_length=3, description="the wrong claim, stated plainly")
-    cues: list[list[str]] = Field(min_length=1, description="term groups a clause must all hold")
-    unless: list[str] = Field(
-        default_factory=list, description="asserted in the clause, the claim is not made"
-    )
-    why: str = Field(min_length=3, description="why it is wrong, as feedback says it")
-    challenge: str = Field(min_length=3, description="the question an interviewer asks to make them reason")
-    serious: bool = False
-
-    @model_validator(mode="after")
-    def _nonempty_groups(self) -> WrongClaim:
-        if any(not group or any(not t.strip() for t in group) for group in self.cues):
-            raise ValueError("every cue group needs at least one non-empty term")
-        return self
+    constraints: list[Constraint] = Field(default_factory=list)
 
 
 class KeyPoint(_Strict):

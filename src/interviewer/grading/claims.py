@@ -17,6 +17,7 @@ The interviewer challenges what it finds; the graders lower the criteria the err
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -25,14 +26,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from interviewer.content.claims import Constraint
 from interviewer.content.questions import KeyPoint, Question
-from interviewer.grading.quantities import Quantity, quantities, words_to_digits
+from interviewer.grading.quantities import Quantity, periods, quantities, words_to_digits
 from interviewer.grading.signals import split_sentences
-from interviewer.grading.stance import clauses, mentions
+from interviewer.grading.stance import clauses, mentions, segments
 from interviewer.phases import PHASES, Phase
 
-ErrorKind = Literal["claim", "arithmetic"]
+ErrorKind = Literal["claim", "arithmetic", "constraint"]
 
+_CUE_REACH = 24  # characters before a result in which its cue must sit
 TOLERANCE = 2.0  # a result within this factor of the recomputed one is consistent
 SERIOUS = 10.0  # an order of magnitude off
 
@@ -57,9 +60,14 @@ class ClaimError(BaseModel):
 
 
 _RESULT_CUE = re.compile(
-    r"(?:=|≈|~|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
-    r"\bworks? out (?:at|to)\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b|\bor\b)",
+    r"(?:=|≈|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
+    r"\bworks? out (?:at|to)\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b)",
     re.I,
+)
+_QUESTION = re.compile(
+    r"^\s*(?:(?:so|and|but|okay|ok|well|also|then)[, ]+)?(?:what|which|how|why|when|where|who|whom|do|does|did|"
+    r"is|are|was|were|should|shall|can|could|would|will|may|might|have|has)\b[^.!]*$|.*\?\s*$",
+    re.I | re.S,
 )
 _DIVIDE = re.compile(r"(?:\bdivided by\b|/|÷|\bover\b|\bsplit across\b|\bacross\b)", re.I)
 _CORRECTION = re.compile(
@@ -82,11 +90,19 @@ class ClaimChecker:
     def check(self, question: Question, phase: Phase | None, answer: str) -> list[ClaimError]:
         """Errors in `answer`, in order. With `phase` None every phase's wrong claims are looked for."""
         points = _points(question, phase)
+        constraints = [c for fact in question.hidden_facts for c in fact.constraints]
         errors: list[ClaimError] = []
         sentences = split_sentences(answer)
         for i, sentence in enumerate(sentences):
+            if _QUESTION.match(sentence.text):
+                continue  # a question asks; it claims nothing
             later = " ".join(s.text for s in sentences[i + 1 :])
-            for error in [*self._claims(sentence.text, points), *self._arithmetic(sentence.text)]:
+            found = [
+                *self._claims(sentence.text, points),
+                *self._arithmetic(sentence.text),
+                *self._constraints(sentence.text, constraints),
+            ]
+            for error in found:
                 if error.key not in {e.key for e in errors}:
                     errors.append(_with_recovery(error, later, points, self))
         return errors
@@ -115,6 +131,24 @@ class ClaimChecker:
         return any(
             _says(clause, wrong.cues, wrong.unless) for wrong in point.wrong for clause in clauses(sentence)
         )
+
+    # -- constraints ---------------------------------------------------------------------------------------
+
+    def _constraints(self, sentence: str, constraints: Sequence[Constraint]) -> list[ClaimError]:
+        found: list[ClaimError] = []
+        for constraint in constraints:
+            why = _breaks(sentence, constraint)
+            if why:
+                found.append(
+                    ClaimError(
+                        kind="constraint",
+                        quote=sentence,
+                        why=f"{why} {constraint.says}",
+                        challenge=_CONSTRAINT_CHALLENGE[constraint.kind],
+                        serious=True,
+                    )
+                )
+        return found
 
     # -- arithmetic ----------------------------------------------------------------------------------------
 
@@ -155,6 +189,88 @@ class ClaimChecker:
         return found
 
 
+_CONSTRAINT_CHALLENGE = {
+    "latency": "How does that fit the latency budget? Walk me through where the milliseconds go.",
+    "availability": "What availability does the system need, and how does your target compare?",
+    "freshness": "How fresh does that data need to be, and how stale can it get in your design?",
+    "ordering": "At what point does that check run relative to the content going live, and what happens in between?",
+}
+_LATENCY_WORDS = re.compile(
+    r"\b(?:latenc|takes?\b|took\b|respond|response|answers? in|p9\d|p50|budget|round.trip|time.?out|"
+    r"within|under|in about|in roughly|adds?\b|costs?\b|spend)",
+    re.I,
+)
+_OFFLINE_WORDS = re.compile(
+    r"\b(?:offline|batch|nightly|daily|training|train|retrain|async|background|overnight|pipeline|job|"
+    r"backfill|cache (?:for|ttl)|ttl|refresh|recompute|precompute|every)\b",
+    re.I,
+)
+_THRESHOLD = re.compile(
+    r"\b(?:alert|alarm|pag(?:e|es|ing)|threshold|warn|monitor|burn|above|over|exceed|more than|higher than|"
+    r"worse than|slower than|if|when)\b",
+    re.I,
+)
+_AVAILABILITY_WORDS = re.compile(r"\b(?:availab|uptime|up time|sla|slo|nines)", re.I)
+_LATER = re.compile(
+    r"\b(?:nightly|daily|overnight|once a day|every night|later|afterwards|after the fact|weekly|hourly)\b",
+    re.I,
+)
+
+
+def _breaks(sentence: str, constraint: Constraint) -> str | None:
+    """Why `sentence` breaks `constraint`, or None when it does not (or does not say enough to tell)."""
+    text = words_to_digits(sentence)
+    for clause in clauses(text):
+        if constraint.kind == "latency":
+            if (
+                not _LATENCY_WORDS.search(clause)
+                or _OFFLINE_WORDS.search(clause)
+                or _THRESHOLD.search(clause)
+            ):
+                continue
+            assert constraint.max is not None
+            for q in quantities(clause):
+                if q.kind == "duration" and q.value <= 60 and q.value * 1000 > constraint.max:
+                    return f"{_fmt(q.value * 1000)} ms on the request path is over the budget."
+        elif constraint.kind == "availability":
+            if not _AVAILABILITY_WORDS.search(clause):
+                continue
+            assert constraint.min is not None
+            for q in quantities(clause):
+                if q.kind == "percent" and 0.9 <= q.value < 1 and q.value * 100 < constraint.min - 1e-9:
+                    return f"{q.value * 100:g}% is below the availability the system needs."
+        else:
+            for segment in segments(clause):
+                if not any(m.asserted for m in mentions(segment, constraint.subject)):
+                    continue
+                if constraint.kind == "freshness":
+                    assert constraint.max is not None
+                    stale = [sec for sec, _, _ in periods(segment) if sec > constraint.max]
+                    if stale and not re.search(r"\b(?:within|under|at most|less than)\b", segment, re.I):
+                        return f"Data refreshed every {_duration(stale[0])} is too stale."
+                elif _after(segment, constraint.before) or (
+                    _LATER.search(segment) and not re.search(r"\bbefore\b", segment, re.I)
+                ):
+                    return "That check runs too late."
+    return None
+
+
+def _after(segment: str, events: Sequence[str]) -> bool:
+    """Whether `segment` puts something after one of `events` ("after it is published")."""
+    for m in re.finditer(r"\bafter\b(?P<rest>.{0,40})", segment, re.I):
+        if any(True for _ in mentions(m.group("rest"), list(events))):
+            return True
+    return False
+
+
+def _duration(seconds: float) -> str:
+    for size, name in ((86_400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            n = seconds / size
+            return f"{n:g} {name}" + ("s" if n != 1 else "")
+    return f"{seconds:g} seconds"
+
+
 def _points(question: Question, phase: Phase | None) -> list[KeyPoint]:
     phases = PHASES if phase is None else (phase,)
     return [k for p in phases for k in question.phase(p).key_points]
@@ -183,6 +299,8 @@ def _with_recovery(
             if _derivations(words_to_digits(sentence.text)) and not checker._arithmetic(sentence.text):
                 return error.model_copy(update={"corrected": True})
         return error
+    if error.kind == "constraint":
+        return error.model_copy(update={"corrected": True})  # later sentences are checked on their own
     point = next((p for p in points if p.id == error.key_point_id), None)
     if point is None:
         return error
@@ -201,24 +319,26 @@ def _derivations(text: str) -> list[_Derivation]:
     """Each step of a stated derivation: numbers, a result cue ("is about", "=", "so"), the result.
 
     In a chain ("... is about 29 thousand a second, so maybe 50K at peak") each result feeds the next step.
+    A derivation stays within one clause, and its result cue sits just before the result.
     """
-    qs = quantities(text)
     steps: list[_Derivation] = []
-    first = 0
-    for i in range(1, len(qs)):
-        if not _RESULT_CUE.search(text[qs[i - 1].end : qs[i].start]):
-            continue
-        inputs, result = qs[first:i], qs[i]
-        first = i
-        if len(inputs) == 1 and not (inputs[0].per_seconds and result.per_seconds):
-            continue  # one number restated or scaled by a factor left unsaid, not a derivation
-        if not _comparable(inputs, result):
-            continue
-        divide = tuple(
-            j > 0 and bool(_DIVIDE.search(text[inputs[j - 1].end : inputs[j].start]))
-            for j in range(len(inputs))
-        )
-        steps.append(_Derivation(tuple(inputs), divide, result))
+    for clause in clauses(text):
+        qs = quantities(clause)
+        first = 0
+        for i in range(1, len(qs)):
+            if not _RESULT_CUE.search(clause[qs[i - 1].end : qs[i].start][-_CUE_REACH:]):
+                continue
+            inputs, result = qs[first:i], qs[i]
+            first = i
+            if len(inputs) == 1 and not (inputs[0].per_seconds and result.per_seconds):
+                continue  # one number restated or scaled by a factor left unsaid, not a derivation
+            if not _comparable(inputs, result):
+                continue
+            divide = tuple(
+                j > 0 and bool(_DIVIDE.search(clause[inputs[j - 1].end : inputs[j].start]))
+                for j in range(len(inputs))
+            )
+            steps.append(_Derivation(tuple(inputs), divide, result))
     return steps
 
 
@@ -229,28 +349,32 @@ def _comparable(inputs: Sequence[Quantity], result: Quantity) -> bool:
         return False
     if result.kind in ("duration", "bytes"):
         return result.kind in kinds
-    if result.kind == "count" and "bytes" in kinds:
+    if result.kind == "count" and ("bytes" in kinds or "count" not in kinds):
         return False
     return not ("duration" in kinds and not any(q.per_seconds for q in inputs) and result.per_seconds is None)
 
 
 def _best_recomputation(d: _Derivation) -> float | None:
-    """The recomputed result closest to the stated one, over the plausible readings of the inputs."""
+    """The recomputed result closest to the stated one, over the plausible readings of the inputs.
+
+    Candidates say "10K QPS and a replica handles 500, that's 20 replicas" as often as "100 at 500 each is
+    50K", so every way of multiplying or dividing the inputs is tried (the stated operators first), with
+    and without converting the time base of a rate. The result is wrong only if no reading comes near.
+    """
+    if any(q.value == 0 for q in d.inputs):
+        return None
     readings: list[float] = []
-    base = 1.0
-    for q, div in zip(d.inputs, d.divide, strict=True):
-        base = base / q.value if div else base * q.value
-        if q.value == 0:
-            return None
-    rates = [q.per_seconds for q in d.inputs if q.per_seconds]
-    readings.append(base)
-    if len(rates) == 1 and d.result.per_seconds:
-        readings.append(base * d.result.per_seconds / rates[0])
-    elif len(rates) == 1 and d.result.per_seconds is None and d.result.kind == "count":
-        readings.append(base)  # a total over the input's period
-    elif not rates and d.result.per_seconds:
-        # "2.5 billion requests / 86,400 s" already divided, or a daily total stated per second
-        readings.append(base / 86_400 * d.result.per_seconds)
+    first, rest = d.inputs[0], d.inputs[1:]
+    for signs in itertools.product((False, True), repeat=len(rest)):
+        base = first.value
+        for q, div in zip(rest, signs, strict=True):
+            base = base / q.value if div else base * q.value
+        readings.append(base)
+        rates = [q.per_seconds for q in d.inputs if q.per_seconds]
+        if len(rates) == 1 and d.result.per_seconds:
+            readings.append(base * d.result.per_seconds / rates[0])
+        elif not rates and d.result.per_seconds:
+            readings.append(base / 86_400 * d.result.per_seconds)
     stated = d.result.value
     finite = [r for r in readings if r > 0 and math.isfinite(r)]
     if not finite:

@@ -38,7 +38,7 @@ class CriterionGrade(_Model):
 class GradeError(_Model):
     """A wrong claim or an arithmetic error in the graded answer: `quote` is a verbatim part of it."""
 
-    kind: Literal["claim", "arithmetic"]
+    kind: Literal["claim", "arithmetic", "constraint"]
     quote: str
     why: str
     corrected: bool = False

@@ -210,7 +210,7 @@ def _error_penalty(measure: Measure, errors: Sequence[ClaimError]) -> int:
     live = [e for e in errors if not e.corrected]
     if measure == "quantification":
         return min(3, sum(2 if e.serious else 1 for e in live if e.kind == "arithmetic"))
-    claims = [e for e in live if e.kind == "claim"]
+    claims = [e for e in live if e.kind in ("claim", "constraint")]
     if measure == "coverage":
         return min(2, sum(2 if e.serious else 1 for e in claims))
     if measure == "reasoning":

@@ -152,3 +152,31 @@ def quantities(text: str) -> list[Quantity]:
         per_seconds = _SECONDS[per.group("unit").lower()] if per else None
         found.append(Quantity(value, m.start(), m.end(), "count", per_seconds=per_seconds))
     return found
+
+
+_PERIOD_WORDS = {
+    "hourly": 3600.0,
+    "daily": 86_400.0,
+    "nightly": 86_400.0,
+    "overnight": 86_400.0,
+    "weekly": 604_800.0,
+    "monthly": 2_592_000.0,
+}
+_PERIOD = re.compile(
+    r"\b(?P<word>hourly|daily|nightly|overnight|weekly|monthly)\b|"
+    r"\b(?:for|every|within|after|over|once|once a|once an|once every|each)\s+(?:an?\s+|one\s+)?"
+    r"(?P<unit>second|minute|hour|day|night|week|month)\b",
+    re.I,
+)
+
+
+def periods(text: str) -> list[tuple[float, int, int]]:
+    """How often or how long ago, in seconds, with its span: "daily", "for an hour", "every 5 minutes"."""
+    found = [(q.value, q.start, q.end) for q in quantities(text) if q.kind == "duration"]
+    for m in _PERIOD.finditer(text):
+        if m.group("word"):
+            found.append((_PERIOD_WORDS[m.group("word").lower()], m.start(), m.end()))
+        else:
+            unit = m.group("unit").lower()
+            found.append((86_400.0 if unit == "night" else _SECONDS[unit], m.start(), m.end()))
+    return sorted(found, key=lambda f: f[1])

@@ -45,6 +45,11 @@ def clauses(text: str) -> list[str]:
     return [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
 
 
+def segments(clause: str) -> list[str]:
+    """The segments of a clause (split at commas, "and", "so", "because"...): a negator reaches its own."""
+    return [x.strip() for x in _SEGMENT.split(clause) if x and x.strip()]
+
+
 @lru_cache(maxsize=8192)
 def _term_pattern(term: str) -> re.Pattern[str]:
     # A term matches at a word start and may continue ("optimi" matches optimise and optimizing).

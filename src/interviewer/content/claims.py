@@ -1,0 +1,79 @@
+"""What the bank says is wrong: the wrong claims a candidate may assert, and the constraints a design must meet.
+
+Both are read by the claim checker (`interviewer.grading.claims`): a `WrongClaim` belongs to a key point,
+a `Constraint` to a hidden fact that sets a target.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ConstraintKind = Literal["latency", "availability", "freshness", "ordering"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WrongClaim(_Strict):
+    """A wrong alternative a candidate may assert for a key point, and how an interviewer answers it.
+
+    A clause says it when it holds a term of every `cues` group and asserts (does not negate) the first
+    group's term, unless it also asserts one of the `unless` terms. Terms match at a word start, so
+    "optimi" matches optimise and optimizing.
+    """
+
+    claim: str = Field(min_length=3, description="the wrong claim, stated plainly")
+    cues: list[list[str]] = Field(min_length=1, description="term groups a clause must all hold")
+    unless: list[str] = Field(
+        default_factory=list, description="asserted in the clause, the claim is not made"
+    )
+    why: str = Field(min_length=3, description="why it is wrong, as feedback says it")
+    challenge: str = Field(min_length=3, description="the question an interviewer asks to make them reason")
+    example: str = Field(min_length=3, description="a sentence a candidate might say that makes the claim")
+    serious: bool = False
+
+    @model_validator(mode="after")
+    def _nonempty_groups(self) -> WrongClaim:
+        if any(not group or any(not t.strip() for t in group) for group in self.cues):
+            raise ValueError("every cue group needs at least one non-empty term")
+        return self
+
+
+class Constraint(_Strict):
+    """A target a design must meet, as the checker reads it.
+
+    - `latency`: `max` milliseconds for a request on the serving path;
+    - `availability`: `min` percent;
+    - `freshness`: `max` seconds of staleness for what `subject` names (features, a profile, an index);
+    - `ordering`: what `subject` names (a safety check, a filter) must happen `before` an event.
+    """
+
+    kind: ConstraintKind
+    says: str = Field(min_length=3, description="the constraint in words, as feedback quotes it")
+    max: float | None = Field(default=None, gt=0)
+    min: float | None = Field(default=None, gt=0)
+    subject: list[str] = Field(default_factory=list, description="terms naming what it applies to")
+    before: list[str] = Field(default_factory=list, description="terms naming the event it must precede")
+
+    @model_validator(mode="after")
+    def _complete(self) -> Constraint:
+        needs = {
+            "latency": self.max is not None,
+            "availability": self.min is not None,
+            "freshness": self.max is not None and bool(self.subject),
+            "ordering": bool(self.subject) and bool(self.before),
+        }
+        if not needs[self.kind]:
+            raise ValueError(
+                f"a {self.kind} constraint needs "
+                + {
+                    "latency": "max (milliseconds)",
+                    "availability": "min (percent)",
+                    "freshness": "max (seconds) and subject",
+                    "ordering": "subject and before",
+                }[self.kind]
+            )
+        return self

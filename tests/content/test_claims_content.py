@@ -1,0 +1,71 @@
+"""The bank's wrong claims and constraints are usable: each example is caught, no right statement is.
+
+A wrong claim's `example` must be flagged, on its own key point; the question's own right statements (its
+key points, what counts as right, their spoken alternatives and the model outline) and the calibration
+set's strong answers must not be, or the interviewer would challenge a sound answer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from interviewer.content.questions import Question, QuestionBank
+from interviewer.grading.claims import ClaimChecker
+from interviewer.phases import PHASES
+from locations import KNOWLEDGE, TEST_DATA
+
+BANK = QuestionBank.load(KNOWLEDGE)
+CHECKER = ClaimChecker()
+
+
+def _right_statements(question: Question) -> list[str]:
+    texts: list[str] = []
+    for phase in PHASES:
+        spec = question.phase(phase)
+        texts += spec.model_outline
+        for point in spec.key_points:
+            texts += [point.point, *point.alternatives]
+            if point.correct:
+                texts.append(point.correct)
+    return texts
+
+
+@pytest.mark.parametrize("question", list(BANK), ids=lambda q: q.id)
+def test_every_wrong_claim_example_is_caught_on_its_own_key_point(question: Question) -> None:
+    missed = []
+    for phase in PHASES:
+        for point in question.phase(phase).key_points:
+            for wrong in point.wrong:
+                found = CHECKER.check(question, None, wrong.example)
+                if not any(e.key_point_id == point.id for e in found):
+                    missed.append(f"{point.id}: {wrong.example}")
+    assert missed == []
+
+
+@pytest.mark.parametrize("question", list(BANK), ids=lambda q: q.id)
+def test_no_right_statement_of_a_question_is_flagged(question: Question) -> None:
+    flagged = [
+        f"{text} -> {[e.why[:60] for e in errors]}"
+        for text in _right_statements(question)
+        if (errors := CHECKER.check(question, None, text))
+    ]
+    assert flagged == []
+
+
+def _strong_answers() -> list[tuple[str, str]]:
+    answers = []
+    for path in sorted((TEST_DATA / "calibration").glob("*.yaml")):
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        for answer in data["answers"]:
+            if answer["kind"] in ("strong", "filler-strong"):
+                answers.append((data["question"], answer["text"]))
+    return answers
+
+
+@pytest.mark.parametrize(("question_id", "text"), _strong_answers(), ids=lambda v: str(v)[:30])
+def test_strong_calibration_answers_are_not_flagged(question_id: str, text: str) -> None:
+    errors = CHECKER.check(BANK.get(question_id), None, text)
+    assert [(e.kind, e.quote) for e in errors] == []
