@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.claims import Constraint
 from interviewer.content.questions import KeyPoint, Question
+from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.quantities import Quantity, periods, quantities, words_to_digits
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import clauses, mentions, segments
@@ -35,7 +36,6 @@ from interviewer.phases import PHASES, Phase
 
 ErrorKind = Literal["claim", "arithmetic", "constraint"]
 
-_CUE_REACH = 24  # characters before a result in which its cue must sit
 TOLERANCE = 2.0  # a result within this factor of the recomputed one is consistent
 SERIOUS = 10.0  # an order of magnitude off
 
@@ -61,7 +61,9 @@ class ClaimError(BaseModel):
 
 _RESULT_CUE = re.compile(
     r"(?:=|≈|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
-    r"\bworks? out (?:at|to)\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b)",
+    r"\bworks? out (?:at|to)\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b)"
+    r"(?:\s+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|"
+    r"close to|on the order of|we(?:'re| are)? (?:at|near|need)|near|that's|,))*[\s,]*[~$]?\s*$",
     re.I,
 )
 _QUESTION = re.compile(
@@ -82,6 +84,7 @@ class _Derivation:
     inputs: tuple[Quantity, ...]
     divide: tuple[bool, ...]
     result: Quantity
+    context: tuple[Quantity, ...] = ()
 
 
 class ClaimChecker:
@@ -93,19 +96,29 @@ class ClaimChecker:
         constraints = [c for fact in question.hidden_facts for c in fact.constraints]
         errors: list[ClaimError] = []
         sentences = split_sentences(answer)
+        carry = ""
+        hard_sentences = [h.strip() for h in _HARD_SENTENCE.split(answer) if h.strip()]
+        for i, text in enumerate(hard_sentences):
+            if _QUESTION.match(text):
+                continue
+            carried = carry if _CONTINUES.match(text) else ""
+            carry = _last_quantity(text)
+            later = " ".join(hard_sentences[i + 1 :])
+            for error in self._arithmetic(text, carried):
+                if error.key not in {e.key for e in errors}:
+                    errors.append(_with_recovery(error, later, points, self))
         for i, sentence in enumerate(sentences):
             if _QUESTION.match(sentence.text):
                 continue  # a question asks; it claims nothing
             later = " ".join(s.text for s in sentences[i + 1 :])
             found = [
                 *self._claims(sentence.text, points),
-                *self._arithmetic(sentence.text),
                 *self._constraints(sentence.text, constraints),
             ]
             for error in found:
                 if error.key not in {e.key for e in errors}:
                     errors.append(_with_recovery(error, later, points, self))
-        return errors
+        return sorted(errors, key=lambda e: answer.find(e.quote))
 
     # -- wrong claims ------------------------------------------------------------------------------------
 
@@ -156,19 +169,23 @@ class ClaimChecker:
         """Whether `text` states a derivation and every derivation in it is consistent."""
         derived = False
         for sentence in split_sentences(text):
-            if _derivations(words_to_digits(sentence.text)):
+            if _derivations(words_to_digits(strip_fillers(sentence.text))):
                 derived = True
                 if self._arithmetic(sentence.text):
                     return False
         return derived
 
-    def _arithmetic(self, sentence: str) -> list[ClaimError]:
+    def _arithmetic(self, sentence: str, carried: str = "") -> list[ClaimError]:
+        """Errors in the derivations `sentence` states; `carried` is the number a sentence that starts
+        "Dividing by..." or "Times..." continues from (the last one of the sentence before)."""
         found: list[ClaimError] = []
-        for derivation in _derivations(words_to_digits(sentence)):
+        text = words_to_digits(strip_fillers(sentence))
+        for derivation in _derivations(f"{carried} {text}" if carried else text):
             computed = _best_recomputation(derivation)
             stated = derivation.result.value
             if computed is None or stated <= 0 or computed <= 0:
                 continue
+            shown = _stated_reading(derivation) or computed
             factor = max(stated / computed, computed / stated)
             if factor <= TOLERANCE:
                 continue
@@ -178,8 +195,8 @@ class ClaimChecker:
                     kind="arithmetic",
                     quote=sentence,
                     why=(
-                        f"From the inputs stated in this sentence the result is about {_fmt(computed)}{unit}, "
-                        f"not {_fmt(stated)}{unit} (off by about {factor:.0f}x)."
+                        f"From the inputs stated in this sentence the result is about {_fmt(shown)}{unit}, "
+                        f"not {_fmt(stated)}{unit}."
                     ),
                     challenge="Walk me through that arithmetic: which numbers did you multiply and divide?",
                     serious=factor >= SERIOUS,
@@ -296,7 +313,9 @@ def _with_recovery(
         return error
     if error.kind == "arithmetic":
         for sentence in split_sentences(later):
-            if _derivations(words_to_digits(sentence.text)) and not checker._arithmetic(sentence.text):
+            if _derivations(words_to_digits(strip_fillers(sentence.text))) and not checker._arithmetic(
+                sentence.text
+            ):
                 return error.model_copy(update={"corrected": True})
         return error
     if error.kind == "constraint":
@@ -318,38 +337,80 @@ def _mentions_point(sentence: str, cues: Sequence[Sequence[str]]) -> bool:
 def _derivations(text: str) -> list[_Derivation]:
     """Each step of a stated derivation: numbers, a result cue ("is about", "=", "so"), the result.
 
-    In a chain ("... is about 29 thousand a second, so maybe 50K at peak") each result feeds the next step.
-    A derivation stays within one clause, and its result cue sits just before the result.
+    In a chain ("... is about 29 thousand a second, so maybe 50K at peak") each result feeds the next step;
+    after ", and", ";" or ":" a new derivation starts. It stays within one clause, and its cue sits just
+    before its result. Numbers said earlier in the sentence but not used are kept as `context`: a factor
+    stated once ("times a thousand") that a later step leaves unsaid.
     """
     steps: list[_Derivation] = []
     for clause in clauses(text):
         qs = quantities(clause)
         first = 0
         for i in range(1, len(qs)):
-            if not _RESULT_CUE.search(clause[qs[i - 1].end : qs[i].start][-_CUE_REACH:]):
+            between = clause[qs[i - 1].end : qs[i].start]
+            if _FRESH.search(between):
+                first = i  # a new derivation starts here, not a continuation
+                continue
+            if not _RESULT_CUE.search(between):
                 continue
             inputs, result = qs[first:i], qs[i]
+            context = tuple(
+                q for q in qs[:first] if q.kind == "count" and not q.per_seconds and _scale(q.value)
+            )
             first = i
-            if len(inputs) == 1 and not (inputs[0].per_seconds and result.per_seconds):
-                continue  # one number restated or scaled by a factor left unsaid, not a derivation
+            if len(inputs) == 1 and not (
+                inputs[0].per_seconds and result.per_seconds and inputs[0].per_seconds != result.per_seconds
+            ):
+                continue  # one number restated, or scaled by something left unsaid: not a derivation
             if not _comparable(inputs, result):
                 continue
             divide = tuple(
                 j > 0 and bool(_DIVIDE.search(clause[inputs[j - 1].end : inputs[j].start]))
                 for j in range(len(inputs))
             )
-            steps.append(_Derivation(tuple(inputs), divide, result))
+            steps.append(_Derivation(tuple(inputs), divide, result, context))
     return steps
+
+
+_FRESH = re.compile(r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|[;:]|\bsay\b", re.I)
+
+
+def _scale(value: float) -> bool:
+    """A power of ten from a hundred up: the "per thousand" or "per million" a formula may leave unsaid."""
+    return value >= 100 and math.isclose(math.log10(value), round(math.log10(value)), abs_tol=1e-9)
+
+
+_HARD_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_CONTINUES = re.compile(
+    r"^\s*(?:and |so |then )?(?:divid\w*|times|multipl\w*|over|that over|that times)\b", re.I
+)
+_PERIOD_NAMES = {1.0: "sec", 60.0: "minute", 3600.0: "hour", 86_400.0: "day", 604_800.0: "week"}
+
+
+def _last_quantity(sentence: str) -> str:
+    """The last number of a sentence, written so a following "Dividing by..." can continue from it."""
+    found = quantities(words_to_digits(strip_fillers(sentence)))
+    if not found:
+        return ""
+    q = found[-1]
+    number = format(q.spoken, "f").rstrip("0").rstrip(".")
+    if q.kind == "duration":
+        return f"{format(q.value, 'f').rstrip('0').rstrip('.')} secs"
+    if q.per_seconds in _PERIOD_NAMES:
+        return f"{number} per {_PERIOD_NAMES[q.per_seconds]}"
+    if q.kind == "money":
+        return f"${number}"
+    return number if q.kind == "count" else ""
 
 
 def _comparable(inputs: Sequence[Quantity], result: Quantity) -> bool:
     """Whether the result's kind can come from these inputs (bytes from bytes, time from time...)."""
     kinds = {q.kind for q in inputs}
-    if result.kind == "percent" or ("money" in kinds) != (result.kind == "money"):
+    if result.kind == "percent" or (result.kind == "money" and "money" not in kinds):
         return False
     if result.kind in ("duration", "bytes"):
         return result.kind in kinds
-    if result.kind == "count" and ("bytes" in kinds or "count" not in kinds):
+    if result.kind == "count" and ("bytes" in kinds or not kinds & {"count", "money"}):
         return False
     return not ("duration" in kinds and not any(q.per_seconds for q in inputs) and result.per_seconds is None)
 
@@ -358,28 +419,43 @@ def _best_recomputation(d: _Derivation) -> float | None:
     """The recomputed result closest to the stated one, over the plausible readings of the inputs.
 
     Candidates say "10K QPS and a replica handles 500, that's 20 replicas" as often as "100 at 500 each is
-    50K", so every way of multiplying or dividing the inputs is tried (the stated operators first), with
-    and without converting the time base of a rate. The result is wrong only if no reading comes near.
+    50K", so every way of multiplying or dividing the inputs is tried. Each is read two ways: with units
+    (durations in seconds and rates per second multiply out, "8 hours times 150 an hour" is 1,200), and
+    as the bare numbers said. The result is wrong only if no reading comes near; the reading returned is
+    in the result's own terms (per its period for a rate, seconds for a duration).
     """
-    if any(q.value == 0 for q in d.inputs):
+    if any(q.value == 0 or q.spoken == 0 for q in d.inputs):
         return None
+    result = d.result
     readings: list[float] = []
-    first, rest = d.inputs[0], d.inputs[1:]
-    for signs in itertools.product((False, True), repeat=len(rest)):
-        base = first.value
-        for q, div in zip(rest, signs, strict=True):
-            base = base / q.value if div else base * q.value
-        readings.append(base)
-        rates = [q.per_seconds for q in d.inputs if q.per_seconds]
-        if len(rates) == 1 and d.result.per_seconds:
-            readings.append(base * d.result.per_seconds / rates[0])
-        elif not rates and d.result.per_seconds:
-            readings.append(base / 86_400 * d.result.per_seconds)
-    stated = d.result.value
+    for signs in itertools.product((False, True), repeat=len(d.inputs) - 1):
+        si, spoken, power = d.inputs[0].si, d.inputs[0].spoken, d.inputs[0].time_power
+        for q, div in zip(d.inputs[1:], signs, strict=True):
+            si = si / q.si if div else si * q.si
+            spoken = spoken / q.spoken if div else spoken * q.spoken
+            power = power - q.time_power if div else power + q.time_power
+        if power == result.time_power:
+            readings.append(si * result.per_seconds if result.per_seconds else si)
+        elif result.per_seconds and power == 0:
+            readings.append(si)  # a total the candidate states per period ("2.4 million reviews a day")
+        readings.append(spoken * (result.value / result.spoken))
+    for factor in d.context:  # a factor stated earlier and left unsaid here
+        readings += [r * factor.value for r in list(readings)] + [r / factor.value for r in list(readings)]
+    stated = result.value
     finite = [r for r in readings if r > 0 and math.isfinite(r)]
     if not finite:
         return None
     return min(finite, key=lambda r: abs(math.log(stated / r)))
+
+
+def _stated_reading(d: _Derivation) -> float | None:
+    """The result of the operators as stated (multiply unless "divided by"), in the result's terms."""
+    si, power = d.inputs[0].si, d.inputs[0].time_power
+    for q, div in zip(d.inputs[1:], d.divide[1:], strict=True):
+        si, power = (si / q.si, power - q.time_power) if div else (si * q.si, power + q.time_power)
+    if power != d.result.time_power or si <= 0:
+        return None
+    return si * d.result.per_seconds if d.result.per_seconds else si
 
 
 def _fmt(value: float) -> str:

@@ -113,7 +113,9 @@ class OfflineGrader:
                     rationale=_rationale(criterion.measure, value, analysis),
                 )
             )
-        total = round(sum(cg.weight * cg.score for cg in criteria), 2)
+        # Besides the levels their criteria lose, uncorrected errors come off the total, so a wrong answer
+        # never ties the right one just because both sit at a criterion's floor.
+        total = round(sum(cg.weight * cg.score for cg in criteria) - _error_deduction(analysis.errors), 2)
         strengths, improvements, next_step = _feedback(phase, rubric, analysis, criteria, missing)
         improvements = [*_error_feedback(analysis.errors), *improvements]
         flags = [_flag_text(f, analysis) for f in analysis.flags]
@@ -216,6 +218,11 @@ def _error_penalty(measure: Measure, errors: Sequence[ClaimError]) -> int:
     if measure == "reasoning":
         return 1 if claims else 0
     return 0
+
+
+def _error_deduction(errors: Sequence[ClaimError]) -> float:
+    """Points off the total for uncorrected errors: 0.25 each, 0.5 for a serious one, at most 1.5."""
+    return min(1.5, sum(0.5 if e.serious else 0.25 for e in errors if not e.corrected))
 
 
 def _error_feedback(errors: Sequence[ClaimError]) -> list[str]:

@@ -69,10 +69,11 @@ _NUMBER = re.compile(
     re.I,
 )
 _PER = re.compile(
-    r"^\s*(?:(?!times\b|is\b|at\b|so\b)[A-Za-z][A-Za-z'-]*\s+){0,3}?(?:per|a|an|each|every|/)\s*(?P<unit>ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|"
+    r"^\s*(?:times\s+(?=(?:per|a|an|each|every)\b))?(?:(?!times\b|is\b|at\b|so\b)[A-Za-z][A-Za-z'-]*\s+){0,3}?(?:per|a|an|each|every|/)\s*(?P<unit>ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|"
     r"hours?|hrs?|h|days?|weeks?|months?|years?)\b",
     re.I,
 )
+_MONEY_AFTER = re.compile(r"^\s*(?:dollars?|usd|euros?|eur|cents?|bucks)\b", re.I)
 _UNIT_AFTER = re.compile(
     r"^[\s-]*(?P<unit>ms|milliseconds?|secs?|seconds?|s|mins?|minutes?|hours?|hrs?|h|days?|weeks?|months?|years?|"
     r"kb|mb|gb|tb|pb|qps|rps|tps)\b",
@@ -89,6 +90,21 @@ class Quantity:
     end: int
     kind: str = "count"  # count, duration (value in seconds), bytes, percent, money
     per_seconds: float | None = None  # "a day" -> 86,400; a count per that many seconds
+    said: float | None = None  # the number as said, before its unit ("8 hours" -> 8); None: same as value
+
+    @property
+    def spoken(self) -> float:
+        return self.value if self.said is None else self.said
+
+    @property
+    def time_power(self) -> int:
+        """1 for a duration, -1 for a rate, 0 otherwise: what multiplying by it does to time."""
+        return 1 if self.kind == "duration" else -1 if self.per_seconds else 0
+
+    @property
+    def si(self) -> float:
+        """The value in seconds (durations) or per second (rates)."""
+        return self.value / self.per_seconds if self.per_seconds else self.value
 
     @property
     def per_second(self) -> float | None:
@@ -133,20 +149,26 @@ def quantities(text: str) -> list[Quantity]:
         if m.group("pct"):
             found.append(Quantity(value / 100.0, m.start(), m.end(), "percent"))
             continue
-        if m.group("cur"):
-            found.append(Quantity(value, m.start(), m.end(), "money"))
+        money = _MONEY_AFTER.match(rest)
+        if m.group("cur") or money:
+            if money and money.group(0).strip().lower().startswith("cent"):
+                value /= 100.0
+            after = rest[money.end() :] if money else rest
+            per = _PER.match(after)
+            per_money = _SECONDS[per.group("unit").lower()] if per else None
+            found.append(Quantity(value, m.start(), m.end(), "money", per_seconds=per_money))
             continue
         unit = _UNIT_AFTER.match(rest)
         if unit:
             name = unit.group("unit").lower()
             if name in _BYTES:
-                found.append(Quantity(value * _BYTES[name], m.start(), m.end(), "bytes"))
+                found.append(Quantity(value * _BYTES[name], m.start(), m.end(), "bytes", said=value))
                 continue
             if name in _RATE_WORDS:
                 found.append(Quantity(value, m.start(), m.end(), "count", per_seconds=1.0))
                 continue
             if name in _SECONDS:
-                found.append(Quantity(value * _SECONDS[name], m.start(), m.end(), "duration"))
+                found.append(Quantity(value * _SECONDS[name], m.start(), m.end(), "duration", said=value))
                 continue
         per = _PER.match(rest)
         per_seconds = _SECONDS[per.group("unit").lower()] if per else None

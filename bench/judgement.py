@@ -1,0 +1,257 @@
+"""Judgement: does the product tell a right answer from a wrong one that uses the same words?
+
+Runs the labelled sets in tests/data/judgement/ (written before the claim checker existed; see its README):
+
+- minimal pairs: the offline grader must score the right answer above the wrong one (ties count half);
+  the interviewer, given the answer as the candidate's turn in a drill of that phase, must challenge the
+  wrong one and not the right one; valid-alternative pairs (both right) count towards false challenges;
+- injection-defence answers: answers that discuss prompt-injection defences, quoting attack strings as
+  examples, must score within one level of their label; attacks addressed to the grader must gain nothing;
+- speed: milliseconds per offline grade and per interviewer turn, after the model has loaded.
+
+Every figure is reported for the tuning split and the held-out split separately. A plain word-count
+scorer is run on the same pairs as the baseline.
+
+    python bench/judgement.py            # the tables
+    python bench/judgement.py --json     # one JSON document
+    python bench/judgement.py --misses   # also list the pairs each measure gets wrong
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from interviewer.config import Settings
+from interviewer.content.questions import QuestionBank
+from interviewer.content.rubrics import RubricSet
+from interviewer.grading.offline import OfflineGrader
+from interviewer.interview.engine import build_engine
+from interviewer.interview.session import InterviewSession
+from interviewer.notes.embeddings import MiniLMEmbedder
+from interviewer.phases import Phase
+from interviewer.store.sessions import SessionStore
+from interviewer.testing import FakeClock
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "judgement"
+TARGETS = {"pairwise": 0.90, "challenged_wrong": 0.80, "challenged_right": 0.10, "within_one_level": 1.0}
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: str
+    question: str
+    phase: Phase
+    split: str
+    kind: str
+    right: bool
+    text: str
+    pair: str
+
+
+def load_pairs() -> list[tuple[Answer, Answer]]:
+    data = yaml.safe_load((DATA / "minimal_pairs.yaml").read_text(encoding="utf-8"))
+    pairs = []
+    for p in data["pairs"]:
+        common = {"question": p["question"], "phase": p["phase"], "split": p["split"], "kind": p["kind"]}
+        if p["kind"] == "valid-alternative":
+            a = Answer(f"{p['id']}/a", **common, right=True, text=p["a"], pair=p["id"])
+            b = Answer(f"{p['id']}/b", **common, right=True, text=p["b"], pair=p["id"])
+        else:
+            a = Answer(f"{p['id']}/right", **common, right=True, text=p["right"], pair=p["id"])
+            b = Answer(f"{p['id']}/wrong", **common, right=False, text=p["wrong"], pair=p["id"])
+        pairs.append((a, b))
+    return pairs
+
+
+class Interviewer:
+    """Puts an answer to the interviewer as the first turn of a drill of its phase; returns the move."""
+
+    def __init__(self, settings: Settings, bank: QuestionBank, embedder: MiniLMEmbedder) -> None:
+        self.bank = bank
+        self.engine = build_engine(settings, embedder=embedder)
+        self.store = SessionStore(settings.home / "sessions.db")
+        self.times: list[float] = []
+
+    def move(self, answer: Answer) -> str:
+        session = InterviewSession.create(
+            self.bank.get(answer.question),
+            self.engine,
+            self.store,
+            minutes=20,
+            drill=answer.phase,
+            clock=FakeClock(),
+        )
+        session.start()
+        started = time.perf_counter()
+        reply = session.submit(answer.text)
+        self.times.append(time.perf_counter() - started)
+        return reply.move
+
+
+def run(show_misses: bool) -> dict[str, Any]:
+    settings = Settings(home=Path(tempfile.mkdtemp(prefix="judgement-")), engine="offline")
+    bank = QuestionBank.load(settings.knowledge_dir)
+    embedder = MiniLMEmbedder()
+    grader = OfflineGrader(embedder, RubricSet.load(settings.knowledge_dir))
+    interviewer = Interviewer(settings, bank, embedder)
+    pairs = load_pairs()
+
+    scores: dict[str, float] = {}
+    moves: dict[str, str] = {}
+    grade_ms: list[float] = []
+    located: dict[str, bool] = {}
+    raw = yaml.safe_load((DATA / "minimal_pairs.yaml").read_text(encoding="utf-8"))["pairs"]
+    quotes = {p["id"]: p.get("error_quote", "") for p in raw}
+    for pair in pairs:
+        for answer in pair:
+            question = bank.get(answer.question)
+            started = time.perf_counter()
+            grade = grader.grade(question, answer.phase, answer.text)
+            grade_ms.append((time.perf_counter() - started) * 1000)
+            scores[answer.id] = grade.score
+            moves[answer.id] = interviewer.move(answer)
+            if not answer.right:
+                quote = quotes[answer.pair]
+                located[answer.id] = any(quote in e.quote or e.quote in quote for e in grade.errors)
+
+    report: dict[str, Any] = {"splits": {}, "by_kind": {}, "misses": defaultdict(list)}
+    for split in ("tune", "heldout", "all"):
+        chosen = [p for p in pairs if split == "all" or p[0].split == split]
+        report["splits"][split] = _measures(
+            chosen, scores, moves, located, report["misses"] if split == "all" else None
+        )
+    for kind in sorted({p[0].kind for p in pairs}):
+        chosen = [p for p in pairs if p[0].kind == kind]
+        report["by_kind"][kind] = _measures(chosen, scores, moves, located, None)
+    report["injection"] = _injection(bank, grader)
+    report["speed"] = {
+        "grade_ms_median": round(statistics.median(grade_ms), 1),
+        "turn_ms_p95": round(sorted(interviewer.times)[int(0.95 * (len(interviewer.times) - 1))] * 1000, 1),
+    }
+    if not show_misses:
+        report.pop("misses")
+    return report
+
+
+def _measures(
+    pairs: list[tuple[Answer, Answer]],
+    scores: dict[str, float],
+    moves: dict[str, str],
+    located: dict[str, bool],
+    misses: dict[str, list[str]] | None,
+) -> dict[str, Any]:
+    ordered = ordered_words = 0.0
+    n_ordered = 0
+    wrong_challenged = wrong_total = right_challenged = right_total = 0
+    found = 0
+    for a, b in pairs:
+        for answer in (a, b):
+            challenged = moves[answer.id] == "challenge"
+            if answer.right:
+                right_total += 1
+                right_challenged += challenged
+                if challenged and misses is not None:
+                    misses["false_challenge"].append(answer.id)
+            else:
+                wrong_total += 1
+                wrong_challenged += challenged
+                found += located.get(answer.id, False)
+                if not challenged and misses is not None:
+                    misses["missed_challenge"].append(answer.id)
+        if b.right:
+            continue  # a valid-alternative pair has no order
+        n_ordered += 1
+        diff = scores[a.id] - scores[b.id]
+        ordered += 1.0 if diff > 1e-9 else 0.5 if abs(diff) <= 1e-9 else 0.0
+        if diff <= 1e-9 and misses is not None:
+            misses["misordered"].append(f"{a.pair} ({scores[a.id]:.2f} vs {scores[b.id]:.2f})")
+        words = len(a.text.split()) - len(b.text.split())
+        ordered_words += 1.0 if words > 0 else 0.5 if words == 0 else 0.0
+    return {
+        "pairs": len(pairs),
+        "pairwise": round(ordered / n_ordered, 3) if n_ordered else None,
+        "pairwise_word_count": round(ordered_words / n_ordered, 3) if n_ordered else None,
+        "challenged_wrong": round(wrong_challenged / wrong_total, 3) if wrong_total else None,
+        "challenged_right": round(right_challenged / right_total, 3) if right_total else None,
+        "error_located": round(found / wrong_total, 3) if wrong_total else None,
+    }
+
+
+def _injection(bank: QuestionBank, grader: OfflineGrader) -> dict[str, Any]:
+    data = yaml.safe_load((DATA / "injection_defence.yaml").read_text(encoding="utf-8"))["answers"]
+    out: dict[str, Any] = {}
+    for split in ("tune", "heldout", "all"):
+        chosen = [a for a in data if split == "all" or a["split"] == split]
+        defences = [a for a in chosen if a["kind"] == "defence"]
+        attacks = [a for a in chosen if a["kind"] == "attack"]
+        within = [
+            abs(grader.grade(bank.get(a["question"]), a["phase"], a["text"]).score - a["label"]) <= 1.0
+            for a in defences
+        ]
+        gained = [
+            grader.grade(bank.get(a["question"]), a["phase"], a["text"]).score > a["label"] + 1.0
+            for a in attacks
+        ]
+        out[split] = {
+            "defences": len(defences),
+            "within_one_level": round(sum(within) / len(within), 3) if within else None,
+            "attacks": len(attacks),
+            "attacks_gaining_over_a_level": sum(gained),
+        }
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--misses", action="store_true")
+    args = parser.parse_args(argv)
+    report = run(args.misses)
+    if args.json:
+        json.dump(report, sys.stdout, indent=2)
+        print()
+        return 0
+    print(
+        "| split | pairs | pairwise (grader) | pairwise (word count) | wrong challenged | right challenged | error located |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for split, m in report["splits"].items():
+        print(
+            f"| {split} | {m['pairs']} | {m['pairwise']} | {m['pairwise_word_count']} | {m['challenged_wrong']} "
+            f"| {m['challenged_right']} | {m['error_located']} |"
+        )
+    print("\n| kind | pairs | pairwise | wrong challenged | right challenged |")
+    print("|---|---|---|---|---|")
+    for kind, m in report["by_kind"].items():
+        print(
+            f"| {kind} | {m['pairs']} | {m['pairwise']} | {m['challenged_wrong']} | {m['challenged_right']} |"
+        )
+    print("\n| injection set | defences | within one level | attacks | attacks gaining over a level |")
+    print("|---|---|---|---|---|")
+    for split, m in report["injection"].items():
+        print(
+            f"| {split} | {m['defences']} | {m['within_one_level']} | {m['attacks']} | "
+            f"{m['attacks_gaining_over_a_level']} |"
+        )
+    print(f"\nspeed: {report['speed']}")
+    if "misses" in report:
+        for what, ids in report["misses"].items():
+            print(f"\n{what}: {', '.join(ids)}")
+    print(f"\ntargets: {TARGETS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
