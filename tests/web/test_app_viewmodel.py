@@ -13,7 +13,7 @@ from interviewer.errors import BadInput, ConfigError, LLMUnavailable
 from interviewer.llm.breaker import CircuitBreaker
 from interviewer.testing import FakeClock, FakeEmbedder, FakeSpeaker, FakeTranscriber, FunctionLLM, silent_wav
 from interviewer.web.display import chart_data
-from interviewer.web.history import history_rows, trends
+from interviewer.web.history import history_rows, session_label, table, trend_chart, trends
 from interviewer.web.timeline import clock_text
 from interviewer.web.workbench import Overrides, Shared, Workbench
 
@@ -281,6 +281,32 @@ def test_history_lists_sessions_newest_first_with_scores_and_trends(
     trend = trends(rows)
     assert len(trend["Session"]) == 1 and trend["Requirements"] == [rows[1].scores["Requirements"]]
     assert "Architecture" not in trend
+    assert trend_chart(rows) is None
+    shown = table(rows)
+    assert shown[0]["Overall"] == "—" and "None" not in shown[0].values()
+    assert shown[1]["Overall"] == f"{rows[1].overall:.1f}" and shown[1]["Signal"] == rows[1].signal
+
+
+def test_the_trend_chart_draws_a_phase_scored_once_as_a_point_with_whole_axis_labels(
+    wb: Workbench, shared: Shared, clock: FakeClock
+) -> None:
+    started(wb)
+    "".join(wb.submit(REQUIREMENTS))
+    "".join(wb.end())
+    clock.advance(minutes=60)
+    started(wb, 20, drill="architecture")
+    "".join(wb.submit("Candidate generation, then a ranker, with a feature store and a cache."))
+    "".join(wb.end())
+    rows = history_rows(shared.store, shared.bank, shared.rubrics)
+
+    chart = trend_chart(rows)
+
+    assert chart is not None
+    points = chart["data"]["values"]
+    assert [p["Session"] for p in points if p["Phase"] == "Architecture"] == [session_label(rows[0])]
+    assert chart["mark"]["point"]
+    assert chart["encoding"]["x"]["sort"] == [session_label(rows[1]), session_label(rows[0])]
+    assert chart["encoding"]["x"]["axis"]["labelLimit"] == 0
 
 
 def test_deleting_the_open_interview_closes_it(wb: Workbench) -> None:
