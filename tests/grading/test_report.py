@@ -10,12 +10,13 @@ import pytest
 from interviewer.content.questions import NoteLink
 from interviewer.content.rubrics import HiringScale, SignalBand
 from interviewer.grading.grade import CriterionGrade, Grade, MissingPoint
-from interviewer.grading.report import build_report, overall_score, report_for, top_gaps
+from interviewer.grading.report import build_report, clock_stamp, overall_score, report_for, top_gaps
 from interviewer.grading.trends import history
 from interviewer.interview.session import InterviewSession
 from interviewer.llm.protocol import Usage
 from interviewer.store.sessions import SessionStore
 from interviewer.testing import FakeClock, keyword_engine, tiny_question
+from interviewer.web.downloads import transcript_markdown
 
 SCALE = HiringScale(
     bands=[
@@ -139,6 +140,38 @@ def test_the_markdown_report_has_the_scorecard_chart_gaps_and_transcript(
     assert "## Model answer outline: Deep dive" in md
     assert "**You**" in md and "How many users are there?" in md
     assert "(hint)" in md
+
+
+def test_report_and_transcript_stamp_turns_in_whole_minutes_and_seconds(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "sessions.db")
+    clock = FakeClock()
+    session = InterviewSession.create(tiny_question(), keyword_engine(), store, clock=clock)
+    session.start()
+    clock.advance(59.4)
+    session.submit("How many users are there?")
+    clock.advance(164.7 - 59.4)
+    session.submit("We should optimise watch time, not clicks.")
+    report = report_for(store, session.id, lambda _: tiny_question(), SCALE)
+
+    md = report.to_markdown()
+    transcript = transcript_markdown(report)
+
+    assert "**You** [0:59]: How many users are there?" in md
+    assert "**You** [2:44]: We should optimise watch time, not clicks." in md
+    assert "**You** [0:59]: How many users are there?" in transcript
+    assert "**You** [2:44]: We should optimise watch time, not clicks." in transcript
+    assert ":60]" not in md + transcript and "[3:45]" not in md
+
+
+def test_a_clock_stamp_never_rounds_up() -> None:
+    assert [clock_stamp(s) for s in (0.0, 59.96, 60.0, 164.7, 3599.9, 3661.0)] == [
+        "0:00",
+        "0:59",
+        "1:00",
+        "2:44",
+        "59:59",
+        "61:01",
+    ]
 
 
 def test_a_spoken_summary_names_the_score_signal_and_next_phase(finished: tuple[SessionStore, str]) -> None:

@@ -347,6 +347,15 @@ def phase_name(phase: str) -> str:
     return PHASE_NAMES[cast(Phase, phase)] if phase in PHASES else "Communication"
 
 
+def clock_stamp(seconds: float) -> str:
+    """`2:44` for 164.7 s: whole minutes and seconds since the start, never rounded up (so never `:60`).
+
+    Both the report and the transcript download stamp turns with it.
+    """
+    whole = max(0, int(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
 def fmt_score(score: float | None) -> str:
     return "n/a" if score is None else f"{score:.1f}"
 
@@ -441,5 +450,5 @@ def render_markdown(report: Report, *, transcript: bool = True) -> str:
             lines += [f"*{t.text}*", ""]
             continue
         text = t.text if t.text.strip() else "*(said nothing)*"
-        lines += [f"**{who}**{label} [{t.elapsed_s / 60:.0f}:{t.elapsed_s % 60:02.0f}]: {text}", ""]
+        lines += [f"**{who}**{label} [{clock_stamp(t.elapsed_s)}]: {text}", ""]
     return "\n".join(lines).rstrip() + "\n"
