@@ -391,6 +391,8 @@ def test_a_refresh_keeps_the_interview_from_the_url(embedder: FakeEmbedder) -> N
     no_exception(again)
     assert workbench(again).session_id == session_id
     assert messages(again) == before
+    engine = next(c for c in texts(again.sidebar.caption) if c.startswith("**Engine:"))
+    assert engine == "**Engine: offline** · no OPENAI_API_KEY or OPENAI_BASE_URL, so everything runs offline"
 
 
 def test_two_tabs_hold_independent_interviews(embedder: FakeEmbedder) -> None:
@@ -504,6 +506,9 @@ def test_the_status_page_shows_engine_key_data_folder_and_session_cost(embedder:
     assert figures["API key"] == "not set"
     assert figures["Estimated cost"] == "no API cost"
     assert any(str(workbench(at).settings.home) in m for m in texts(at.markdown))
+    models = next(m for m in texts(at.markdown) if "- Interviewer:" in m)
+    assert "gpt-4o-mini" not in models
+    assert "offline engine's own interviewer" in models and "offline engine's own grader" in models
 
 
 def test_the_history_trend_appears_once_two_interviews_are_scored(embedder: FakeEmbedder) -> None:

@@ -246,6 +246,49 @@ def test_another_workbench_restores_the_interview_from_its_id(wb: Workbench, sha
     assert [line.text for line in other.chat()] == [line.text for line in wb.chat()]
 
 
+def test_a_restored_interview_on_automatic_keeps_the_automatic_reason(wb: Workbench, shared: Shared) -> None:
+    started(wb)
+    before = wb.engine_line()
+    other = Workbench(shared)
+    other.restore(wb.session_id)
+
+    assert other.engine_line() == before == ("offline", shared.settings.engine_reason)
+    assert "chosen explicitly" not in other.engine_line()[1]
+    assert "chosen explicitly" not in other.status().engine_reason
+
+
+def test_an_offline_interview_resumed_where_automatic_means_openai_says_it_continues_offline(
+    wb: Workbench, tmp_path: Path, embedder: FakeEmbedder
+) -> None:
+    started(wb)
+    keyed = Settings(home=wb.settings.home, openai_api_key="sk-test")
+    other = Workbench(Shared.build(keyed, embedder=embedder))
+    other.resume(wb.session_id or "")
+
+    name, reason = other.engine_line()
+    assert name == "offline"
+    assert reason == "this interview was started on the offline engine, so it continues on it"
+
+
+def test_the_status_names_the_offline_strategies_not_the_configured_models(wb: Workbench) -> None:
+    started(wb)
+    status = wb.status()
+
+    assert status.engine == "offline"
+    assert "gpt" not in status.interviewer + status.grader
+    assert "offline engine's own interviewer" in status.interviewer
+    assert "offline engine's own grader" in status.grader
+
+
+def test_the_status_names_the_configured_models_on_the_openai_engine(shared: Shared) -> None:
+    wb = Workbench(shared, Overrides(chat=FunctionLLM(lambda call: "Tell me more.")))
+    status = wb.status()
+
+    assert status.engine == "openai"
+    assert status.interviewer == f"`{shared.settings.chat_model}`"
+    assert status.grader == f"`{shared.settings.grader_model}`"
+
+
 def test_restoring_a_deleted_interview_leaves_a_notice(wb: Workbench) -> None:
     wb.restore("no-such-id")
 

@@ -24,6 +24,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from interviewer.config import EngineChoice
@@ -66,6 +67,9 @@ OVERRIDES_KEY = "interviewer.overrides"
 WORKBENCH_KEY = "interviewer.workbench"
 LENGTHS = (20, 45, 60)
 DRILL_MINUTES = 20
+CONTINUES_OFFLINE = "this interview was started on the offline engine, so it continues on it"
+CONTINUES_OPENAI = "this interview was started on the OpenAI engine, so it continues on it"
+OPENAI_GONE = "this interview used the OpenAI engine, but no key or server is configured now"
 
 # ------------------------------------------------------------------------------------------ workbench
 
@@ -242,17 +246,24 @@ class Workbench:
             self.close()
 
     def _engine_for_record(self, record: SessionRecord) -> Engine:
+        """The engine a saved interview continues on, with the reason it is in use now.
+
+        The engine this tab would choose (Automatic unless the user picked one) carries its own reason when
+        it is the engine the interview ran on; otherwise the interview keeps its engine, and the reason says so.
+        """
+        current = self.engine_info(self.engine_choice)
+        if current.problem is None and current.name == record.engine:
+            return self._engine(self.engine_choice)
         if record.engine == "offline":
-            return self._engine("offline")
-        info = self.engine_info("openai")
-        if info.problem is None:
-            return self._engine("openai")
+            return replace(self._engine("offline"), reason=CONTINUES_OFFLINE)
+        if self.engine_info("openai").problem is None:
+            return replace(self._engine("openai"), reason=CONTINUES_OPENAI)
         self.notify(
             "warning",
             "This interview used the OpenAI engine, but no key or server is configured now, "
             "so it continues on the offline engine.",
         )
-        return self._engine("offline")
+        return replace(self._engine("offline"), reason=OPENAI_GONE)
 
     # -- the interview ---------------------------------------------------------------------------------
 
