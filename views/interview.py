@@ -85,7 +85,7 @@ def start_screen() -> None:
     )
     left, right = st.columns(2)
     with left:
-        difficulties = st.pills("Difficulty", ["easy", "medium", "hard"], selection_mode="multi")
+        difficulties = st.pills("Difficulty", wb.difficulties(), selection_mode="multi")
         topics = st.multiselect("Topic", wb.topics(), placeholder="Any topic")
         choices = wb.questions(difficulties or (), topics or ())
         options = ["random", *(c.id for c in choices)]

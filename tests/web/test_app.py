@@ -113,6 +113,19 @@ def test_filtering_by_difficulty_narrows_the_questions(embedder: FakeEmbedder) -
     assert len(at.selectbox(key="question-pick").options) == 1 + len(hard)
 
 
+def test_the_difficulty_filter_offers_only_difficulties_the_bank_has(embedder: FakeEmbedder) -> None:
+    at = open_app(embedder)
+    bank = workbench(at).shared.bank
+    held = {q.difficulty for q in bank}
+
+    offered = at.pills[0].options
+    assert set(offered) == held and "easy" not in offered  # the shipped bank has no easy question
+    for difficulty in offered:
+        at.pills[0].set_value([difficulty]).run()
+        assert "No question matches these filters." not in texts(at.warning)
+        assert len(at.selectbox(key="question-pick").options) > 1
+
+
 def test_choosing_openai_without_a_key_explains_the_fix_and_disables_start(embedder: FakeEmbedder) -> None:
     at = open_app(embedder)
     at.selectbox(key="engine").set_value("openai").run()

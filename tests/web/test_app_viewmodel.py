@@ -63,6 +63,13 @@ def test_questions_filter_by_difficulty_and_topic(wb: Workbench) -> None:
     assert wb.questions(["easy", "medium", "hard"], [topic]) == wb.questions(topics=[topic])
 
 
+def test_the_difficulties_offered_are_those_the_bank_holds_easiest_first(wb: Workbench) -> None:
+    offered = wb.difficulties()
+
+    assert offered == sorted({q.difficulty for q in wb.shared.bank}, key=["easy", "medium", "hard"].index)
+    assert all(wb.questions([d]) for d in offered)
+
+
 def test_without_a_key_the_engine_is_offline_and_says_why(wb: Workbench) -> None:
     info = wb.engine_info("auto")
 

@@ -28,6 +28,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from interviewer.config import EngineChoice
+from interviewer.content.questions import DIFFICULTIES
 from interviewer.errors import BadInput, ConfigError
 from interviewer.llm.breaker import DEFAULT_BREAKER
 from interviewer.phases import PHASE_NAMES, PHASES, Phase
@@ -117,7 +118,7 @@ class Workbench:
 
     def questions(self, difficulties: Sequence[str] = (), topics: Sequence[str] = ()) -> list[QuestionChoice]:
         """The bank's questions, filtered by difficulty and topic (an empty filter keeps everything)."""
-        order = {"easy": 0, "medium": 1, "hard": 2}
+        order: dict[str, int] = {d: i for i, d in enumerate(DIFFICULTIES)}
         chosen = [
             QuestionChoice(q.id, q.title, q.topic, q.difficulty)
             for q in self.shared.bank
@@ -127,6 +128,11 @@ class Workbench:
 
     def topics(self) -> list[str]:
         return sorted({q.topic for q in self.shared.bank})
+
+    def difficulties(self) -> list[str]:
+        """The difficulties some question in the bank has, easiest first: a filter never offers an empty one."""
+        held = {q.difficulty for q in self.shared.bank}
+        return [d for d in DIFFICULTIES if d in held]
 
     def engine_info(self, choice: EngineChoice | None = None) -> EngineInfo:
         choice = choice or self.engine_choice
