@@ -16,6 +16,7 @@ from interviewer.content.questions import Question, QuestionBank
 from interviewer.content.rubrics import RubricSet
 from interviewer.grading.grade import Grade
 from interviewer.grading.offline import OfflineGrader
+from interviewer.grading.signals import split_sentences
 from interviewer.grading.standalone import generic_question, resolve_question
 from interviewer.notes.embeddings import MiniLMEmbedder
 from interviewer.phases import PHASES
@@ -223,6 +224,55 @@ def test_every_evidence_quote_is_a_verbatim_substring_of_the_answer(
     quotes = [q for c in grade.criteria for q in c.evidence]
     assert quotes
     assert all(q in spoken for q in quotes)
+
+
+SPOKEN_RUN = (
+    "so the redirect path is read heavy because people follow links about a hundred times for every link "
+    "they create and the redirect itself has to come back within twenty milliseconds or the page feels slow "
+    "for the visitor, so we put a cache in front of the store for the popular links and we serve most "
+    "redirects from memory, but links that nobody clicked for a year can expire and free their storage "
+    "and we would ask the product team whether that is acceptable for paying customers"
+)
+
+
+def test_evidence_quotes_start_at_a_sentence_or_clause_never_at_a_comma(
+    grader: OfflineGrader, question: Question
+) -> None:
+    grade = grader.grade(question, "requirements", SPOKEN_RUN)
+    coverage = grader.coverage(question, "requirements", SPOKEN_RUN)
+    quotes = [q for c in grade.criteria for q in c.evidence] + [c.evidence for c in coverage if c.evidence]
+
+    assert quotes
+    assert all(q in SPOKEN_RUN for q in quotes)
+    assert all(q[0].isalnum() for q in quotes), quotes
+    assert all(q == q.strip(" ,") for q in quotes), quotes
+
+
+def test_a_long_spoken_run_is_cut_into_whole_clauses() -> None:
+    pieces = [s.text for s in split_sentences(SPOKEN_RUN)]
+
+    assert len(pieces) > 1
+    assert all(p in SPOKEN_RUN for p in pieces)
+    assert not any(p.startswith(",") or p.endswith(",") for p in pieces)
+    assert [p.split()[0] for p in pieces] == ["so", "or", "so", "but"]
+    assert pieces[2] == (
+        "so we put a cache in front of the store for the popular links and we serve most redirects from memory"
+    )
+
+
+def test_a_long_run_without_commas_is_cut_before_a_clause_word() -> None:
+    run = (
+        "the ranker scores each candidate with a boosted tree over user item and context features and it "
+        "reads them from the online feature store which keeps the last hour of clicks per user in memory then "
+        "the top hundred candidates go to a re-ranking stage that applies diversity rules and business "
+        "constraints before we serve the page to the user on the home screen of the app"
+    )
+
+    pieces = [p.text for p in split_sentences(run)]
+
+    assert len(pieces) > 1
+    assert all(p in run for p in pieces)
+    assert [p.split()[0] for p in pieces] == ["the", "which", "before"]
 
 
 def test_missing_key_points_link_to_the_notes(grader: OfflineGrader, question: Question) -> None:
