@@ -199,6 +199,17 @@ def test_the_clock_warns_when_the_phase_runs_short(embedder: FakeEmbedder) -> No
     assert any("Time is up for requirements" in e for e in texts(at.error))
 
 
+def test_moving_on_early_keeps_the_unused_time_in_the_time_left_overall(embedder: FakeEmbedder) -> None:
+    clock = FakeClock()
+    at = start(open_app(embedder, clock=clock))
+    clock.advance(minutes=2)
+    at = click(at, "Next phase")
+
+    no_exception(at)
+    timer = next(m for m in texts(at.markdown) if "left overall" in m)
+    assert "**43:00** left overall" in timer
+
+
 def test_long_input_is_capped_with_a_message(embedder: FakeEmbedder) -> None:
     at = start(open_app(embedder))
     at = say(at, "latency " * 2000)
