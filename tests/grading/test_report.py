@@ -180,6 +180,23 @@ def test_a_spoken_summary_names_the_score_signal_and_next_phase(finished: tuple[
     assert "out of 5" in summary and "deep dive" in summary
 
 
+def test_a_one_phase_drill_suggests_drilling_that_phase_again_not_a_next_phase(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "sessions.db")
+    clock = FakeClock()
+    session = InterviewSession.create(
+        tiny_question(), keyword_engine(), store, clock=clock, minutes=20, drill="deep_dive"
+    )
+    session.start()
+    clock.advance(minutes=3)
+    session.submit("I'd shard the candidate index and cache the ranker's features.")
+    closing = session.end()
+
+    summary = report_for(store, session.id, lambda _: tiny_question(), SCALE).spoken_summary()
+    assert "next is deep dive" not in summary and "work on next" not in summary
+    assert "Drill deep dive again" in summary
+    assert "work on next" not in closing.text
+
+
 def test_a_session_with_no_answers_reports_nothing_to_score(tmp_path: Path) -> None:
     store = SessionStore(tmp_path / "s.db")
     session = InterviewSession.create(tiny_question(), keyword_engine(), store, clock=FakeClock())

@@ -133,12 +133,17 @@ class Report(_Model):
         if card.overall is None:
             return "There wasn't enough to score this time; the transcript is saved."
         signal = f", which maps to {card.signal_label.lower()}" if card.signal_label else ""
-        weakest = (
-            f" The phase to work on next is {PHASE_NAMES[card.weakest_phase].lower()}."
-            if card.weakest_phase
-            else ""
-        )
-        return f"Your overall score is {card.overall:.1f} out of 5{signal}.{weakest}"
+        return f"Your overall score is {card.overall:.1f} out of 5{signal}.{self._what_next()}"
+
+    def _what_next(self) -> str:
+        """The phase to practise next; in a one-phase drill, that phase again (there is no other to compare)."""
+        card = self.scorecard
+        if card.weakest_phase is None:
+            return ""
+        name = PHASE_NAMES[card.weakest_phase].lower()
+        if len(card.phases) == 1:
+            return f" Drill {name} again to work on the points the feedback lists."
+        return f" The phase to work on next is {name}."
 
     def to_markdown(self) -> str:
         return render_markdown(self)
