@@ -7,6 +7,7 @@ not depend on meaning use the hashed bag-of-words `FakeEmbedder`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -292,6 +293,53 @@ def test_feedback_names_strengths_improvements_and_one_next_step(
     assert grade.feedback.startswith("Requirements:")
     strong = grader.grade(question, "requirements", STRONG)
     assert strong.strengths
+
+
+PRAISE_AND_ADVICE = {
+    "tradeoffs": ("You weighed alternatives", "Name the alternative you rejected"),
+    "quantification": ("You backed the design with numbers", "Put numbers on it"),
+    "reasoning": ("You explained why", "Say why"),
+    "structure": ("The answer was easy to follow", "Signpost the answer"),
+}
+
+
+def contradictions(grade: Grade) -> list[str]:
+    """Criteria both praised in the strengths and advised on in the improvements or the next step."""
+    advice = " ".join([*grade.improvements, grade.next_step])
+    praise = " ".join(grade.strengths)
+    return [m for m, (good, fix) in PRAISE_AND_ADVICE.items() if good in praise and fix in advice]
+
+
+def test_a_criterion_praised_as_a_strength_is_not_also_the_next_step(
+    grader: OfflineGrader, question: Question
+) -> None:
+    analysis = grader.analyse(question, "requirements", STRONG)
+    assert all(m.score >= grader.calibration.covered for m in analysis.matches)
+    measures = {**analysis.measures, "reasoning": 0.9, "quantification": 0.65, "tradeoffs": 0.9}
+    grade = grader.grade_from(question, "requirements", replace(analysis, measures=measures))
+
+    scores = {c.name: c.score for c in grade.criteria}
+    assert scores["Constraints with numbers"] == 4
+    assert any("You backed the design with numbers" in s for s in grade.strengths)
+    assert contradictions(grade) == []
+    assert "Put numbers on it" not in grade.next_step
+
+
+def test_communication_never_praises_and_advises_the_same_criterion(
+    grader: OfflineGrader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = grader.analyser.analyse_communication([STRONG])
+    measures = {**read.measures, "structure": 0.9, "clarity": 0.9, "quantification": 0.65, "tradeoffs": 0.9}
+    measures["delivery"] = 0.9
+    monkeypatch.setattr(
+        grader.analyser, "analyse_communication", lambda *a, **k: replace(read, measures=measures)
+    )
+
+    grade = grader.grade_communication([STRONG])
+
+    assert {c.name: c.score for c in grade.criteria}["Quantification"] == 4
+    assert any("You backed the design with numbers" in s for s in grade.strengths)
+    assert contradictions(grade) == []
 
 
 def test_repeating_an_answer_does_not_raise_its_score(grader: OfflineGrader, question: Question) -> None:

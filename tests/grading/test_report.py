@@ -10,11 +10,18 @@ import pytest
 from interviewer.content.questions import NoteLink
 from interviewer.content.rubrics import HiringScale, SignalBand
 from interviewer.grading.grade import CriterionGrade, Grade, MissingPoint
-from interviewer.grading.report import build_report, clock_stamp, overall_score, report_for, top_gaps
+from interviewer.grading.report import (
+    build_report,
+    clock_stamp,
+    gap_lines,
+    overall_score,
+    report_for,
+    top_gaps,
+)
 from interviewer.grading.trends import history
 from interviewer.interview.session import InterviewSession
 from interviewer.llm.protocol import Usage
-from interviewer.store.sessions import SessionStore
+from interviewer.store.sessions import SessionRecord, SessionStore
 from interviewer.testing import FakeClock, keyword_engine, tiny_question
 from interviewer.web.downloads import transcript_markdown
 
@@ -41,6 +48,42 @@ def grade(phase: str, score: float, missing: list[str] = ()) -> Grade:  # type: 
         criterion_id="c", name="Coverage", weight=1.0, score=round(score), level="lvl", missing=points
     )
     return Grade(question_id="video-recs", phase=phase, score=score, criteria=[criterion], grader="offline")  # type: ignore[arg-type]
+
+
+def test_without_missed_points_the_gaps_are_the_criteria_below_the_top_level() -> None:
+    grades = {"requirements": grade("requirements", 3.0), "architecture": grade("architecture", 4.0)}
+    card = build_report(_record(), tiny_question(), [], grades, [], SCALE).scorecard
+
+    assert card.gaps == []
+    assert [(g.phase, g.score) for g in card.below_top] == [("requirements", 3), ("architecture", 4)]
+    lines = gap_lines(card)
+    assert not any("No gaps found" in line for line in lines)
+    assert lines[0].startswith("No key point was missed")
+    assert "**Requirements, Coverage**: 3 / 5" in lines[2]
+
+
+def test_no_gaps_found_only_when_every_criterion_is_at_the_top_level() -> None:
+    grades = {"requirements": grade("requirements", 5.0), "architecture": grade("architecture", 5.0)}
+    card = build_report(_record(), tiny_question(), [], grades, [], SCALE).scorecard
+    report = build_report(_record(), tiny_question(), [], grades, [], SCALE)
+
+    assert card.below_top == []
+    assert gap_lines(card) == ["No gaps found: every criterion is at the top level."]
+    assert "No gaps found: every criterion is at the top level." in report.to_markdown()
+
+
+def _record() -> SessionRecord:
+    return SessionRecord(
+        id="s1",
+        question_id="video-recs",
+        minutes=45,
+        drill=None,
+        engine="offline",
+        state="done",
+        created_at=1_700_000_000.0,
+        updated_at=1_700_000_900.0,
+        data={},
+    )
 
 
 def test_the_overall_score_blends_phases_and_communication_by_the_scale_weight() -> None:

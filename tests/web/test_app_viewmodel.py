@@ -12,7 +12,7 @@ from interviewer.config import Settings
 from interviewer.errors import BadInput, ConfigError, LLMUnavailable
 from interviewer.llm.breaker import CircuitBreaker
 from interviewer.testing import FakeClock, FakeEmbedder, FakeSpeaker, FakeTranscriber, FunctionLLM, silent_wav
-from interviewer.web.display import chart_data
+from interviewer.web.display import chart_data, gap_lines
 from interviewer.web.history import history_rows, session_label, table, trend_chart, trends
 from interviewer.web.timeline import clock_text
 from interviewer.web.workbench import Overrides, Shared, Workbench
@@ -199,6 +199,24 @@ def test_ending_gives_the_scorecard_and_the_downloads(wb: Workbench) -> None:
     assert json.loads(files.json)["session"]["id"] == wb.session_id
     assert REQUIREMENTS in files.transcript
     assert files.stem == f"interview-{QUESTION}-{wb.session_id}"
+
+
+def test_the_scorecard_says_no_gaps_only_when_every_criterion_is_at_the_top(wb: Workbench) -> None:
+    started(wb)
+    "".join(wb.submit(REQUIREMENTS))
+    "".join(wb.end())
+    card = wb.report().scorecard
+    assert card.below_top  # a short interview leaves criteria below 5
+
+    with_gaps = gap_lines(card)
+    no_points_missed = gap_lines(card.model_copy(update={"gaps": []}))
+    all_top = gap_lines(card.model_copy(update={"gaps": [], "below_top": []}))
+
+    assert with_gaps[0].startswith("1. **") and "Study *" in with_gaps[0]
+    assert not any("No gaps found" in line for line in with_gaps + no_points_missed)
+    assert no_points_missed[0].startswith("No key point was missed")
+    assert f"{card.below_top[0].score} / 5" in no_points_missed[1]
+    assert all_top == ["No gaps found: every criterion is at the top level."]
 
 
 # -- failures --------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.questions import NoteLink, Question
 from interviewer.content.rubrics import HiringScale, Signal
+from interviewer.grading.gaps import CriterionGap, Gap, criteria_below_top, top_gaps
 from interviewer.grading.grade import Grade, saved_grades
 from interviewer.llm.protocol import Usage
 from interviewer.phases import PHASE_NAMES, PHASES, Phase, pacing_for
@@ -43,13 +44,6 @@ class PhaseScore(_Model):
     hints: int
 
 
-class Gap(_Model):
-    phase: Phase
-    key_point_id: str
-    point: str
-    learn: NoteLink
-
-
 class UsageSummary(_Model):
     calls: int
     prompt_tokens: int
@@ -66,6 +60,10 @@ class Scorecard(_Model):
     signal: Signal | None
     signal_label: str | None
     gaps: list[Gap]
+    below_top: list[CriterionGap] = Field(
+        default_factory=list,
+        description="criteria graded below 5, lowest first; empty only when all are at 5",
+    )
     weakest_phase: Phase | None
     model_outline: list[str]
     hints_used: int
@@ -171,28 +169,26 @@ def overall_score(
     return round((1 - w) * content + w * communication, 2)
 
 
-def top_gaps(grades: Mapping[str, Grade], order: Sequence[Phase], limit: int = 3) -> list[Gap]:
-    """Missing key points, weakest phase first, taken in turn from each phase so one phase cannot fill the list."""
-    by_phase: dict[Phase, list[Gap]] = {}
-    for phase in order:
-        grade = grades.get(phase)
-        if grade is None:
-            continue
-        seen: set[str] = set()
-        for criterion in grade.criteria:
-            for m in criterion.missing:
-                if m.key_point_id not in seen:
-                    seen.add(m.key_point_id)
-                    by_phase.setdefault(phase, []).append(
-                        Gap(phase=phase, key_point_id=m.key_point_id, point=m.point, learn=m.learn)
-                    )
-    ranked = sorted(by_phase, key=lambda p: (grades[p].score, order.index(p)))
-    gaps: list[Gap] = []
-    while len(gaps) < limit and any(by_phase[p] for p in ranked):
-        for phase in ranked:
-            if by_phase[phase] and len(gaps) < limit:
-                gaps.append(by_phase[phase].pop(0))
-    return gaps
+def gap_lines(card: Scorecard) -> list[str]:
+    """The Markdown report's top gaps: missing key points; when none was missed, the criteria still below the
+    top level; "no gaps" only when every criterion is at the top level."""
+    if card.gaps:
+        return [
+            f"{i}. **{PHASE_NAMES[gap.phase]}**: {gap.point} Study {note_link(gap.learn)} ({gap.learn.file})."
+            for i, gap in enumerate(card.gaps, 1)
+        ]
+    if card.overall is None:
+        return ["Nothing was assessed, so there are no gaps to show."]
+    if card.below_top:
+        return [
+            "No key point was missed. These criteria are below the top level:",
+            "",
+            *(
+                f"{i}. **{phase_name(g.phase)}, {g.criterion}**: {g.score} / 5. {g.level}"
+                for i, g in enumerate(card.below_top[:3], 1)
+            ),
+        ]
+    return ["No gaps found: every criterion is at the top level."]
 
 
 def summarise_usage(usages: Sequence[Usage]) -> UsageSummary:
@@ -247,6 +243,7 @@ def build_report(
         signal=band.signal if band else None,
         signal_label=band.label if band else None,
         gaps=top_gaps(grades, order),
+        below_top=criteria_below_top(grades, order),
         weakest_phase=weakest,
         model_outline=list(question.phase(weakest).model_outline) if weakest else [],
         hints_used=sum(hints_by_phase.values()),
@@ -397,13 +394,7 @@ def render_markdown(report: Report, *, transcript: bool = True) -> str:
     for name, score in zip(report.chart["x"], report.chart["y"], strict=True):
         lines.append(f"{name:<{width}}  {bar(score)}")
     lines += ["```", ""]
-    if card.gaps:
-        lines += ["## Top gaps", ""]
-        for i, gap in enumerate(card.gaps, 1):
-            lines.append(
-                f"{i}. **{PHASE_NAMES[gap.phase]}**: {gap.point} Study {note_link(gap.learn)} ({gap.learn.file})."
-            )
-        lines.append("")
+    lines += ["## Top gaps", "", *gap_lines(card), ""]
     if card.weakest_phase:
         lines += [f"## Model answer outline: {PHASE_NAMES[card.weakest_phase]}", ""]
         lines += [f"- {b}" for b in card.model_outline] + [""]
