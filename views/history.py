@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from interviewer.errors import InterviewerError
-from interviewer.web.history import history_rows, next_drill, trends
+from interviewer.web.history import TABLE_WIDTHS, history_rows, next_drill, table, trend_chart
 from interviewer.web.workbench import WORKBENCH_KEY, Workbench
 
 wb: Workbench = st.session_state[WORKBENCH_KEY]
@@ -17,26 +17,16 @@ if not rows:
     st.stop()
 
 st.dataframe(
-    [
-        {
-            "Date": r.created,
-            "Question": r.title,
-            "Length": f"{r.minutes} min" + (f" drill: {r.drill}" if r.drill else ""),
-            "State": r.state,
-            "Overall": None if r.overall is None else round(r.overall, 1),
-            "Signal": r.signal or "",
-            **{name: None if score is None else round(score, 1) for name, score in r.scores.items()},
-        }
-        for r in rows
-    ],
+    table(rows),
     hide_index=True,
     width="stretch",
+    column_config={name: st.column_config.TextColumn(width=w) for name, w in TABLE_WIDTHS.items()},
 )
 
-trend = trends(rows)
 st.markdown("#### Scores per phase over time")
-if len(trend["Session"]) >= 2 and len(trend) > 1:
-    st.line_chart(trend, x="Session", y=[k for k in trend if k != "Session"], y_label="Score (1 to 5)")
+chart = trend_chart(rows)
+if chart is not None:
+    st.vega_lite_chart(chart, width="stretch")
 else:
     st.caption("The trend appears once two interviews have been scored.")
 st.caption(next_drill(wb.shared.store))
@@ -55,9 +45,14 @@ for r in rows:
                 st.error(str(err))
             else:
                 st.switch_page("views/interview.py", query_params={"session": r.session_id})
-        with delete_col.popover("Delete", width="stretch"):
-            st.markdown("Delete this interview and its scores for good?")
-            if st.button("Yes, delete it", key=f"delete-{r.session_id}", type="primary"):
+        # Keyed by the session, so after a deletion the next row's confirmation starts closed, and its
+        # button exists only while the user has it open.
+        confirm = delete_col.popover(
+            "Delete", width="stretch", key=f"confirm-delete-{r.session_id}", on_change="rerun"
+        )
+        if confirm.open:
+            confirm.markdown("Delete this interview and its scores for good?")
+            if confirm.button("Yes, delete it", key=f"delete-{r.session_id}", type="primary"):
                 try:
                     wb.delete(r.session_id)
                 except InterviewerError as err:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from interviewer.errors import InterviewerError
 from interviewer.phases import PHASE_NAMES, PHASES
-from interviewer.web.display import ChatLine, FeedbackCard, LiveReply, chart_data, input_limit
+from interviewer.web.display import ChatLine, FeedbackCard, LiveReply, chart_data, gap_lines, input_limit
 from interviewer.web.timeline import clock_text
 from interviewer.web.workbench import DRILL_MINUTES, LENGTHS, WORKBENCH_KEY, Workbench
 
@@ -85,7 +85,7 @@ def start_screen() -> None:
     )
     left, right = st.columns(2)
     with left:
-        difficulties = st.pills("Difficulty", ["easy", "medium", "hard"], selection_mode="multi")
+        difficulties = st.pills("Difficulty", wb.difficulties(), selection_mode="multi")
         topics = st.multiselect("Topic", wb.topics(), placeholder="Any topic")
         choices = wb.questions(difficulties or (), topics or ())
         options = ["random", *(c.id for c in choices)]
@@ -334,13 +334,8 @@ def scorecard() -> None:
             feedback_card(item)
     with right:
         st.markdown("#### Top gaps")
-        if not card.gaps:
-            st.markdown("No gaps found in the phases assessed.")
-        for i, gap in enumerate(card.gaps, 1):
-            st.markdown(
-                f"{i}. **{PHASE_NAMES[gap.phase]}**: {gap.point}  \n"
-                f"Study *{gap.learn.heading}* in `knowledge/{gap.learn.file}`."
-            )
+        for line in gap_lines(card):
+            st.markdown(line)
         if card.weakest_phase:
             st.markdown(f"#### Model answer outline: {PHASE_NAMES[card.weakest_phase]}")
             st.markdown("\n".join(f"- {line}" for line in card.model_outline))

@@ -23,8 +23,8 @@ st.markdown("#### Models")
 st.markdown(
     "\n".join(
         [
-            f"- Interviewer model: `{s.chat_model}`",
-            f"- Grader model: `{s.grader_model}`",
+            f"- Interviewer: {s.interviewer}",
+            f"- Grader: {s.grader}",
             f"- Server: `{s.base_url}`" if s.base_url else "- Server: the OpenAI API (when a key is set)",
             f"- Voice: {s.voice}",
         ]

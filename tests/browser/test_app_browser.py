@@ -147,6 +147,32 @@ def test_a_typed_drill_reaches_the_scorecard_and_downloads_the_report(
     screenshot(page, "history")
 
 
+def test_after_deleting_an_interview_the_next_ones_confirmation_stays_closed(
+    page: Any, fresh_app_url: str
+) -> None:
+    for _ in range(3):
+        start_interview(page, fresh_app_url, drill=True)
+        send(page, ANSWER)
+        page.get_by_role("button", name="End interview").click()
+        page.get_by_text("Top gaps").wait_for()
+    page.goto(f"{fresh_app_url}/history")
+    page.get_by_text("Scores per phase over time").wait_for()
+    delete = page.get_by_role("button", name="Delete", exact=True)
+    expect(delete).to_have_count(3)
+    settled(page)
+    screenshot(page, "history-three")
+
+    delete.first.click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(delete).to_have_count(2)
+    settled(page)
+
+    # The popover was open on the first row; the row that moved up must not inherit it.
+    expect(page.get_by_text("Delete this interview and its scores for good?")).to_have_count(0)
+    expect(page.get_by_role("button", name="Yes, delete it")).to_have_count(0)
+    screenshot(page, "history-after-delete")
+
+
 def test_a_refresh_mid_interview_keeps_the_transcript(page: Any, app_url: str) -> None:
     start_interview(page, app_url)
     send(page, ANSWER)

@@ -7,6 +7,7 @@ not depend on meaning use the hashed bag-of-words `FakeEmbedder`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from interviewer.content.questions import Question, QuestionBank
 from interviewer.content.rubrics import RubricSet
 from interviewer.grading.grade import Grade
 from interviewer.grading.offline import OfflineGrader
+from interviewer.grading.signals import split_sentences
 from interviewer.grading.standalone import generic_question, resolve_question
 from interviewer.notes.embeddings import MiniLMEmbedder
 from interviewer.phases import PHASES
@@ -225,6 +227,55 @@ def test_every_evidence_quote_is_a_verbatim_substring_of_the_answer(
     assert all(q in spoken for q in quotes)
 
 
+SPOKEN_RUN = (
+    "so the redirect path is read heavy because people follow links about a hundred times for every link "
+    "they create and the redirect itself has to come back within twenty milliseconds or the page feels slow "
+    "for the visitor, so we put a cache in front of the store for the popular links and we serve most "
+    "redirects from memory, but links that nobody clicked for a year can expire and free their storage "
+    "and we would ask the product team whether that is acceptable for paying customers"
+)
+
+
+def test_evidence_quotes_start_at_a_sentence_or_clause_never_at_a_comma(
+    grader: OfflineGrader, question: Question
+) -> None:
+    grade = grader.grade(question, "requirements", SPOKEN_RUN)
+    coverage = grader.coverage(question, "requirements", SPOKEN_RUN)
+    quotes = [q for c in grade.criteria for q in c.evidence] + [c.evidence for c in coverage if c.evidence]
+
+    assert quotes
+    assert all(q in SPOKEN_RUN for q in quotes)
+    assert all(q[0].isalnum() for q in quotes), quotes
+    assert all(q == q.strip(" ,") for q in quotes), quotes
+
+
+def test_a_long_spoken_run_is_cut_into_whole_clauses() -> None:
+    pieces = [s.text for s in split_sentences(SPOKEN_RUN)]
+
+    assert len(pieces) > 1
+    assert all(p in SPOKEN_RUN for p in pieces)
+    assert not any(p.startswith(",") or p.endswith(",") for p in pieces)
+    assert [p.split()[0] for p in pieces] == ["so", "or", "so", "but"]
+    assert pieces[2] == (
+        "so we put a cache in front of the store for the popular links and we serve most redirects from memory"
+    )
+
+
+def test_a_long_run_without_commas_is_cut_before_a_clause_word() -> None:
+    run = (
+        "the ranker scores each candidate with a boosted tree over user item and context features and it "
+        "reads them from the online feature store which keeps the last hour of clicks per user in memory then "
+        "the top hundred candidates go to a re-ranking stage that applies diversity rules and business "
+        "constraints before we serve the page to the user on the home screen of the app"
+    )
+
+    pieces = [p.text for p in split_sentences(run)]
+
+    assert len(pieces) > 1
+    assert all(p in run for p in pieces)
+    assert [p.split()[0] for p in pieces] == ["the", "which", "before"]
+
+
 def test_missing_key_points_link_to_the_notes(grader: OfflineGrader, question: Question) -> None:
     grade = grader.grade(question, "requirements", MEDIUM)
     missing = [m for c in grade.criteria for m in c.missing]
@@ -242,6 +293,53 @@ def test_feedback_names_strengths_improvements_and_one_next_step(
     assert grade.feedback.startswith("Requirements:")
     strong = grader.grade(question, "requirements", STRONG)
     assert strong.strengths
+
+
+PRAISE_AND_ADVICE = {
+    "tradeoffs": ("You weighed alternatives", "Name the alternative you rejected"),
+    "quantification": ("You backed the design with numbers", "Put numbers on it"),
+    "reasoning": ("You explained why", "Say why"),
+    "structure": ("The answer was easy to follow", "Signpost the answer"),
+}
+
+
+def contradictions(grade: Grade) -> list[str]:
+    """Criteria both praised in the strengths and advised on in the improvements or the next step."""
+    advice = " ".join([*grade.improvements, grade.next_step])
+    praise = " ".join(grade.strengths)
+    return [m for m, (good, fix) in PRAISE_AND_ADVICE.items() if good in praise and fix in advice]
+
+
+def test_a_criterion_praised_as_a_strength_is_not_also_the_next_step(
+    grader: OfflineGrader, question: Question
+) -> None:
+    analysis = grader.analyse(question, "requirements", STRONG)
+    assert all(m.score >= grader.calibration.covered for m in analysis.matches)
+    measures = {**analysis.measures, "reasoning": 0.9, "quantification": 0.65, "tradeoffs": 0.9}
+    grade = grader.grade_from(question, "requirements", replace(analysis, measures=measures))
+
+    scores = {c.name: c.score for c in grade.criteria}
+    assert scores["Constraints with numbers"] == 4
+    assert any("You backed the design with numbers" in s for s in grade.strengths)
+    assert contradictions(grade) == []
+    assert "Put numbers on it" not in grade.next_step
+
+
+def test_communication_never_praises_and_advises_the_same_criterion(
+    grader: OfflineGrader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = grader.analyser.analyse_communication([STRONG])
+    measures = {**read.measures, "structure": 0.9, "clarity": 0.9, "quantification": 0.65, "tradeoffs": 0.9}
+    measures["delivery"] = 0.9
+    monkeypatch.setattr(
+        grader.analyser, "analyse_communication", lambda *a, **k: replace(read, measures=measures)
+    )
+
+    grade = grader.grade_communication([STRONG])
+
+    assert {c.name: c.score for c in grade.criteria}["Quantification"] == 4
+    assert any("You backed the design with numbers" in s for s in grade.strengths)
+    assert contradictions(grade) == []
 
 
 def test_repeating_an_answer_does_not_raise_its_score(grader: OfflineGrader, question: Question) -> None:

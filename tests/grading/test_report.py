@@ -10,12 +10,20 @@ import pytest
 from interviewer.content.questions import NoteLink
 from interviewer.content.rubrics import HiringScale, SignalBand
 from interviewer.grading.grade import CriterionGrade, Grade, MissingPoint
-from interviewer.grading.report import build_report, overall_score, report_for, top_gaps
+from interviewer.grading.report import (
+    build_report,
+    clock_stamp,
+    gap_lines,
+    overall_score,
+    report_for,
+    top_gaps,
+)
 from interviewer.grading.trends import history
 from interviewer.interview.session import InterviewSession
 from interviewer.llm.protocol import Usage
-from interviewer.store.sessions import SessionStore
+from interviewer.store.sessions import SessionRecord, SessionStore
 from interviewer.testing import FakeClock, keyword_engine, tiny_question
+from interviewer.web.downloads import transcript_markdown
 
 SCALE = HiringScale(
     bands=[
@@ -40,6 +48,42 @@ def grade(phase: str, score: float, missing: list[str] = ()) -> Grade:  # type: 
         criterion_id="c", name="Coverage", weight=1.0, score=round(score), level="lvl", missing=points
     )
     return Grade(question_id="video-recs", phase=phase, score=score, criteria=[criterion], grader="offline")  # type: ignore[arg-type]
+
+
+def test_without_missed_points_the_gaps_are_the_criteria_below_the_top_level() -> None:
+    grades = {"requirements": grade("requirements", 3.0), "architecture": grade("architecture", 4.0)}
+    card = build_report(_record(), tiny_question(), [], grades, [], SCALE).scorecard
+
+    assert card.gaps == []
+    assert [(g.phase, g.score) for g in card.below_top] == [("requirements", 3), ("architecture", 4)]
+    lines = gap_lines(card)
+    assert not any("No gaps found" in line for line in lines)
+    assert lines[0].startswith("No key point was missed")
+    assert "**Requirements, Coverage**: 3 / 5" in lines[2]
+
+
+def test_no_gaps_found_only_when_every_criterion_is_at_the_top_level() -> None:
+    grades = {"requirements": grade("requirements", 5.0), "architecture": grade("architecture", 5.0)}
+    card = build_report(_record(), tiny_question(), [], grades, [], SCALE).scorecard
+    report = build_report(_record(), tiny_question(), [], grades, [], SCALE)
+
+    assert card.below_top == []
+    assert gap_lines(card) == ["No gaps found: every criterion is at the top level."]
+    assert "No gaps found: every criterion is at the top level." in report.to_markdown()
+
+
+def _record() -> SessionRecord:
+    return SessionRecord(
+        id="s1",
+        question_id="video-recs",
+        minutes=45,
+        drill=None,
+        engine="offline",
+        state="done",
+        created_at=1_700_000_000.0,
+        updated_at=1_700_000_900.0,
+        data={},
+    )
 
 
 def test_the_overall_score_blends_phases_and_communication_by_the_scale_weight() -> None:
@@ -141,10 +185,59 @@ def test_the_markdown_report_has_the_scorecard_chart_gaps_and_transcript(
     assert "(hint)" in md
 
 
+def test_report_and_transcript_stamp_turns_in_whole_minutes_and_seconds(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "sessions.db")
+    clock = FakeClock()
+    session = InterviewSession.create(tiny_question(), keyword_engine(), store, clock=clock)
+    session.start()
+    clock.advance(59.4)
+    session.submit("How many users are there?")
+    clock.advance(164.7 - 59.4)
+    session.submit("We should optimise watch time, not clicks.")
+    report = report_for(store, session.id, lambda _: tiny_question(), SCALE)
+
+    md = report.to_markdown()
+    transcript = transcript_markdown(report)
+
+    assert "**You** [0:59]: How many users are there?" in md
+    assert "**You** [2:44]: We should optimise watch time, not clicks." in md
+    assert "**You** [0:59]: How many users are there?" in transcript
+    assert "**You** [2:44]: We should optimise watch time, not clicks." in transcript
+    assert ":60]" not in md + transcript and "[3:45]" not in md
+
+
+def test_a_clock_stamp_never_rounds_up() -> None:
+    assert [clock_stamp(s) for s in (0.0, 59.96, 60.0, 164.7, 3599.9, 3661.0)] == [
+        "0:00",
+        "0:59",
+        "1:00",
+        "2:44",
+        "59:59",
+        "61:01",
+    ]
+
+
 def test_a_spoken_summary_names_the_score_signal_and_next_phase(finished: tuple[SessionStore, str]) -> None:
     store, session_id = finished
     summary = report_for(store, session_id, lambda _: tiny_question(), SCALE).spoken_summary()
     assert "out of 5" in summary and "deep dive" in summary
+
+
+def test_a_one_phase_drill_suggests_drilling_that_phase_again_not_a_next_phase(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "sessions.db")
+    clock = FakeClock()
+    session = InterviewSession.create(
+        tiny_question(), keyword_engine(), store, clock=clock, minutes=20, drill="deep_dive"
+    )
+    session.start()
+    clock.advance(minutes=3)
+    session.submit("I'd shard the candidate index and cache the ranker's features.")
+    closing = session.end()
+
+    summary = report_for(store, session.id, lambda _: tiny_question(), SCALE).spoken_summary()
+    assert "next is deep dive" not in summary and "work on next" not in summary
+    assert "Drill deep dive again" in summary
+    assert "work on next" not in closing.text
 
 
 def test_a_session_with_no_answers_reports_nothing_to_score(tmp_path: Path) -> None:

@@ -115,6 +115,30 @@ def test_minutes_left_is_zero_once_the_interview_is_over(store: SessionStore) ->
     assert session.total_minutes_left == 0.0
 
 
+def test_time_a_skipped_phase_did_not_use_stays_in_the_time_left_overall(store: SessionStore) -> None:
+    clock = FakeClock()
+    session = new_session(store, clock)
+    session.start()
+    clock.advance(minutes=2)
+    session.next_phase()  # requirements had 9 minutes and used 2
+
+    assert session.phase == "architecture"
+    assert session.total_minutes_left == pytest.approx(45.0 - 2)
+    clock.advance(minutes=3)
+    assert session.total_minutes_left == pytest.approx(45.0 - 5)
+    assert session.minutes_left == pytest.approx(session.pacing.minutes["architecture"] - 3)
+
+
+def test_a_phase_that_overruns_takes_its_extra_time_from_the_time_left_overall(store: SessionStore) -> None:
+    clock = FakeClock()
+    session = new_session(store, clock)
+    session.start()
+    clock.advance(minutes=session.pacing.minutes["requirements"] + 4)
+    session.next_phase()
+
+    assert session.total_minutes_left == pytest.approx(45.0 - session.pacing.minutes["requirements"] - 4)
+
+
 @pytest.mark.parametrize(
     ("text", "turns"),
     [

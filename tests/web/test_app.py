@@ -7,9 +7,11 @@ one. The data folder is the temporary one the autouse fixture sets, so every tes
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -24,6 +26,7 @@ from interviewer.testing import (
     FunctionLLM,
     silent_wav,
 )
+from interviewer.web.history import history_rows
 from interviewer.web.workbench import OVERRIDES_KEY, WORKBENCH_KEY, Overrides, Workbench
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -47,6 +50,11 @@ def open_app(embedder: FakeEmbedder, **overrides: Any) -> AppTest:
 
 def workbench(at: AppTest) -> Workbench:
     return at.session_state[WORKBENCH_KEY]  # type: ignore[no-any-return]
+
+
+def history_sources(at: AppTest) -> tuple[Any, Any, Any]:
+    shared = workbench(at).shared
+    return shared.store, shared.bank, shared.rubrics
 
 
 def click(at: AppTest, label: str) -> AppTest:
@@ -103,6 +111,19 @@ def test_filtering_by_difficulty_narrows_the_questions(embedder: FakeEmbedder) -
 
     hard = [q.id for q in workbench(at).questions(["hard"])]
     assert len(at.selectbox(key="question-pick").options) == 1 + len(hard)
+
+
+def test_the_difficulty_filter_offers_only_difficulties_the_bank_has(embedder: FakeEmbedder) -> None:
+    at = open_app(embedder)
+    bank = workbench(at).shared.bank
+    held = {q.difficulty for q in bank}
+
+    offered = at.pills[0].options
+    assert set(offered) == held and "easy" not in offered  # the shipped bank has no easy question
+    for difficulty in offered:
+        at.pills[0].set_value([difficulty]).run()
+        assert "No question matches these filters." not in texts(at.warning)
+        assert len(at.selectbox(key="question-pick").options) > 1
 
 
 def test_choosing_openai_without_a_key_explains_the_fix_and_disables_start(embedder: FakeEmbedder) -> None:
@@ -176,6 +197,17 @@ def test_the_clock_warns_when_the_phase_runs_short(embedder: FakeEmbedder) -> No
     clock.advance(minutes=1)
     at.run()
     assert any("Time is up for requirements" in e for e in texts(at.error))
+
+
+def test_moving_on_early_keeps_the_unused_time_in_the_time_left_overall(embedder: FakeEmbedder) -> None:
+    clock = FakeClock()
+    at = start(open_app(embedder, clock=clock))
+    clock.advance(minutes=2)
+    at = click(at, "Next phase")
+
+    no_exception(at)
+    timer = next(m for m in texts(at.markdown) if "left overall" in m)
+    assert "**43:00** left overall" in timer
 
 
 def test_long_input_is_capped_with_a_message(embedder: FakeEmbedder) -> None:
@@ -383,6 +415,8 @@ def test_a_refresh_keeps_the_interview_from_the_url(embedder: FakeEmbedder) -> N
     no_exception(again)
     assert workbench(again).session_id == session_id
     assert messages(again) == before
+    engine = next(c for c in texts(again.sidebar.caption) if c.startswith("**Engine:"))
+    assert engine == "**Engine: offline** · no OPENAI_API_KEY or OPENAI_BASE_URL, so everything runs offline"
 
 
 def test_two_tabs_hold_independent_interviews(embedder: FakeEmbedder) -> None:
@@ -417,7 +451,7 @@ def test_history_lists_past_interviews_with_scores_and_resumes_an_unfinished_one
     table = at.dataframe[0].value
     assert list(table["Question"]) == [bank.get("fraud-detection").title, bank.get(QUESTION).title]
     assert list(table["State"]) == ["in progress (Requirements)", "finished"]
-    assert table["Overall"].iloc[1] > 0 and table["Requirements"].iloc[1] > 0
+    assert float(table["Overall"].iloc[1]) > 0 and float(table["Requirements"].iloc[1]) > 0
     assert [b.label for b in at.button if b.label in ("Resume", "Open scorecard")] == [
         "Resume",
         "Open scorecard",
@@ -432,14 +466,58 @@ def test_history_lists_past_interviews_with_scores_and_resumes_an_unfinished_one
     assert "fraud" in messages(other)[0][1].lower()
 
 
+def confirm_delete(at: AppTest, session_id: str) -> AppTest:
+    """Open the Delete popover of one row, as a click on it does."""
+    at.session_state[f"confirm-delete-{session_id}"] = True
+    return at.run()
+
+
 def test_deleting_an_interview_removes_it_from_history(embedder: FakeEmbedder) -> None:
     at = finished_interview(embedder)
     at.switch_page("views/history.py").run()
+    at = confirm_delete(at, workbench(at).session_id or "")
     at = click(at, "Yes, delete it")
 
     no_exception(at)
     assert any("No interviews yet" in i for i in texts(at.info))
     assert workbench(at).session is None
+
+
+def test_after_a_deletion_the_next_interviews_confirmation_is_closed(embedder: FakeEmbedder) -> None:
+    at = finished_interview(embedder)
+    kept = workbench(at).session_id or ""
+    at = click(at, "Start a new interview")
+    at = start(at, question="fraud-detection")
+    doomed = workbench(at).session_id or ""
+    at.switch_page("views/history.py").run()
+    assert not [b for b in at.button if b.label == "Yes, delete it"]
+
+    at = confirm_delete(at, doomed)
+    assert len([b for b in at.button if b.label == "Yes, delete it"]) == 1
+    at = click(at, "Yes, delete it")
+
+    no_exception(at)
+    assert [r.session_id for r in history_rows(*history_sources(at))] == [kept]
+    assert not [b for b in at.button if b.label == "Yes, delete it"]
+    assert [p.proto.popover.open for p in at.get("popover")] == [False]
+
+
+def test_the_history_table_shows_the_whole_signal_and_no_none_for_an_open_interview(
+    embedder: FakeEmbedder,
+) -> None:
+    at = finished_interview(embedder)
+    at = click(at, "Start a new interview")
+    at = start(at, question="fraud-detection")
+    at.switch_page("views/history.py").run()
+
+    no_exception(at)
+    table = at.dataframe[0].value
+    open_row, done_row = table.iloc[0], table.iloc[1]
+    assert "None" not in [str(v) for v in open_row] and open_row["Overall"] == "—"
+    assert done_row["Signal"] in {"Strong no hire", "No hire", "Lean hire", "Hire", "Strong hire"}
+    assert list(table.columns)[:4] == ["Date", "Question", "Overall", "Signal"]
+    widths = json.loads(at.dataframe[0].proto.columns)
+    assert widths["Signal"]["width"] == "medium"
 
 
 def test_the_status_page_shows_engine_key_data_folder_and_session_cost(embedder: FakeEmbedder) -> None:
@@ -452,6 +530,9 @@ def test_the_status_page_shows_engine_key_data_folder_and_session_cost(embedder:
     assert figures["API key"] == "not set"
     assert figures["Estimated cost"] == "no API cost"
     assert any(str(workbench(at).settings.home) in m for m in texts(at.markdown))
+    models = next(m for m in texts(at.markdown) if "- Interviewer:" in m)
+    assert "gpt-4o-mini" not in models
+    assert "offline engine's own interviewer" in models and "offline engine's own grader" in models
 
 
 def test_the_history_trend_appears_once_two_interviews_are_scored(embedder: FakeEmbedder) -> None:
@@ -460,12 +541,18 @@ def test_the_history_trend_appears_once_two_interviews_are_scored(embedder: Fake
     assert "The trend appears once two interviews have been scored." in texts(at.caption)
     assert not at.get("vega_lite_chart")
 
-    at = start(open_app(embedder))
-    at = say(at, REQUIREMENTS)
+    at = start(open_app(embedder), minutes=20, drill="architecture")
+    at = say(at, "A two-stage design: candidate generation, then a ranker, behind a feature store.")
     at = click(at, "End interview")
     at.switch_page("views/history.py").run()
 
     no_exception(at)
-    assert at.get("vega_lite_chart")
     assert "The trend appears once two interviews have been scored." not in texts(at.caption)
-    assert all(v == round(v, 1) for v in at.dataframe[0].value["Overall"])
+    assert all(v == "—" or v == f"{float(v):.1f}" for v in at.dataframe[0].value["Overall"])
+    chart = at.get("vega_lite_chart")[0].proto
+    spec = json.loads(chart.spec)
+    points = pa.ipc.open_stream(chart.data.data).read_all().to_pylist()
+    # Architecture was scored in one session only: it is drawn as a point, not lost as a one-point line.
+    assert [p["Phase"] for p in points].count("Architecture") == 1
+    assert spec["mark"]["point"]
+    assert spec["encoding"]["x"]["axis"]["labelLimit"] == 0

@@ -12,8 +12,8 @@ from interviewer.config import Settings
 from interviewer.errors import BadInput, ConfigError, LLMUnavailable
 from interviewer.llm.breaker import CircuitBreaker
 from interviewer.testing import FakeClock, FakeEmbedder, FakeSpeaker, FakeTranscriber, FunctionLLM, silent_wav
-from interviewer.web.display import chart_data
-from interviewer.web.history import history_rows, trends
+from interviewer.web.display import chart_data, gap_lines
+from interviewer.web.history import history_rows, session_label, table, trend_chart, trends
 from interviewer.web.timeline import clock_text
 from interviewer.web.workbench import Overrides, Shared, Workbench
 
@@ -61,6 +61,13 @@ def test_questions_filter_by_difficulty_and_topic(wb: Workbench) -> None:
     assert hard and all(q.difficulty == "hard" for q in hard)
     assert all(q.topic == topic for q in wb.questions(topics=[topic]))
     assert wb.questions(["easy", "medium", "hard"], [topic]) == wb.questions(topics=[topic])
+
+
+def test_the_difficulties_offered_are_those_the_bank_holds_easiest_first(wb: Workbench) -> None:
+    offered = wb.difficulties()
+
+    assert offered == sorted({q.difficulty for q in wb.shared.bank}, key=["easy", "medium", "hard"].index)
+    assert all(wb.questions([d]) for d in offered)
 
 
 def test_without_a_key_the_engine_is_offline_and_says_why(wb: Workbench) -> None:
@@ -194,6 +201,24 @@ def test_ending_gives_the_scorecard_and_the_downloads(wb: Workbench) -> None:
     assert files.stem == f"interview-{QUESTION}-{wb.session_id}"
 
 
+def test_the_scorecard_says_no_gaps_only_when_every_criterion_is_at_the_top(wb: Workbench) -> None:
+    started(wb)
+    "".join(wb.submit(REQUIREMENTS))
+    "".join(wb.end())
+    card = wb.report().scorecard
+    assert card.below_top  # a short interview leaves criteria below 5
+
+    with_gaps = gap_lines(card)
+    no_points_missed = gap_lines(card.model_copy(update={"gaps": []}))
+    all_top = gap_lines(card.model_copy(update={"gaps": [], "below_top": []}))
+
+    assert with_gaps[0].startswith("1. **") and "Study *" in with_gaps[0]
+    assert not any("No gaps found" in line for line in with_gaps + no_points_missed)
+    assert no_points_missed[0].startswith("No key point was missed")
+    assert f"{card.below_top[0].score} / 5" in no_points_missed[1]
+    assert all_top == ["No gaps found: every criterion is at the top level."]
+
+
 # -- failures --------------------------------------------------------------------------------------------------
 
 
@@ -246,6 +271,49 @@ def test_another_workbench_restores_the_interview_from_its_id(wb: Workbench, sha
     assert [line.text for line in other.chat()] == [line.text for line in wb.chat()]
 
 
+def test_a_restored_interview_on_automatic_keeps_the_automatic_reason(wb: Workbench, shared: Shared) -> None:
+    started(wb)
+    before = wb.engine_line()
+    other = Workbench(shared)
+    other.restore(wb.session_id)
+
+    assert other.engine_line() == before == ("offline", shared.settings.engine_reason)
+    assert "chosen explicitly" not in other.engine_line()[1]
+    assert "chosen explicitly" not in other.status().engine_reason
+
+
+def test_an_offline_interview_resumed_where_automatic_means_openai_says_it_continues_offline(
+    wb: Workbench, tmp_path: Path, embedder: FakeEmbedder
+) -> None:
+    started(wb)
+    keyed = Settings(home=wb.settings.home, openai_api_key="sk-test")
+    other = Workbench(Shared.build(keyed, embedder=embedder))
+    other.resume(wb.session_id or "")
+
+    name, reason = other.engine_line()
+    assert name == "offline"
+    assert reason == "this interview was started on the offline engine, so it continues on it"
+
+
+def test_the_status_names_the_offline_strategies_not_the_configured_models(wb: Workbench) -> None:
+    started(wb)
+    status = wb.status()
+
+    assert status.engine == "offline"
+    assert "gpt" not in status.interviewer + status.grader
+    assert "offline engine's own interviewer" in status.interviewer
+    assert "offline engine's own grader" in status.grader
+
+
+def test_the_status_names_the_configured_models_on_the_openai_engine(shared: Shared) -> None:
+    wb = Workbench(shared, Overrides(chat=FunctionLLM(lambda call: "Tell me more.")))
+    status = wb.status()
+
+    assert status.engine == "openai"
+    assert status.interviewer == f"`{shared.settings.chat_model}`"
+    assert status.grader == f"`{shared.settings.grader_model}`"
+
+
 def test_restoring_a_deleted_interview_leaves_a_notice(wb: Workbench) -> None:
     wb.restore("no-such-id")
 
@@ -281,6 +349,32 @@ def test_history_lists_sessions_newest_first_with_scores_and_trends(
     trend = trends(rows)
     assert len(trend["Session"]) == 1 and trend["Requirements"] == [rows[1].scores["Requirements"]]
     assert "Architecture" not in trend
+    assert trend_chart(rows) is None
+    shown = table(rows)
+    assert shown[0]["Overall"] == "—" and "None" not in shown[0].values()
+    assert shown[1]["Overall"] == f"{rows[1].overall:.1f}" and shown[1]["Signal"] == rows[1].signal
+
+
+def test_the_trend_chart_draws_a_phase_scored_once_as_a_point_with_whole_axis_labels(
+    wb: Workbench, shared: Shared, clock: FakeClock
+) -> None:
+    started(wb)
+    "".join(wb.submit(REQUIREMENTS))
+    "".join(wb.end())
+    clock.advance(minutes=60)
+    started(wb, 20, drill="architecture")
+    "".join(wb.submit("Candidate generation, then a ranker, with a feature store and a cache."))
+    "".join(wb.end())
+    rows = history_rows(shared.store, shared.bank, shared.rubrics)
+
+    chart = trend_chart(rows)
+
+    assert chart is not None
+    points = chart["data"]["values"]
+    assert [p["Session"] for p in points if p["Phase"] == "Architecture"] == [session_label(rows[0])]
+    assert chart["mark"]["point"]
+    assert chart["encoding"]["x"]["sort"] == [session_label(rows[1]), session_label(rows[0])]
+    assert chart["encoding"]["x"]["axis"]["labelLimit"] == 0
 
 
 def test_deleting_the_open_interview_closes_it(wb: Workbench) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from typing_extensions import TypedDict
@@ -16,6 +16,7 @@ from interviewer.errors import BadInput, ContentError
 from interviewer.phases import PHASES, Phase
 
 Difficulty = Literal["easy", "medium", "hard"]
+DIFFICULTIES: tuple[Difficulty, ...] = get_args(Difficulty)
 FactTopic = Literal[
     "scale", "latency", "availability", "consistency", "budget", "goal_metric", "data", "scope", "other"
 ]

@@ -169,21 +169,16 @@ class OfflineGrader:
                 )
             )
         total = round(sum(cg.weight * cg.score for cg in criteria), 2)
-        ranked = sorted(criteria, key=lambda cg: cg.score)
-        strengths = [_PRAISE[m] for m in _measures_of(rubric, criteria, at_least=4) if m in _PRAISE][:3]
-        measure_of = {cr.id: cr.measure for cr in rubric.criteria}
-        improvements = [_ADVICE[measure_of[cg.criterion_id]] for cg in ranked if cg.score <= 3][:3]
+        praised, advised = _praise_and_advice(rubric, criteria)
+        strengths = [_PRAISE[m] for m in praised][:3]
+        improvements = [_ADVICE[m] for m in advised][:3]
         if delivery.filler_count and delivery.filler_rate >= 3:
             top = ", ".join(f'"{w}"' for w in list(delivery.fillers)[:3])
             improvements.append(
                 f"Filler words came {delivery.filler_count} times ({delivery.filler_rate:.0f} per 100 words), "
                 f"mostly {top}."
             )
-        next_step = (
-            _ADVICE[measure_of[ranked[0].criterion_id]]
-            if ranked[0].score < 5
-            else "Keep this style; practise a harder question."
-        )
+        next_step = _ADVICE[advised[0]] if advised else "Keep this style; practise a harder question."
         flag_texts = [_flag_text(f, analysis) for f in analysis.flags]
         return Grade(
             question_id=question_id,
@@ -269,9 +264,19 @@ _PRAISE: dict[Measure, str] = {
 }
 
 
-def _measures_of(rubric: Rubric, criteria: list[CriterionGrade], at_least: int) -> list[Measure]:
+PRAISE_FROM = 4  # a criterion scored this or higher is a strength; below it, it gets advice
+
+
+def _praise_and_advice(
+    rubric: Rubric, criteria: Sequence[CriterionGrade], *, skip: Measure | None = None
+) -> tuple[list[Measure], list[Measure]]:
+    """The measures to praise and those to advise on, weakest first: each criterion lands on one side only,
+    so a strength and an improvement (or the next step) are never about the same criterion."""
     by_id = {c.id: c.measure for c in rubric.criteria}
-    return [by_id[cg.criterion_id] for cg in criteria if cg.score >= at_least]
+    measured = [(by_id[cg.criterion_id], cg.score) for cg in criteria if by_id.get(cg.criterion_id) != skip]
+    praised = [m for m, score in measured if score >= PRAISE_FROM and m in _PRAISE]
+    advised = [m for m, score in sorted(measured, key=lambda ms: ms[1]) if score < PRAISE_FROM]
+    return praised, advised
 
 
 def _rationale(measure: Measure, value: float, analysis: Analysis) -> str:
@@ -319,31 +324,21 @@ def _feedback(
             else f"Answer the {PHASE_NAMES[phase]} phase in a few full sentences."
         )
         return [], [f"Say something for the {PHASE_NAMES[phase]} phase: {PHASE_GOALS[phase]}"], step
+    # Key points are named one by one: the covered ones as strengths, the missing ones to improve.
     covered = sorted((m for m in analysis.matches if m.score >= 0.5), key=lambda m: -m.score)
     strengths = [f"You covered this point: {_lower_first(m.point.point)}" for m in covered[:2]]
-    by_measure = {cg.criterion_id: cg for cg in criteria}
-    rubric_measures = {cr.id: cr.measure for cr in rubric.criteria}
-    for cg in criteria:
-        measure = rubric_measures.get(cg.criterion_id)
-        if measure in _PRAISE and cg.score >= 4 and len(strengths) < 4:
-            strengths.append(_PRAISE[measure])
+    praised, advised = _praise_and_advice(rubric, criteria, skip="coverage")
+    strengths += [_PRAISE[m] for m in praised][: max(0, 4 - len(strengths))]
     improvements = [f"Not covered yet: {_lower_first(m.point)}" for m in missing[:3]]
-    weakest = sorted(
-        (cg for cg in by_measure.values() if rubric_measures.get(cg.criterion_id) != "coverage"),
-        key=lambda cg: cg.score,
-    )
-    for cg in weakest[:2]:
-        measure = rubric_measures.get(cg.criterion_id)
-        if measure and cg.score <= 3:
-            improvements.append(_ADVICE[measure])
+    improvements += [_ADVICE[m] for m in advised[:2]]
     if missing:
         first = missing[0]
         step = (
             f'Read "{first.learn.heading}" in {first.learn.file}, then answer the '
             f"{PHASE_NAMES[phase]} phase again so that it {_lower_first(first.point)}"
         )
-    elif weakest and weakest[0].score < 5:
-        step = _ADVICE[rubric_measures[weakest[0].criterion_id]]
+    elif advised:
+        step = _ADVICE[advised[0]]
     else:
         step = "Try this phase on a harder question, or under a shorter time limit."
     return strengths, improvements, step

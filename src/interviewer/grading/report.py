@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.questions import NoteLink, Question
 from interviewer.content.rubrics import HiringScale, Signal
+from interviewer.grading.gaps import CriterionGap, Gap, criteria_below_top, top_gaps
 from interviewer.grading.grade import Grade, saved_grades
 from interviewer.llm.protocol import Usage
 from interviewer.phases import PHASE_NAMES, PHASES, Phase, pacing_for
@@ -43,13 +44,6 @@ class PhaseScore(_Model):
     hints: int
 
 
-class Gap(_Model):
-    phase: Phase
-    key_point_id: str
-    point: str
-    learn: NoteLink
-
-
 class UsageSummary(_Model):
     calls: int
     prompt_tokens: int
@@ -66,6 +60,10 @@ class Scorecard(_Model):
     signal: Signal | None
     signal_label: str | None
     gaps: list[Gap]
+    below_top: list[CriterionGap] = Field(
+        default_factory=list,
+        description="criteria graded below 5, lowest first; empty only when all are at 5",
+    )
     weakest_phase: Phase | None
     model_outline: list[str]
     hints_used: int
@@ -133,12 +131,17 @@ class Report(_Model):
         if card.overall is None:
             return "There wasn't enough to score this time; the transcript is saved."
         signal = f", which maps to {card.signal_label.lower()}" if card.signal_label else ""
-        weakest = (
-            f" The phase to work on next is {PHASE_NAMES[card.weakest_phase].lower()}."
-            if card.weakest_phase
-            else ""
-        )
-        return f"Your overall score is {card.overall:.1f} out of 5{signal}.{weakest}"
+        return f"Your overall score is {card.overall:.1f} out of 5{signal}.{self._what_next()}"
+
+    def _what_next(self) -> str:
+        """The phase to practise next; in a one-phase drill, that phase again (there is no other to compare)."""
+        card = self.scorecard
+        if card.weakest_phase is None:
+            return ""
+        name = PHASE_NAMES[card.weakest_phase].lower()
+        if len(card.phases) == 1:
+            return f" Drill {name} again to work on the points the feedback lists."
+        return f" The phase to work on next is {name}."
 
     def to_markdown(self) -> str:
         return render_markdown(self)
@@ -166,28 +169,26 @@ def overall_score(
     return round((1 - w) * content + w * communication, 2)
 
 
-def top_gaps(grades: Mapping[str, Grade], order: Sequence[Phase], limit: int = 3) -> list[Gap]:
-    """Missing key points, weakest phase first, taken in turn from each phase so one phase cannot fill the list."""
-    by_phase: dict[Phase, list[Gap]] = {}
-    for phase in order:
-        grade = grades.get(phase)
-        if grade is None:
-            continue
-        seen: set[str] = set()
-        for criterion in grade.criteria:
-            for m in criterion.missing:
-                if m.key_point_id not in seen:
-                    seen.add(m.key_point_id)
-                    by_phase.setdefault(phase, []).append(
-                        Gap(phase=phase, key_point_id=m.key_point_id, point=m.point, learn=m.learn)
-                    )
-    ranked = sorted(by_phase, key=lambda p: (grades[p].score, order.index(p)))
-    gaps: list[Gap] = []
-    while len(gaps) < limit and any(by_phase[p] for p in ranked):
-        for phase in ranked:
-            if by_phase[phase] and len(gaps) < limit:
-                gaps.append(by_phase[phase].pop(0))
-    return gaps
+def gap_lines(card: Scorecard) -> list[str]:
+    """The Markdown report's top gaps: missing key points; when none was missed, the criteria still below the
+    top level; "no gaps" only when every criterion is at the top level."""
+    if card.gaps:
+        return [
+            f"{i}. **{PHASE_NAMES[gap.phase]}**: {gap.point} Study {note_link(gap.learn)} ({gap.learn.file})."
+            for i, gap in enumerate(card.gaps, 1)
+        ]
+    if card.overall is None:
+        return ["Nothing was assessed, so there are no gaps to show."]
+    if card.below_top:
+        return [
+            "No key point was missed. These criteria are below the top level:",
+            "",
+            *(
+                f"{i}. **{phase_name(g.phase)}, {g.criterion}**: {g.score} / 5. {g.level}"
+                for i, g in enumerate(card.below_top[:3], 1)
+            ),
+        ]
+    return ["No gaps found: every criterion is at the top level."]
 
 
 def summarise_usage(usages: Sequence[Usage]) -> UsageSummary:
@@ -242,6 +243,7 @@ def build_report(
         signal=band.signal if band else None,
         signal_label=band.label if band else None,
         gaps=top_gaps(grades, order),
+        below_top=criteria_below_top(grades, order),
         weakest_phase=weakest,
         model_outline=list(question.phase(weakest).model_outline) if weakest else [],
         hints_used=sum(hints_by_phase.values()),
@@ -347,6 +349,15 @@ def phase_name(phase: str) -> str:
     return PHASE_NAMES[cast(Phase, phase)] if phase in PHASES else "Communication"
 
 
+def clock_stamp(seconds: float) -> str:
+    """`2:44` for 164.7 s: whole minutes and seconds since the start, never rounded up (so never `:60`).
+
+    Both the report and the transcript download stamp turns with it.
+    """
+    whole = max(0, int(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
 def fmt_score(score: float | None) -> str:
     return "n/a" if score is None else f"{score:.1f}"
 
@@ -383,13 +394,7 @@ def render_markdown(report: Report, *, transcript: bool = True) -> str:
     for name, score in zip(report.chart["x"], report.chart["y"], strict=True):
         lines.append(f"{name:<{width}}  {bar(score)}")
     lines += ["```", ""]
-    if card.gaps:
-        lines += ["## Top gaps", ""]
-        for i, gap in enumerate(card.gaps, 1):
-            lines.append(
-                f"{i}. **{PHASE_NAMES[gap.phase]}**: {gap.point} Study {note_link(gap.learn)} ({gap.learn.file})."
-            )
-        lines.append("")
+    lines += ["## Top gaps", "", *gap_lines(card), ""]
     if card.weakest_phase:
         lines += [f"## Model answer outline: {PHASE_NAMES[card.weakest_phase]}", ""]
         lines += [f"- {b}" for b in card.model_outline] + [""]
@@ -441,5 +446,5 @@ def render_markdown(report: Report, *, transcript: bool = True) -> str:
             lines += [f"*{t.text}*", ""]
             continue
         text = t.text if t.text.strip() else "*(said nothing)*"
-        lines += [f"**{who}**{label} [{t.elapsed_s / 60:.0f}:{t.elapsed_s % 60:02.0f}]: {text}", ""]
+        lines += [f"**{who}**{label} [{clock_stamp(t.elapsed_s)}]: {text}", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -45,12 +45,28 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|
 _SOFT_SPLIT = re.compile(
     r",\s+(?=(?:and|so|but|then|which|because|or)\b)|\s+(?=(?:and then|and so|so then)\b)"
 )
+# Words a clause starts with: a window cut through a long unpunctuated run lands before one of these when
+# one is near, and before "and" or "or" (which join list items as often as clauses) only failing that.
+_CLAUSE_STARTS = (
+    re.compile(
+        r"(?:so|but|then|which|because|if|when|while|since|until|unless|before|after|where|that"
+        r"|we|i|it|this|they|you|there)\Z",
+        re.I,
+    ),
+    re.compile(r"(?:and|or)\Z", re.I),
+)
 _LONG = 38  # words; longer runs are split at soft boundaries (spoken answers often lack full stops)
 _WINDOW = 26  # words per window when a long run has no soft boundary at all
+_SNAP = 6  # words a window's cut may move to land on a clause start
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences with their spans in `text`. Long unpunctuated runs are cut at commas or into windows."""
+    """Sentences with their spans in `text`. Long unpunctuated runs are cut at clause boundaries.
+
+    Every sentence starts where a sentence or a clause starts: a cut at ", so ..." leaves the comma with the
+    clause before it, and a long run with no comma is cut before a word that opens a clause where one is
+    near. The text of each is verbatim from `text`, so it can be quoted as evidence.
+    """
     spans: list[tuple[int, int]] = []
     pos = 0
     for match in _BOUNDARY.finditer(text):
@@ -76,14 +92,16 @@ def split_sentences(text: str) -> list[Sentence]:
 def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if len(_WORDS.findall(text[start:end])) <= _LONG:
         return [(start, end)]
-    cuts = [start] + [start + m.start() for m in _SOFT_SPLIT.finditer(text[start:end])] + [end]
+    # Each cut ends the piece before it at the comma and starts the next at the conjunction after it.
+    cuts = [(start + m.start(), start + m.end()) for m in _SOFT_SPLIT.finditer(text[start:end])]
+    cuts.append((end, end))
     pieces: list[tuple[int, int]] = []
     piece_start = start
-    for i in range(1, len(cuts)):
-        words_so_far = len(_WORDS.findall(text[piece_start : cuts[i]]))
+    for i, (cut_end, next_start) in enumerate(cuts):
+        words_so_far = len(_WORDS.findall(text[piece_start:cut_end]))
         if words_so_far >= 12 and (i == len(cuts) - 1 or words_so_far >= 20):
-            pieces.append((piece_start, cuts[i]))
-            piece_start = cuts[i]
+            pieces.append((piece_start, cut_end))
+            piece_start = next_start
     if piece_start < end:
         pieces.append((piece_start, end))
     result: list[tuple[int, int]] = []
@@ -92,11 +110,23 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if len(words) <= _LONG:
             result.append((a, b))
             continue
-        for i in range(0, len(words), _WINDOW):
-            chunk = words[i : i + _WINDOW]
-            w_end = b if i + _WINDOW >= len(words) else a + words[i + _WINDOW].start()
-            result.append((a + chunk[0].start(), w_end))
+        first = 0
+        while len(words) - first > _WINDOW:
+            cut = _window_cut(words, first + _WINDOW)
+            result.append((a + words[first].start(), a + words[cut].start()))
+            first = cut
+        result.append((a + words[first].start(), b))
     return result
+
+
+def _window_cut(words: list[re.Match[str]], target: int) -> int:
+    """The index of the word to start the next window at: the clause start nearest `target`, else `target`."""
+    for clause_start in _CLAUSE_STARTS:
+        for offset in range(_SNAP + 1):
+            for i in (target - offset, target + offset):
+                if 0 < i < len(words) and clause_start.match(words[i].group()):
+                    return i
+    return target
 
 
 # --- Text aimed at the grader -----------------------------------------------------------------------

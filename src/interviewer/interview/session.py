@@ -165,10 +165,17 @@ class InterviewSession(Policy):
 
     @property
     def total_minutes_left(self) -> float:
+        """Minutes left in the whole interview (negative when over); 0 once no phase is running.
+
+        The interview's length is fixed, so this is its length minus the time spent in all its phases so
+        far: the interview's end minus now, with time away from a resumed interview not counted. Time a
+        phase did not use because it ended early stays available to the phases after it, and time a phase
+        ran over is taken from them.
+        """
         if self.phase is None:
             return 0.0
-        later = self.order[self.order.index(self.phase) + 1 :]
-        return self.minutes_left + sum(self.pacing.minutes[p] for p in later)
+        spent = sum(self.phase_seconds(p) for p in self.order)
+        return float(self.record.minutes) - spent / 60.0
 
     def hints_used(self, phase: Phase | None = None) -> int:
         hints = self.data["hints"]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from interviewer.config import EngineChoice
     from interviewer.grading.grade import Grade
-    from interviewer.grading.report import Report
+    from interviewer.grading.report import Report, Scorecard
     from interviewer.interview.replies import Reply, ReplyStream
     from interviewer.store.sessions import EngineName
 
@@ -125,3 +125,27 @@ def input_limit() -> int:
 def chart_data(report: Report) -> dict[str, list[Any]]:
     """The scorecard's per-phase bars as columns."""
     return {"Phase": list(report.chart["x"]), "Score": list(report.chart["y"])}
+
+
+def gap_lines(card: Scorecard) -> list[str]:
+    """The scorecard's "Top gaps" as Markdown lines: the missing key points; when none was missed, the
+    criteria still below the top level; "No gaps found" only when every criterion is at the top level."""
+    from interviewer.grading.report import phase_name
+
+    if card.gaps:
+        return [
+            f"{i}. **{phase_name(gap.phase)}**: {gap.point}  \n"
+            f"Study *{gap.learn.heading}* in `knowledge/{gap.learn.file}`."
+            for i, gap in enumerate(card.gaps, 1)
+        ]
+    if card.overall is None:
+        return ["Nothing was assessed, so there are no gaps to show."]
+    if card.below_top:
+        return [
+            "No key point was missed. These criteria are below the top level:",
+            *(
+                f"{i}. **{phase_name(g.phase)}, {g.criterion}**: {g.score} / 5. {g.level}"
+                for i, g in enumerate(card.below_top[:3], 1)
+            ),
+        ]
+    return ["No gaps found: every criterion is at the top level."]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from interviewer.grading.report import clock_stamp
+
 if TYPE_CHECKING:
     from interviewer.grading.report import Report
 
@@ -36,7 +38,7 @@ def transcript_markdown(report: Report) -> str:
         "",
     ]
     for t in report.turns:
-        stamp = f"{int(t.elapsed_s // 60)}:{int(t.elapsed_s % 60):02d}"
+        stamp = clock_stamp(t.elapsed_s)
         if t.role == "system":
             lines += [f"**— {t.text} —**", ""]
         elif t.role == "interviewer":

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from interviewer.errors import InterviewerError
 from interviewer.phases import PHASE_NAMES, PHASES
@@ -85,19 +85,93 @@ def history_rows(store: SessionStore, bank: QuestionBank, rubrics: RubricSet) ->
     return rows
 
 
+NOT_SCORED = "—"
+
+TABLE_WIDTHS: dict[str, Literal["small", "medium", "large"]] = {"Signal": "medium"}
+"""Display widths for the table's columns: the hiring signal ("Strong no hire") must fit whole."""
+
+
+def table(rows: Sequence[HistoryRow]) -> list[dict[str, str]]:
+    """The History table, one row per session, every cell as shown.
+
+    A session with no score yet (an open interview, or a phase it never reached) shows a dash, never "None";
+    the overall score and the hiring signal come right after the question, so they are seen without
+    scrolling the table sideways.
+    """
+    return [
+        {
+            "Date": r.created,
+            "Question": r.title,
+            "Overall": _score(r.overall),
+            "Signal": r.signal or NOT_SCORED,
+            "State": r.state,
+            "Length": f"{r.minutes} min" + (f" drill: {r.drill}" if r.drill else ""),
+            **{name: _score(score) for name, score in r.scores.items()},
+        }
+        for r in rows
+    ]
+
+
+def _score(value: float | None) -> str:
+    return NOT_SCORED if value is None else f"{value:.1f}"
+
+
 def trends(rows: Sequence[HistoryRow]) -> dict[str, list[Any]]:
-    """Per-phase scores across scored sessions, oldest first, as columns for a line chart.
+    """Per-phase scores across scored sessions, oldest first, as columns.
 
     A phase no session has a score for gets no column.
     """
     scored = [r for r in reversed(list(rows)) if r.overall is not None]
     names = [*(PHASE_NAMES[p] for p in PHASES), COMMUNICATION]
-    table: dict[str, list[Any]] = {"Session": [f"{r.created} ({r.session_id[:4]})" for r in scored]}
+    table: dict[str, list[Any]] = {"Session": [session_label(r) for r in scored]}
     for name in names:
         column = [r.scores.get(name) for r in scored]
         if any(v is not None for v in column):
             table[name] = column
     return table
+
+
+def session_label(row: HistoryRow) -> str:
+    """`2026-12-05 10:52 (3f2a)`: the date and enough of the id to tell two sessions apart."""
+    return f"{row.created} ({row.session_id[:4]})"
+
+
+def trend_chart(rows: Sequence[HistoryRow]) -> dict[str, Any] | None:
+    """A Vega-Lite line chart of the per-phase scores over scored sessions, or None before two are scored.
+
+    Every score is drawn as a point on its line, so a phase scored once (a drill, or a phase reached only
+    once) still shows; the sessions on the x axis keep their order and their labels are never cut short.
+    """
+    columns = trends(rows)
+    sessions = columns.pop("Session")
+    if len(sessions) < 2 or not columns:
+        return None
+    values = [
+        {"Session": session, "Phase": name, "Score": score}
+        for name, scores in columns.items()
+        for session, score in zip(sessions, scores, strict=True)
+        if score is not None
+    ]
+    return {
+        "data": {"values": values},
+        "mark": {"type": "line", "point": {"size": 60, "filled": True}, "tooltip": True},
+        "encoding": {
+            "x": {
+                "field": "Session",
+                "type": "ordinal",
+                "sort": sessions,
+                "title": None,
+                "axis": {"labelAngle": -30, "labelLimit": 0, "labelOverlap": False},
+            },
+            "y": {
+                "field": "Score",
+                "type": "quantitative",
+                "title": "Score (1 to 5)",
+                "scale": {"domain": [1, 5]},
+            },
+            "color": {"field": "Phase", "type": "nominal", "sort": list(columns), "title": None},
+        },
+    }
 
 
 def next_drill(store: SessionStore) -> str:

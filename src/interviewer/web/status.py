@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 class Status:
     engine: str
     engine_reason: str
-    chat_model: str
-    grader_model: str
+    interviewer: str
+    grader: str
     base_url: str | None
     key_set: bool
     data_folder: str
@@ -41,6 +41,22 @@ def breaker_notice(breaker: BreakerState) -> str | None:
     )
 
 
+OFFLINE_INTERVIEWER = (
+    "the offline engine's own interviewer (questions, probes and hints from the question bank)"
+)
+OFFLINE_GRADER = (
+    "the offline engine's own grader (key-point coverage against the rubrics, with MiniLM embeddings)"
+)
+
+
+def model_lines(settings: Settings, engine: str) -> tuple[str, str]:
+    """What interviews and what grades: the configured models on the OpenAI engine, else the offline
+    engine's own strategies (the configured model names are not in use then, so they are not shown)."""
+    if engine == "openai":
+        return f"`{settings.chat_model}`", f"`{settings.grader_model}`"
+    return OFFLINE_INTERVIEWER, OFFLINE_GRADER
+
+
 def voice_line(settings: Settings, engine: str) -> str:
     if engine == "openai" and settings.has_key:
         return f"OpenAI ({settings.transcribe_model}, {settings.tts_model}), offline when it fails"
@@ -57,11 +73,12 @@ def build_status(
     session_id: str | None = None,
     usage: UsageSummary | None = None,
 ) -> Status:
+    interviewer, grader = model_lines(settings, engine)
     return Status(
         engine=engine,
         engine_reason=reason,
-        chat_model=settings.chat_model,
-        grader_model=settings.grader_model,
+        interviewer=interviewer,
+        grader=grader,
         base_url=settings.openai_base_url,
         key_set=settings.has_key,
         data_folder=str(settings.home),

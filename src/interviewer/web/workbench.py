@@ -24,9 +24,11 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from interviewer.config import EngineChoice
+from interviewer.content.questions import DIFFICULTIES
 from interviewer.errors import BadInput, ConfigError
 from interviewer.llm.breaker import DEFAULT_BREAKER
 from interviewer.phases import PHASE_NAMES, PHASES, Phase
@@ -66,6 +68,9 @@ OVERRIDES_KEY = "interviewer.overrides"
 WORKBENCH_KEY = "interviewer.workbench"
 LENGTHS = (20, 45, 60)
 DRILL_MINUTES = 20
+CONTINUES_OFFLINE = "this interview was started on the offline engine, so it continues on it"
+CONTINUES_OPENAI = "this interview was started on the OpenAI engine, so it continues on it"
+OPENAI_GONE = "this interview used the OpenAI engine, but no key or server is configured now"
 
 # ------------------------------------------------------------------------------------------ workbench
 
@@ -113,7 +118,7 @@ class Workbench:
 
     def questions(self, difficulties: Sequence[str] = (), topics: Sequence[str] = ()) -> list[QuestionChoice]:
         """The bank's questions, filtered by difficulty and topic (an empty filter keeps everything)."""
-        order = {"easy": 0, "medium": 1, "hard": 2}
+        order: dict[str, int] = {d: i for i, d in enumerate(DIFFICULTIES)}
         chosen = [
             QuestionChoice(q.id, q.title, q.topic, q.difficulty)
             for q in self.shared.bank
@@ -123,6 +128,11 @@ class Workbench:
 
     def topics(self) -> list[str]:
         return sorted({q.topic for q in self.shared.bank})
+
+    def difficulties(self) -> list[str]:
+        """The difficulties some question in the bank has, easiest first: a filter never offers an empty one."""
+        held = {q.difficulty for q in self.shared.bank}
+        return [d for d in DIFFICULTIES if d in held]
 
     def engine_info(self, choice: EngineChoice | None = None) -> EngineInfo:
         choice = choice or self.engine_choice
@@ -242,17 +252,24 @@ class Workbench:
             self.close()
 
     def _engine_for_record(self, record: SessionRecord) -> Engine:
+        """The engine a saved interview continues on, with the reason it is in use now.
+
+        The engine this tab would choose (Automatic unless the user picked one) carries its own reason when
+        it is the engine the interview ran on; otherwise the interview keeps its engine, and the reason says so.
+        """
+        current = self.engine_info(self.engine_choice)
+        if current.problem is None and current.name == record.engine:
+            return self._engine(self.engine_choice)
         if record.engine == "offline":
-            return self._engine("offline")
-        info = self.engine_info("openai")
-        if info.problem is None:
-            return self._engine("openai")
+            return replace(self._engine("offline"), reason=CONTINUES_OFFLINE)
+        if self.engine_info("openai").problem is None:
+            return replace(self._engine("openai"), reason=CONTINUES_OPENAI)
         self.notify(
             "warning",
             "This interview used the OpenAI engine, but no key or server is configured now, "
             "so it continues on the offline engine.",
         )
-        return self._engine("offline")
+        return replace(self._engine("offline"), reason=OPENAI_GONE)
 
     # -- the interview ---------------------------------------------------------------------------------
 
