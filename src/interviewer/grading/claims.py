@@ -227,6 +227,16 @@ _THRESHOLD = re.compile(
     r"worse than|slower than|if|when)\b",
     re.I,
 )
+_REQUEST_PATH = re.compile(
+    r"\b(?:request|response|api|call|serving|serve|p9\d|p50|page|quote|lookup|inference|predict|rank|scor|"
+    r"query|first token|round.trip|end.to.end|user waits|the user|reply|answer)",
+    re.I,
+)
+_NOT_REQUEST = re.compile(
+    r"\b(?:moderator|rater|reviewer|agent|human|analyst|index|re-?index|updat|stream|load(?:ing)? (?:a|the) model|"
+    r"warm|cold start|deploy|rollout|roll out|pick up|picks up|reach)",
+    re.I,
+)
 _AVAILABILITY_WORDS = re.compile(r"\b(?:availab|uptime|up time|sla|slo|nines)", re.I)
 _LATER = re.compile(
     r"\b(?:nightly|daily|overnight|once a day|every night|later|afterwards|after the fact|weekly|hourly)\b",
@@ -239,16 +249,20 @@ def _breaks(sentence: str, constraint: Constraint) -> str | None:
     text = words_to_digits(sentence)
     for clause in clauses(text):
         if constraint.kind == "latency":
-            if (
-                not _LATENCY_WORDS.search(clause)
-                or _OFFLINE_WORDS.search(clause)
-                or _THRESHOLD.search(clause)
-            ):
-                continue
             assert constraint.max is not None
-            for q in quantities(clause):
-                if q.kind == "duration" and q.value <= 60 and q.value * 1000 > constraint.max:
-                    return f"{_fmt(q.value * 1000)} ms on the request path is over the budget."
+            for segment in segments(clause):
+                if not (_LATENCY_WORDS.search(segment) and _REQUEST_PATH.search(segment)):
+                    continue
+                if (
+                    _OFFLINE_WORDS.search(segment)
+                    or _THRESHOLD.search(segment)
+                    or _NOT_REQUEST.search(segment)
+                ):
+                    continue
+                for q in quantities(segment):
+                    if q.kind == "duration" and q.value <= 10 and q.value * 1000 > constraint.max:
+                        said = f"{q.value:g} s" if q.value >= 1 else f"{q.value * 1000:g} ms"
+                        return f"{said} on the request path is over the budget."
         elif constraint.kind == "availability":
             if not _AVAILABILITY_WORDS.search(clause):
                 continue

@@ -20,12 +20,15 @@ _SEGMENT = re.compile(r",|\band\b|\bthen\b|\bso\b|\bbecause\b|\bsince\b|\bwhich\
 _NEGATOR = re.compile(
     r"\b(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over|"
     r"stop(?:s|ping)?|drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
-    r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither)\b",
+    r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
+    r"hasn't|haven't)\b",
     re.I,
 )
 _CALLED_WRONG = re.compile(
     r"^[^,;]{0,40}?\b(?:(?:is|are|was|were)\s+(?:a\s+|an\s+)?(?:trap|wrong|misleading|bad|poor|useless|"
-    r"meaningless|dangerous|a mistake|the wrong)|rewards?\s+clickbait|means? nothing|is not|are not|isn't|aren't)",
+    r"meaningless|dangerous|a mistake|the wrong)|rewards?\s+clickbait|means? nothing|is not|are not|isn't|aren't|"
+    r"(?:won't|wouldn't|doesn't|does not|will not|can't|cannot) (?:work|scale|keep up|hold)|would be (?:wrong|a mistake)|"
+    r"is a bad idea|breaks?\b|falls? over)",
     re.I,
 )
 
