@@ -117,6 +117,15 @@ def json_schema_rejected() -> Status:
     return Status(400, "response_format type 'json_schema' is not supported", param="response_format")
 
 
+def json_schema_unsupported(status: int = 500) -> Status:
+    """What llama.cpp's server answered in practice: a 500 (or 422) whose body names the allowed types."""
+    return Status(
+        status,
+        "1 validation error: response_format.type: Input should be 'text' or 'json_object'",
+        type="server_error",
+    )
+
+
 def unauthorized(key: str) -> Status:
     """A 401 that echoes the key back, as careless servers do, to prove it is scrubbed."""
     return Status(401, f"Incorrect API key provided: {key}.", code="invalid_api_key")

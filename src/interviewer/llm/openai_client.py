@@ -32,6 +32,7 @@ from interviewer.errors import (
     LLMTruncated,
     LLMUnavailable,
 )
+from interviewer.llm.adaptation import JsonMode, quirks_for
 from interviewer.llm.breaker import DEFAULT_BREAKER, CircuitBreaker
 from interviewer.llm.faults import (
     MAX_RETRY_AFTER_S,
@@ -104,12 +105,13 @@ class Transport:
         op: Callable[[], R],
         *,
         model: str,
-        recover: Callable[[openai.BadRequestError], bool] | None = None,
+        recover: Callable[[openai.APIStatusError], bool] | None = None,
         settle: bool = True,
     ) -> R:
         """Run `op` with the breaker, retries and error mapping.
 
-        `recover` may fix a 400 (change a parameter, trim the history) and return True to send again.
+        `recover` may fix an error answer (change a parameter, trim the history) and return True to send
+        again; it sees every status, since some servers reject a parameter with a 422 or a 500.
         With `settle=False` a success is not yet recorded on the breaker (a stream is only a success
         once it has finished). Timeouts are not retried: the user has already waited the whole timeout.
         """
@@ -119,7 +121,7 @@ class Transport:
             try:
                 result = op()
             except openai.APIError as exc:
-                if isinstance(exc, openai.BadRequestError) and recover is not None and recover(exc):
+                if isinstance(exc, openai.APIStatusError) and recover is not None and recover(exc):
                     continue
                 delay = self._retry_delay(exc, attempt)
                 if delay is not None:
@@ -214,8 +216,6 @@ class Transport:
 
 # --- The chat model ------------------------------------------------------------------------------------
 
-JsonMode = Literal["json_schema", "json_object"]
-
 
 def _wire(messages: Sequence[Message]) -> list[ChatCompletionMessageParam]:
     """Our messages as the SDK's parameter type (the same dicts: role and content)."""
@@ -244,11 +244,8 @@ class OpenAIChat:
         self._trimmer = trimmer
         self._transport = Transport(settings, breaker or DEFAULT_BREAKER, sleep)
         self._client = self._transport.client
-        # What this server turned out not to accept, learnt from its 400 answers.
-        self.json_mode: JsonMode = "json_schema"
-        self._stream_usage = True
-        self._send_temperature = True
-        self._max_tokens_param = "max_tokens" if settings.openai_base_url else "max_completion_tokens"
+        # What this server turned out not to accept, shared by every client of the same server and model.
+        self.quirks = quirks_for(settings.openai_base_url, self.model)
 
     def __repr__(self) -> str:
         return f"OpenAIChat(model={self.model!r}, server={self._transport.where!r})"
@@ -257,13 +254,19 @@ class OpenAIChat:
     def breaker(self) -> CircuitBreaker:
         return self._transport.breaker
 
+    @property
+    def json_mode(self) -> JsonMode:
+        return self.quirks.json_mode
+
     # The three calls of the Protocol.
 
     def stream(
         self, messages: Sequence[Message], *, temperature: float | None = None, max_tokens: int | None = None
     ) -> Iterator[str]:
         def op(history: list[Message]) -> Any:
-            extra: dict[str, Any] = {"stream_options": {"include_usage": True}} if self._stream_usage else {}
+            extra: dict[str, Any] = (
+                {"stream_options": {"include_usage": True}} if self.quirks.stream_usage else {}
+            )
             return self._client.chat.completions.create(
                 model=self.model,
                 messages=_wire(history),
@@ -355,11 +358,11 @@ class OpenAIChat:
             return completion.to_dict()
 
         def ask(history: list[Message]) -> str:
-            sent, data = self._send(op, history)
+            sent, data = self._send(op, history, structured=True)
             raw = self._reply_text(data, sent)
             if self.json_mode == "json_schema" and not json_text(raw).startswith(("{", "[")):
                 log.warning("%s ignored the JSON schema; using json_object mode from now on", self.model)
-                self.json_mode = "json_object"
+                self.quirks.json_mode = "json_object"
             return raw
 
         return structured_reply(ask, messages, schema)
@@ -368,24 +371,33 @@ class OpenAIChat:
 
     def _sampling(self, temperature: float | None, max_tokens: int | None) -> dict[str, Any]:
         params: dict[str, Any] = {}
-        if temperature is not None and self._send_temperature:
+        if temperature is not None and self.quirks.send_temperature:
             params["temperature"] = temperature
         if max_tokens is not None:
-            params[self._max_tokens_param] = max_tokens
+            params[self.quirks.max_tokens_param] = max_tokens
         return params
 
     def _send(
-        self, op: Callable[[list[Message]], R], messages: Sequence[Message], *, settle: bool = True
+        self,
+        op: Callable[[list[Message]], R],
+        messages: Sequence[Message],
+        *,
+        settle: bool = True,
+        structured: bool = False,
     ) -> tuple[list[Message], R]:
-        """Send through the transport, trimming once on `context_length_exceeded`; return what was sent too."""
+        """Send through the transport, adapting to what the server rejects and trimming once on
+        `context_length_exceeded`; return what was sent too."""
         history = list(messages)
         trimmed = False
 
-        def recover(exc: openai.BadRequestError) -> bool:
+        def recover(exc: openai.APIStatusError) -> bool:
             nonlocal history, trimmed
-            if self._adapt(exc):
+            sent_schema = structured and self.quirks.json_mode == "json_schema"
+            if self.quirks.adapt(
+                exc.status_code, exc.param, server_message(exc), sent_json_schema=sent_schema
+            ):
                 return True
-            if is_context_error(exc) and not trimmed:
+            if isinstance(exc, openai.BadRequestError) and is_context_error(exc) and not trimmed:
                 shorter = self._trimmer(history)
                 trimmed = True
                 if len(shorter) < len(history):
@@ -400,32 +412,6 @@ class OpenAIChat:
 
         result = self._transport.call(lambda: op(history), model=self.model, recover=recover, settle=settle)
         return history, result
-
-    def _adapt(self, exc: openai.BadRequestError) -> bool:
-        """Learn from a 400 which parameter this server rejects; True when the request should be re-sent."""
-        param = (exc.param or "").lower()
-        text = server_message(exc).lower()
-
-        def about(name: str) -> bool:
-            return param.startswith(name) or name in text
-
-        if self.json_mode == "json_schema" and (about("response_format") or about("json_schema")):
-            log.warning("%s rejects json_schema; using json_object mode from now on", self.model)
-            self.json_mode = "json_object"
-            return True
-        if self._stream_usage and about("stream_options"):
-            self._stream_usage = False
-            return True
-        if self._send_temperature and about("temperature"):
-            self._send_temperature = False
-            return True
-        if self._max_tokens_param == "max_tokens" and about("max_tokens") and "max_completion_tokens" in text:
-            self._max_tokens_param = "max_completion_tokens"
-            return True
-        if self._max_tokens_param == "max_completion_tokens" and about("max_completion_tokens"):
-            self._max_tokens_param = "max_tokens"
-            return True
-        return False
 
     def _reply_text(self, data: dict[str, Any], sent: Sequence[Message]) -> str:
         choices = data.get("choices") or []
@@ -477,7 +463,7 @@ class OpenAIChat:
         )
 
 
-# --- Speech --------------------------------------------------------------------------------------------
+# --- Choosing a model ----------------------------------------------------------------------------------
 
 
 def make_chat_model(
