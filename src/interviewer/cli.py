@@ -198,7 +198,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
         llm = OpenAIChat(settings)
         prompts = PromptLibrary(settings.prompts_dir)
-    answerer = Answerer(index, index.embedder, llm, prompts)
+    answerer = Answerer(index, index.embedder, llm, prompts, max_tokens=settings.reply_tokens.answer)
     stream = answerer.stream(args.question)
     if args.json:
         emit_json(stream.result.model_dump(mode="json"))

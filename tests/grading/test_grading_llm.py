@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from test_grading import MEDIUM, STRONG, WEAK, make_question
 
+from interviewer.config import ReplyTokens
 from interviewer.content.rubrics import RubricSet
 from interviewer.errors import InterviewerError, LLMRateLimited, LLMUnavailable
 from interviewer.grading.llm_grader import (
@@ -101,6 +102,19 @@ def test_the_model_is_asked_at_temperature_zero_for_the_rubric_schema(
     assert call.temperature == 0.0
     assert call.schema is not None
     assert issubclass(call.schema, GraderVerdict)
+
+
+def test_the_grade_request_carries_its_token_budget(
+    rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader
+) -> None:
+    default = FakeLLM([json.dumps(verdict())])
+    make_grader(default, rubrics, prompts, offline).grade(make_question(), "requirements", MEDIUM)
+    custom = FakeLLM([json.dumps(verdict())])
+    make_grader(custom, rubrics, prompts, offline, max_tokens=2048).grade(
+        make_question(), "requirements", MEDIUM
+    )
+    assert default.calls[0].max_tokens == ReplyTokens().grade
+    assert custom.calls[0].max_tokens == 2048
 
 
 def test_feedback_comes_before_the_scores_in_the_output_schema() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.config import Settings
+from interviewer.config import ReplyTokens, Settings
 from interviewer.errors import LLMRefused, LLMUnavailable
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.notes.ask import (
@@ -117,6 +117,13 @@ def test_weak_retrieval_abstains_without_asking_the_model(index: NotesIndex, pro
     assert llm.calls == []
     assert result.answer.startswith(ABSTAIN)
     assert result.grounded is False and result.citations == []
+
+
+def test_the_answer_request_carries_its_token_budget(index: NotesIndex, prompts: PromptLibrary) -> None:
+    llm = FakeLLM(["Consistent hashing moves few keys [1].", "Again [1]."])
+    answerer(index, llm, prompts).answer(QUESTION)
+    Answerer(index, index.embedder, llm, prompts, k=3, min_similarity=0.2, max_tokens=99).answer(QUESTION)
+    assert [c.max_tokens for c in llm.calls] == [ReplyTokens().answer, 99]
 
 
 def test_a_failed_model_call_falls_back_to_the_offline_answer_and_says_so(

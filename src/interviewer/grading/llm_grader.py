@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
+from interviewer.config import ReplyTokens
 from interviewer.content.questions import Question
 from interviewer.content.rubrics import Rubric, RubricSet
 from interviewer.errors import InterviewerError, LLMError
@@ -176,8 +177,11 @@ class LLMGrader:
         prompts: PromptLibrary,
         offline: OfflineGrader,
         retrieve: Retrieve | None = None,
+        *,
+        max_tokens: int | None = None,
     ) -> None:
         self.chat = chat
+        self.max_tokens = max_tokens or ReplyTokens().grade
         self.rubrics = rubrics
         self.prompts = prompts
         self.offline = offline
@@ -220,7 +224,7 @@ class LLMGrader:
                 prompt, question, phase, rubric, answer, self._excerpts(question, phase)
             )
             schema = verdict_schema(tuple(c.id for c in rubric.criteria))
-            verdict = self.chat.structured(messages, schema, temperature=0.0)
+            verdict = self.chat.structured(messages, schema, temperature=0.0, max_tokens=self.max_tokens)
         except LLMError as err:
             log.warning("LLM grading failed (%s); using the offline grade", type(err).__name__)
             reason = f"The LLM grader failed ({type(err).__name__}: {err}), so this grade is the offline one."

@@ -186,14 +186,28 @@ def build_engine(
         raise ConfigError(
             "the openai engine has no chat model; set OPENAI_API_KEY or choose the offline engine"
         )
-    llm = LLMInterviewer(chat, prompts, retrieve=retrieve, trim=trim, history_budget=HISTORY_BUDGET)
+    llm = LLMInterviewer(
+        chat,
+        prompts,
+        retrieve=retrieve,
+        trim=trim,
+        history_budget=HISTORY_BUDGET,
+        budgets=settings.reply_tokens,
+    )
     from interviewer.grading.llm_grader import LLMGrader
     from interviewer.grading.offline import OfflineGrader
 
     if grader_chat is None or not isinstance(offline_grader, OfflineGrader):
         grader: Grader = offline_grader
     else:
-        grader = LLMGrader(grader_chat, rubrics, prompts, offline_grader, retrieve=retrieve)
+        grader = LLMGrader(
+            grader_chat,
+            rubrics,
+            prompts,
+            offline_grader,
+            retrieve=retrieve,
+            max_tokens=settings.reply_tokens.grade,
+        )
     return Engine(
         name="openai",
         interviewer=FallbackInterviewer(llm, OfflineInterviewer()),

@@ -336,10 +336,15 @@ class OpenAIChat:
         return self._reply_text(data, sent)
 
     def structured(
-        self, messages: Sequence[Message], schema: type[T], *, temperature: float | None = 0.0
+        self,
+        messages: Sequence[Message],
+        schema: type[T],
+        *,
+        temperature: float | None = 0.0,
+        max_tokens: int | None = None,
     ) -> T:
         def op(history: list[Message]) -> dict[str, Any]:
-            sampling = self._sampling(temperature, None)
+            sampling = self._sampling(temperature, max_tokens)
             if self.json_mode == "json_schema":
                 raw = self._client.chat.completions.with_raw_response.parse(
                     model=self.model,

@@ -58,7 +58,12 @@ class ChatModel(Protocol):
         ...
 
     def structured(
-        self, messages: Sequence[Message], schema: type[T], *, temperature: float | None = 0.0
+        self,
+        messages: Sequence[Message],
+        schema: type[T],
+        *,
+        temperature: float | None = 0.0,
+        max_tokens: int | None = None,
     ) -> T:
         """Return the reply validated as `schema`, re-asking with the validation error at most twice."""
         ...
