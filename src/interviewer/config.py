@@ -69,6 +69,7 @@ class Settings(BaseModel):
     tts_model: str = "gpt-4o-mini-tts"
     tts_voice: str = "alloy"
     request_timeout: float = Field(default=30.0, gt=0, le=600)
+    first_token_timeout: float = Field(default=10.0, gt=0, le=600)
     max_retries: int = Field(default=2, ge=0, le=10)
     reply_tokens: ReplyTokens = Field(default_factory=ReplyTokens)
     chroma_host: str | None = None
@@ -93,6 +94,7 @@ class Settings(BaseModel):
             "INTERVIEWER_TTS_MODEL": "tts_model",
             "INTERVIEWER_TTS_VOICE": "tts_voice",
             "INTERVIEWER_TIMEOUT": "request_timeout",
+            "INTERVIEWER_FIRST_TOKEN_TIMEOUT": "first_token_timeout",
             "INTERVIEWER_MAX_RETRIES": "max_retries",
             "CHROMA_HOST": "chroma_host",
             "CHROMA_PORT": "chroma_port",

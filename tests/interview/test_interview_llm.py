@@ -9,6 +9,7 @@ interviewer builds is recorded and asserted on. One test runs the real `OpenAICh
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -619,3 +620,56 @@ def test_a_streamed_reply_cut_at_max_tokens_by_a_real_server_is_replaced_by_the_
     assert "2 billion users" in shown
     assert saved_interviewer_turns(session)[-1] == stream.reply.text == shown.strip()
     assert [r.json()["max_tokens"] for r in server.requests] == [settings.reply_tokens.turn] * 2
+
+
+# -- deadlines and the phase clock -----------------------------------------------------------------------------------
+
+
+def test_the_phase_clock_does_not_count_the_time_spent_waiting_on_the_model(
+    settings: Settings, store: SessionStore, clock: FakeClock, question: Question
+) -> None:
+    def slow(call: Call) -> str:
+        clock.advance(seconds=40)  # the model takes 40 s to answer
+        return POLITE
+
+    engine = llm_engine(settings, FunctionLLM(slow))
+    session = new_session(store, engine, clock, question)
+    session.start()
+    before = session.minutes_left
+    clock.advance(seconds=60)  # the candidate thinks and types for a minute
+    session.submit("We should optimise watch time, not clicks.")
+    assert session.minutes_left == pytest.approx(before - 1.0)
+
+    resumed = InterviewSession.resume(session.id, engine, store, lambda _: question, clock=clock)
+    assert resumed.minutes_left == pytest.approx(before - 1.0)
+
+
+@pytest.mark.server
+def test_a_hung_server_costs_the_candidate_one_wait_of_at_most_twelve_seconds_with_default_settings(
+    tmp_path: Path, store: SessionStore, clock: FakeClock, question: Question
+) -> None:
+    with FakeOpenAIServer() as server:
+        server.script(Reply("Hello. Where would you start?"))
+        settings = Settings(
+            home=tmp_path / "home",
+            engine="openai",
+            openai_base_url=server.base_url,
+            openai_api_key="sk-test-fake-server-key",
+        )
+        engine = build_engine(settings, offline_grader=KeywordGrader(), retrieve=Retriever())
+        session = new_session(store, engine, clock, question)
+        session.start()
+        server.hang_all()
+
+        started = time.monotonic()
+        first = session.submit("How many users are there?")
+        waited = time.monotonic() - started
+        started = time.monotonic()
+        second = session.submit("What latency does the home page need?")
+        then = time.monotonic() - started
+
+    print(f"time to the first offline reply after a hang: {waited:.2f} s; the next reply: {then:.3f} s")
+    assert waited <= 12.0
+    assert first.source == "llm->offline" and "2 billion users" in first.text
+    assert second.source == "llm->offline" and then < 1.0
+    assert len(server.posts) == 2, "the open breaker sends nothing more"

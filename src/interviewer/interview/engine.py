@@ -174,8 +174,8 @@ def build_engine(
 
     from interviewer.llm.openai_client import make_chat_model
 
-    chat = chat or make_chat_model(settings, "chat")
-    grader_chat = grader_chat or make_chat_model(settings, "grader")
+    chat = chat or make_chat_model(settings, "chat", live=True)
+    grader_chat = grader_chat or make_chat_model(settings, "grader", live=True)
     prompts = PromptLibrary(settings.prompts_dir)
     retrieve = retrieve or notes_retriever(settings, embedder)
 
