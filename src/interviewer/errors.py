@@ -12,6 +12,15 @@ from typing import Literal
 FallbackReason = Literal["unavailable", "timeout", "invalid_output", "refused", "truncated"]
 """Why a step was done by the offline engine instead of the model, in one word for reports and JSON."""
 
+FALLBACK_WORDS: dict[FallbackReason, str] = {
+    "unavailable": "the model server could not be reached",
+    "timeout": "the model server did not answer in time",
+    "invalid_output": "the model's reply could not be used",
+    "refused": "the model declined to answer",
+    "truncated": "the model's reply ran past its length limit",
+}
+"""The reason in words for the candidate: never the exception's text, which names URLs and settings."""
+
 
 class InterviewerError(Exception):
     """Base class for every expected failure. `str(err)` is a user-facing message."""

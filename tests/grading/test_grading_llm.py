@@ -12,7 +12,14 @@ from test_grading import MEDIUM, STRONG, WEAK, make_question
 
 from interviewer.config import ReplyTokens
 from interviewer.content.rubrics import RubricSet
-from interviewer.errors import InterviewerError, LLMRateLimited, LLMUnavailable
+from interviewer.errors import (
+    InterviewerError,
+    LLMRateLimited,
+    LLMRefused,
+    LLMTimeout,
+    LLMTruncated,
+    LLMUnavailable,
+)
 from interviewer.grading.llm_grader import (
     GraderVerdict,
     LLMGrader,
@@ -161,20 +168,34 @@ def test_always_invalid_output_falls_back_to_the_offline_grade(
     assert grade.grader == "llm+offline-fallback"
     assert [c.score for c in grade.criteria] == [c.score for c in expected.criteria]
     assert grade.score == expected.score
-    assert any("LLMOutputInvalid" in f for f in grade.flags)
+    assert "This grade is the offline grader's: the model's reply could not be used." in grade.flags
+    assert grade.fallback_reason == "invalid_output"
     assert grade.prompt_version == "grader@v1"
     assert len(llm.calls) == 3
 
 
-@pytest.mark.parametrize("error", [LLMUnavailable("server down"), LLMRateLimited("slow down")])
-def test_any_llm_error_falls_back_and_says_why(
-    rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader, error: Exception
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (LLMUnavailable("the model server at http://10.0.0.7:8080/v1 kept failing (500)"), "unavailable"),
+        (LLMRateLimited("rate-limiting requests (429); set OPENAI_API_KEY"), "unavailable"),
+        (LLMTimeout("the model server at http://10.0.0.7:8080/v1 did not answer within 30 s"), "timeout"),
+        (LLMRefused("the model declined to answer (I cannot grade this)"), "refused"),
+        (LLMTruncated("the reply hit the token limit; raise INTERVIEWER_REPLY_TOKENS"), "truncated"),
+    ],
+)
+def test_any_llm_error_falls_back_and_says_why_in_words_without_the_error_text(
+    rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader, error: Exception, reason: str
 ) -> None:
     llm = FakeLLM([error])
     grade = make_grader(llm, rubrics, prompts, offline).grade(make_question(), "requirements", STRONG)
     assert grade.grader == "llm+offline-fallback"
-    assert any(type(error).__name__ in f for f in grade.flags)
+    assert grade.fallback_reason == reason
     assert "offline" in grade.feedback
+    shown = " ".join([grade.feedback, *grade.flags])
+    assert str(error) not in shown and type(error).__name__ not in shown
+    for detail in ("http://", "(500)", "(429)", "OPENAI_API_KEY", "INTERVIEWER_", "I cannot grade"):
+        assert detail not in shown
 
 
 def test_evidence_quotes_that_are_not_in_the_answer_are_dropped(

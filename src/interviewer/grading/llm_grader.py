@@ -20,7 +20,7 @@ from interviewer.content.rubrics import Rubric, RubricSet
 from interviewer.errors import InterviewerError, LLMError
 from interviewer.grading.coverage import Analysis
 from interviewer.grading.delivery import Delivery
-from interviewer.grading.grade import CriterionGrade, Grade, MissingPoint, PointCoverage
+from interviewer.grading.grade import CriterionGrade, Grade, MissingPoint, PointCoverage, offline_stand_in
 from interviewer.grading.offline import OfflineGrader
 from interviewer.llm.prompts import Prompt, PromptLibrary
 from interviewer.llm.protocol import ChatModel, Message
@@ -227,15 +227,8 @@ class LLMGrader:
             verdict = self.chat.structured(messages, schema, temperature=0.0, max_tokens=self.max_tokens)
         except LLMError as err:
             log.warning("LLM grading failed (%s); using the offline grade", type(err).__name__)
-            reason = f"The LLM grader failed ({type(err).__name__}: {err}), so this grade is the offline one."
-            return offline.model_copy(
-                update={
-                    "grader": "llm+offline-fallback",
-                    "flags": [*offline.flags, reason],
-                    "feedback": f"{offline.feedback} {reason}".strip(),
-                    "model": self.chat.model,
-                    "prompt_version": _prompt_id(self.prompts),
-                }
+            return offline_stand_in(
+                offline, err, model=self.chat.model, prompt_version=_prompt_id(self.prompts)
             )
         return self._merge(question, phase, answer, rubric, verdict, analysis, offline, prompt)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from interviewer.config import Settings
@@ -18,7 +19,7 @@ from interviewer.content.questions import Question
 from interviewer.content.rubrics import RubricSet
 from interviewer.errors import ConfigError, LLMError
 from interviewer.grading.delivery import Delivery
-from interviewer.grading.grade import Grade, Grader, PointCoverage
+from interviewer.grading.grade import Grade, Grader, PointCoverage, offline_stand_in
 from interviewer.interview.interviewer import (
     FallbackInterviewer,
     Interviewer,
@@ -64,13 +65,7 @@ class Engine:
             return self.grader.grade(question, phase, answer)
         except LLMError as err:
             log.warning("grading fell back to the offline grader: %s", type(err).__name__)
-            grade = self.offline_grader.grade(question, phase, answer)
-            return grade.model_copy(
-                update={
-                    "grader": "llm+offline-fallback",
-                    "flags": [*grade.flags, f"llm grader failed: {err}"],
-                }
-            )
+            return offline_stand_in(self.offline_grader.grade(question, phase, answer), err)
 
     def grade_communication(
         self, question: Question, answers: list[str], delivery: Delivery | None = None
@@ -87,6 +82,15 @@ class Engine:
                 return method(answers, delivery, question_id=question.id)
             except LLMError as err:
                 log.warning("communication grading fell back: %s", type(err).__name__)
+        return None
+
+    def breaker_until(self) -> datetime | None:
+        """When the model server is tried again, while a breaker keeps calls on the offline engine."""
+        for chat in self.chats:
+            breaker = getattr(chat, "breaker", None)
+            until = breaker.opens_until if breaker is not None else None
+            if until is not None:
+                return until
         return None
 
     def usage_mark(self) -> tuple[int, ...]:

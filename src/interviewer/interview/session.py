@@ -441,6 +441,8 @@ class InterviewSession(Policy):
                 meta["reason"] = move.reason
             if move.facts:
                 meta["facts"] = [f.topic for f in move.facts]
+            if said.fallback_reason:
+                meta["fallback_reason"] = said.fallback_reason
             turn = self.store.append_turn(
                 self.id,
                 role="interviewer",
@@ -469,6 +471,7 @@ class InterviewSession(Policy):
                 capped=move.capped,
                 hint_level=move.hint_level or None,
                 source=said.source,
+                fallback_reason=said.fallback_reason,
             )
 
         return ReplyStream(utterance, finish)

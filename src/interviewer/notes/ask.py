@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.config import ReplyTokens
-from interviewer.errors import LLMError
+from interviewer.errors import FALLBACK_WORDS, LLMError
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.llm.protocol import ChatModel, Message
 from interviewer.notes.chunking import plain_text
@@ -194,7 +194,8 @@ class Answerer:
             yield tail
         except LLMError as err:
             log.warning("the answer model failed (%s); answering offline", type(err).__name__)
-            notice = f"The model could not answer ({err}); this is the offline answer from the notes."
+            words = FALLBACK_WORDS[err.reason]
+            notice = f"{words[0].upper()}{words[1:]}, so this is the offline answer from the notes."
             yield ("\n\n" if "".join(produced).strip() else "") + notice + "\n\n"
             for item in self._offline(question, hits):
                 if isinstance(item, AnswerResult):
