@@ -230,6 +230,44 @@ def test_a_score_far_above_the_offline_grade_is_capped_and_flagged(
     assert any("capped" in f for f in grade.flags)
 
 
+def test_a_score_far_below_the_offline_grade_is_raised_to_within_one_and_flagged(
+    rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader
+) -> None:
+    question = make_question()
+    floor = {c.criterion_id: c.score for c in offline.grade(question, "requirements", STRONG).criteria}
+    assert max(floor.values()) >= 3, "the strong answer earns at least a 3 offline somewhere"
+    llm = FakeLLM([json.dumps(verdict(score=1))])
+
+    grade = make_grader(llm, rubrics, prompts, offline).grade(question, "requirements", STRONG)
+
+    levels = {k.id: k.levels for k in rubrics.for_phase("requirements").criteria}
+    for c in grade.criteria:
+        offline_score = floor[c.criterion_id]
+        assert c.score == (offline_score - 1 if offline_score >= 3 else 1)
+        assert c.level == levels[c.criterion_id][c.score]
+    raised = [f for f in grade.flags if "raised to" in f]
+    assert len(raised) == sum(1 for s in floor.values() if s >= 3)
+    assert grade.score == pytest.approx(sum(c.weight * c.score for c in grade.criteria), abs=0.01)
+
+
+def test_a_score_one_away_from_the_offline_grade_is_kept_either_way(
+    rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader
+) -> None:
+    question = make_question()
+    baseline = offline.grade(question, "requirements", MEDIUM)
+    nearby = {c.criterion_id: max(1, c.score - 1) if i % 2 else min(5, c.score + 1)
+              for i, c in enumerate(baseline.criteria)}  # fmt: skip
+    reply = verdict()
+    for criterion in reply["criteria"]:
+        criterion["score"] = nearby[criterion["criterion_id"]]
+    llm = FakeLLM([json.dumps(reply)])
+
+    grade = make_grader(llm, rubrics, prompts, offline).grade(question, "requirements", MEDIUM)
+
+    assert {c.criterion_id: c.score for c in grade.criteria} == nearby
+    assert not any("raised to" in f or "capped" in f for f in grade.flags)
+
+
 def test_injection_is_reported_and_the_llm_cannot_score_above_the_offline_grade(
     rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader
 ) -> None:

@@ -1,5 +1,6 @@
 """The LLM grader: a rubric prompt, validated output, evidence checked in code, and a cross-check
-against the offline grader that caps scores the answer's content cannot support.
+against the offline grader that pulls a criterion score two or more away from the offline one, either
+way, to within one of it: up is a score the answer's content cannot support, down one it plainly earns.
 
 Any `LLMError` falls back to the offline grade, and the grade says so.
 """
@@ -34,7 +35,7 @@ PROMPT_NAME = "grader"
 USER_MARKER = "<!-- user -->"
 MAX_EXCERPTS = 4
 MAX_EXCERPT_CHARS = 900
-CAP_GAP = 2  # an LLM criterion score this far above the offline one is flagged and capped
+CAP_GAP = 2  # an LLM criterion score this far from the offline one, either way, is flagged and pulled in
 
 
 class _Strict(BaseModel):
@@ -264,8 +265,10 @@ class LLMGrader:
                     f"the score is capped at {score}."
                 )
             elif floor - v.score >= CAP_GAP:
+                score = floor - 1
                 flags.append(
-                    f"The LLM gave {criterion.name} {v.score}, the offline grader {floor}; the graders disagree."
+                    f"The LLM gave {criterion.name} {v.score}, the offline grader {floor}; "
+                    f"the score is raised to {score}."
                 )
             missing = [
                 MissingPoint(key_point_id=pid, point=points[pid].point, learn=points[pid].learn)
