@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from test_grading import MEDIUM, STRONG, WEAK, make_question
 
+from fake_openai_server import FakeOpenAIServer, Reply, json_schema_unsupported
 from interviewer.config import ReplyTokens
 from interviewer.content.rubrics import RubricSet
 from interviewer.errors import (
@@ -29,6 +30,8 @@ from interviewer.grading.llm_grader import (
     verdict_schema,
 )
 from interviewer.grading.offline import OfflineGrader
+from interviewer.llm.breaker import CircuitBreaker
+from interviewer.llm.openai_client import OpenAIChat
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.testing import FakeEmbedder, FakeLLM, FunctionLLM
 from interviewer.testing.llm import Call
@@ -424,3 +427,28 @@ def test_communication_is_graded_offline_without_calling_the_model(
     grade = make_grader(llm, rubrics, prompts, offline).grade_communication([STRONG, MEDIUM], question_id="q")
     assert grade == offline.grade_communication([STRONG, MEDIUM], question_id="q")
     assert llm.calls == []
+
+
+@pytest.mark.server
+def test_a_server_that_answers_json_schema_with_a_500_still_grades_with_the_llm(
+    rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader, tmp_path: Path
+) -> None:
+    question = make_question()
+    scores = {c.criterion_id: c.score for c in offline.grade(question, "requirements", MEDIUM).criteria}
+    reply = verdict()
+    for criterion in reply["criteria"]:
+        criterion["score"] = scores[criterion["criterion_id"]]
+    with FakeOpenAIServer() as server:
+        server.script(json_schema_unsupported(500), Reply(json.dumps(reply)), Reply(json.dumps(reply)))
+        chat = OpenAIChat(server.settings(tmp_path), "tiny-model", breaker=CircuitBreaker())
+        grader = make_grader(chat, rubrics, prompts, offline)
+
+        first = grader.grade(question, "requirements", MEDIUM)
+        second = grader.grade(question, "requirements", MEDIUM)
+
+    assert first.grader == second.grader == "llm"
+    assert first.fallback_reason is None
+    formats = [r.json()["response_format"]["type"] for r in server.requests]
+    assert formats == ["json_schema", "json_object", "json_object"]
+    assert all(r.json()["max_tokens"] == ReplyTokens().grade for r in server.requests)
+    assert chat.breaker.state().consecutive_failures == 0
