@@ -247,7 +247,8 @@ def notice(text: str) -> None:
 
 
 class FallbackNotices:
-    """Says, once each, when a turn or a grade came from the offline engine and when the breaker opened."""
+    """Says when a turn or a grade came from the offline engine, and once when the breaker opened (the
+    turns it keeps offline are not announced one by one)."""
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
@@ -259,13 +260,13 @@ class FallbackNotices:
 
         if self.engine.name != "openai":
             return
-        if reply.fallback_reason is not None:
+        until = self.engine.breaker_until()
+        if reply.fallback_reason is not None and not (self.breaker_open and until is not None):
             notice(f"{FALLBACK_WORDS[reply.fallback_reason]}; the offline interviewer said this turn")
         for phase, grade in grades.items():
             if grade.fallback_reason is not None and phase not in self.graded:
                 self.graded.add(phase)
                 notice(f"{FALLBACK_WORDS[grade.fallback_reason]}; the {phase} grade is the offline grader's")
-        until = self.engine.breaker_until()
         if until is not None and not self.breaker_open:
             notice(
                 "the model server keeps failing or does not answer; the offline engine takes over until "

@@ -73,6 +73,7 @@ def test_an_interview_on_a_server_that_hangs_says_so_and_marks_who_said_each_tur
     assert any("the offline engine takes over until" in line for line in notices)
     assert any("the requirements grade is the offline grader's" in line for line in notices)
     assert sum("takes over" in line for line in notices) == 1, "the breaker is announced once"
+    assert sum("said this turn" in line for line in notices) == 1, "not every turn it keeps offline"
 
 
 def test_an_interview_that_the_model_runs_throughout_reports_only_the_model(
