@@ -267,11 +267,11 @@ def test_a_failed_llm_call_is_phrased_offline(tmp_path: Path) -> None:
     assert "2 billion users" in reply.text
 
 
-def test_a_stream_cut_midway_keeps_what_was_said_and_finishes_offline(tmp_path: Path) -> None:
+def test_a_stream_cut_midway_is_replaced_by_the_offline_reply_alone(tmp_path: Path) -> None:
     chat = FakeLLM([LLMTruncated("cut", partial="Thanks for joining. ")])
     session = llm_session(tmp_path, chat)
     reply = session.start()
-    assert reply.text.startswith("Thanks for joining.")
+    assert not reply.text.startswith("Thanks for joining.")
     assert tiny_question().prompt in reply.text
     assert session.store.turns(session.id)[-1].text == reply.text
 

@@ -1,5 +1,6 @@
 """The LLM grader: a rubric prompt, validated output, evidence checked in code, and a cross-check
-against the offline grader that caps scores the answer's content cannot support.
+against the offline grader that pulls a criterion score two or more away from the offline one, either
+way, to within one of it: up is a score the answer's content cannot support, down one it plainly earns.
 
 Any `LLMError` falls back to the offline grade, and the grade says so.
 """
@@ -14,12 +15,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
+from interviewer.config import ReplyTokens
 from interviewer.content.questions import Question
 from interviewer.content.rubrics import Rubric, RubricSet
 from interviewer.errors import InterviewerError, LLMError
 from interviewer.grading.coverage import Analysis
 from interviewer.grading.delivery import Delivery
-from interviewer.grading.grade import CriterionGrade, Grade, MissingPoint, PointCoverage
+from interviewer.grading.grade import CriterionGrade, Grade, MissingPoint, PointCoverage, offline_stand_in
 from interviewer.grading.offline import OfflineGrader
 from interviewer.llm.prompts import Prompt, PromptLibrary
 from interviewer.llm.protocol import ChatModel, Message
@@ -33,7 +35,7 @@ PROMPT_NAME = "grader"
 USER_MARKER = "<!-- user -->"
 MAX_EXCERPTS = 4
 MAX_EXCERPT_CHARS = 900
-CAP_GAP = 2  # an LLM criterion score this far above the offline one is flagged and capped
+CAP_GAP = 2  # an LLM criterion score this far from the offline one, either way, is flagged and pulled in
 
 
 class _Strict(BaseModel):
@@ -176,8 +178,11 @@ class LLMGrader:
         prompts: PromptLibrary,
         offline: OfflineGrader,
         retrieve: Retrieve | None = None,
+        *,
+        max_tokens: int | None = None,
     ) -> None:
         self.chat = chat
+        self.max_tokens = max_tokens or ReplyTokens().grade
         self.rubrics = rubrics
         self.prompts = prompts
         self.offline = offline
@@ -220,18 +225,11 @@ class LLMGrader:
                 prompt, question, phase, rubric, answer, self._excerpts(question, phase)
             )
             schema = verdict_schema(tuple(c.id for c in rubric.criteria))
-            verdict = self.chat.structured(messages, schema, temperature=0.0)
+            verdict = self.chat.structured(messages, schema, temperature=0.0, max_tokens=self.max_tokens)
         except LLMError as err:
             log.warning("LLM grading failed (%s); using the offline grade", type(err).__name__)
-            reason = f"The LLM grader failed ({type(err).__name__}: {err}), so this grade is the offline one."
-            return offline.model_copy(
-                update={
-                    "grader": "llm+offline-fallback",
-                    "flags": [*offline.flags, reason],
-                    "feedback": f"{offline.feedback} {reason}".strip(),
-                    "model": self.chat.model,
-                    "prompt_version": _prompt_id(self.prompts),
-                }
+            return offline_stand_in(
+                offline, err, model=self.chat.model, prompt_version=_prompt_id(self.prompts)
             )
         return self._merge(question, phase, answer, rubric, verdict, analysis, offline, prompt)
 
@@ -267,8 +265,10 @@ class LLMGrader:
                     f"the score is capped at {score}."
                 )
             elif floor - v.score >= CAP_GAP:
+                score = floor - 1
                 flags.append(
-                    f"The LLM gave {criterion.name} {v.score}, the offline grader {floor}; the graders disagree."
+                    f"The LLM gave {criterion.name} {v.score}, the offline grader {floor}; "
+                    f"the score is raised to {score}."
                 )
             missing = [
                 MissingPoint(key_point_id=pid, point=points[pid].point, learn=points[pid].learn)

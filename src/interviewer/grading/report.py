@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.questions import NoteLink, Question
 from interviewer.content.rubrics import HiringScale, Signal
+from interviewer.errors import FallbackReason
 from interviewer.grading.gaps import CriterionGap, Gap, criteria_below_top, top_gaps
 from interviewer.grading.grade import Grade, saved_grades
 from interviewer.llm.protocol import Usage
@@ -90,6 +91,17 @@ class TranscriptTurn(_Model):
     prompt_version: str | None = None
     tokens: int = 0
     move: str | None = None
+    source: Literal["llm", "offline"] | None = Field(
+        default=None, description="who phrased an interviewer turn: the model, or the offline engine"
+    )
+    fallback_reason: FallbackReason | None = None
+
+
+class EnginesUsed(_Model):
+    """What actually did the work, which may differ from the engine chosen when the model failed."""
+
+    interviewer: list[Literal["llm", "offline"]] = Field(default_factory=list)
+    grader: list[Literal["llm", "offline"]] = Field(default_factory=list)
 
 
 class Hint(_Model):
@@ -104,6 +116,7 @@ class SessionInfo(_Model):
     title: str
     prompt: str
     engine: str
+    engines_used: EnginesUsed = Field(default_factory=EnginesUsed)
     minutes: int
     drill: Phase | None
     state: SessionState
@@ -263,6 +276,8 @@ def build_report(
             prompt_version=t.prompt_version,
             tokens=t.tokens,
             move=t.meta.get("move"),
+            source=_turn_source(t.meta.get("source")) if t.role == "interviewer" else None,
+            fallback_reason=t.meta.get("fallback_reason") if t.role == "interviewer" else None,
         )
         for t in turns
     ]
@@ -293,6 +308,16 @@ def build_report(
         title=question.title,
         prompt=question.prompt.strip(),
         engine=record.engine,
+        engines_used=EnginesUsed(
+            interviewer=sorted({s for t in transcript if (s := t.source) is not None}),
+            grader=sorted(  # communication is always graded offline, by design, so it says nothing here
+                {
+                    "llm" if g.grader == "llm" else "offline"
+                    for g in grades.values()
+                    if g.phase != "communication"
+                }
+            ),
+        ),
         minutes=record.minutes,
         drill=record.drill,
         state=record.state,
@@ -309,6 +334,11 @@ def build_report(
         grades=dict(grades),
         turns=transcript,
     )
+
+
+def _turn_source(source: str | None) -> Literal["llm", "offline"]:
+    """`llm` when the model phrased the turn; `offline` for the offline engine, also standing in (`llm->offline`)."""
+    return "llm" if source == "llm" else "offline"
 
 
 def report_for(

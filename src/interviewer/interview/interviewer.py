@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+from interviewer.config import ReplyTokens
 from interviewer.content.questions import KeyPoint, PhaseSpec, Question
-from interviewer.errors import LLMError
+from interviewer.errors import FallbackReason, LLMError
 from interviewer.interview.moves import Move, TurnContext
 from interviewer.interview.phrasing import PHASE_NUDGES, phrase
 from interviewer.interview.reading import MAX_INPUT_CHARS, content_words, words_of
@@ -65,13 +66,18 @@ def choose_probe(spec: PhaseSpec, point: KeyPoint, used: Sequence[str], *, reuse
 
 
 class Utterance:
-    """An interviewer reply being produced: iterate for the pieces; afterwards read `text` and `usage`."""
+    """An interviewer reply being produced: iterate for the pieces; afterwards read `text` and `usage`.
+
+    `source` is who phrased it (`llm`, `offline`, or `llm->offline` when the model failed and the offline
+    phrasing replaced its reply), and `fallback_reason` why the model's reply was not used.
+    """
 
     def __init__(self, pieces: Iterator[str], *, prompt_version: str, source: str) -> None:
         self._pieces = pieces
         self.prompt_version = prompt_version
         self.source = source
         self.usage: list[Usage] = []
+        self.fallback_reason: FallbackReason | None = None
         self._parts: list[str] = []
         self.done = False
 
@@ -214,7 +220,7 @@ class LLMInterviewer:
         trim: Trimmer | None = None,
         history_budget: int = 3_000,
         temperature: float = 0.6,
-        max_tokens: int = 220,
+        budgets: ReplyTokens | None = None,
     ) -> None:
         self.chat = chat
         self.prompts = prompts
@@ -222,7 +228,7 @@ class LLMInterviewer:
         self.trim = trim
         self.history_budget = history_budget
         self.temperature = temperature
-        self.max_tokens = max_tokens
+        self.budgets = budgets or ReplyTokens()
         self._guidance: dict[tuple[str, Phase], str] = {}
 
     def messages(self, move: Move, ctx: TurnContext) -> tuple[list[Message], str]:
@@ -312,18 +318,28 @@ class LLMInterviewer:
             return "(none)"
         return "\n---\n".join(e.strip()[:800] for e in excerpts) or "(none)"
 
+    def max_tokens(self, move: Move) -> int:
+        """The reply budget of this move: a hint and a wrap-up may say more than an ordinary turn."""
+        if move.kind == "hint":
+            return self.budgets.hint
+        if move.kind in ("wrap_up", "close") or (move.kind == "advance" and move.phase is None):
+            return self.budgets.wrap_up
+        return self.budgets.turn
+
     def speak(self, move: Move, ctx: TurnContext) -> Utterance:
         messages, versions = self.messages(move, ctx)
         utterance = Utterance(iter(()), prompt_version=versions, source="llm")
         guard = LeakGuard.for_context(ctx, move, messages[0]["content"])
-        utterance._pieces = self._stream(messages, guard, utterance)
+        utterance._pieces = self._stream(messages, guard, utterance, self.max_tokens(move))
         return utterance
 
-    def _stream(self, messages: list[Message], guard: LeakGuard, utterance: Utterance) -> Iterator[str]:
+    def _stream(
+        self, messages: list[Message], guard: LeakGuard, utterance: Utterance, max_tokens: int
+    ) -> Iterator[str]:
         before = len(self.chat.usage)
         pending = ""
         said = ""
-        for piece in self.chat.stream(messages, temperature=self.temperature, max_tokens=self.max_tokens):
+        for piece in self.chat.stream(messages, temperature=self.temperature, max_tokens=max_tokens):
             pending += piece
             # Release whole sentences only, once each is checked against the brief.
             cut = max(pending.rfind(". "), pending.rfind("? "), pending.rfind("! "), pending.rfind("\n"))
@@ -342,6 +358,8 @@ class LLMInterviewer:
 
 class ReplyLeak(LLMError):
     """The model's reply would have revealed the interviewer's brief; the offline phrasing is used."""
+
+    reason: FallbackReason = "invalid_output"
 
     def __init__(self, said: str) -> None:
         super().__init__("the model's reply quoted hidden interview material")
@@ -392,11 +410,19 @@ def _secret_grams(text: str, n: int) -> frozenset[tuple[str, ...]]:
 
 
 class FallbackInterviewer:
-    """Use `primary`; when a call fails (any `LLMError`), phrase that move with `fallback` instead."""
+    """Use `primary`; when a call fails (any `LLMError`), phrase that move with `fallback` instead.
 
-    def __init__(self, primary: Interviewer, fallback: Interviewer) -> None:
+    The primary's reply goes through a hold-back buffer: nothing reaches the candidate until the model has
+    finished its reply (or, with `hold_chars`, until that much is held), so a reply that fails late, cut at
+    its token budget, broken off or past its deadline, is replaced by the offline one, never continued by
+    it. The turn budget (`ReplyTokens`) and the call deadline keep the wait short. Should a failure come
+    after text was released (only with `hold_chars`), the turn ends with the whole sentences already said.
+    """
+
+    def __init__(self, primary: Interviewer, fallback: Interviewer, *, hold_chars: int | None = None) -> None:
         self.primary = primary
         self.fallback = fallback
+        self.hold_chars = hold_chars
         self.name = f"{primary.name}+{fallback.name}"
         self.failures = 0
 
@@ -404,28 +430,37 @@ class FallbackInterviewer:
         try:
             first = self.primary.speak(move, ctx)
         except LLMError as err:
-            return self._fallback(move, ctx, err, said="")
+            return self._fallback(move, ctx, err)
         utterance = Utterance(iter(()), prompt_version=first.prompt_version, source=first.source)
         utterance._pieces = self._guarded(first, move, ctx, utterance)
         return utterance
 
     def _guarded(self, first: Utterance, move: Move, ctx: TurnContext, out: Utterance) -> Iterator[str]:
-        said = ""
+        held: list[str] = []
+        released = False
         try:
             for piece in first:
-                said += piece
-                yield piece
-            out.usage = first.usage
+                held.append(piece)
+                if self.hold_chars is not None and sum(map(len, held)) > self.hold_chars:
+                    released = True
+                    yield from held
+                    held.clear()
         except LLMError as err:
-            backup = self._fallback(move, ctx, err, said=said)
+            out.fallback_reason = err.reason
+            if released:
+                log.warning("interviewer reply ended early after it was shown: %s", type(err).__name__)
+                return
+            backup = self._fallback(move, ctx, err)
             out.source, out.prompt_version = backup.source, backup.prompt_version
-            if said.strip():
-                yield "\n\n"
             yield from backup
+            return
+        out.usage = first.usage
+        yield from held
 
-    def _fallback(self, move: Move, ctx: TurnContext, err: LLMError, *, said: str) -> Utterance:
+    def _fallback(self, move: Move, ctx: TurnContext, err: LLMError) -> Utterance:
         self.failures += 1
         log.warning("interviewer reply fell back to %s: %s", self.fallback.name, type(err).__name__)
         backup = self.fallback.speak(move, ctx)
         backup.source = f"{self.primary.name}->{self.fallback.name}"
+        backup.fallback_reason = err.reason
         return backup
