@@ -31,7 +31,7 @@ from interviewer.content.questions import KeyPoint, Question
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.quantities import Quantity, periods, quantities, words_to_digits
 from interviewer.grading.signals import split_sentences
-from interviewer.grading.stance import clauses, mentions, segments
+from interviewer.grading.stance import clauses, is_asserted, mentions, segments
 from interviewer.phases import PHASES, Phase
 
 ErrorKind = Literal["claim", "arithmetic", "constraint"]
@@ -223,7 +223,8 @@ _OFFLINE_WORDS = re.compile(
     re.I,
 )
 _THRESHOLD = re.compile(
-    r"\b(?:alert|alarm|pag(?:e|es|ing)|threshold|warn|monitor|burn|above|over|exceed|more than|higher than|"
+    r"\b(?:alert|alarm|paging|pages? (?:the |someone|on.?call)|page on|threshold|warn|monitor|burn|above|over|"
+    r"exceed|more than|higher than|"
     r"worse than|slower than|if|when)\b",
     re.I,
 )
@@ -276,11 +277,16 @@ def _breaks(sentence: str, constraint: Constraint) -> str | None:
                     continue
                 if constraint.kind == "freshness":
                     assert constraint.max is not None
-                    stale = [sec for sec, _, _ in periods(segment) if sec > constraint.max]
+                    stale = [
+                        sec
+                        for sec, start, end in periods(segment)
+                        if sec > constraint.max and is_asserted(segment, start, end)
+                    ]
                     if stale and not re.search(r"\b(?:within|under|at most|less than)\b", segment, re.I):
                         return f"Data refreshed every {_duration(stale[0])} is too stale."
                 elif _after(segment, constraint.before) or (
-                    _LATER.search(segment) and not re.search(r"\bbefore\b", segment, re.I)
+                    any(is_asserted(segment, m.start(), m.end()) for m in _LATER.finditer(segment))
+                    and not re.search(r"\bbefore\b", segment, re.I)
                 ):
                     return "That check runs too late."
     return None

@@ -18,7 +18,7 @@ _CLAUSE = re.compile(r";|\.\s|\?\s|!\s|\bbut\b|\bwhereas\b|\bwhile\b|\balthough\
 # Segments within a clause: a negator's reach ends at the next of these.
 _SEGMENT = re.compile(r",|\band\b|\bthen\b|\bso\b|\bbecause\b|\bsince\b|\bwhich\b|\bor\b|\(|\)|:|—|–", re.I)
 _NEGATOR = re.compile(
-    r"\b(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over|"
+    r"(?<![\w-])(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over|"
     r"stop(?:s|ping)?|drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
     r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
     r"hasn't|haven't)\b",
