@@ -12,6 +12,7 @@ from test_grading import MEDIUM, STRONG, WEAK, make_question
 
 from fake_openai_server import FakeOpenAIServer, Reply, json_schema_unsupported
 from interviewer.config import ReplyTokens
+from interviewer.content.questions import QuestionBank
 from interviewer.content.rubrics import RubricSet
 from interviewer.errors import (
     InterviewerError,
@@ -92,7 +93,7 @@ def test_a_valid_reply_becomes_an_llm_grade(
     llm = FakeLLM([json.dumps(verdict(score=score, evidence=["Redirects have to be fast"]))])
     grade = make_grader(llm, rubrics, prompts, offline).grade(question, "requirements", STRONG)
     assert grade.grader == "llm"
-    assert grade.prompt_version == "grader@v1"
+    assert grade.prompt_version == "grader@v2"
     assert grade.model == llm.model
     assert grade.feedback == "You framed the problem well."
     assert grade.next_step == "Practise estimating storage."
@@ -173,7 +174,7 @@ def test_always_invalid_output_falls_back_to_the_offline_grade(
     assert grade.score == expected.score
     assert "This grade is the offline grader's: the model's reply could not be used." in grade.flags
     assert grade.fallback_reason == "invalid_output"
-    assert grade.prompt_version == "grader@v1"
+    assert grade.prompt_version == "grader@v2"
     assert len(llm.calls) == 3
 
 
@@ -452,3 +453,36 @@ def test_a_server_that_answers_json_schema_with_a_500_still_grades_with_the_llm(
     assert formats == ["json_schema", "json_object", "json_object"]
     assert all(r.json()["max_tokens"] == ReplyTokens().grade for r in server.requests)
     assert chat.breaker.state().consecutive_failures == 0
+
+
+def test_the_llm_grader_is_given_the_facts_and_the_checkers_findings_and_reports_errors_with_real_quotes(
+    rubrics: RubricSet, prompts: PromptLibrary
+) -> None:
+    bank_offline = OfflineGrader(FakeEmbedder(dim=256), rubrics)
+    question = QuestionBank.load(ROOT / "knowledge").get("youtube-recommendations")
+    answer = (
+        "We will optimise click-through rate rather than watch time. "
+        "Each page shows about 50 videos, and the ranker must answer in time."
+    )
+    reply = verdict(score=2) | {
+        "errors": [
+            {"kind": "claim", "quote": "Each page shows about 50 videos", "why": "Not the point here."},
+            {"kind": "constraint", "quote": "the ranker takes two seconds", "why": "Invented."},
+        ]
+    }
+    reply["criteria"] = [
+        c | {"criterion_id": cid}
+        for c, cid in zip(
+            reply["criteria"], [c.id for c in rubrics.for_phase("requirements").criteria], strict=True
+        )
+    ]
+    llm = FakeLLM([json.dumps(reply)])
+    grade = LLMGrader(llm, rubrics, prompts, bank_offline).grade(question, "requirements", answer)
+    sent = llm.calls[0].messages[-1]["content"]
+    assert "500 million of them active" in sent  # the facts to check claims by
+    assert "We will optimise click-through rate rather than watch time." in sent.split("findings")[1]
+    quotes = [e.quote for e in grade.errors]
+    assert "We will optimise click-through rate rather than watch time." in quotes  # the checker's
+    assert "Each page shows about 50 videos" in quotes  # the model's, verbatim in the answer
+    assert "the ranker takes two seconds" not in quotes  # not in the answer: dropped
+    assert any("not in the answer" in flag for flag in grade.flags)
