@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -314,6 +315,11 @@ def _points(question: Question, phase: Phase | None) -> list[KeyPoint]:
 
 
 def _says(clause: str, cues: Sequence[Sequence[str]], unless: Sequence[str]) -> bool:
+    return _says_cached(clause, tuple(tuple(g) for g in cues), tuple(unless))
+
+
+@lru_cache(maxsize=65536)
+def _says_cached(clause: str, cues: tuple[tuple[str, ...], ...], unless: tuple[str, ...]) -> bool:
     """A clause says a claim when it has a term of every cue group and asserts the first group's term."""
     if not cues:
         return False

@@ -43,14 +43,16 @@ class Mention:
     asserted: bool
 
 
-def clauses(text: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def clauses(text: str) -> tuple[str, ...]:
     """The clauses of `text`: co-occurring terms of one claim must share a clause."""
-    return [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+    return tuple(c.strip() for c in _CLAUSE.split(text) if c and c.strip())
 
 
-def segments(clause: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def segments(clause: str) -> tuple[str, ...]:
     """The segments of a clause (split at commas, "and", "so", "because"...): a negator reaches its own."""
-    return [x.strip() for x in _SEGMENT.split(clause) if x and x.strip()]
+    return tuple(x.strip() for x in _SEGMENT.split(clause) if x and x.strip())
 
 
 @lru_cache(maxsize=8192)
