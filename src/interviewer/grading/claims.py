@@ -141,10 +141,14 @@ class ClaimChecker:
         return found
 
     def asserts_wrong(self, sentence: str, point: KeyPoint) -> bool:
-        """Whether `sentence` asserts one of `point`'s wrong alternatives (so it cannot cover the point)."""
-        return any(
+        """Whether `sentence` cannot cover `point`: it asserts one of the point's wrong alternatives, or it
+        says the point's own words only to reject them ("we don't need candidate generation")."""
+        if any(
             _says(clause, wrong.cues, wrong.unless) for wrong in point.wrong for clause in clauses(sentence)
-        )
+        ):
+            return True
+        said = [m for clause in clauses(sentence) for m in mentions(clause, _salient(point))]
+        return bool(said) and not any(m.asserted for m in said)
 
     # -- constraints ---------------------------------------------------------------------------------------
 
@@ -307,6 +311,76 @@ def _duration(seconds: float) -> str:
             n = seconds / size
             return f"{n:g} {name}" + ("s" if n != 1 else "")
     return f"{seconds:g} seconds"
+
+
+_STOP = frozenset(
+    [
+        "about",
+        "also",
+        "asks",
+        "based",
+        "before",
+        "being",
+        "between",
+        "both",
+        "could",
+        "does",
+        "each",
+        "every",
+        "from",
+        "have",
+        "into",
+        "just",
+        "keeps",
+        "like",
+        "more",
+        "most",
+        "much",
+        "only",
+        "other",
+        "over",
+        "same",
+        "says",
+        "should",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "used",
+        "uses",
+        "using",
+        "very",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "with",
+        "would",
+        "your",
+    ]
+)
+
+
+@lru_cache(maxsize=4096)
+def _salient_cached(text: str) -> tuple[str, ...]:
+    words = re.findall(r"[a-z][a-z-]{3,}", text.lower())
+    return tuple(dict.fromkeys(w for w in words if w not in _STOP))
+
+
+def _salient(point: KeyPoint) -> list[str]:
+    """The point's own content words, to see whether a sentence says them or rejects them."""
+    return list(_salient_cached(point.point))
 
 
 def _points(question: Question, phase: Phase | None) -> list[KeyPoint]:

@@ -16,7 +16,7 @@ from functools import lru_cache
 # Clauses: co-occurring terms must sit in one of these.
 _CLAUSE = re.compile(r";|\.\s|\?\s|!\s|\bbut\b|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b", re.I)
 # Segments within a clause: a negator's reach ends at the next of these.
-_SEGMENT = re.compile(r",|\band\b|\bthen\b|\bso\b|\bbecause\b|\bsince\b|\bwhich\b|\bor\b|\(|\)|:|—|–", re.I)
+_SEGMENT = re.compile(r",|\band\b|\bthen\b|\bso\b|\bbecause\b|\bsince\b|\bwhich\b|\(|\)|:|—|–", re.I)
 _NEGATOR = re.compile(
     r"(?<![\w-])(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over|"
     r"stop(?:s|ping)?|drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
