@@ -51,7 +51,12 @@ def test_an_interview_on_a_server_that_hangs_says_so_and_marks_who_said_each_tur
 ) -> None:
     answers = tmp_path / "answers.txt"
     answers.write_text(ANSWERS, encoding="utf-8")
-    server.script(Reply("Hello, thanks for joining. Where would you like to start?"), Hang())
+    server.script(
+        Reply(
+            "Hello, thanks for joining. Let's design YouTube video recommendations for the home page. Where would you like to start?"
+        ),
+        Hang(),
+    )
 
     assert (
         main(["interview", "--question", "youtube-recommendations", "--answers", str(answers), "--json"]) == 0
@@ -81,7 +86,12 @@ def test_an_interview_that_the_model_runs_throughout_reports_only_the_model(
 ) -> None:
     answers = tmp_path / "answers.txt"
     answers.write_text("/end\n", encoding="utf-8")
-    server.script(Reply("Hello. Where would you like to start?"), Reply("Thanks, that is all for today."))
+    server.script(
+        Reply(
+            "Hello. Let's design YouTube video recommendations for the home page. Where would you like to start?"
+        ),
+        Reply("Thanks, that is all for today."),
+    )
 
     assert (
         main(["interview", "--question", "youtube-recommendations", "--answers", str(answers), "--json"]) == 0

@@ -25,7 +25,8 @@ from typing import Protocol
 
 from interviewer.config import ReplyTokens
 from interviewer.content.questions import KeyPoint, PhaseSpec, Question
-from interviewer.errors import FallbackReason, LLMError
+from interviewer.errors import FallbackReason, LLMError, LLMOutputInvalid
+from interviewer.interview.gate import problem
 from interviewer.interview.moves import Move, TurnContext
 from interviewer.interview.phrasing import PHASE_NUDGES, phrase
 from interviewer.interview.reading import MAX_INPUT_CHARS, content_words, words_of
@@ -455,6 +456,15 @@ class FallbackInterviewer:
             yield from backup
             return
         out.usage = first.usage
+        issue = None if released else problem(move, ctx, "".join(held).strip())
+        if issue is not None:
+            log.warning("interviewer reply held back: %s", issue)
+            gated = LLMOutputInvalid(f"the model's reply {issue}", "".join(held), 1)
+            backup = self._fallback(move, ctx, gated)
+            out.fallback_reason = gated.reason
+            out.source, out.prompt_version = backup.source, backup.prompt_version
+            yield from backup
+            return
         yield from held
 
     def _fallback(self, move: Move, ctx: TurnContext, err: LLMError) -> Utterance:
