@@ -26,9 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from interviewer.errors import LLMError
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.llm.protocol import ChatModel, Message
-from interviewer.notes.chunking import plain_text
 from interviewer.notes.embeddings import Embedder
 from interviewer.notes.lexical import bm25_scores, lexical_tokens
+from interviewer.notes.markup import plain_text
 from interviewer.notes.results import Hit
 
 log = logging.getLogger(__name__)
