@@ -5,8 +5,9 @@
   excerpts is dropped and recorded in `dropped_citations`.
 - Offline, the answer is extractive: the few sentences of the retrieved chunks that best match the
   question (by embedding similarity and BM25), each followed by its citation.
-- Both abstain ("The notes don't cover …") when retrieval finds nothing relevant; the model may also
-  abstain. If the model call fails, the offline answer is given instead and `notice` says why.
+- Both abstain ("The notes don't cover …") when the notes do not cover the question: offline, judged from
+  the question's salient terms and the evidence (`interviewer.notes.coverage`); with a model, when
+  retrieval finds nothing relevant, and the model may also abstain. If the model call fails, the offline answer is given instead and `notice` says why.
 
 `Answerer.stream(question)` yields the answer's text as it is produced; its `result` holds the final
 `AnswerResult` once the iteration is over. `Answerer.answer(question)` does both at once.
@@ -26,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from interviewer.errors import LLMError
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.llm.protocol import ChatModel, Message
+from interviewer.notes.coverage import Coverage, assess
 from interviewer.notes.embeddings import Embedder
 from interviewer.notes.lexical import bm25_scores, lexical_tokens
 from interviewer.notes.markup import plain_text
@@ -73,6 +75,8 @@ class Retriever(Protocol):
     """What the answerer needs from the index (`NotesIndex` provides it)."""
 
     def retrieve(self, query: str, k: int = 5) -> list[Hit]: ...
+
+    def document_frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]: ...
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,8 @@ class Answerer:
     def _produce(self, question: str) -> Iterator[str | AnswerResult]:
         engine: AnswerEngine = "llm" if self.llm is not None else "offline"
         hits = self.index.retrieve(question, k=self.k) if question else []
-        if not self._relevant(question, hits):
+        covered = self._relevant(question, hits) if self.llm is not None else self._covered(question, hits)
+        if not covered:
             result = _abstention(hits, engine)
             yield result.answer
             yield result
@@ -155,6 +160,15 @@ class Answerer:
             yield from self._offline(question, hits)
             return
         yield from self._with_llm(question, hits)
+
+    def coverage(self, question: str, hits: Sequence[Hit]) -> Coverage:
+        """How well `hits` cover `question` (see `interviewer.notes.coverage`)."""
+        frequencies, documents = self.index.document_frequencies(lexical_tokens(question))
+        return assess(question, hits, frequencies, documents)
+
+    def _covered(self, question: str, hits: Sequence[Hit]) -> bool:
+        """Whether the notes cover the question, judged by its salient terms and the evidence (offline)."""
+        return bool(hits) and self.coverage(question, hits).covered
 
     def _relevant(self, question: str, hits: Sequence[Hit]) -> bool:
         """Whether retrieval found something to answer from.
