@@ -11,11 +11,11 @@ from interviewer.errors import LLMRefused, LLMUnavailable
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.notes.ask import (
     ABSTAIN,
+    EXTRACT_NOTICE,
     Answerer,
     CitationFilter,
     check_citations,
     lexical_coverage,
-    sentences_of,
 )
 from interviewer.notes.index import NotesIndex
 from interviewer.testing import FakeEmbedder, FakeLLM
@@ -151,18 +151,27 @@ def test_the_llm_answer_streams_in_pieces_that_join_to_the_answer(
 # ---- offline -------------------------------------------------------------------------------------
 
 
-def test_the_offline_answer_quotes_the_most_relevant_sentences_with_citations(index: NotesIndex) -> None:
+def test_the_offline_answer_quotes_the_passage_that_answers_under_its_heading_and_file(
+    index: NotesIndex,
+) -> None:
     result = answerer(index).answer(QUESTION)
 
     assert result.engine == "offline" and result.grounded is True
-    assert result.answer.startswith("Consistent hashing moves only a few keys when a machine joins or leaves")
+    assert result.answer.startswith("From your notes, “Rebalancing” in sharding.md:\n\n")
+    assert (
+        "Consistent hashing moves only a few keys when a machine joins or leaves the cluster. [1]"
+        in result.answer
+    )
     by_number = {c.n: c for c in result.citations}
-    assert by_number[1].heading == "Rebalancing"
-    # Every sentence is followed by a citation whose chunk contains it.
-    chunks = {h.chunk.chunk_id: h.chunk.text for h in index.retrieve(QUESTION, k=3)}
-    for part in result.answer.split("] "):
-        sentence, _, number = part.rstrip("]").rpartition(" [")
-        assert sentence in chunks[by_number[int(number)].chunk_id]
+    assert (by_number[1].source, by_number[1].heading) == ("sharding.md", "Rebalancing")
+    # Every cited number is a retrieved chunk, and the other sections are offered as "see also".
+    retrieved = {h.chunk.chunk_id for h in index.retrieve(QUESTION, k=3)}
+    assert all(c.chunk_id in retrieved for c in result.citations)
+    assert "See also “" in result.answer and "[2]" in result.answer
+
+
+def test_the_offline_answer_says_it_is_an_extract_not_a_generated_answer(index: NotesIndex) -> None:
+    assert answerer(index).answer(QUESTION).answer.endswith(EXTRACT_NOTICE)
 
 
 def test_the_offline_answer_is_a_few_sentences_not_a_wall_of_chunks(index: NotesIndex) -> None:
@@ -170,7 +179,8 @@ def test_the_offline_answer_is_a_few_sentences_not_a_wall_of_chunks(index: Notes
     retrieved = sum(len(h.chunk.text) for h in index.retrieve("what happens on a cache miss", k=3))
 
     assert 1 <= result.answer.count("[") <= 3
-    assert len(result.answer) < retrieved
+    passage = result.answer.split("\n\n")[1]
+    assert len(passage) < retrieved
     assert "#" not in result.answer
 
 
@@ -195,10 +205,10 @@ def test_an_offline_sentence_that_leans_on_the_one_before_brings_it_along(
         "does it cut write latency and lose queued writes if the cache node crashes"
     )
 
-    assert result.answer.startswith(
-        "The cache queues each write and flushes the queue to the database later. [1]"
-    )
-    assert "This cuts write latency" in result.answer
+    assert (
+        "The cache queues each write and flushes the queue to the database later. "
+        "This cuts write latency but loses queued writes if the cache node crashes. [1]"
+    ) in result.answer
 
 
 def test_a_lesser_offline_sentence_that_leans_on_an_unquoted_one_is_left_out(
@@ -213,7 +223,7 @@ def test_a_lesser_offline_sentence_that_leans_on_an_unquoted_one_is_left_out(
 
     result = answerer(index).answer("tumbling windows: fixed buckets that never overlap, an event-time rule")
 
-    assert result.answer.startswith("Tumbling windows are fixed buckets")
+    assert "\nTumbling windows are fixed buckets" in result.answer
     assert "That is an event-time rule" not in result.answer
 
 
@@ -227,11 +237,11 @@ def test_an_empty_question_abstains(index: NotesIndex) -> None:
     assert answerer(index).answer("   ").grounded is False
 
 
-def test_the_offline_answer_streams_sentence_by_sentence(index: NotesIndex) -> None:
+def test_the_offline_answer_streams_line_by_line(index: NotesIndex) -> None:
     stream = answerer(index).stream(QUESTION)
     pieces = list(stream)
-    assert "".join(pieces) == stream.result.answer
-    assert all(p.rstrip().endswith("]") for p in pieces)
+    assert "".join(pieces).strip() == stream.result.answer
+    assert len(pieces) >= 3 and all(p.endswith("\n") for p in pieces[:-1])
 
 
 # ---- citation checking ---------------------------------------------------------------------------
@@ -250,18 +260,6 @@ def test_brackets_that_are_not_citations_pass_through() -> None:
     text, cited, dropped = check_citations("Use a list [a, b] or arr[0] then [3].", allowed=1)
     assert text == "Use a list [a, b] or arr[0] then."
     assert cited == [] and dropped == [3]
-
-
-def test_sentences_of_a_chunk_skip_code_tables_and_link_lists() -> None:
-    text = (
-        "Intro sentence about caches here. Second sentence follows it.\n\n```\ncode line here ok\n```\n\n"
-        "| a | b |\n|---|---|\n\n* [A link title](http://x.io)\n* **Bold** list item with words\n"
-    )
-    assert sentences_of(text) == [
-        "Intro sentence about caches here.",
-        "Second sentence follows it.",
-        "Bold list item with words",
-    ]
 
 
 def test_lexical_coverage_is_the_best_share_of_question_words_one_hit_contains(index: NotesIndex) -> None:

@@ -8,6 +8,7 @@ line numbers still point into the file. Code blocks are left as written: a comme
 
 from __future__ import annotations
 
+import html
 import re
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -97,4 +98,31 @@ def clean_heading(raw: str) -> str:
     text = TAG.sub("", text)
     for _ in range(2):
         text = EMPHASIS.sub(r"\2", text)
+    return " ".join(text.split())
+
+
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+_EMPHASIS_UNDERSCORE = re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])")
+_CODE_SPAN = re.compile(r"`+([^`]*)`+")
+_STRIKE = re.compile(r"~~(.+?)~~")
+_REFERENCE_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_STRAY = re.compile(r"<!--|-->")
+
+
+def readable(text: str) -> str:
+    """Text as a reader of the rendered note sees it: no emphasis, code marks, links, tags or entities."""
+    text = IMAGE.sub("", text)
+    text = LINK.sub(r"\1", text)
+    text = _REFERENCE_LINK.sub(r"\1", text)
+    text = TAG.sub(" ", text)
+    text = URL.sub(lambda m: m.group(0).strip("<>"), text)
+    text = _CODE_SPAN.sub(r"\1", text)
+    text = _STRIKE.sub(r"\1", text)
+    for _ in range(2):
+        text = _STRONG.sub(r"\2", text)
+        text = _EMPHASIS_STAR.sub(r"\1", text)
+        text = _EMPHASIS_UNDERSCORE.sub(r"\1", text)
+    text = html.unescape(text)
+    text = _STRAY.sub(" ", text)
     return " ".join(text.split())
