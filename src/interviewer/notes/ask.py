@@ -6,7 +6,8 @@
 - Offline, the answer is extractive and says so: the passage of the best section that answers (its
   answering sentences in order with their context, list items and table rows whole, markup removed; see
   `interviewer.notes.extract`), under the section's heading and file, cited, with the other retrieved
-  sections as "see also" citations.
+  sections as "see also" citations. When the passage contradicts a premise the question states outright
+  ("since X always ..."), the answer says so first (`interviewer.notes.premise`).
 - Both abstain ("The notes don't cover …") when the notes do not cover the question: offline, judged from
   the question's salient terms and the evidence (`interviewer.notes.coverage`); with a model, when
   retrieval finds nothing relevant, and the model may also abstain. If the model call fails, the offline
@@ -34,6 +35,7 @@ from interviewer.notes.embeddings import Embedder
 from interviewer.notes.extract import Unit, passage, render, restates, units_of
 from interviewer.notes.lexical import bm25_scores, lexical_tokens
 from interviewer.notes.markup import plain_text, readable
+from interviewer.notes.premise import contradiction, premise_of, warning
 from interviewer.notes.results import Hit
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,9 @@ class AnswerResult(_Model):
         default_factory=list, description="[n] the model cited but never saw"
     )
     prompt: str | None = Field(default=None, description="the prompt id, for an LLM answer")
+    challenged_premise: str | None = Field(
+        default=None, description="the question's premise, when the cited passage contradicts it (offline)"
+    )
 
 
 class Retriever(Protocol):
@@ -231,12 +236,17 @@ class Answerer:
             yield result.answer
             yield result
             return
-        best, units = found
+        best, units, every = found
         chunk = hits[best].chunk
         others = [i for i in _other_sections(hits, best)][: self.see_also]
+        premise = premise_of(question)
+        against = contradiction(premise, every) if premise else None
+        if against is not None and against not in units:
+            units = sorted([*units, against], key=lambda unit: unit.position)
         lines = render(units)
         lines[-1] += " [1]"
-        parts = [f"From your notes, “{chunk.heading}” in {chunk.source}:\n\n"]
+        parts = [f"{warning(premise)}\n\n"] if premise and against else []
+        parts.append(f"From your notes, “{chunk.heading}” in {chunk.source}:\n\n")
         parts += [line + "\n" for line in lines]
         if others:
             see = "; ".join(
@@ -250,10 +260,11 @@ class Answerer:
             citations=[_citation(n, hits[i]) for n, i in enumerate([best, *others], 1)],
             grounded=True,
             engine="offline",
+            challenged_premise=premise if against else None,
         )
 
-    def _best_passage(self, question: str, hits: list[Hit]) -> tuple[int, list[Unit]] | None:
-        """The retrieved chunk whose units answer best (its index), and the passage of it that answers."""
+    def _best_passage(self, question: str, hits: list[Hit]) -> tuple[int, list[Unit], list[Unit]] | None:
+        """The retrieved chunk whose units answer best (its index), the passage of it that answers, and all its units."""
         units = [(i, unit) for i, hit in enumerate(hits) for unit in units_of(hit.chunk.text)]
         if not units:
             return None
@@ -269,10 +280,9 @@ class Answerer:
             return None
         best = units[ranked[0]][0]
         mine = [j for j, (i, _) in enumerate(units) if i == best]
-        chosen = passage(
-            [units[j][1] for j in mine], [float(score[j]) for j in mine], question, max_units=self.max_units
-        )
-        return best, chosen
+        every = [units[j][1] for j in mine]
+        chosen = passage(every, [float(score[j]) for j in mine], question, max_units=self.max_units)
+        return best, chosen, every
 
 
 def _other_sections(hits: Sequence[Hit], best: int) -> Iterator[int]:

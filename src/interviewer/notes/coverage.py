@@ -36,6 +36,12 @@ UNKNOWN_WEIGHT = 0.5
 UNKNOWN_NAME_WEIGHT = 0.25
 MIN_SUPPORT = 0.28
 _STEM_PREFIX = 6
+# Words that frame a question rather than name its subject; they are no evidence either way.
+_FRAMING = frozenset(
+    lexical_tokens(
+        "since always never ever make makes made often usually really actually just even still already"
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ def assess(
 ) -> Coverage:
     """How well `hits` cover `question`, given each term's document frequency over `documents` chunks."""
     question = _POSSESSIVE.sub("", question)
-    terms = list(dict.fromkeys(lexical_tokens(question)))
+    terms = [t for t in dict.fromkeys(lexical_tokens(question)) if t not in _FRAMING]
     similarity = max((h.similarity for h in hits if h.similarity is not None), default=0.0)
     if not terms or not hits:
         return Coverage(similarity, 0.0, 0.0, tuple(terms), ())
