@@ -54,7 +54,7 @@ def judge(question: str, *headings: str, similarity: float = 0.5) -> Coverage:
     return assess(question, [hit(h, similarity) for h in headings], counts, documents)
 
 
-def test_a_comparison_of_tools_the_notes_never_name_is_not_covered_by_a_section_on_the_general_topic() -> None:
+def test_comparing_tools_the_notes_never_name_is_not_covered_by_a_section_on_the_topic() -> None:
     coverage = judge("Flink vs Spark Streaming: which one should I pick?", "Batch vs streaming")
     assert coverage.covered is False
     assert {"Flink", "Spark"} <= set(coverage.unknown_terms)
@@ -87,7 +87,9 @@ def test_a_rare_term_the_evidence_lacks_costs_more_than_a_common_one() -> None:
 
 def test_a_tool_named_in_the_question_that_the_notes_never_mention_counts_against_coverage() -> None:
     named = judge("How does Kafka absorb bursts between producers and consumers?", "Queues", similarity=0.45)
-    plain = judge("How does a broker absorb bursts between producers and consumers?", "Queues", similarity=0.45)
+    plain = judge(
+        "How does a broker absorb bursts between producers and consumers?", "Queues", similarity=0.45
+    )
     assert named.unknown_names == 1 and plain.unknown_names == 0
     assert named.support < plain.support
 
@@ -116,7 +118,9 @@ def test_the_offline_answerer_declines_a_near_topic_question_the_notes_do_not_co
     index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
     answerer = Answerer(index, index.embedder, k=3)
 
-    declined = answerer.answer("Which engine, Flink or Spark Streaming, handles late and out-of-order events better?")
+    declined = answerer.answer(
+        "Which engine, Flink or Spark Streaming, handles late and out-of-order events better?"
+    )
     answered = answerer.answer("Which records should a failed job run again?")
 
     assert declined.grounded is False and declined.answer.startswith(ABSTAIN)
