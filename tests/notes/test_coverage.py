@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from interviewer.config import Settings
@@ -125,3 +126,28 @@ def test_the_offline_answerer_declines_a_near_topic_question_the_notes_do_not_co
 
     assert declined.grounded is False and declined.answer.startswith(ABSTAIN)
     assert answered.grounded is True and answered.citations[0].heading == "Retries"
+
+
+class LexicalOnlyRetriever:
+    """Returns hits as only the lexical searches found them: no dense similarity."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.hits = hits
+
+    def retrieve(self, query: str, k: int = 5) -> list[Hit]:
+        return self.hits[:k]
+
+    def document_frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        counts, documents = frequencies()
+        return {t: counts[t] for t in terms}, documents
+
+
+def test_hits_found_only_by_bm25_are_embedded_so_a_close_match_still_counts() -> None:
+    lexical = Hit(chunk=hit("Retries").chunk, score=1.0, similarity=None, lexical=3.0)
+    answerer = Answerer(LexicalOnlyRetriever([lexical]), FakeEmbedder(dim=256))
+    question = "Can a failed job be retried from the start, or only its failed records?"
+
+    coverage = answerer.coverage(question, [lexical])
+
+    assert coverage.similarity > 0.5 and coverage.covered
+    assert answerer.answer(question).grounded

@@ -166,7 +166,17 @@ class Answerer:
         yield from self._with_llm(question, hits)
 
     def coverage(self, question: str, hits: Sequence[Hit]) -> Coverage:
-        """How well `hits` cover `question` (see `interviewer.notes.coverage`)."""
+        """How well `hits` cover `question` (see `interviewer.notes.coverage`).
+
+        Hits that only the lexical searches found carry no dense similarity; when none carries one, the
+        question and the hits are embedded here, so a close match found by BM25 still counts.
+        """
+        if hits and all(h.similarity is None for h in hits):
+            vectors = self.embedder.embed([question, *(h.chunk.dense_text for h in hits)])
+            hits = [
+                Hit(chunk=h.chunk, score=h.score, similarity=float(v @ vectors[0]), lexical=h.lexical)
+                for h, v in zip(hits, vectors[1:], strict=True)
+            ]
         frequencies, documents = self.index.document_frequencies(lexical_tokens(question))
         return assess(question, hits, frequencies, documents)
 
@@ -275,9 +285,8 @@ class Answerer:
         top_lexical = float(lexical.max()) if lexical.size and lexical.max() > 0 else 1.0
         prior = np.array([0.05 * (len(hits) - i) / len(hits) for i, _ in units])
         score = cosine + 0.3 * (lexical / top_lexical) + prior
-        ranked = [int(j) for j in np.argsort(-score) if not restates(units[int(j)][1], question)]
-        if not ranked:
-            return None
+        # A unit that only restates the question does not choose the section unless nothing else can.
+        ranked = sorted(range(len(units)), key=lambda j: (restates(units[j][1], question), -score[j]))
         best = units[ranked[0]][0]
         mine = [j for j, (i, _) in enumerate(units) if i == best]
         every = [units[j][1] for j in mine]

@@ -16,7 +16,7 @@ is judged by three things:
   never mention is asking about that tool, and each such name counts heavily against coverage.
 
 `support = similarity + 0.25 * coverage - 0.5 * unknown - 0.25 * unknown_names`; the notes cover the
-question when it reaches `0.28`. The weights and the threshold were chosen on the `tune` half of the ML design patterns questions
+question when it reaches `0.31`. The weights and the threshold were chosen on the `tune` half of the ML design patterns questions
 and the project's own labelled sets (`bench/retrieval.py`), never on held-out questions.
 """
 
@@ -34,7 +34,7 @@ EVIDENCE_HITS = 3
 COVERAGE_WEIGHT = 0.25
 UNKNOWN_WEIGHT = 0.5
 UNKNOWN_NAME_WEIGHT = 0.25
-MIN_SUPPORT = 0.28
+MIN_SUPPORT = 0.31
 _STEM_PREFIX = 6
 # Words that frame a question rather than name its subject; they are no evidence either way.
 _FRAMING = frozenset(
