@@ -24,10 +24,14 @@ def test_a_premise_stated_with_since_is_read_up_to_the_comma() -> None:
     )
 
 
-def test_an_absolute_claim_is_read_as_a_premise() -> None:
-    assert premise_of("Does a queue guarantee ordered results, so I need no ordering logic?") == (
-        "Does a queue guarantee ordered results"
-    )
+def test_an_absolute_claim_stated_before_the_question_is_read_as_a_premise() -> None:
+    question = "A queue guarantees that results come back in order, so do I need ordering logic?"
+    assert premise_of(question) == "A queue guarantees that results come back in order"
+
+
+def test_an_absolute_word_inside_the_question_itself_is_no_premise() -> None:
+    assert premise_of("How can I check that one tenant's documents never reach another tenant?") is None
+    assert premise_of("What topics does a strong answer always touch?") is None
 
 
 def test_an_ordinary_question_has_no_premise() -> None:
@@ -82,3 +86,22 @@ def test_a_question_without_a_premise_gets_no_warning(settings: Settings, tmp_pa
     )
     assert result.grounded and not result.answer.startswith("Careful")
     assert result.challenged_premise is None
+
+
+def test_a_contradiction_in_another_retrieved_section_is_quoted_with_its_citation(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "async.md").write_text(
+        "# Asynchronous pattern\n\n## Architecture\n\nThe client puts each request in a queue and polls "
+        "the queue for its result later.\n\n## Needs consideration\n\nA queue between client and model does "
+        "not keep results in the order the requests were sent; the workflow must order them.\n",
+        encoding="utf-8",
+    )
+    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+    result = Answerer(index, index.embedder, k=3).answer(
+        "Because a queue guarantees results in the order the requests were sent, how does the client poll the queue?"
+    )
+    assert result.challenged_premise is not None
+    assert "does not keep results in the order" in result.answer

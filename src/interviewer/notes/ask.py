@@ -253,9 +253,17 @@ class Answerer:
         against = contradiction(premise, every) if premise else None
         if against is not None and against not in units:
             units = sorted([*units, against], key=lambda unit: unit.position)
+        elsewhere = None if against or not premise else self._contradiction_elsewhere(premise, hits, best)
+        if elsewhere is not None:
+            others = [elsewhere[0], *(i for i in others if i != elsewhere[0])][: self.see_also]
         lines = render(units)
         lines[-1] += " [1]"
-        parts = [f"{warning(premise)}\n\n"] if premise and against else []
+        parts = [f"{warning(premise)} Here is what they say:\n\n"] if premise and against else []
+        if premise and elsewhere is not None:
+            place = hits[elsewhere[0]].chunk
+            parts.append(
+                f"{warning(premise)} “{place.heading}” in {place.source} says: {elsewhere[1].text} [2]\n\n"
+            )
         parts.append(f"From your notes, “{chunk.heading}” in {chunk.source}:\n\n")
         parts += [line + "\n" for line in lines]
         if others:
@@ -270,8 +278,17 @@ class Answerer:
             citations=[_citation(n, hits[i]) for n, i in enumerate([best, *others], 1)],
             grounded=True,
             engine="offline",
-            challenged_premise=premise if against else None,
+            challenged_premise=premise if against or elsewhere else None,
         )
+
+    def _contradiction_elsewhere(self, premise: str, hits: list[Hit], best: int) -> tuple[int, Unit] | None:
+        """A unit of another retrieved section that contradicts `premise` on two of its terms or more."""
+        for i, hit in enumerate(hits):
+            if i != best:
+                unit = contradiction(premise, units_of(hit.chunk.text), min_shared=2)
+                if unit is not None:
+                    return i, unit
+        return None
 
     def _best_passage(self, question: str, hits: list[Hit]) -> tuple[int, list[Unit], list[Unit]] | None:
         """The retrieved chunk whose units answer best (its index), the passage of it that answers, and all its units."""

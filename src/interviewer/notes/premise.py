@@ -31,32 +31,47 @@ _CONTRAST = re.compile(
     r"|drawback|risk|must wait|need to wait|does not|do not|is not|are not)\b|n't\b",
     re.IGNORECASE,
 )
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_CLAUSE = re.compile(
+    r",\s*(?=(?:so|and so|then|what|how|why|which|when|should|do|does|is|are|can)\b)", re.IGNORECASE
+)
+_ASKING = re.compile(
+    r"^(?:how|what|which|when|why|who|where|whom|whose|is|are|can|could|should|would|will|do|does|did|may|might"
+    r"|must|shall|in what|to what)\b",
+    re.IGNORECASE,
+)
 _GENERIC = frozenset(lexical_tokens("model data system thing way need make good time question"))
 
 
 def premise_of(question: str) -> str | None:
-    """The claim `question` takes for granted, if it states one outright (see the module docstring)."""
+    """The claim `question` takes for granted, if it states one outright (see the module docstring).
+
+    An absolute word counts only in a statement ("Batching always cuts latency, so ..."), never in the
+    question itself ("How do I make sure X never happens?" asks for a guarantee; it does not assume one).
+    """
     opener = _OPENER.match(question)
     if opener:
         return opener.group("premise").strip()
-    if _ABSOLUTE.search(question):
-        clause = re.split(r",\s*(?=(?:so|what|how|why|which|when|should|do|does|is|are|can)\b)", question)[0]
-        return clause.strip().rstrip("?").strip()
+    for sentence in _SENTENCE.split(question.strip()):
+        for clause in _CLAUSE.split(sentence):
+            clause = clause.strip()
+            if _ABSOLUTE.search(clause) and not clause.endswith("?") and not _ASKING.match(clause):
+                return clause.rstrip(".")
     return None
 
 
-def contradiction(premise: str, units: Sequence[Unit]) -> Unit | None:
-    """The unit of the passage that negates or qualifies `premise`, sharing the most of its terms; or None."""
+def contradiction(premise: str, units: Sequence[Unit], *, min_shared: int = 1) -> Unit | None:
+    """The unit that negates or qualifies `premise`, sharing the most of its terms (at least `min_shared`)."""
     terms = set(lexical_tokens(premise)) - _GENERIC
     best: tuple[int, Unit] | None = None
     for unit in units:
         if not _CONTRAST.search(unit.text):
             continue
         shared = len(terms & set(lexical_tokens(unit.text)))
-        if shared and (best is None or shared > best[0]):
+        if shared >= min_shared and (best is None or shared > best[0]):
             best = (shared, unit)
     return best[1] if best else None
 
 
 def warning(premise: str) -> str:
-    return f"Careful: the notes do not support the premise “{premise}”. Here is what they say:"
+    return f"Careful: the notes do not support the premise “{premise}”."
