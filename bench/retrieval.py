@@ -28,6 +28,10 @@ them): patterns tune .567/.800/.651, patterns test .516/.839/.651, mlops .701/.8
 .433/.667/.539, .387/.839/.556, .532/.779/.610; BM25 .533/.733/.614, .581/.839/.672, .636/.844/.727. The
 offline answerer declined 3/9 off-topic questions of the patterns tune half, 6/9 of its test half and 14/18
 of mlops, and answered 30/30, 31/31 and 75/77 of their in-scope questions.
+Tried on the patterns `tune` half and the project's sets, and not adopted: the note's title in the embedded
+context of sections whose heading has at most two words ("Cons", "Architecture") together with the folder
+names in the BM25 text: patterns tune hybrid .567/.800/.651 → .600/.767/.658, the tune set .782/.918/.841 →
+.764/.918/.828, original dev unchanged.
 Each is reported with the labelled section only and with the alternates (`also`: other sections that
 answer the question just as well). A result is a hit when it comes from the labelled file and from the
 labelled section or a subsection of it. Hybrid search is reported with both fusions `NotesIndex` offers:
@@ -128,7 +132,7 @@ import numpy as np
 import yaml
 
 from interviewer.config import Settings
-from interviewer.notes.ask import Answerer
+from interviewer.notes.ask import Answerer, AnswerResult
 from interviewer.notes.chunking import chunk_note
 from interviewer.notes.embeddings import MiniLMEmbedder
 from interviewer.notes.index import FusionMethod, NotesIndex, SearchMode
@@ -359,24 +363,30 @@ class Abstention:
     answered: int  # in-scope questions it answered rather than declined
     premises: int
     premises_answered: int
+    premises_challenged: int  # false-premise questions whose answer said the notes contradict the premise
+    in_scope_challenged: int  # in-scope questions whose answer wrongly said so
 
 
 def abstention_rows(
     indexes: dict[Path, NotesIndex], embedder: MiniLMEmbedder, label_sets: Sequence[str], split: Split | None
 ) -> list[tuple[str, str, Abstention]]:
-    """Per label set with off-topic questions and per split: how often the offline answerer declines."""
+    """Per label set and split: how often the offline answerer declines off-topic questions and answers the rest."""
     answerers = {folder: Answerer(index, embedder) for folder, index in indexes.items()}
+    answered: dict[tuple[Path, str], AnswerResult] = {}
+
+    def answer(question: Question) -> AnswerResult:
+        key = (question.folder, question.text)
+        if key not in answered:
+            answered[key] = answerers[question.folder].answer(question.text)
+        return answered[key]
+
     rows = []
     for label_set in label_sets:
-        if not load_questions(label_set, kinds=("abstain",)):
-            continue
         for part in [split] if split else splits_of(label_set):
-            declined = {
-                kind: [
-                    not answerers[q.folder].answer(q.text).grounded
-                    for q in load_questions(label_set, part, (kind,))
-                ]
-                for kind in KINDS
+            results = {kind: [answer(q) for q in load_questions(label_set, part, (kind,))] for kind in KINDS}
+            declined = {kind: [not r.grounded for r in found] for kind, found in results.items()}
+            challenged = {
+                kind: sum(r.challenged_premise is not None for r in found) for kind, found in results.items()
             }
             rows.append(
                 (
@@ -389,6 +399,8 @@ def abstention_rows(
                         answered=len(declined["in-scope"]) - sum(declined["in-scope"]),
                         premises=len(declined["false-premise"]),
                         premises_answered=len(declined["false-premise"]) - sum(declined["false-premise"]),
+                        premises_challenged=challenged["false-premise"],
+                        in_scope_challenged=challenged["in-scope"],
                     ),
                 )
             )
@@ -403,12 +415,16 @@ def print_abstention(rows: list[tuple[str, str, Abstention]]) -> None:
     print(
         "\n## Abstention (offline answerer; targets: off-topic declined >= 0.90, in-scope answered >= 0.90)\n"
     )
-    print("| questions | split | off-topic declined | in-scope answered | false premise answered |")
-    print("|---|---|---|---|---|")
+    print(
+        "| questions | split | off-topic declined | in-scope answered | false premise answered "
+        "| false premise challenged | in-scope challenged |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for name, part, a in rows:
         print(
             f"| {name} | {part} | {_rate(a.abstained, a.off_topic)} | {_rate(a.answered, a.in_scope)} | "
-            f"{_rate(a.premises_answered, a.premises)} |"
+            f"{_rate(a.premises_answered, a.premises)} | {_rate(a.premises_challenged, a.premises)} | "
+            f"{_rate(a.in_scope_challenged, a.in_scope)} |"
         )
 
 
@@ -551,6 +567,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--quality-only", action="store_true", help="quality only: no speed or scale")
     parser.add_argument("--misses", action="store_true", help="list the hybrid misses on stderr")
+    parser.add_argument("--abstention-only", action="store_true", help="the abstention table only")
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--scale-only", action="store_true")
     parser.add_argument("--scales", default="10000,50000")
@@ -570,13 +587,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     embedder.load()
     with tempfile.TemporaryDirectory() as home:
         indexes, reports = build_indexes(embedder, Path(home))
-        rows = quality_rows(indexes, args.labels.split(","), args.split)
-        abstention = abstention_rows(indexes, embedder, args.labels.split(","), args.split)
-    print_quality(rows, misses=args.misses)
-    print_abstention(abstention)
-    if args.quality_only:
-        return 0
+        rows = [] if args.abstention_only else quality_rows(indexes, args.labels.split(","), args.split)
+        abstention = (
+            []
+            if args.quality_only
+            else abstention_rows(indexes, embedder, args.labels.split(","), args.split)
+        )
+    if rows:
+        print_quality(rows, misses=args.misses)
+    if abstention:
+        print_abstention(abstention)
+        from ask_judgements import print_table  # it imports this module
 
+        print_table()
+    if args.quality_only or args.abstention_only:
+        return 0
     rate = throughput(embedder, args.sample)
     print("\n## Indexing\n")
     print("| measure | value |")
