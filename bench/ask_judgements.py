@@ -51,7 +51,7 @@ def load(label_set: str) -> list[dict[str, str]]:
     path = JUDGED_SETS[label_set]
     if not path.exists():
         return []
-    return list(yaml.safe_load(path.read_text(encoding="utf-8")).get("judgements") or [])
+    return list((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("judgements") or [])
 
 
 def dump(label_set: str) -> None:
