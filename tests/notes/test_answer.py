@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,9 @@ from interviewer.notes.ask import (
     check_citations,
     lexical_coverage,
 )
+from interviewer.notes.chunking import Chunk
 from interviewer.notes.index import NotesIndex
+from interviewer.notes.results import Hit
 from interviewer.testing import FakeEmbedder, FakeLLM
 
 NOTES = {
@@ -401,3 +404,45 @@ def test_an_empty_notes_folder_abstains_offline(settings: Settings, tmp_path: Pa
     result = Answerer(index, index.embedder).answer(QUESTION)
     assert result.answer == ABSTAIN
     assert result.grounded is False and result.engine == "offline"
+
+
+class RankedRetriever:
+    """Returns fixed hits in a fixed order, as a search would rank them."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.hits = hits
+
+    def retrieve(self, query: str, k: int = 5) -> list[Hit]:
+        return self.hits[:k]
+
+    def document_frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        return dict.fromkeys(terms, 1), 10
+
+
+def ranked_hit(heading: str, text: str) -> Hit:
+    chunk = Chunk(
+        chunk_id=heading,
+        source="notes.md",
+        heading=heading,
+        heading_path=f"notes.md › {heading}",
+        start_line=1,
+        content_hash="h",
+        text=text,
+    )
+    return Hit(chunk=chunk, score=1.0, similarity=0.6, lexical=None)
+
+
+def test_the_offline_answer_quotes_the_top_ranked_section_unless_another_matches_far_better() -> None:
+    first = ranked_hit(
+        "Retries", "Rerun only the failed records when each record is independent of the others."
+    )
+    second = ranked_hit("Jobs", "When a nightly job fails, rerun the failed records listed in the scheduler error log.")
+    question = "When a nightly job fails, can I rerun only the failed records?"
+
+    trusted = Answerer(RankedRetriever([first, second]), FakeEmbedder(dim=256)).answer(question)
+    untrusted = Answerer(RankedRetriever([first, second]), FakeEmbedder(dim=256), rank_prior=0.0).answer(
+        question
+    )
+
+    assert trusted.citations[0].heading == "Retries"
+    assert untrusted.citations[0].heading == "Jobs"

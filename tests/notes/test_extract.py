@@ -111,3 +111,11 @@ def test_the_offline_answer_keeps_list_items_whole_and_shows_no_markup(
     assert "you have three options:" in result.answer
     for markup in ("*", "**", "](", "-->", "<!--", "reviewers"):
         assert markup not in result.answer
+
+
+def test_a_lead_in_that_scores_best_brings_the_items_it_introduces() -> None:
+    units = units_of(
+        "Answer these questions:\n\n- Who owns the model?\n- How is it served?\n\nClosing words here."
+    )
+    chosen = passage(units, [0.9, 0.2, 0.2, 0.1], "which questions should I answer")
+    assert render(chosen)[:3] == ["Answer these questions:", "- Who owns the model?", "- How is it served?"]

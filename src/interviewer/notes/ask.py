@@ -116,6 +116,12 @@ class Answerer:
 
     `min_similarity` is the cosine similarity (query to best chunk) below which retrieval counts as
     too weak to answer from; it suits the MiniLM embedder and can be tuned for others.
+
+    Offline, each sentence of the retrieved chunks scores its similarity to the question plus
+    `rank_prior` times its chunk's place in the ranking (1 for the first of k chunks, down to 1/k), and
+    the answer is quoted from the chunk of the best sentence. Search ranks sections better than a
+    sentence's similarity does: on the tuning questions (bench/retrieval.py), trusting the ranking this
+    much quoted a labelled section for 131 of 168 questions, against 114 with a weight of 0.05.
     """
 
     def __init__(
@@ -129,6 +135,7 @@ class Answerer:
         min_similarity: float = 0.3,
         max_units: int = 5,
         see_also: int = 2,
+        rank_prior: float = 1.0,
         temperature: float | None = 0.0,
     ) -> None:
         if llm is not None and prompts is None:
@@ -141,6 +148,7 @@ class Answerer:
         self.min_similarity = min_similarity
         self.max_units = max_units
         self.see_also = see_also
+        self.rank_prior = rank_prior
         self.temperature = temperature
 
     def answer(self, question: str) -> AnswerResult:
@@ -300,7 +308,7 @@ class Answerer:
         cosine = vectors[1:] @ vectors[0]
         lexical = bm25_scores(question, texts)
         top_lexical = float(lexical.max()) if lexical.size and lexical.max() > 0 else 1.0
-        prior = np.array([0.05 * (len(hits) - i) / len(hits) for i, _ in units])
+        prior = np.array([self.rank_prior * (len(hits) - i) / len(hits) for i, _ in units])
         score = cosine + 0.3 * (lexical / top_lexical) + prior
         # A unit that only restates the question does not choose the section unless nothing else can.
         ranked = sorted(range(len(units)), key=lambda j: (restates(units[j][1], question), -score[j]))

@@ -181,14 +181,18 @@ class _Builder:
 def restates(unit: Unit, question: str) -> bool:
     """Whether `unit` mostly repeats the question's own words (or is itself a question).
 
-    It does when it is a question, or when none of its words, or under a fifth of them, are not the
-    question's.
+    It does when it is a sentence that asks a question, or when none of its words, or under a fifth of
+    them, are not the question's. A lead-in ending with a colon never does: what it introduces answers.
     """
-    words = set(lexical_tokens(unit.text))
+    text = unit.text.rstrip()
+    if text.endswith(":"):
+        return False  # a lead-in: what it introduces answers
+    words = set(lexical_tokens(text))
     if not words:
         return True
     new = words - set(lexical_tokens(question))
-    return unit.text.rstrip().endswith("?") or not new or len(new) / len(words) < 0.2
+    asks = text.endswith("?") and unit.kind == "sentence"  # a checklist item may be a question
+    return asks or not new or len(new) / len(words) < 0.2
 
 
 def passage(
@@ -206,7 +210,13 @@ def passage(
     anchor = units[best]
     if best > 0 and _LEANS_BACK.match(anchor.text) and units[best - 1].block == anchor.block:
         chosen.add(best - 1)
-    if anchor.kind in ("item", "row"):
+    if anchor.text.rstrip().endswith(":"):
+        # A lead-in is no answer without what it introduces: the items or sentences after it.
+        following = best + 1
+        while following < len(units) and len(chosen) < max_units:
+            chosen.add(following)
+            following += 1
+    elif anchor.kind in ("item", "row"):
         lead = _lead_in(units, best)
         if lead is not None:
             chosen.add(lead)
