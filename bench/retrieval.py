@@ -31,7 +31,8 @@ of mlops, and answered 30/30, 31/31 and 75/77 of their in-scope questions.
 Tried on the patterns `tune` half and the project's sets, and not adopted: the note's title in the embedded
 context of sections whose heading has at most two words ("Cons", "Architecture") together with the folder
 names in the BM25 text: patterns tune hybrid .567/.800/.651 → .600/.767/.658, the tune set .782/.918/.841 →
-.764/.918/.828, original dev unchanged.
+.764/.918/.828, original dev unchanged; the folder names in the BM25 text alone: patterns tune
+.567/.800/.651 → .567/.767/.653, the project's sets unchanged (their notes sit in one folder).
 Each is reported with the labelled section only and with the alternates (`also`: other sections that
 answer the question just as well). A result is a hit when it comes from the labelled file and from the
 labelled section or a subsection of it. Hybrid search is reported with both fusions `NotesIndex` offers:

@@ -436,7 +436,9 @@ def test_the_offline_answer_quotes_the_top_ranked_section_unless_another_matches
     first = ranked_hit(
         "Retries", "Rerun only the failed records when each record is independent of the others."
     )
-    second = ranked_hit("Jobs", "When a nightly job fails, rerun the failed records listed in the scheduler error log.")
+    second = ranked_hit(
+        "Jobs", "When a nightly job fails, rerun the failed records listed in the scheduler error log."
+    )
     question = "When a nightly job fails, can I rerun only the failed records?"
 
     trusted = Answerer(RankedRetriever([first, second]), FakeEmbedder(dim=256)).answer(question)
@@ -446,3 +448,16 @@ def test_the_offline_answer_quotes_the_top_ranked_section_unless_another_matches
 
     assert trusted.citations[0].heading == "Retries"
     assert untrusted.citations[0].heading == "Jobs"
+
+
+def test_the_rank_of_the_quoted_section_does_not_pad_its_passage() -> None:
+    first = ranked_hit(
+        "Retries",
+        "Rerun only the failed records when each record is independent of the others. "
+        "Dashboards are drawn with a plotting library. Logs rotate every week on the disk.",
+    )
+    result = Answerer(RankedRetriever([first]), FakeEmbedder(dim=256)).answer(
+        "Can I rerun only the failed records when each record is independent?"
+    )
+    assert "Rerun only the failed records" in result.answer
+    assert "Dashboards" not in result.answer and "Logs rotate" not in result.answer

@@ -309,13 +309,15 @@ class Answerer:
         lexical = bm25_scores(question, texts)
         top_lexical = float(lexical.max()) if lexical.size and lexical.max() > 0 else 1.0
         prior = np.array([self.rank_prior * (len(hits) - i) / len(hits) for i, _ in units])
-        score = cosine + 0.3 * (lexical / top_lexical) + prior
+        match = cosine + 0.3 * (lexical / top_lexical)
+        score = match + prior
         # A unit that only restates the question does not choose the section unless nothing else can.
         ranked = sorted(range(len(units)), key=lambda j: (restates(units[j][1], question), -score[j]))
         best = units[ranked[0]][0]
         mine = [j for j, (i, _) in enumerate(units) if i == best]
         every = [units[j][1] for j in mine]
-        chosen = passage(every, [float(score[j]) for j in mine], question, max_units=self.max_units)
+        # Within the chosen chunk, units are picked by how well they match, not by the chunk's rank.
+        chosen = passage(every, [float(match[j]) for j in mine], question, max_units=self.max_units)
         return best, chosen, every
 
 
