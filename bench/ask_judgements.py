@@ -88,34 +88,38 @@ def dump(label_set: str) -> None:
     path.write_text(header + body, encoding="utf-8")
 
 
-def tally(label_set: str) -> dict[str, Counter[str]]:
+def tally(label_set: str, split: str = "all") -> dict[str, Counter[str]]:
     counts: dict[str, Counter[str]] = {
         "in-scope": Counter(),
         "false-premise": Counter(),
         "abstain": Counter(),
     }
     for judgement in load(label_set):
-        counts[judgement["kind"]][judgement["verdict"]] += 1
+        if split in ("all", judgement["split"]):
+            counts[judgement["kind"]][judgement["verdict"]] += 1
     return counts
 
 
 def print_table(label_sets: tuple[str, ...] = tuple(JUDGED_SETS)) -> None:
     print("\n## Ask: the offline answers, judged by reading them (`tests/data/ask_judgements_*.yaml`)\n")
     print(
-        "| questions | kind | n | correct | partly | wrong | declined wrongly | declined rightly "
+        "| questions | split | kind | n | correct | partly | wrong | declined wrongly | declined rightly "
         "| answered wrongly | unjudged |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for label_set in label_sets:
-        for kind, counts in tally(label_set).items():
-            n = sum(counts.values())
-            if not n:
-                continue
-            if kind == "abstain":
-                cells = ["", "", "", "", str(counts["declined"]), str(counts["answered"])]
-            else:
-                cells = [str(counts[v]) for v in ("correct", "partly", "wrong", "declined")] + ["", ""]
-            print(f"| {label_set} | {kind} | {n} | " + " | ".join(cells) + f" | {counts['unjudged'] or ''} |")
+        splits = sorted({j["split"] for j in load(label_set)}, key=["tune", "test"].index)
+        for split in [*splits, "all"] if len(splits) > 1 else splits:
+            for kind, counts in tally(label_set, split).items():
+                n = sum(counts.values())
+                if not n:
+                    continue
+                if kind == "abstain":
+                    cells = ["", "", "", "", str(counts["declined"]), str(counts["answered"])]
+                else:
+                    cells = [str(counts[v]) for v in ("correct", "partly", "wrong", "declined")] + ["", ""]
+                unjudged = counts["unjudged"] or ""
+                print(f"| {label_set} | {split} | {kind} | {n} | " + " | ".join(cells) + f" | {unjudged} |")
 
 
 def main() -> int:
