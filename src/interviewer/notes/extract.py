@@ -212,17 +212,17 @@ def passage(
         chosen.add(best - 1)
     if anchor.text.rstrip().endswith(":"):
         # A lead-in is no answer without what it introduces: the items or sentences after it.
-        following = best + 1
-        while following < len(units) and len(chosen) < max_units:
-            chosen.add(following)
-            following += 1
+        after = best + 1
+        while after < len(units) and len(chosen) < max_units:
+            chosen.add(after)
+            after += 1
     elif anchor.kind in ("item", "row"):
         lead = _lead_in(units, best)
         if lead is not None:
             chosen.add(lead)
     elif best + 1 < len(units) and units[best + 1].block == anchor.block:
-        following = units[best + 1]
-        if _LEANS_BACK.match(following.text) or scores[best + 1] >= near * scores[best]:
+        next_unit = units[best + 1]
+        if _LEANS_BACK.match(next_unit.text) or scores[best + 1] >= near * scores[best]:
             chosen.add(best + 1)
     floor = near * scores[order[0]]
     for i in order[1:]:
