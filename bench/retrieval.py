@@ -14,6 +14,25 @@ Primer (Donne Martin and contributors, CC BY 4.0, shipped in `tests/data/corpora
   settings were tried on it. Random sections include dull ones (a list of links, one of five identical
   "Caching" talking points), so it is the hardest of the three and the closest to an unseen set;
 - `tests/data/retrieval_questions_fresh.yaml` ("fresh"): written separately and never tuned on.
+Two more sets ask about notes the project did not write, each with off-topic questions the notes do not
+answer (`abstain: true`) and questions on a premise the notes contradict (`premise: false`):
+- `tests/data/retrieval_questions_ml-system-design-pattern.yaml` ("patterns", Mercari's ML system design
+  patterns): settings may be tried on its `tune` half; its `test` half is held out;
+- `tests/data/retrieval_questions_ml-ops-org.yaml` ("mlops", ml-ops.org): held out from all tuning, so only
+  its totals are ever printed.
+In-scope questions count for hit@1, hit@5 and MRR; the abstention table runs the offline answerer on every
+question of a set with off-topic ones and counts how often it declines the off-topic ones and answers the
+others.
+Baseline on the two new sets (2026-12-05, hybrid RRF, labelled sections only; before any change made for
+them): patterns tune .567/.800/.651, patterns test .516/.839/.651, mlops .701/.870/.784; dense
+.433/.667/.539, .387/.839/.556, .532/.779/.610; BM25 .533/.733/.614, .581/.839/.672, .636/.844/.727. The
+offline answerer declined 3/9 off-topic questions of the patterns tune half, 6/9 of its test half and 14/18
+of mlops, and answered 30/30, 31/31 and 75/77 of their in-scope questions.
+Tried on the patterns `tune` half and the project's sets, and not adopted: the note's title in the embedded
+context of sections whose heading has at most two words ("Cons", "Architecture") together with the folder
+names in the BM25 text: patterns tune hybrid .567/.800/.651 → .600/.767/.658, the tune set .782/.918/.841 →
+.764/.918/.828, original dev unchanged; the folder names in the BM25 text alone: patterns tune
+.567/.800/.651 → .567/.767/.653, the project's sets unchanged (their notes sit in one folder).
 Each is reported with the labelled section only and with the alternates (`also`: other sections that
 answer the question just as well). A result is a hit when it comes from the labelled file and from the
 labelled section or a subsection of it. Hybrid search is reported with both fusions `NotesIndex` offers:
@@ -114,6 +133,7 @@ import numpy as np
 import yaml
 
 from interviewer.config import Settings
+from interviewer.notes.ask import Answerer, AnswerResult
 from interviewer.notes.chunking import chunk_note
 from interviewer.notes.embeddings import MiniLMEmbedder
 from interviewer.notes.index import FusionMethod, NotesIndex, SearchMode
@@ -126,7 +146,13 @@ LABEL_FILES = {
     "original": REPO / "tests" / "data" / "retrieval_questions.yaml",
     "tune": REPO / "tests" / "data" / "retrieval_questions_tune.yaml",
     "fresh": REPO / "tests" / "data" / "retrieval_questions_fresh.yaml",
+    "patterns": REPO / "tests" / "data" / "retrieval_questions_ml-system-design-pattern.yaml",
+    "mlops": REPO / "tests" / "data" / "retrieval_questions_ml-ops-org.yaml",
 }
+HELD_OUT = frozenset({"mlops"})
+"""Label sets no setting may be chosen on: the script reports their totals only, never per question."""
+TUNE_SPLIT_ONLY = frozenset({"patterns"})
+"""Label sets whose `test` split is held out: only their `tune` split's misses are ever listed."""
 Variant = tuple[str, SearchMode, FusionMethod, bool]
 """(name in the table, search mode, fusion for hybrid search, feedback for rank fusion)."""
 DEFAULT_FUSION: FusionMethod = inspect.signature(NotesIndex).parameters["fusion"].default
@@ -138,7 +164,10 @@ VARIANTS: tuple[Variant, ...] = (
     ("hybrid (RRF, no feedback)", "hybrid", "rrf", False),
     ("hybrid (z-score)", "hybrid", "zscore", DEFAULT_FEEDBACK),
 )
-Split = Literal["dev", "test", "all"]
+Split = Literal["dev", "tune", "test", "all"]
+Kind = Literal["in-scope", "abstain", "false-premise"]
+"""In scope: the notes answer it; abstain: they do not; false premise: they contradict its premise."""
+KINDS: tuple[Kind, ...] = ("in-scope", "abstain", "false-premise")
 
 
 @dataclass(frozen=True)
@@ -149,28 +178,48 @@ class Question:
     heading: str
     split: str
     also: tuple[tuple[str, str], ...] = ()
+    kind: Kind = "in-scope"
+    correction: str = ""
 
 
-def load_questions(label_set: str = "original", split: Split = "all") -> list[Question]:
+def _kind(entry: dict[str, object]) -> Kind:
+    if entry.get("abstain"):
+        return "abstain"
+    return "false-premise" if entry.get("premise") is False else "in-scope"
+
+
+def load_questions(
+    label_set: str = "original", split: Split = "all", kinds: Sequence[Kind] = ("in-scope",)
+) -> list[Question]:
+    """The questions of one label set and split, of the given kinds (in-scope ones only by default)."""
     data = yaml.safe_load(LABEL_FILES[label_set].read_text(encoding="utf-8"))
     sets = {name: (REPO / path).resolve() for name, path in data["sets"].items()}
     return [
         Question(
             q["q"],
             sets[q["set"]],
-            q["file"],
-            q["heading"],
+            q.get("file", ""),
+            q.get("heading", ""),
             q["split"],
             tuple((a[0], a[1]) for a in q.get("also", ())),
+            _kind(q),
+            q.get("correction", ""),
         )
         for q in data["questions"]
-        if split == "all" or q["split"] == split
+        if (split == "all" or q["split"] == split) and _kind(q) in kinds
     ]
+
+
+def splits_of(label_set: str) -> list[Split]:
+    """The splits a label set is reported in: each split it has, and all of them when it has several."""
+    data = yaml.safe_load(LABEL_FILES[label_set].read_text(encoding="utf-8"))
+    found = sorted({q["split"] for q in data["questions"]}, key=["dev", "tune", "test"].index)
+    return [*found, "all"] if len(found) > 1 else found
 
 
 def notes_folders() -> list[Path]:
     """Every notes folder any label set asks about, in a stable order."""
-    return sorted({q.folder for label_set in LABEL_FILES for q in load_questions(label_set)})
+    return sorted({q.folder for label_set in LABEL_FILES for q in load_questions(label_set, kinds=KINDS)})
 
 
 def is_hit(source: str, heading: str, heading_path: str, question: Question, *, strict: bool = False) -> bool:
@@ -255,9 +304,7 @@ def quality_rows(
     """(questions, split, scores per variant) for each label set, labelled only and with alternates."""
     rows: list[Row] = []
     for label_set in label_sets:
-        splits: list[Split] = (
-            [split] if split else (["dev", "test", "all"] if label_set == "original" else ["all"])
-        )
+        splits: list[Split] = [split] if split else splits_of(label_set)
         for strict in (True, False):
             name = label_set if strict else f"{label_set} + alternates"
             for part in splits:
@@ -299,9 +346,87 @@ def print_quality(rows: list[Row], *, misses: bool) -> None:
         print("Both hybrids match or beat dense and BM25 on every metric of every row.")
     if misses:
         for name, part, scores in rows:
-            if part == "all" and "alternates" not in name:
+            if "alternates" in name or name in HELD_OUT:
+                continue
+            if part == ("tune" if name in TUNE_SPLIT_ONLY else "all"):
                 for text in scores[VARIANTS[2][0]].misses:
                     print(f"hybrid miss ({name}): {text}", file=sys.stderr)
+
+
+# ---- abstention: does the offline answerer answer what the notes cover, and only that? ------------
+
+
+@dataclass(frozen=True)
+class Abstention:
+    off_topic: int
+    abstained: int  # off-topic questions it rightly declined
+    in_scope: int
+    answered: int  # in-scope questions it answered rather than declined
+    premises: int
+    premises_answered: int
+    premises_challenged: int  # false-premise questions whose answer said the notes contradict the premise
+    in_scope_challenged: int  # in-scope questions whose answer wrongly said so
+
+
+def abstention_rows(
+    indexes: dict[Path, NotesIndex], embedder: MiniLMEmbedder, label_sets: Sequence[str], split: Split | None
+) -> list[tuple[str, str, Abstention]]:
+    """Per label set and split: how often the offline answerer declines off-topic questions and answers the rest."""
+    answerers = {folder: Answerer(index, embedder) for folder, index in indexes.items()}
+    answered: dict[tuple[Path, str], AnswerResult] = {}
+
+    def answer(question: Question) -> AnswerResult:
+        key = (question.folder, question.text)
+        if key not in answered:
+            answered[key] = answerers[question.folder].answer(question.text)
+        return answered[key]
+
+    rows = []
+    for label_set in label_sets:
+        for part in [split] if split else splits_of(label_set):
+            results = {kind: [answer(q) for q in load_questions(label_set, part, (kind,))] for kind in KINDS}
+            declined = {kind: [not r.grounded for r in found] for kind, found in results.items()}
+            challenged = {
+                kind: sum(r.challenged_premise is not None for r in found) for kind, found in results.items()
+            }
+            rows.append(
+                (
+                    label_set,
+                    part,
+                    Abstention(
+                        off_topic=len(declined["abstain"]),
+                        abstained=sum(declined["abstain"]),
+                        in_scope=len(declined["in-scope"]),
+                        answered=len(declined["in-scope"]) - sum(declined["in-scope"]),
+                        premises=len(declined["false-premise"]),
+                        premises_answered=len(declined["false-premise"]) - sum(declined["false-premise"]),
+                        premises_challenged=challenged["false-premise"],
+                        in_scope_challenged=challenged["in-scope"],
+                    ),
+                )
+            )
+    return rows
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part / whole:.3f} ({part}/{whole})" if whole else "-"
+
+
+def print_abstention(rows: list[tuple[str, str, Abstention]]) -> None:
+    print(
+        "\n## Abstention (offline answerer; targets: off-topic declined >= 0.90, in-scope answered >= 0.90)\n"
+    )
+    print(
+        "| questions | split | off-topic declined | in-scope answered | false premise answered "
+        "| false premise challenged | in-scope challenged |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for name, part, a in rows:
+        print(
+            f"| {name} | {part} | {_rate(a.abstained, a.off_topic)} | {_rate(a.answered, a.in_scope)} | "
+            f"{_rate(a.premises_answered, a.premises)} | {_rate(a.premises_challenged, a.premises)} | "
+            f"{_rate(a.in_scope_challenged, a.in_scope)} |"
+        )
 
 
 def throughput(embedder: MiniLMEmbedder, sample: int) -> dict[str, float]:
@@ -437,12 +562,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--split", choices=["dev", "test", "all"], default=None)
+    parser.add_argument("--split", choices=["dev", "tune", "test", "all"], default=None)
     parser.add_argument(
-        "--labels", default=",".join(LABEL_FILES), help="label sets to report (default: original,tune,fresh)"
+        "--labels", default=",".join(LABEL_FILES), help="label sets to report (default: all of them)"
     )
     parser.add_argument("--quality-only", action="store_true", help="quality only: no speed or scale")
     parser.add_argument("--misses", action="store_true", help="list the hybrid misses on stderr")
+    parser.add_argument("--abstention-only", action="store_true", help="the abstention table only")
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--scale-only", action="store_true")
     parser.add_argument("--scales", default="10000,50000")
@@ -450,7 +576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    questions = [q for label_set in LABEL_FILES for q in load_questions(label_set)]
+    questions = [q for label_set in ("original", "tune", "fresh") for q in load_questions(label_set)]
     if args.scale_child:
         print(json.dumps(scale(args.scale_child, [q.text for q in questions])))
         return 0
@@ -462,11 +588,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     embedder.load()
     with tempfile.TemporaryDirectory() as home:
         indexes, reports = build_indexes(embedder, Path(home))
-        rows = quality_rows(indexes, args.labels.split(","), args.split)
-    print_quality(rows, misses=args.misses)
-    if args.quality_only:
-        return 0
+        rows = [] if args.abstention_only else quality_rows(indexes, args.labels.split(","), args.split)
+        abstention = (
+            []
+            if args.quality_only
+            else abstention_rows(indexes, embedder, args.labels.split(","), args.split)
+        )
+    if rows:
+        print_quality(rows, misses=args.misses)
+    if abstention:
+        print_abstention(abstention)
+        from ask_judgements import print_table  # it imports this module
 
+        print_table()
+    if args.quality_only or args.abstention_only:
+        return 0
     rate = throughput(embedder, args.sample)
     print("\n## Indexing\n")
     print("| measure | value |")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -11,13 +12,15 @@ from interviewer.errors import LLMRefused, LLMUnavailable
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.notes.ask import (
     ABSTAIN,
+    EXTRACT_NOTICE,
     Answerer,
     CitationFilter,
     check_citations,
     lexical_coverage,
-    sentences_of,
 )
+from interviewer.notes.chunking import Chunk
 from interviewer.notes.index import NotesIndex
+from interviewer.notes.results import Hit
 from interviewer.testing import FakeEmbedder, FakeLLM
 
 NOTES = {
@@ -159,18 +162,27 @@ def test_the_llm_answer_streams_in_pieces_that_join_to_the_answer(
 # ---- offline -------------------------------------------------------------------------------------
 
 
-def test_the_offline_answer_quotes_the_most_relevant_sentences_with_citations(index: NotesIndex) -> None:
+def test_the_offline_answer_quotes_the_passage_that_answers_under_its_heading_and_file(
+    index: NotesIndex,
+) -> None:
     result = answerer(index).answer(QUESTION)
 
     assert result.engine == "offline" and result.grounded is True
-    assert result.answer.startswith("Consistent hashing moves only a few keys when a machine joins or leaves")
+    assert result.answer.startswith("From your notes, “Rebalancing” in sharding.md:\n\n")
+    assert (
+        "Consistent hashing moves only a few keys when a machine joins or leaves the cluster. [1]"
+        in result.answer
+    )
     by_number = {c.n: c for c in result.citations}
-    assert by_number[1].heading == "Rebalancing"
-    # Every sentence is followed by a citation whose chunk contains it.
-    chunks = {h.chunk.chunk_id: h.chunk.text for h in index.retrieve(QUESTION, k=3)}
-    for part in result.answer.split("] "):
-        sentence, _, number = part.rstrip("]").rpartition(" [")
-        assert sentence in chunks[by_number[int(number)].chunk_id]
+    assert (by_number[1].source, by_number[1].heading) == ("sharding.md", "Rebalancing")
+    # Every cited number is a retrieved chunk, and the other sections are offered as "see also".
+    retrieved = {h.chunk.chunk_id for h in index.retrieve(QUESTION, k=3)}
+    assert all(c.chunk_id in retrieved for c in result.citations)
+    assert "See also “" in result.answer and "[2]" in result.answer
+
+
+def test_the_offline_answer_says_it_is_an_extract_not_a_generated_answer(index: NotesIndex) -> None:
+    assert answerer(index).answer(QUESTION).answer.endswith(EXTRACT_NOTICE)
 
 
 def test_the_offline_answer_is_a_few_sentences_not_a_wall_of_chunks(index: NotesIndex) -> None:
@@ -178,7 +190,8 @@ def test_the_offline_answer_is_a_few_sentences_not_a_wall_of_chunks(index: Notes
     retrieved = sum(len(h.chunk.text) for h in index.retrieve("what happens on a cache miss", k=3))
 
     assert 1 <= result.answer.count("[") <= 3
-    assert len(result.answer) < retrieved
+    passage = result.answer.split("\n\n")[1]
+    assert len(passage) < retrieved
     assert "#" not in result.answer
 
 
@@ -203,10 +216,10 @@ def test_an_offline_sentence_that_leans_on_the_one_before_brings_it_along(
         "does it cut write latency and lose queued writes if the cache node crashes"
     )
 
-    assert result.answer.startswith(
-        "The cache queues each write and flushes the queue to the database later. [1]"
-    )
-    assert "This cuts write latency" in result.answer
+    assert (
+        "The cache queues each write and flushes the queue to the database later. "
+        "This cuts write latency but loses queued writes if the cache node crashes. [1]"
+    ) in result.answer
 
 
 def test_a_lesser_offline_sentence_that_leans_on_an_unquoted_one_is_left_out(
@@ -221,7 +234,7 @@ def test_a_lesser_offline_sentence_that_leans_on_an_unquoted_one_is_left_out(
 
     result = answerer(index).answer("tumbling windows: fixed buckets that never overlap, an event-time rule")
 
-    assert result.answer.startswith("Tumbling windows are fixed buckets")
+    assert "\nTumbling windows are fixed buckets" in result.answer
     assert "That is an event-time rule" not in result.answer
 
 
@@ -235,11 +248,11 @@ def test_an_empty_question_abstains(index: NotesIndex) -> None:
     assert answerer(index).answer("   ").grounded is False
 
 
-def test_the_offline_answer_streams_sentence_by_sentence(index: NotesIndex) -> None:
+def test_the_offline_answer_streams_line_by_line(index: NotesIndex) -> None:
     stream = answerer(index).stream(QUESTION)
     pieces = list(stream)
-    assert "".join(pieces) == stream.result.answer
-    assert all(p.rstrip().endswith("]") for p in pieces)
+    assert "".join(pieces).strip() == stream.result.answer
+    assert len(pieces) >= 3 and all(p.endswith("\n") for p in pieces[:-1])
 
 
 # ---- citation checking ---------------------------------------------------------------------------
@@ -258,18 +271,6 @@ def test_brackets_that_are_not_citations_pass_through() -> None:
     text, cited, dropped = check_citations("Use a list [a, b] or arr[0] then [3].", allowed=1)
     assert text == "Use a list [a, b] or arr[0] then."
     assert cited == [] and dropped == [3]
-
-
-def test_sentences_of_a_chunk_skip_code_tables_and_link_lists() -> None:
-    text = (
-        "Intro sentence about caches here. Second sentence follows it.\n\n```\ncode line here ok\n```\n\n"
-        "| a | b |\n|---|---|\n\n* [A link title](http://x.io)\n* **Bold** list item with words\n"
-    )
-    assert sentences_of(text) == [
-        "Intro sentence about caches here.",
-        "Second sentence follows it.",
-        "Bold list item with words",
-    ]
 
 
 def test_lexical_coverage_is_the_best_share_of_question_words_one_hit_contains(index: NotesIndex) -> None:
@@ -411,3 +412,60 @@ def test_an_empty_notes_folder_abstains_offline(settings: Settings, tmp_path: Pa
     result = Answerer(index, index.embedder).answer(QUESTION)
     assert result.answer == ABSTAIN
     assert result.grounded is False and result.engine == "offline"
+
+
+class RankedRetriever:
+    """Returns fixed hits in a fixed order, as a search would rank them."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.hits = hits
+
+    def retrieve(self, query: str, k: int = 5) -> list[Hit]:
+        return self.hits[:k]
+
+    def document_frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        return dict.fromkeys(terms, 1), 10
+
+
+def ranked_hit(heading: str, text: str) -> Hit:
+    chunk = Chunk(
+        chunk_id=heading,
+        source="notes.md",
+        heading=heading,
+        heading_path=f"notes.md › {heading}",
+        start_line=1,
+        content_hash="h",
+        text=text,
+    )
+    return Hit(chunk=chunk, score=1.0, similarity=0.6, lexical=None)
+
+
+def test_the_offline_answer_quotes_the_top_ranked_section_unless_another_matches_far_better() -> None:
+    first = ranked_hit(
+        "Retries", "Rerun only the failed records when each record is independent of the others."
+    )
+    second = ranked_hit(
+        "Jobs", "When a nightly job fails, rerun the failed records listed in the scheduler error log."
+    )
+    question = "When a nightly job fails, can I rerun only the failed records?"
+
+    trusted = Answerer(RankedRetriever([first, second]), FakeEmbedder(dim=256)).answer(question)
+    untrusted = Answerer(RankedRetriever([first, second]), FakeEmbedder(dim=256), rank_prior=0.0).answer(
+        question
+    )
+
+    assert trusted.citations[0].heading == "Retries"
+    assert untrusted.citations[0].heading == "Jobs"
+
+
+def test_the_rank_of_the_quoted_section_does_not_pad_its_passage() -> None:
+    first = ranked_hit(
+        "Retries",
+        "Rerun only the failed records when each record is independent of the others. "
+        "Dashboards are drawn with a plotting library. Logs rotate every week on the disk.",
+    )
+    result = Answerer(RankedRetriever([first]), FakeEmbedder(dim=256)).answer(
+        "Can I rerun only the failed records when each record is independent?"
+    )
+    assert "Rerun only the failed records" in result.answer
+    assert "Dashboards" not in result.answer and "Logs rotate" not in result.answer

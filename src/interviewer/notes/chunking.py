@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from interviewer.notes.markup import TAG, clean_heading, hide_invisible, plain_text
 from interviewer.notes.reader import DecodedNote
 
 HEADING_SEPARATOR = " › "
 # Bump when chunking changes, so existing indexes are rebuilt with the new chunks.
-CHUNKER_VERSION = 5
+CHUNKER_VERSION = 6
 
 TokenCounter = Callable[[str], int]
 
@@ -59,9 +60,6 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
-_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -90,30 +88,6 @@ class _Piece:
     group: int  # pieces of one code block or table share a group
     start_line: int
     sep: str  # what joins this piece to the previous one in the same block ("\n" or " ")
-
-
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_URL = re.compile(r"<?https?://[^\s)>]+>?")
-
-
-def plain_text(text: str) -> str:
-    """Text as the embedder and BM25 see it: link text without its URL, no images or HTML tags.
-
-    URLs carry many wordpieces and little meaning, so dropping them leaves room for the words.
-    """
-    text = _IMAGE.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _TAG.sub(" ", text)
-    return _URL.sub("", text)
-
-
-def clean_heading(raw: str) -> str:
-    """Heading text as a reader sees it: no `#`, emphasis, link syntax or HTML."""
-    text = _LINK.sub(r"\1", raw)
-    text = _TAG.sub("", text)
-    for _ in range(2):
-        text = _EMPHASIS.sub(r"\2", text)
-    return " ".join(text.split())
 
 
 def split_sections(text: str, source: str) -> list[_Section]:
@@ -200,7 +174,7 @@ def _blocks(section: _Section) -> list[_Block]:
         if not line.strip():
             current = None
             continue
-        if not _TAG.sub("", line).strip():
+        if not TAG.sub("", line).strip():
             continue  # layout-only HTML such as image wrappers
         stripped = line.lstrip()
         if stripped.startswith("|"):
@@ -324,7 +298,7 @@ def chunk_note(
 
     chunks: list[Chunk] = []
     ordinals: dict[str, int] = {}
-    sections = split_sections(note.text, note.source)
+    sections = split_sections(hide_invisible(note.text), note.source)
     title = _title(sections)
     for section in sections:
         heading_path = HEADING_SEPARATOR.join((name, *section.path))

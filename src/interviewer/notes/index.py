@@ -20,6 +20,7 @@ from interviewer.errors import NotesError
 from interviewer.notes.chunking import Chunk
 from interviewer.notes.embeddings import Embedder
 from interviewer.notes.lexical import (
+    bm25_document_frequency,
     bm25_feedback_search,
     bm25_search,
     feedback_terms,
@@ -152,6 +153,18 @@ class NotesIndex(SyncedIndex):
         first = self._fuse(dense, lexical, _FEEDBACK_HITS, mode, clauses=clauses)
         expanded = self._feedback_search([s for _, s in sets], tokens, [h.chunk for h in first], pool)
         return self._fuse(dense, lexical, k, mode, expanded, clauses)
+
+    def document_frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        """How many chunks hold each of `terms` (as `lexical_tokens` spells them), and how many chunks there are."""
+        if not self._synced:
+            self.ensure_synced()
+        counts = dict.fromkeys(terms, 0)
+        documents = 0
+        for _, snapshot in (self._loaded(folder) for folder in self.notes_dirs):
+            documents += len(snapshot.chunks)
+            for term in counts:
+                counts[term] += bm25_document_frequency(snapshot.bm25, term)
+        return counts, documents
 
     def _clause_search(
         self, sets: Sequence[tuple[str, _Snapshot]], vectors: np.ndarray, pool: int

@@ -1,0 +1,244 @@
+"""The extractive answer's raw material: a chunk read as units a learner can read, and the passage that answers.
+
+`units_of` reads a chunk's Markdown as a reader sees it: paragraphs split into sentences, each list item whole
+(with its continuation lines), each table row whole and labelled with its column headings, code and bare link
+lists left out, and every unit free of markup (no `*emphasis*`, link syntax, HTML tags or entities).
+
+`passage` picks, from one chunk's scored units, the ones that answer: the best unit, what it leans on, the
+lead-in of its list, and the units around it that score nearly as well, in the chunk's order. A unit that
+mostly repeats the question's own words (a restated question, a heading-like line) is never the answer when
+the line after it gives the guidance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from interviewer.notes.lexical import lexical_tokens
+from interviewer.notes.markup import readable
+
+UnitKind = Literal["sentence", "item", "row"]
+
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[“]?[A-Z0-9])")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_LINK_ONLY = re.compile(r"^\s*\[[^\]]*\]\([^)]*\)\s*[.,;]?\s*$")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_LEANS_BACK = re.compile(
+    r"^(this|that|these|those|it|its|they|their|them|such|otherwise|then|he|she|both|the latter|the former"
+    r"|also|however|but|so|thus|therefore|instead)\b",
+    re.IGNORECASE,
+)
+_MAX_WORDS = 120
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One readable piece of a chunk: a sentence, a list item or a table row, without markup."""
+
+    text: str
+    kind: UnitKind
+    block: int  # units of one paragraph, list or table share a block
+    position: int  # order in the chunk
+
+
+def render(units: Sequence[Unit]) -> list[str]:
+    """The passage's lines: sentences of one paragraph joined (with "…" where one was left out), each list
+    item (as "- item") and table row on its own line."""
+    lines: list[str] = []
+    previous: Unit | None = None
+    for unit in units:
+        if unit.kind == "item":
+            lines.append(f"- {unit.text}")
+        elif (
+            unit.kind == "row"
+            or previous is None
+            or previous.block != unit.block
+            or previous.kind != "sentence"
+        ):
+            lines.append(unit.text)
+        else:
+            gap = " … " if unit.position > previous.position + 1 else " "
+            lines[-1] += gap + unit.text
+        previous = unit
+    return lines
+
+
+def units_of(text: str) -> list[Unit]:
+    """The readable units of a chunk's text, in order."""
+    builder = _Builder()
+    in_code = False
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped.startswith(("```", "~~~")):
+            builder.end_block()
+            in_code = not in_code
+            continue
+        if in_code or not stripped or stripped.startswith("#"):
+            builder.end_block()
+            continue
+        if stripped.startswith("|"):
+            builder.table_row(stripped)
+            continue
+        if _BULLET.match(raw) and not raw.startswith(("    ", "\t")):
+            builder.item(_BULLET.sub("", raw))
+            continue
+        if builder.open_item and raw[:1].isspace():
+            builder.continue_item(stripped)
+            continue
+        builder.prose(stripped.lstrip("> ").strip())
+    builder.end_block()
+    return builder.units
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.units: list[Unit] = []
+        self.block = 0
+        self.kind: str | None = None
+        self.paragraph: list[str] = []
+        self.item_parts: list[str] = []
+        self.header: list[str] = []
+        self.open_item = False
+
+    def _start(self, kind: str) -> None:
+        if self.kind != kind:
+            self.end_block()
+            self.kind = kind
+
+    def end_block(self) -> None:
+        self._flush_paragraph()
+        self._flush_item()
+        if self.kind is not None:
+            self.block += 1
+        self.kind = None
+        self.header = []
+
+    def _add(self, text: str, kind: UnitKind) -> None:
+        words = text.split()
+        if (len(words) >= 3 or text.endswith(":")) and any(ch.isalpha() for ch in text):
+            if len(words) > _MAX_WORDS:
+                text = " ".join(words[:_MAX_WORDS]) + " …"
+            self.units.append(Unit(text, kind, self.block, len(self.units)))
+
+    def prose(self, line: str) -> None:
+        self._flush_item()
+        parts = _BREAK.split(line)
+        for part in parts:
+            if not readable(part):
+                continue  # layout-only HTML
+            self._start("prose")
+            self.paragraph.append(part)
+            if len(parts) > 1:
+                self._flush_paragraph()  # lines broken by <br> are read as lines
+
+    def _flush_paragraph(self) -> None:
+        if self.paragraph:
+            for sentence in _SPLIT.split(readable(" ".join(self.paragraph))):
+                self._add(sentence, "sentence")
+            self.paragraph = []
+
+    def item(self, text: str) -> None:
+        self._start("list")
+        self._flush_item()
+        if _LINK_ONLY.match(text):
+            return  # a reading list or table of contents entry
+        self.item_parts = [text]
+        self.open_item = True
+
+    def continue_item(self, text: str) -> None:
+        self.item_parts.append(text)
+
+    def _flush_item(self) -> None:
+        if self.item_parts:
+            self._add(readable(" ".join(self.item_parts)), "item")
+        self.item_parts = []
+        self.open_item = False
+
+    def table_row(self, line: str) -> None:
+        self._start("table")
+        if _TABLE_RULE.match(line):
+            return
+        cells = [readable(cell) for cell in line.strip().strip("|").split("|")]
+        if not self.header:
+            self.header = cells
+            return
+        labelled = [
+            f"{name}: {cell}" if name and name != cell else cell
+            for name, cell in zip([*self.header, *[""] * len(cells)], cells, strict=False)
+            if cell
+        ]
+        self._add("; ".join(labelled), "row")
+
+
+# --------------------------------------------------------------------------------------------------
+# The passage that answers
+
+
+def restates(unit: Unit, question: str) -> bool:
+    """Whether `unit` mostly repeats the question's own words (or is itself a question).
+
+    It does when it is a sentence that asks a question, or when none of its words, or under a fifth of
+    them, are not the question's. A lead-in ending with a colon never does: what it introduces answers.
+    """
+    text = unit.text.rstrip()
+    if text.endswith(":"):
+        return False  # a lead-in: what it introduces answers
+    words = set(lexical_tokens(text))
+    if not words:
+        return True
+    new = words - set(lexical_tokens(question))
+    asks = text.endswith("?") and unit.kind == "sentence"  # a checklist item may be a question
+    return asks or not new or len(new) / len(words) < 0.2
+
+
+def passage(
+    units: Sequence[Unit], scores: Sequence[float], question: str, *, max_units: int = 5, near: float = 0.75
+) -> list[Unit]:
+    """The units of one chunk that answer `question`, in the chunk's order (`scores` align with `units`)."""
+    if not units:
+        return []
+    order = sorted(range(len(units)), key=lambda i: -scores[i])
+    best = order[0]
+    # A restated question is not the answer when the line after it gives the guidance.
+    while restates(units[best], question) and best + 1 < len(units):
+        best += 1
+    chosen = {best}
+    anchor = units[best]
+    if best > 0 and _LEANS_BACK.match(anchor.text) and units[best - 1].block == anchor.block:
+        chosen.add(best - 1)
+    if anchor.text.rstrip().endswith(":"):
+        # A lead-in is no answer without what it introduces: the items or sentences after it.
+        after = best + 1
+        while after < len(units) and len(chosen) < max_units:
+            chosen.add(after)
+            after += 1
+    elif anchor.kind in ("item", "row"):
+        lead = _lead_in(units, best)
+        if lead is not None:
+            chosen.add(lead)
+    elif best + 1 < len(units) and units[best + 1].block == anchor.block:
+        next_unit = units[best + 1]
+        if _LEANS_BACK.match(next_unit.text) or scores[best + 1] >= near * scores[best]:
+            chosen.add(best + 1)
+    floor = near * scores[order[0]]
+    for i in order[1:]:
+        if len(chosen) >= max_units:
+            break
+        if scores[i] >= floor and not restates(units[i], question):
+            chosen.add(i)
+    return [units[i] for i in sorted(chosen)]
+
+
+def _lead_in(units: Sequence[Unit], index: int) -> int | None:
+    """The sentence that introduces the list or table `units[index]` belongs to, if one ends with a colon."""
+    block = units[index].block
+    first = index
+    while first > 0 and units[first - 1].block == block:
+        first -= 1
+    if first > 0 and units[first - 1].kind == "sentence" and units[first - 1].text.rstrip().endswith(":"):
+        return first - 1
+    return None

@@ -1,0 +1,121 @@
+"""The offline answer reads as a passage of the notes: whole list items and table rows, no markup, no echo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from interviewer.config import Settings
+from interviewer.notes.ask import Answerer
+from interviewer.notes.extract import Unit, passage, render, restates, units_of
+from interviewer.notes.index import NotesIndex
+from interviewer.notes.markup import readable
+from interviewer.testing import FakeEmbedder
+
+
+def texts(units: list[Unit]) -> list[str]:
+    return [u.text for u in units]
+
+
+# ---- reading a chunk ------------------------------------------------------------------------------
+
+
+def test_markup_is_removed_from_what_the_learner_reads() -> None:
+    line = "Each *layer* is **cached** in `Redis`, see [the docs](http://x.io/a) &amp; <b>more</b> -->"
+    assert readable(line) == "Each layer is cached in Redis, see the docs & more"
+
+
+def test_snake_case_names_and_comparisons_survive_markup_removal() -> None:
+    assert readable("set max_batch_size so p99 < 50 ms") == "set max_batch_size so p99 < 50 ms"
+
+
+def test_a_list_item_is_one_unit_with_its_continuation_lines() -> None:
+    units = units_of("Options:\n\n- Retry the whole job\n  from the start.\n- Retry only *failed* records.\n")
+    assert texts(units) == ["Options:", "Retry the whole job from the start.", "Retry only failed records."]
+    assert [u.kind for u in units] == ["sentence", "item", "item"]
+
+
+def test_a_table_row_is_one_unit_labelled_with_its_column_headings() -> None:
+    units = units_of("| Pattern | Cost |\n|---|---|\n| Batch | a server that runs only with the job |\n")
+    assert texts(units) == ["Pattern: Batch; Cost: a server that runs only with the job"]
+
+
+def test_code_and_link_lists_are_not_units() -> None:
+    units = units_of("Run it like this:\n\n```\nmake all now please\n```\n\n- [Read more](http://x.io)\n")
+    assert texts(units) == ["Run it like this:"]
+
+
+def test_html_line_breaks_split_table_cells_into_readable_lines() -> None:
+    units = units_of('<td class="x">- Define business objectives<br>- Collect and verify data</td>\n')
+    assert texts(units) == ["- Define business objectives", "- Collect and verify data"]
+
+
+# ---- choosing the passage -------------------------------------------------------------------------
+
+
+def test_a_line_that_restates_the_question_is_not_the_answer_when_the_next_line_gives_guidance() -> None:
+    units = units_of(
+        "How should I retry a failed job?\n\nRetry only the failed records when each is independent.\n"
+    )
+    chosen = passage(units, [0.9, 0.5], "How should I retry a failed job?")
+    assert texts(chosen) == ["Retry only the failed records when each is independent."]
+
+
+def test_a_sentence_that_adds_words_of_its_own_does_not_count_as_restating() -> None:
+    (unit,) = units_of("Consistent hashing moves only a few keys when a machine joins the cluster.")
+    assert not restates(unit, "how does consistent hashing help when a machine joins the cluster")
+
+
+def test_a_list_item_comes_with_the_sentence_that_introduces_its_list() -> None:
+    units = units_of("When the job fails you can:\n\n- rerun everything\n- rerun only the failed records\n")
+    chosen = passage(units, [0.2, 0.3, 0.9], "can I rerun only failed records")
+    assert render(chosen) == ["When the job fails you can:", "- rerun only the failed records"]
+
+
+def test_answering_sentences_keep_their_order_and_the_sentence_they_lean_on() -> None:
+    units = units_of("Queues absorb bursts. This protects the model server. Logs are kept for a week.")
+    chosen = passage(units, [0.3, 0.9, 0.1], "why put a queue in front")
+    assert render(chosen) == ["Queues absorb bursts. This protects the model server."]
+
+
+def test_sentences_of_one_paragraph_with_a_gap_are_joined_with_an_ellipsis() -> None:
+    units = units_of("Batch jobs run nightly. Nobody waits on them. Their server can be deleted after.")
+    assert render([units[0], units[2]]) == ["Batch jobs run nightly. … Their server can be deleted after."]
+
+
+# ---- the whole answer -----------------------------------------------------------------------------
+
+
+def test_the_offline_answer_keeps_list_items_whole_and_shows_no_markup(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "batch.md").write_text(
+        "# Batch pattern\n\n## Needs consideration\n\n"
+        "If a nightly job fails halfway, you have *three* options:\n\n"
+        "- rerun the **whole** job from the start;\n"
+        "- rerun only the failed records, when each record is independent;\n"
+        "- skip the failed records and log them.\n\n"
+        "<!-- reviewers: check this --> See [the retry guide](http://x.io/retry).\n\n"
+        "## Architecture\n\nA scheduler starts the server with the job and deletes it afterwards.\n",
+        encoding="utf-8",
+    )
+    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+
+    result = Answerer(index, index.embedder, k=3).answer(
+        "When can a failed nightly job rerun only the failed records?"
+    )
+
+    assert result.answer.startswith("From your notes, “Needs consideration” in batch.md:")
+    assert "- rerun only the failed records, when each record is independent;" in result.answer
+    assert "you have three options:" in result.answer
+    for markup in ("*", "**", "](", "-->", "<!--", "reviewers"):
+        assert markup not in result.answer
+
+
+def test_a_lead_in_that_scores_best_brings_the_items_it_introduces() -> None:
+    units = units_of(
+        "Answer these questions:\n\n- Who owns the model?\n- How is it served?\n\nClosing words here."
+    )
+    chosen = passage(units, [0.9, 0.2, 0.2, 0.1], "which questions should I answer")
+    assert render(chosen)[:3] == ["Answer these questions:", "- Who owns the model?", "- How is it served?"]
