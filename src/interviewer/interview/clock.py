@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import time
 
+from interviewer.interview.reading import MAX_INPUT_CHARS
+
 CANDIDATE_WPM = 130.0
 INTERVIEWER_WPM = 160.0
 THINKING_PAUSE_S = 4.0
@@ -34,9 +36,12 @@ class SpeakingClock:
         return self.now
 
     def candidate(self, text: str) -> float:
-        """The candidate thinks, then says `text` (a `/command` takes a few seconds). Returns the seconds."""
+        """The candidate thinks, then says `text` (a `/command` takes a few seconds). Returns the seconds.
+
+        Only what the interviewer takes in counts: a turn past the input cap is timed as cut."""
         command = text.strip().startswith("/")
-        seconds = COMMAND_S if command else THINKING_PAUSE_S + speaking_seconds(text, CANDIDATE_WPM)
+        said = text[:MAX_INPUT_CHARS]
+        seconds = COMMAND_S if command else THINKING_PAUSE_S + speaking_seconds(said, CANDIDATE_WPM)
         self.now += seconds
         return seconds
 

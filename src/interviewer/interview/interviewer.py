@@ -196,7 +196,11 @@ def describe_move(move: Move, ctx: TurnContext) -> str:
     elif k == "wrap_up":
         what = "Ask one wrap-up question about their design."
     else:
-        what = f"Thank the candidate and close the interview. {move.summary or ''}"
+        why = {
+            "time": "The interview's time is up; say so.",
+            "ended": "The candidate chose to end early; do not say time is up.",
+        }.get(move.reason or "", "Every phase is done; do not say time is up.")
+        what = f"Thank the candidate and close the interview. {why} {move.summary or ''}"
     return f"Your next move: {what}{point}{probe}{time}{capped}".strip()
 
 

@@ -33,6 +33,7 @@ MoveKind = Literal[
     "close",  # the end of the interview
 ]
 AdvanceReason = Literal["covered", "time", "candidate", "exhausted"]
+CloseReason = Literal["time", "ended", "finished"]  # out of time, ended by the candidate, every phase done
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Move:
     repeated_facts: tuple[HiddenFact, ...] = ()
     echo: str | None = None
     hint_level: int = 0
-    reason: AdvanceReason | None = None
+    reason: AdvanceReason | CloseReason | None = None
     from_phase: Phase | None = None
     time_note: float | None = None  # minutes left, when the candidate should be warned
     capped: bool = False

@@ -100,6 +100,21 @@ _ACKS = (
     "Good.",
     "Sure, that works.",
 )
+# The closing line says why the interview ended: only a clock that ran out is "time".
+_CLOSINGS: dict[str, tuple[str, ...]] = {
+    "time": (
+        "That's time. Thanks for working through it with me.",
+        "We're out of time, so let's stop there. Thank you.",
+    ),
+    "ended": (
+        "Okay, we'll stop here since you'd like to end. Thanks for your time.",
+        "Sure, let's end it there. Thank you.",
+    ),
+    "finished": (
+        "Thanks, that's the end of our interview.",
+        "Great, that's everything I wanted to cover. Thank you.",
+    ),
+}
 _NEUTRAL_ACKS = ("Okay.", "I see.", "Hmm, okay.", "Alright.")
 _STEERS = ("Let me steer you a little.", "I'd like to push on something.", "Let's look at another angle.", "")
 
@@ -231,16 +246,7 @@ def phrase(move: Move, ctx: TurnContext) -> str:
     elif kind == "wrap_up":
         parts.append(_wrap_question(move))
     elif kind == "close":
-        parts.append(
-            _variant(
-                (
-                    "Thanks, that's the end of our interview.",
-                    "That's time. Thanks for working through it with me.",
-                    "Great, let's stop there. Thank you.",
-                ),
-                move,
-            )
-        )
+        parts.append(_variant(_CLOSINGS[move.reason if move.reason in _CLOSINGS else "finished"], move))
         if move.summary:
             parts.append(move.summary)
     return " ".join(p for p in parts if p).strip()

@@ -10,6 +10,7 @@ a move through the engine's interviewer.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from interviewer.content.questions import HiddenFact, KeyPoint, Question
@@ -17,7 +18,7 @@ from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.grade import PointCoverage
 from interviewer.interview.engine import Engine
 from interviewer.interview.interviewer import choose_probe
-from interviewer.interview.moves import Move, MoveKind
+from interviewer.interview.moves import CloseReason, Move, MoveKind
 from interviewer.interview.phrasing import echo_of
 from interviewer.interview.reading import Reading, content_words, facts_for, sentences
 from interviewer.interview.replies import ReplyStream
@@ -72,7 +73,11 @@ class Policy:
     def _advance(self, phase: Phase, reason: str, *, capped: bool = False, **fields: Any) -> ReplyStream:
         raise NotImplementedError
 
-    def _close(self, *, capped: bool = False) -> ReplyStream:
+    @property
+    def minutes_unspent(self) -> float:
+        raise NotImplementedError
+
+    def _close(self, *, capped: bool = False, reason: CloseReason = "finished") -> ReplyStream:
         raise NotImplementedError
 
     def _leave(self, phase: Phase, *, reason: str, grade: bool) -> None:
@@ -82,7 +87,7 @@ class Policy:
 
     def _respond_submit(self, reading: Reading, capped: bool) -> ReplyStream:
         if self.state == "wrap_up":
-            return self._close(capped=capped)
+            return self._close(capped=capped, reason="time" if self.minutes_unspent <= 0 else "finished")
         phase = self.phase
         assert phase is not None
         spec = self.question.phase(phase)
@@ -120,12 +125,23 @@ class Policy:
         missing = [k for k in spec.key_points if k.id not in covered]
         facts, again = self._reveal(reading.questions) if reading.questions else ((), ())
         pushed = self.data["pushbacks"].setdefault(phase, [])
-        if not missing:
-            return self._advance(phase, "covered", capped=capped, facts=facts, repeated_facts=again)
         probes = self.data["probes"]
         if all(probes.get(f"{phase}/{k.id}", 0) >= 2 for k in missing):
-            # Every missing point has been asked about twice: a real interviewer moves on.
-            return self._advance(phase, "exhausted", capped=capped, facts=facts, repeated_facts=again)
+            # Every key point is covered, or has been asked about twice: the phase goes on while there is
+            # time and a question worth asking; a drill never closes itself before its time is up.
+            stalls = self.data.setdefault("stalls", {})
+            stalled = reading.repeated or reading.off_topic or not self._fresh(phase, reading.text)
+            stalls[phase] = int(stalls.get(phase, 0)) + 1 if stalled else 0
+            follow = None if stalls[phase] >= 2 and not self.is_drill else self._follow_up(phase, reading)
+            if follow is None and self.is_drill:
+                follow = self._move("probe", phase, detail="nothing-new" if stalled else None)
+            if follow is None:
+                reason = "exhausted" if missing else "covered"
+                return self._advance(phase, reason, capped=capped, facts=facts, repeated_facts=again)
+            move = replace(
+                follow, capped=capped, facts=facts, repeated_facts=again, time_note=self._time_note()
+            )
+            return self._say(move, "question")
         if reading.off_topic and not newly:
             return self._say(
                 self._probe_move("off_topic", phase, self._target(phase, covered), capped=capped), "question"
@@ -230,7 +246,30 @@ class Policy:
         phase = self.phase
         if phase is not None:
             self._leave(phase, reason="ended", grade=bool(self.answers(phase)))
-        return self._close()
+        return self._close(reason="ended")
+
+    # -- keeping a phase going ------------------------------------------------------------------------
+
+    @property
+    def is_drill(self) -> bool:
+        """A one-phase drill: it ends when its time is up or the candidate ends it, never by itself."""
+        return sum(1 for m in self.pacing.minutes.values() if m > 0) == 1
+
+    def _fresh(self, phase: Phase, text: str) -> bool:
+        """Whether the turn says something the candidate had not said earlier in the phase."""
+        earlier = self.answers(phase)[:-1]
+        said = content_words(" ".join(earlier))
+        return len(content_words(text) - said) >= 3
+
+    def _follow_up(self, phase: Phase, reading: Reading) -> Move | None:
+        """A question still worth asking once the key points are covered or probed out: a probe of the
+        phase not asked yet. None when the interviewer has run out of questions for the phase."""
+        used = self.data["used_probes"]
+        for probe in self.question.phase(phase).probes:
+            if probe not in used:
+                used.append(probe)
+                return self._move("probe", phase, probe=probe)
+        return None
 
     # -- moves ---------------------------------------------------------------------------------------
 
