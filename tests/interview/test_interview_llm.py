@@ -519,3 +519,18 @@ def test_the_real_openai_client_runs_an_interview_and_falls_back_when_the_server
     usage = session.store.usage(session.id)
     assert [u.prompt_tokens for u in usage] == [21, 21]  # as the server reported, not estimated
     assert [t.role for t in session.store.turns(session.id)].count("interviewer") == 3
+
+
+def test_a_depth_follow_up_request_carries_the_candidates_own_components(
+    settings: Settings, store: SessionStore, clock: FakeClock, question: Question
+) -> None:
+    chat = FunctionLLM(lambda call: POLITE)
+    session = InterviewSession.create(
+        question, llm_engine(settings, chat), store, clock=clock, drill="deep_dive"
+    )
+    session.start()
+    reply = session.submit(COVERING["deep_dive"] + " I'd put the user profiles in Postgres.")
+    assert reply.move == "deepen"
+    instruction = chat.calls[-1].messages[-1]["content"]
+    assert "go deeper into the candidate's own design" in instruction
+    assert "own design so far" in instruction and "Postgres (holds the user profiles)" in instruction

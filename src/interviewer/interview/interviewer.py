@@ -25,6 +25,7 @@ from typing import Protocol
 
 from interviewer.content.questions import KeyPoint, PhaseSpec, Question
 from interviewer.errors import LLMError
+from interviewer.interview.depth import components, describe_components
 from interviewer.interview.moves import Move, TurnContext
 from interviewer.interview.phrasing import PHASE_NUDGES, phrase
 from interviewer.interview.reading import MAX_INPUT_CHARS, content_words, words_of
@@ -154,6 +155,13 @@ def describe_move(move: Move, ctx: TurnContext) -> str:
         what = "Acknowledge what they just said in a few words, then ask one question toward a missing point."
         if facts:
             what = f"First answer their question with only these facts: {facts} Then ask one question."
+    elif k == "deepen":
+        what = (
+            "The phase's basics are covered, so go deeper into the candidate's own design. Build one follow-up "
+            f"on what they chose{f' (they said “{move.detail}”)' if move.detail else ''}: its scale, failure, "
+            f"cost, freshness or the alternative they passed over, e.g. “{move.probe}”. Quote or name their "
+            "words; do not bring in a technology they did not use, and do not state any key point."
+        )
     elif k == "challenge":
         what = (
             f"Challenge a claim that is wrong: they said \u201c{move.detail}\u201d. Quote or name it and ask "
@@ -268,6 +276,9 @@ class LLMInterviewer:
             elif turn.role == "interviewer":
                 messages.append({"role": "assistant", "content": turn.text})
         instruction = describe_move(move, ctx)
+        own = describe_components(components([t.text for t in ctx.transcript if t.role == "candidate"]))
+        if own:
+            instruction += f"\nThe candidate's own design so far (build on these words): {own}"
         if move.kind == "hint":
             hint = self.prompts.get("interviewer_hint")
             versions.append(hint.id)

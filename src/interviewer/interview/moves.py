@@ -19,6 +19,7 @@ MoveKind = Literal[
     "answer_fact",  # answer a clarifying question from the hidden facts
     "no_fact",  # a clarifying question the facts do not cover: ask for an assumption
     "probe",  # acknowledge, then ask toward a missing key point
+    "deepen",  # the key points are covered: a follow-up built on the candidate's own component or choice
     "challenge",  # question a wrong claim or wrong arithmetic, quoting it, without giving the answer
     "push_numbers",  # claimed scale or speed with no numbers
     "push_reasoning",  # technology names with no reasons

@@ -115,6 +115,7 @@ _CLOSINGS: dict[str, tuple[str, ...]] = {
         "Great, that's everything I wanted to cover. Thank you.",
     ),
 }
+_DEEPEN_ACKS = ("Let's go deeper.", "Okay, let me push on your design.", "Good. Now,", "", "Alright.")
 _NEUTRAL_ACKS = ("Okay.", "I see.", "Hmm, okay.", "Alright.")
 _STEERS = ("Let me steer you a little.", "I'd like to push on something.", "Let's look at another angle.", "")
 
@@ -157,6 +158,14 @@ def phrase(move: Move, ctx: TurnContext) -> str:
             steer = _variant(_STEERS, move, "steer")
             if steer:
                 parts.append(steer)
+        parts.append(probe)
+    elif kind == "deepen":
+        if move.facts or move.repeated_facts:
+            parts.append(_fact_text(move))
+        else:
+            parts.append(_variant(_DEEPEN_ACKS, move))
+        if move.time_note is not None:
+            parts.append(_time(move))
         parts.append(probe)
     elif kind == "challenge":
         parts.append(_challenge(move, probe))

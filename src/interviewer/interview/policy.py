@@ -16,6 +16,7 @@ from typing import Any
 from interviewer.content.questions import HiddenFact, KeyPoint, Question
 from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.grade import PointCoverage
+from interviewer.interview.depth import components, load_phrase, next_follow_up
 from interviewer.interview.engine import Engine
 from interviewer.interview.interviewer import choose_probe
 from interviewer.interview.moves import CloseReason, Move, MoveKind
@@ -46,6 +47,7 @@ class Policy:
     data: dict[str, Any]
     pacing: Pacing
     state: SessionState
+    order: tuple[Phase, ...]
 
     # -- hooks the session provides ----------------------------------------------------------------
 
@@ -126,12 +128,15 @@ class Policy:
         facts, again = self._reveal(reading.questions) if reading.questions else ((), ())
         pushed = self.data["pushbacks"].setdefault(phase, [])
         probes = self.data["probes"]
+        stalls = self.data.setdefault("stalls", {})
+        stalled = not newly and (
+            reading.repeated or reading.off_topic or not self._fresh(phase, reading.text)
+        )
+        stalls[phase] = int(stalls.get(phase, 0)) + 1 if stalled else 0
         if all(probes.get(f"{phase}/{k.id}", 0) >= 2 for k in missing):
             # Every key point is covered, or has been asked about twice: the phase goes on while there is
-            # time and a question worth asking; a drill never closes itself before its time is up.
-            stalls = self.data.setdefault("stalls", {})
-            stalled = reading.repeated or reading.off_topic or not self._fresh(phase, reading.text)
-            stalls[phase] = int(stalls.get(phase, 0)) + 1 if stalled else 0
+            # time and a question worth asking, and the candidate is still adding something; a drill never
+            # closes itself before its time is up.
             follow = None if stalls[phase] >= 2 and not self.is_drill else self._follow_up(phase, reading)
             if follow is None and self.is_drill:
                 follow = self._move("probe", phase, detail="nothing-new" if stalled else None)
@@ -262,8 +267,27 @@ class Policy:
         return len(content_words(text) - said) >= 3
 
     def _follow_up(self, phase: Phase, reading: Reading) -> Move | None:
-        """A question still worth asking once the key points are covered or probed out: a probe of the
-        phase not asked yet. None when the interviewer has run out of questions for the phase."""
+        """A question still worth asking once the key points are covered or probed out: first a depth
+        follow-up on the candidate's own design (see `interview.depth`), then a probe of the phase not asked
+        yet. None when the interviewer has run out of questions for the phase."""
+        asked: list[str] = self.data.setdefault("deepened", [])
+        mine = components(self.answers(phase))
+        everything = [a for p in self.order for a in self.answers(p)]
+        earlier = components([a for p in self.order if p != phase for a in self.answers(p)])
+        told = [self.question.hidden_facts[i] for i in self.data["revealed"]]
+        follow = next_follow_up(
+            phase,
+            mine,
+            earlier,
+            asked,
+            load=load_phrase(everything, told),
+            last_component=self.data.get("last_component"),
+        )
+        if follow is not None:
+            asked.append(follow.key)
+            said = follow.component.said if follow.component else None
+            self.data["last_component"] = follow.component.name if follow.component else None
+            return self._move("deepen", phase, probe=follow.text, detail=said)
         used = self.data["used_probes"]
         for probe in self.question.phase(phase).probes:
             if probe not in used:
