@@ -149,6 +149,11 @@ def describe_move(move: Move, ctx: TurnContext) -> str:
             what += f" This is a {move.minutes}-minute drill on the {PHASE_NAMES[move.phase]} phase only."
     elif k == "answer_fact":
         what = f"Answer their clarifying question using only these facts, nothing more: {facts}"
+        if move.unanswered:
+            what += (
+                " Answer every part they asked. These parts are not covered by your facts; say so and ask "
+                f"them to assume: {'; '.join(move.unanswered)}."
+            )
     elif k == "no_fact":
         what = "They asked something your facts do not cover. Ask them to state a reasonable assumption and go on."
     elif k == "probe":

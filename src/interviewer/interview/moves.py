@@ -55,6 +55,7 @@ class Move:
     capped: bool = False
     detail: str | None = None  # the vague phrase, the technology names or the wrong claim being questioned
     summary: str | None = None  # the scorecard line said at the close
+    unanswered: tuple[str, ...] = ()  # parts of a clarifying question the facts do not answer
     nth: int = 0  # how many moves of this kind came before, to vary the wording
     drill: bool = False
     minutes: int = 45

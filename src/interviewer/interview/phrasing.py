@@ -330,6 +330,9 @@ def _facts(move: Move) -> str:
         )
     else:
         base = _fact_text(move)
+        if move.unanswered:
+            asked = " and ".join(f"\u201c{p}\u201d" for p in move.unanswered)
+            base += f" On {asked}, I don't have anything more for you; make a reasonable assumption there."
         follow = _variant(
             ("", "What else would you like to know?", "", "Anything else before you go on?"), move, "f"
         )

@@ -18,6 +18,7 @@ from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.grade import PointCoverage
 from interviewer.interview.depth import components, load_phrase, next_follow_up
 from interviewer.interview.engine import Engine
+from interviewer.interview.fitting import ask_parts, fit_to_design, just_said
 from interviewer.interview.interviewer import choose_probe
 from interviewer.interview.moves import CloseReason, Move, MoveKind
 from interviewer.interview.phrasing import echo_of
@@ -111,8 +112,15 @@ class Policy:
         if reading.kind == "question":
             facts, again = self._reveal(reading.questions)
             kind: MoveKind = "answer_fact" if facts or again else "no_fact"
+            unanswered = self._unanswered(reading.questions) if kind == "answer_fact" else ()
             move = self._move(
-                kind, phase, facts=facts, repeated_facts=again, capped=capped, time_note=self._time_note()
+                kind,
+                phase,
+                facts=facts,
+                repeated_facts=again,
+                unanswered=unanswered,
+                capped=capped,
+                time_note=self._time_note(),
             )
             return self._say(move, "answer")
 
@@ -170,6 +178,15 @@ class Policy:
             pushed.append("reasoning")
             detail = ",".join(reading.buzzwords)
             return self._say(self._move("push_reasoning", phase, detail=detail, capped=capped), "question")
+        last = reading.text
+        if missing and all(just_said(self._probe_text(phase, k), last, k) for k in missing):
+            # The turn spoke to every point still missing: build on it rather than ask for it again.
+            follow = self._follow_up(phase, reading)
+            if follow is not None:
+                move = replace(
+                    follow, capped=capped, facts=facts, repeated_facts=again, time_note=self._time_note()
+                )
+                return self._say(move, "question")
         target = self._target(phase, covered)
         move = self._probe_move(
             "probe",
@@ -314,6 +331,9 @@ class Policy:
         if target is not None:
             covered = set(self.data["covered"].get(phase, []))
             candidates = [target, *(k for k in self._missing(phase, covered) if k.id != target.id)]
+            # Points the last turn just spoke to go last: never ask for what was just said.
+            last = self.answers(phase)[-1] if self.answers(phase) else ""
+            candidates.sort(key=lambda k: just_said(self._probe_text(phase, k), last, k))
             for point in candidates:
                 probe = choose_probe(spec, point, used, reuse=False)
                 if probe:
@@ -321,9 +341,22 @@ class Policy:
                     break
             if probe:
                 used.append(probe)
+                probe = fit_to_design(probe, components([a for p in self.order for a in self.answers(p)]))
             key = f"{phase}/{target.id}"
             self.data["probes"][key] = int(self.data["probes"].get(key, 0)) + 1
         return self._move(kind, phase, target=target, probe=probe, **fields)
+
+    def _probe_text(self, phase: Phase, point: KeyPoint) -> str:
+        """What asking about `point` would ask: its probe and its wording, for spotting what was just said."""
+        probe = choose_probe(self.question.phase(phase), point, self.data["used_probes"]) or ""
+        return f"{probe} {point.point}"
+
+    def _unanswered(self, asked: tuple[str, ...]) -> tuple[str, ...]:
+        """The parts of a question in several parts that no hidden fact answers."""
+        parts = ask_parts(asked)
+        if len(parts) < 2:
+            return ()
+        return tuple(p for p in parts if not facts_for(self.question, [p]))
 
     def _missing(self, phase: Phase, covered: set[str]) -> list[KeyPoint]:
         probes = self.data["probes"]
@@ -349,7 +382,10 @@ class Policy:
         """Facts asked for: those not told yet, and those told before."""
         new: list[HiddenFact] = []
         again: list[HiddenFact] = []
-        for fact in facts_for(self.question, asked):
+        wanted = list(facts_for(self.question, asked))
+        for part in ask_parts(asked):  # each part of a question in several parts gets its answer
+            wanted += [f for f in facts_for(self.question, [part]) if f not in wanted]
+        for fact in wanted[:3]:
             index = self.question.hidden_facts.index(fact)
             if index in self.data["revealed"]:
                 again.append(fact)
