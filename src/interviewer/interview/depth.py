@@ -171,6 +171,7 @@ _HOLDS = re.compile(
     re.I,
 )
 _CLAUSE = re.compile(r"[\w-]+(?:[ ][\w'-]+){0,3}")  # a choice and the few words after it, up to punctuation
+_ARTICLE = re.compile(r"\b(an?|the)\s+$", re.I)
 _LOAD = re.compile(r"\b(\d[\d,.]*\s?[km]?)\s*(?:[a-z]+\s)?(?:qps|rps|requests? (?:per|a) second)", re.I)
 
 
@@ -180,6 +181,9 @@ def components(answers: Sequence[str]) -> list[Component]:
     for text in answers:
         for match, name, kind in _mentions(text):
             said = match.group(0).strip()
+            article = _ARTICLE.search(text[max(0, match.start() - 4) : match.start()])
+            if article and kind != "choice" and not re.match(r"(?:an?|the)\s", said, re.I):
+                said = f"{article.group(1).lower()} {said}"
             if kind == "choice":
                 name = f"choice:{said.lower()[:7]}"
                 said = _CLAUSE.match(text, match.start()).group(0).strip()  # type: ignore[union-attr]
@@ -265,32 +269,33 @@ _PHASE_ANGLES: dict[Phase, tuple[Angle, ...]] = {
     "issues": ("failure", "monitoring", "rollout", "consistency", "freshness", "scale"),
     "optimization": ("cost", "scale", "latency", "alternatives", "freshness", "monitoring"),
 }
+# Each question names the component ({it}), so no two components share a sentence.
 _QUESTIONS: dict[str, tuple[str, ...]] = {
-    "scale": ("What happens to it at {load}?", "How many machines does it need at {load}, roughly?"),
+    "scale": ("What happens to {it} at {load}?", "How many machines does {it} need at {load}, roughly?"),
     "failure": (
-        "What does the user see when it times out?",
-        "What happens when it is down for ten minutes?",
-        "What fails first there when traffic spikes?",
+        "What does the user see when {it} times out?",
+        "What happens when {it} is down for ten minutes?",
+        "What fails first in {it} when traffic spikes?",
     ),
-    "cost": ("What does it cost you at this traffic, and how would you bring that down?",),
-    "alternatives": ("Why that rather than {alt}?", "What would make you switch to {alt}?"),
-    "freshness": ("How stale can what's in it get, and what keeps it up to date?",),
-    "latency": ("How much of the latency budget does it take, and how do you know?",),
-    "consistency": ("What happens if a write to it is lost or arrives late?",),
-    "monitoring": ("How would you know it's misbehaving before users notice?",),
-    "training": ("How do you make sure it sees the same features in training as in serving?",),
-    "rollout": ("How would you roll out a new version of it safely?",),
+    "cost": ("What does {it} cost at this traffic, and how would you bring that down?",),
+    "alternatives": ("Why {it} rather than {alt}?", "What would make you switch from {it} to {alt}?"),
+    "freshness": ("How stale can {it} get, and what keeps it up to date?",),
+    "latency": ("How much of the latency budget does {it} take, and how do you know?",),
+    "consistency": ("What happens if a write to {it} is lost or arrives late?",),
+    "monitoring": ("How would you know {it} is misbehaving before users notice?",),
+    "training": ("How do you make sure {it} sees the same features in training as in serving?",),
+    "rollout": ("How would you roll out a new version of {it} safely?",),
     "target": (
-        "Is that a hard limit or a target, and what happens to the design when we miss it?",
-        "Where does that number come from, and what changes if it doubles?",
+        "Is {it} a hard limit or a target, and what happens to the design when we miss it?",
+        "Where does {it} come from, and what changes if it doubles?",
     ),
 }
 _LEADS = (
     "You put {holds} in {said}.",
     "You mentioned {said}.",
     "You chose {said}.",
-    "Going back to {said}.",
-    "Take {said}.",
+    "Going back to {it}.",
+    "Let's stay with {it}.",
 )
 GENERIC: dict[Phase, tuple[str, ...]] = {
     "requirements": (
@@ -336,15 +341,24 @@ GENERIC: dict[Phase, tuple[str, ...]] = {
 }
 
 
+def _it(component: Component) -> str:
+    """The component as a question names it: `the feature store`, `Postgres`, `that choice`."""
+    if component.kind == "choice":
+        return "that choice"
+    if component.kind == "number":
+        return "that number"
+    return re.sub(r"^(?:a|an)\s+", "the ", component.said, flags=re.I)
+
+
 def _lead(component: Component, nth: int) -> str:
     options = [lead for lead in _LEADS if component.holds or "{holds}" not in lead]
     if component.holds and nth % 2 == 0:
         options = [_LEADS[0]]
     if component.kind == "number":
-        options = ["You said {said}.", "You gave {said}.", "Take your {said}."]
+        options = ["You said {said}.", "You gave {said}.", "Back to your {said}."]
     elif component.kind == "choice":
-        options = ["You said \u201c{said}\u201d.", "Take \u201c{said}\u201d."]
-    return options[nth % len(options)].format(said=component.said, holds=component.holds)
+        options = ["You said \u201c{said}\u201d.", "Back to \u201c{said}\u201d."]
+    return options[nth % len(options)].format(said=component.said, holds=component.holds, it=_it(component))
 
 
 def follow_ups(
@@ -372,11 +386,11 @@ def follow_ups(
             if "{alt}" in "".join(_QUESTIONS[angle]) and not alt:
                 continue
             texts = _QUESTIONS[angle]
-            question = texts[(i + rank) % len(texts)].format(load=load, alt=alt)
-            lead = _lead(c, i + rank)
-            out.append(
-                FollowUp(key=f"{phase}/{c.name}/{angle}", text=f"{lead} {question}", component=c, angle=angle)
-            )
+            question = texts[(i + rank) % len(texts)].format(load=load, alt=alt, it=_it(c))
+            # A lead that says where the candidate put what, or every other time, which component.
+            lead = _lead(c, i + rank) if c.holds or c.kind in ("choice", "number") or (i + rank) % 2 else ""
+            text = f"{lead} {question}".strip()
+            out.append(FollowUp(key=f"{phase}/{c.name}/{angle}", text=text, component=c, angle=angle))
     # Interleave the components so one is not asked about many times in a row.
     out.sort(key=lambda f: _spread(f, pool, order))
     out += [

@@ -214,7 +214,15 @@ def describe_move(move: Move, ctx: TurnContext) -> str:
             "ended": "The candidate chose to end early; do not say time is up.",
         }.get(move.reason or "", "Every phase is done; do not say time is up.")
         what = f"Thank the candidate and close the interview. {why} {move.summary or ''}"
-    return f"Your next move: {what}{point}{probe}{time}{capped}".strip()
+    received = {
+        "strong": " Their answer added a real point: a short, specific acknowledgement is fine.",
+        "solid": " Their answer was reasonable but added no key point: acknowledge neutrally, no praise.",
+        "thin": " Their answer was thin: acknowledge neutrally, no praise.",
+        "weak": " Their answer was weak or repeated itself: do not praise or affirm it.",
+        "wrong": " Their answer holds a wrong claim: do not affirm it in any way.",
+    }.get(move.quality or "", "")
+    vary = " Never reuse a sentence you have already said twice." if k in ("probe", "deepen") else ""
+    return f"Your next move: {what}{received}{point}{probe}{time}{capped}{vary}".strip()
 
 
 class LLMInterviewer:

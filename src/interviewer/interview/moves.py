@@ -33,6 +33,9 @@ MoveKind = Literal[
     "wrap_up",  # the closing question once the design phases are done
     "close",  # the end of the interview
 ]
+# How good the answer a move replies to was, for the acknowledgement: a new key point, a substantial answer,
+# a thin one, a stalled or hand-waving one, or one with a wrong claim (never affirmed).
+Quality = Literal["strong", "solid", "thin", "weak", "wrong"]
 AdvanceReason = Literal["covered", "time", "candidate", "exhausted"]
 CloseReason = Literal["time", "ended", "finished"]  # out of time, ended by the candidate, every phase done
 
@@ -55,6 +58,7 @@ class Move:
     capped: bool = False
     detail: str | None = None  # the vague phrase, the technology names or the wrong claim being questioned
     summary: str | None = None  # the scorecard line said at the close
+    quality: Quality | None = None
     unanswered: tuple[str, ...] = ()  # parts of a clarifying question the facts do not answer
     nth: int = 0  # how many moves of this kind came before, to vary the wording
     drill: bool = False

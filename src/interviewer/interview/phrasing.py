@@ -13,8 +13,10 @@ import re
 from collections.abc import Sequence
 
 from interviewer.content.questions import Question
+from interviewer.interview.depth import GENERIC
 from interviewer.interview.moves import Move, TurnContext
 from interviewer.interview.reading import MAX_INPUT_CHARS, sentences
+from interviewer.interview.variety import acknowledgement, steer, without_repeats
 from interviewer.phases import PHASE_NAMES, Phase
 
 _FIRST_PERSON = (
@@ -91,15 +93,6 @@ PHASE_NUDGES: dict[Phase, str] = {
     "issues": "picture what happens at 3 a.m. when something breaks: the model, the data or the infrastructure",
     "optimization": "think about where the time and the money go, and which of those you would cut first",
 }
-_ACKS = (
-    "Okay.",
-    "Got it.",
-    "Makes sense.",
-    "Right.",
-    "Okay, that's reasonable.",
-    "Good.",
-    "Sure, that works.",
-)
 # The closing line says why the interview ended: only a clock that ran out is "time".
 _CLOSINGS: dict[str, tuple[str, ...]] = {
     "time": (
@@ -115,9 +108,6 @@ _CLOSINGS: dict[str, tuple[str, ...]] = {
         "Great, that's everything I wanted to cover. Thank you.",
     ),
 }
-_DEEPEN_ACKS = ("Let's go deeper.", "Okay, let me push on your design.", "Good. Now,", "", "Alright.")
-_NEUTRAL_ACKS = ("Okay.", "I see.", "Hmm, okay.", "Alright.")
-_STEERS = ("Let me steer you a little.", "I'd like to push on something.", "Let's look at another angle.", "")
 
 
 def phrase(move: Move, ctx: TurnContext) -> str:
@@ -144,26 +134,22 @@ def phrase(move: Move, ctx: TurnContext) -> str:
     elif kind == "probe":
         if move.facts or move.repeated_facts:
             parts.append(_fact_text(move))
-        elif move.echo:
+        elif move.echo and move.quality in (None, "strong"):
             parts.append(
                 _variant((f"So {move.echo}. Got it.", f"Okay, so {move.echo}.", f"Right, {move.echo}."), move)
             )
-        elif move.detail == "nothing-new":
-            parts.append(_variant(_NEUTRAL_ACKS, move))
         else:
-            parts.append(_variant(_ACKS, move))
+            parts.append(acknowledgement(move))
         if move.time_note is not None:
             parts.append(_time(move))
-        elif move.detail == "nothing-new":
-            steer = _variant(_STEERS, move, "steer")
-            if steer:
-                parts.append(steer)
+        else:
+            parts.append(steer(move))
         parts.append(probe)
     elif kind == "deepen":
         if move.facts or move.repeated_facts:
             parts.append(_fact_text(move))
         else:
-            parts.append(_variant(_DEEPEN_ACKS, move))
+            parts.append(acknowledgement(move))
         if move.time_note is not None:
             parts.append(_time(move))
         parts.append(probe)
@@ -258,7 +244,9 @@ def phrase(move: Move, ctx: TurnContext) -> str:
         parts.append(_variant(_CLOSINGS[move.reason if move.reason in _CLOSINGS else "finished"], move))
         if move.summary:
             parts.append(move.summary)
-    return " ".join(p for p in parts if p).strip()
+    keep = [f.fact.strip() for f in (*move.facts, *move.repeated_facts)]
+    spares = [*_AREA_QUESTIONS.get(move.phase, ()), *GENERIC.get(move.phase, ())] if move.phase else []
+    return without_repeats([p for p in parts if p], ctx.transcript, spares=spares, keep=keep)
 
 
 # ---------------------------------------------------------------------------------------------- pieces
@@ -414,7 +402,11 @@ def _advance_only(move: Move) -> str:
             "lead",
         )
     else:
-        lead = _variant(("Sure, let's move on.", "Okay, moving on."), move, "lead")
+        lead = _variant(
+            ("Sure, let's move on.", "Okay, moving on.", "Fine, next part.", "Alright, let's switch gears."),
+            move,
+            "lead",
+        )
     if move.phase is None:
         return f"{lead} {_wrap_question(move)}"
     new = PHASE_NAMES[move.phase].lower()

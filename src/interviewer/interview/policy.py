@@ -20,7 +20,7 @@ from interviewer.interview.depth import components, load_phrase, next_follow_up
 from interviewer.interview.engine import Engine
 from interviewer.interview.fitting import ask_parts, fit_to_design, just_said
 from interviewer.interview.interviewer import choose_probe
-from interviewer.interview.moves import CloseReason, Move, MoveKind
+from interviewer.interview.moves import CloseReason, Move, MoveKind, Quality
 from interviewer.interview.phrasing import echo_of
 from interviewer.interview.reading import Reading, content_words, facts_for, sentences
 from interviewer.interview.replies import ReplyStream
@@ -141,18 +141,24 @@ class Policy:
             reading.repeated or reading.off_topic or not self._fresh(phase, reading.text)
         )
         stalls[phase] = int(stalls.get(phase, 0)) + 1 if stalled else 0
+        quality = self._quality(reading, newly, stalled)
         if all(probes.get(f"{phase}/{k.id}", 0) >= 2 for k in missing):
             # Every key point is covered, or has been asked about twice: the phase goes on while there is
             # time and a question worth asking, and the candidate is still adding something; a drill never
             # closes itself before its time is up.
             follow = None if stalls[phase] >= 2 and not self.is_drill else self._follow_up(phase, reading)
             if follow is None and self.is_drill:
-                follow = self._move("probe", phase, detail="nothing-new" if stalled else None)
+                follow = self._move("probe", phase)
             if follow is None:
                 reason = "exhausted" if missing else "covered"
                 return self._advance(phase, reason, capped=capped, facts=facts, repeated_facts=again)
             move = replace(
-                follow, capped=capped, facts=facts, repeated_facts=again, time_note=self._time_note()
+                follow,
+                capped=capped,
+                facts=facts,
+                repeated_facts=again,
+                time_note=self._time_note(),
+                quality=quality,
             )
             return self._say(move, "question")
         if reading.off_topic and not newly:
@@ -184,7 +190,12 @@ class Policy:
             follow = self._follow_up(phase, reading)
             if follow is not None:
                 move = replace(
-                    follow, capped=capped, facts=facts, repeated_facts=again, time_note=self._time_note()
+                    follow,
+                    capped=capped,
+                    facts=facts,
+                    repeated_facts=again,
+                    time_note=self._time_note(),
+                    quality=quality,
                 )
                 return self._say(move, "question")
         target = self._target(phase, covered)
@@ -196,7 +207,7 @@ class Policy:
             facts=facts,
             repeated_facts=again,
             echo=self._echo(reading.text, coverage, newly),
-            detail=None if newly else "nothing-new",
+            quality=quality,
             time_note=self._time_note(),
         )
         return self._say(move, "question")
@@ -210,11 +221,9 @@ class Policy:
         """
         challenged: list[str] = self.data.setdefault("challenged", [])
         pending: list[dict[str, Any]] = self.data.setdefault("pending_challenges", [])
-        found = [
-            e
-            for e in _CHECKER.check(self.question, None, reading.text)
-            if not e.corrected and e.key not in challenged
-        ]
+        errors = [e for e in _CHECKER.check(self.question, None, reading.text) if not e.corrected]
+        self._turn_has_error = bool(errors)
+        found = [e for e in errors if e.key not in challenged]
         # A pending error the candidate has just put right is not questioned any more.
         redone = _CHECKER.has_sound_arithmetic(reading.text)
         revisited = bool(_CORRECTION.search(reading.text))
@@ -345,6 +354,16 @@ class Policy:
             key = f"{phase}/{target.id}"
             self.data["probes"][key] = int(self.data["probes"].get(key, 0)) + 1
         return self._move(kind, phase, target=target, probe=probe, **fields)
+
+    def _quality(self, reading: Reading, newly: set[str], stalled: bool) -> Quality:
+        """How good the turn was, from the grade's coverage signals, for how the reply receives it."""
+        if getattr(self, "_turn_has_error", False):
+            return "wrong"  # never affirm a turn that holds a wrong claim, questioned now or before
+        if newly:
+            return "strong"
+        if stalled or reading.vague or reading.buzzwords:
+            return "weak"
+        return "solid" if len(content_words(reading.text)) >= 12 else "thin"
 
     def _probe_text(self, phase: Phase, point: KeyPoint) -> str:
         """What asking about `point` would ask: its probe and its wording, for spotting what was just said."""
