@@ -137,7 +137,8 @@ def test_a_finished_interview_gets_scores_signal_gaps_and_an_outline(
     assert scores["requirements"] == 5.0 and scores["architecture"] == 3.0
     assert scores["issues"] is None and not card.complete  # not reached
     assert card.overall is not None and card.communication is not None
-    assert card.signal == SCALE.signal_for(card.overall).signal
+    assert card.signal == "insufficient_evidence" and card.signal_label == "Not enough evidence to call"
+    assert card.evidence is not None and not card.evidence.sufficient and card.evidence.answers == 3
     assert card.weakest_phase == "deep_dive"  # moved on without a word
     assert card.model_outline == tiny_question().phase("deep_dive").model_outline
     assert card.hints_used == 1
