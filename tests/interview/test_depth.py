@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from interviewer.content.questions import QuestionBank
-from interviewer.interview.depth import components, describe_components, follow_ups, load_phrase
+from interviewer.interview.depth import (
+    components,
+    describe_components,
+    follow_ups,
+    load_phrase,
+    next_follow_up,
+)
 from interviewer.interview.engine import Engine
 from interviewer.interview.interviewer import LeakGuard, describe_move
 from interviewer.interview.moves import Move, TurnContext
@@ -123,3 +129,20 @@ def test_the_models_instruction_for_a_follow_up_quotes_the_candidate_and_forbids
 def test_the_candidates_design_is_summarised_in_their_own_words() -> None:
     summary = describe_components(components([DESIGN]))
     assert "Postgres (holds the profiles)" in summary and "Kafka" in summary
+
+
+def test_consecutive_follow_ups_move_to_another_angle_when_one_is_left() -> None:
+    found = components([DESIGN])
+    asked: list[str] = []
+    last_component = last_angle = None
+    angles = []
+    for _ in range(8):
+        follow = next_follow_up(
+            "deep_dive", found, [], asked, load="50K", last_component=last_component, last_angle=last_angle
+        )
+        assert follow is not None
+        asked.append(follow.key)
+        last_component = follow.component.name if follow.component else None
+        last_angle = str(follow.angle)
+        angles.append(last_angle)
+    assert all(a != b for a, b in pairwise(angles))

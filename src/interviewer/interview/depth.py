@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from interviewer.content.questions import HiddenFact
@@ -179,23 +180,31 @@ def components(answers: Sequence[str]) -> list[Component]:
     """The components the candidate named across `answers`, newest mention last, one per name."""
     found: dict[str, Component] = {}
     for text in answers:
-        for match, name, kind in _mentions(text):
-            said = match.group(0).strip()
-            article = _ARTICLE.search(text[max(0, match.start() - 4) : match.start()])
-            if article and kind != "choice" and not re.match(r"(?:an?|the)\s", said, re.I):
-                said = f"{article.group(1).lower()} {said}"
-            if kind == "choice":
-                name = f"choice:{said.lower()[:7]}"
-                said = _CLAUSE.match(text, match.start()).group(0).strip()  # type: ignore[union-attr]
-            before = _HOLDS.search(text[max(0, match.start() - 60) : match.start()])
-            holds = before.group(1).strip() if before else None
-            found.pop(name, None)
-            found[name] = Component(name=name, kind=kind, said=said, holds=holds)
-        for number in _NUMBER.finditer(text):
-            said = number.group(0).strip()
-            found.pop(f"number:{said}", None)
-            found[f"number:{said}"] = Component(name=f"number:{said}", kind="number", said=said)
+        for component in _components_in(text):
+            found.pop(component.name, None)
+            found[component.name] = component
     return list(found.values())
+
+
+@lru_cache(maxsize=4096)
+def _components_in(text: str) -> tuple[Component, ...]:
+    """The components named in one answer, in the order said (cached: answers never change)."""
+    out: list[Component] = []
+    for match, name, kind in _mentions(text):
+        said = match.group(0).strip()
+        article = _ARTICLE.search(text[max(0, match.start() - 4) : match.start()])
+        if article and kind != "choice" and said[:1].islower() and not re.match(r"(?:an?|the)\s", said, re.I):
+            said = f"{article.group(1).lower()} {said}"
+        if kind == "choice":
+            name = f"choice:{said.lower()[:7]}"
+            said = _CLAUSE.match(text, match.start()).group(0).strip()  # type: ignore[union-attr]
+        before = _HOLDS.search(text[max(0, match.start() - 60) : match.start()])
+        holds = before.group(1).strip() if before else None
+        out.append(Component(name=name, kind=kind, said=said, holds=holds))
+    for number in _NUMBER.finditer(text):
+        said = number.group(0).strip()
+        out.append(Component(name=f"number:{said}", kind="number", said=said))
+    return tuple(out)
 
 
 def _mentions(text: str) -> Iterable[tuple[re.Match[str], str, Kind]]:
@@ -413,14 +422,17 @@ def next_follow_up(
     *,
     load: str,
     last_component: str | None = None,
+    last_angle: str | None = None,
 ) -> FollowUp | None:
-    """The best follow-up not asked yet, avoiding the component asked about last when another will do."""
+    """The best follow-up not asked yet, avoiding the component and the angle asked about last when
+    another will do, so the questions move around the design as a real interviewer's do."""
     done = set(asked)
     left = [f for f in follow_ups(phase, mine, earlier, load=load) if f.key not in done]
     if not left:
         return None
     fresh = [f for f in left if f.component is None or f.component.name != last_component]
-    return (fresh or left)[0]
+    varied = [f for f in fresh if f.angle != last_angle]
+    return (varied or fresh or left)[0]
 
 
 def describe_components(found: Sequence[Component], limit: int = 8) -> str:

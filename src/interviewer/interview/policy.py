@@ -137,9 +137,7 @@ class Policy:
         pushed = self.data["pushbacks"].setdefault(phase, [])
         probes = self.data["probes"]
         stalls = self.data.setdefault("stalls", {})
-        stalled = not newly and (
-            reading.repeated or reading.off_topic or not self._fresh(phase, reading.text)
-        )
+        stalled = not newly and (reading.repeated or reading.off_topic)
         stalls[phase] = int(stalls.get(phase, 0)) + 1 if stalled else 0
         quality = self._quality(reading, newly, stalled)
         if all(probes.get(f"{phase}/{k.id}", 0) >= 2 for k in missing):
@@ -286,12 +284,6 @@ class Policy:
         """A one-phase drill: it ends when its time is up or the candidate ends it, never by itself."""
         return sum(1 for m in self.pacing.minutes.values() if m > 0) == 1
 
-    def _fresh(self, phase: Phase, text: str) -> bool:
-        """Whether the turn says something the candidate had not said earlier in the phase."""
-        earlier = self.answers(phase)[:-1]
-        said = content_words(" ".join(earlier))
-        return len(content_words(text) - said) >= 3
-
     def _follow_up(self, phase: Phase, reading: Reading) -> Move | None:
         """A question still worth asking once the key points are covered or probed out: first a depth
         follow-up on the candidate's own design (see `interview.depth`), then a probe of the phase not asked
@@ -308,11 +300,13 @@ class Policy:
             asked,
             load=load_phrase(everything, told),
             last_component=self.data.get("last_component"),
+            last_angle=self.data.get("last_angle"),
         )
         if follow is not None:
             asked.append(follow.key)
             said = follow.component.said if follow.component else None
             self.data["last_component"] = follow.component.name if follow.component else None
+            self.data["last_angle"] = follow.angle
             return self._move("deepen", phase, probe=follow.text, detail=said)
         used = self.data["used_probes"]
         for probe in self.question.phase(phase).probes:

@@ -30,7 +30,7 @@ ACKS: dict[Quality, tuple[str, ...]] = {
         "Sure, that works.",
         "Right, that's an important one.",
         "Good, that matters here.",
-        "Yes, that's a real constraint.",
+        "Yes, that's the right direction.",
         "Nice.",
     ),
     "solid": (
@@ -54,8 +54,8 @@ STEERS = (
     "",
 )
 DEEPEN_LEADS: dict[Quality, tuple[str, ...]] = {
-    "strong": ("Good. Let's go deeper.", "Nice. Let me push on your design.", "Good."),
-    "solid": ("Let's go deeper.", "Okay, let me push on that.", "Alright.", "Okay.", ""),
+    "strong": ("Good.", "Nice.", "Good, that's clear.", "Makes sense."),
+    "solid": ("Okay.", "Alright.", "Got it.", "", "Understood."),
     "thin": ("Okay.", "Alright.", "", "I see."),
     "weak": ("Hmm.", "Okay.", ""),
     "wrong": ("", "Hmm."),
