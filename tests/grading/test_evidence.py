@@ -96,8 +96,8 @@ def test_a_whole_interview_with_enough_evidence_gets_a_hire_signal(tmp_path: Pat
 
 
 def test_the_threshold_is_read_from_the_hiring_signal_file() -> None:
-    assert SCALE.evidence.min_minutes == 25 and SCALE.evidence.min_phases == 4
-    assert SCALE.evidence.min_answers == 10 and not SCALE.evidence.drills
+    assert SCALE.evidence.min_minutes == 12 and SCALE.evidence.min_phases == 4
+    assert SCALE.evidence.min_answers == 12 and not SCALE.evidence.drills
 
 
 def test_the_cli_reports_insufficient_evidence_for_a_short_drill_in_both_json_documents(

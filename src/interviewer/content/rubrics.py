@@ -66,8 +66,8 @@ class SignalBand(_Strict):
 class EvidenceRule(_Strict):
     """How much an interview must hold before its scores are turned into a hiring signal."""
 
-    min_minutes: float = Field(default=25, ge=0, description="minutes spent in the phases")
-    min_answers: int = Field(default=10, ge=0, description="the candidate's answers and clarifying questions")
+    min_minutes: float = Field(default=12, ge=0, description="minutes spent in the phases")
+    min_answers: int = Field(default=12, ge=0, description="the candidate's answers and clarifying questions")
     min_phases: int = Field(default=4, ge=1, le=5, description="phases assessed")
     drills: bool = Field(default=False, description="whether a one-phase drill can get a hiring signal")
     phase_min_answers: int = Field(default=2, ge=0, description="below this a phase score is marked thin")
