@@ -146,3 +146,14 @@ def test_consecutive_follow_ups_move_to_another_angle_when_one_is_left() -> None
         last_angle = str(follow.angle)
         angles.append(last_angle)
     assert all(a != b for a, b in pairwise(angles))
+
+
+def test_offline_parts_are_never_asked_about_request_rates_and_nouns_get_an_article() -> None:
+    found = components(
+        ["Models are versioned in S3 after a nightly batch job; a stateless recommendation service serves."]
+    )
+    questions = follow_ups("deep_dive", found, [], load="50K requests a second")
+    assert not [
+        q for q in questions if "requests a second" in q.text and ("S3" in q.text or "batch" in q.text)
+    ]
+    assert any("the recommendation service" in q.text for q in questions)

@@ -261,6 +261,12 @@ _ANGLES: dict[Kind, tuple[Angle, ...]] = {
     "choice": ("alternatives", "cost", "failure", "freshness"),
     "number": ("target",),
 }
+# Offline parts are not asked about request rates: storage and batch jobs have their own angles.
+_NAME_ANGLES: dict[str, tuple[Angle, ...]] = {
+    "object-store": ("cost", "failure", "alternatives", "freshness"),
+    "warehouse": ("cost", "freshness", "alternatives", "latency"),
+    "batch": ("failure", "freshness", "alternatives", "cost", "monitoring"),
+}
 # The angles each phase leans on; the phase's goal decides which questions come first.
 _PHASE_ANGLES: dict[Phase, tuple[Angle, ...]] = {
     "requirements": ("target", "scale", "latency", "cost", "freshness", "alternatives"),
@@ -356,7 +362,8 @@ def _it(component: Component) -> str:
         return "that choice"
     if component.kind == "number":
         return "that number"
-    return re.sub(r"^(?:a|an)\s+", "the ", component.said, flags=re.I)
+    said = re.sub(r"^(?:a|an)\s+", "the ", component.said, flags=re.I)
+    return said if said[:1].isupper() or said.lower().startswith("the ") else f"the {said}"
 
 
 def _lead(component: Component, nth: int) -> str:
@@ -389,7 +396,7 @@ def follow_ups(
     out: list[FollowUp] = []
     for rank, angle in enumerate(order):
         for i, c in enumerate(pool):
-            if angle not in _ANGLES[c.kind]:
+            if angle not in _NAME_ANGLES.get(c.name, _ANGLES[c.kind]):
                 continue
             alt = alternative(c)
             if "{alt}" in "".join(_QUESTIONS[angle]) and not alt:
