@@ -157,3 +157,23 @@ def test_the_model_is_told_why_the_interview_closed(reason: str, says: str) -> N
     ctx = TurnContext(question=tiny_question(), transcript=(), minutes_left=0)
     move = Move(kind="close", phase=None, reason=reason)  # type: ignore[arg-type]
     assert says in describe_move(move, ctx)
+
+
+def test_a_long_phase_reads_only_its_latest_answers_again_so_a_turn_costs_the_same_late_in_it(
+    engine: Engine, store: SessionStore, clock: FakeClock
+) -> None:
+    session = drill(engine, store, clock)
+    read: list[str] = []
+    original = engine.coverage
+
+    def recording(question: object, phase: object, answer: str) -> object:
+        read.append(answer)
+        return original(question, phase, answer)  # type: ignore[arg-type]
+
+    engine.coverage = recording  # type: ignore[method-assign]
+    session.submit("The ranking model learns from watch logs.")  # one point covered, one still missing
+    for i in range(10):
+        clock.advance(seconds=30)
+        session.submit(f"Answer {i}: the profile keeps recent watches and device features number {i}.")
+    assert read and max(text.count("\n") + 1 for text in read) <= 6
+    assert "ranking-model" in session.data["covered"]["deep_dive"]  # a point once covered stays covered

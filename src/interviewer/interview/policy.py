@@ -28,6 +28,7 @@ from interviewer.phases import Pacing, Phase
 from interviewer.store.sessions import SessionState, TurnKind
 
 MAX_HINT_LEVEL = 3
+COVERAGE_WINDOW = 6  # answers read again for key-point coverage on each turn
 _CHECKER = ClaimChecker()
 _CORRECTION = re.compile(
     r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i was wrong|correction|"
@@ -128,8 +129,17 @@ class Policy:
         if challenge is not None:
             return challenge
         before = set(self.data["covered"].get(phase, []))
-        coverage = self.engine.coverage(self.question, phase, "\n".join(self.answers(phase)))
-        covered = {c.key_point_id for c in coverage if c.covered}
+        if before >= {k.id for k in spec.key_points}:
+            # Every point is covered: the phase is in depth follow-ups, and reading its whole (long, growing)
+            # text again each turn would change nothing.
+            coverage: list[PointCoverage] = []
+            covered = before
+        else:
+            # A point once covered stays covered, so only the latest answers are read again: the cost of a
+            # turn stays flat however long the phase runs.
+            recent = self.answers(phase)[-COVERAGE_WINDOW:]
+            coverage = self.engine.coverage(self.question, phase, "\n".join(recent))
+            covered = before | {c.key_point_id for c in coverage if c.covered}
         self.data["covered"][phase] = sorted(covered)
         newly = covered - before
         missing = [k for k in spec.key_points if k.id not in covered]
