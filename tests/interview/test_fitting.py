@@ -109,3 +109,17 @@ def test_the_model_is_told_which_parts_its_facts_do_not_cover(youtube: Question)
         kind="answer_fact", phase="requirements", facts=(youtube.hidden_facts[0],), unanswered=("team size",)
     )
     assert "Answer every part" in describe_move(move, ctx) and "team size" in describe_move(move, ctx)
+
+
+def test_a_point_spoken_to_two_answers_ago_is_not_asked_for_again(youtube: Question, tmp_path: Path) -> None:
+    session = start(youtube, tmp_path, drill="deep_dive")
+    session.submit(
+        "Candidates come from collaborative filtering, content similarity and trending, blended to about a "
+        "thousand."
+    )
+    session.submit(
+        "The ranker is gradient-boosted trees over user, video and context features, retrained daily."
+    )
+    reply = session.submit("The profile keeps the last hundred watched videos and preferences in Postgres.")
+    assert "candidate sources" not in reply.text.lower()
+    assert reply.move == "deepen" or session.turns[-1].meta.get("target") != "candidate-sources"

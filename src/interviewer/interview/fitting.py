@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from interviewer.content.questions import KeyPoint
+from interviewer.content.questions import KeyPoint, PhaseSpec
 from interviewer.interview.depth import Component, Kind
 from interviewer.interview.reading import content_words
 
@@ -67,17 +67,28 @@ _SAME_PART: dict[Kind, tuple[Kind, ...]] = {
 }
 
 
-def just_said(text: str, last_turn: str, point: KeyPoint | None = None) -> bool:
-    """Whether `last_turn` already answered what `text` (a probe) asks, or spoke to `point`."""
-    if not last_turn:
+def just_said(text: str, last_turn: str, point: KeyPoint | None = None, recent: Sequence[str] = ()) -> bool:
+    """Whether `last_turn` already answered what `text` (a probe) asks, or it or one of the `recent`
+    answers spoke to `point` in its own words (even if the grader did not count it covered)."""
+    if not last_turn and not recent:
         return False
     for ask, value in _CONCEPTS:
         if ask.search(text) and value.search(last_turn):
             return True
     if point is not None:
         wanted = content_words(" ".join([point.point, *point.alternatives]))
-        return len(wanted & content_words(last_turn)) >= 4
+        return any(len(wanted & content_words(said)) >= 4 for said in (last_turn, *recent))
     return False
+
+
+def owner(spec: PhaseSpec, probe: str) -> str | None:
+    """The key point a bank probe is really about: the one sharing the most words with it."""
+    asked = content_words(probe)
+    scored = [
+        (len(asked & content_words(" ".join([k.point, *k.alternatives]))), k.id) for k in spec.key_points
+    ]
+    best = max(scored, default=(0, None))
+    return best[1] if best[0] else None
 
 
 def fit_to_design(probe: str, design: Sequence[Component]) -> str:

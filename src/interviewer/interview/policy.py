@@ -18,7 +18,7 @@ from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.grade import PointCoverage
 from interviewer.interview.depth import components, load_phrase, next_follow_up
 from interviewer.interview.engine import Engine
-from interviewer.interview.fitting import ask_parts, fit_to_design, just_said
+from interviewer.interview.fitting import ask_parts, fit_to_design, just_said, owner
 from interviewer.interview.interviewer import choose_probe
 from interviewer.interview.moves import CloseReason, Move, MoveKind, Quality
 from interviewer.interview.phrasing import echo_of
@@ -29,12 +29,16 @@ from interviewer.store.sessions import SessionState, TurnKind
 
 MAX_HINT_LEVEL = 3
 COVERAGE_WINDOW = 6  # answers read again for key-point coverage on each turn
+RECENT_ANSWERS = 3  # a point these answers spoke to is not probed again
 _CHECKER = ClaimChecker()
 _CORRECTION = re.compile(
     r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i was wrong|correction|"
     r"actually|scratch that)\b",
     re.I,
 )
+
+
+_CARRIED = ("capped", "facts", "repeated_facts", "quality", "time_note")
 
 
 def _key(error: dict[str, Any]) -> str:
@@ -193,7 +197,8 @@ class Policy:
             detail = ",".join(reading.buzzwords)
             return self._say(self._move("push_reasoning", phase, detail=detail, capped=capped), "question")
         last = reading.text
-        if missing and all(just_said(self._probe_text(phase, k), last, k) for k in missing):
+        recent = self.answers(phase)[-RECENT_ANSWERS:]
+        if missing and all(just_said(self._probe_text(phase, k), last, k, recent) for k in missing):
             # The turn spoke to every point still missing: build on it rather than ask for it again.
             follow = self._follow_up(phase, reading)
             if follow is not None:
@@ -218,6 +223,11 @@ class Policy:
             quality=quality,
             time_note=self._time_note(),
         )
+        if move.probe is None:
+            # No probe is left that asks for something not just said: build on their design instead.
+            follow = self._follow_up(phase, reading)
+            if follow is not None:
+                move = replace(follow, **{f: getattr(move, f) for f in _CARRIED})
         return self._say(move, "question")
 
     def _challenge(self, phase: Phase, reading: Reading, capped: bool) -> ReplyStream | None:
@@ -345,10 +355,15 @@ class Policy:
             covered = set(self.data["covered"].get(phase, []))
             candidates = [target, *(k for k in self._missing(phase, covered) if k.id != target.id)]
             # Points the last turn just spoke to go last: never ask for what was just said.
-            last = self.answers(phase)[-1] if self.answers(phase) else ""
-            candidates.sort(key=lambda k: just_said(self._probe_text(phase, k), last, k))
+            said = self.answers(phase)
+            last, recent = (said[-1] if said else ""), said[-RECENT_ANSWERS:]
+            spoken = {k.id for k in spec.key_points if just_said(self._probe_text(phase, k), last, k, recent)}
+            candidates.sort(key=lambda k: k.id in spoken)
+            # A probe that is really about a point just spoken to is not asked either, whichever point
+            # it was picked for.
+            blocked = [p for p in spec.probes if owner(spec, p) in spoken]
             for point in candidates:
-                probe = choose_probe(spec, point, used, reuse=False)
+                probe = choose_probe(spec, point, [*used, *blocked], reuse=False)
                 if probe:
                     target = point
                     break
