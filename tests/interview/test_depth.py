@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from pathlib import Path
 
@@ -157,3 +158,9 @@ def test_offline_parts_are_never_asked_about_request_rates_and_nouns_get_an_arti
         q for q in questions if "requests a second" in q.text and ("S3" in q.text or "batch" in q.text)
     ]
     assert any("the recommendation service" in q.text for q in questions)
+
+
+def test_a_lead_names_a_part_said_without_an_article_with_one() -> None:
+    found = components(["Requests reach a stateless recommendation service behind the gateway."])
+    leads = [q.text for q in follow_ups("architecture", found, [], load="50K") if q.component is not None]
+    assert leads and not any(re.search(r"(?:chose|mentioned) recommendation service", t) for t in leads)

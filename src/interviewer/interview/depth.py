@@ -374,7 +374,16 @@ def _lead(component: Component, nth: int) -> str:
         options = ["You said {said}.", "You gave {said}.", "Back to your {said}."]
     elif component.kind == "choice":
         options = ["You said \u201c{said}\u201d.", "Back to \u201c{said}\u201d."]
-    return options[nth % len(options)].format(said=component.said, holds=component.holds, it=_it(component))
+    said = component.said
+    if (
+        component.kind not in ("choice", "number")
+        and said[:1].islower()
+        and not re.match(r"(?:an?|the)\s", said)
+    ):
+        said = _it(
+            component
+        )  # "You chose the recommendation service", not "You chose recommendation service"
+    return options[nth % len(options)].format(said=said, holds=component.holds, it=_it(component))
 
 
 def follow_ups(
