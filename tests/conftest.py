@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.config import Settings
+from interviewer.llm.adaptation import forget_quirks
 from interviewer.llm.breaker import AUDIO_BREAKER, DEFAULT_BREAKER
 
 _NETWORK_ENV = (
@@ -33,6 +34,7 @@ def _offline_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyte
     # The process-wide breakers must not carry one test's failures into the next.
     DEFAULT_BREAKER.reset()
     AUDIO_BREAKER.reset()
+    forget_quirks()  # nor what one test's server taught the adapter
 
 
 @pytest.fixture

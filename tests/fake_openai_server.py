@@ -11,7 +11,10 @@ assert on what the real `openai` client sent:
 
 A `Reply` answers as JSON, or as server-sent events ending in `data: [DONE]` when the request asked
 to stream. `Status` answers an HTTP error with an OpenAI-style error body. `Slow` waits before
-replying, `CutStream` drops the connection in the middle of a stream. An empty script answers 418, so
+replying, `CutStream` drops the connection in the middle of a stream. `Hang` accepts and never answers;
+`Pings` opens a stream and keeps it alive with SSE comments and no tokens, `Trickle` with a token now
+and then, both for ever; `hang_all()` makes every request hang, the model list included. `GET /models`
+answers with a model list (it is not scripted, but it is recorded). An empty script answers 418, so
 a test that sends more requests than it scripted fails loudly. Connection refused is `closed_port()`.
 """
 
@@ -71,6 +74,27 @@ class CutStream:
 
 
 @dataclass(frozen=True)
+class Hang:
+    """Accept the request and never answer (until the server stops)."""
+
+
+@dataclass(frozen=True)
+class Pings:
+    """Start a stream, send `content` if any, then only `: ping` comments every `interval` s, for ever."""
+
+    interval: float = 0.2
+    content: str = ""
+
+
+@dataclass(frozen=True)
+class Trickle:
+    """Start a stream and send `piece` every `interval` s, for ever, never finishing the reply."""
+
+    piece: str = "and "
+    interval: float = 0.2
+
+
+@dataclass(frozen=True)
 class RawBody:
     """Any body at all, for servers that answer 200 with something that is not a completion."""
 
@@ -85,7 +109,7 @@ class Speech:
     audio: bytes
 
 
-Behaviour = Reply | Status | Slow | CutStream | Speech | RawBody
+Behaviour = Reply | Status | Slow | CutStream | Speech | RawBody | Hang | Pings | Trickle
 
 
 def rate_limited(retry_after: str | None = "1", retry_after_ms: str | None = None) -> Status:
@@ -115,6 +139,15 @@ def context_too_long() -> Status:
 def json_schema_rejected() -> Status:
     """What llama.cpp-style servers answer to `response_format={"type": "json_schema", ...}`."""
     return Status(400, "response_format type 'json_schema' is not supported", param="response_format")
+
+
+def json_schema_unsupported(status: int = 500) -> Status:
+    """What llama.cpp's server answered in practice: a 500 (or 422) whose body names the allowed types."""
+    return Status(
+        status,
+        "1 validation error: response_format.type: Input should be 'text' or 'json_object'",
+        type="server_error",
+    )
 
 
 def unauthorized(key: str) -> Status:
@@ -159,6 +192,17 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return
 
+    def do_GET(self) -> None:
+        owner = self.server.owner
+        owner._record(RecordedRequest("GET", self.path, {k.lower(): v for k, v in self.headers.items()}, b""))
+        if owner.hung.is_set():
+            owner._stopping.wait()
+            return
+        try:
+            self._send_json(200, {"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
     def do_POST(self) -> None:
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length)
@@ -166,7 +210,7 @@ class _Handler(BaseHTTPRequestHandler):
         owner._record(
             RecordedRequest("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
         )
-        behaviour = owner._next()
+        behaviour = Hang() if owner.hung.is_set() else owner._next()
         try:
             self._play(behaviour, body)
         except (BrokenPipeError, ConnectionResetError):
@@ -175,6 +219,21 @@ class _Handler(BaseHTTPRequestHandler):
     def _play(self, behaviour: Behaviour | None, body: bytes) -> None:
         if behaviour is None:
             self._send_json(418, {"error": {"message": "fake server: the script is empty", "type": "test"}})
+            return
+        stopping = self.server.owner._stopping
+        if isinstance(behaviour, Hang):
+            stopping.wait()
+            return
+        if isinstance(behaviour, Pings | Trickle):
+            self._start_stream()
+            first = behaviour.content if isinstance(behaviour, Pings) else ""
+            if first:
+                self._event(_chunk_event(_model(body), {"content": first}, None))
+            while not stopping.wait(behaviour.interval):
+                if isinstance(behaviour, Pings):
+                    self._chunk(b": ping\n\n")
+                else:
+                    self._event(_chunk_event(_model(body), {"content": behaviour.piece}, None))
             return
         if isinstance(behaviour, Slow):
             if self.server.owner._stopping.wait(behaviour.seconds):
@@ -317,6 +376,7 @@ class FakeOpenAIServer:
         self._queue: deque[Behaviour] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self.hung = threading.Event()
         self.requests: list[RecordedRequest] = []
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
@@ -349,6 +409,16 @@ class FakeOpenAIServer:
         with self._lock:
             self._queue.extend(behaviours)
         return self
+
+    def hang_all(self) -> FakeOpenAIServer:
+        """From now on every request is accepted and never answered, as by a wedged server."""
+        self.hung.set()
+        return self
+
+    @property
+    def posts(self) -> list[RecordedRequest]:
+        """The completion requests, without the model-list probes."""
+        return [r for r in self.requests if r.method == "POST"]
 
     @property
     def pending(self) -> int:

@@ -198,7 +198,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
         llm = OpenAIChat(settings)
         prompts = PromptLibrary(settings.prompts_dir)
-    answerer = Answerer(index, index.embedder, llm, prompts)
+    answerer = Answerer(index, index.embedder, llm, prompts, max_tokens=settings.reply_tokens.answer)
     stream = answerer.stream(args.question)
     if args.json:
         emit_json(stream.result.model_dump(mode="json"))
@@ -240,6 +240,41 @@ def _session_parts(settings: Settings) -> tuple[Any, Any, Any]:
     return bank, SessionStore(settings.db_path), RubricSet.load(settings.knowledge_dir).scale
 
 
+def notice(text: str) -> None:
+    """One line on stderr about what the app did on its own, such as using the offline engine."""
+    sys.stderr.write(f"interviewer: {text}\n")
+    sys.stderr.flush()
+
+
+class FallbackNotices:
+    """Says when a turn or a grade came from the offline engine, and once when the breaker opened (the
+    turns it keeps offline are not announced one by one)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.graded: set[str] = set()
+        self.breaker_open = False
+
+    def after(self, reply: Any, grades: Any) -> None:
+        from interviewer.errors import FALLBACK_WORDS
+
+        if self.engine.name != "openai":
+            return
+        until = self.engine.breaker_until()
+        if reply.fallback_reason is not None and not (self.breaker_open and until is not None):
+            notice(f"{FALLBACK_WORDS[reply.fallback_reason]}; the offline interviewer said this turn")
+        for phase, grade in grades.items():
+            if grade.fallback_reason is not None and phase not in self.graded:
+                self.graded.add(phase)
+                notice(f"{FALLBACK_WORDS[grade.fallback_reason]}; the {phase} grade is the offline grader's")
+        if until is not None and not self.breaker_open:
+            notice(
+                "the model server keeps failing or does not answer; the offline engine takes over until "
+                f"{until:%H:%M:%S}"
+            )
+        self.breaker_open = until is not None
+
+
 def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
     import random
     import time
@@ -265,12 +300,13 @@ def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
     engine = build_engine(settings)
     out = sys.stdout if not args.json else sys.stderr
     quiet = args.json
+    notices = FallbackNotices(engine)
     # A script is typed all at once; its clock moves by how long each turn takes to say instead.
     clock = SpeakingClock() if script is not None else time.time
 
     def say(stream: Any) -> None:
         if quiet:
-            stream.reply  # noqa: B018 - consumes and saves the reply
+            notices.after(stream.reply, session.grades)
             _spoken(stream)
             return
         before = phase_banner(session)
@@ -280,6 +316,8 @@ def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
             out.flush()
         after = phase_banner(session) if session.phase else before
         out.write(f"\n  [{after}]\n" if after != before else "\n")
+        out.flush()
+        notices.after(stream.reply, session.grades)
         if stream.reply.grade is not None:
             g = stream.reply.grade
             out.write(f"  [{g.phase} graded {g.score:.1f} / 5]\n")
@@ -403,6 +441,10 @@ def _cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     else:
         answer = args.answer
     grade = grade_answer(settings, args.question, args.phase, answer)
+    if grade.fallback_reason is not None:
+        from interviewer.errors import FALLBACK_WORDS
+
+        notice(f"{FALLBACK_WORDS[grade.fallback_reason]}; this is the offline grader's grade")
     if args.json:
         emit_json(grade.model_dump(mode="json"))
     else:

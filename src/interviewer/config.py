@@ -26,6 +26,34 @@ def _content_dir(name: str) -> Path:
     return _REPO_ROOT / name
 
 
+class ReplyTokens(BaseModel):
+    """The `max_tokens` sent with each kind of model call: the one place these budgets are set.
+
+    A reply that reaches its budget is cut (`finish_reason=length`) and the offline engine is used for
+    that step instead, so each budget leaves room for a complete reply of its kind. Override any of them
+    with `INTERVIEWER_REPLY_TOKENS`, e.g. `turn=300,grade=2000`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    turn: int = Field(default=220, ge=16, le=8192, description="an interviewer turn: a question or a fact")
+    hint: int = Field(default=300, ge=16, le=8192, description="a hint, which may point at the notes")
+    wrap_up: int = Field(default=350, ge=16, le=8192, description="a wrap-up or closing turn with a summary")
+    answer: int = Field(default=700, ge=16, le=8192, description="an answer from the notes, with citations")
+    grade: int = Field(default=1500, ge=64, le=16384, description="a structured grade of one phase")
+
+    @classmethod
+    def parse(cls, text: str) -> ReplyTokens:
+        """`turn=300,grade=2000` (any subset, in any order)."""
+        values: dict[str, str] = {}
+        for item in text.split(","):
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise ValueError(f"expected name=tokens, got {item.strip()!r}")
+            values[name.strip()] = value.strip()
+        return cls.model_validate(values)
+
+
 class Settings(BaseModel):
     """Everything configurable. Build it with `Settings.from_env()`; tests build it directly."""
 
@@ -41,7 +69,9 @@ class Settings(BaseModel):
     tts_model: str = "gpt-4o-mini-tts"
     tts_voice: str = "alloy"
     request_timeout: float = Field(default=30.0, gt=0, le=600)
+    first_token_timeout: float = Field(default=10.0, gt=0, le=600)
     max_retries: int = Field(default=2, ge=0, le=10)
+    reply_tokens: ReplyTokens = Field(default_factory=ReplyTokens)
     chroma_host: str | None = None
     chroma_port: int = Field(default=8000, ge=1, le=65535)
     knowledge_dir: Path = Field(default_factory=lambda: _content_dir("knowledge"))
@@ -64,6 +94,7 @@ class Settings(BaseModel):
             "INTERVIEWER_TTS_MODEL": "tts_model",
             "INTERVIEWER_TTS_VOICE": "tts_voice",
             "INTERVIEWER_TIMEOUT": "request_timeout",
+            "INTERVIEWER_FIRST_TOKEN_TIMEOUT": "first_token_timeout",
             "INTERVIEWER_MAX_RETRIES": "max_retries",
             "CHROMA_HOST": "chroma_host",
             "CHROMA_PORT": "chroma_port",
@@ -78,6 +109,14 @@ class Settings(BaseModel):
         notes = env.get("INTERVIEWER_NOTES", "").strip()
         if notes:
             values["extra_notes"] = tuple(Path(p).expanduser() for p in notes.split(os.pathsep) if p)
+        budgets = env.get("INTERVIEWER_REPLY_TOKENS", "").strip()
+        if budgets:
+            try:
+                values["reply_tokens"] = ReplyTokens.parse(budgets)
+            except ValueError as exc:
+                raise ConfigError(
+                    f"invalid INTERVIEWER_REPLY_TOKENS ({exc}); write it as turn=220,hint=300,grade=1500"
+                ) from None
         if "home" in values:
             values["home"] = Path(str(values["home"])).expanduser()
         try:

@@ -7,6 +7,19 @@ catch only the base class.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
+
+FallbackReason = Literal["unavailable", "timeout", "invalid_output", "refused", "truncated"]
+"""Why a step was done by the offline engine instead of the model, in one word for reports and JSON."""
+
+FALLBACK_WORDS: dict[FallbackReason, str] = {
+    "unavailable": "the model server could not be reached",
+    "timeout": "the model server did not answer in time",
+    "invalid_output": "the model's reply could not be used",
+    "refused": "the model declined to answer",
+    "truncated": "the model's reply ran past its length limit",
+}
+"""The reason in words for the candidate: never the exception's text, which names URLs and settings."""
 
 
 class InterviewerError(Exception):
@@ -41,7 +54,9 @@ class ContentError(InterviewerError):
 
 
 class LLMError(InterviewerError):
-    """A chat-model call failed. Subclasses say how; the message says what to do."""
+    """A chat-model call failed. Subclasses say how; the message says what to do; `reason` says it in a word."""
+
+    reason: FallbackReason = "unavailable"
 
 
 class LLMUnavailable(LLMError):
@@ -53,6 +68,12 @@ class LLMUnavailable(LLMError):
     def __init__(self, message: str, partial: str = "") -> None:
         super().__init__(message)
         self.partial = partial
+
+
+class LLMTimeout(LLMUnavailable):
+    """The call did not finish within its deadline (`INTERVIEWER_TIMEOUT`), streaming included."""
+
+    reason: FallbackReason = "timeout"
 
 
 class LLMRateLimited(LLMError):
@@ -74,9 +95,13 @@ class LLMContextTooLong(LLMError):
 class LLMRefused(LLMError):
     """The model refused to answer."""
 
+    reason: FallbackReason = "refused"
+
 
 class LLMTruncated(LLMError):
     """The reply stopped at the token limit (`finish_reason=length`). `partial` holds the text so far."""
+
+    reason: FallbackReason = "truncated"
 
     def __init__(self, message: str, partial: str = "") -> None:
         super().__init__(message)
@@ -85,6 +110,8 @@ class LLMTruncated(LLMError):
 
 class LLMOutputInvalid(LLMError):
     """Structured output failed validation after every re-ask. Carries the raw text."""
+
+    reason: FallbackReason = "invalid_output"
 
     def __init__(self, message: str, raw: str, attempts: int) -> None:
         super().__init__(message)

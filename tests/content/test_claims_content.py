@@ -69,3 +69,10 @@ def _strong_answers() -> list[tuple[str, str]]:
 def test_strong_calibration_answers_are_not_flagged(question_id: str, text: str) -> None:
     errors = CHECKER.check(BANK.get(question_id), None, text)
     assert [(e.kind, e.quote) for e in errors] == []
+
+
+@pytest.mark.parametrize("question", list(BANK), ids=lambda q: q.id)
+def test_every_key_point_says_what_is_right_and_most_name_a_wrong_alternative(question: Question) -> None:
+    points = [k for phase in PHASES for k in question.phase(phase).key_points]
+    assert [k.id for k in points if not k.correct.strip()] == []
+    assert sum(bool(k.wrong) for k in points) >= 0.75 * len(points)

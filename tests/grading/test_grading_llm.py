@@ -10,8 +10,18 @@ from typing import Any
 import pytest
 from test_grading import MEDIUM, STRONG, WEAK, make_question
 
+from fake_openai_server import FakeOpenAIServer, Reply, json_schema_unsupported
+from interviewer.config import ReplyTokens
+from interviewer.content.questions import QuestionBank
 from interviewer.content.rubrics import RubricSet
-from interviewer.errors import InterviewerError, LLMRateLimited, LLMUnavailable
+from interviewer.errors import (
+    InterviewerError,
+    LLMRateLimited,
+    LLMRefused,
+    LLMTimeout,
+    LLMTruncated,
+    LLMUnavailable,
+)
 from interviewer.grading.llm_grader import (
     GraderVerdict,
     LLMGrader,
@@ -21,6 +31,8 @@ from interviewer.grading.llm_grader import (
     verdict_schema,
 )
 from interviewer.grading.offline import OfflineGrader
+from interviewer.llm.breaker import CircuitBreaker
+from interviewer.llm.openai_client import OpenAIChat
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.testing import FakeEmbedder, FakeLLM, FunctionLLM
 from interviewer.testing.llm import Call
@@ -81,7 +93,7 @@ def test_a_valid_reply_becomes_an_llm_grade(
     llm = FakeLLM([json.dumps(verdict(score=score, evidence=["Redirects have to be fast"]))])
     grade = make_grader(llm, rubrics, prompts, offline).grade(question, "requirements", STRONG)
     assert grade.grader == "llm"
-    assert grade.prompt_version == "grader@v1"
+    assert grade.prompt_version == "grader@v2"
     assert grade.model == llm.model
     assert grade.feedback == "You framed the problem well."
     assert grade.next_step == "Practise estimating storage."
@@ -101,6 +113,19 @@ def test_the_model_is_asked_at_temperature_zero_for_the_rubric_schema(
     assert call.temperature == 0.0
     assert call.schema is not None
     assert issubclass(call.schema, GraderVerdict)
+
+
+def test_the_grade_request_carries_its_token_budget(
+    rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader
+) -> None:
+    default = FakeLLM([json.dumps(verdict())])
+    make_grader(default, rubrics, prompts, offline).grade(make_question(), "requirements", MEDIUM)
+    custom = FakeLLM([json.dumps(verdict())])
+    make_grader(custom, rubrics, prompts, offline, max_tokens=2048).grade(
+        make_question(), "requirements", MEDIUM
+    )
+    assert default.calls[0].max_tokens == ReplyTokens().grade
+    assert custom.calls[0].max_tokens == 2048
 
 
 def test_feedback_comes_before_the_scores_in_the_output_schema() -> None:
@@ -147,20 +172,34 @@ def test_always_invalid_output_falls_back_to_the_offline_grade(
     assert grade.grader == "llm+offline-fallback"
     assert [c.score for c in grade.criteria] == [c.score for c in expected.criteria]
     assert grade.score == expected.score
-    assert any("LLMOutputInvalid" in f for f in grade.flags)
-    assert grade.prompt_version == "grader@v1"
+    assert "This grade is the offline grader's: the model's reply could not be used." in grade.flags
+    assert grade.fallback_reason == "invalid_output"
+    assert grade.prompt_version == "grader@v2"
     assert len(llm.calls) == 3
 
 
-@pytest.mark.parametrize("error", [LLMUnavailable("server down"), LLMRateLimited("slow down")])
-def test_any_llm_error_falls_back_and_says_why(
-    rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader, error: Exception
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (LLMUnavailable("the model server at http://10.0.0.7:8080/v1 kept failing (500)"), "unavailable"),
+        (LLMRateLimited("rate-limiting requests (429); set OPENAI_API_KEY"), "unavailable"),
+        (LLMTimeout("the model server at http://10.0.0.7:8080/v1 did not answer within 30 s"), "timeout"),
+        (LLMRefused("the model declined to answer (I cannot grade this)"), "refused"),
+        (LLMTruncated("the reply hit the token limit; raise INTERVIEWER_REPLY_TOKENS"), "truncated"),
+    ],
+)
+def test_any_llm_error_falls_back_and_says_why_in_words_without_the_error_text(
+    rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader, error: Exception, reason: str
 ) -> None:
     llm = FakeLLM([error])
     grade = make_grader(llm, rubrics, prompts, offline).grade(make_question(), "requirements", STRONG)
     assert grade.grader == "llm+offline-fallback"
-    assert any(type(error).__name__ in f for f in grade.flags)
+    assert grade.fallback_reason == reason
     assert "offline" in grade.feedback
+    shown = " ".join([grade.feedback, *grade.flags])
+    assert str(error) not in shown and type(error).__name__ not in shown
+    for detail in ("http://", "(500)", "(429)", "OPENAI_API_KEY", "INTERVIEWER_", "I cannot grade"):
+        assert detail not in shown
 
 
 def test_evidence_quotes_that_are_not_in_the_answer_are_dropped(
@@ -193,6 +232,44 @@ def test_a_score_far_above_the_offline_grade_is_capped_and_flagged(
         if floor[c.criterion_id] <= 3:
             assert c.score == floor[c.criterion_id] + 1
     assert any("capped" in f for f in grade.flags)
+
+
+def test_a_score_far_below_the_offline_grade_is_raised_to_within_one_and_flagged(
+    rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader
+) -> None:
+    question = make_question()
+    floor = {c.criterion_id: c.score for c in offline.grade(question, "requirements", STRONG).criteria}
+    assert max(floor.values()) >= 3, "the strong answer earns at least a 3 offline somewhere"
+    llm = FakeLLM([json.dumps(verdict(score=1))])
+
+    grade = make_grader(llm, rubrics, prompts, offline).grade(question, "requirements", STRONG)
+
+    levels = {k.id: k.levels for k in rubrics.for_phase("requirements").criteria}
+    for c in grade.criteria:
+        offline_score = floor[c.criterion_id]
+        assert c.score == (offline_score - 1 if offline_score >= 3 else 1)
+        assert c.level == levels[c.criterion_id][c.score]
+    raised = [f for f in grade.flags if "raised to" in f]
+    assert len(raised) == sum(1 for s in floor.values() if s >= 3)
+    assert grade.score == pytest.approx(sum(c.weight * c.score for c in grade.criteria), abs=0.01)
+
+
+def test_a_score_one_away_from_the_offline_grade_is_kept_either_way(
+    rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader
+) -> None:
+    question = make_question()
+    baseline = offline.grade(question, "requirements", MEDIUM)
+    nearby = {c.criterion_id: max(1, c.score - 1) if i % 2 else min(5, c.score + 1)
+              for i, c in enumerate(baseline.criteria)}  # fmt: skip
+    reply = verdict()
+    for criterion in reply["criteria"]:
+        criterion["score"] = nearby[criterion["criterion_id"]]
+    llm = FakeLLM([json.dumps(reply)])
+
+    grade = make_grader(llm, rubrics, prompts, offline).grade(question, "requirements", MEDIUM)
+
+    assert {c.criterion_id: c.score for c in grade.criteria} == nearby
+    assert not any("raised to" in f or "capped" in f for f in grade.flags)
 
 
 def test_injection_is_reported_and_the_llm_cannot_score_above_the_offline_grade(
@@ -351,3 +428,61 @@ def test_communication_is_graded_offline_without_calling_the_model(
     grade = make_grader(llm, rubrics, prompts, offline).grade_communication([STRONG, MEDIUM], question_id="q")
     assert grade == offline.grade_communication([STRONG, MEDIUM], question_id="q")
     assert llm.calls == []
+
+
+@pytest.mark.server
+def test_a_server_that_answers_json_schema_with_a_500_still_grades_with_the_llm(
+    rubrics: RubricSet, prompts: PromptLibrary, offline: OfflineGrader, tmp_path: Path
+) -> None:
+    question = make_question()
+    scores = {c.criterion_id: c.score for c in offline.grade(question, "requirements", MEDIUM).criteria}
+    reply = verdict()
+    for criterion in reply["criteria"]:
+        criterion["score"] = scores[criterion["criterion_id"]]
+    with FakeOpenAIServer() as server:
+        server.script(json_schema_unsupported(500), Reply(json.dumps(reply)), Reply(json.dumps(reply)))
+        chat = OpenAIChat(server.settings(tmp_path), "tiny-model", breaker=CircuitBreaker())
+        grader = make_grader(chat, rubrics, prompts, offline)
+
+        first = grader.grade(question, "requirements", MEDIUM)
+        second = grader.grade(question, "requirements", MEDIUM)
+
+    assert first.grader == second.grader == "llm"
+    assert first.fallback_reason is None
+    formats = [r.json()["response_format"]["type"] for r in server.requests]
+    assert formats == ["json_schema", "json_object", "json_object"]
+    assert all(r.json()["max_tokens"] == ReplyTokens().grade for r in server.requests)
+    assert chat.breaker.state().consecutive_failures == 0
+
+
+def test_the_llm_grader_is_given_the_facts_and_the_checkers_findings_and_reports_errors_with_real_quotes(
+    rubrics: RubricSet, prompts: PromptLibrary
+) -> None:
+    bank_offline = OfflineGrader(FakeEmbedder(dim=256), rubrics)
+    question = QuestionBank.load(ROOT / "knowledge").get("youtube-recommendations")
+    answer = (
+        "We will optimise click-through rate rather than watch time. "
+        "Each page shows about 50 videos, and the ranker must answer in time."
+    )
+    reply = verdict(score=2) | {
+        "errors": [
+            {"kind": "claim", "quote": "Each page shows about 50 videos", "why": "Not the point here."},
+            {"kind": "constraint", "quote": "the ranker takes two seconds", "why": "Invented."},
+        ]
+    }
+    reply["criteria"] = [
+        c | {"criterion_id": cid}
+        for c, cid in zip(
+            reply["criteria"], [c.id for c in rubrics.for_phase("requirements").criteria], strict=True
+        )
+    ]
+    llm = FakeLLM([json.dumps(reply)])
+    grade = LLMGrader(llm, rubrics, prompts, bank_offline).grade(question, "requirements", answer)
+    sent = llm.calls[0].messages[-1]["content"]
+    assert "500 million of them active" in sent  # the facts to check claims by
+    assert "We will optimise click-through rate rather than watch time." in sent.split("findings")[1]
+    quotes = [e.quote for e in grade.errors]
+    assert "We will optimise click-through rate rather than watch time." in quotes  # the checker's
+    assert "Each page shows about 50 videos" in quotes  # the model's, verbatim in the answer
+    assert "the ranker takes two seconds" not in quotes  # not in the answer: dropped
+    assert any("not in the answer" in flag for flag in grade.flags)

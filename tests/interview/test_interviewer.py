@@ -267,11 +267,11 @@ def test_a_failed_llm_call_is_phrased_offline(tmp_path: Path) -> None:
     assert "2 billion users" in reply.text
 
 
-def test_a_stream_cut_midway_keeps_what_was_said_and_finishes_offline(tmp_path: Path) -> None:
+def test_a_stream_cut_midway_is_replaced_by_the_offline_reply_alone(tmp_path: Path) -> None:
     chat = FakeLLM([LLMTruncated("cut", partial="Thanks for joining. ")])
     session = llm_session(tmp_path, chat)
     reply = session.start()
-    assert reply.text.startswith("Thanks for joining.")
+    assert not reply.text.startswith("Thanks for joining.")
     assert tiny_question().prompt in reply.text
     assert session.store.turns(session.id)[-1].text == reply.text
 
@@ -331,7 +331,7 @@ def test_history_is_trimmed_to_the_budget_keeping_the_system_messages(tmp_path: 
         rest = [m for m in messages if m["role"] != "system"][-2:]
         return [system[0], *rest, system[-1]]
 
-    chat = FunctionLLM(lambda call: "Okay. What next?")
+    chat = FunctionLLM(lambda call: "Okay, let's design video recommendations for the home page. What next?")
     session = llm_session(tmp_path, chat, trim=trim, history_budget=500)
     session.start()
     for i in range(5):
@@ -351,7 +351,7 @@ def test_notes_guidance_is_retrieved_for_the_phase_and_a_failing_retriever_is_su
         queries.append(query)
         return ["Two-stage funnels narrow a billion items to a thousand candidates."]
 
-    chat = FunctionLLM(lambda call: "Okay. What next?")
+    chat = FunctionLLM(lambda call: "Okay, let's design video recommendations for the home page. What next?")
     session = llm_session(tmp_path, chat, retrieve=retrieve)
     session.start()
     assert "Two-stage funnels" in chat.calls[-1].messages[0]["content"]
@@ -360,6 +360,6 @@ def test_notes_guidance_is_retrieved_for_the_phase_and_a_failing_retriever_is_su
     def broken(query: str) -> list[str]:
         raise RuntimeError("index missing")
 
-    chat2 = FunctionLLM(lambda call: "Okay. What next?")
+    chat2 = FunctionLLM(lambda call: "Okay, let's design video recommendations for the home page. What next?")
     session2 = llm_session(tmp_path / "b", chat2, retrieve=broken)
-    assert session2.start().text == "Okay. What next?"
+    assert session2.start().text == "Okay, let's design video recommendations for the home page. What next?"

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from fake_openai_server import (
     CutStream,
@@ -24,7 +25,7 @@ from fake_openai_server import (
     truncated,
     unauthorized,
 )
-from interviewer.config import Settings
+from interviewer.config import ReplyTokens, Settings
 from interviewer.errors import (
     ConfigError,
     InterviewerError,
@@ -42,6 +43,11 @@ from interviewer.llm.openai_client import OpenAIChat, make_chat_model
 from interviewer.llm.protocol import Message, Usage, drop_oldest_half
 
 pytestmark = pytest.mark.server
+
+
+class Flag(BaseModel):
+    ok: bool
+
 
 KEY = "sk-test-SECRET-4f9a1c2b3d4e5f60718293a4b5c6d7e8"
 HELLO: list[Message] = [
@@ -101,6 +107,24 @@ def test_temperature_and_max_tokens_are_sent_as_given(server: FakeOpenAIServer, 
     body = server.requests[0].json()
     assert body["temperature"] == 0.2
     assert body["max_tokens"] == 50
+
+
+def test_reply_budgets_come_from_one_setting_and_a_bad_one_names_the_fix() -> None:
+    settings = Settings.from_env({"INTERVIEWER_REPLY_TOKENS": "turn=180, grade=2000"})
+    assert settings.reply_tokens == ReplyTokens(turn=180, grade=2000)
+    assert Settings.from_env({}).reply_tokens == ReplyTokens()
+    with pytest.raises(ConfigError, match="INTERVIEWER_REPLY_TOKENS"):
+        Settings.from_env({"INTERVIEWER_REPLY_TOKENS": "turn"})
+    with pytest.raises(ConfigError, match="INTERVIEWER_REPLY_TOKENS"):
+        Settings.from_env({"INTERVIEWER_REPLY_TOKENS": "speech=30"})
+
+
+def test_structured_calls_send_their_token_budget(server: FakeOpenAIServer, chat: OpenAIChat) -> None:
+    server.script(Reply('{"ok": true}'))
+
+    chat.structured(HELLO, Flag, max_tokens=1500)
+
+    assert server.requests[0].json()["max_tokens"] == 1500
 
 
 def test_stream_yields_the_reply_in_pieces_and_asks_for_usage(

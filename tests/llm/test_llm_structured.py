@@ -9,8 +9,16 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from fake_openai_server import FakeOpenAIServer, Reply, json_schema_rejected, refusal, truncated
-from interviewer.errors import LLMOutputInvalid, LLMRefused, LLMTruncated
+from fake_openai_server import (
+    FakeOpenAIServer,
+    Reply,
+    json_schema_rejected,
+    json_schema_unsupported,
+    refusal,
+    server_error,
+    truncated,
+)
+from interviewer.errors import LLMError, LLMOutputInvalid, LLMRefused, LLMTruncated
 from interviewer.llm.breaker import CircuitBreaker
 from interviewer.llm.openai_client import OpenAIChat
 from interviewer.llm.protocol import Message
@@ -190,3 +198,53 @@ def test_the_number_of_re_asks_can_be_lowered() -> None:
         structured_reply(lambda history: llm.complete(history), ASK, Verdict, max_reasks=0)
 
     assert caught.value.attempts == 1
+
+
+@pytest.mark.parametrize("status", [500, 422, 400])
+def test_a_server_that_answers_json_schema_with_an_error_naming_the_allowed_types_gets_json_object_at_once(
+    server: FakeOpenAIServer, chat: OpenAIChat, status: int
+) -> None:
+    server.script(json_schema_unsupported(status), Reply(GOOD))
+
+    assert chat.structured(ASK, Verdict).score == 4
+
+    assert len(server.requests) == 2, "the error is not retried as an outage"
+    assert server.requests[1].json()["response_format"] == {"type": "json_object"}
+    assert "JSON schema:" in server.requests[1].messages[0]["content"]
+    assert chat.breaker.state().consecutive_failures == 0
+
+
+def test_what_a_server_rejects_is_remembered_for_every_client_of_the_same_server_and_model(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    server.script(json_schema_unsupported(), Reply(GOOD), Reply(GOOD), Reply(GOOD))
+    settings = server.settings(tmp_path)
+    OpenAIChat(settings, "tiny", breaker=CircuitBreaker()).structured(ASK, Verdict)
+
+    OpenAIChat(settings, "tiny", breaker=CircuitBreaker()).structured(ASK, Verdict)
+    OpenAIChat(settings, "other", breaker=CircuitBreaker()).structured(ASK, Verdict)
+
+    formats = [r.json()["response_format"]["type"] for r in server.requests]
+    assert formats == ["json_schema", "json_object", "json_object", "json_schema"]
+
+
+def test_a_plain_server_error_on_a_structured_call_is_still_retried_with_json_schema(
+    server: FakeOpenAIServer, chat: OpenAIChat
+) -> None:
+    server.script(server_error(500), Reply(GOOD))
+
+    assert chat.structured(ASK, Verdict).score == 4
+
+    assert [r.json()["response_format"]["type"] for r in server.requests] == ["json_schema", "json_schema"]
+    assert chat.json_mode == "json_schema"
+
+
+def test_an_error_about_response_format_on_a_plain_completion_teaches_nothing(
+    server: FakeOpenAIServer, chat: OpenAIChat
+) -> None:
+    server.script(json_schema_unsupported(422))
+
+    with pytest.raises(LLMError):
+        chat.complete(ASK)
+
+    assert chat.json_mode == "json_schema"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.config import Settings
+from interviewer.config import ReplyTokens, Settings
 from interviewer.errors import LLMRefused, LLMUnavailable
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.notes.ask import (
@@ -119,6 +119,13 @@ def test_weak_retrieval_abstains_without_asking_the_model(index: NotesIndex, pro
     assert result.grounded is False and result.citations == []
 
 
+def test_the_answer_request_carries_its_token_budget(index: NotesIndex, prompts: PromptLibrary) -> None:
+    llm = FakeLLM(["Consistent hashing moves few keys [1].", "Again [1]."])
+    answerer(index, llm, prompts).answer(QUESTION)
+    Answerer(index, index.embedder, llm, prompts, k=3, min_similarity=0.2, max_tokens=99).answer(QUESTION)
+    assert [c.max_tokens for c in llm.calls] == [ReplyTokens().answer, 99]
+
+
 def test_a_failed_model_call_falls_back_to_the_offline_answer_and_says_so(
     index: NotesIndex, prompts: PromptLibrary
 ) -> None:
@@ -129,7 +136,8 @@ def test_a_failed_model_call_falls_back_to_the_offline_answer_and_says_so(
     result = stream.result
 
     assert result.engine == "offline" and result.grounded is True
-    assert result.notice is not None and "timed out" in result.notice
+    assert result.notice is not None and "could not be reached" in result.notice
+    assert "OPENAI_BASE_URL" not in result.notice and "OPENAI_BASE_URL" not in streamed
     assert "offline answer" in streamed
     assert result.answer in streamed
     assert any(c.heading == "Rebalancing" for c in result.citations)
@@ -348,10 +356,10 @@ def test_a_stream_broken_after_some_text_keeps_the_text_and_adds_the_offline_ans
     streamed = "".join(stream)
     result = stream.result
     assert streamed.startswith(
-        "Consistent hashing [1] \n\nThe model could not answer (the connection dropped"
+        "Consistent hashing [1] \n\nThe model server could not be reached, so this is the offline answer"
     )
     assert result.engine == "offline" and result.grounded is True
-    assert result.notice is not None and "connection dropped" in result.notice
+    assert result.notice is not None and "connection dropped" not in result.notice
     assert streamed.endswith(result.answer)
 
 
@@ -359,7 +367,7 @@ def test_a_refusal_falls_back_to_the_offline_answer(index: NotesIndex, prompts: 
     llm = FakeLLM([LLMRefused("the model refused to answer; rephrase the question")])
     result = answerer(index, llm, prompts).answer(QUESTION)
     assert result.engine == "offline"
-    assert result.notice is not None and "refused" in result.notice
+    assert result.notice is not None and "declined" in result.notice
     assert any(c.heading == "Rebalancing" for c in result.citations)
 
 

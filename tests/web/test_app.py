@@ -222,7 +222,11 @@ def test_long_input_is_capped_with_a_message(embedder: FakeEmbedder) -> None:
 
 
 def test_interviewer_markdown_is_rendered_without_html(embedder: FakeEmbedder) -> None:
-    llm = FunctionLLM(lambda call: "**Good.** <script>alert(1)</script> What is the peak QPS?")
+    llm = FunctionLLM(
+        lambda call: (
+            "**Let's design YouTube video recommendations for the home page.** <script>alert(1)</script> What is the peak QPS?"
+        )
+    )
     at = start(open_app(embedder, chat=llm))
 
     assert not at.get("html")
@@ -236,7 +240,7 @@ def test_interviewer_markdown_is_rendered_without_html(embedder: FakeEmbedder) -
 def test_the_injected_model_phrases_the_interviewers_turns(embedder: FakeEmbedder) -> None:
     def reply(call: Call) -> str:
         return (
-            "Let's begin. Who are the users?"
+            "Let's begin with video recommendations for the YouTube home page. Who are the users?"
             if len(llm.calls) == 1
             else "Which latency budget do you assume?"
         )
@@ -247,7 +251,10 @@ def test_the_injected_model_phrases_the_interviewers_turns(embedder: FakeEmbedde
     at = start(at)
     at = say(at, "I'd start with the users and the scale.")
 
-    assert messages(at)[0] == ("assistant", "Let's begin. Who are the users?")
+    assert messages(at)[0] == (
+        "assistant",
+        "Let's begin with video recommendations for the YouTube home page. Who are the users?",
+    )
     assert messages(at)[-1] == ("assistant", "Which latency budget do you assume?")
     assert "Design YouTube video recommendations" in llm.calls[0].system
     assert "I'd start with the users and the scale." in llm.calls[-1].messages[-2]["content"]
@@ -259,7 +266,7 @@ def test_an_llm_failure_shows_a_notice_and_the_interview_continues_offline(embed
     def reply(call: Call) -> str:
         if failing["on"]:
             raise LLMUnavailable("the model server did not answer")
-        return "Where would you like to start?"
+        return "Let's design YouTube video recommendations for the home page. Where would you like to start?"
 
     llm = FunctionLLM(reply)
     at = start(open_app(embedder, chat=llm, breaker=CircuitBreaker()))
@@ -272,7 +279,10 @@ def test_an_llm_failure_shows_a_notice_and_the_interview_continues_offline(embed
     at = say(at, REQUIREMENTS)
     saved = workbench(at).shared.store.turns(workbench(at).session_id or "")
     spoken = [t.text for t in saved if t.role != "system"]
-    assert spoken[0] == "Where would you like to start?"
+    assert (
+        spoken[0]
+        == "Let's design YouTube video recommendations for the home page. Where would you like to start?"
+    )
     assert spoken[1] == "How many users do we have?" and spoken[3] == REQUIREMENTS
     assert len([t for t in saved if t.role != "system"]) == len(messages(at))  # every turn is shown
 

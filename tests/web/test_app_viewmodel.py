@@ -233,7 +233,12 @@ def test_a_failing_model_is_replaced_by_the_offline_interviewer_with_a_notice(sh
     assert wb.session is not None and wb.session.engine.name == "openai"
     assert llm.calls, "the model was asked first"
     assert "design the system" in opener.lower()
-    assert any("offline interviewer replied" in n.text for n in wb.take_notices())
+    notices = [n.text for n in wb.take_notices()]
+    assert any(
+        n.startswith("The model server could not be reached, so the offline interviewer replied")
+        for n in notices
+    )
+    assert not any("the server did not answer" in n for n in notices), "no exception text"
     assert wb.chat()[1].text == opener.strip()
 
 
@@ -479,7 +484,9 @@ def _guidance(system_prompt: str) -> str:
 
 
 def test_the_llm_interviewer_gets_notes_guidance_only_once_the_notes_are_indexed(shared: Shared) -> None:
-    llm = FunctionLLM(lambda call: "Which numbers should we plan for?")
+    llm = FunctionLLM(
+        lambda call: "For YouTube video recommendations on the home page, which numbers should we plan for?"
+    )
     "".join(Workbench(shared, Overrides(chat=llm)).start(QUESTION, 45))
     before = _guidance(llm.calls[-1].messages[0]["content"])
     indexed_before = shared.notes_ready()
@@ -492,7 +499,10 @@ def test_the_llm_interviewer_gets_notes_guidance_only_once_the_notes_are_indexed
     assert not indexed_before and before == "(none)"
     assert shared.notes_ready()
     assert after != "(none)" and len(after) > 20
-    assert wb.chat()[-1].text == "Which numbers should we plan for?"
+    assert (
+        wb.chat()[-1].text
+        == "For YouTube video recommendations on the home page, which numbers should we plan for?"
+    )
 
 
 def test_warming_up_indexes_the_shipped_notes_in_the_background(shared: Shared) -> None:

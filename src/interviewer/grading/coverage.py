@@ -52,6 +52,10 @@ class Calibration:
     off_topic_share: float = 0.35  # below this share of on-topic words an answer is off-topic
     keyword_share: float = 0.5  # from this share of words in keyword lists an answer is a keyword list
     match_question: float = 0.55  # free text must be this similar to a bank question to borrow its key points
+    padding_words: int = 250  # from this length an answer is checked for padding
+    specific: float = 0.40  # a sentence this similar to the question's own texts is about the question
+    padding_share: float = 0.5  # below this share of words about the question, a long answer is padded
+    specific_strict: float = 0.45  # what of a padded answer is still read
     coverage_levels: tuple[float, float, float, float] = (0.15, 0.33, 0.52, 0.72)
     signal_levels: tuple[float, float, float, float] = (0.15, 0.35, 0.6, 0.8)
 
@@ -197,6 +201,9 @@ class Analyser:
             )
         if repeated and repeated >= max(2, len(candidates) // 4):
             flags.append("repetition")
+        kept, padded = self._unpad(question, kept)
+        if padded:
+            flags.append("padding")
         vectors = self._embed([s.clean for s in kept])
         quality = np.asarray([sentence_quality(s.clean) for s in kept], dtype=np.float32)
         weights = np.asarray([s.words for s in kept], dtype=np.float32)
@@ -283,6 +290,25 @@ class Analyser:
             tuple(kept), repeated, (), (), 1.0, 0.0, None, measures, evidence, delivery, tuple(flags)
         )
 
+    def _unpad(self, question: Question, sentences: list[Sentence]) -> tuple[list[Sentence], bool]:
+        """A long answer made mostly of text that is not about this question keeps only what is.
+
+        Sentences are compared with what is specific to the question (its title, prompt, facts and model
+        outlines). Padding a weak core with pages of general material must not raise its score; an answer
+        of ordinary length, or one mostly about the question, is left whole.
+        """
+        c = self.calibration
+        words = sum(s.words for s in sentences)
+        if words < c.padding_words:
+            return sentences, False
+        vectors = self._embed([s.clean for s in sentences])
+        specific = (vectors @ self._embed(_specific_texts(question)).T).max(axis=1)
+        about = [s for s, sim in zip(sentences, specific, strict=True) if sim >= c.specific]
+        if sum(s.words for s in about) >= c.padding_share * words:
+            return sentences, False
+        strict = [s for s, sim in zip(sentences, specific, strict=True) if sim >= c.specific_strict]
+        return strict or about[:1], True
+
     def _dedupe(self, sentences: list[Sentence]) -> tuple[list[Sentence], int, dict[Sentence, float]]:
         """Drop sentences that repeat an earlier one, verbatim or nearly, so padding counts once.
 
@@ -364,6 +390,14 @@ class QuestionMatch:
 
 
 MEASURES: tuple[Measure, ...] = get_args(Measure)
+
+
+def _specific_texts(question: Question) -> list[str]:
+    """What is particular to this question: its statement, its facts and its model outlines."""
+    texts = [question.title, question.prompt, *(f.fact for f in question.hidden_facts)]
+    for each in PHASES:
+        texts.extend(question.phase(each).model_outline)
+    return texts
 
 
 def _anchor_texts(question: Question, phase: Phase) -> list[str]:

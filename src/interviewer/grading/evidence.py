@@ -9,11 +9,12 @@ signal is `insufficient_evidence`, and a drill gives a per-phase assessment rath
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from statistics import mean
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from interviewer.content.rubrics import EvidenceRule
+from interviewer.content.rubrics import EvidenceRule, HiringScale, Signal
 from interviewer.phases import Phase
 from interviewer.store.sessions import Turn
 
@@ -34,6 +35,32 @@ class Evidence(BaseModel):
     drill: bool
     sufficient: bool
     why: str
+
+
+def overall_score(
+    phase_scores: Sequence[float], communication: float | None, scale: HiringScale | None
+) -> float | None:
+    """The mean phase score, blended with the communication score by the scale's weight."""
+    if not phase_scores:
+        return None
+    content = mean(phase_scores)
+    if communication is None or scale is None:
+        return round(content, 2)
+    w = scale.communication_weight
+    return round((1 - w) * content + w * communication, 2)
+
+
+def call_signal(
+    scale: HiringScale | None, overall: float | None, evidence: Evidence
+) -> tuple[Signal | Insufficient | None, str | None]:
+    """The hiring signal and its label: the scale's band for the overall score, or "Not enough evidence to
+    call" when the evidence is short of the rule; None when there is no score or no scale."""
+    if scale is None or overall is None:
+        return None, None
+    if not evidence.sufficient:
+        return INSUFFICIENT, INSUFFICIENT_LABEL
+    band = scale.signal_for(overall)
+    return band.signal, band.label
 
 
 def unsure_summary(evidence: Evidence, overall: float, scored: Sequence[tuple[str, float]]) -> str:

@@ -7,6 +7,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.questions import NoteLink, Question
+from interviewer.errors import FALLBACK_WORDS, FallbackReason, LLMError
 from interviewer.grading.delivery import Delivery
 from interviewer.phases import PHASE_NAMES, Phase
 from interviewer.store.sessions import SessionStore
@@ -64,6 +65,9 @@ class Grade(_Model):
     grader: GraderKind
     prompt_version: str | None = None
     model: str | None = None
+    fallback_reason: FallbackReason | None = Field(
+        default=None, description="why the offline grader stood in for the LLM grader, when it did"
+    )
 
 
 class PointCoverage(_Model):
@@ -73,6 +77,24 @@ class PointCoverage(_Model):
     score: float = Field(ge=0, le=1)
     covered: bool
     evidence: str | None = None
+
+
+def offline_stand_in(
+    offline: Grade, err: LLMError, *, model: str | None = None, prompt_version: str | None = None
+) -> Grade:
+    """The offline grade standing in for a failed LLM grade, saying why in plain words (never the error's
+    text, which is for logs: it names servers and settings)."""
+    reason = f"This grade is the offline grader's: {FALLBACK_WORDS[err.reason]}."
+    return offline.model_copy(
+        update={
+            "grader": "llm+offline-fallback",
+            "flags": [*offline.flags, reason],
+            "feedback": f"{offline.feedback} {reason}".strip(),
+            "model": model,
+            "prompt_version": prompt_version,
+            "fallback_reason": err.reason,
+        }
+    )
 
 
 class Grader(Protocol):

@@ -1,5 +1,6 @@
 """The LLM grader: a rubric prompt, validated output, evidence checked in code, and a cross-check
-against the offline grader that caps scores the answer's content cannot support.
+against the offline grader that pulls a criterion score two or more away from the offline one, either
+way, to within one of it: up is a score the answer's content cannot support, down one it plainly earns.
 
 Any `LLMError` falls back to the offline grade, and the grade says so.
 """
@@ -14,12 +15,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
+from interviewer.config import ReplyTokens
 from interviewer.content.questions import Question
 from interviewer.content.rubrics import Rubric, RubricSet
 from interviewer.errors import InterviewerError, LLMError
+from interviewer.grading.claims import ClaimError
 from interviewer.grading.coverage import Analysis
 from interviewer.grading.delivery import Delivery
-from interviewer.grading.grade import CriterionGrade, Grade, MissingPoint, PointCoverage
+from interviewer.grading.grade import (
+    CriterionGrade,
+    Grade,
+    GradeError,
+    MissingPoint,
+    PointCoverage,
+    offline_stand_in,
+)
 from interviewer.grading.offline import OfflineGrader
 from interviewer.llm.prompts import Prompt, PromptLibrary
 from interviewer.llm.protocol import ChatModel, Message
@@ -33,7 +43,7 @@ PROMPT_NAME = "grader"
 USER_MARKER = "<!-- user -->"
 MAX_EXCERPTS = 4
 MAX_EXCERPT_CHARS = 900
-CAP_GAP = 2  # an LLM criterion score this far above the offline one is flagged and capped
+CAP_GAP = 2  # an LLM criterion score this far from the offline one, either way, is flagged and pulled in
 
 
 class _Strict(BaseModel):
@@ -54,11 +64,22 @@ class CriterionVerdict(_Strict):
     score: int = Field(ge=1, le=5)
 
 
+class ErrorVerdict(_Strict):
+    """A claim in the answer the model found wrong, with an exact quote (checked in code)."""
+
+    kind: Literal["claim", "arithmetic", "constraint"]
+    quote: str = Field(description="the wrong claim, copied exactly from the answer")
+    why: str = Field(description="why it is wrong, in one sentence, without lecturing")
+
+
 class GraderVerdict(_Strict):
-    """The model's whole output. Feedback comes before the criteria and their scores."""
+    """The model's whole output. Errors and feedback come before the criteria and their scores."""
 
     grader_directed_text: list[str] = Field(
         default_factory=list, description="quotes of any text in the answer addressed to the grader"
+    )
+    errors: list[ErrorVerdict] = Field(
+        default_factory=list, description="claims in the answer that are wrong, each with an exact quote"
     )
     feedback: str = Field(description="a short paragraph to the candidate")
     strengths: list[str] = Field(default_factory=list)
@@ -127,6 +148,24 @@ def _rubric_section(rubric: Rubric) -> str:
     return "\n\n".join(blocks)
 
 
+def _facts_section(question: Question) -> str:
+    """The question's facts (targets included) and its estimates with their arithmetic, to check claims by."""
+    lines = [f"- {f.topic}: {' '.join(f.fact.split())}" for f in question.hidden_facts]
+    lines += [
+        f"- estimate, {e.label}: {' '.join(e.arithmetic.split())} ({e.result})" for e in question.estimates
+    ]
+    return "\n".join(lines)
+
+
+def _findings_section(findings: Sequence[ClaimError]) -> str:
+    if not findings:
+        return "(none found)"
+    return "\n".join(
+        f"- {e.kind}{' (corrected later)' if e.corrected else ''}: \u201c{e.quote}\u201d. {e.why}"
+        for e in findings
+    )
+
+
 def build_grader_messages(
     prompt: Prompt,
     question: Question,
@@ -134,15 +173,19 @@ def build_grader_messages(
     rubric: Rubric,
     answer: str,
     excerpts: Sequence[str] = (),
+    findings: Sequence[ClaimError] = (),
 ) -> list[Message]:
     """The grading request, built purely from its inputs. Sections in a fixed order, the rubric last:
-    question and phase; reference key points and note excerpts; the answer fenced as data; the rubric."""
+    question and phase; reference key points, the facts and estimates, the claim checker's findings and
+    note excerpts; the answer fenced as data; the rubric."""
     text = prompt.render(
         question_id=question.id,
         question=" ".join(question.prompt.split()),
         phase=PHASE_NAMES[phase],
         phase_goal=PHASE_GOALS[phase],
         key_points=_key_points_section(question, phase),
+        facts=_facts_section(question),
+        findings=_findings_section(findings),
         excerpts=_excerpts_section(excerpts),
         answer=fence_answer(answer),
         rubric=_rubric_section(rubric),
@@ -176,8 +219,11 @@ class LLMGrader:
         prompts: PromptLibrary,
         offline: OfflineGrader,
         retrieve: Retrieve | None = None,
+        *,
+        max_tokens: int | None = None,
     ) -> None:
         self.chat = chat
+        self.max_tokens = max_tokens or ReplyTokens().grade
         self.rubrics = rubrics
         self.prompts = prompts
         self.offline = offline
@@ -217,21 +263,14 @@ class LLMGrader:
         try:
             prompt = self.prompts.get(PROMPT_NAME)
             messages = build_grader_messages(
-                prompt, question, phase, rubric, answer, self._excerpts(question, phase)
+                prompt, question, phase, rubric, answer, self._excerpts(question, phase), analysis.errors
             )
             schema = verdict_schema(tuple(c.id for c in rubric.criteria))
-            verdict = self.chat.structured(messages, schema, temperature=0.0)
+            verdict = self.chat.structured(messages, schema, temperature=0.0, max_tokens=self.max_tokens)
         except LLMError as err:
             log.warning("LLM grading failed (%s); using the offline grade", type(err).__name__)
-            reason = f"The LLM grader failed ({type(err).__name__}: {err}), so this grade is the offline one."
-            return offline.model_copy(
-                update={
-                    "grader": "llm+offline-fallback",
-                    "flags": [*offline.flags, reason],
-                    "feedback": f"{offline.feedback} {reason}".strip(),
-                    "model": self.chat.model,
-                    "prompt_version": _prompt_id(self.prompts),
-                }
+            return offline_stand_in(
+                offline, err, model=self.chat.model, prompt_version=_prompt_id(self.prompts)
             )
         return self._merge(question, phase, answer, rubric, verdict, analysis, offline, prompt)
 
@@ -267,8 +306,10 @@ class LLMGrader:
                     f"the score is capped at {score}."
                 )
             elif floor - v.score >= CAP_GAP:
+                score = floor - 1
                 flags.append(
-                    f"The LLM gave {criterion.name} {v.score}, the offline grader {floor}; the graders disagree."
+                    f"The LLM gave {criterion.name} {v.score}, the offline grader {floor}; "
+                    f"the score is raised to {score}."
                 )
             missing = [
                 MissingPoint(key_point_id=pid, point=points[pid].point, learn=points[pid].learn)
@@ -297,6 +338,17 @@ class LLMGrader:
             feedback = (
                 f"{feedback} Text addressed to the grader was found in your answer and ignored.".strip()
             )
+        errors = list(offline.errors)
+        said = {e.quote for e in errors}
+        for e in verdict.errors:
+            quotes = real_quotes([e.quote], answer)
+            if not quotes:
+                continue
+            if not any(quotes[0] in q or q in quotes[0] for q in said):
+                errors.append(GradeError(kind=e.kind, quote=quotes[0], why=e.why))
+                said.add(quotes[0])
+        if len(verdict.errors) and any(not real_quotes([e.quote], answer) for e in verdict.errors):
+            flags.append("An error the LLM reported quoted words that are not in the answer; it was dropped.")
         total = round(sum(c.weight * c.score for c in criteria), 2)
         return Grade(
             question_id=question.id,
@@ -309,6 +361,7 @@ class LLMGrader:
             flags=flags,
             feedback=feedback,
             delivery=analysis.delivery,
+            errors=errors,
             grader="llm",
             prompt_version=prompt.id,
             model=self.chat.model,

@@ -242,6 +242,7 @@ _FLAG_TEXT = {
     "keyword-list": "Much of the answer is a list of keywords; say how the parts work together, in sentences.",
     "repetition": "Repeated sentences were counted once; repeating a point does not strengthen it.",
     "off-topic": "Most of the answer is not about this question.",
+    "padding": "Most of this long answer is not about this question, so only the part that is was graded.",
 }
 
 _ADVICE: dict[Measure, str] = {

@@ -73,7 +73,7 @@ _PER = re.compile(
     r"hours?|hrs?|h|days?|weeks?|months?|years?)\b",
     re.I,
 )
-_MONEY_AFTER = re.compile(r"^\s*(?:dollars?|usd|euros?|eur|cents?|bucks)\b", re.I)
+_MONEY_AFTER = re.compile(r"^\s*(?:of an? )?(?:dollars?|usd|euros?|eur|cents?|bucks)\b", re.I)
 _UNIT_AFTER = re.compile(
     r"^[\s-]*(?P<unit>ms|milliseconds?|secs?|seconds?|s|mins?|minutes?|hours?|hrs?|h|days?|weeks?|months?|years?|"
     r"kb|mb|gb|tb|pb|qps|rps|tps)\b",
@@ -125,7 +125,14 @@ def words_to_digits(text: str) -> str:
     text = re.sub(r"\bsecond(s?)\b", r"sec\1", text, flags=re.I)
     out = alpha2digit(text, "en", threshold=1.5)
     # "2.9 1000000" (digits followed by a spelled magnitude that text2num wrote as digits)
-    return re.sub(r"\b(\d+(?:\.\d+)?) (1000|1000000|1000000000)\b", lambda m: _join(m), out)
+    out = re.sub(r"\b(\d+(?:\.\d+)?) (1000|1000000|1000000000)\b", lambda m: _join(m), out)
+    # "3 10ths" (three tenths) is a fraction, not two numbers
+    return re.sub(r"\b(\d+) (2|3|4|5|8|10|100|1000)(?:nd|rd|th)s?\b", _fraction, out)
+
+
+def _fraction(match: re.Match[str]) -> str:
+    value = float(match.group(1)) / float(match.group(2))
+    return format(value, "f").rstrip("0").rstrip(".")
 
 
 def _join(match: re.Match[str]) -> str:
@@ -151,7 +158,7 @@ def quantities(text: str) -> list[Quantity]:
             continue
         money = _MONEY_AFTER.match(rest)
         if m.group("cur") or money:
-            if money and money.group(0).strip().lower().startswith("cent"):
+            if money and money.group(0).strip().lower().endswith(("cent", "cents")):
                 value /= 100.0
             after = rest[money.end() :] if money else rest
             per = _PER.match(after)

@@ -13,23 +13,24 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from statistics import mean
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.questions import NoteLink, Question
 from interviewer.content.rubrics import EvidenceRule, HiringScale, Signal
+from interviewer.errors import FallbackReason
 from interviewer.grading.evidence import (
     INSUFFICIENT,
-    INSUFFICIENT_LABEL,
     Evidence,
     Insufficient,
     answers_by_phase,
+    call_signal,
     thin_phase,
     unsure_summary,
     weigh,
 )
+from interviewer.grading.evidence import overall_score as overall_score
 from interviewer.grading.gaps import CriterionGap, Gap, criteria_below_top, top_gaps
 from interviewer.grading.grade import Grade, saved_grades
 from interviewer.llm.protocol import Usage
@@ -105,6 +106,17 @@ class TranscriptTurn(_Model):
     prompt_version: str | None = None
     tokens: int = 0
     move: str | None = None
+    source: Literal["llm", "offline"] | None = Field(
+        default=None, description="who phrased an interviewer turn: the model, or the offline engine"
+    )
+    fallback_reason: FallbackReason | None = None
+
+
+class EnginesUsed(_Model):
+    """What actually did the work, which may differ from the engine chosen when the model failed."""
+
+    interviewer: list[Literal["llm", "offline"]] = Field(default_factory=list)
+    grader: list[Literal["llm", "offline"]] = Field(default_factory=list)
 
 
 class Hint(_Model):
@@ -119,6 +131,7 @@ class SessionInfo(_Model):
     title: str
     prompt: str
     engine: str
+    engines_used: EnginesUsed = Field(default_factory=EnginesUsed)
     minutes: int
     drill: Phase | None
     state: SessionState
@@ -172,19 +185,6 @@ class Report(_Model):
 
 def iso_time(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="seconds")
-
-
-def overall_score(
-    phase_scores: Sequence[float], communication: float | None, scale: HiringScale | None
-) -> float | None:
-    """The mean phase score, blended with the communication score by the scale's weight."""
-    if not phase_scores:
-        return None
-    content = mean(phase_scores)
-    if communication is None or scale is None:
-        return round(content, 2)
-    w = scale.communication_weight
-    return round((1 - w) * content + w * communication, 2)
 
 
 def gap_lines(card: Scorecard) -> list[str]:
@@ -258,12 +258,8 @@ def build_report(
     scored = [ps for ps in phases if ps.score is not None]
     communication = grades["communication"].score if "communication" in grades else None
     overall = overall_score([ps.score for ps in scored if ps.score is not None], communication, scale)
-    band = scale.signal_for(overall) if (scale is not None and overall is not None) else None
     evidence = weigh(spent, answers, len(scored), len(order), drill=record.drill is not None, rule=rule)
-    signal: Signal | Insufficient | None = band.signal if band else None
-    label = band.label if band else None
-    if band is not None and not evidence.sufficient:
-        signal, label = INSUFFICIENT, INSUFFICIENT_LABEL
+    signal, label = call_signal(scale, overall, evidence)
     weakest = min(scored, key=lambda ps: (ps.score, order.index(ps.phase))).phase if scored else None
     card = Scorecard(
         phases=phases,
@@ -293,6 +289,8 @@ def build_report(
             prompt_version=t.prompt_version,
             tokens=t.tokens,
             move=t.meta.get("move"),
+            source=_turn_source(t.meta.get("source")) if t.role == "interviewer" else None,
+            fallback_reason=t.meta.get("fallback_reason") if t.role == "interviewer" else None,
         )
         for t in turns
     ]
@@ -323,6 +321,16 @@ def build_report(
         title=question.title,
         prompt=question.prompt.strip(),
         engine=record.engine,
+        engines_used=EnginesUsed(
+            interviewer=sorted({s for t in transcript if (s := t.source) is not None}),
+            grader=sorted(  # communication is always graded offline, by design, so it says nothing here
+                {
+                    "llm" if g.grader == "llm" else "offline"
+                    for g in grades.values()
+                    if g.phase != "communication"
+                }
+            ),
+        ),
         minutes=record.minutes,
         drill=record.drill,
         state=record.state,
@@ -339,6 +347,11 @@ def build_report(
         grades=dict(grades),
         turns=transcript,
     )
+
+
+def _turn_source(source: str | None) -> Literal["llm", "offline"]:
+    """`llm` when the model phrased the turn; `offline` for the offline engine, also standing in (`llm->offline`)."""
+    return "llm" if source == "llm" else "offline"
 
 
 def report_for(

@@ -16,16 +16,19 @@ from functools import lru_cache
 # Clauses: co-occurring terms must sit in one of these.
 _CLAUSE = re.compile(r";|\.\s|\?\s|!\s|\bbut\b|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b", re.I)
 # Segments within a clause: a negator's reach ends at the next of these.
-_SEGMENT = re.compile(r",|\band\b|\bthen\b|\bso\b|\bbecause\b|\bsince\b|\bwhich\b|\bor\b|\(|\)|:|—|–", re.I)
+_SEGMENT = re.compile(r",|\band\b|\bthen\b|\bso\b|\bbecause\b|\bsince\b|\bwhich\b|\(|\)|:|—|–", re.I)
 _NEGATOR = re.compile(
-    r"\b(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over|"
+    r"(?<![\w-])(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over|"
     r"stop(?:s|ping)?|drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
-    r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither)\b",
+    r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
+    r"hasn't|haven't)\b",
     re.I,
 )
 _CALLED_WRONG = re.compile(
     r"^[^,;]{0,40}?\b(?:(?:is|are|was|were)\s+(?:a\s+|an\s+)?(?:trap|wrong|misleading|bad|poor|useless|"
-    r"meaningless|dangerous|a mistake|the wrong)|rewards?\s+clickbait|means? nothing|is not|are not|isn't|aren't)",
+    r"meaningless|dangerous|a mistake|the wrong)|rewards?\s+clickbait|means? nothing|is not|are not|isn't|aren't|"
+    r"(?:won't|wouldn't|doesn't|does not|will not|can't|cannot) (?:work|scale|keep up|hold)|would be (?:wrong|a mistake)|"
+    r"is a bad idea|breaks?\b|falls? over)",
     re.I,
 )
 
@@ -40,14 +43,16 @@ class Mention:
     asserted: bool
 
 
-def clauses(text: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def clauses(text: str) -> tuple[str, ...]:
     """The clauses of `text`: co-occurring terms of one claim must share a clause."""
-    return [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+    return tuple(c.strip() for c in _CLAUSE.split(text) if c and c.strip())
 
 
-def segments(clause: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def segments(clause: str) -> tuple[str, ...]:
     """The segments of a clause (split at commas, "and", "so", "because"...): a negator reaches its own."""
-    return [x.strip() for x in _SEGMENT.split(clause) if x and x.strip()]
+    return tuple(x.strip() for x in _SEGMENT.split(clause) if x and x.strip())
 
 
 @lru_cache(maxsize=8192)

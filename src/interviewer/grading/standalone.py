@@ -126,7 +126,13 @@ def grade_answer(settings: Settings, question_ref: str, phase: str, answer: str)
 
         chat = make_chat_model(settings, "grader")
         if chat is not None:
-            grader = LLMGrader(chat, rubrics, PromptLibrary(settings.prompts_dir), offline)
+            grader = LLMGrader(
+                chat,
+                rubrics,
+                PromptLibrary(settings.prompts_dir),
+                offline,
+                max_tokens=settings.reply_tokens.grade,
+            )
     grade = grader.grade(question, cast(Phase, phase), answer)
     if note:
         grade = grade.model_copy(update={"flags": [note, *grade.flags]})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from interviewer.config import Settings
@@ -18,7 +19,7 @@ from interviewer.content.questions import Question
 from interviewer.content.rubrics import RubricSet
 from interviewer.errors import ConfigError, LLMError
 from interviewer.grading.delivery import Delivery
-from interviewer.grading.grade import Grade, Grader, PointCoverage
+from interviewer.grading.grade import Grade, Grader, PointCoverage, offline_stand_in
 from interviewer.interview.interviewer import (
     FallbackInterviewer,
     Interviewer,
@@ -64,13 +65,7 @@ class Engine:
             return self.grader.grade(question, phase, answer)
         except LLMError as err:
             log.warning("grading fell back to the offline grader: %s", type(err).__name__)
-            grade = self.offline_grader.grade(question, phase, answer)
-            return grade.model_copy(
-                update={
-                    "grader": "llm+offline-fallback",
-                    "flags": [*grade.flags, f"llm grader failed: {err}"],
-                }
-            )
+            return offline_stand_in(self.offline_grader.grade(question, phase, answer), err)
 
     def grade_communication(
         self, question: Question, answers: list[str], delivery: Delivery | None = None
@@ -87,6 +82,15 @@ class Engine:
                 return method(answers, delivery, question_id=question.id)
             except LLMError as err:
                 log.warning("communication grading fell back: %s", type(err).__name__)
+        return None
+
+    def breaker_until(self) -> datetime | None:
+        """When the model server is tried again, while a breaker keeps calls on the offline engine."""
+        for chat in self.chats:
+            breaker = getattr(chat, "breaker", None)
+            until = breaker.opens_until if breaker is not None else None
+            if until is not None:
+                return until
         return None
 
     def usage_mark(self) -> tuple[int, ...]:
@@ -174,8 +178,8 @@ def build_engine(
 
     from interviewer.llm.openai_client import make_chat_model
 
-    chat = chat or make_chat_model(settings, "chat")
-    grader_chat = grader_chat or make_chat_model(settings, "grader")
+    chat = chat or make_chat_model(settings, "chat", live=True)
+    grader_chat = grader_chat or make_chat_model(settings, "grader", live=True)
     prompts = PromptLibrary(settings.prompts_dir)
     retrieve = retrieve or notes_retriever(settings, embedder)
 
@@ -186,14 +190,28 @@ def build_engine(
         raise ConfigError(
             "the openai engine has no chat model; set OPENAI_API_KEY or choose the offline engine"
         )
-    llm = LLMInterviewer(chat, prompts, retrieve=retrieve, trim=trim, history_budget=HISTORY_BUDGET)
+    llm = LLMInterviewer(
+        chat,
+        prompts,
+        retrieve=retrieve,
+        trim=trim,
+        history_budget=HISTORY_BUDGET,
+        budgets=settings.reply_tokens,
+    )
     from interviewer.grading.llm_grader import LLMGrader
     from interviewer.grading.offline import OfflineGrader
 
     if grader_chat is None or not isinstance(offline_grader, OfflineGrader):
         grader: Grader = offline_grader
     else:
-        grader = LLMGrader(grader_chat, rubrics, prompts, offline_grader, retrieve=retrieve)
+        grader = LLMGrader(
+            grader_chat,
+            rubrics,
+            prompts,
+            offline_grader,
+            retrieve=retrieve,
+            max_tokens=settings.reply_tokens.grade,
+        )
     return Engine(
         name="openai",
         interviewer=FallbackInterviewer(llm, OfflineInterviewer()),

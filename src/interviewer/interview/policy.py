@@ -83,7 +83,8 @@ class Policy:
 
     @property
     def minutes_unspent(self) -> float:
-        raise NotImplementedError
+        """At the wrap-up: the interview's length minus the time its phases used (negative when over)."""
+        return self.pacing.total - sum(float(s) for s in self.data["spent"].values()) / 60.0
 
     def _close(self, *, capped: bool = False, reason: CloseReason = "finished") -> ReplyStream:
         raise NotImplementedError

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from interviewer.errors import FallbackReason
 from interviewer.grading.grade import Grade
 from interviewer.interview.interviewer import Utterance
 from interviewer.interview.moves import MoveKind
@@ -25,6 +26,7 @@ class Reply:
     capped: bool = False
     hint_level: int | None = None
     source: str = "offline"
+    fallback_reason: FallbackReason | None = None  # why the offline phrasing stood in for the model
 
     @property
     def done(self) -> bool:

@@ -42,6 +42,7 @@ MAX_HINT_LEVEL = 3
 def _fresh_data() -> dict[str, Any]:
     return {
         "phase_started_at": None,
+        "paused": 0.0,
         "spent": {},
         "visits": [],
         "warned": [],
@@ -131,8 +132,10 @@ class InterviewSession(Policy):
         if session.phase is not None and started is not None:
             last = max([record.updated_at, *(t.at for t in turns)])
             spent = session.data["spent"]
-            spent[session.phase] = spent.get(session.phase, 0.0) + max(0.0, last - started)
+            waited = float(session.data.get("paused", 0.0))
+            spent[session.phase] = spent.get(session.phase, 0.0) + max(0.0, last - started - waited)
             session.data["phase_started_at"] = clock()
+            session.data["paused"] = 0.0
         log.info("resumed session %s in state %s with %d turns", session_id, record.state, len(turns))
         return session
 
@@ -151,9 +154,11 @@ class InterviewSession(Policy):
         return self.state == "done"
 
     def phase_seconds(self, phase: Phase) -> float:
+        """Seconds spent in `phase`, not counting the time the app waited on the model."""
         spent = float(self.data["spent"].get(phase, 0.0))
         if phase == self.phase and self.data.get("phase_started_at") is not None:
-            spent += max(0.0, self.clock() - self.data["phase_started_at"])
+            waited = float(self.data.get("paused", 0.0))
+            spent += max(0.0, self.clock() - self.data["phase_started_at"] - waited)
         return spent
 
     @property
@@ -176,11 +181,6 @@ class InterviewSession(Policy):
             return 0.0
         spent = sum(self.phase_seconds(p) for p in self.order)
         return float(self.record.minutes) - spent / 60.0
-
-    @property
-    def minutes_unspent(self) -> float:
-        """The interview's length minus the time its phases have used, in any state (negative when over)."""
-        return float(self.record.minutes) - sum(self.phase_seconds(p) for p in self.order) / 60.0
 
     def hints_used(self, phase: Phase | None = None) -> int:
         hints = self.data["hints"]
@@ -334,6 +334,7 @@ class InterviewSession(Policy):
         else:
             self.state = phase
             self.data["phase_started_at"] = now
+            self.data["paused"] = 0.0
             self.data["visits"].append({"phase": phase, "started_at": now, "ended_at": None, "reason": None})
         label = f"Phase: {PHASE_NAMES[phase]}" if phase else "Wrap-up"
         self._record("system", "system", label, {"event": "phase", "to": phase, "reason": reason})
@@ -342,6 +343,7 @@ class InterviewSession(Policy):
         now = self.clock()
         self.data["spent"][phase] = self.phase_seconds(phase)
         self.data["phase_started_at"] = None
+        self.data["paused"] = 0.0
         for visit in reversed(self.data["visits"]):
             if visit["phase"] == phase and visit["ended_at"] is None:
                 visit["ended_at"] = now
@@ -389,6 +391,11 @@ class InterviewSession(Policy):
         move = self._move("close", None, summary=summary, capped=capped, reason=reason)
         return self._say(move, "system")
 
+    def _pause_clock(self, *, since: float) -> None:
+        """Take the time since `since`, spent waiting on the engine, off the current phase's clock."""
+        if self.phase is not None and self.data.get("phase_started_at") is not None:
+            self.data["paused"] = float(self.data.get("paused", 0.0)) + max(0.0, self.clock() - since)
+
     # -- saving ---------------------------------------------------------------------------------------
 
     def _require_active(self) -> None:
@@ -428,9 +435,11 @@ class InterviewSession(Policy):
             revealed_facts=self.revealed_facts,
         )
         mark = self.engine.usage_mark()
+        asked = self.clock()
         utterance = self.engine.interviewer.speak(move, ctx)
 
         def finish(said: Utterance) -> Reply:
+            self._pause_clock(since=asked)  # waiting on the model is not the candidate's time
             text = said.text
             meta: dict[str, Any] = {"move": move.kind, "source": said.source, **(extra or {})}
             if move.target is not None:
@@ -439,6 +448,8 @@ class InterviewSession(Policy):
                 meta["reason"] = move.reason
             if move.facts:
                 meta["facts"] = [f.topic for f in move.facts]
+            if said.fallback_reason:
+                meta["fallback_reason"] = said.fallback_reason
             turn = self.store.append_turn(
                 self.id,
                 role="interviewer",
@@ -454,7 +465,9 @@ class InterviewSession(Policy):
             )
             self.turns.append(turn)
             self.store.add_usage(self.id, self.engine.usage_since(mark), at=self.clock())
+            graded = self.clock()
             grade = self._grade_phase(grade_phase) if grade_phase is not None else None
+            self._pause_clock(since=graded)
             return Reply(
                 text=text,
                 state=self.state,
@@ -465,6 +478,7 @@ class InterviewSession(Policy):
                 capped=move.capped,
                 hint_level=move.hint_level or None,
                 source=said.source,
+                fallback_reason=said.fallback_reason,
             )
 
         return ReplyStream(utterance, finish)

@@ -1,5 +1,9 @@
 """`CircuitBreaker`: after 3 consecutive failed model calls, fail fast for 60 s.
 
+A call can also trip it at once (`record_failure(trip=True)`): a timeout during a live interview does, so
+a hung server costs the candidate one wait, not three. After the cooldown the caller probes the server
+with a cheap request before trusting it with a real call (`check()` returns True when half open).
+
 While the breaker is open, callers get `CircuitOpen` at once and the app carries on with the offline
 engine; the status bar shows `state()`.
 """
@@ -79,24 +83,30 @@ class CircuitBreaker:
             return BreakerState("open", failures, self._now() + timedelta(seconds=left), left)
         return BreakerState("half_open" if half_open else "closed", failures, None, 0.0)
 
-    def check(self) -> None:
-        """Raise `CircuitOpen` while open."""
+    def check(self) -> bool:
+        """Raise `CircuitOpen` while open; return True when half open, so the caller probes first."""
+        with self._lock:
+            half_open = self._opened_at is not None and self._seconds_left() == 0
         until = self.opens_until
-        if until is not None:
-            raise CircuitOpen(
-                f"the model server failed {self.threshold} times in a row, so the app continues on the "
-                f"offline engine until {until:%H:%M:%S}; it will try the server again after that",
-                until=until,
-            )
+        if until is None:
+            return half_open
+        raise CircuitOpen(
+            "the model server keeps failing or does not answer, so the app continues on the offline "
+            f"engine until {until:%H:%M:%S}; it will try the server again after that",
+            until=until,
+        )
 
     def record_success(self) -> None:
         with self._lock:
             self._failures = 0
             self._opened_at = None
 
-    def record_failure(self) -> None:
+    def record_failure(self, *, trip: bool = False) -> None:
+        """Count a failed call; `trip` opens the breaker at once (a hung server during a live interview)."""
         with self._lock:
             self._failures += 1
+            if trip:
+                self._failures = max(self._failures, self.threshold)
             if self._failures >= self.threshold:
                 self._opened_at = self._clock()
         if self._failures >= self.threshold:

@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from interviewer.errors import ConfigError
+from interviewer.errors import ConfigError, LLMError, LLMRefused, LLMTruncated
 
 BLOCK_NETWORK_ENV = "INTERVIEWER_BLOCK_NETWORK"
 _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -76,3 +76,20 @@ def is_context_error(exc: Any) -> bool:
         return True
     text = server_message(exc).lower()
     return any(hint in text for hint in _CONTEXT_HINTS)
+
+
+def finish_fault(finish: str | None, refusal: str, text: str) -> LLMError | None:
+    """The fault a finished reply carries: a refusal, a content filter, or a cut at the token limit."""
+    if refusal or finish == "content_filter":
+        reason = refusal.strip() or "the server's content filter stopped the reply"
+        return LLMRefused(
+            f"the model declined to answer ({reason[:200]}); rephrase the answer, or choose the "
+            "offline engine for this step"
+        )
+    if finish == "length":
+        return LLMTruncated(
+            "the reply hit the token limit before it was complete; the partial reply is kept; ask for "
+            "a shorter answer or raise the limit (INTERVIEWER_REPLY_TOKENS)",
+            partial=text,
+        )
+    return None

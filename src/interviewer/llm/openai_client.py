@@ -7,7 +7,8 @@
   `retry-after`), 5xx and refused connections itself, trims the history once when the prompt is too
   long, adapts to servers that reject `json_schema`, `stream_options` or `temperature`, and turns every
   fault into a typed `LLMError` whose message names the fix. The API key never appears in a message.
-- Every call goes through a `CircuitBreaker` (see `breaker.py`), shared per process by default.
+- Every call goes through a `CircuitBreaker` (see `breaker.py`), shared per process by default, and has a
+  deadline, streaming included (see `streaming.py`).
 - `Transport` is shared with `OpenAIAudio` (in `audio`), so speech has the same retries and faults.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal, TypeVar, cast
 
 import openai
@@ -28,28 +29,23 @@ from interviewer.errors import (
     LLMContextTooLong,
     LLMError,
     LLMRateLimited,
-    LLMRefused,
-    LLMTruncated,
+    LLMTimeout,
     LLMUnavailable,
 )
+from interviewer.llm.adaptation import JsonMode, quirks_for
 from interviewer.llm.breaker import DEFAULT_BREAKER, CircuitBreaker
 from interviewer.llm.faults import (
     MAX_RETRY_AFTER_S,
     NO_KEY,
     SK_PATTERN,
     check_network_allowed,
+    finish_fault,
     is_context_error,
     retry_after,
     server_message,
 )
-from interviewer.llm.protocol import (
-    ChatModel,
-    Message,
-    Trimmer,
-    Usage,
-    drop_oldest_half,
-    estimate_usage,
-)
+from interviewer.llm.protocol import ChatModel, Message, Trimmer, Usage, drop_oldest_half, usage_from
+from interviewer.llm.streaming import PROBE_TIMEOUT_S, Deadline, EventReader, StreamedReply, is_timeout
 from interviewer.llm.structured import json_text, structured_reply, with_schema_instruction
 
 T = TypeVar("T", bound=BaseModel)
@@ -68,11 +64,15 @@ class Transport:
         settings: Settings,
         breaker: CircuitBreaker,
         sleep: Callable[[float], None],
+        *,
+        trip_on_timeout: bool = False,
     ) -> None:
         check_network_allowed(settings.openai_base_url)
         self._secret = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
         self.where = self.scrub(settings.openai_base_url or "api.openai.com")
         self.timeout = settings.request_timeout
+        self.first_token_timeout = settings.first_token_timeout
+        self.trip_on_timeout = trip_on_timeout
         self.max_retries = settings.max_retries
         self.breaker = breaker
         self._sleep = sleep
@@ -93,7 +93,7 @@ class Transport:
         """Scrub the message, count the failure on the breaker when the server is at fault, and log."""
         err.args = (self.scrub(str(err)),)
         if server_fault:
-            self.breaker.record_failure()
+            self.breaker.record_failure(trip=self.trip_on_timeout and isinstance(err, LLMTimeout))
         else:
             self.breaker.record_success()
         log.warning("model call failed: %s", err)
@@ -104,30 +104,37 @@ class Transport:
         op: Callable[[], R],
         *,
         model: str,
-        recover: Callable[[openai.BadRequestError], bool] | None = None,
+        recover: Callable[[openai.APIStatusError], bool] | None = None,
         settle: bool = True,
+        deadline: Deadline | None = None,
     ) -> R:
-        """Run `op` with the breaker, retries and error mapping.
+        """Run `op` with the breaker, retries and error mapping, within `deadline` when one is given.
 
-        `recover` may fix a 400 (change a parameter, trim the history) and return True to send again.
+        `recover` may fix an error answer (change a parameter, trim the history) and return True to send
+        again; it sees every status, since some servers reject a parameter with a 422 or a 500.
         With `settle=False` a success is not yet recorded on the breaker (a stream is only a success
-        once it has finished). Timeouts are not retried: the user has already waited the whole timeout.
+        once it has finished). Timeouts are not retried: the user has already waited the whole timeout;
+        nor is anything once the deadline would pass. After the breaker's cooldown the server is probed
+        with a cheap request first.
         """
-        self.breaker.check()
+        if self.breaker.check():
+            self._probe()
         attempt = 0
         while True:
+            if deadline is not None and deadline.expired:
+                raise self.fail(self.timed_out())
             try:
                 result = op()
             except openai.APIError as exc:
-                if isinstance(exc, openai.BadRequestError) and recover is not None and recover(exc):
+                if isinstance(exc, openai.APIStatusError) and recover is not None and recover(exc):
                     continue
                 delay = self._retry_delay(exc, attempt)
-                if delay is not None:
+                if delay is not None and (deadline is None or delay < deadline.left()):
                     attempt += 1
                     log.info("retrying in %.2f s after %s", delay, type(exc).__name__)
                     self._sleep(delay)
                     continue
-                err = self._map(exc, model=model, attempts=attempt + 1)
+                err = self._map(exc, model=model, attempts=attempt + 1, deadline=deadline)
                 server_fault = not isinstance(err, LLMContextTooLong)
                 raise self.fail(err, server_fault=server_fault) from None
             except ValueError:  # a 200 whose body is not JSON
@@ -140,6 +147,25 @@ class Transport:
             if settle:
                 self.breaker.record_success()
             return result
+
+    def timed_out(self, partial: str = "", *, stalled: bool = False) -> LLMTimeout:
+        limit, name = (self.first_token_timeout, "_FIRST_TOKEN") if stalled else (self.timeout, "")
+        return LLMTimeout(
+            f"the model server at {self.where} did not answer within {min(limit, self.timeout):g} s; try "
+            f"again, raise INTERVIEWER{name}_TIMEOUT, or choose the offline engine (INTERVIEWER_ENGINE=offline)",
+            partial=partial,
+        )
+
+    def _probe(self) -> None:
+        """Ask a server that was failing something cheap (its model list) before trusting it again."""
+        try:
+            self.client.models.list(timeout=PROBE_TIMEOUT_S)
+        except (openai.APIStatusError, ValueError):
+            return  # it answered, if only to refuse: it is up
+        except openai.APIError as exc:
+            log.warning("the model server still does not answer (%s)", type(exc).__name__)
+            self.breaker.record_failure(trip=True)
+            self.breaker.check()
 
     def _retry_delay(self, exc: openai.APIError, attempt: int) -> float | None:
         if attempt >= self.max_retries or isinstance(exc, openai.APITimeoutError):
@@ -158,14 +184,11 @@ class Transport:
             return hint if hint <= MAX_RETRY_AFTER_S else None
         return None
 
-    def _map(self, exc: openai.APIError, *, model: str, attempts: int) -> LLMError:
+    def _map(self, exc: openai.APIError, *, model: str, attempts: int, deadline: Deadline | None) -> LLMError:
         where = self.where
         offline = "or choose the offline engine (INTERVIEWER_ENGINE=offline)"
-        if isinstance(exc, openai.APITimeoutError):
-            return LLMUnavailable(
-                f"the model server at {where} did not answer within {self.timeout:g} s; try again, "
-                f"raise INTERVIEWER_TIMEOUT, {offline}"
-            )
+        if isinstance(exc, openai.APITimeoutError):  # before the deadline: a stream that never started
+            return self.timed_out(stalled=deadline is not None and deadline.left() > 0.05)
         if isinstance(exc, openai.APIConnectionError):
             return LLMUnavailable(
                 f"could not connect to the model server at {where} after {attempts} attempts; check the "
@@ -214,8 +237,6 @@ class Transport:
 
 # --- The chat model ------------------------------------------------------------------------------------
 
-JsonMode = Literal["json_schema", "json_object"]
-
 
 def _wire(messages: Sequence[Message]) -> list[ChatCompletionMessageParam]:
     """Our messages as the SDK's parameter type (the same dicts: role and content)."""
@@ -225,8 +246,10 @@ def _wire(messages: Sequence[Message]) -> list[ChatCompletionMessageParam]:
 class OpenAIChat:
     """A `ChatModel` for OpenAI or any OpenAI-compatible server (`OPENAI_BASE_URL`).
 
-    `stream` is a generator: the request is sent, and errors are raised, on the first `next()`.
-    """
+    `stream` is a generator: the request is sent, and errors are raised, on the first `next()`. A request
+    has one deadline (`INTERVIEWER_TIMEOUT`), retries and streaming included; a stream must start within
+    `INTERVIEWER_FIRST_TOKEN_TIMEOUT` and may not stall longer. With `trip_on_timeout` (a live interview)
+    the first timeout opens the breaker."""
 
     def __init__(
         self,
@@ -237,18 +260,18 @@ class OpenAIChat:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         trimmer: Trimmer = drop_oldest_half,
+        trip_on_timeout: bool = False,
     ) -> None:
         self.model = model or settings.chat_model
         self.usage: list[Usage] = []
         self._clock = clock
         self._trimmer = trimmer
-        self._transport = Transport(settings, breaker or DEFAULT_BREAKER, sleep)
+        self._transport = Transport(
+            settings, breaker or DEFAULT_BREAKER, sleep, trip_on_timeout=trip_on_timeout
+        )
         self._client = self._transport.client
-        # What this server turned out not to accept, learnt from its 400 answers.
-        self.json_mode: JsonMode = "json_schema"
-        self._stream_usage = True
-        self._send_temperature = True
-        self._max_tokens_param = "max_tokens" if settings.openai_base_url else "max_completion_tokens"
+        # What this server turned out not to accept, shared by every client of the same server and model.
+        self.quirks = quirks_for(settings.openai_base_url, self.model)
 
     def __repr__(self) -> str:
         return f"OpenAIChat(model={self.model!r}, server={self._transport.where!r})"
@@ -257,57 +280,64 @@ class OpenAIChat:
     def breaker(self) -> CircuitBreaker:
         return self._transport.breaker
 
+    @property
+    def json_mode(self) -> JsonMode:
+        return self.quirks.json_mode
+
     # The three calls of the Protocol.
 
     def stream(
         self, messages: Sequence[Message], *, temperature: float | None = None, max_tokens: int | None = None
     ) -> Iterator[str]:
+        deadline = Deadline.after(self._transport.timeout)
+
         def op(history: list[Message]) -> Any:
-            extra: dict[str, Any] = {"stream_options": {"include_usage": True}} if self._stream_usage else {}
+            extra: dict[str, Any] = (
+                {"stream_options": {"include_usage": True}} if self.quirks.stream_usage else {}
+            )
+            left = max(0.05, deadline.left())
             return self._client.chat.completions.create(
                 model=self.model,
                 messages=_wire(history),
                 stream=True,
+                timeout=openai.Timeout(left, read=min(self._transport.first_token_timeout, left)),
                 **self._sampling(temperature, max_tokens),
                 **extra,
             )
 
         started = self._clock()
-        sent, chunks = self._send(op, messages, settle=False)
-        parts: list[str] = []
-        refusal: list[str] = []
-        finish: str | None = None
-        usage: Any = None
+        sent, chunks = self._send(op, messages, settle=False, deadline=deadline)
+        got = StreamedReply()
+        reader = EventReader()
         try:
-            for chunk in chunks:
-                if getattr(chunk, "usage", None):
-                    usage = chunk.usage
-                if not chunk.choices:
-                    continue
-                choice = chunk.choices[0]
-                delta = choice.delta
-                if delta is not None and delta.content:
-                    parts.append(delta.content)
-                    yield delta.content
-                if delta is not None and getattr(delta, "refusal", None):
-                    refusal.append(delta.refusal)
-                if choice.finish_reason:
-                    finish = choice.finish_reason
-        except openai.APIError as exc:
-            kind = "timed out" if isinstance(exc, openai.APITimeoutError) else "broke"
+            for data in chunks.response.iter_bytes():
+                for event in reader.feed(data):
+                    piece = got.take(event)
+                    if piece:
+                        yield piece
+                if got.done:
+                    break
+                if deadline.expired:  # checked on every read, pings included
+                    raise self._transport.fail(self._transport.timed_out(partial=got.text))
+        except LLMError:
+            raise
+        except Exception as exc:  # the transport broke or timed out mid-reply, or sent garbage
+            if is_timeout(exc):
+                stalled = not deadline.expired  # a read waited the whole first-token timeout
+                raise self._transport.fail(self._transport.timed_out(got.text, stalled=stalled)) from None
             raise self._transport.fail(
                 LLMUnavailable(
-                    f"the connection to the model server {kind} in the middle of a reply; the partial reply "
+                    "the connection to the model server broke in the middle of a reply; the partial reply "
                     "is kept; try again, or choose the offline engine (INTERVIEWER_ENGINE=offline)",
-                    partial="".join(parts),
+                    partial=got.text,
                 )
             ) from None
         finally:
             chunks.close()
-        text = "".join(parts)
-        self._record_usage(usage.to_dict() if usage is not None else None, sent, text)
+        text = got.text
+        self.usage.append(usage_from(self.model, got.usage, sent, text))
         log.debug("streamed %d chars in %.2f s", len(text), self._clock() - started)
-        if finish is None:
+        if got.finish is None:
             raise self._transport.fail(
                 LLMUnavailable(
                     "the reply stream ended before the model finished; the partial reply is kept; try again, "
@@ -316,27 +346,37 @@ class OpenAIChat:
                 )
             )
         self.breaker.record_success()
-        self._check_finish(finish, "".join(refusal), text)
+        self._check_finish(got.finish, "".join(got.refusal), text)
 
     def complete(
         self, messages: Sequence[Message], *, temperature: float | None = None, max_tokens: int | None = None
     ) -> str:
+        deadline = Deadline.after(self._transport.timeout)
+
         def op(history: list[Message]) -> dict[str, Any]:
             completion = self._client.chat.completions.create(
                 model=self.model,
                 messages=_wire(history),
+                timeout=max(0.05, deadline.left()),
                 **self._sampling(temperature, max_tokens),
             )
             return completion.to_dict()
 
-        sent, data = self._send(op, messages)
+        sent, data = self._send(op, messages, deadline=deadline)
         return self._reply_text(data, sent)
 
     def structured(
-        self, messages: Sequence[Message], schema: type[T], *, temperature: float | None = 0.0
+        self,
+        messages: Sequence[Message],
+        schema: type[T],
+        *,
+        temperature: float | None = 0.0,
+        max_tokens: int | None = None,
     ) -> T:
+        deadline = Deadline.after(self._transport.timeout)
+
         def op(history: list[Message]) -> dict[str, Any]:
-            sampling = self._sampling(temperature, None)
+            sampling = {**self._sampling(temperature, max_tokens), "timeout": max(0.05, deadline.left())}
             if self.json_mode == "json_schema":
                 raw = self._client.chat.completions.with_raw_response.parse(
                     model=self.model,
@@ -355,11 +395,13 @@ class OpenAIChat:
             return completion.to_dict()
 
         def ask(history: list[Message]) -> str:
-            sent, data = self._send(op, history)
+            nonlocal deadline
+            deadline = Deadline.after(self._transport.timeout)  # each attempt is a request of its own
+            sent, data = self._send(op, history, structured=True, deadline=deadline)
             raw = self._reply_text(data, sent)
             if self.json_mode == "json_schema" and not json_text(raw).startswith(("{", "[")):
                 log.warning("%s ignored the JSON schema; using json_object mode from now on", self.model)
-                self.json_mode = "json_object"
+                self.quirks.json_mode = "json_object"
             return raw
 
         return structured_reply(ask, messages, schema)
@@ -368,24 +410,34 @@ class OpenAIChat:
 
     def _sampling(self, temperature: float | None, max_tokens: int | None) -> dict[str, Any]:
         params: dict[str, Any] = {}
-        if temperature is not None and self._send_temperature:
+        if temperature is not None and self.quirks.send_temperature:
             params["temperature"] = temperature
         if max_tokens is not None:
-            params[self._max_tokens_param] = max_tokens
+            params[self.quirks.max_tokens_param] = max_tokens
         return params
 
     def _send(
-        self, op: Callable[[list[Message]], R], messages: Sequence[Message], *, settle: bool = True
+        self,
+        op: Callable[[list[Message]], R],
+        messages: Sequence[Message],
+        *,
+        settle: bool = True,
+        structured: bool = False,
+        deadline: Deadline | None = None,
     ) -> tuple[list[Message], R]:
-        """Send through the transport, trimming once on `context_length_exceeded`; return what was sent too."""
+        """Send through the transport, adapting to what the server rejects and trimming once on
+        `context_length_exceeded`; return what was sent too."""
         history = list(messages)
         trimmed = False
 
-        def recover(exc: openai.BadRequestError) -> bool:
+        def recover(exc: openai.APIStatusError) -> bool:
             nonlocal history, trimmed
-            if self._adapt(exc):
+            sent_schema = structured and self.quirks.json_mode == "json_schema"
+            if self.quirks.adapt(
+                exc.status_code, exc.param, server_message(exc), sent_json_schema=sent_schema
+            ):
                 return True
-            if is_context_error(exc) and not trimmed:
+            if isinstance(exc, openai.BadRequestError) and is_context_error(exc) and not trimmed:
                 shorter = self._trimmer(history)
                 trimmed = True
                 if len(shorter) < len(history):
@@ -398,34 +450,10 @@ class OpenAIChat:
                     return True
             return False
 
-        result = self._transport.call(lambda: op(history), model=self.model, recover=recover, settle=settle)
+        result = self._transport.call(
+            lambda: op(history), model=self.model, recover=recover, settle=settle, deadline=deadline
+        )
         return history, result
-
-    def _adapt(self, exc: openai.BadRequestError) -> bool:
-        """Learn from a 400 which parameter this server rejects; True when the request should be re-sent."""
-        param = (exc.param or "").lower()
-        text = server_message(exc).lower()
-
-        def about(name: str) -> bool:
-            return param.startswith(name) or name in text
-
-        if self.json_mode == "json_schema" and (about("response_format") or about("json_schema")):
-            log.warning("%s rejects json_schema; using json_object mode from now on", self.model)
-            self.json_mode = "json_object"
-            return True
-        if self._stream_usage and about("stream_options"):
-            self._stream_usage = False
-            return True
-        if self._send_temperature and about("temperature"):
-            self._send_temperature = False
-            return True
-        if self._max_tokens_param == "max_tokens" and about("max_tokens") and "max_completion_tokens" in text:
-            self._max_tokens_param = "max_completion_tokens"
-            return True
-        if self._max_tokens_param == "max_completion_tokens" and about("max_completion_tokens"):
-            self._max_tokens_param = "max_tokens"
-            return True
-        return False
 
     def _reply_text(self, data: dict[str, Any], sent: Sequence[Message]) -> str:
         choices = data.get("choices") or []
@@ -438,56 +466,32 @@ class OpenAIChat:
         choice = choices[0]
         message = choice.get("message") or {}
         text = message.get("content") or ""
-        self._record_usage(data.get("usage"), sent, text)
+        self.usage.append(usage_from(self.model, data.get("usage"), sent, text))
         self._check_finish(choice.get("finish_reason"), message.get("refusal") or "", text)
         return str(text)
 
     def _check_finish(self, finish: str | None, refusal: str, text: str) -> None:
-        if refusal or finish == "content_filter":
-            reason = refusal.strip() or "the server's content filter stopped the reply"
-            raise self._transport.fail(
-                LLMRefused(
-                    f"the model declined to answer ({reason[:200]}); rephrase the answer, or choose the "
-                    "offline engine for this step"
-                ),
-                server_fault=False,
-            )
-        if finish == "length":
-            raise self._transport.fail(
-                LLMTruncated(
-                    "the reply hit the token limit before it was complete; the partial reply is kept; ask for "
-                    "a shorter answer or raise the limit",
-                    partial=text,
-                ),
-                server_fault=False,
-            )
-
-    def _record_usage(self, usage: Mapping[str, Any] | None, sent: Sequence[Message], reply: str) -> None:
-        if not usage or usage.get("prompt_tokens") is None:
-            self.usage.append(estimate_usage(self.model, sent, reply))
-            return
-        details = usage.get("prompt_tokens_details") or {}
-        self.usage.append(
-            Usage(
-                self.model,
-                int(usage.get("prompt_tokens") or 0),
-                int(usage.get("completion_tokens") or 0),
-                int(details.get("cached_tokens") or 0),
-            )
-        )
+        fault = finish_fault(finish, refusal, text)
+        if fault is not None:
+            raise self._transport.fail(fault, server_fault=False)
 
 
-# --- Speech --------------------------------------------------------------------------------------------
+# --- Choosing a model ----------------------------------------------------------------------------------
 
 
 def make_chat_model(
-    settings: Settings, purpose: Literal["chat", "grader"], *, breaker: CircuitBreaker | None = None
+    settings: Settings,
+    purpose: Literal["chat", "grader"],
+    *,
+    breaker: CircuitBreaker | None = None,
+    live: bool = False,
 ) -> ChatModel | None:
     """The chat model for `purpose`, or None when the engine in use is offline.
 
-    Every model shares `DEFAULT_BREAKER` unless `breaker` is given (tests pass their own).
+    Every model shares `DEFAULT_BREAKER` unless `breaker` is given (tests pass their own). A `live` model
+    serves a candidate who is waiting: its first timeout opens the breaker.
     """
     if settings.resolved_engine == "offline":
         return None
     model = settings.grader_model if purpose == "grader" else settings.chat_model
-    return OpenAIChat(settings, model, breaker=breaker)
+    return OpenAIChat(settings, model, breaker=breaker, trip_on_timeout=live)

@@ -7,9 +7,9 @@ in `interviewer.testing` implement it for tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol, TypedDict, TypeVar
+from typing import Any, Literal, Protocol, TypedDict, TypeVar
 
 from pydantic import BaseModel
 
@@ -58,7 +58,12 @@ class ChatModel(Protocol):
         ...
 
     def structured(
-        self, messages: Sequence[Message], schema: type[T], *, temperature: float | None = 0.0
+        self,
+        messages: Sequence[Message],
+        schema: type[T],
+        *,
+        temperature: float | None = 0.0,
+        max_tokens: int | None = None,
     ) -> T:
         """Return the reply validated as `schema`, re-asking with the validation error at most twice."""
         ...
@@ -84,3 +89,16 @@ def estimate_tokens(text: str) -> int:
 def estimate_usage(model: str, messages: Sequence[Message], reply: str) -> Usage:
     prompt = sum(estimate_tokens(m["content"]) + 4 for m in messages)
     return Usage(model, prompt, estimate_tokens(reply), estimated=True)
+
+
+def usage_from(model: str, usage: Mapping[str, Any] | None, sent: Sequence[Message], reply: str) -> Usage:
+    """The usage a server reported (OpenAI's `usage` object), or an estimate when it reported none."""
+    if not usage or usage.get("prompt_tokens") is None:
+        return estimate_usage(model, sent, reply)
+    details = usage.get("prompt_tokens_details") or {}
+    return Usage(
+        model,
+        int(usage.get("prompt_tokens") or 0),
+        int(usage.get("completion_tokens") or 0),
+        int(details.get("cached_tokens") or 0),
+    )

@@ -23,7 +23,8 @@ from typing import Literal, Protocol
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from interviewer.errors import LLMError
+from interviewer.config import ReplyTokens
+from interviewer.errors import FALLBACK_WORDS, LLMError
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.llm.protocol import ChatModel, Message
 from interviewer.notes.chunking import plain_text
@@ -123,6 +124,7 @@ class Answerer:
         min_similarity: float = 0.3,
         max_sentences: int = 3,
         temperature: float | None = 0.0,
+        max_tokens: int | None = None,
     ) -> None:
         if llm is not None and prompts is None:
             raise ValueError("an LLM answerer needs the prompt library")
@@ -133,6 +135,7 @@ class Answerer:
         self.k = k
         self.min_similarity = min_similarity
         self.max_sentences = max_sentences
+        self.max_tokens = max_tokens or ReplyTokens().answer
         self.temperature = temperature
 
     def answer(self, question: str) -> AnswerResult:
@@ -182,7 +185,7 @@ class Answerer:
         checker = CitationFilter(len(hits))
         produced: list[str] = []
         try:
-            for piece in self.llm.stream(messages, temperature=self.temperature):
+            for piece in self.llm.stream(messages, temperature=self.temperature, max_tokens=self.max_tokens):
                 text = checker.feed(piece)
                 produced.append(text)
                 yield text
@@ -191,7 +194,8 @@ class Answerer:
             yield tail
         except LLMError as err:
             log.warning("the answer model failed (%s); answering offline", type(err).__name__)
-            notice = f"The model could not answer ({err}); this is the offline answer from the notes."
+            words = FALLBACK_WORDS[err.reason]
+            notice = f"{words[0].upper()}{words[1:]}, so this is the offline answer from the notes."
             yield ("\n\n" if "".join(produced).strip() else "") + notice + "\n\n"
             for item in self._offline(question, hits):
                 if isinstance(item, AnswerResult):

@@ -110,10 +110,15 @@ class _FakeBase:
         return self._answer(Call("complete", tuple(messages), None, temperature, max_tokens))
 
     def structured(
-        self, messages: Sequence[Message], schema: type[T], *, temperature: float | None = 0.0
+        self,
+        messages: Sequence[Message],
+        schema: type[T],
+        *,
+        temperature: float | None = 0.0,
+        max_tokens: int | None = None,
     ) -> T:
         def ask(history: list[Message]) -> str:
-            return self._answer(Call("structured", tuple(history), schema, temperature))
+            return self._answer(Call("structured", tuple(history), schema, temperature, max_tokens))
 
         return structured_reply(ask, messages, schema)
 

@@ -174,7 +174,9 @@ class NotesDesk:
         from interviewer.notes.ask import Answerer
 
         chat, prompts = self._answer_model()
-        answerer = Answerer(self.index(), self.shared.embedder, chat, prompts)
+        answerer = Answerer(
+            self.index(), self.shared.embedder, chat, prompts, max_tokens=self.settings.reply_tokens.answer
+        )
 
         def done(result: AnswerResult) -> None:
             self.conversation.append(Asked(question, result))

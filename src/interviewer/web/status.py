@@ -36,8 +36,8 @@ def breaker_notice(breaker: BreakerState) -> str | None:
     if breaker.status != "open" or breaker.until is None:
         return None
     return (
-        f"The model server failed {breaker.consecutive_failures} times in a row, so the app runs on "
-        f"the offline engine until {breaker.until:%H:%M:%S}."
+        "The model server keeps failing or does not answer, so the app runs on the offline engine until "
+        f"{breaker.until:%H:%M:%S}."
     )
 
 

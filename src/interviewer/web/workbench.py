@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from interviewer.config import EngineChoice
 from interviewer.content.questions import DIFFICULTIES
-from interviewer.errors import BadInput, ConfigError
+from interviewer.errors import FALLBACK_WORDS, BadInput, ConfigError
 from interviewer.llm.breaker import DEFAULT_BREAKER
 from interviewer.phases import PHASE_NAMES, PHASES, Phase
 from interviewer.web.dictation import Dictation
@@ -291,9 +291,10 @@ class Workbench:
         if "->" in reply.source:
             state = self.breaker.state()
             until = f" until {state.until:%H:%M:%S}" if state.until else " for this reply"
+            why = FALLBACK_WORDS[reply.fallback_reason or "unavailable"]
             self.notify(
                 "warning",
-                f"The language model could not answer, so the offline interviewer replied{until}. "
+                f"{why[0].upper()}{why[1:]}, so the offline interviewer replied{until}. "
                 "The transcript is intact and the interview goes on.",
             )
         if reply.grade is not None and reply.ended_phase is not None:

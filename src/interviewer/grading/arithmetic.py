@@ -1,0 +1,180 @@
+"""Arithmetic in an answer, recomputed from the candidate's own numbers.
+
+A derivation is numbers, a result cue ("is about", "=", "so") and a stated result, within one clause; a chain
+("... is about 29 thousand a second, so maybe 50K at peak") checks each step, and a sentence that starts
+"Dividing by..." continues from the last number of the one before. A result is consistent when some reading
+of the inputs (every way of multiplying and dividing them, with units and as bare numbers, with a factor of
+ten stated earlier and left unsaid) comes within 2x of it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from interviewer.grading.delivery import strip_fillers
+from interviewer.grading.quantities import Quantity, quantities, words_to_digits
+from interviewer.grading.stance import clauses
+
+_RESULT_CUE = re.compile(
+    r"(?:=|≈|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
+    r"\bworks? out (?:at|to)\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b)"
+    r"(?:\s+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|"
+    r"close to|on the order of|we(?:'re| are)? (?:at|near|need)|near|that's|,))*[\s,]*[~$]?\s*$",
+    re.I,
+)
+_DIVIDE = re.compile(r"(?:\bdivided by\b|/|÷|\bover\b|\bsplit across\b|\bacross\b)", re.I)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    inputs: tuple[Quantity, ...]
+    divide: tuple[bool, ...]
+    result: Quantity
+    context: tuple[Quantity, ...] = ()
+
+
+def derivations(text: str) -> list[Derivation]:
+    """Each step of a stated derivation: numbers, a result cue ("is about", "=", "so"), the result.
+
+    In a chain ("... is about 29 thousand a second, so maybe 50K at peak") each result feeds the next step;
+    after ", and", ";" or ":" a new derivation starts. It stays within one clause, and its cue sits just
+    before its result. Numbers said earlier in the sentence but not used are kept as `context`: a factor
+    stated once ("times a thousand") that a later step leaves unsaid.
+    """
+    steps: list[Derivation] = []
+    for clause in clauses(text):
+        qs = quantities(clause)
+        first = 0
+        for i in range(1, len(qs)):
+            between = clause[qs[i - 1].end : qs[i].start]
+            if _FRESH.search(between):
+                first = i  # a new derivation starts here, not a continuation
+                continue
+            if not _RESULT_CUE.search(between):
+                continue
+            inputs, result = qs[first:i], qs[i]
+            context = tuple(
+                q for q in qs[:first] if q.kind == "count" and not q.per_seconds and _scale(q.value)
+            )
+            first = i
+            if len(inputs) == 1 and not (
+                inputs[0].per_seconds and result.per_seconds and inputs[0].per_seconds != result.per_seconds
+            ):
+                continue  # one number restated, or scaled by something left unsaid: not a derivation
+            if not _comparable(inputs, result):
+                continue
+            divide = tuple(
+                j > 0 and bool(_DIVIDE.search(clause[inputs[j - 1].end : inputs[j].start]))
+                for j in range(len(inputs))
+            )
+            steps.append(Derivation(tuple(inputs), divide, result, context))
+    return steps
+
+
+_FRESH = re.compile(r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|[;:]|\bsay\b", re.I)
+
+
+def _scale(value: float) -> bool:
+    """A power of ten from a hundred up: the "per thousand" or "per million" a formula may leave unsaid."""
+    return value >= 100 and math.isclose(math.log10(value), round(math.log10(value)), abs_tol=1e-9)
+
+
+HARD_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+CONTINUES = re.compile(
+    r"^\s*(?:and |so |then )?(?:divid\w*|times|multipl\w*|over|that over|that times)\b", re.I
+)
+_PERIOD_NAMES = {1.0: "sec", 60.0: "minute", 3600.0: "hour", 86_400.0: "day", 604_800.0: "week"}
+
+
+def last_quantity(sentence: str) -> str:
+    """The last number of a sentence, written so a following "Dividing by..." can continue from it."""
+    found = quantities(words_to_digits(strip_fillers(sentence)))
+    if not found:
+        return ""
+    q = found[-1]
+    number = format(q.spoken, "f").rstrip("0").rstrip(".")
+    if q.kind == "duration":
+        return f"{format(q.value, 'f').rstrip('0').rstrip('.')} secs"
+    if q.per_seconds in _PERIOD_NAMES:
+        return f"{number} per {_PERIOD_NAMES[q.per_seconds]}"
+    if q.kind == "money":
+        return f"${number}"
+    return number if q.kind == "count" else ""
+
+
+def _comparable(inputs: Sequence[Quantity], result: Quantity) -> bool:
+    """Whether the result's kind can come from these inputs (bytes from bytes, time from time...)."""
+    kinds = {q.kind for q in inputs}
+    if result.kind == "percent" or (result.kind == "money" and "money" not in kinds):
+        return False
+    if result.kind in ("duration", "bytes"):
+        return result.kind in kinds
+    if result.kind == "count" and ("bytes" in kinds or not kinds & {"count", "money"}):
+        return False
+    return not ("duration" in kinds and not any(q.per_seconds for q in inputs) and result.per_seconds is None)
+
+
+def best_recomputation(d: Derivation) -> float | None:
+    """The recomputed result closest to the stated one, over the plausible readings of the inputs.
+
+    Candidates say "10K QPS and a replica handles 500, that's 20 replicas" as often as "100 at 500 each is
+    50K", so every way of multiplying or dividing the inputs is tried. Each is read two ways: with units
+    (durations in seconds and rates per second multiply out, "8 hours times 150 an hour" is 1,200), and
+    as the bare numbers said. The result is wrong only if no reading comes near; the reading returned is
+    in the result's own terms (per its period for a rate, seconds for a duration).
+    """
+    if any(q.value == 0 or q.spoken == 0 for q in d.inputs):
+        return None
+    result = d.result
+    readings: list[float] = []
+    for signs in itertools.product((False, True), repeat=len(d.inputs) - 1):
+        si, spoken, power = d.inputs[0].si, d.inputs[0].spoken, d.inputs[0].time_power
+        for q, div in zip(d.inputs[1:], signs, strict=True):
+            si = si / q.si if div else si * q.si
+            spoken = spoken / q.spoken if div else spoken * q.spoken
+            power = power - q.time_power if div else power + q.time_power
+        if power == result.time_power:
+            readings.append(si * result.per_seconds if result.per_seconds else si)
+        elif result.per_seconds and power == 0:
+            readings.append(si)  # a total the candidate states per period ("2.4 million reviews a day")
+        readings.append(spoken * (result.value / result.spoken))
+    for factor in d.context:  # a factor stated earlier and left unsaid here
+        readings += [r * factor.value for r in list(readings)] + [r / factor.value for r in list(readings)]
+    stated = result.value
+    finite = [r for r in readings if r > 0 and math.isfinite(r)]
+    if not finite:
+        return None
+    return min(finite, key=lambda r: abs(math.log(stated / r)))
+
+
+def stated_reading(d: Derivation) -> float | None:
+    """The result of the operators as stated (multiply unless "divided by"), in the result's terms."""
+    si, power = d.inputs[0].si, d.inputs[0].time_power
+    for q, div in zip(d.inputs[1:], d.divide[1:], strict=True):
+        si, power = (si / q.si, power - q.time_power) if div else (si * q.si, power + q.time_power)
+    if power != d.result.time_power or si <= 0:
+        return None
+    return si * d.result.per_seconds if d.result.per_seconds else si
+
+
+def fmt(value: float) -> str:
+    for size, suffix in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million"), (1e3, " thousand")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def unit_text(q: Quantity) -> str:
+    if q.kind == "duration":
+        return " seconds"
+    if q.per_seconds == 1.0:
+        return " a second"
+    if q.per_seconds == 86_400.0:
+        return " a day"
+    if q.kind == "bytes":
+        return " bytes"
+    return ""

@@ -1,0 +1,117 @@
+"""Designs held to the targets a question's facts set: latency, availability, freshness, order of steps.
+
+`breaks` says why a sentence breaks a `Constraint`, or None: a duration on the request path over the
+latency budget, an availability target below the one required, data kept or refreshed less often than it
+must be fresh, or a check placed after the event it must precede. Only what a sentence asserts counts
+("don't wait for the nightly batch" is right).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from interviewer.content.claims import Constraint
+from interviewer.grading.quantities import periods, quantities, words_to_digits
+from interviewer.grading.stance import clauses, is_asserted, mentions, segments
+
+CHALLENGES = {
+    "latency": "How does that fit the latency budget? Walk me through where the milliseconds go.",
+    "availability": "What availability does the system need, and how does your target compare?",
+    "freshness": "How fresh does that data need to be, and how stale can it get in your design?",
+    "ordering": "At what point does that check run relative to the content going live, and what happens in between?",
+}
+_LATENCY_WORDS = re.compile(
+    r"\b(?:latenc|takes?\b|took\b|respond|response|answers? in|p9\d|p50|budget|round.trip|time.?out|"
+    r"within|under|in about|in roughly|adds?\b|costs?\b|spend)",
+    re.I,
+)
+_OFFLINE_WORDS = re.compile(
+    r"\b(?:offline|batch|nightly|daily|training|train|retrain|async|background|overnight|pipeline|job|"
+    r"backfill|cache (?:for|ttl)|ttl|refresh|recompute|precompute|every)\b",
+    re.I,
+)
+_THRESHOLD = re.compile(
+    r"\b(?:alert|alarm|paging|pages? (?:the |someone|on.?call)|page on|threshold|warn|monitor|burn|above|over|"
+    r"exceed|more than|higher than|"
+    r"worse than|slower than|if|when)\b",
+    re.I,
+)
+_REQUEST_PATH = re.compile(
+    r"\b(?:request|response|api|call|serving|serve|p9\d|p50|page|quote|lookup|inference|predict|rank|scor|"
+    r"query|first token|round.trip|end.to.end|user waits|the user|reply|answer)",
+    re.I,
+)
+_NOT_REQUEST = re.compile(
+    r"\b(?:moderator|rater|reviewer|agent|human|analyst|index|re-?index|updat|stream|load(?:ing)? (?:a|the) model|"
+    r"warm|cold start|deploy|rollout|roll out|pick up|picks up|reach)",
+    re.I,
+)
+_AVAILABILITY_WORDS = re.compile(r"\b(?:availab|uptime|up time|sla|slo|nines)", re.I)
+_LATER = re.compile(
+    r"\b(?:nightly|daily|overnight|once a day|every night|later|afterwards|after the fact|weekly|hourly)\b",
+    re.I,
+)
+
+
+def breaks(sentence: str, constraint: Constraint) -> str | None:
+    """Why `sentence` breaks `constraint`, or None when it does not (or does not say enough to tell)."""
+    text = words_to_digits(sentence)
+    for clause in clauses(text):
+        if constraint.kind == "latency":
+            assert constraint.max is not None
+            for segment in segments(clause):
+                if not (_LATENCY_WORDS.search(segment) and _REQUEST_PATH.search(segment)):
+                    continue
+                if (
+                    _OFFLINE_WORDS.search(segment)
+                    or _THRESHOLD.search(segment)
+                    or _NOT_REQUEST.search(segment)
+                ):
+                    continue
+                for q in quantities(segment):
+                    if q.kind == "duration" and q.value <= 10 and q.value * 1000 > constraint.max:
+                        said = f"{q.value:g} s" if q.value >= 1 else f"{q.value * 1000:g} ms"
+                        return f"{said} on the request path is over the budget."
+        elif constraint.kind == "availability":
+            if not _AVAILABILITY_WORDS.search(clause):
+                continue
+            assert constraint.min is not None
+            for q in quantities(clause):
+                if q.kind == "percent" and 0.9 <= q.value < 1 and q.value * 100 < constraint.min - 1e-9:
+                    return f"{q.value * 100:g}% is below the availability the system needs."
+        else:
+            for segment in segments(clause):
+                if not any(m.asserted for m in mentions(segment, constraint.subject)):
+                    continue
+                if constraint.kind == "freshness":
+                    assert constraint.max is not None
+                    stale = [
+                        sec
+                        for sec, start, end in periods(segment)
+                        if sec > constraint.max and is_asserted(segment, start, end)
+                    ]
+                    if stale and not re.search(r"\b(?:within|under|at most|less than)\b", segment, re.I):
+                        return f"Data refreshed every {_duration(stale[0])} is too stale."
+                elif _after(segment, constraint.before) or (
+                    any(is_asserted(segment, m.start(), m.end()) for m in _LATER.finditer(segment))
+                    and not re.search(r"\bbefore\b", segment, re.I)
+                ):
+                    return "That check runs too late."
+    return None
+
+
+def _after(segment: str, events: Sequence[str]) -> bool:
+    """Whether `segment` puts something after one of `events` ("after it is published")."""
+    for m in re.finditer(r"\bafter\b(?P<rest>.{0,40})", segment, re.I):
+        if any(True for _ in mentions(m.group("rest"), list(events))):
+            return True
+    return False
+
+
+def _duration(seconds: float) -> str:
+    for size, name in ((86_400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            n = seconds / size
+            return f"{n:g} {name}" + ("s" if n != 1 else "")
+    return f"{seconds:g} seconds"
