@@ -299,6 +299,8 @@ def scorecard() -> None:
     b.metric("Hiring signal", card.signal_label or "n/a")
     c.metric("Communication", f"{card.communication:.1f} / 5" if card.communication is not None else "n/a")
     d.metric("Hints used", card.hints_used)
+    if card.evidence is not None:
+        st.caption(f"Evidence: {card.evidence.why}.")
     if not card.complete:
         st.caption("Some phases were not reached, so the overall score covers only the phases assessed.")
     files = wb.downloads()

@@ -277,10 +277,12 @@ class FallbackNotices:
 
 def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
     import random
+    import time
     from pathlib import Path
 
     from interviewer.errors import BadInput
     from interviewer.grading.report import render_markdown
+    from interviewer.interview.clock import SpeakingClock
     from interviewer.interview.commands import act, parse_script, phase_banner
     from interviewer.interview.engine import build_engine
     from interviewer.interview.session import InterviewSession
@@ -299,10 +301,13 @@ def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
     out = sys.stdout if not args.json else sys.stderr
     quiet = args.json
     notices = FallbackNotices(engine)
+    # A script is typed all at once; its clock moves by how long each turn takes to say instead.
+    clock = SpeakingClock() if script is not None else time.time
 
     def say(stream: Any) -> None:
         if quiet:
             notices.after(stream.reply, session.grades)
+            _spoken(stream)
             return
         before = phase_banner(session)
         out.write(f"\n[{before}]\nInterviewer: ")
@@ -316,16 +321,23 @@ def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
         if stream.reply.grade is not None:
             g = stream.reply.grade
             out.write(f"  [{g.phase} graded {g.score:.1f} / 5]\n")
+        _spoken(stream)
+
+    def _spoken(stream: Any) -> None:
+        if isinstance(clock, SpeakingClock):
+            clock.interviewer(stream.reply.text)
 
     if args.resume:
-        session = InterviewSession.resume(args.resume, engine, store, bank.get)
+        session = InterviewSession.resume(args.resume, engine, store, bank.get, clock=clock)
         pending = session.catch_up()
         if pending is not None and not quiet:
             out.write(f"Interviewer: {pending.text}\n")
     else:
         question = bank.get(args.question) if args.question else random.choice(list(bank))
         minutes = args.minutes if args.minutes is not None else (20 if args.drill else 45)
-        session = InterviewSession.create(question, engine, store, minutes=minutes, drill=args.drill)
+        session = InterviewSession.create(
+            question, engine, store, minutes=minutes, drill=args.drill, clock=clock
+        )
         if not quiet:
             out.write(f"Session {session.id} · {question.title} · {engine.name} engine ({engine.reason})\n")
             out.write("Type your answer and press Enter. Commands: /hint, /next, /end.\n")
@@ -336,6 +348,8 @@ def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
                 say(session.end_stream())
                 break
             text = script.pop(0)
+            if isinstance(clock, SpeakingClock):
+                clock.candidate(text)
             if not quiet:
                 out.write(f"\nYou: {text}\n")
         else:

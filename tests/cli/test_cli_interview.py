@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -199,3 +200,40 @@ def test_bad_input_exits_2_with_a_message_naming_the_fix(
         argv = [a if a != "x" else str(tmp_path / "x") for a in argv]
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def _run_json(script: Path, *extra: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    argv = ["interview", "--question", "youtube-recommendations", "--answers", str(script), "--json", *extra]
+    assert main(argv) == 0
+    document: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return document
+
+
+LONG_ANSWER = (
+    "The ranker scores about a thousand candidates with gradient-boosted trees on user, video and context "
+    "features, and we retrain it daily on watch-time labels so it does not learn to favour clickbait. "
+    "Candidates come from collaborative filtering, content similarity and trending, precomputed daily into "
+    "a key-value store and refreshed with the last few watches, which keeps retrieval under fifty "
+    "milliseconds. The profile keeps the last hundred videos, preferences and demographics."
+)
+
+
+def test_a_scripted_interview_reports_how_long_its_turns_take_to_say(
+    answers: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = _run_json(answers, capsys=capsys)
+    words = sum(len(t["text"].split()) for t in document["turns"] if t["role"] == "candidate")
+    timings = document["timings"]
+    assert timings["total_seconds"] >= 60.0 * words / 130
+    assert timings["per_phase_seconds"]["requirements"] > 30
+
+
+def test_a_scripted_drill_runs_out_of_time_like_a_live_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "drill.txt"
+    script.write_text("\n---\n".join([LONG_ANSWER] * 8), encoding="utf-8")
+    document = _run_json(script, "--drill", "deep_dive", "--minutes", "2", capsys=capsys)
+    visits = document["phases_visited"]
+    assert [v["reason"] for v in visits] == ["time"]
+    assert 120 <= visits[0]["seconds"] < 200

@@ -117,6 +117,7 @@ def finished(tmp_path: Path) -> tuple[SessionStore, str]:
         "We should optimise watch time, not clicks. With 500 million daily active users and 50K peak qps, "
         "the home page needs a latency budget of 200 milliseconds."
     )
+    session.next_phase()
     clock.advance(minutes=5)
     session.submit("I'd use candidate generation then ranking.")
     session.next_phase()
@@ -136,7 +137,8 @@ def test_a_finished_interview_gets_scores_signal_gaps_and_an_outline(
     assert scores["requirements"] == 5.0 and scores["architecture"] == 3.0
     assert scores["issues"] is None and not card.complete  # not reached
     assert card.overall is not None and card.communication is not None
-    assert card.signal == SCALE.signal_for(card.overall).signal
+    assert card.signal == "insufficient_evidence" and card.signal_label == "Not enough evidence to call"
+    assert card.evidence is not None and not card.evidence.sufficient and card.evidence.answers == 3
     assert card.weakest_phase == "deep_dive"  # moved on without a word
     assert card.model_outline == tiny_question().phase("deep_dive").model_outline
     assert card.hints_used == 1
@@ -155,7 +157,12 @@ def test_the_json_report_holds_the_whole_session(finished: tuple[SessionStore, s
         "deep_dive",
         "issues",
     ]
-    assert [v["reason"] for v in document["phases_visited"]] == ["covered", "candidate", "candidate", "ended"]
+    assert [v["reason"] for v in document["phases_visited"]] == [
+        "candidate",
+        "candidate",
+        "candidate",
+        "ended",
+    ]
     assert document["hints"] == [
         {"phase": "requirements", "level": 1, "at": pytest.approx(document["hints"][0]["at"])}
     ]

@@ -34,6 +34,7 @@ from interviewer.testing import (
     FakeLLM,
     FunctionLLM,
     KeywordGrader,
+    answer_and_move_on,
     tiny_question,
 )
 
@@ -126,9 +127,9 @@ def test_each_phase_request_carries_its_goal_key_points_and_the_notes_guidance(
     session = new_session(store, llm_engine(settings, chat), clock, question)
     session.start()
     for phase in PHASES:
-        session.submit(COVERING[phase])
+        answer_and_move_on(session, COVERING[phase])
     assert session.state == "wrap_up"
-    opening_calls = [chat.calls[0], *chat.calls[1:5]]  # the opening, then each advance into a phase
+    opening_calls = [chat.calls[0], *chat.calls[2:10:2]]  # the opening, then each advance into a phase
     for phase, call in zip(PHASES, opening_calls, strict=True):
         brief = call.messages[0]
         assert brief["role"] == "system"
@@ -485,7 +486,7 @@ def test_a_model_that_leaks_on_every_turn_never_gets_a_word_of_it_into_the_trans
     session.start()
     for phase in PHASES:
         session.submit("Let me think about the design for a moment here.")
-        session.submit(COVERING[phase])
+        answer_and_move_on(session, COVERING[phase])
     session.submit("I'd revisit the cache first.")
     assert session.done
     said = saved_interviewer_turns(session)
@@ -541,7 +542,7 @@ def test_a_model_outage_mid_interview_falls_back_offline_with_the_transcript_int
         "What latency does the home page need?",
         "How many users are there?",
         "/hint",
-        *[COVERING[p] for p in PHASES],
+        *[t for p in PHASES for t in (COVERING[p], "/next")],
         "I'd revisit the cache first.",
     ]
     for text in script:
@@ -553,7 +554,8 @@ def test_a_model_outage_mid_interview_falls_back_offline_with_the_transcript_int
     assert sources[:3] == ["llm"] * 3 and set(sources[3:]) == {"llm->offline"}
     assert all(t.text.strip() for t in interviewer)
     candidate = [t.text for t in session.store.turns(session.id) if t.role == "candidate"]
-    assert candidate == [*script[:3], "(asked for a hint)", *script[4:]]
+    typed = {"/hint": "(asked for a hint)", "/next": "(asked to move on)"}
+    assert candidate == [typed.get(t, t) for t in script]
     assert "2 billion users" in interviewer[3].text  # the offline phrasing answers the question asked
     report = session.report()
     assert report.scorecard.complete and report.session.engine == "openai"
@@ -708,3 +710,18 @@ def test_a_model_turn_that_reads_out_its_instructions_is_replaced_by_the_offline
     last = [t for t in session.store.turns(session.id) if t.role == "interviewer"][-1]
     assert last.meta["source"] == "llm->offline"
     assert last.meta.get("fallback_reason") == "invalid_output"
+
+
+def test_a_depth_follow_up_request_carries_the_candidates_own_components(
+    settings: Settings, store: SessionStore, clock: FakeClock, question: Question
+) -> None:
+    chat = FunctionLLM(lambda call: POLITE)
+    session = InterviewSession.create(
+        question, llm_engine(settings, chat), store, clock=clock, drill="deep_dive"
+    )
+    session.start()
+    reply = session.submit(COVERING["deep_dive"] + " I'd put the user profiles in Postgres.")
+    assert reply.move == "deepen"
+    instruction = chat.calls[-1].messages[-1]["content"]
+    assert "go deeper into the candidate's own design" in instruction
+    assert "own design so far" in instruction and "Postgres (holds the user profiles)" in instruction

@@ -18,7 +18,14 @@ from interviewer.interview.engine import Engine
 from interviewer.interview.session import InterviewSession
 from interviewer.phases import PHASES
 from interviewer.store.sessions import SessionStore
-from interviewer.testing import TINY_COVERING_ANSWERS, FakeClock, KeywordGrader, keyword_engine, tiny_question
+from interviewer.testing import (
+    TINY_COVERING_ANSWERS,
+    FakeClock,
+    KeywordGrader,
+    answer_and_move_on,
+    keyword_engine,
+    tiny_question,
+)
 
 COVERING = TINY_COVERING_ANSWERS
 
@@ -90,7 +97,7 @@ def test_phases_follow_the_radio_order_as_each_is_covered(
     seen = [session.phase]
     for phase in PHASES:
         clock.advance(minutes=1)
-        reply = session.submit(COVERING[phase])
+        reply = answer_and_move_on(session, COVERING[phase])
         assert reply.move == "advance"
         assert reply.ended_phase == phase
         assert reply.grade is not None and reply.grade.phase == phase and reply.grade.score == 5.0
@@ -340,7 +347,7 @@ def test_moving_on_grades_the_phase_just_left(session: InterviewSession, grader:
 
 
 def test_ending_early_grades_what_was_said_and_closes_with_a_summary(session: InterviewSession) -> None:
-    session.submit(COVERING["requirements"])
+    answer_and_move_on(session, COVERING["requirements"])
     session.submit("I'd use candidate generation then ranking.")
     reply = session.end()
     assert reply.done and reply.move == "close"
@@ -352,7 +359,7 @@ def test_ending_early_grades_what_was_said_and_closes_with_a_summary(session: In
 
 def test_a_full_interview_ends_with_a_scorecard(session: InterviewSession) -> None:
     for phase in PHASES:
-        session.submit(COVERING[phase])
+        answer_and_move_on(session, COVERING[phase])
     assert session.state == "wrap_up"
     closing = session.submit("I'd revisit the cache because the hit rate drives the cost.")
     assert closing.done
@@ -370,7 +377,9 @@ def test_a_drill_runs_one_phase_then_wraps_up(
     assert s.phase == "deep_dive" and s.order == ("deep_dive",)
     assert "20-minute drill" in opening.text
     assert s.minutes_left == pytest.approx(20)
-    reply = s.submit(COVERING["deep_dive"])
+    covered = s.submit(COVERING["deep_dive"])
+    assert covered.phase == "deep_dive"  # a drill never closes itself before its time is up
+    reply = s.next_phase()
     assert reply.ended_phase == "deep_dive"
     assert s.state == "wrap_up"
     assert s.end().done
@@ -452,7 +461,7 @@ def test_two_sessions_side_by_side_keep_their_own_state(
     b = InterviewSession.create(question, engine, store, clock=clock)
     a.start()
     b.start()
-    a.submit(COVERING["requirements"])
+    answer_and_move_on(a, COVERING["requirements"])
     b.submit("How many users?")
     a.hint()
     assert a.phase == "architecture" and b.phase == "requirements"

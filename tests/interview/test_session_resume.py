@@ -14,7 +14,7 @@ import pytest
 from interviewer.content.questions import Question
 from interviewer.interview.session import InterviewSession
 from interviewer.store.sessions import SessionStore
-from interviewer.testing import FakeClock, keyword_engine, tiny_question
+from interviewer.testing import FakeClock, answer_and_move_on, keyword_engine, tiny_question
 
 
 def _question_for(question_id: str) -> Question:
@@ -42,8 +42,8 @@ def test_a_resumed_session_has_the_same_phase_turns_hints_and_facts(store: Sessi
     assert again.hints_used("requirements") == 1 and again.hints_used("architecture") == 1
     assert [f.topic for f in again.revealed_facts] == ["scale"]
     assert set(again.grades) == {"requirements"}
-    reply = again.submit(
-        "I'd use candidate generation then ranking with a feature store for training and serving."
+    reply = answer_and_move_on(
+        again, "I'd use candidate generation then ranking with a feature store for training and serving."
     )
     assert reply.ended_phase == "architecture"
     assert [t.seq for t in store.turns(first.id)] == list(range(1, len(store.turns(first.id)) + 1))

@@ -63,11 +63,23 @@ class SignalBand(_Strict):
     min_score: float = Field(ge=1, le=5)
 
 
+class EvidenceRule(_Strict):
+    """How much an interview must hold before its scores are turned into a hiring signal."""
+
+    min_minutes: float = Field(default=12, ge=0, description="minutes spent in the phases")
+    min_answers: int = Field(default=12, ge=0, description="the candidate's answers and clarifying questions")
+    min_phases: int = Field(default=4, ge=1, le=5, description="phases assessed")
+    drills: bool = Field(default=False, description="whether a one-phase drill can get a hiring signal")
+    phase_min_answers: int = Field(default=2, ge=0, description="below this a phase score is marked thin")
+    phase_min_minutes: float = Field(default=3, ge=0, description="below this a phase score is marked thin")
+
+
 class HiringScale(_Strict):
     """Overall score (1-5) to hiring signal. Bands are checked from the highest `min_score` down."""
 
     bands: list[SignalBand] = Field(min_length=5, max_length=5)
     communication_weight: float = Field(ge=0, le=1, description="share of the overall score")
+    evidence: EvidenceRule = Field(default_factory=EvidenceRule)
 
     @model_validator(mode="after")
     def _ordered(self) -> HiringScale:

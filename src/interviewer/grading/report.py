@@ -13,14 +13,24 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from statistics import mean
 from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.questions import NoteLink, Question
-from interviewer.content.rubrics import HiringScale, Signal
+from interviewer.content.rubrics import EvidenceRule, HiringScale, Signal
 from interviewer.errors import FallbackReason
+from interviewer.grading.evidence import (
+    INSUFFICIENT,
+    Evidence,
+    Insufficient,
+    answers_by_phase,
+    call_signal,
+    thin_phase,
+    unsure_summary,
+    weigh,
+)
+from interviewer.grading.evidence import overall_score as overall_score
 from interviewer.grading.gaps import CriterionGap, Gap, criteria_below_top, top_gaps
 from interviewer.grading.grade import Grade, saved_grades
 from interviewer.llm.protocol import Usage
@@ -43,6 +53,8 @@ class PhaseScore(_Model):
     minutes_planned: float
     minutes_spent: float
     hints: int
+    answers: int = 0
+    evidence_note: str | None = Field(default=None, description="set when the score rests on little evidence")
 
 
 class UsageSummary(_Model):
@@ -58,8 +70,11 @@ class Scorecard(_Model):
     phases: list[PhaseScore]
     communication: float | None
     overall: float | None
-    signal: Signal | None
+    signal: Signal | Insufficient | None = Field(
+        description="the hiring signal; insufficient_evidence when the interview holds too little to call"
+    )
     signal_label: str | None
+    evidence: Evidence | None = Field(default=None, description="how much the scorecard rests on")
     gaps: list[Gap]
     below_top: list[CriterionGap] = Field(
         default_factory=list,
@@ -143,6 +158,9 @@ class Report(_Model):
         card = self.scorecard
         if card.overall is None:
             return "There wasn't enough to score this time; the transcript is saved."
+        if card.signal == INSUFFICIENT and card.evidence is not None:
+            scored = [(p.name, p.score) for p in card.phases if p.score is not None]
+            return unsure_summary(card.evidence, card.overall, scored) + self._what_next()
         signal = f", which maps to {card.signal_label.lower()}" if card.signal_label else ""
         return f"Your overall score is {card.overall:.1f} out of 5{signal}.{self._what_next()}"
 
@@ -167,19 +185,6 @@ class Report(_Model):
 
 def iso_time(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="seconds")
-
-
-def overall_score(
-    phase_scores: Sequence[float], communication: float | None, scale: HiringScale | None
-) -> float | None:
-    """The mean phase score, blended with the communication score by the scale's weight."""
-    if not phase_scores:
-        return None
-    content = mean(phase_scores)
-    if communication is None or scale is None:
-        return round(content, 2)
-    w = scale.communication_weight
-    return round((1 - w) * content + w * communication, 2)
 
 
 def gap_lines(card: Scorecard) -> list[str]:
@@ -233,6 +238,8 @@ def build_report(
     data = record.data
     hints_by_phase: dict[str, int] = {k: int(v) for k, v in data.get("hints", {}).items()}
     spent: dict[str, float] = data.get("spent", {})
+    rule = scale.evidence if scale is not None else EvidenceRule()
+    answers = answers_by_phase(turns)
     phases = [
         PhaseScore(
             phase=p,
@@ -241,20 +248,26 @@ def build_report(
             minutes_planned=pacing.minutes[p],
             minutes_spent=round(float(spent.get(p, 0.0)) / 60.0, 1),
             hints=hints_by_phase.get(p, 0),
+            answers=answers.get(p, 0),
+            evidence_note=thin_phase(answers.get(p, 0), round(float(spent.get(p, 0.0)) / 60.0, 1), rule)
+            if p in grades
+            else None,
         )
         for p in order
     ]
     scored = [ps for ps in phases if ps.score is not None]
     communication = grades["communication"].score if "communication" in grades else None
     overall = overall_score([ps.score for ps in scored if ps.score is not None], communication, scale)
-    band = scale.signal_for(overall) if (scale is not None and overall is not None) else None
+    evidence = weigh(spent, answers, len(scored), len(order), drill=record.drill is not None, rule=rule)
+    signal, label = call_signal(scale, overall, evidence)
     weakest = min(scored, key=lambda ps: (ps.score, order.index(ps.phase))).phase if scored else None
     card = Scorecard(
         phases=phases,
         communication=round(communication, 2) if communication is not None else None,
         overall=overall,
-        signal=band.signal if band else None,
-        signal_label=band.label if band else None,
+        signal=signal,
+        signal_label=label,
+        evidence=evidence,
         gaps=top_gaps(grades, order),
         below_top=criteria_below_top(grades, order),
         weakest_phase=weakest,
@@ -407,8 +420,10 @@ def render_markdown(report: Report, *, transcript: bool = True) -> str:
         "|---|---|---|---|",
     ]
     for ps in card.phases:
+        note = f" ({ps.evidence_note})" if ps.evidence_note else ""
         lines.append(
-            f"| {ps.name} | {fmt_score(ps.score)} | {ps.minutes_spent:g} / {ps.minutes_planned:g} | {ps.hints} |"
+            f"| {ps.name} | {fmt_score(ps.score)}{note} | {ps.minutes_spent:g} / {ps.minutes_planned:g} "
+            f"| {ps.hints} |"
         )
     lines += [
         "",
@@ -417,6 +432,8 @@ def render_markdown(report: Report, *, transcript: bool = True) -> str:
     ]
     if card.signal_label:
         lines.append(f"- Hiring signal: **{card.signal_label}**")
+    if card.evidence is not None:
+        lines.append(f"- Evidence: {card.evidence.why}")
     if not card.complete:
         lines.append("- Some phases were not reached, so the overall score covers only the phases assessed.")
     lines += ["", "### Score per phase", "", "```"]

@@ -19,6 +19,7 @@ MoveKind = Literal[
     "answer_fact",  # answer a clarifying question from the hidden facts
     "no_fact",  # a clarifying question the facts do not cover: ask for an assumption
     "probe",  # acknowledge, then ask toward a missing key point
+    "deepen",  # the key points are covered: a follow-up built on the candidate's own component or choice
     "challenge",  # question a wrong claim or wrong arithmetic, quoting it, without giving the answer
     "push_numbers",  # claimed scale or speed with no numbers
     "push_reasoning",  # technology names with no reasons
@@ -32,7 +33,11 @@ MoveKind = Literal[
     "wrap_up",  # the closing question once the design phases are done
     "close",  # the end of the interview
 ]
+# How good the answer a move replies to was, for the acknowledgement: a new key point, a substantial answer,
+# a thin one, a stalled or hand-waving one, or one with a wrong claim (never affirmed).
+Quality = Literal["strong", "solid", "thin", "weak", "wrong"]
 AdvanceReason = Literal["covered", "time", "candidate", "exhausted"]
+CloseReason = Literal["time", "ended", "finished"]  # out of time, ended by the candidate, every phase done
 
 
 @dataclass(frozen=True)
@@ -47,12 +52,14 @@ class Move:
     repeated_facts: tuple[HiddenFact, ...] = ()
     echo: str | None = None
     hint_level: int = 0
-    reason: AdvanceReason | None = None
+    reason: AdvanceReason | CloseReason | None = None
     from_phase: Phase | None = None
     time_note: float | None = None  # minutes left, when the candidate should be warned
     capped: bool = False
     detail: str | None = None  # the vague phrase, the technology names or the wrong claim being questioned
     summary: str | None = None  # the scorecard line said at the close
+    quality: Quality | None = None
+    unanswered: tuple[str, ...] = ()  # parts of a clarifying question the facts do not answer
     nth: int = 0  # how many moves of this kind came before, to vary the wording
     drill: bool = False
     minutes: int = 45

@@ -13,8 +13,10 @@ import re
 from collections.abc import Sequence
 
 from interviewer.content.questions import Question
+from interviewer.interview.depth import GENERIC
 from interviewer.interview.moves import Move, TurnContext
 from interviewer.interview.reading import MAX_INPUT_CHARS, sentences
+from interviewer.interview.variety import acknowledgement, steer, without_repeats
 from interviewer.phases import PHASE_NAMES, Phase
 
 _FIRST_PERSON = (
@@ -91,17 +93,21 @@ PHASE_NUDGES: dict[Phase, str] = {
     "issues": "picture what happens at 3 a.m. when something breaks: the model, the data or the infrastructure",
     "optimization": "think about where the time and the money go, and which of those you would cut first",
 }
-_ACKS = (
-    "Okay.",
-    "Got it.",
-    "Makes sense.",
-    "Right.",
-    "Okay, that's reasonable.",
-    "Good.",
-    "Sure, that works.",
-)
-_NEUTRAL_ACKS = ("Okay.", "I see.", "Hmm, okay.", "Alright.")
-_STEERS = ("Let me steer you a little.", "I'd like to push on something.", "Let's look at another angle.", "")
+# The closing line says why the interview ended: only a clock that ran out is "time".
+_CLOSINGS: dict[str, tuple[str, ...]] = {
+    "time": (
+        "That's time. Thanks for working through it with me.",
+        "We're out of time, so let's stop there. Thank you.",
+    ),
+    "ended": (
+        "Okay, we'll stop here since you'd like to end. Thanks for your time.",
+        "Sure, let's end it there. Thank you.",
+    ),
+    "finished": (
+        "Thanks, that's the end of our interview.",
+        "Great, that's everything I wanted to cover. Thank you.",
+    ),
+}
 
 
 def phrase(move: Move, ctx: TurnContext) -> str:
@@ -128,20 +134,24 @@ def phrase(move: Move, ctx: TurnContext) -> str:
     elif kind == "probe":
         if move.facts or move.repeated_facts:
             parts.append(_fact_text(move))
-        elif move.echo:
+        elif move.echo and move.quality in (None, "strong"):
             parts.append(
                 _variant((f"So {move.echo}. Got it.", f"Okay, so {move.echo}.", f"Right, {move.echo}."), move)
             )
-        elif move.detail == "nothing-new":
-            parts.append(_variant(_NEUTRAL_ACKS, move))
         else:
-            parts.append(_variant(_ACKS, move))
+            parts.append(acknowledgement(move))
         if move.time_note is not None:
             parts.append(_time(move))
-        elif move.detail == "nothing-new":
-            steer = _variant(_STEERS, move, "steer")
-            if steer:
-                parts.append(steer)
+        else:
+            parts.append(steer(move))
+        parts.append(probe)
+    elif kind == "deepen":
+        if move.facts or move.repeated_facts:
+            parts.append(_fact_text(move))
+        else:
+            parts.append(acknowledgement(move))
+        if move.time_note is not None:
+            parts.append(_time(move))
         parts.append(probe)
     elif kind == "challenge":
         parts.append(_challenge(move, probe))
@@ -231,19 +241,12 @@ def phrase(move: Move, ctx: TurnContext) -> str:
     elif kind == "wrap_up":
         parts.append(_wrap_question(move))
     elif kind == "close":
-        parts.append(
-            _variant(
-                (
-                    "Thanks, that's the end of our interview.",
-                    "That's time. Thanks for working through it with me.",
-                    "Great, let's stop there. Thank you.",
-                ),
-                move,
-            )
-        )
+        parts.append(_variant(_CLOSINGS[move.reason if move.reason in _CLOSINGS else "finished"], move))
         if move.summary:
             parts.append(move.summary)
-    return " ".join(p for p in parts if p).strip()
+    keep = [f.fact.strip() for f in (*move.facts, *move.repeated_facts)]
+    spares = [*_AREA_QUESTIONS.get(move.phase, ()), *GENERIC.get(move.phase, ())] if move.phase else []
+    return without_repeats([p for p in parts if p], ctx.transcript, spares=spares, keep=keep)
 
 
 # ---------------------------------------------------------------------------------------------- pieces
@@ -315,6 +318,9 @@ def _facts(move: Move) -> str:
         )
     else:
         base = _fact_text(move)
+        if move.unanswered:
+            asked = " and ".join(f"\u201c{p}\u201d" for p in move.unanswered)
+            base += f" On {asked}, I don't have anything more for you; make a reasonable assumption there."
         follow = _variant(
             ("", "What else would you like to know?", "", "Anything else before you go on?"), move, "f"
         )
@@ -396,7 +402,11 @@ def _advance_only(move: Move) -> str:
             "lead",
         )
     else:
-        lead = _variant(("Sure, let's move on.", "Okay, moving on."), move, "lead")
+        lead = _variant(
+            ("Sure, let's move on.", "Okay, moving on.", "Fine, next part.", "Alright, let's switch gears."),
+            move,
+            "lead",
+        )
     if move.phase is None:
         return f"{lead} {_wrap_question(move)}"
     new = PHASE_NAMES[move.phase].lower()

@@ -10,14 +10,17 @@ a move through the engine's interviewer.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from interviewer.content.questions import HiddenFact, KeyPoint, Question
 from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.grade import PointCoverage
+from interviewer.interview.depth import components, load_phrase, next_follow_up
 from interviewer.interview.engine import Engine
+from interviewer.interview.fitting import ask_parts, fit_to_design, just_said, owner
 from interviewer.interview.interviewer import choose_probe
-from interviewer.interview.moves import Move, MoveKind
+from interviewer.interview.moves import CloseReason, Move, MoveKind, Quality
 from interviewer.interview.phrasing import echo_of
 from interviewer.interview.reading import Reading, content_words, facts_for, sentences
 from interviewer.interview.replies import ReplyStream
@@ -25,12 +28,17 @@ from interviewer.phases import Pacing, Phase
 from interviewer.store.sessions import SessionState, TurnKind
 
 MAX_HINT_LEVEL = 3
+COVERAGE_WINDOW = 6  # answers read again for key-point coverage on each turn
+RECENT_ANSWERS = 3  # a point these answers spoke to is not probed again
 _CHECKER = ClaimChecker()
 _CORRECTION = re.compile(
     r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i was wrong|correction|"
     r"actually|scratch that)\b",
     re.I,
 )
+
+
+_CARRIED = ("capped", "facts", "repeated_facts", "quality", "time_note")
 
 
 def _key(error: dict[str, Any]) -> str:
@@ -45,6 +53,7 @@ class Policy:
     data: dict[str, Any]
     pacing: Pacing
     state: SessionState
+    order: tuple[Phase, ...]
 
     # -- hooks the session provides ----------------------------------------------------------------
 
@@ -72,7 +81,12 @@ class Policy:
     def _advance(self, phase: Phase, reason: str, *, capped: bool = False, **fields: Any) -> ReplyStream:
         raise NotImplementedError
 
-    def _close(self, *, capped: bool = False) -> ReplyStream:
+    @property
+    def minutes_unspent(self) -> float:
+        """At the wrap-up: the interview's length minus the time its phases used (negative when over)."""
+        return self.pacing.total - sum(float(s) for s in self.data["spent"].values()) / 60.0
+
+    def _close(self, *, capped: bool = False, reason: CloseReason = "finished") -> ReplyStream:
         raise NotImplementedError
 
     def _leave(self, phase: Phase, *, reason: str, grade: bool) -> None:
@@ -82,7 +96,7 @@ class Policy:
 
     def _respond_submit(self, reading: Reading, capped: bool) -> ReplyStream:
         if self.state == "wrap_up":
-            return self._close(capped=capped)
+            return self._close(capped=capped, reason="time" if self.minutes_unspent <= 0 else "finished")
         phase = self.phase
         assert phase is not None
         spec = self.question.phase(phase)
@@ -104,8 +118,15 @@ class Policy:
         if reading.kind == "question":
             facts, again = self._reveal(reading.questions)
             kind: MoveKind = "answer_fact" if facts or again else "no_fact"
+            unanswered = self._unanswered(reading.questions) if kind == "answer_fact" else ()
             move = self._move(
-                kind, phase, facts=facts, repeated_facts=again, capped=capped, time_note=self._time_note()
+                kind,
+                phase,
+                facts=facts,
+                repeated_facts=again,
+                unanswered=unanswered,
+                capped=capped,
+                time_note=self._time_note(),
             )
             return self._say(move, "answer")
 
@@ -113,19 +134,46 @@ class Policy:
         if challenge is not None:
             return challenge
         before = set(self.data["covered"].get(phase, []))
-        coverage = self.engine.coverage(self.question, phase, "\n".join(self.answers(phase)))
-        covered = {c.key_point_id for c in coverage if c.covered}
+        if before >= {k.id for k in spec.key_points}:
+            # Every point is covered: the phase is in depth follow-ups, and reading its whole (long, growing)
+            # text again each turn would change nothing.
+            coverage: list[PointCoverage] = []
+            covered = before
+        else:
+            # A point once covered stays covered, so only the latest answers are read again: the cost of a
+            # turn stays flat however long the phase runs.
+            recent = self.answers(phase)[-COVERAGE_WINDOW:]
+            coverage = self.engine.coverage(self.question, phase, "\n".join(recent))
+            covered = before | {c.key_point_id for c in coverage if c.covered}
         self.data["covered"][phase] = sorted(covered)
         newly = covered - before
         missing = [k for k in spec.key_points if k.id not in covered]
         facts, again = self._reveal(reading.questions) if reading.questions else ((), ())
         pushed = self.data["pushbacks"].setdefault(phase, [])
-        if not missing:
-            return self._advance(phase, "covered", capped=capped, facts=facts, repeated_facts=again)
         probes = self.data["probes"]
+        stalls = self.data.setdefault("stalls", {})
+        stalled = not newly and (reading.repeated or reading.off_topic)
+        stalls[phase] = int(stalls.get(phase, 0)) + 1 if stalled else 0
+        quality = self._quality(reading, newly, stalled)
         if all(probes.get(f"{phase}/{k.id}", 0) >= 2 for k in missing):
-            # Every missing point has been asked about twice: a real interviewer moves on.
-            return self._advance(phase, "exhausted", capped=capped, facts=facts, repeated_facts=again)
+            # Every key point is covered, or has been asked about twice: the phase goes on while there is
+            # time and a question worth asking, and the candidate is still adding something; a drill never
+            # closes itself before its time is up.
+            follow = None if stalls[phase] >= 2 and not self.is_drill else self._follow_up(phase, reading)
+            if follow is None and self.is_drill:
+                follow = self._move("probe", phase)
+            if follow is None:
+                reason = "exhausted" if missing else "covered"
+                return self._advance(phase, reason, capped=capped, facts=facts, repeated_facts=again)
+            move = replace(
+                follow,
+                capped=capped,
+                facts=facts,
+                repeated_facts=again,
+                time_note=self._time_note(),
+                quality=quality,
+            )
+            return self._say(move, "question")
         if reading.off_topic and not newly:
             return self._say(
                 self._probe_move("off_topic", phase, self._target(phase, covered), capped=capped), "question"
@@ -149,6 +197,21 @@ class Policy:
             pushed.append("reasoning")
             detail = ",".join(reading.buzzwords)
             return self._say(self._move("push_reasoning", phase, detail=detail, capped=capped), "question")
+        last = reading.text
+        recent = self.answers(phase)[-RECENT_ANSWERS:]
+        if missing and all(just_said(self._probe_text(phase, k), last, k, recent) for k in missing):
+            # The turn spoke to every point still missing: build on it rather than ask for it again.
+            follow = self._follow_up(phase, reading)
+            if follow is not None:
+                move = replace(
+                    follow,
+                    capped=capped,
+                    facts=facts,
+                    repeated_facts=again,
+                    time_note=self._time_note(),
+                    quality=quality,
+                )
+                return self._say(move, "question")
         target = self._target(phase, covered)
         move = self._probe_move(
             "probe",
@@ -158,9 +221,14 @@ class Policy:
             facts=facts,
             repeated_facts=again,
             echo=self._echo(reading.text, coverage, newly),
-            detail=None if newly else "nothing-new",
+            quality=quality,
             time_note=self._time_note(),
         )
+        if move.probe is None:
+            # No probe is left that asks for something not just said: build on their design instead.
+            follow = self._follow_up(phase, reading)
+            if follow is not None:
+                move = replace(follow, **{f: getattr(move, f) for f in _CARRIED})
         return self._say(move, "question")
 
     def _challenge(self, phase: Phase, reading: Reading, capped: bool) -> ReplyStream | None:
@@ -172,11 +240,9 @@ class Policy:
         """
         challenged: list[str] = self.data.setdefault("challenged", [])
         pending: list[dict[str, Any]] = self.data.setdefault("pending_challenges", [])
-        found = [
-            e
-            for e in _CHECKER.check(self.question, None, reading.text)
-            if not e.corrected and e.key not in challenged
-        ]
+        errors = [e for e in _CHECKER.check(self.question, None, reading.text) if not e.corrected]
+        self._turn_has_error = bool(errors)
+        found = [e for e in errors if e.key not in challenged]
         # A pending error the candidate has just put right is not questioned any more.
         redone = _CHECKER.has_sound_arithmetic(reading.text)
         revisited = bool(_CORRECTION.search(reading.text))
@@ -230,7 +296,45 @@ class Policy:
         phase = self.phase
         if phase is not None:
             self._leave(phase, reason="ended", grade=bool(self.answers(phase)))
-        return self._close()
+        return self._close(reason="ended")
+
+    # -- keeping a phase going ------------------------------------------------------------------------
+
+    @property
+    def is_drill(self) -> bool:
+        """A one-phase drill: it ends when its time is up or the candidate ends it, never by itself."""
+        return sum(1 for m in self.pacing.minutes.values() if m > 0) == 1
+
+    def _follow_up(self, phase: Phase, reading: Reading) -> Move | None:
+        """A question still worth asking once the key points are covered or probed out: first a depth
+        follow-up on the candidate's own design (see `interview.depth`), then a probe of the phase not asked
+        yet. None when the interviewer has run out of questions for the phase."""
+        asked: list[str] = self.data.setdefault("deepened", [])
+        mine = components(self.answers(phase))
+        everything = [a for p in self.order for a in self.answers(p)]
+        earlier = components([a for p in self.order if p != phase for a in self.answers(p)])
+        told = [self.question.hidden_facts[i] for i in self.data["revealed"]]
+        follow = next_follow_up(
+            phase,
+            mine,
+            earlier,
+            asked,
+            load=load_phrase(everything, told),
+            last_component=self.data.get("last_component"),
+            last_angle=self.data.get("last_angle"),
+        )
+        if follow is not None:
+            asked.append(follow.key)
+            said = follow.component.said if follow.component else None
+            self.data["last_component"] = follow.component.name if follow.component else None
+            self.data["last_angle"] = follow.angle
+            return self._move("deepen", phase, probe=follow.text, detail=said)
+        used = self.data["used_probes"]
+        for probe in self.question.phase(phase).probes:
+            if probe not in used:
+                used.append(probe)
+                return self._move("probe", phase, probe=probe)
+        return None
 
     # -- moves ---------------------------------------------------------------------------------------
 
@@ -251,16 +355,47 @@ class Policy:
         if target is not None:
             covered = set(self.data["covered"].get(phase, []))
             candidates = [target, *(k for k in self._missing(phase, covered) if k.id != target.id)]
+            # Points the last turn just spoke to go last: never ask for what was just said.
+            said = self.answers(phase)
+            last, recent = (said[-1] if said else ""), said[-RECENT_ANSWERS:]
+            spoken = {k.id for k in spec.key_points if just_said(self._probe_text(phase, k), last, k, recent)}
+            candidates.sort(key=lambda k: k.id in spoken)
+            # A probe that is really about a point just spoken to is not asked either, whichever point
+            # it was picked for.
+            blocked = [p for p in spec.probes if owner(spec, p) in spoken]
             for point in candidates:
-                probe = choose_probe(spec, point, used, reuse=False)
+                probe = choose_probe(spec, point, [*used, *blocked], reuse=False)
                 if probe:
                     target = point
                     break
             if probe:
                 used.append(probe)
+                probe = fit_to_design(probe, components([a for p in self.order for a in self.answers(p)]))
             key = f"{phase}/{target.id}"
             self.data["probes"][key] = int(self.data["probes"].get(key, 0)) + 1
         return self._move(kind, phase, target=target, probe=probe, **fields)
+
+    def _quality(self, reading: Reading, newly: set[str], stalled: bool) -> Quality:
+        """How good the turn was, from the grade's coverage signals, for how the reply receives it."""
+        if getattr(self, "_turn_has_error", False):
+            return "wrong"  # never affirm a turn that holds a wrong claim, questioned now or before
+        if newly:
+            return "strong"
+        if stalled or reading.vague or reading.buzzwords:
+            return "weak"
+        return "solid" if len(content_words(reading.text)) >= 12 else "thin"
+
+    def _probe_text(self, phase: Phase, point: KeyPoint) -> str:
+        """What asking about `point` would ask: its probe and its wording, for spotting what was just said."""
+        probe = choose_probe(self.question.phase(phase), point, self.data["used_probes"]) or ""
+        return f"{probe} {point.point}"
+
+    def _unanswered(self, asked: tuple[str, ...]) -> tuple[str, ...]:
+        """The parts of a question in several parts that no hidden fact answers."""
+        parts = ask_parts(asked)
+        if len(parts) < 2:
+            return ()
+        return tuple(p for p in parts if not facts_for(self.question, [p]))
 
     def _missing(self, phase: Phase, covered: set[str]) -> list[KeyPoint]:
         probes = self.data["probes"]
@@ -286,7 +421,10 @@ class Policy:
         """Facts asked for: those not told yet, and those told before."""
         new: list[HiddenFact] = []
         again: list[HiddenFact] = []
-        for fact in facts_for(self.question, asked):
+        wanted = list(facts_for(self.question, asked))
+        for part in ask_parts(asked):  # each part of a question in several parts gets its answer
+            wanted += [f for f in facts_for(self.question, [part]) if f not in wanted]
+        for fact in wanted[:3]:
             index = self.question.hidden_facts.index(fact)
             if index in self.data["revealed"]:
                 again.append(fact)

@@ -26,7 +26,7 @@ from interviewer.grading.delivery import measure as measure_delivery
 from interviewer.grading.grade import Grade, saved_grades
 from interviewer.interview.engine import Engine
 from interviewer.interview.interviewer import Utterance
-from interviewer.interview.moves import Move, TurnContext
+from interviewer.interview.moves import CloseReason, Move, TurnContext
 from interviewer.interview.policy import Policy
 from interviewer.interview.reading import cap_input, read_turn
 from interviewer.interview.replies import Reply, ReplyStream
@@ -367,7 +367,7 @@ class InterviewSession(Policy):
         self.store.save_grade(self.id, grade.phase, grade, at=self.clock())
         return grade
 
-    def _close(self, *, capped: bool = False) -> ReplyStream:
+    def _close(self, *, capped: bool = False, reason: CloseReason = "finished") -> ReplyStream:
         for visit in self.data["visits"]:
             if (
                 visit.get("ended_at") is not None
@@ -388,7 +388,7 @@ class InterviewSession(Policy):
             summary = report.spoken_summary()
         except Exception as exc:  # the closing line must not fail because a summary could not be made
             log.warning("could not summarise the scorecard: %s", exc)
-        move = self._move("close", None, summary=summary, capped=capped)
+        move = self._move("close", None, summary=summary, capped=capped, reason=reason)
         return self._say(move, "system")
 
     def _pause_clock(self, *, since: float) -> None:

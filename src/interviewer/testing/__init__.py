@@ -16,6 +16,7 @@ from interviewer.testing.llm import FakeLLMExhausted as FakeLLMExhausted
 from interviewer.testing.llm import FunctionLLM as FunctionLLM
 from interviewer.testing.session import TINY_COVERING_ANSWERS as TINY_COVERING_ANSWERS
 from interviewer.testing.session import FakeClock as FakeClock
+from interviewer.testing.session import answer_and_move_on as answer_and_move_on
 from interviewer.testing.session import keyword_engine as keyword_engine
 from interviewer.testing.session import tiny_question as tiny_question
 from interviewer.testing.voice import FakeSpeaker as FakeSpeaker

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from interviewer.content.questions import Question
 from interviewer.interview.engine import Engine
+from interviewer.interview.replies import Reply
+from interviewer.interview.session import InterviewSession
 from interviewer.phases import Phase
 
 
@@ -250,3 +252,16 @@ TINY_COVERING_ANSWERS: dict[Phase, str] = {
         "with traffic."
     ),
 }
+
+
+def answer_and_move_on(session: InterviewSession, text: str) -> Reply:
+    """Submit `text`, then ask to move on if the phase it was said in is still running.
+
+    A phase no longer ends just because its key points were all mentioned; a candidate who has said what
+    they wanted moves on themselves, as this does.
+    """
+    phase = session.phase
+    reply = session.submit(text)
+    if phase is not None and session.phase == phase:
+        reply = session.next_phase()
+    return reply

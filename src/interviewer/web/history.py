@@ -87,8 +87,8 @@ def history_rows(store: SessionStore, bank: QuestionBank, rubrics: RubricSet) ->
 
 NOT_SCORED = "—"
 
-TABLE_WIDTHS: dict[str, Literal["small", "medium", "large"]] = {"Signal": "medium"}
-"""Display widths for the table's columns: the hiring signal ("Strong no hire") must fit whole."""
+TABLE_WIDTHS: dict[str, Literal["small", "medium", "large"]] = {"Signal": "large"}
+"""Display widths for the table's columns: the hiring signal ("Not enough evidence to call") must fit whole."""
 
 
 def table(rows: Sequence[HistoryRow]) -> list[dict[str, str]]:

@@ -1,0 +1,125 @@
+"""Fitting a question to the candidate: not asking for what they just said, and not about what they didn't use.
+
+- `just_said`: whether the candidate's last turn already addressed a key point or a probe, so the
+  interviewer does not ask for latency targets right after hearing "200 ms".
+- `fit_to_design`: a bank probe that names a technology the candidate did not choose ("Redis is
+  unreachable") is reworded for their design ("Postgres is unreachable"), or for a generic part ("the
+  cache") when they named nothing of that kind.
+- `ask_parts`: a clarifying question in several parts ("Who are the users and how much traffic?") split
+  into its parts, so each is answered or named as unanswerable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from interviewer.content.questions import KeyPoint, PhaseSpec
+from interviewer.interview.depth import Component, Kind
+from interviewer.interview.reading import content_words
+
+# What a question asks about, and what a value of it looks like in an answer.
+_CONCEPTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (re.compile(ask, re.I), re.compile(value, re.I))
+    for ask, value in (
+        (r"\blatenc|millisecond|\bms\b|response time|how fast", r"\b\d+\s?(?:ms|milliseconds?)\b"),
+        (
+            r"requests per second|\bqps\b|traffic|how many (?:users|requests)|daily active|\bscale\b|\bpeak\b",
+            r"\b\d[\d,.]*\s?(?:k|m|b|million|billion|thousand)?\s?(?:qps|rps|requests|users|dau|daily)",
+        ),
+        (r"availability|uptime|downtime|nines", r"\b\d{2}(?:\.\d+)?\s?%|\bnines\b"),
+        (r"\bcost|budget|spend", r"\$\s?\d|\b\d[\d,.]*\s?(?:k|m)?\s?(?:dollars|a month|per month)"),
+    )
+)
+
+# Brand names a bank probe may use, with the kind of part each is and a generic name for it.
+_BRAND_NAMES: tuple[tuple[str, Kind], ...] = (
+    ("redis", "cache"),
+    ("memcached?", "cache"),
+    ("postgres(?:ql)?", "store"),
+    ("mysql", "store"),
+    ("cassandra", "store"),
+    ("dynamo ?db", "store"),
+    ("bigtable", "store"),
+    ("kafka", "queue"),
+    ("kinesis", "queue"),
+    ("flink", "pipeline"),
+    ("spark", "pipeline"),
+    ("airflow", "pipeline"),
+    ("faiss", "index"),
+    ("elasticsearch", "index"),
+)
+_BRANDS = tuple((re.compile(rf"\b{p}\b", re.I), kind) for p, kind in _BRAND_NAMES)
+_GENERIC: dict[Kind, str] = {
+    "cache": "the cache",
+    "store": "the database",
+    "queue": "the event stream",
+    "pipeline": "the data pipeline",
+    "index": "the index",
+}
+# Kinds that can stand in for each other: a profile cache and a profile store play the same part.
+_SAME_PART: dict[Kind, tuple[Kind, ...]] = {
+    "cache": ("cache", "store"),
+    "store": ("store", "cache"),
+    "queue": ("queue",),
+    "pipeline": ("pipeline",),
+    "index": ("index",),
+}
+
+
+def just_said(text: str, last_turn: str, point: KeyPoint | None = None, recent: Sequence[str] = ()) -> bool:
+    """Whether `last_turn` already answered what `text` (a probe) asks, or it or one of the `recent`
+    answers spoke to `point` in its own words (even if the grader did not count it covered)."""
+    if not last_turn and not recent:
+        return False
+    for ask, value in _CONCEPTS:
+        if ask.search(text) and value.search(last_turn):
+            return True
+    if point is not None:
+        wanted = content_words(" ".join([point.point, *point.alternatives]))
+        return any(len(wanted & content_words(said)) >= 4 for said in (last_turn, *recent))
+    return False
+
+
+def owner(spec: PhaseSpec, probe: str) -> str | None:
+    """The key point a bank probe is really about: the one sharing the most words with it."""
+    asked = content_words(probe)
+    scored = [
+        (len(asked & content_words(" ".join([k.point, *k.alternatives]))), k.id) for k in spec.key_points
+    ]
+    best = max(scored, default=(0, None))
+    return best[1] if best[0] else None
+
+
+def fit_to_design(probe: str, design: Sequence[Component]) -> str:
+    """`probe` with any technology the candidate did not use replaced by theirs, or by a generic name."""
+    used = " ".join(c.said for c in design).lower()
+    fitted = probe
+    for pattern, kind in _BRANDS:
+        match = pattern.search(fitted)
+        if match is None or pattern.search(used):
+            continue
+        theirs = next((c for c in reversed(design) if c.kind in _SAME_PART.get(kind, (kind,))), None)
+        name = theirs.said if theirs is not None else _GENERIC.get(kind, "that component")
+        if name[:1].islower() and match.start() == 0:
+            name = name[0].upper() + name[1:]
+        fitted = fitted[: match.start()] + name + fitted[match.end() :]
+    return fitted
+
+
+_PART_SPLIT = re.compile(
+    r",?\s+(?:and|also|plus)\s+(?=(?:what|what's|how|who|which|when|where|why|is|are|do|does|can|should|"
+    r"would|will)\b)|;\s*|\?\s+",
+    re.I,
+)
+
+
+def ask_parts(asked: Sequence[str]) -> list[str]:
+    """The separate things a clarifying question asks for, each with at least two content words."""
+    parts: list[str] = []
+    for sentence in asked:
+        for part in _PART_SPLIT.split(sentence):
+            part = part.strip(" ,?.")
+            if len(content_words(part)) >= 1 and len(part.split()) >= 2:
+                parts.append(part)
+    return parts
