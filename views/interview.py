@@ -294,7 +294,7 @@ def scorecard() -> None:
     card = report.scorecard
     st.header(f"Scorecard: {report.session.title}")
     show_notices()
-    a, b, c, d = st.columns(4)
+    a, b, c, d = st.columns([1, 3, 1, 1])  # the signal's label is the longest value
     a.metric("Overall", f"{card.overall:.1f} / 5" if card.overall is not None else "n/a")
     b.metric("Hiring signal", card.signal_label or "n/a")
     c.metric("Communication", f"{card.communication:.1f} / 5" if card.communication is not None else "n/a")

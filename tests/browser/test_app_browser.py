@@ -122,7 +122,8 @@ def test_a_typed_drill_reaches_the_scorecard_and_downloads_the_report(
 
     page.get_by_role("button", name="End interview").click()
     page.get_by_text("Scorecard: Design YouTube video recommendations").wait_for()
-    page.get_by_text("Hiring signal").wait_for()
+    page.get_by_text("Hiring signal", exact=True).wait_for()
+    page.get_by_text("Not enough evidence to call", exact=True).wait_for()  # a drill is not a hiring signal
     page.get_by_text("Top gaps").wait_for()
     page.locator(
         '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'

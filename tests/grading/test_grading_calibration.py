@@ -50,13 +50,19 @@ def test_the_calibration_set_is_big_and_varied_enough() -> None:
 
 
 @pytest.fixture(scope="module")
-def scored() -> list[dict[str, Any]]:
+def grader_and_bank() -> tuple[OfflineGrader, QuestionBank]:
     knowledge = ROOT / "knowledge"
-    grader = OfflineGrader(MiniLMEmbedder(), RubricSet.load(knowledge))
-    bank = QuestionBank.load(knowledge)
-    return [
-        {**a, "score": grader.grade(bank.get(a["question"]), a["phase"], a["text"]).score} for a in _answers()
-    ]
+    return OfflineGrader(MiniLMEmbedder(), RubricSet.load(knowledge)), QuestionBank.load(knowledge)
+
+
+@pytest.fixture(scope="module")
+def scored(grader_and_bank: tuple[OfflineGrader, QuestionBank]) -> list[dict[str, Any]]:
+    grader, bank = grader_and_bank
+    out = []
+    for a in _answers():
+        grade = grader.grade(bank.get(a["question"]), a["phase"], a["text"])
+        out.append({**a, "score": grade.score, "errors": [e for e in grade.errors if not e.corrected]})
+    return out
 
 
 @pytest.mark.slow
@@ -76,8 +82,21 @@ def test_scores_order_differently_labelled_answers_within_each_cell(scored: list
 
 
 @pytest.mark.slow
-def test_no_adversarial_answer_beats_the_medium_answer_of_its_cell(scored: list[dict[str, Any]]) -> None:
-    medium = {(a["question"], a["phase"]): a["score"] for a in scored if a["kind"] == "medium"}
+def test_no_adversarial_answer_beats_the_medium_answer_of_its_cell(
+    scored: list[dict[str, Any]], grader_and_bank: tuple[OfflineGrader, QuestionBank]
+) -> None:
+    """Padding, keyword lists and text aimed at the grader never pay. Where the medium answer makes a wrong
+    claim, the yardstick is the medium answer without it, so a twin that leaves the claim out is not
+    rewarded for what it did not say wrong."""
+    grader, bank = grader_and_bank
+    medium: dict[tuple[str, str], float] = {}
+    for m in scored:
+        if m["kind"] == "medium":
+            text = m["text"]
+            for error in m["errors"]:
+                text = text.replace(error.quote, "")
+            question = bank.get(m["question"])
+            medium[(m["question"], m["phase"])] = grader.grade(question, m["phase"], text).score
     winners = [
         a["id"]
         for a in scored

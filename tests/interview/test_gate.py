@@ -65,3 +65,23 @@ def test_ordinary_replies_pass(youtube: Question, kind: str, reply: str, reveale
     facts = tuple(f for f in youtube.hidden_facts if f.topic in revealed)
     move = Move(kind=kind, phase="requirements", facts=facts if kind == "answer_fact" else ())  # type: ignore[arg-type]
     assert problem(move, context(youtube, *revealed), reply) is None
+
+
+def test_a_sentence_the_interviewer_has_said_twice_is_not_said_a_third_time(youtube: Question) -> None:
+    from interviewer.store.sessions import Turn
+
+    def said(seq: int, text: str) -> Turn:
+        return Turn(
+            seq=seq,
+            role="interviewer",
+            phase="requirements",
+            kind="question",
+            text=text,
+            at=0.0,
+        )
+
+    earlier = (said(1, "Sure, that works for me. What next?"), said(2, "Sure, that works for me. How fast?"))
+    ctx = TurnContext(question=youtube, transcript=earlier, minutes_left=5.0)
+    move = Move(kind="probe", phase="requirements")
+    assert problem(move, ctx, "Sure, that works for me. Where does the profile live?") is not None
+    assert problem(move, ctx, "Okay. Where does the profile live?") is None

@@ -101,10 +101,31 @@ def problem(move: Move, ctx: TurnContext, text: str) -> str | None:
         and _PRAISE.search(text)
     ):
         return "praise that contradicts the verdict"
+    repeated = _said_twice(ctx, text)
+    if repeated is not None:
+        return f"repeats a sentence said twice already ({repeated!r})"
     invented = _invented_number(move, ctx, text)
     if invented is not None:
         return f"a number from nowhere ({invented:g})"
     return None
+
+
+_SENTENCE = re.compile(r"[^.!?]+[.!?]?")
+
+
+def _sentences(text: str) -> list[str]:
+    found = (" ".join(m.group(0).lower().split()).strip(" .!?") for m in _SENTENCE.finditer(text))
+    return [s for s in found if len(s.split()) >= 4]
+
+
+def _said_twice(ctx: TurnContext, text: str) -> str | None:
+    """A sentence of four words or more in `text` that the interviewer has already said twice."""
+    said: dict[str, int] = {}
+    for turn in ctx.transcript:
+        if turn.role == "interviewer":
+            for sentence in _sentences(turn.text):
+                said[sentence] = said.get(sentence, 0) + 1
+    return next((s for s in _sentences(text) if said.get(s, 0) >= 2), None)
 
 
 def _states_problem(ctx: TurnContext, text: str) -> bool:
