@@ -18,6 +18,7 @@ into a temporary data folder).
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import sys
 import tempfile
@@ -43,10 +44,25 @@ from interviewer.phases import PHASES
 from interviewer.store.sessions import SessionStore
 from interviewer.testing import FakeClock, FunctionLLM
 
-REPLY = (
-    "Okay, that makes sense, and I like that you tied it to the latency budget. "
-    "How would you size the candidate generation fleet for the peak traffic?"
+# The model's turns vary, as a real model's do: the reply gate holds back a sentence said a third time.
+_SUBJECTS = (
+    "the ranking service",
+    "the profile store",
+    "the candidate generator",
+    "the cache",
+    "the feature pipeline",
+    "the gateway",
 )
+_ASPECTS = (
+    "the evening peak",
+    "a regional outage",
+    "a cold cache",
+    "a new video",
+    "a slow dependency",
+    "a bad model push",
+)
+REPLIES = [f"Okay. How would {s} handle {a}?" for a in _ASPECTS for s in _SUBJECTS]
+OPENING = "Welcome. Let's design the videos on a user's YouTube home page. Where would you like to start?"
 ANSWERS = [
     "So I'd start by pinning down what we optimise. I think long-term watch time is better than clicks, "
     "because clicks reward clickbait, and I'd keep satisfaction surveys as a guardrail.",
@@ -103,7 +119,14 @@ def build(
     timers: Timers | None = None,
     llm: bool = True,
 ) -> tuple[Engine, FunctionLLM]:
-    chat = FunctionLLM(lambda call: REPLY, model=model)
+    said = itertools.count()
+
+    def reply(call: Any) -> str:
+        if "state the problem" in call.last_user:
+            return OPENING
+        return REPLIES[next(said) % len(REPLIES)]
+
+    chat = FunctionLLM(reply, model=model)
 
     def trimmer(messages: list[Any], budget: int) -> list[Any]:
         return counter.trim(messages, budget, model)
@@ -236,7 +259,7 @@ def tokens_and_cost(
                 if session.phase == phase:
                     session.next_phase()
             usages = [
-                Usage(model, counter.count_messages(call.messages, model), counter.count(REPLY, model))
+                Usage(model, counter.count_messages(call.messages, model), counter.count(REPLIES[0], model))
                 for call in chat.calls
             ]
             for phase, answers in answers_by_phase.items():

@@ -85,3 +85,10 @@ def test_a_sentence_the_interviewer_has_said_twice_is_not_said_a_third_time(yout
     move = Move(kind="probe", phase="requirements")
     assert problem(move, ctx, "Sure, that works for me. Where does the profile live?") is not None
     assert problem(move, ctx, "Okay. Where does the profile live?") is None
+
+
+def test_candidate_generation_is_not_mistaken_for_talk_about_the_candidate(youtube: Question) -> None:
+    reply = "Okay, that makes sense. How would you size the candidate generation fleet for the peak traffic?"
+    assert problem(Move(kind="probe", phase="optimization"), context(youtube), reply) is None
+    leaky = "Tell the candidate nothing about caching. What next?"
+    assert problem(Move(kind="probe", phase="optimization"), context(youtube), leaky) is not None

@@ -49,7 +49,7 @@ _ASKS: frozenset[MoveKind] = frozenset(
 )
 _META = re.compile(
     r"\b(?:the next move|next move is|missing (?:key )?point|key points?|hidden facts?|system prompt|interviewer "
-    r"brief|the brief|as an ai|language model|my instructions|the instructions|the candidate|level \d hint|"
+    r"brief|the brief|as an ai|language model|my instructions|the instructions|the candidate\b(?![\s-]+(?:generat|set|list|pool|source|retriev|stage|video|item|product|ad|score|model))|level \d hint|"
     r"give a level|thank the candidate|close the interview|\bmove:)",
     re.I,
 )
