@@ -124,3 +124,16 @@ def test_quantities_carry_magnitudes_units_and_time_bases() -> None:
 def test_stance_tells_an_asserted_term_from_a_rejected_one(clause: str, term: str, asserted: bool) -> None:
     start = clause.index(term)
     assert is_asserted(clause, start, start + len(term)) is asserted
+
+
+def test_downtime_is_recomputed_from_the_availability_target(youtube: Question) -> None:
+    assert errors(youtube, "99.95 percent availability is about 22 minutes of downtime a month.") == []
+    [wrong] = ClaimChecker().check(
+        youtube, None, "99.95 percent availability is about 3 hours of downtime a month."
+    )
+    assert "21.6 minutes" in wrong.why
+
+
+def test_a_corrected_design_said_with_its_reason_is_not_the_wrong_claim(youtube: Question) -> None:
+    text = "Scoring a billion videos with a transformer synchronously can't fit in 200 ms, and it costs too much."
+    assert errors(youtube, text) == []

@@ -35,6 +35,7 @@ class Derivation:
     divide: tuple[bool, ...]
     result: Quantity
     context: tuple[Quantity, ...] = ()
+    period: float | None = None  # "22 minutes of downtime a month": the result counted per this many seconds
 
 
 def derivations(text: str) -> list[Derivation]:
@@ -51,7 +52,7 @@ def derivations(text: str) -> list[Derivation]:
         first = 0
         for i in range(1, len(qs)):
             between = clause[qs[i - 1].end : qs[i].start]
-            if _FRESH.search(between):
+            if _FRESH.search(between) or (qs[i].kind == "percent" and between.rstrip().endswith(",")):
                 first = i  # a new derivation starts here, not a continuation
                 continue
             if not _RESULT_CUE.search(between):
@@ -61,8 +62,17 @@ def derivations(text: str) -> list[Derivation]:
                 q for q in qs[:first] if q.kind == "count" and not q.per_seconds and _scale(q.value)
             )
             first = i
-            if len(inputs) == 1 and not (
-                inputs[0].per_seconds and result.per_seconds and inputs[0].per_seconds != result.per_seconds
+            availability = (
+                inputs[0].kind == "percent" and inputs[0].value >= 0.9 and result.kind == "duration"
+            )
+            if (
+                len(inputs) == 1
+                and not availability
+                and not (
+                    inputs[0].per_seconds
+                    and result.per_seconds
+                    and inputs[0].per_seconds != result.per_seconds
+                )
             ):
                 continue  # one number restated, or scaled by something left unsaid: not a derivation
             if not _comparable(inputs, result):
@@ -71,11 +81,18 @@ def derivations(text: str) -> list[Derivation]:
                 j > 0 and bool(_DIVIDE.search(clause[inputs[j - 1].end : inputs[j].start]))
                 for j in range(len(inputs))
             )
-            steps.append(Derivation(tuple(inputs), divide, result, context))
+            per = _RESULT_PERIOD.match(clause[result.end : result.end + 40])
+            period = _PERIODS[per.group(1).lower()] if per else None
+            steps.append(Derivation(tuple(inputs), divide, result, context, period))
     return steps
 
 
-_FRESH = re.compile(r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|[;:]|\bsay\b", re.I)
+_FRESH = re.compile(
+    r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|[;:]|\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))",
+    re.I,
+)
+_RESULT_PERIOD = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,3}?(?:a|per|each|every)\s+(day|week|month|year)\b", re.I)
+_PERIODS = {"day": 86_400.0, "week": 604_800.0, "month": 2_592_000.0, "year": 31_536_000.0}
 
 
 def _scale(value: float) -> bool:
@@ -111,6 +128,8 @@ def _comparable(inputs: Sequence[Quantity], result: Quantity) -> bool:
     kinds = {q.kind for q in inputs}
     if result.kind == "percent" or (result.kind == "money" and "money" not in kinds):
         return False
+    if result.kind == "duration" and any(q.kind == "percent" and q.value >= 0.9 for q in inputs):
+        return True  # downtime from an availability target
     if result.kind in ("duration", "bytes"):
         return result.kind in kinds
     if result.kind == "count" and ("bytes" in kinds or not kinds & {"count", "money"}):
@@ -142,6 +161,10 @@ def best_recomputation(d: Derivation) -> float | None:
         elif result.per_seconds and power == 0:
             readings.append(si)  # a total the candidate states per period ("2.4 million reviews a day")
         readings.append(spoken * (result.value / result.spoken))
+    if any(q.kind == "percent" and q.value >= 0.9 for q in d.inputs):
+        # "99.95% availability is 22 minutes of downtime a month": the complement, over the result's period
+        down = math.prod(1 - q.value if q.kind == "percent" and q.value >= 0.9 else q.si for q in d.inputs)
+        readings += [down, down * (d.period or 1.0)]
     for factor in d.context:  # a factor stated earlier and left unsaid here
         readings += [r * factor.value for r in list(readings)] + [r / factor.value for r in list(readings)]
     stated = result.value
@@ -149,6 +172,14 @@ def best_recomputation(d: Derivation) -> float | None:
     if not finite:
         return None
     return min(finite, key=lambda r: abs(math.log(stated / r)))
+
+
+def downtime_reading(d: Derivation) -> float | None:
+    """For "99.95% availability is 22 minutes a month": the downtime the target allows over the period."""
+    targets = [q for q in d.inputs if q.kind == "percent" and q.value >= 0.9]
+    if not targets or d.result.kind != "duration" or d.period is None:
+        return None
+    return (1 - targets[0].value) * d.period
 
 
 def stated_reading(d: Derivation) -> float | None:
@@ -166,6 +197,15 @@ def fmt(value: float) -> str:
         if abs(value) >= size:
             return f"{value / size:.3g}{suffix}"
     return f"{value:.3g}"
+
+
+def amount(value: float, like: Quantity) -> str:
+    """`value` said in the terms of `like`: "21.6 minutes", "28.9 thousand a second", "1 trillion bytes"."""
+    if like.kind == "duration":
+        for size, name in ((86_400.0, "days"), (3600.0, "hours"), (60.0, "minutes"), (1.0, "seconds")):
+            if value >= 2 * size or size == 1.0:
+                return f"{value / size:.3g} {name}" if value >= 1 else f"{value * 1000:.3g} ms"
+    return f"{fmt(value)}{unit_text(like)}"
 
 
 def unit_text(q: Quantity) -> str:

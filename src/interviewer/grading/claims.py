@@ -29,12 +29,12 @@ from interviewer.content.questions import KeyPoint, Question
 from interviewer.grading.arithmetic import (
     CONTINUES,
     HARD_SENTENCE,
+    amount,
     best_recomputation,
     derivations,
-    fmt,
+    downtime_reading,
     last_quantity,
     stated_reading,
-    unit_text,
 )
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.quantities import words_to_digits
@@ -182,18 +182,17 @@ class ClaimChecker:
             stated = derivation.result.value
             if computed is None or stated <= 0 or computed <= 0:
                 continue
-            shown = stated_reading(derivation) or computed
+            shown = downtime_reading(derivation) or stated_reading(derivation) or computed
             factor = max(stated / computed, computed / stated)
             if factor <= TOLERANCE:
                 continue
-            unit = unit_text(derivation.result)
             found.append(
                 ClaimError(
                     kind="arithmetic",
                     quote=sentence,
                     why=(
-                        f"From the inputs stated in this sentence the result is about {fmt(shown)}{unit}, "
-                        f"not {fmt(stated)}{unit}."
+                        f"From the inputs stated in this sentence the result is about "
+                        f"{amount(shown, derivation.result)}, not {amount(stated, derivation.result)}."
                     ),
                     challenge="Walk me through that arithmetic: which numbers did you multiply and divide?",
                     serious=factor >= SERIOUS,
