@@ -286,7 +286,10 @@ def test_the_model_is_told_what_the_session_decided(
 def test_a_third_hint_sends_the_hint_prompt_with_the_notes_section_of_a_missing_point(
     settings: Settings, store: SessionStore, clock: FakeClock, question: Question
 ) -> None:
-    chat = FunctionLLM(lambda call: "Have a look at the notes, then tell me more.")
+    said = iter(range(1, 100))
+    chat = FunctionLLM(
+        lambda call: f"Here is hint number {next(said)} on video recommendations: what would you check?"
+    )
     session = new_session(store, llm_engine(settings, chat), clock, question)
     session.start()
     session.submit("We should optimise watch time, not clicks.")
@@ -532,7 +535,7 @@ def test_a_model_outage_mid_interview_falls_back_offline_with_the_transcript_int
         calls["n"] += 1
         if calls["n"] > 3:
             raise LLMUnavailable("the server went away")
-        return POLITE
+        return f"Point {calls['n']} noted for video recommendations on the home page, so what would you look at next?"
 
     chat = FunctionLLM(flaky)
     session = new_session(store, llm_engine(settings, chat), clock, question)
