@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "llm": 2,
     "store": 2,
     "content": 1,
+    "diagrams": 1,
     "logs": 1,
     "phases": 0,
     "config": 0,
