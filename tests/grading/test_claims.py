@@ -137,3 +137,22 @@ def test_downtime_is_recomputed_from_the_availability_target(youtube: Question) 
 def test_a_corrected_design_said_with_its_reason_is_not_the_wrong_claim(youtube: Question) -> None:
     text = "Scoring a billion videos with a transformer synchronously can't fit in 200 ms, and it costs too much."
     assert errors(youtube, text) == []
+
+
+@pytest.mark.parametrize(
+    "reasoning",
+    [
+        "If we train on raw clicks as labels, the model just copies the old ranking.",
+        "If you train on raw clicks as the label, the ranker learns position bias and gets worse.",
+    ],
+)
+def test_supposing_a_mistake_to_show_its_harm_is_not_the_mistake(reasoning: str) -> None:
+    search = QuestionBank.load(KNOWLEDGE).get("search-ranking")
+    assert errors(search, reasoning) == []
+    # The same words said as the plan are still the mistake.
+    assert errors(search, "We train on raw clicks as labels, so the model learns what users want.") == ["claim"]
+
+
+def test_an_event_with_a_bad_outcome_is_still_a_design_that_lets_it_happen(youtube: Question) -> None:
+    # "If Redis is down, the request fails" describes the design, not a mistake being reasoned about.
+    assert errors(youtube, "If Redis is down, the request just fails.") == ["claim"]

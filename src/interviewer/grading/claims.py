@@ -80,6 +80,29 @@ _CORRECTION = re.compile(
 )
 
 
+# "If we train on raw clicks, the model copies the old ranking": a condition whose consequence is a harm
+# reasons about the mistake rather than making it. "If NDCG improves offline, we ship" states a plan.
+_CONDITION = re.compile(r"^\s*(?:(?:but|and|so|now)\s+)?(?:if|when|whenever|once|suppose|say)\b([^,]{3,160}),\s*(.+)$", re.I | re.S)
+# The condition must be a choice someone makes ("if we train on clicks"), not an event ("if Redis is down,
+# the request fails" is a design that lets requests fail).
+_CHOOSER = re.compile(r"\b(?:we|you|they|the team|someone|anyone)\b", re.I)
+_HARM = re.compile(
+    r"\b(?:cop(?:y|ies|ying)|reinforc\w*|feedback loop|leak\w*|overfit\w*|bias(?:ed)?|collaps\w*|degrad\w*|"
+    r"break\w*|broke|fail\w*|drift\w*|stale|miss(?:es|ing)?|los(?:e|es|ing)|hurt\w*|wrong|worse|bad|"
+    r"clickbait|explod\w*|blow\w* up|crash\w*|overload\w*|time(?:s)? out|timeouts?|violat\w*|too (?:slow|late|"
+    r"expensive|costly)|amplif\w*|starv\w*|inflat\w*|mislead\w*|gam(?:e|ed|ing)\b|exploit\w*|problem\w*|"
+    r"risk\w*|suffer\w*|regress\w*|unfair\w*|penali[sz]\w*|punish\w*|never|can't|cannot|won't|"
+    r"misses|useless|meaningless|garbage|noise|noisy|optimistic|over-?estimat\w*|under-?estimat\w*)\b",
+    re.I,
+)
+
+
+def reasons_about_mistake(sentence: str) -> bool:
+    """Whether `sentence` supposes a mistake to show its harm: "if X, Y goes wrong" does not assert X."""
+    match = _CONDITION.match(sentence)
+    return bool(match and _CHOOSER.search(match.group(1)) and _HARM.search(match.group(2)))
+
+
 class ClaimChecker:
     """Finds wrong claims and arithmetic errors in an answer; deterministic and offline."""
 
@@ -117,6 +140,8 @@ class ClaimChecker:
 
     def _claims(self, sentence: str, points: Sequence[KeyPoint]) -> list[ClaimError]:
         found: list[ClaimError] = []
+        if reasons_about_mistake(sentence):
+            return found
         for point in points:
             for wrong in point.wrong:
                 if any(_says(clause, wrong.cues, wrong.unless) for clause in clauses(sentence)):
