@@ -150,9 +150,22 @@ def test_supposing_a_mistake_to_show_its_harm_is_not_the_mistake(reasoning: str)
     search = QuestionBank.load(KNOWLEDGE).get("search-ranking")
     assert errors(search, reasoning) == []
     # The same words said as the plan are still the mistake.
-    assert errors(search, "We train on raw clicks as labels, so the model learns what users want.") == ["claim"]
+    assert errors(search, "We train on raw clicks as labels, so the model learns what users want.") == [
+        "claim"
+    ]
 
 
 def test_an_event_with_a_bad_outcome_is_still_a_design_that_lets_it_happen(youtube: Question) -> None:
     # "If Redis is down, the request fails" describes the design, not a mistake being reasoned about.
     assert errors(youtube, "If Redis is down, the request just fails.") == ["claim"]
+
+
+def test_a_metric_called_noisy_is_not_the_one_the_candidate_asserts(youtube: Question) -> None:
+    answer = (
+        "I'd go for click-through rate, not long-term watch time, because watch time on its own is noisy."
+    )
+    assert errors(youtube, answer) == ["claim"]
+    assert (
+        errors(youtube, "I'd go for long-term watch time, not click-through rate, because clicks are noisy.")
+        == []
+    )

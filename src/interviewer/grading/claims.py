@@ -82,7 +82,10 @@ _CORRECTION = re.compile(
 
 # "If we train on raw clicks, the model copies the old ranking": a condition whose consequence is a harm
 # reasons about the mistake rather than making it. "If NDCG improves offline, we ship" states a plan.
-_CONDITION = re.compile(r"^\s*(?:(?:but|and|so|now)\s+)?(?:if|when|whenever|once|suppose|say)\b([^,]{3,160}),\s*(.+)$", re.I | re.S)
+_CONDITION = re.compile(
+    r"^\s*(?:(?:but|and|so|now)\s+)?(?:if|when|whenever|once|suppose|say)\b([^,]{3,160}),\s*(.+)$",
+    re.I | re.S,
+)
 # The condition must be a choice someone makes ("if we train on clicks"), not an event ("if Redis is down,
 # the request fails" is a design that lets requests fail).
 _CHOOSER = re.compile(r"\b(?:we|you|they|the team|someone|anyone)\b", re.I)

@@ -26,7 +26,8 @@ _NEGATOR = re.compile(
 )
 _CALLED_WRONG = re.compile(
     r"^[^,;]{0,80}?\b(?:(?:is|are|was|were)\s+(?:a\s+|an\s+)?(?:trap|wrong|misleading|bad|poor|useless|"
-    r"meaningless|dangerous|a mistake|the wrong)|rewards?\s+clickbait|means? nothing|is not|are not|isn't|aren't|"
+    r"meaningless|dangerous|a mistake|the wrong|noisy|unreliable|flawed|biased|gameable|overrated|insufficient|"
+    r"not enough|slow to move|hard to (?:measure|trust)|a vanity metric)|rewards?\s+clickbait|means? nothing|is not|are not|isn't|aren't|"
     r"(?:won't|wouldn't|doesn't|does not|will not|can't|cannot) (?:work|scale|keep up|hold|fit|meet|make it)|"
     r"would be (?:wrong|a mistake)|(?:is |are |far )?too (?:slow|expensive|costly|heavy)|"
     r"is a bad idea|breaks?\b|falls? over)",
