@@ -41,6 +41,10 @@ _CORRECTION = re.compile(
 _CARRIED = ("capped", "facts", "repeated_facts", "quality", "time_note")
 
 
+MAX_CHALLENGE_STREAK = 2
+"""Challenges in a row after which errors left over from earlier turns are no longer raised."""
+
+
 def _key(error: dict[str, Any]) -> str:
     return f"{error['kind']}:{error.get('key_point_id') or ''}:{error['quote']}"
 
@@ -249,12 +253,19 @@ class Policy:
         pending[:] = [
             e for e in pending if not (redone if e["kind"] == "arithmetic" else revisited and not found)
         ]
+        if not found and self._challenge_streak() >= MAX_CHALLENGE_STREAK:
+            # Two challenges in a row and nothing new is wrong: let the candidate go on. The earlier errors
+            # stay in the feedback; a real interviewer doesn't grill one sentence turn after turn.
+            pending.clear()
         queue = [e.model_dump(mode="json") for e in found] + pending
         if not queue:
             return None
-        error, rest = queue[0], [e for e in queue[1:] if e["quote"] != queue[0]["quote"] or e is not queue[0]]
-        pending[:] = [e for e in rest if _key(e) not in challenged][:3]
-        challenged.append(_key(error))
+        error = queue[0]
+        # One challenge per sentence: other errors found in the same words are settled by the same answer.
+        challenged.extend(
+            _key(e) for e in queue if e["quote"] == error["quote"] and _key(e) not in challenged
+        )
+        pending[:] = [e for e in queue[1:] if _key(e) not in challenged][:3]
         coverage = self.engine.coverage(self.question, phase, "\n".join(self.answers(phase)))
         self.data["covered"][phase] = sorted(c.key_point_id for c in coverage if c.covered)
         points = self.question.phase(phase).key_points
@@ -269,6 +280,17 @@ class Policy:
             time_note=self._time_note(),
         )
         return self._say(move, "question", extra={"error": error["kind"]})
+
+    def _challenge_streak(self) -> int:
+        """How many of the interviewer's latest turns in a row were challenges."""
+        streak = 0
+        for turn in reversed(self.turns):
+            if turn.role != "interviewer":
+                continue
+            if not turn.meta.get("error"):
+                break
+            streak += 1
+        return streak
 
     def _respond_hint(self) -> ReplyStream:
         phase = self.phase

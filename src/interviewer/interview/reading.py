@@ -38,6 +38,41 @@ _FILLERS = _wordset(
     """
 )
 _STUCK = re.compile(r"^\W*(i\s+(don'?t|do not)\s+know|no idea|not sure|pass|i'?m stuck|no clue)\b", re.I)
+# Spoken requests to change phase or finish, said in a short turn of their own ("Can we move on?",
+# "I'm done with requirements", "Let's wrap up"). A long answer that starts this way is still an answer.
+SPOKEN_COMMAND_WORDS = 14
+_OPENER = r"^\W*(?:(?:ok(?:ay)?|alright|all right|right|so|well|great|cool|thanks|thank you|yeah)\W+)*"
+_NEXT = re.compile(
+    _OPENER + r"(?:(?:let'?s|let us|let me|can we|could we|shall we|should we|i'?d like to|i want to|we can|"
+    r"i'?ll|maybe we|i think we can|happy to)\s+)?(?:move on|go on to the next|go to the next|skip (?:ahead|this)|"
+    r"move to the next|continue to the next|get to the next|next (?:phase|part|section|topic|question)|"
+    r"moving on)\b|"
+    + _OPENER
+    + r"i'?m (?:done|finished) with (?:this|the|that|requirements|the requirements|architecture|"
+    r"the architecture|the deep dive|issues|optimi[sz]ation)\b",
+    re.I,
+)
+_END = re.compile(
+    _OPENER
+    + r"(?:(?:let'?s|let us|can we|could we|shall we|i'?d like to|i want to)\s+(?:wrap (?:it |this |things )?up|"
+    r"end|stop|finish)(?: (?:it |this )?(?:here|there|now|today)| it| this| the interview| the session)?\s*(?:[.!,;?]|$)|"
+    r"(?:i'?m|i am|we'?re|we are) (?:done|finished|all done)\s*(?:[.!,;]|$|for today|here|now)|"
+    r"(?:end|stop|finish) the (?:interview|session)\b|that'?s (?:all|it) (?:from me|for me|i have)\b)",
+    re.I,
+)
+
+
+def spoken_command(text: str) -> Literal["next", "end"] | None:
+    """`next` or `end` when a short turn asks, in words, to move on or to finish; otherwise None."""
+    if len(text.split()) > SPOKEN_COMMAND_WORDS:
+        return None
+    if _NEXT.search(text):
+        return "next"
+    if _END.search(text):
+        return "end"
+    return None
+
+
 _INTERROGATIVE = re.compile(
     r"^(what|what's|how|who|which|when|where|why|is|are|do|does|did|can|could|should|would|will|may|"
     r"might|am|have|has|any)\b(?!-)",

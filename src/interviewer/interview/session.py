@@ -28,7 +28,7 @@ from interviewer.interview.engine import Engine
 from interviewer.interview.interviewer import Utterance
 from interviewer.interview.moves import CloseReason, Move, TurnContext
 from interviewer.interview.policy import Policy
-from interviewer.interview.reading import cap_input, read_turn
+from interviewer.interview.reading import cap_input, read_turn, spoken_command
 from interviewer.interview.replies import Reply, ReplyStream
 from interviewer.phases import PHASE_NAMES, PHASES, Pacing, Phase, pacing_for
 from interviewer.store.sessions import SessionRecord, SessionState, SessionStore, Turn, TurnKind
@@ -226,6 +226,11 @@ class InterviewSession(Policy):
         """
         self._require_active()
         capped_text, capped = cap_input(text or "")
+        command = spoken_command(capped_text)
+        if command is not None:
+            # "Can we move on?" or "Let's wrap up" said in words does what /next or /end does.
+            self._record("candidate", "system", capped_text, {"action": command, "spoken": True})
+            return self._respond_next() if command == "next" else self._respond_end()
         reading = read_turn(capped_text, self.question, self.phase, self._earlier_answers())
         kind: TurnKind = "question" if reading.kind == "question" else "answer"
         meta: dict[str, Any] = {"action": "submit", "capped": capped, "original_chars": len(text or "")}
@@ -489,8 +494,10 @@ class InterviewSession(Policy):
         """The scorecard and transcript report (see `interviewer.grading.report`)."""
         from interviewer.grading.report import build_report
 
+        # The live state: at the close, the last phase's time is in `self.data` before any turn saves it.
+        record = self.store.get_session(self.id).model_copy(update={"state": self.state, "data": self.data})
         return build_report(
-            self.store.get_session(self.id),
+            record,
             self.question,
             self.turns,
             self.grades,
