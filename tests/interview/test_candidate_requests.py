@@ -128,3 +128,17 @@ def test_the_closing_line_counts_the_minutes_of_the_phase_the_interview_ended_in
     minutes = result["scorecard"]["evidence"]["minutes"]
     assert minutes > 0
     assert f"over {minutes:g} minutes" in replies(result)[-1]["text"]
+
+
+def test_feedback_names_a_sentence_in_error_once_even_when_it_breaks_two_points(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sentence = "Since fraud is rare, accuracy will be high anyway, so accuracy is our goal metric."
+    code = main(
+        ["grade", "--question", "fraud-detection", "--phase", "requirements", "--answer", sentence, "--json"]
+    )
+    assert code == 0
+    graded = json.loads(capsys.readouterr().out)
+    assert len(graded["errors"]) >= 2  # both wrong claims are still listed as errors
+    checks = [line for line in graded["improvements"] if line.startswith("Check ")]
+    assert len(checks) == 1

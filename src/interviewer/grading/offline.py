@@ -215,15 +215,27 @@ def _error_penalty(measure: Measure, errors: Sequence[ClaimError]) -> int:
     return 0
 
 
+def _by_sentence(errors: Sequence[ClaimError]) -> list[ClaimError]:
+    """One error per quoted sentence, the serious one first: two wrong claims read in one sentence ("fraud
+    is rare, so accuracy is high") are one mistake to the candidate."""
+    kept: dict[str, ClaimError] = {}
+    for e in errors:
+        held = kept.get(e.quote)
+        if held is None or (e.serious and not held.serious):
+            kept[e.quote] = e
+    return list(kept.values())
+
+
 def _error_deduction(errors: Sequence[ClaimError]) -> float:
-    """Points off the total for uncorrected errors: 0.25 each, 0.5 for a serious one, at most 1.5."""
-    return min(1.5, sum(0.5 if e.serious else 0.25 for e in errors if not e.corrected))
+    """Points off the total for uncorrected errors: 0.25 each, 0.5 for a serious one, at most 1.5; one
+    per sentence."""
+    return min(1.5, sum(0.5 if e.serious else 0.25 for e in _by_sentence(errors) if not e.corrected))
 
 
 def _error_feedback(errors: Sequence[ClaimError]) -> list[str]:
-    """One improvement per error, quoting it; a corrected one is credited as a recovery."""
+    """One improvement per sentence in error, quoting it; a corrected one is credited as a recovery."""
     lines = []
-    for e in errors:
+    for e in _by_sentence(errors):
         said = e.quote if len(e.quote) <= 140 else e.quote[:137] + "..."
         if e.corrected:
             lines.append(f'You corrected "{said}" later, as a strong candidate does. {e.why}')
