@@ -169,3 +169,13 @@ def test_a_metric_called_noisy_is_not_the_one_the_candidate_asserts(youtube: Que
         errors(youtube, "I'd go for long-term watch time, not click-through rate, because clicks are noisy.")
         == []
     )
+
+
+def test_the_alternative_a_comparison_sets_aside_is_not_asserted() -> None:
+    fraud = QuestionBank.load(KNOWLEDGE).get("fraud-detection")
+    batch = (
+        "I'd compute the velocity features in a nightly batch job, because that is cheaper than streaming."
+    )
+    assert errors(fraud, batch) == ["claim"]
+    assert is_asserted("streaming is better than a nightly batch", 0, len("streaming"))
+    assert not is_asserted("a nightly batch is simpler than streaming", 33, 42)

@@ -21,7 +21,7 @@ _NEGATOR = re.compile(
     r"(?<![\w-])(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over|"
     r"stop(?:s|ping)?|drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
     r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
-    r"hasn't|haven't)\b",
+    r"hasn't|haven't|(?:cheaper|simpler|easier|faster|quicker|better|safer|slower|cleaner|smaller|lighter|more \w+) than)\b",
     re.I,
 )
 _CALLED_WRONG = re.compile(
