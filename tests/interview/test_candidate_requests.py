@@ -142,3 +142,26 @@ def test_feedback_names_a_sentence_in_error_once_even_when_it_breaks_two_points(
     assert len(graded["errors"]) >= 2  # both wrong claims are still listed as errors
     checks = [line for line in graded["improvements"] if line.startswith("Check ")]
     assert len(checks) == 1
+
+
+def test_the_interviewer_does_not_ask_for_a_fact_it_has_just_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from interviewer.content.questions import QuestionBank
+    from locations import KNOWLEDGE
+
+    question = QuestionBank.load(KNOWLEDGE).get("fraud-detection")
+    latency = [p for p in question.phase("requirements").probes if "How quickly" in p]
+    assert latency  # the bank has a probe that asks for the latency target
+    result = interview(
+        capsys,
+        tmp_path,
+        "fraud-detection",
+        "How many transactions per second at peak, and how fast does the decision have to be?",
+        "A rules engine sits next to the model for hard blocks.",
+        "We keep the model simple at first.",
+        "Analysts look at the hardest cases.",
+        "/end",
+    )
+    asked = " ".join(r["text"] for r in replies(result)[2:])
+    assert not any(p in asked for p in latency)

@@ -384,7 +384,9 @@ class Policy:
             candidates.sort(key=lambda k: k.id in spoken)
             # A probe that is really about a point just spoken to is not asked either, whichever point
             # it was picked for.
-            blocked = [p for p in spec.probes if owner(spec, p) in spoken]
+            blocked = [
+                p for p in spec.probes if owner(spec, p) in spoken or self._asks_what_was_told(phase, p)
+            ]
             for point in candidates:
                 probe = choose_probe(spec, point, [*used, *blocked], reuse=False)
                 if probe:
@@ -396,6 +398,19 @@ class Policy:
             key = f"{phase}/{target.id}"
             self.data["probes"][key] = int(self.data["probes"].get(key, 0)) + 1
         return self._move(kind, phase, target=target, probe=probe, **fields)
+
+    def _asks_what_was_told(self, phase: Phase, probe: str) -> bool:
+        """Whether a requirements probe asks only for facts the interviewer has already given ("How quickly
+        must the score come back?" after saying 100 ms): asking it again would not make sense."""
+        if phase != "requirements":
+            return False
+        spec = self.question.phase(phase)
+        point = next((k for k in spec.key_points if k.id == owner(spec, probe)), None)
+        wanted = facts_for(self.question, [probe]) or (
+            facts_for(self.question, [point.point]) if point else ()
+        )
+        told = set(self.data["revealed"])
+        return bool(wanted) and all(self.question.hidden_facts.index(f) in told for f in wanted)
 
     def _quality(self, reading: Reading, newly: set[str], stalled: bool) -> Quality:
         """How good the turn was, from the grade's coverage signals, for how the reply receives it."""
