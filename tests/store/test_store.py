@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.errors import BadInput, StoreError
+from interviewer.errors import BadInput, SessionNotFound, StoreError
 from interviewer.grading.grade import CriterionGrade, Grade
 from interviewer.llm.protocol import Usage
 from interviewer.store.sessions import SCHEMA_VERSION, SessionStore
@@ -107,7 +107,7 @@ def test_usage_is_kept_per_call(store: SessionStore) -> None:
 def test_sessions_are_listed_oldest_first_and_filtered_by_state(store: SessionStore) -> None:
     late = store.create_session(question_id="b", minutes=60, drill=None, engine="offline", at=200.0)
     early = store.create_session(question_id="a", minutes=20, drill="deep_dive", engine="offline", at=100.0)
-    store.update_session(late.id, state="done", data={}, at=300.0)
+    assert store.update_session(late.id, state="done", data={}, at=300.0, expected_version=1) == 2
     assert [s.id for s in store.list_sessions()] == [early.id, late.id]
     assert [s.id for s in store.list_sessions(state="done")] == [late.id]
     assert store.get_session(early.id).drill == "deep_dive"
@@ -120,14 +120,17 @@ def test_deleting_a_session_removes_its_turns_grades_and_usage(store: SessionSto
     store.add_usage(record.id, [Usage("m", 1, 1)], at=1.0)
     store.delete_session(record.id)
     db = sqlite3.connect(tmp_path / "sessions.db")
-    for table in ("sessions", "turns", "grades", "usage"):
+    for table in ("sessions", "turns", "grades"):
         assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
-    with pytest.raises(BadInput, match="interviewer sessions"):
+    # The token counts stay, unlinked, so a daily budget cannot be reset by deleting interviews.
+    assert db.execute("SELECT session_id, owner FROM usage").fetchall() == [(None, "local")]
+    assert store.usage(record.id) == []
+    with pytest.raises(SessionNotFound, match="no interview with that id"):
         store.get_session(record.id)
 
 
-def test_an_unknown_session_id_is_bad_input_that_names_the_fix(store: SessionStore) -> None:
-    with pytest.raises(BadInput, match="no saved session 'nope'"):
+def test_an_unknown_session_id_is_bad_input(store: SessionStore) -> None:
+    with pytest.raises(BadInput, match="no interview with that id"):
         store.delete_session("nope")
 
 

@@ -117,15 +117,15 @@ def test_a_database_path_that_is_a_folder_is_a_store_error(tmp_path: Path) -> No
 
 def test_updating_or_deleting_an_unknown_session_is_bad_input(tmp_path: Path) -> None:
     store = SessionStore(tmp_path / "s.db")
-    with pytest.raises(BadInput, match="interviewer sessions"):
-        store.update_session("missing", state="done", data={}, at=1.0)
-    with pytest.raises(BadInput, match="no saved session 'missing'"):
+    with pytest.raises(BadInput, match="no interview with that id"):
+        store.update_session("missing", state="done", data={}, at=1.0, expected_version=1)
+    with pytest.raises(BadInput, match="no interview with that id"):
         store.delete_session("missing")
 
 
 def test_a_turn_for_an_unknown_session_is_refused_and_nothing_is_saved(tmp_path: Path) -> None:
     store = SessionStore(tmp_path / "s.db")
-    with pytest.raises(StoreError, match="could not save"):
+    with pytest.raises(StoreError, match="no interview with that id"):
         store.append_turn("missing", role="candidate", phase=None, kind="answer", text="lost", at=1.0)
     assert store.turns("missing") == []
 
