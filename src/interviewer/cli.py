@@ -233,11 +233,11 @@ def _session_parts(settings: Settings) -> tuple[Any, Any, Any]:
     """The question bank, the store and the hiring scale, for the session commands."""
     from interviewer.content.questions import QuestionBank
     from interviewer.content.rubrics import RubricSet
-    from interviewer.store.sessions import SessionStore
+    from interviewer.store.sessions import open_store
 
     settings.ensure_home()
     bank = QuestionBank.load(settings.knowledge_dir)
-    return bank, SessionStore(settings.db_path), RubricSet.load(settings.knowledge_dir).scale
+    return bank, open_store(settings), RubricSet.load(settings.knowledge_dir).scale
 
 
 def notice(text: str) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from interviewer.config import Settings
 from interviewer.errors import SessionNotFound, StaleSession
 from interviewer.llm.protocol import Usage
 from interviewer.phases import Phase
@@ -58,6 +59,7 @@ __all__ = [
     "TurnKind",
     "UserRecord",
     "new_session_id",
+    "open_store",
 ]
 
 log = logging.getLogger(__name__)
@@ -75,7 +77,7 @@ class SessionStore:
     """All reads and writes of saved interviews. Safe to share between threads.
 
     `SessionStore(path)` opens (and migrates) a SQLite file; `SessionStore(backend)` uses any `Backend`, such
-    as `interviewer.store.postgres.PostgresBackend`. `interviewer.store.open_store(settings)` picks one.
+    as `interviewer.store.postgres.PostgresBackend`. `open_store(settings)` picks one.
     """
 
     def __init__(self, target: Path | Backend) -> None:
@@ -384,6 +386,15 @@ class SessionStore:
 
     def list_users(self) -> list[UserRecord]:
         return [_user(r) for r in self.backend.read("SELECT * FROM users ORDER BY created_at, id")]
+
+
+def open_store(settings: Settings) -> SessionStore:
+    """The store the settings name: Postgres at INTERVIEWER_DATABASE_URL, else SQLite under INTERVIEWER_HOME."""
+    if settings.database_url is None:
+        return SessionStore(settings.db_path)
+    from interviewer.store.postgres import PostgresBackend
+
+    return SessionStore(PostgresBackend(settings.database_url.get_secret_value()))
 
 
 def _session(row: Row) -> SessionRecord:
