@@ -1,7 +1,7 @@
 """Load: 50 simulated candidates typing turns against two app replicas on Postgres, while a notes indexing
 job writes to the Chroma server, against a baseline of one candidate alone, in the same run.
 
-Run (bounded, loopback only; about three minutes):
+Run (bounded, loopback only; about five minutes):
 
     source .ci/team-servers.sh && postgres_start && chroma_start .venv/bin/chroma
     python bench/load.py [--candidates 50 --turns 6 --think 5.0-15.0]
@@ -18,7 +18,9 @@ interview under its own owner, then types `--turns` answers, each after a think 
 seconds; a turn's latency is `InterviewSession.submit` from call to saved reply (reading the turn, the
 policy, key-point coverage, grading at a phase's end, two commits to Postgres). Meanwhile a third process
 re-indexes the shipped notes into the Chroma server with the real embedder, over and over, until the load
-ends. The baseline is one candidate on one replica with no indexing job, with the same turns and think times.
+ends. "Saving" is the part of a turn spent in the store (its commits to Postgres). The baseline, in the same
+run, is one candidate at a time on one replica with no indexing job: `--baseline-interviews` interviews one
+after another, with the same turns and think times.
 The browser and websocket are not measured here (see the typed-turn figure in the README for that layer).
 """
 
@@ -102,8 +104,23 @@ def run_replica(args: argparse.Namespace) -> None:
     question = bank.get("youtube-recommendations")
     lo, hi = (float(x) for x in args.think.split("-"))
     latencies: list[float] = []
+    saving: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
+    in_store = threading.local()  # this thread's time inside the store during the current turn
+
+    def timed(fn: Any) -> Any:
+        def wrapped(*a: Any, **kw: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                in_store.ms = getattr(in_store, "ms", 0.0) + (time.perf_counter() - t0) * 1000
+
+        return wrapped
+
+    for name in ("append_turn", "add_usage", "save_grade"):
+        setattr(store, name, timed(getattr(store, name)))
     _emit({"ready": True})
     sys.stdin.readline()  # "go" from the orchestrator, once every process is ready
 
@@ -124,6 +141,7 @@ def run_replica(args: argparse.Namespace) -> None:
         for turn in range(args.turns):
             time.sleep(rng.uniform(lo, hi))
             started = time.perf_counter()
+            in_store.ms = 0.0
             try:
                 session.submit(answers[turn % len(answers)])
             except Exception as exc:  # counted; the candidate goes on typing
@@ -132,14 +150,26 @@ def run_replica(args: argparse.Namespace) -> None:
                 continue
             with lock:
                 latencies.append((time.perf_counter() - started) * 1000)
+                saving.append(in_store.ms)
 
-    threads = [threading.Thread(target=candidate, args=(n,)) for n in range(args.candidates)]
     started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    _emit({"latencies_ms": latencies, "errors": errors, "seconds": time.perf_counter() - started})
+    if args.sequential:  # one candidate at a time: the baseline
+        for n in range(args.candidates):
+            candidate(n)
+    else:
+        threads = [threading.Thread(target=candidate, args=(n,)) for n in range(args.candidates)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    _emit(
+        {
+            "latencies_ms": latencies,
+            "saving_ms": saving,
+            "errors": errors,
+            "seconds": time.perf_counter() - started,
+        }
+    )
 
 
 # ---- the indexing job: re-index the shipped notes into the Chroma server until told to stop ----------------
@@ -195,10 +225,16 @@ class Child:
         return result
 
 
-def phase(args: argparse.Namespace, candidates: int, replicas: int, indexing: bool) -> dict[str, Any]:
+def phase(
+    args: argparse.Namespace, candidates: int, replicas: int, *, indexing: bool, sequential: bool = False
+) -> dict[str, Any]:
     per = [candidates // replicas + (1 if i < candidates % replicas else 0) for i in range(replicas)]
     indexer = Child(args, "--indexer") if indexing else None
-    children = [Child(args, "--replica", str(i + 1), "--candidates", str(n)) for i, n in enumerate(per)]
+    one_at_a_time = ["--sequential"] if sequential else []
+    children = [
+        Child(args, "--replica", str(i + 1), "--candidates", str(n), *one_at_a_time)
+        for i, n in enumerate(per)
+    ]
     for child in ([indexer] if indexer else []) + children:
         child.expect()  # ready
     if indexer:
@@ -213,8 +249,9 @@ def phase(args: argparse.Namespace, candidates: int, replicas: int, indexing: bo
         out, _ = indexer.proc.communicate(timeout=30)
         rounds = [json.loads(x)["round"] for x in out.splitlines() if x.strip()]
     latencies = [x for r in results for x in r["latencies_ms"]]
+    saving = [x for r in results for x in r["saving_ms"]]
     errors = [e for r in results for e in r["errors"]]
-    return {"latencies": latencies, "errors": errors, "rounds": rounds}
+    return {"latencies": latencies, "saving": saving, "errors": errors, "rounds": rounds}
 
 
 def cleanup(args: argparse.Namespace) -> int:
@@ -229,11 +266,12 @@ def cleanup(args: argparse.Namespace) -> int:
     return len(mine)
 
 
-def line(name: str, candidates: int, replicas: int, result: dict[str, Any]) -> str:
-    lat = result["latencies"]
+def line(name: str, result: dict[str, Any]) -> str:
+    lat, save = result["latencies"], result["saving"]
     return (
-        f"| {name} | {candidates} on {replicas} | {len(lat)} | {pct(lat, 0.5):.0f} ms | {pct(lat, 0.95):.0f} ms "
-        f"| {max(lat, default=float('nan')):.0f} ms | {len(result['errors'])} |"
+        f"| {name} | {len(lat)} | {pct(lat, 0.5):.0f} ms | {pct(lat, 0.95):.0f} ms "
+        f"| {max(lat, default=float('nan')):.0f} ms | {pct(save, 0.5):.0f} ms | {pct(save, 0.95):.0f} ms "
+        f"| {len(result['errors'])} |"
     )
 
 
@@ -251,10 +289,12 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=50)
     parser.add_argument("--turns", type=int, default=6)
     parser.add_argument("--think", default="5.0-15.0", help="seconds between a reply and the next answer")
+    parser.add_argument("--baseline-interviews", type=int, default=3, help="run one after another")
     parser.add_argument("--keep", action="store_true", help="keep the interviews the run adds")
     parser.add_argument("--run", default=uuid.uuid4().hex[:6], help=argparse.SUPPRESS)
     parser.add_argument("--replica", help=argparse.SUPPRESS)
     parser.add_argument("--indexer", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--sequential", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.database_url or not args.chroma:
         raise SystemExit("needs --database-url and --chroma (or source .ci/team-servers.sh and start both)")
@@ -266,13 +306,15 @@ def main() -> None:
     print(
         f"load run {args.run}: {args.turns} turns per candidate, think time {args.think} s", file=sys.stderr
     )
-    baseline = phase(args, 1, 1, indexing=False)
+    baseline = phase(args, args.baseline_interviews, 1, indexing=False, sequential=True)
     load = phase(args, args.candidates, 2, indexing=True)
     removed = 0 if args.keep else cleanup(args)
-    print("| run | candidates on replicas | turns | p50 | p95 | max | errors |")
-    print("|---|---|---|---|---|---|---|")
-    print(line("baseline", 1, 1, baseline))
-    print(line("load, notes indexing alongside", args.candidates, 2, load))
+    print("| run | turns | p50 | p95 | max | saving p50 | saving p95 | errors |")
+    print("|---|---|---|---|---|---|---|---|")
+    print(
+        line(f"baseline: 1 candidate at a time ({args.baseline_interviews} interviews), 1 replica", baseline)
+    )
+    print(line(f"{args.candidates} candidates on 2 replicas, notes indexing alongside", load))
     rounds = load["rounds"]
     if rounds:
         secs = [r["seconds"] for r in rounds]
