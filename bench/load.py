@@ -95,7 +95,7 @@ def run_replica(args: argparse.Namespace) -> None:
     from interviewer.interview.session import InterviewSession
     from interviewer.web.shared import Shared
 
-    home = Path(tempfile.mkdtemp(prefix=f"load-replica-{args.replica}-"))
+    home = Path(tempfile.mkdtemp(prefix=f"replica-{args.replica}-", dir=args.homes))
     settings = _settings(args.database_url, _chroma(args.chroma), home)
     shared = Shared.build(settings)
     shared.grader  # noqa: B018 (loads the embedding model before the clock starts, as the app's warm-up does)
@@ -179,7 +179,7 @@ def run_indexer(args: argparse.Namespace) -> None:
     from interviewer.notes.embeddings import MiniLMEmbedder
     from interviewer.notes.index import NotesIndex
 
-    home = Path(tempfile.mkdtemp(prefix="load-indexer-"))
+    home = Path(tempfile.mkdtemp(prefix="indexer-", dir=args.homes))
     settings = _settings(args.database_url, _chroma(args.chroma), home)
     index = NotesIndex(settings, MiniLMEmbedder())
     _emit({"ready": True})
@@ -203,7 +203,17 @@ class Child:
 
     def __init__(self, args: argparse.Namespace, *extra: str) -> None:
         cmd = [sys.executable, __file__, "--database-url", args.database_url, "--chroma", args.chroma]
-        cmd += ["--run", args.run, "--turns", str(args.turns), "--think", args.think, *extra]
+        cmd += [
+            "--run",
+            args.run,
+            "--homes",
+            args.homes,
+            "--turns",
+            str(args.turns),
+            "--think",
+            args.think,
+            *extra,
+        ]
         env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1"}
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
 
@@ -292,6 +302,7 @@ def main() -> None:
     parser.add_argument("--baseline-interviews", type=int, default=3, help="run one after another")
     parser.add_argument("--keep", action="store_true", help="keep the interviews the run adds")
     parser.add_argument("--run", default=uuid.uuid4().hex[:6], help=argparse.SUPPRESS)
+    parser.add_argument("--homes", help=argparse.SUPPRESS)  # the folder under which each process has its home
     parser.add_argument("--replica", help=argparse.SUPPRESS)
     parser.add_argument("--indexer", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sequential", action="store_true", help=argparse.SUPPRESS)
@@ -306,8 +317,10 @@ def main() -> None:
     print(
         f"load run {args.run}: {args.turns} turns per candidate, think time {args.think} s", file=sys.stderr
     )
-    baseline = phase(args, args.baseline_interviews, 1, indexing=False, sequential=True)
-    load = phase(args, args.candidates, 2, indexing=True)
+    with tempfile.TemporaryDirectory(prefix="interviewer-load-") as homes:  # each process's data folder
+        args.homes = homes
+        baseline = phase(args, args.baseline_interviews, 1, indexing=False, sequential=True)
+        load = phase(args, args.candidates, 2, indexing=True)
     removed = 0 if args.keep else cleanup(args)
     print("| run | turns | p50 | p95 | max | saving p50 | saving p95 | errors |")
     print("|---|---|---|---|---|---|---|---|")
