@@ -15,7 +15,7 @@ from typing import Any
 
 from interviewer import __version__
 from interviewer.config import Settings
-from interviewer.errors import BadInput, InterviewerError
+from interviewer.errors import BadInput, InterviewerError, SessionNotFound
 from interviewer.logs import configure_logging
 
 log = logging.getLogger(__name__)
@@ -233,11 +233,11 @@ def _session_parts(settings: Settings) -> tuple[Any, Any, Any]:
     """The question bank, the store and the hiring scale, for the session commands."""
     from interviewer.content.questions import QuestionBank
     from interviewer.content.rubrics import RubricSet
-    from interviewer.store.sessions import SessionStore
+    from interviewer.store.sessions import open_store
 
     settings.ensure_home()
     bank = QuestionBank.load(settings.knowledge_dir)
-    return bank, SessionStore(settings.db_path), RubricSet.load(settings.knowledge_dir).scale
+    return bank, open_store(settings), RubricSet.load(settings.knowledge_dir).scale
 
 
 def notice(text: str) -> None:
@@ -478,6 +478,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _settings_for(args)
         configure_logging(settings, verbose=args.verbose)
         return int(args.handler(args, settings))
+    except SessionNotFound:
+        wanted = getattr(args, "session_id", None) or getattr(args, "resume", None)
+        sys.stderr.write(
+            f"interviewer: no saved session {wanted!r}; run `interviewer sessions` to list them\n"
+        )
+        return SessionNotFound.exit_code
     except InterviewerError as err:
         sys.stderr.write(f"interviewer: {err}\n")
         return err.exit_code
