@@ -128,12 +128,15 @@ class _Board:
 
     def _may_pass(self, cid: str, *, request: bool, via_training: bool) -> bool:
         """A hop a flow may pass through: not a reference component, or an optional one (a stream processor
-        between Kafka and the profile store), or on the request path, another serving part."""
+        between Kafka and the profile store); on a background path, a queue; on the request path, another
+        serving part."""
         if request and self.training(cid):
             return via_training
         matched = self.by_candidate.get(cid, [])
         if not matched or all(not self.reference.component(r).essential for r in matched):
             return True
+        if not request and self.kind[cid] == "queue":
+            return True  # a queue carries background data on: `API → Kafka → warehouse` logs to the warehouse
         return request and self.serving(cid)
 
 
