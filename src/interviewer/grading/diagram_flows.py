@@ -238,13 +238,19 @@ def _nothing_feeds(board: _Board, starved: set[str]) -> list[FlowProblem]:
             problems.append(
                 FlowProblem(
                     kind="missing-flow",
-                    text=f"Nothing feeds {the(board.label(cid))}: where does its data come from?",
+                    text=f"Nothing feeds {the(board.label(cid))}: {_source_question(board, cid)}",
                     components=[cid],
                     weight=WEIGHTS["nothing-feeds"],
                 )
             )
             break
     return problems
+
+
+def _source_question(board: _Board, cid: str) -> str:
+    if _store_like(board, cid, ("model",)):
+        return "where does its trained model come from?"
+    return "where does its data come from?"
 
 
 def _pipeline_between(board: _Board, found: list[FlowProblem]) -> list[FlowProblem]:
