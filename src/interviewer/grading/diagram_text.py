@@ -59,11 +59,12 @@ _PROPER = frozenset(
 
 
 def the(label: str) -> str:
-    """`label` with "the" in front, unless it is a product name or already has an article."""
+    """`label` with "the" in front, unless it is a product name alone or already has an article."""
     text = " ".join(label.split())
     first = re.split(r"[\s(/]", text.lower(), maxsplit=1)[0]
-    if first in ("the", "a", "an", "our", "each", "every", "all") or first in _PROPER:
-        return text
+    alone = not re.sub(r"\(.*?\)", "", text).strip()[len(first) :].strip()
+    if first in ("the", "a", "an", "our", "each", "every", "all") or (first in _PROPER and alone):
+        return text  # "Kafka", "Redis (profiles)"; but "the Redis cache"
     if text.isupper() and len(text) <= 5 and first not in ("api", "cdn", "etl"):
         return text
     return f"the {text}"
