@@ -70,6 +70,6 @@ def test_a_scripted_turn_with_a_mermaid_block_submits_the_diagram(
 def test_a_bad_block_in_a_script_fails_with_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = _interview(tmp_path, capsys, "Here:\n```mermaid\nflowchart LR\n  A -->\n```\n")
+    code, _out, err = _interview(tmp_path, capsys, "Here:\n```mermaid\nflowchart LR\n  A -->\n```\n")
     assert code == 2
     assert "Mermaid line 4" in err
