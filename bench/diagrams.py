@@ -10,10 +10,11 @@ labels by words and aliases only; `--json` prints one JSON document instead of t
    held-out pairs (at least one held out) separately. Target: 0.90 or more.
 2. Drawing versus words. Each strong diagram graded with no words against the same design said in words
    (labels.yaml `words`) and graded with no diagram: the drawing should score within one level (1.0).
-3. Speed. Parsing and reviewing a diagram (median and p95 over every labelled diagram, repeated, after the
-   reference names are embedded once per question, as `Engine.prepare` does when an interview starts), the whole
-   architecture grade of a drawing, and, measured in the same run as the baseline, the offline grade of the
-   words alone. Target for parse + review: under 100 ms.
+3. Speed. Parsing and reviewing a diagram, the first time it is seen (its unknown labels are embedded) and
+   again (after the reference names are embedded once per question, as `Engine.prepare` does when an
+   interview starts); the whole architecture grade of a drawing; and, measured in the same run as the
+   baseline, the offline grade of the same design given as words with no drawing (both after one warm-up
+   run per diagram, so they compare steady turns). Target for parse + review: under 100 ms.
 """
 
 from __future__ import annotations
@@ -79,20 +80,23 @@ def run(*, embedder: Any, repeat: int = 5) -> dict[str, Any]:
     bank = QuestionBank.load(KNOWLEDGE)
     rubrics = RubricSet.load(KNOWLEDGE)
     grader = OfflineGrader(embedder, rubrics) if embedder is not None else None
+    baseline = OfflineGrader(embedder, rubrics) if embedder is not None else None
     items: list[dict[str, Any]] = []
-    review_ms: list[float] = []
+    first_ms: list[float] = []
+    again_ms: list[float] = []
     grade_ms: list[float] = []
+    words_ms: list[float] = []
     for entry in labels["diagrams"]:
         question = bank.get(entry["question"])
         assert question.reference_design is not None
         text = (DATA / entry["file"]).read_text(encoding="utf-8")
         prepare_reference(question.reference_design.components, embedder)  # as Engine.prepare does
         review = None
-        for _ in range(repeat):
+        for n in range(repeat):
             start = time.perf_counter()
             diagram = parse_mermaid(text)
             review = review_diagram(question.reference_design, diagram, embedder=embedder)
-            review_ms.append((time.perf_counter() - start) * 1000)
+            (first_ms if n == 0 else again_ms).append((time.perf_counter() - start) * 1000)
         assert review is not None
         item = {
             "file": entry["file"],
@@ -104,13 +108,31 @@ def run(*, embedder: Any, repeat: int = 5) -> dict[str, Any]:
             "problems": [p.kind for p in review.flow_problems],
             "missing": review.missing,
         }
-        if grader is not None:
+        if grader is not None and baseline is not None:
             grader.prepare(question)
-            start = time.perf_counter()
-            grade = grade_with_diagram(
+            baseline.prepare(question)
+            # The baseline grades the same design as plain words (the drawing's sentences) with no drawing.
+            # Both are run once first, so the figures compare steady turns, not first embeddings.
+            words = " ".join(review.sentences)
+            baseline.grade(question, "architecture", words)
+            grade_with_diagram(
                 grader, question, "architecture", "", parse_mermaid(text), embedder=embedder, rubrics=rubrics
             )
-            grade_ms.append((time.perf_counter() - start) * 1000)
+            for _ in range(repeat):
+                start = time.perf_counter()
+                baseline.grade(question, "architecture", words)
+                words_ms.append((time.perf_counter() - start) * 1000)
+                start = time.perf_counter()
+                grade = grade_with_diagram(
+                    grader,
+                    question,
+                    "architecture",
+                    "",
+                    parse_mermaid(text),
+                    embedder=embedder,
+                    rubrics=rubrics,
+                )
+                grade_ms.append((time.perf_counter() - start) * 1000)
             item["grade"] = grade.score
         items.append(item)
     report: dict[str, Any] = {"diagrams": items, "embedder": getattr(embedder, "name", None)}
@@ -123,40 +145,34 @@ def run(*, embedder: Any, repeat: int = 5) -> dict[str, Any]:
                 "value": round(value, 3),
                 "pairs": pairs,
             }
-    report["parse_and_review_ms"] = {
-        "median": round(statistics.median(review_ms), 2),
-        "p95": round(_percentile(review_ms, 0.95), 2),
-    }
-    if grader is not None:
-        report["drawing_grade_ms"] = {
-            "median": round(statistics.median(grade_ms), 1),
-            "p95": round(_percentile(grade_ms, 0.95), 1),
-        }
-        report["words_versus_drawing"], report["words_grade_ms"] = _words_versus_drawing(
-            labels, bank, grader, rubrics, embedder, repeat
+    report["timing_ms"] = {"parse + review, first sight of a drawing": _stats(first_ms)}
+    if again_ms:
+        report["timing_ms"]["parse + review, the same drawing again"] = _stats(again_ms)
+    if grader is not None and grade_ms:
+        report["timing_ms"]["architecture grade of a drawing (parse, sentences, offline grade, review)"] = (
+            _stats(grade_ms)
         )
+        report["timing_ms"]["baseline: offline grade of the same design as words, no drawing"] = _stats(
+            words_ms
+        )
+        report["words_versus_drawing"] = _words_versus_drawing(labels, bank, grader, rubrics, embedder)
     return report
 
 
+def _stats(values: list[float]) -> dict[str, float]:
+    return {"median": round(statistics.median(values), 1), "p95": round(_percentile(values, 0.95), 1)}
+
+
 def _words_versus_drawing(
-    labels: dict[str, Any],
-    bank: QuestionBank,
-    grader: OfflineGrader,
-    rubrics: RubricSet,
-    embedder: Any,
-    repeat: int,
-) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    labels: dict[str, Any], bank: QuestionBank, grader: OfflineGrader, rubrics: RubricSet, embedder: Any
+) -> list[dict[str, Any]]:
     by_file = {e["file"]: e for e in labels["diagrams"]}
     rows = []
-    words_ms: list[float] = []
     for file, words in labels.get("words", {}).items():
         entry = by_file[file]
         question = bank.get(entry["question"])
         diagram = parse_mermaid((DATA / file).read_text(encoding="utf-8"))
-        for _ in range(repeat):
-            start = time.perf_counter()
-            spoken = grader.grade(question, "architecture", words)
-            words_ms.append((time.perf_counter() - start) * 1000)
+        spoken = grader.grade(question, "architecture", words)
         drawn = grade_with_diagram(
             grader, question, "architecture", "", diagram, embedder=embedder, rubrics=rubrics
         )
@@ -169,8 +185,7 @@ def _words_versus_drawing(
                 "within_one_level": abs(spoken.score - drawn.score) <= 1.0,
             }
         )
-    timing = {"median": round(statistics.median(words_ms), 1), "p95": round(_percentile(words_ms, 0.95), 1)}
-    return rows, timing
+    return rows
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -187,17 +202,8 @@ def markdown(report: dict[str, Any]) -> str:
                 f"| {name} | {tuning['value']:.2f} ({tuning['pairs']} pairs) | {held['value']:.2f} ({held['pairs']} pairs) |"
             )
     lines += ["", "| timing | median | p95 |", "|---|---|---|"]
-    t = report["parse_and_review_ms"]
-    lines.append(f"| parse + review a diagram | {t['median']:.1f} ms | {t['p95']:.1f} ms |")
-    if "drawing_grade_ms" in report:
-        t = report["drawing_grade_ms"]
-        lines.append(
-            f"| architecture grade of a drawing (parse, sentences, offline grade, review) | {t['median']:.1f} ms | {t['p95']:.1f} ms |"
-        )
-        t = report["words_grade_ms"]
-        lines.append(
-            f"| baseline: offline grade of the words alone | {t['median']:.1f} ms | {t['p95']:.1f} ms |"
-        )
+    for name, t in report["timing_ms"].items():
+        lines.append(f"| {name} | {t['median']:.1f} ms | {t['p95']:.1f} ms |")
     if "words_versus_drawing" in report:
         lines += ["", "| strong design | words only | drawing only | within one level |", "|---|---|---|---|"]
         for row in report["words_versus_drawing"]:

@@ -6,7 +6,8 @@ A candidate's label is compared with a reference component's label and each of i
 - a name whose words all appear in the label ("FAISS" in "FAISS ANN index") scores 0.6 to 0.9, more the
   larger the share of the label it explains;
 - otherwise the Dice overlap of the words, times 0.85;
-- with an embedder, the cosine similarity of label and name, mapped so 0.35 → 0 and 0.85 → 0.85, when higher.
+- with an embedder, the cosine similarity of label and name, mapped so 0.35 → 0 and 0.85 → 0.85, when higher
+  (only for labels no name matches by its words at 0.9 or more, so most boxes are never embedded).
 
 The kinds then weigh in: a cache matched to a queue counts less than a cache matched to a cache. Pairs are
 assigned greedily, best first, one to one; then a reference component still unmatched may share a box that
@@ -32,6 +33,7 @@ from interviewer.diagrams.reference import ReferenceComponent
 MATCH_AT = 0.5
 SHARE_AT = 0.78
 REPEAT_AT = 0.6
+SURE_AT = 0.9  # a word match this good is not checked with the embedder
 
 _WORD = re.compile(r"[a-z0-9]+")
 _FILLER = frozenset(
@@ -207,16 +209,19 @@ def similarity_table(
     candidates: Sequence[Component], references: Sequence[ReferenceComponent], embedder: Any = None
 ) -> np.ndarray:
     """scores[i, j]: how well candidate i names reference component j, in [0, 1]."""
-    table = np.zeros((len(candidates), len(references)), dtype=np.float64)
     names = [(r.label, *r.aliases) for r in references]
-    semantic = _semantic(candidates, names, embedder) if embedder is not None and candidates else None
-    for i, c in enumerate(candidates):
-        for j, r in enumerate(references):
-            best = max(lexical(c.label, n) for n in names[j])
-            if semantic is not None:
-                best = max(best, semantic[i][j])
-            table[i, j] = round(best * kind_factor(c.kind, r.kind), 4)
-    return table
+    words_only = np.asarray(
+        [[max(lexical(c.label, n) for n in names[j]) for j in range(len(references))] for c in candidates],
+        dtype=np.float64,
+    ).reshape(len(candidates), len(references))
+    # Only labels no name matches by its words are embedded: most boxes use a known name.
+    unsure = [i for i in range(len(candidates)) if words_only[i].max(initial=0.0) < SURE_AT]
+    best = words_only.copy()
+    if embedder is not None and unsure:
+        semantic = np.asarray(_semantic([candidates[i] for i in unsure], names, embedder), dtype=np.float64)
+        best[unsure] = np.maximum(best[unsure], semantic)
+    factors = np.asarray([[kind_factor(c.kind, r.kind) for r in references] for c in candidates], dtype=np.float64)
+    return np.round(best * factors.reshape(best.shape), 4)
 
 
 _CACHES: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
