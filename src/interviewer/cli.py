@@ -430,6 +430,7 @@ def _cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     """`interviewer grade`: grade one answer for one phase, offline or with the LLM grader."""
     from pathlib import Path
 
+    from interviewer.diagrams.mermaid import read_mermaid
     from interviewer.errors import BadInput
     from interviewer.grading.grade import format_grade
     from interviewer.grading.standalone import diagram_summary, grade_answer
@@ -441,16 +442,8 @@ def _cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
             raise BadInput(f"cannot read the answer file {args.answer_file}: {exc.strerror}") from None
     else:
         answer = args.answer or ""
-    diagram = None
-    if args.diagram is not None:
-        from interviewer.diagrams.mermaid import parse_mermaid
-
-        try:
-            source = Path(args.diagram).read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            raise BadInput(f"cannot read the diagram file {args.diagram}: {exc.strerror}") from None
-        diagram = parse_mermaid(source)
-    elif args.answer is None and args.answer_file is None:
+    diagram = read_mermaid(Path(args.diagram)) if args.diagram is not None else None
+    if diagram is None and args.answer is None and args.answer_file is None:
         raise BadInput("give the answer with --answer or --answer-file, or a drawing with --diagram")
     grade = grade_answer(settings, args.question, args.phase, answer, diagram=diagram)
     if grade.fallback_reason is not None:

@@ -220,7 +220,9 @@ def similarity_table(
     if embedder is not None and unsure:
         semantic = np.asarray(_semantic([candidates[i] for i in unsure], names, embedder), dtype=np.float64)
         best[unsure] = np.maximum(best[unsure], semantic)
-    factors = np.asarray([[kind_factor(c.kind, r.kind) for r in references] for c in candidates], dtype=np.float64)
+    factors = np.asarray(
+        [[kind_factor(c.kind, r.kind) for r in references] for c in candidates], dtype=np.float64
+    )
     return np.round(best * factors.reshape(best.shape), 4)
 
 
