@@ -37,6 +37,7 @@ def transcript_markdown(report: Report) -> str:
         f"Session `{report.session.id}` · {report.session.created}",
         "",
     ]
+    drawn = {d.seq: d.mermaid for d in report.diagrams}  # each phase's last diagram, under its turn
     for t in report.turns:
         stamp = clock_stamp(t.elapsed_s)
         if t.role == "system":
@@ -51,4 +52,6 @@ def transcript_markdown(report: Report) -> str:
             lines += [f"*[{stamp}] {t.text}*", ""]
         else:
             lines += [f"**You** [{stamp}]: {t.text or '*(said nothing)*'}", ""]
+            if t.seq in drawn:
+                lines += ["```mermaid", drawn[t.seq].rstrip(), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
