@@ -26,6 +26,7 @@ from interviewer.interview.interviewer import (
     LLMInterviewer,
     OfflineInterviewer,
 )
+from interviewer.interview.paraphrase import ParaphraseGuard
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.llm.protocol import ChatModel, Usage
 from interviewer.phases import Phase
@@ -51,10 +52,12 @@ class Engine:
     reason: str = ""
 
     def prepare(self, question: Question) -> None:
-        """Warm the grader for `question` (key-point embeddings), so the first answer is as fast as the rest."""
-        prepare = getattr(self.offline_grader, "prepare", None)
-        if prepare is not None:
-            prepare(question)
+        """Warm the grader and the interviewer for `question` (key-point embeddings, the reply gate's hidden
+        strings), so the first answer is as fast as the rest."""
+        for strategy in (self.offline_grader, self.interviewer):
+            prepare = getattr(strategy, "prepare", None)
+            if prepare is not None:
+                prepare(question)
 
     def coverage(self, question: Question, phase: Phase, answer: str) -> list[PointCoverage]:
         """Key-point coverage for choosing the next probe. Always offline: it runs on every turn."""
@@ -190,6 +193,8 @@ def build_engine(
         raise ConfigError(
             "the openai engine has no chat model; set OPENAI_API_KEY or choose the offline engine"
         )
+    # The paraphrase check embeds with the grader's model; a test's keyword grader has none, so no check.
+    guard_embedder = embedder if embedder is not None else getattr(offline_grader, "embedder", None)
     llm = LLMInterviewer(
         chat,
         prompts,
@@ -197,6 +202,7 @@ def build_engine(
         trim=trim,
         history_budget=HISTORY_BUDGET,
         budgets=settings.reply_tokens,
+        paraphrases=ParaphraseGuard(guard_embedder) if guard_embedder is not None else None,
     )
     from interviewer.grading.llm_grader import LLMGrader
     from interviewer.grading.offline import OfflineGrader

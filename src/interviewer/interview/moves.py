@@ -73,3 +73,4 @@ class TurnContext:
     transcript: tuple[Turn, ...]
     minutes_left: float
     revealed_facts: tuple[HiddenFact, ...] = ()
+    covered: frozenset[str] = frozenset()  # ids of the key points the candidate has covered, in any phase

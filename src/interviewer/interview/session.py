@@ -433,6 +433,7 @@ class InterviewSession(Policy):
             transcript=tuple(t for t in self.turns if t.role != "system"),
             minutes_left=self.minutes_left,
             revealed_facts=self.revealed_facts,
+            covered=frozenset(k for ids in self.data["covered"].values() for k in ids),
         )
         mark = self.engine.usage_mark()
         asked = self.clock()
