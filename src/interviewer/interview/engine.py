@@ -50,6 +50,20 @@ class Engine:
     count_tokens: Callable[[str], int] = field(default=lambda text: len(text.split()))
     chats: Sequence[ChatModel] = ()
     reason: str = ""
+    _vectors: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def similarity(self, a: str, b: str) -> float:
+        """How close `a` and `b` are in meaning (cosine, with the grader's embedder), or 0 without one."""
+        embedder = getattr(self.offline_grader, "embedder", None)
+        if embedder is None:
+            return 0.0
+        missing = [t for t in (a, b) if t not in self._vectors]
+        if missing:
+            if len(self._vectors) > 2048:
+                self._vectors.clear()
+            for text, vector in zip(missing, embedder.embed(missing), strict=True):
+                self._vectors[text] = vector / (float((vector**2).sum()) ** 0.5 or 1.0)
+        return float((self._vectors[a] * self._vectors[b]).sum())
 
     def prepare(self, question: Question) -> None:
         """Warm the grader and the interviewer for `question` (key-point embeddings, the reply gate's hidden

@@ -18,7 +18,7 @@ from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.grade import PointCoverage
 from interviewer.interview.depth import components, load_phrase, next_follow_up
 from interviewer.interview.engine import Engine
-from interviewer.interview.fitting import ask_parts, fit_to_design, just_said, owner
+from interviewer.interview.fitting import answer_parts, fit_to_design, just_said, owner
 from interviewer.interview.interviewer import choose_probe
 from interviewer.interview.moves import CloseReason, Move, MoveKind, Quality
 from interviewer.interview.phrasing import echo_of
@@ -392,10 +392,9 @@ class Policy:
 
     def _unanswered(self, asked: tuple[str, ...]) -> tuple[str, ...]:
         """The parts of a question in several parts that no hidden fact answers."""
-        parts = ask_parts(asked)
-        if len(parts) < 2:
-            return ()
-        return tuple(p for p in parts if not facts_for(self.question, [p]))
+        return tuple(
+            p for p, fact in answer_parts(self.question, asked, self.engine.similarity) if fact is None
+        )
 
     def _missing(self, phase: Phase, covered: set[str]) -> list[KeyPoint]:
         probes = self.data["probes"]
@@ -421,9 +420,12 @@ class Policy:
         """Facts asked for: those not told yet, and those told before."""
         new: list[HiddenFact] = []
         again: list[HiddenFact] = []
-        wanted = list(facts_for(self.question, asked))
-        for part in ask_parts(asked):  # each part of a question in several parts gets its answer
-            wanted += [f for f in facts_for(self.question, [part]) if f not in wanted]
+        parts = answer_parts(self.question, asked, self.engine.similarity)
+        wanted: list[HiddenFact] = []
+        # each part of a question in several parts gets the fact that answers it, and only that one
+        for fact in [f for _, f in parts if f is not None] if parts else facts_for(self.question, asked):
+            if fact not in wanted:
+                wanted.append(fact)
         for fact in wanted[:3]:
             index = self.question.hidden_facts.index(fact)
             if index in self.data["revealed"]:
