@@ -13,6 +13,7 @@ has time for. Generic questions of the phase follow when the candidate has named
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -171,7 +172,64 @@ _HOLDS = re.compile(
     r"their|its)\b[\w\s'-]{2,30}?)\s+(?:in|into|on)\s+(?:an?\s+|the\s+)?$",
     re.I,
 )
-_CLAUSE = re.compile(r"[\w-]+(?:[ ][\w'-]+){0,3}")  # a choice and the few words after it, up to punctuation
+_TOKEN = re.compile(r"[\w'%$-]+|[^\w\s]")
+# Words that start a new clause or a list: a quoted choice stops before them.
+_CLAUSE_STOPS = frozenset(
+    [
+        "and",
+        "or",
+        "but",
+        "so",
+        "such",
+        "which",
+        "that",
+        "because",
+        "while",
+        "then",
+        "through",
+        "with",
+        "since",
+        "unless",
+        "whereas",
+        "plus",
+    ]
+)
+# Words a quoted choice may not end on.
+_DANGLING = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "by",
+        "for",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "from",
+        "into",
+        "per",
+        "as",
+        "our",
+        "their",
+        "its",
+        "each",
+        "every",
+        "is",
+        "are",
+        "be",
+        "it",
+    ]
+)
+_PREPOSITIONS = frozenset(
+    ["into", "in", "on", "at", "by", "for", "to", "from", "of", "per", "across", "over", "under"]
+)
+_DETERMINERS = frozenset(
+    ["a", "an", "the", "each", "every", "per", "one", "two", "three", "several", "more", "fewer"]
+)
+_NOUN_CHOICE = re.compile(r"^(?:replicas?|shards)\b", re.I)
+_PREPOSITION = re.compile(r"^(?:in|at|on)\s", re.I)
 _ARTICLE = re.compile(r"\b(an?|the)\s+$", re.I)
 _LOAD = re.compile(r"\b(\d[\d,.]*\s?[km]?)\s*(?:[a-z]+\s)?(?:qps|rps|requests? (?:per|a) second)", re.I)
 
@@ -197,7 +255,7 @@ def _components_in(text: str) -> tuple[Component, ...]:
             said = f"{article.group(1).lower()} {said}"
         if kind == "choice":
             name = f"choice:{said.lower()[:7]}"
-            said = _CLAUSE.match(text, match.start()).group(0).strip()  # type: ignore[union-attr]
+            said = choice_phrase(text, match.start())
         before = _HOLDS.search(text[max(0, match.start() - 60) : match.start()])
         holds = before.group(1).strip() if before else None
         out.append(Component(name=name, kind=kind, said=said, holds=holds))
@@ -205,6 +263,45 @@ def _components_in(text: str) -> tuple[Component, ...]:
         said = number.group(0).strip()
         out.append(Component(name=f"number:{said}", kind="number", said=said))
     return tuple(out)
+
+
+def choice_phrase(text: str, start: int, most: int = 7) -> str:
+    """The choice said at `start` as a whole phrase the interviewer can quote: forward to the end of its
+    clause (punctuation, "and", "or", "such as", "with" ...) in at most `most` words, without a dangling
+    "the", "by" or "or" at the end; a bare noun ("replicas") or a phrase that starts with "in" ("in real
+    time") takes the words before it in the same clause ("add two read replicas per shard", "updated from
+    Kafka in real time"). A capital that only starts the sentence is lowered."""
+    words: list[str] = []
+    cut = False
+    for token in _TOKEN.finditer(text, start):
+        word = token.group(0)
+        if not re.match(r"[\w'%$-]", word) or (words and word.lower() in _CLAUSE_STOPS):
+            break
+        if len(words) == most:
+            cut = True
+            break
+        words.append(word)
+    if cut:  # the clause goes on: end before its last prepositional phrase rather than inside it
+        last = max((i for i, w in enumerate(words) if i >= 2 and w.lower() in _PREPOSITIONS), default=None)
+        words = words[:last] if last is not None else words
+    while len(words) > 1 and words[-1].lower() in _DANGLING:
+        words.pop()
+    previous = re.findall(r"[\w'-]+", text[max(0, start - 12) : start])
+    noun = bool(previous) and (previous[-1].lower() in _DETERMINERS or previous[-1].isdigit())
+    if words and (noun or _NOUN_CHOICE.match(words[0]) or _PREPOSITION.match(" ".join(words) + " ")):
+        before: list[str] = []
+        for token in reversed(list(_TOKEN.finditer(text[:start]))):
+            word = token.group(0)
+            if not re.match(r"[\w'%$-]", word) or word.lower() in _CLAUSE_STOPS or len(before) == 4:
+                break
+            if word.lower() in ("i", "i'd", "we", "we'd", "said", "you", "it's"):
+                break
+            before.insert(0, word)
+        words = [*before, *words]
+    phrase = " ".join(words)
+    if phrase[:1].isupper() and phrase[1:2].islower() and not re.match(r"[A-Z][a-z]+[A-Z]", phrase):
+        phrase = phrase[0].lower() + phrase[1:]
+    return phrase
 
 
 def _mentions(text: str) -> Iterable[tuple[re.Match[str], str, Kind]]:
@@ -440,15 +537,29 @@ def next_follow_up(
     last_component: str | None = None,
     last_angle: str | None = None,
 ) -> FollowUp | None:
-    """The best follow-up not asked yet, avoiding the component and the angle asked about last when
-    another will do, so the questions move around the design as a real interviewer's do."""
+    """The best follow-up not asked yet. The questions move around the design as a real interviewer's do:
+    the angle asked least in this phase first (scale, then alternatives, freshness, latency, ...), on the
+    component asked about least, never the component or the angle asked about last when another will do.
+    So a long deep dive covers every angle once before it asks one again, rather than scale and
+    alternatives of every component in turn."""
     done = set(asked)
     left = [f for f in follow_ups(phase, mine, earlier, load=load) if f.key not in done]
     if not left:
         return None
+    mine_done = [key.split("/") for key in done if key.startswith(f"{phase}/")]
+    angles = Counter(parts[2] for parts in mine_done if len(parts) == 3 and parts[1] != "-")
+    named = Counter(parts[1] for parts in mine_done if len(parts) == 3)
     fresh = [f for f in left if f.component is None or f.component.name != last_component]
     varied = [f for f in fresh if f.angle != last_angle]
-    return (varied or fresh or left)[0]
+    pool = varied or fresh or left
+    rank = {id(f): i for i, f in enumerate(pool)}
+    specific = [f for f in pool if f.component is not None]
+    if not specific:
+        return pool[0]
+    return min(
+        specific,
+        key=lambda f: (angles[str(f.angle)], named[f.component.name if f.component else "-"], rank[id(f)]),
+    )
 
 
 def describe_components(found: Sequence[Component], limit: int = 8) -> str:

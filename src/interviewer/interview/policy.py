@@ -30,6 +30,7 @@ from interviewer.store.sessions import SessionState, TurnKind
 MAX_HINT_LEVEL = 3
 COVERAGE_WINDOW = 6  # answers read again for key-point coverage on each turn
 RECENT_ANSWERS = 3  # a point these answers spoke to is not probed again
+FRESH_FOR_MORE = 8  # answers that added something new, after which a phase survives a third stall
 _CHECKER = ClaimChecker()
 _CORRECTION = re.compile(
     r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i was wrong|correction|"
@@ -154,12 +155,21 @@ class Policy:
         stalls = self.data.setdefault("stalls", {})
         stalled = not newly and (reading.repeated or reading.off_topic)
         stalls[phase] = int(stalls.get(phase, 0)) + 1 if stalled else 0
+        fresh = self.data.setdefault("fresh", {})
+        fresh[phase] = int(fresh.get(phase, 0)) + (not stalled)
+        # A candidate who has kept adding to the phase gets a third question after two answers that added
+        # nothing: a different part of their design, before the phase is given up on.
+        stall_limit = 3 if fresh[phase] >= FRESH_FOR_MORE else 2
         quality = self._quality(reading, newly, stalled)
         if all(probes.get(f"{phase}/{k.id}", 0) >= 2 for k in missing):
             # Every key point is covered, or has been asked about twice: the phase goes on while there is
             # time and a question worth asking, and the candidate is still adding something; a drill never
             # closes itself before its time is up.
-            follow = None if stalls[phase] >= 2 and not self.is_drill else self._follow_up(phase, reading)
+            follow = (
+                None
+                if stalls[phase] >= stall_limit and not self.is_drill
+                else self._follow_up(phase, reading)
+            )
             if follow is None and self.is_drill:
                 follow = self._move("probe", phase)
             if follow is None:
