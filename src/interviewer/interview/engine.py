@@ -57,7 +57,7 @@ class Engine:
         embedder = getattr(self.offline_grader, "embedder", None)
         if embedder is None:
             return 0.0
-        missing = [t for t in (a, b) if t not in self._vectors]
+        missing = list(dict.fromkeys(t for t in (a, b) if t not in self._vectors))
         if missing:
             if len(self._vectors) > 2048:
                 self._vectors.clear()
