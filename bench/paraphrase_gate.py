@@ -4,7 +4,9 @@ Run: `python bench/paraphrase_gate.py [--json]` (under a minute; MiniLM on the C
 
 `bench/data/paraphrase_leaks.yaml` holds interviewer replies labelled before tuning: paraphrases of a
 turn's hidden strings (leaks) and legitimate replies for the same questions. Whole questions are held out.
-The threshold and margin are chosen on the tuning part only (the largest share of leaks caught less the
+A third part, `ordinary`, was added after the thresholds were chosen and is never tuned on: leaks a model
+volunteers in turns that do not answer an extraction attempt. The threshold and margin are chosen on the
+tuning part only (the largest share of leaks caught less the
 share of legitimate replies blocked, ties to the higher threshold and the smaller margin), then both parts are reported at the
 chosen values and at the shipped defaults. "Before" is the gate without the check: the verbatim `LeakGuard`
 and the gate's own rules (`gate.problem`).
@@ -159,7 +161,7 @@ def main() -> int:
         "chosen": {"threshold": threshold, "margin": margin, "deflect_threshold": deflect},
         "splits": {},
     }
-    for split in ("tune", "held_out"):
+    for split in ("tune", "held_out", "ordinary"):
         part = [r for r in rows if r["split"] == split]
         leaks = [r for r in part if r["leak"]]
         fine = [r for r in part if not r["leak"]]
