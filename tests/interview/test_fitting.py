@@ -187,3 +187,21 @@ def test_what_is_said_for_a_part_without_a_fact_depends_on_what_it_asks() -> Non
         "I don't have a number for moderators; make an assumption and state it."
     )
     assert "for you to decide" in unanswered_text("Is there a mobile app")
+
+
+def test_a_part_without_a_keyword_gets_the_fact_closest_in_meaning_if_it_is_close_enough(
+    youtube: Question,
+) -> None:
+    latency = next(f for f in youtube.hidden_facts if f.topic == "latency")
+
+    def similar(part: str, fact: str) -> float:
+        return 0.9 if "come back" in part and fact == latency.fact else 0.1
+
+    asked = ["How much traffic is there, and how quickly must the page come back?"]
+    answered = answer_parts(youtube, asked, similar)
+    assert [(p, f.topic if f else None) for p, f in answered] == [
+        ("How much traffic is there", "scale"),
+        ("how quickly must the page come back", "latency"),
+    ]
+    assert answer_parts(youtube, asked)[1][1] is None  # by keywords alone it goes unanswered
+    assert answer_parts(youtube, asked, lambda part, fact: 0.2)[1][1] is None  # nothing close enough

@@ -19,6 +19,9 @@ from interviewer.interview.depth import Component, Kind
 from interviewer.interview.reading import content_words, facts_for
 
 Similarity = Callable[[str, str], float]
+# How close in meaning (MiniLM cosine) a part with no keyword must be to a fact to be answered by it; chosen on
+# the tuning questions of bench/data/question_parts.yaml (bench/question_parts.py).
+PART_THRESHOLD = 0.28
 
 # What a question asks about, and what a value of it looks like in an answer.
 _CONCEPTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
@@ -137,11 +140,15 @@ _NUMBER = re.compile(
 
 
 def answer_parts(
-    question: Question, asked: Sequence[str], similar: Similarity | None = None
+    question: Question,
+    asked: Sequence[str],
+    similar: Similarity | None = None,
+    threshold: float = PART_THRESHOLD,
 ) -> list[tuple[str, HiddenFact | None]]:
     """Each part of a question in several parts with the hidden fact that answers it, or None.
 
-    A part's facts are those its words ask for (`facts_for`); a fact two parts ask for goes to the part it
+    A part's facts are those its words ask for (`facts_for`), or, when none of its words is a fact's
+    keyword, the fact closest to it in meaning if at least `threshold` close with `similar`; a fact two parts ask for goes to the part it
     fits best (more of its keywords, then closer in meaning with `similar`), and is shared only by parts
     that both ask for an amount or a target ("how many users and how much traffic?"). So "Who are the
     users and how much traffic?" gets the traffic fact for its second part and none for "who are the
@@ -151,6 +158,11 @@ def answer_parts(
     if len(parts) < 2:
         return []
     options = {part: [f for f in facts_for(question, [part]) if _about(part, f)] for part in parts}
+    if similar is not None:  # a part none of whose words is a keyword: the fact closest in meaning, if close
+        for part in (p for p in parts if not options[p]):
+            close = max(question.hidden_facts, key=lambda f: similar(part, f.fact), default=None)
+            if close is not None and similar(part, close.fact) >= threshold:
+                options[part] = [close]
 
     def fit(part: str, fact: HiddenFact) -> tuple[int, int, float]:
         hits = sum(
