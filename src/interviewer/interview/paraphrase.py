@@ -45,9 +45,12 @@ MARGIN = 0.0
 # this is held back (chosen on the tuning part's deflect replies alone). It applies to a deflect, and to any
 # reply to a turn that asks about the interviewer's own material, which the policy may have read otherwise.
 DEFLECT_THRESHOLD = 0.58
+# Words that ask about the interviewer's own material; a bare "prompt" or "outline" does not (a candidate may
+# design a chatbot's system prompt).
 _ASKS_FOR_BRIEF = re.compile(
-    r"\b(?:prompt|instructions?|brief|key points?|rubric|probes?|pitfalls?|hidden|grading|scoring|"
-    r"configuration|outline|perfect answer|not allowed|told to|your notes?|missing point|debug mode)\b",
+    r"\b(?:your (?:system |hidden |secret |grading )?(?:prompt|instructions?|brief|notes?|configuration)"
+    r"|key points?|rubric|probes?|pitfalls?|hidden (?:facts?|key points?|points?|notes?|rules?)|grading|scoring"
+    r"|model answer|answer outline|perfect answer|not allowed|told to|missing point|debug mode|interviewer brief)\b",
     re.I,
 )
 
