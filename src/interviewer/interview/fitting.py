@@ -159,7 +159,8 @@ def answer_parts(
         return []
     options = {part: [f for f in facts_for(question, [part]) if _about(part, f)] for part in parts}
     if similar is not None:  # a part none of whose words is a keyword: the fact closest in meaning, if close
-        for part in (p for p in parts if not options[p]):
+        # ("who ..." is never answered by meaning alone: the facts close to it are counts and budgets)
+        for part in (p for p in parts if not options[p] and not _WHO.match(p)):
             close = max(question.hidden_facts, key=lambda f: similar(part, f.fact), default=None)
             if close is not None and similar(part, close.fact) >= threshold:
                 options[part] = [close]
