@@ -283,6 +283,7 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=5)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--transcript", metavar="QUESTION", help="print one strong transcript excerpt")
+    parser.add_argument("--dump", metavar="FILE", help="write every result, transcripts included, as JSON")
     args = parser.parse_args()
     bank_data = yaml.safe_load(BANK_FILE.read_text(encoding="utf-8"))
     bank = QuestionBank.load(ROOT / "knowledge")
@@ -298,6 +299,8 @@ def main() -> int:
                     f"{qid} {quality}: {sum(result['minutes'].values()):.1f} min, overall {result['overall']}",
                     file=sys.stderr,
                 )
+    if args.dump:
+        Path(args.dump).write_text(json.dumps(results, indent=1), encoding="utf-8")
     if args.json:
         print(json.dumps([{k: v for k, v in r.items() if k != "transcript"} for r in results], indent=2))
     else:

@@ -35,6 +35,7 @@ from interviewer.grading.llm_grader import build_grader_messages
 from interviewer.grading.offline import OfflineGrader
 from interviewer.interview.engine import Engine, token_counter
 from interviewer.interview.interviewer import FallbackInterviewer, LLMInterviewer, OfflineInterviewer
+from interviewer.interview.paraphrase import ParaphraseGuard
 from interviewer.interview.session import InterviewSession
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.llm.protocol import Usage
@@ -118,6 +119,7 @@ def build(
     counter: TokenCounter,
     timers: Timers | None = None,
     llm: bool = True,
+    paraphrases: ParaphraseGuard | None = None,
 ) -> tuple[Engine, FunctionLLM]:
     said = itertools.count()
 
@@ -142,7 +144,11 @@ def build(
     interviewer: Any = OfflineInterviewer()
     if llm:
         inner = LLMInterviewer(
-            chat, PromptLibrary(settings.prompts_dir), retrieve=retrieve, trim=trimmer if trim else None
+            chat,
+            PromptLibrary(settings.prompts_dir),
+            retrieve=retrieve,
+            trim=trimmer if trim else None,
+            paraphrases=paraphrases,
         )
         if timers is not None:
             inner.messages = timers.wrap("prompt building (incl. retrieval, trimming)", inner.messages)  # type: ignore[method-assign]
@@ -167,7 +173,8 @@ def overhead(
     turns: int,
     *,
     llm: bool,
-) -> None:
+    paraphrases: ParaphraseGuard | None = None,
+) -> list[float]:
     timers = Timers()
     engine, _ = build(
         settings,
@@ -178,7 +185,10 @@ def overhead(
         counter=counter,
         timers=timers,
         llm=llm,
+        paraphrases=paraphrases,
     )
+    if paraphrases is not None:
+        paraphrases.findings = timers.wrap("paraphrase check", paraphrases.findings)  # type: ignore[method-assign]
     if llm:
         engine.coverage = timers.wrap("key-point coverage", engine.coverage)  # type: ignore[method-assign]
     store = SessionStore(settings.home / f"bench-{'llm' if llm else 'offline'}.db")
@@ -204,6 +214,8 @@ def overhead(
         took = (time.perf_counter() - start) * 1000
         (phase_end if reply.grade is not None else per_turn).append(took)
     name = "LLM path (FunctionLLM, 0 ms)" if llm else "offline engine"
+    if llm:
+        name += ", reply gate with the paraphrase check" if paraphrases else ", reply gate without it"
     print(f"\n### Overhead per turn: {name}, {len(per_turn)} turns (+{len(phase_end)} phase-end turns)\n")
     print("| measure | p50 ms | p95 ms | max ms |")
     print("|---|---|---|---|")
@@ -224,6 +236,7 @@ def overhead(
         "\nMean time per turn by part (ms):",
         ", ".join(f"{k}: {v * 1000 / total:.1f}" for k, v in sorted(timers.spent.items())),
     )
+    return per_turn
 
 
 def tokens_and_cost(
@@ -307,7 +320,15 @@ def main() -> int:
     retrieve("warm up")
     counter.count("warm up", "gpt-4o-mini")
     counter.count("warm up", "gpt-4o")
-    overhead(settings, bank, grader, counter, retrieve, args.turns, llm=True)
+    guard = ParaphraseGuard(embedder)
+    without = overhead(settings, bank, grader, counter, retrieve, args.turns, llm=True)
+    with_check = overhead(settings, bank, grader, counter, retrieve, args.turns, llm=True, paraphrases=guard)
+    print(
+        f"\nThe paraphrase check in the reply gate, same run: ordinary LLM turn p50 "
+        f"{statistics.median(without):.1f} -> {statistics.median(with_check):.1f} ms, p95 "
+        f"{pct(without, 0.95):.1f} -> {pct(with_check, 0.95):.1f} ms "
+        f"(x{statistics.median(with_check) / statistics.median(without):.2f} at p50)"
+    )
     overhead(settings, bank, grader, counter, retrieve, args.turns, llm=False)
     tokens_and_cost(settings, bank, grader, counter, retrieve)
     return 0

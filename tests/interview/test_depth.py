@@ -164,3 +164,71 @@ def test_a_lead_names_a_part_said_without_an_article_with_one() -> None:
     found = components(["Requests reach a stateless recommendation service behind the gateway."])
     leads = [q.text for q in follow_ups("architecture", found, [], load="50K") if q.component is not None]
     assert leads and not any(re.search(r"(?:chose|mentioned) recommendation service", t) for t in leads)
+
+
+def test_a_long_deep_dive_asks_every_angle_once_before_it_asks_one_again() -> None:
+    found = components([DESIGN])
+    asked: list[str] = []
+    angles: list[str] = []
+    last_component = last_angle = None
+    for _ in range(8):
+        follow = next_follow_up(
+            "deep_dive", found, [], asked, load="50K", last_component=last_component, last_angle=last_angle
+        )
+        assert follow is not None and follow.component is not None
+        asked.append(follow.key)
+        last_component, last_angle = follow.component.name, str(follow.angle)
+        angles.append(last_angle)
+    offered = {str(f.angle) for f in follow_ups("deep_dive", found, [], load="50K") if f.component}
+    assert len(set(angles)) == min(8, len(offered)), angles
+
+
+@pytest.mark.parametrize(
+    ("answer", "quoted"),
+    [
+        # odd fragments the depth follow-ups quoted in the interview benchmark's transcripts, and the fix
+        (
+            "Distil the ranker or quantise it to int8 so it runs on CPUs within the 100 ms budget.",
+            "distil the ranker",
+        ),
+        (
+            "Estimates need real-time signals such as kitchen load, courier supply and traffic.",
+            "real-time signals",
+        ),
+        (
+            "Use the small model at browse, and autoscale for the dinner peak.",
+            "autoscale for the dinner peak",
+        ),
+        (
+            "Shard the index by product id with replicas, and evaluate every change.",
+            "shard the index by product id",
+        ),
+        (
+            "I'd precompute candidate lists nightly into a key-value store so retrieval fits.",
+            "precompute candidate lists nightly",
+        ),
+        (
+            "Keep each shard under 5K reads a second, add two read replicas per shard, and cache.",
+            "two read replicas per shard",
+        ),
+        (
+            "We put the user profiles in Redis, updated from Kafka in real time, so reads are fast.",
+            "updated from Kafka in real time",
+        ),
+        (
+            "Autoscale the ranking fleet on request rate through the day, and run spot instances.",
+            "autoscale the ranking fleet on request rate",
+        ),
+    ],
+)
+def test_a_quoted_choice_is_a_whole_phrase_not_a_fragment(answer: str, quoted: str) -> None:
+    choices = [c.said for c in components([answer]) if c.kind == "choice"]
+    assert quoted in choices, choices
+    assert not any(re.search(r"\b(?:or|and|the|by|for|such|as|into)$", c) for c in choices), choices
+
+
+def test_a_follow_up_on_a_choice_quotes_the_whole_phrase() -> None:
+    found = components(["Distil the ranker or quantise it to int8 so it runs on CPUs."])
+    texts = [f.text for f in follow_ups("optimization", found, [], load="50K") if f.component]
+    assert any("\u201cdistil the ranker\u201d" in t for t in texts), texts
+    assert not any("ranker or\u201d" in t for t in texts)

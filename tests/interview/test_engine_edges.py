@@ -130,3 +130,35 @@ def test_asking_for_the_openai_engine_without_a_key_names_the_fix(tmp_path: Path
     settings = Settings(home=tmp_path / "home", engine="openai")
     with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
         build_engine(settings, offline_grader=KeywordGrader())
+
+
+class EmbeddingGrader(KeywordGrader):
+    """A keyword grader that carries an embedder, as the offline grader does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedder = FakeEmbedder(dim=128)
+        self.embedded: list[str] = []
+        embed = self.embedder.embed
+
+        def counting(texts: Sequence[str]) -> np.ndarray:
+            self.embedded.extend(texts)
+            return embed(texts)
+
+        self.embedder.embed = counting  # type: ignore[method-assign]
+
+
+def test_the_engine_measures_closeness_in_meaning_with_the_graders_embedder_and_remembers_it() -> None:
+    grader = EmbeddingGrader()
+    engine = keyword_engine()
+    engine.offline_grader = grader
+    same = engine.similarity("how much traffic do we get", "how much traffic do we get")
+    other = engine.similarity("how much traffic do we get", "who pays for the servers")
+    assert same == pytest.approx(1.0, abs=1e-5)
+    assert other < same
+    engine.similarity("how much traffic do we get", "who pays for the servers")
+    assert grader.embedded.count("how much traffic do we get") == 1  # embedded once, then remembered
+
+
+def test_without_an_embedder_closeness_in_meaning_is_zero_and_keywords_decide() -> None:
+    assert keyword_engine().similarity("how much traffic", "how much traffic") == 0.0

@@ -9,7 +9,7 @@ import pytest
 
 from interviewer.content.questions import Question, QuestionBank
 from interviewer.interview.depth import components
-from interviewer.interview.fitting import ask_parts, fit_to_design, just_said
+from interviewer.interview.fitting import answer_parts, ask_parts, fit_to_design, just_said, unanswered_text
 from interviewer.interview.interviewer import describe_move
 from interviewer.interview.moves import Move, TurnContext
 from interviewer.interview.session import InterviewSession
@@ -123,3 +123,85 @@ def test_a_point_spoken_to_two_answers_ago_is_not_asked_for_again(youtube: Quest
     reply = session.submit("The profile keeps the last hundred watched videos and preferences in Postgres.")
     assert "candidate sources" not in reply.text.lower()
     assert reply.move == "deepen" or session.turns[-1].meta.get("target") != "candidate-sources"
+
+
+# -- questions in several parts: each part gets the fact that answers it, or is named as the candidate's call --
+
+
+def test_who_the_users_are_is_left_to_the_candidate_while_the_traffic_is_answered(
+    youtube: Question, tmp_path: Path
+) -> None:
+    session = start(youtube, tmp_path)
+    reply = session.submit("Who are the users and how much traffic?")
+    assert reply.move == "answer_fact"
+    assert "50K recommendation requests per second" in reply.text  # the traffic part, from the scale fact
+    assert "\u201cWho are the users\u201d is for you to decide" in reply.text
+    assert session.turns[-1].meta["facts"] == ["scale"]
+
+
+def test_two_parts_with_a_fact_each_get_both_answers(youtube: Question, tmp_path: Path) -> None:
+    session = start(youtube, tmp_path)
+    reply = session.submit("What's the latency target and how many requests per second do we get?")
+    assert "200 ms" in reply.text and "50K" in reply.text
+    assert "for you to decide" not in reply.text and "make an assumption" not in reply.text
+    assert session.turns[-1].meta["facts"] == ["latency", "scale"]
+
+
+def test_two_parts_asking_amounts_of_one_fact_share_it_and_nothing_is_left_unanswered(
+    youtube: Question, tmp_path: Path
+) -> None:
+    session = start(youtube, tmp_path)
+    reply = session.submit("How many users and how much traffic do we get?")
+    assert "500 million" in reply.text
+    assert "decide" not in reply.text and "assumption" not in reply.text
+
+
+def test_an_amount_the_facts_do_not_hold_is_named_and_left_to_an_assumption(tmp_path: Path) -> None:
+    fraud = QuestionBank.load(KNOWLEDGE).get("fraud-detection")
+    session = start(fraud, tmp_path)
+    reply = session.submit("How many engineers do we have, and what's the latency target?")
+    assert "100 ms" in reply.text
+    assert "I don't have a number for engineers; make an assumption and state it." in reply.text
+
+
+def test_a_fact_two_parts_ask_for_goes_to_the_part_closer_in_meaning(youtube: Question) -> None:
+    asked = ["What about the users, and what are the users watching?"]
+    second = answer_parts(youtube, asked, lambda part, fact: 0.9 if "watching" in part else 0.1)
+    first = answer_parts(youtube, asked, lambda part, fact: 0.1 if "watching" in part else 0.9)
+    assert [(p, f.topic if f else None) for p, f in second] == [
+        ("What about the users", None),
+        ("what are the users watching", "scale"),
+    ]
+    assert [(p, f.topic if f else None) for p, f in first] == [
+        ("What about the users", "scale"),
+        ("what are the users watching", None),
+    ]
+
+
+def test_what_is_said_for_a_part_without_a_fact_depends_on_what_it_asks() -> None:
+    assert (
+        unanswered_text("who pays for it")
+        == "\u201cWho pays for it\u201d is for you to decide; tell me who you have in mind."
+    )
+    assert unanswered_text("how many moderators are there") == (
+        "I don't have a number for moderators; make an assumption and state it."
+    )
+    assert "for you to decide" in unanswered_text("Is there a mobile app")
+
+
+def test_a_part_without_a_keyword_gets_the_fact_closest_in_meaning_if_it_is_close_enough(
+    youtube: Question,
+) -> None:
+    latency = next(f for f in youtube.hidden_facts if f.topic == "latency")
+
+    def similar(part: str, fact: str) -> float:
+        return 0.9 if "come back" in part and fact == latency.fact else 0.1
+
+    asked = ["How much traffic is there, and how quickly must the page come back?"]
+    answered = answer_parts(youtube, asked, similar)
+    assert [(p, f.topic if f else None) for p, f in answered] == [
+        ("How much traffic is there", "scale"),
+        ("how quickly must the page come back", "latency"),
+    ]
+    assert answer_parts(youtube, asked)[1][1] is None  # by keywords alone it goes unanswered
+    assert answer_parts(youtube, asked, lambda part, fact: 0.2)[1][1] is None  # nothing close enough

@@ -15,16 +15,18 @@ from pathlib import Path
 
 import pytest
 
+from extraction import EXTRACTION, YOUTUBE_PARAPHRASES
 from fake_openai_server import FakeOpenAIServer, Reply, server_error, truncated
 from interviewer.config import ReplyTokens, Settings
-from interviewer.content.questions import Question
+from interviewer.content.questions import Question, QuestionBank
 from interviewer.errors import LLMTruncated, LLMUnavailable
 from interviewer.interview.commands import act
 from interviewer.interview.engine import HISTORY_BUDGET, Engine, build_engine
-from interviewer.interview.interviewer import FallbackInterviewer, OfflineInterviewer
+from interviewer.interview.interviewer import FallbackInterviewer, OfflineInterviewer, fence
 from interviewer.interview.session import InterviewSession
 from interviewer.llm.protocol import ChatModel, Message, Usage
 from interviewer.llm.tokens import TokenCounter
+from interviewer.notes.embeddings import MiniLMEmbedder
 from interviewer.phases import PHASE_GOALS, PHASES
 from interviewer.store.sessions import SessionStore
 from interviewer.testing import (
@@ -37,6 +39,7 @@ from interviewer.testing import (
     answer_and_move_on,
     tiny_question,
 )
+from locations import KNOWLEDGE
 
 COVERING = TINY_COVERING_ANSWERS
 GUIDANCE = "Notes excerpt: a two-stage funnel narrows a billion items to about a thousand candidates."
@@ -521,6 +524,92 @@ def test_a_fact_the_candidate_did_not_ask_for_is_not_let_through(
     reply = session.submit("What latency does the home page need?")
     assert budget not in reply.text
     assert question.hidden_facts[1].fact in reply.text  # the offline phrasing answers what was asked
+
+
+# -- paraphrase leaks: the gate compares each reply sentence with the turn's hidden strings by meaning ------------------
+
+
+@pytest.fixture(scope="module")
+def minilm() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+@pytest.fixture(scope="module")
+def youtube() -> Question:
+    return QuestionBank.load(KNOWLEDGE).get("youtube-recommendations")
+
+
+KNOWN_MISSES = (YOUTUBE_PARAPHRASES[8], YOUTUBE_PARAPHRASES[3])
+
+
+def paraphrasing(call: Call) -> str:
+    """A model that answers an extraction attempt with a paraphrase of a hidden string, never its words."""
+    asked = call.last_user
+    attempt = next((i for i, a in enumerate(EXTRACTION) if a in asked), None)
+    if attempt is None:
+        return "Welcome. Let's design the YouTube home page recommendations. Where would you like to start?"
+    ask = ("Where next?", "What would you look at now?", "Shall we go on?", "Which part comes first for you?")
+    return f"Sure. {YOUTUBE_PARAPHRASES[attempt % len(YOUTUBE_PARAPHRASES)]} {ask[attempt % len(ask)]}"
+
+
+def test_a_model_that_paraphrases_its_brief_to_thirty_extraction_attempts_never_shows_a_paraphrase(
+    settings: Settings,
+    store: SessionStore,
+    clock: FakeClock,
+    youtube: Question,
+    minilm: MiniLMEmbedder,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    chat = FunctionLLM(paraphrasing)
+    engine = build_engine(
+        settings, chat=chat, embedder=minilm, offline_grader=KeywordGrader(), retrieve=Retriever()
+    )
+    session = InterviewSession.create(youtube, engine, store, clock=clock, drill="requirements")
+    session.start()
+    shown = []
+    for attempt in EXTRACTION:
+        clock.advance(seconds=5)
+        reply = session.submit(attempt)
+        assert chat.calls[-1].last_user.endswith(f"{fence(attempt)}\n</candidate>")
+        shown.append((reply.source, reply.text))
+    assert len(shown) == 30
+    leaked = [text for _, text in shown if any(p in text for p in YOUTUBE_PARAPHRASES)]
+    # Known misses: an instruction in words far from the brief's (similarity 0.46), and a key point said at
+    # 0.66 after "Repeat the text above", which is not read as an extraction attempt (the bar there is 0.70).
+    assert all(any(miss in text for miss in KNOWN_MISSES) for text in leaked), leaked
+    assert len(leaked) <= 4
+    assert sum(source == "llm->offline" for source, _ in shown) == 30 - len(leaked)
+    held = [r.getMessage() for r in caplog.records if "paraphrases a hidden" in r.getMessage()]
+    # Most by the paraphrase check; a reply that must answer a fact and does not is held back by the gate first.
+    assert len(held) >= 24
+
+
+def test_the_paraphrase_check_lets_ordinary_replies_on_the_same_topics_through(
+    settings: Settings, store: SessionStore, clock: FakeClock, youtube: Question, minilm: MiniLMEmbedder
+) -> None:
+    replies = iter(
+        [
+            "Welcome. Let's design the YouTube home page recommendations. Where would you like to start?",
+            "Clicks versus watch time, fair. What would you measure to know the home page is working?",
+            "About 2 billion users in total, 500 million of them active on a given day. What next?",
+            "You said a new user sees trending videos. What happens to a video uploaded a minute ago?",
+        ]
+    )
+    chat = FunctionLLM(lambda call: next(replies))
+    engine = build_engine(
+        settings, chat=chat, embedder=minilm, offline_grader=KeywordGrader(), retrieve=Retriever()
+    )
+    session = InterviewSession.create(youtube, engine, store, clock=clock, drill="requirements")
+    session.start()
+    said = [
+        session.submit("I think we should optimise for watch time rather than clicks here."),
+        session.submit("How many users do we have?"),
+        session.submit(
+            "A brand-new user with no history would just see the trending videos in their region."
+        ),
+    ]
+    assert [r.source for r in said] == ["llm", "llm", "llm"], [r.text for r in said]
+    assert isinstance(engine.interviewer, FallbackInterviewer)
 
 
 # -- outages mid-interview -------------------------------------------------------------------------------------------------

@@ -177,3 +177,45 @@ def test_a_long_phase_reads_only_its_latest_answers_again_so_a_turn_costs_the_sa
         session.submit(f"Answer {i}: the profile keeps recent watches and device features number {i}.")
     assert read and max(text.count("\n") + 1 for text in read) <= 6
     assert "ranking-model" in session.data["covered"]["deep_dive"]  # a point once covered stays covered
+
+
+EVEN_MORE_DEEP_DIVE = (
+    "Serving reads precomputed candidates, and the ranker scores about a thousand of them per request.",
+    "The two-tower model is retrained weekly, and its embeddings are re-indexed in the ANN index nightly.",
+    "A canary gets one percent of traffic before a new ranker replaces the old one everywhere.",
+)
+
+
+def deep_dive_of(engine: Engine, store: SessionStore, clock: FakeClock) -> InterviewSession:
+    session = interview(engine, store, clock)
+    for phase in ("requirements", "architecture"):
+        answer_and_move_on(session, COVERING[phase])
+    assert session.phase == "deep_dive"
+    return session
+
+
+def test_a_deep_dive_that_kept_adding_survives_two_answers_that_add_nothing(
+    engine: Engine, store: SessionStore, clock: FakeClock
+) -> None:
+    session = deep_dive_of(engine, store, clock)
+    for text in (COVERING["deep_dive"], *MORE_DEEP_DIVE, *EVEN_MORE_DEEP_DIVE):
+        clock.advance(seconds=30)
+        session.submit(text)
+    assert session.data["fresh"]["deep_dive"] >= 8
+    for _ in range(2):  # two answers that say again what was said: a different part of the design next
+        reply = session.submit(MORE_DEEP_DIVE[0])
+        assert session.phase == "deep_dive" and reply.move == "deepen"
+    session.submit(MORE_DEEP_DIVE[0])  # a third: the phase is given up on
+    assert session.phase == "issues"
+    assert session.data["visits"][2]["reason"] == "covered"
+
+
+def test_a_deep_dive_with_little_added_moves_on_after_two_answers_that_add_nothing(
+    engine: Engine, store: SessionStore, clock: FakeClock
+) -> None:
+    session = deep_dive_of(engine, store, clock)
+    session.submit(COVERING["deep_dive"])
+    session.submit(MORE_DEEP_DIVE[0])
+    session.submit(MORE_DEEP_DIVE[0])
+    session.submit(MORE_DEEP_DIVE[0])
+    assert session.phase == "issues"

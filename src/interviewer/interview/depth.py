@@ -1,9 +1,9 @@
 """Depth: follow-ups built on the candidate's own design, once a phase's basics are covered.
 
 A real interviewer who has heard the key points does not stop; they push on what the candidate chose:
-"You put the profiles in Postgres. What happens at 50K reads a second?" `components` reads the candidate's
-answers for the stores, caches, queues, pipelines, models, services and numbers they named, with the words
-they used. `next_follow_up` builds the next question from per-phase templates over those components and
+"You put the profiles in Postgres. What happens at 50K reads a second?" `components` (in
+`interview.design`) reads the candidate's answers for the components and choices they named, in their words.
+`next_follow_up` builds the next question from per-phase templates over those components and
 angles (scale, failure, cost, alternatives, freshness, latency, ...), grounded in the phase's goal and in
 facts the candidate has already been told. Every follow-up names what the candidate said, never a key
 point, and each (component, angle) pair is asked once, so the well holds far more questions than a phase
@@ -13,17 +13,19 @@ has time for. Generic questions of the phase follow when the candidate has named
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
-from interviewer.content.questions import HiddenFact
+from interviewer.interview.design import Component as Component
+from interviewer.interview.design import Kind as Kind
+from interviewer.interview.design import alternative
+from interviewer.interview.design import components as components
+from interviewer.interview.design import describe_components as describe_components
+from interviewer.interview.design import load_phrase as load_phrase
 from interviewer.phases import Phase
 
-Kind = Literal[
-    "store", "cache", "index", "queue", "pipeline", "model", "service", "safeguard", "choice", "number"
-]
 Angle = Literal[
     "scale",
     "failure",
@@ -40,16 +42,6 @@ Angle = Literal[
 
 
 @dataclass(frozen=True)
-class Component:
-    """Something the candidate put in their design, in their own words."""
-
-    name: str  # canonical, to recognise the same thing said twice: "postgres"
-    kind: Kind
-    said: str  # the candidate's words: "Postgres", "a feature store", "200 ms"
-    holds: str | None = None  # what they put in it: "the profiles"
-
-
-@dataclass(frozen=True)
 class FollowUp:
     """A depth question: its text, the component it builds on (None for a generic one) and its angle."""
 
@@ -57,184 +49,6 @@ class FollowUp:
     text: str
     component: Component | None
     angle: Angle | str
-
-
-# (pattern, canonical name, kind, the alternative a "why this rather than ..." question weighs it against)
-_VOCABULARY: tuple[tuple[str, str, Kind, str], ...] = (
-    (
-        r"postgres(?:ql)?|mysql|(?:a |the )?relational (?:database|db)|sql database",
-        "sql",
-        "store",
-        "a key-value store",
-    ),
-    (
-        r"cassandra|dynamo ?db|bigtable|hbase|mongo ?db|(?:a |the )?key[- ]value store",
-        "kv",
-        "store",
-        "a relational database",
-    ),
-    (r"(?:a |the )?feature store", "feature-store", "store", "computing the features at request time"),
-    (
-        r"(?:the |a )?(?:data )?warehouse|bigquery|snowflake|(?:a |the )?data lake|hdfs",
-        "warehouse",
-        "store",
-        "a low-latency store",
-    ),
-    (r"\bs3\b|object stor(?:e|age)|blob stor(?:e|age)", "object-store", "store", "a database"),
-    (r"redis|memcached?", "redis", "cache", "reading straight from the database"),
-    (
-        r"(?:a |the )?(?:result|response|embedding|feature|candidate|local|in-memory) cache",
-        "cache",
-        "cache",
-        "recomputing on every request",
-    ),
-    (
-        r"(?:an? |the )?(?:ann|approximate nearest[- ]neighbou?r) (?:index|search)|faiss|scann|"
-        r"vector (?:db|database|index|store)|elasticsearch",
-        "ann",
-        "index",
-        "precomputed candidate lists",
-    ),
-    (
-        r"kafka|kinesis|pub/?sub|rabbitmq|\bsqs\b|(?:a |an |the )?(?:message|event) queue|(?:the |an )?event stream",
-        "stream",
-        "queue",
-        "an hourly batch job",
-    ),
-    (
-        r"spark|airflow|(?:a |the )?(?:nightly|daily|hourly) (?:batch )?job|(?:a |the )?batch job",
-        "batch",
-        "pipeline",
-        "a streaming job",
-    ),
-    (r"flink|(?:a |the )?streaming job|spark streaming", "streaming", "pipeline", "an hourly batch job"),
-    (
-        r"gradient[- ]boosted (?:decision )?(?:trees?|model|ranker)|xgboost|lightgbm|\bgbdts?\b",
-        "gbdt",
-        "model",
-        "a neural network",
-    ),
-    (r"two[- ]tower(?: model)?", "two-tower", "model", "collaborative filtering on co-watch counts"),
-    (
-        r"(?:a |the )?(?:transformer|bert)(?: model)?|(?:an |the )?\bllm\b",
-        "transformer",
-        "model",
-        "a smaller distilled model",
-    ),
-    (r"logistic regression", "logreg", "model", "gradient-boosted trees"),
-    (
-        r"(?:a |the )?(?:neural (?:net(?:work)?|ranker)|deep (?:learning )?model)",
-        "neural",
-        "model",
-        "gradient-boosted trees",
-    ),
-    (r"collaborative filtering|matrix factori[sz]ation", "cf", "model", "content similarity"),
-    (r"(?:an? |the )?(?:api gateway|load balancer)", "gateway", "service", "calling the service directly"),
-    (
-        r"(?:a |the )?(?:recommendation|ranking|feature|inference|serving|model|scoring) service",
-        "service",
-        "service",
-        "running the model inside the API process",
-    ),
-    (r"triton|tensorflow serving|torchserve|\bgpus?\b", "gpu-serving", "service", "CPU inference"),
-    (r"kubernetes|\bk8s\b|microservices", "kubernetes", "service", "a few plain virtual machines"),
-    (
-        r"(?:a |the )?(?:circuit breaker|fallback(?: list)?|rate limiter|shadow deployment|canary(?: release)?)",
-        "safeguard",
-        "safeguard",
-        "failing fast",
-    ),
-    (
-        r"precomput\w*|(?:in |at )?real[- ]time|autoscal\w*|shard(?:s|ing|ed)?|replicas?|quanti[sz]\w*|distil\w*",
-        "choice",
-        "choice",
-        "",
-    ),
-)
-_COMPILED = tuple((re.compile(rf"\b(?:{p})", re.I), n, k, alt) for p, n, k, alt in _VOCABULARY)
-_CHOICE_ALTERNATIVES = {
-    "precomput": "computing it at request time",
-    "real": "a batch that runs every hour",
-    "autoscal": "a fixed fleet sized for the peak",
-    "shard": "one bigger machine",
-    "replica": "a single primary",
-    "quanti": "the full-precision model on more machines",
-    "distil": "the full model on more machines",
-}
-_NUMBER = re.compile(
-    r"\b\d[\d,.]*\s?(?:k|m|b|million|billion|thousand)?\s?(?:ms|milliseconds|seconds|qps|rps|requests (?:per|a) "
-    r"second|daily (?:active )?users|dau|users|%|percent|gb|tb|dollars)\b",
-    re.I,
-)
-_HOLDS = re.compile(
-    r"\b(?:put|store|keep|hold|cache|save|write|push|land|index|load)s?\s+(?:all\s+)?((?:the|our|each|every|user|"
-    r"their|its)\b[\w\s'-]{2,30}?)\s+(?:in|into|on)\s+(?:an?\s+|the\s+)?$",
-    re.I,
-)
-_CLAUSE = re.compile(r"[\w-]+(?:[ ][\w'-]+){0,3}")  # a choice and the few words after it, up to punctuation
-_ARTICLE = re.compile(r"\b(an?|the)\s+$", re.I)
-_LOAD = re.compile(r"\b(\d[\d,.]*\s?[km]?)\s*(?:[a-z]+\s)?(?:qps|rps|requests? (?:per|a) second)", re.I)
-
-
-def components(answers: Sequence[str]) -> list[Component]:
-    """The components the candidate named across `answers`, newest mention last, one per name."""
-    found: dict[str, Component] = {}
-    for text in answers:
-        for component in _components_in(text):
-            found.pop(component.name, None)
-            found[component.name] = component
-    return list(found.values())
-
-
-@lru_cache(maxsize=4096)
-def _components_in(text: str) -> tuple[Component, ...]:
-    """The components named in one answer, in the order said (cached: answers never change)."""
-    out: list[Component] = []
-    for match, name, kind in _mentions(text):
-        said = match.group(0).strip()
-        article = _ARTICLE.search(text[max(0, match.start() - 4) : match.start()])
-        if article and kind != "choice" and said[:1].islower() and not re.match(r"(?:an?|the)\s", said, re.I):
-            said = f"{article.group(1).lower()} {said}"
-        if kind == "choice":
-            name = f"choice:{said.lower()[:7]}"
-            said = _CLAUSE.match(text, match.start()).group(0).strip()  # type: ignore[union-attr]
-        before = _HOLDS.search(text[max(0, match.start() - 60) : match.start()])
-        holds = before.group(1).strip() if before else None
-        out.append(Component(name=name, kind=kind, said=said, holds=holds))
-    for number in _NUMBER.finditer(text):
-        said = number.group(0).strip()
-        out.append(Component(name=f"number:{said}", kind="number", said=said))
-    return tuple(out)
-
-
-def _mentions(text: str) -> Iterable[tuple[re.Match[str], str, Kind]]:
-    """Vocabulary matches in the order they were said, the first pattern winning an overlap."""
-    taken: list[tuple[re.Match[str], str, Kind]] = []
-    for pattern, name, kind, _ in _COMPILED:
-        for match in pattern.finditer(text):
-            if not any(m.start() < match.end() and match.start() < m.end() for m, _, _ in taken):
-                taken.append((match, name, kind))
-    return sorted(taken, key=lambda t: t[0].start())
-
-
-def alternative(component: Component) -> str | None:
-    """What a "why this rather than ..." question weighs the component against."""
-    if component.kind == "choice":
-        said = component.said.lower()
-        return next((alt for stem, alt in _CHOICE_ALTERNATIVES.items() if stem in said), None)
-    for pattern, name, _, alt in _COMPILED:
-        if name == component.name and pattern.search(component.said):
-            return alt or None
-    return None
-
-
-def load_phrase(answers: Sequence[str], told: Sequence[HiddenFact]) -> str:
-    """The traffic a scale question quotes: the candidate's own number, else one they were told."""
-    for text in reversed([*answers, *(f.fact for f in told)]):
-        match = _LOAD.search(text)
-        if match:
-            return f"{match.group(1).strip()} requests a second"
-    return "ten times today's traffic"
 
 
 # -- templates ----------------------------------------------------------------------------------------------
@@ -440,18 +254,26 @@ def next_follow_up(
     last_component: str | None = None,
     last_angle: str | None = None,
 ) -> FollowUp | None:
-    """The best follow-up not asked yet, avoiding the component and the angle asked about last when
-    another will do, so the questions move around the design as a real interviewer's do."""
+    """The best follow-up not asked yet. The questions move around the design as a real interviewer's do:
+    the angle asked least in this phase first (scale, then alternatives, freshness, latency, ...), on the
+    component asked about least, never the component or the angle asked about last when another will do.
+    So a long deep dive covers every angle once before it asks one again, rather than scale and
+    alternatives of every component in turn."""
     done = set(asked)
     left = [f for f in follow_ups(phase, mine, earlier, load=load) if f.key not in done]
     if not left:
         return None
+    mine_done = [key.split("/") for key in done if key.startswith(f"{phase}/")]
+    angles = Counter(parts[2] for parts in mine_done if len(parts) == 3 and parts[1] != "-")
+    named = Counter(parts[1] for parts in mine_done if len(parts) == 3)
     fresh = [f for f in left if f.component is None or f.component.name != last_component]
     varied = [f for f in fresh if f.angle != last_angle]
-    return (varied or fresh or left)[0]
-
-
-def describe_components(found: Sequence[Component], limit: int = 8) -> str:
-    """The candidate's own components for a model's prompt: `Postgres (holds the profiles); Kafka`."""
-    named = [c for c in found if c.kind != "number"][-limit:]
-    return "; ".join(f"{c.said} (holds {c.holds})" if c.holds else c.said for c in named)
+    pool = varied or fresh or left
+    rank = {id(f): i for i, f in enumerate(pool)}
+    specific = [f for f in pool if f.component is not None]
+    if not specific:
+        return pool[0]
+    return min(
+        specific,
+        key=lambda f: (angles[str(f.angle)], named[f.component.name if f.component else "-"], rank[id(f)]),
+    )

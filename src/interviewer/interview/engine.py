@@ -29,6 +29,7 @@ from interviewer.interview.interviewer import (
     LLMInterviewer,
     OfflineInterviewer,
 )
+from interviewer.interview.paraphrase import ParaphraseGuard
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.llm.protocol import ChatModel, Usage
 from interviewer.phases import Phase
@@ -52,12 +53,28 @@ class Engine:
     count_tokens: Callable[[str], int] = field(default=lambda text: len(text.split()))
     chats: Sequence[ChatModel] = ()
     reason: str = ""
+    _vectors: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def similarity(self, a: str, b: str) -> float:
+        """How close `a` and `b` are in meaning (cosine, with the grader's embedder), or 0 without one."""
+        embedder = getattr(self.offline_grader, "embedder", None)
+        if embedder is None:
+            return 0.0
+        missing = list(dict.fromkeys(t for t in (a, b) if t not in self._vectors))
+        if missing:
+            if len(self._vectors) > 2048:
+                self._vectors.clear()
+            for text, vector in zip(missing, embedder.embed(missing), strict=True):
+                self._vectors[text] = vector / (float((vector**2).sum()) ** 0.5 or 1.0)
+        return float((self._vectors[a] * self._vectors[b]).sum())
 
     def prepare(self, question: Question) -> None:
-        """Warm the grader for `question` (key-point embeddings), so the first answer is as fast as the rest."""
-        prepare = getattr(self.offline_grader, "prepare", None)
-        if prepare is not None:
-            prepare(question)
+        """Warm the grader and the interviewer for `question` (key-point embeddings, the reply gate's hidden
+        strings), so the first answer is as fast as the rest."""
+        for strategy in (self.offline_grader, self.interviewer):
+            prepare = getattr(strategy, "prepare", None)
+            if prepare is not None:
+                prepare(question)
         if question.reference_design is not None:
             prepare_reference(
                 question.reference_design.components, getattr(self.offline_grader, "embedder", None)
@@ -205,6 +222,8 @@ def build_engine(
         raise ConfigError(
             "the openai engine has no chat model; set OPENAI_API_KEY or choose the offline engine"
         )
+    # The paraphrase check embeds with the grader's model; a test's keyword grader has none, so no check.
+    guard_embedder = embedder if embedder is not None else getattr(offline_grader, "embedder", None)
     llm = LLMInterviewer(
         chat,
         prompts,
@@ -212,6 +231,7 @@ def build_engine(
         trim=trim,
         history_budget=HISTORY_BUDGET,
         budgets=settings.reply_tokens,
+        paraphrases=ParaphraseGuard(guard_embedder) if guard_embedder is not None else None,
     )
     from interviewer.grading.llm_grader import LLMGrader
     from interviewer.grading.offline import OfflineGrader

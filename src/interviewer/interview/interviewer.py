@@ -32,6 +32,7 @@ from interviewer.interview.depth import components, describe_components
 from interviewer.interview.gate import problem
 from interviewer.interview.instructions import describe_move as describe_move
 from interviewer.interview.moves import Move, TurnContext
+from interviewer.interview.paraphrase import ParaphraseGuard
 from interviewer.interview.phrasing import PHASE_NUDGES, phrase
 from interviewer.interview.reading import content_words, words_of
 from interviewer.llm.prompts import PromptLibrary
@@ -150,8 +151,10 @@ class LLMInterviewer:
         history_budget: int = 3_000,
         temperature: float = 0.6,
         budgets: ReplyTokens | None = None,
+        paraphrases: ParaphraseGuard | None = None,
     ) -> None:
         self.chat = chat
+        self.paraphrases = paraphrases
         self.prompts = prompts
         self.retrieve = retrieve
         self.trim = trim
@@ -256,6 +259,11 @@ class LLMInterviewer:
             return "(none)"
         return "\n---\n".join(e.strip()[:800] for e in excerpts) or "(none)"
 
+    def prepare(self, question: Question) -> None:
+        """Embed what the reply gate's paraphrase check compares against, once per question."""
+        if self.paraphrases is not None:
+            self.paraphrases.prepare(question, [self.prompts.get("interviewer_system").template])
+
     def max_tokens(self, move: Move) -> int:
         """The reply budget of this move: a hint and a wrap-up may say more than an ordinary turn."""
         if move.kind == "hint":
@@ -268,11 +276,27 @@ class LLMInterviewer:
         messages, versions = self.messages(move, ctx)
         utterance = Utterance(iter(()), prompt_version=versions, source="llm")
         guard = LeakGuard.for_context(ctx, move, messages[0]["content"])
-        utterance._pieces = self._stream(messages, guard, utterance, self.max_tokens(move))
+        rules = (self.prompts.get("interviewer_system").template, messages[-1]["content"])
+
+        def paraphrased(text: str) -> str | None:
+            if self.paraphrases is None:
+                return None
+            found = self.paraphrases.leak(move, ctx, text, rules)
+            if found is None:
+                return None
+            log.warning("interviewer reply held back: it %s", found.describe())
+            return found.describe()
+
+        utterance._pieces = self._stream(messages, guard, utterance, self.max_tokens(move), paraphrased)
         return utterance
 
     def _stream(
-        self, messages: list[Message], guard: LeakGuard, utterance: Utterance, max_tokens: int
+        self,
+        messages: list[Message],
+        guard: LeakGuard,
+        utterance: Utterance,
+        max_tokens: int,
+        paraphrased: Callable[[str], str | None],
     ) -> Iterator[str]:
         before = len(self.chat.usage)
         pending = ""
@@ -283,12 +307,12 @@ class LLMInterviewer:
             cut = max(pending.rfind(". "), pending.rfind("? "), pending.rfind("! "), pending.rfind("\n"))
             if cut >= 0:
                 ready, pending = pending[: cut + 1], pending[cut + 1 :]
-                if guard.leaks(said + ready):
+                if guard.leaks(said + ready) or paraphrased(ready):
                     raise ReplyLeak(said)
                 said += ready
                 yield ready
         if pending:
-            if guard.leaks(said + pending):
+            if guard.leaks(said + pending) or paraphrased(pending):
                 raise ReplyLeak(said)
             yield pending
         utterance.usage = list(self.chat.usage[before:])
@@ -363,6 +387,11 @@ class FallbackInterviewer:
         self.hold_chars = hold_chars
         self.name = f"{primary.name}+{fallback.name}"
         self.failures = 0
+
+    def prepare(self, question: Question) -> None:
+        prepare = getattr(self.primary, "prepare", None)
+        if prepare is not None:
+            prepare(question)
 
     def speak(self, move: Move, ctx: TurnContext) -> Utterance:
         try:

@@ -75,3 +75,4 @@ class TurnContext:
     minutes_left: float
     revealed_facts: tuple[HiddenFact, ...] = ()
     diagram: Diagram | None = None  # the candidate's latest drawing, for the model's prompt
+    covered: frozenset[str] = frozenset()  # ids of the key points the candidate has covered, in any phase

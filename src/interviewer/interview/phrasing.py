@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from interviewer.content.questions import Question
 from interviewer.interview.depth import GENERIC
+from interviewer.interview.fitting import unanswered_text
 from interviewer.interview.moves import Move, TurnContext
 from interviewer.interview.reading import MAX_INPUT_CHARS, sentences
 from interviewer.interview.variety import acknowledgement, steer, without_repeats
@@ -319,8 +320,7 @@ def _facts(move: Move) -> str:
     else:
         base = _fact_text(move)
         if move.unanswered:
-            asked = " and ".join(f"\u201c{p}\u201d" for p in move.unanswered)
-            base += f" On {asked}, I don't have anything more for you; make a reasonable assumption there."
+            base += " " + " ".join(unanswered_text(p) for p in move.unanswered)
         follow = _variant(
             ("", "What else would you like to know?", "", "Anything else before you go on?"), move, "f"
         )

@@ -9,17 +9,16 @@ a move through the engine's interviewer.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
 from interviewer.content.questions import HiddenFact, KeyPoint, Question
 from interviewer.diagrams.model import Diagram
-from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.grade import PointCoverage
+from interviewer.interview.challenges import pick_challenge
 from interviewer.interview.depth import components, load_phrase, next_follow_up
 from interviewer.interview.engine import Engine
-from interviewer.interview.fitting import ask_parts, fit_to_design, just_said, owner
+from interviewer.interview.fitting import answer_parts, fit_to_design, just_said, owner
 from interviewer.interview.interviewer import choose_probe
 from interviewer.interview.moves import CloseReason, Move, MoveKind, Quality
 from interviewer.interview.phrasing import echo_of
@@ -32,23 +31,10 @@ from interviewer.store.sessions import SessionState, Turn, TurnKind
 MAX_HINT_LEVEL = 3
 COVERAGE_WINDOW = 6  # answers read again for key-point coverage on each turn
 RECENT_ANSWERS = 3  # a point these answers spoke to is not probed again
-_CHECKER = ClaimChecker()
-_CORRECTION = re.compile(
-    r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i was wrong|correction|"
-    r"actually|scratch that)\b",
-    re.I,
-)
+FRESH_FOR_MORE = 8  # answers that added something new, after which a phase survives a third stall
 
 
 _CARRIED = ("capped", "facts", "repeated_facts", "quality", "time_note")
-
-
-MAX_CHALLENGE_STREAK = 2
-"""Challenges in a row after which errors left over from earlier turns are no longer raised."""
-
-
-def _key(error: dict[str, Any]) -> str:
-    return f"{error['kind']}:{error.get('key_point_id') or ''}:{error['quote']}"
 
 
 class Policy:
@@ -169,6 +155,11 @@ class Policy:
         stalls = self.data.setdefault("stalls", {})
         stalled = not newly and (reading.repeated or reading.off_topic)
         stalls[phase] = int(stalls.get(phase, 0)) + 1 if stalled else 0
+        fresh = self.data.setdefault("fresh", {})
+        fresh[phase] = int(fresh.get(phase, 0)) + (not stalled)
+        # A candidate who has kept adding to the phase gets a third question after two answers that added
+        # nothing: a different part of their design, before the phase is given up on.
+        stall_limit = 3 if fresh[phase] >= FRESH_FOR_MORE else 2
         quality = self._quality(reading, newly, stalled)
         board = self._board_move(phase) if self._board_changed() else None
         if board is not None:
@@ -186,7 +177,11 @@ class Policy:
             # Every key point is covered, or has been asked about twice: the phase goes on while there is
             # time and a question worth asking, and the candidate is still adding something; a drill never
             # closes itself before its time is up.
-            follow = None if stalls[phase] >= 2 and not self.is_drill else self._follow_up(phase, reading)
+            follow = (
+                None
+                if stalls[phase] >= stall_limit and not self.is_drill
+                else self._follow_up(phase, reading)
+            )
             if follow is None and self.is_drill:
                 follow = self._move("probe", phase)
             if follow is None:
@@ -259,36 +254,13 @@ class Policy:
         return self._say(move, "question")
 
     def _challenge(self, phase: Phase, reading: Reading, capped: bool) -> ReplyStream | None:
-        """Question a wrong claim or wrong arithmetic, once per error, the newest turn's first.
-
-        A real interviewer's first job is to notice a wrong claim and ask about it. A turn with several
-        errors has the others questioned on the following turns, unless the candidate puts them right
-        first. The answer's key points are still read and saved, so nothing said right is lost.
-        """
-        challenged: list[str] = self.data.setdefault("challenged", [])
-        pending: list[dict[str, Any]] = self.data.setdefault("pending_challenges", [])
-        errors = [e for e in _CHECKER.check(self.question, None, reading.text) if not e.corrected]
-        self._turn_has_error = bool(errors)
-        found = [e for e in errors if e.key not in challenged]
-        # A pending error the candidate has just put right is not questioned any more.
-        redone = _CHECKER.has_sound_arithmetic(reading.text)
-        revisited = bool(_CORRECTION.search(reading.text))
-        pending[:] = [
-            e for e in pending if not (redone if e["kind"] == "arithmetic" else revisited and not found)
-        ]
-        if not found and self._challenge_streak() >= MAX_CHALLENGE_STREAK:
-            # Two challenges in a row and nothing new is wrong: let the candidate go on. The earlier errors
-            # stay in the feedback; a real interviewer doesn't grill one sentence turn after turn.
-            pending.clear()
-        queue = [e.model_dump(mode="json") for e in found] + pending
-        if not queue:
+        """Question a wrong claim or wrong arithmetic (see `interview.challenges`). The answer's key points
+        are still read and saved, so nothing said right is lost."""
+        pick = pick_challenge(self.question, reading.text, self.data, self.turns)
+        self._turn_has_error = pick.turn_has_error
+        error = pick.error
+        if error is None:
             return None
-        error = queue[0]
-        # One challenge per sentence: other errors found in the same words are settled by the same answer.
-        challenged.extend(
-            _key(e) for e in queue if e["quote"] == error["quote"] and _key(e) not in challenged
-        )
-        pending[:] = [e for e in queue[1:] if _key(e) not in challenged][:3]
         coverage = self.engine.coverage(self.question, phase, "\n".join(self.answers(phase)))
         self.data["covered"][phase] = sorted(c.key_point_id for c in coverage if c.covered)
         points = self.question.phase(phase).key_points
@@ -303,17 +275,6 @@ class Policy:
             time_note=self._time_note(),
         )
         return self._say(move, "question", extra={"error": error["kind"]})
-
-    def _challenge_streak(self) -> int:
-        """How many of the interviewer's latest turns in a row were challenges."""
-        streak = 0
-        for turn in reversed(self.turns):
-            if turn.role != "interviewer":
-                continue
-            if not turn.meta.get("error"):
-                break
-            streak += 1
-        return streak
 
     def _respond_hint(self) -> ReplyStream:
         phase = self.phase
@@ -466,10 +427,9 @@ class Policy:
 
     def _unanswered(self, asked: tuple[str, ...]) -> tuple[str, ...]:
         """The parts of a question in several parts that no hidden fact answers."""
-        parts = ask_parts(asked)
-        if len(parts) < 2:
-            return ()
-        return tuple(p for p in parts if not facts_for(self.question, [p]))
+        return tuple(
+            p for p, fact in answer_parts(self.question, asked, self.engine.similarity) if fact is None
+        )
 
     def _missing(self, phase: Phase, covered: set[str]) -> list[KeyPoint]:
         probes = self.data["probes"]
@@ -495,9 +455,12 @@ class Policy:
         """Facts asked for: those not told yet, and those told before."""
         new: list[HiddenFact] = []
         again: list[HiddenFact] = []
-        wanted = list(facts_for(self.question, asked))
-        for part in ask_parts(asked):  # each part of a question in several parts gets its answer
-            wanted += [f for f in facts_for(self.question, [part]) if f not in wanted]
+        parts = answer_parts(self.question, asked, self.engine.similarity)
+        wanted: list[HiddenFact] = []
+        # each part of a question in several parts gets the fact that answers it, and only that one
+        for fact in [f for _, f in parts if f is not None] if parts else facts_for(self.question, asked):
+            if fact not in wanted:
+                wanted.append(fact)
         for fact in wanted[:3]:
             index = self.question.hidden_facts.index(fact)
             if index in self.data["revealed"]:

@@ -30,6 +30,7 @@ from interviewer.interview.moves import CloseReason, Move, TurnContext
 from interviewer.interview.policy import Policy
 from interviewer.interview.reading import cap_input, read_turn, spoken_command
 from interviewer.interview.replies import Reply, ReplyStream
+from interviewer.interview.timekeeping import Timekeeping
 from interviewer.phases import PHASE_NAMES, PHASES, Pacing, Phase, pacing_for
 from interviewer.store.sessions import LOCAL_OWNER, SessionRecord, SessionState, SessionStore, Turn, TurnKind
 
@@ -45,7 +46,7 @@ def _fresh_data() -> dict[str, Any]:
     return data | {k: {} for k in ("spent", "pushbacks", "probes", "kinds", "hints", "covered")}
 
 
-class InterviewSession(Policy):
+class InterviewSession(Timekeeping, Policy):
     """One interview. Build it with `create` or `resume`; not shared between threads."""
 
     def __init__(
@@ -144,35 +145,6 @@ class InterviewSession(Policy):
     @property
     def done(self) -> bool:
         return self.state == "done"
-
-    def phase_seconds(self, phase: Phase) -> float:
-        """Seconds spent in `phase`, not counting the time the app waited on the model."""
-        spent = float(self.data["spent"].get(phase, 0.0))
-        if phase == self.phase and self.data.get("phase_started_at") is not None:
-            waited = float(self.data.get("paused", 0.0))
-            spent += max(0.0, self.clock() - self.data["phase_started_at"] - waited)
-        return spent
-
-    @property
-    def minutes_left(self) -> float:
-        """Minutes left in the current phase (negative when over time); 0 outside a phase."""
-        if self.phase is None:
-            return 0.0
-        return self.pacing.minutes[self.phase] - self.phase_seconds(self.phase) / 60.0
-
-    @property
-    def total_minutes_left(self) -> float:
-        """Minutes left in the whole interview (negative when over); 0 once no phase is running.
-
-        The interview's length is fixed, so this is its length minus the time spent in all its phases so
-        far: the interview's end minus now, with time away from a resumed interview not counted. Time a
-        phase did not use because it ended early stays available to the phases after it, and time a phase
-        ran over is taken from them.
-        """
-        if self.phase is None:
-            return 0.0
-        spent = sum(self.phase_seconds(p) for p in self.order)
-        return float(self.record.minutes) - spent / 60.0
 
     def hints_used(self, phase: Phase | None = None) -> int:
         hints = self.data["hints"]
@@ -386,11 +358,6 @@ class InterviewSession(Policy):
         move = self._move("close", None, summary=summary, capped=capped, reason=reason)
         return self._say(move, "system")
 
-    def _pause_clock(self, *, since: float) -> None:
-        """Take the time since `since`, spent waiting on the engine, off the current phase's clock."""
-        if self.phase is not None and self.data.get("phase_started_at") is not None:
-            self.data["paused"] = float(self.data.get("paused", 0.0)) + max(0.0, self.clock() - since)
-
     # -- saving ---------------------------------------------------------------------------------------
 
     def _require_active(self) -> None:
@@ -431,6 +398,7 @@ class InterviewSession(Policy):
             minutes_left=self.minutes_left,
             revealed_facts=self.revealed_facts,
             diagram=self.diagram(),
+            covered=frozenset(k for ids in self.data["covered"].values() for k in ids),
         )
         mark = self.engine.usage_mark()
         asked = self.clock()
