@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.locations import TEST_DATA
 
 from interviewer.cli import main
 from interviewer.interview.commands import parse_script
+from locations import TEST_DATA
 
 BLOCK = (TEST_DATA / "diagrams" / "yt-gap.mmd").read_text(encoding="utf-8")
 SCRIPT = f"""\

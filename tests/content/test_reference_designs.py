@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.locations import KNOWLEDGE
 
 from interviewer.content.questions import Question, QuestionBank
 from interviewer.diagrams.reference import PATHS, ReferenceDesign
+from locations import KNOWLEDGE
 
 BANK = QuestionBank.load(KNOWLEDGE)
 QUESTIONS = sorted(BANK, key=lambda q: q.id)

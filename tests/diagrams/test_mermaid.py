@@ -7,12 +7,12 @@ from __future__ import annotations
 import time
 
 import pytest
-from tests.locations import TEST_DATA
 
 from interviewer.diagrams.kinds import kind_for
 from interviewer.diagrams.mermaid import diagram_in, fenced_mermaid, find_fenced, parse_mermaid, to_mermaid
 from interviewer.diagrams.model import Component, Diagram, Flow
 from interviewer.errors import BadInput
+from locations import TEST_DATA
 
 
 def _labels(d: Diagram) -> dict[str, str]:

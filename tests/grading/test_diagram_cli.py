@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.locations import TEST_DATA
 
 from interviewer.cli import main
+from locations import TEST_DATA
 
 DIAGRAMS = TEST_DATA / "diagrams"
 

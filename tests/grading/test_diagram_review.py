@@ -11,7 +11,6 @@ from itertools import combinations
 import numpy as np
 import pytest
 import yaml
-from tests.locations import KNOWLEDGE, TEST_DATA
 
 from interviewer.content.questions import Question, QuestionBank
 from interviewer.diagrams.mermaid import parse_mermaid
@@ -19,6 +18,7 @@ from interviewer.diagrams.reference import ReferenceDesign
 from interviewer.grading.diagram import STATUSES, DiagramReview, review_diagram
 from interviewer.grading.diagram_match import lexical
 from interviewer.testing.embeddings import FakeEmbedder
+from locations import KNOWLEDGE, TEST_DATA
 
 BANK = QuestionBank.load(KNOWLEDGE)
 DIAGRAMS = TEST_DATA / "diagrams"

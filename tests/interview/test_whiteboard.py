@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.locations import KNOWLEDGE, REPO_ROOT
 
 from interviewer.content.questions import QuestionBank
 from interviewer.diagrams.mermaid import parse_mermaid
@@ -20,6 +19,7 @@ from interviewer.interview.whiteboard import board_questions, next_board_questio
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.store.sessions import SessionStore
 from interviewer.testing import FakeClock, keyword_engine
+from locations import KNOWLEDGE, REPO_ROOT
 
 BANK = QuestionBank.load(KNOWLEDGE)
 YOUTUBE = BANK.get("youtube-recommendations")
