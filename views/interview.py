@@ -8,7 +8,17 @@ import streamlit as st
 
 from interviewer.errors import InterviewerError
 from interviewer.phases import PHASE_NAMES, PHASES
-from interviewer.web.display import ChatLine, FeedbackCard, LiveReply, chart_data, gap_lines, input_limit
+from interviewer.web.display import (
+    ChatLine,
+    FeedbackCard,
+    LiveReply,
+    chart_data,
+    gap_lines,
+    input_limit,
+    plain,
+    safe_markdown,
+    safe_stream,
+)
 from interviewer.web.timeline import clock_text
 from interviewer.web.workbench import DRILL_MINUTES, LENGTHS, WORKBENCH_KEY, Workbench
 
@@ -39,12 +49,13 @@ def sync_url() -> None:
 
 def chat_line(line: ChatLine) -> None:
     if line.role == "event":
-        st.caption(f"— {line.text} —")
+        st.caption(f"— {plain(line.text)} —")
         return
     with st.chat_message("assistant" if line.role == "interviewer" else "user"):
         if line.note:
             st.caption(line.note)
-        st.markdown(line.text)
+        # The candidate's words show exactly as typed; the interviewer's keep emphasis but no links or images.
+        st.markdown(safe_markdown(line.text) if line.role == "interviewer" else plain(line.text))
 
 
 def feedback_card(card: FeedbackCard, *, expanded: bool = False) -> None:
@@ -60,12 +71,12 @@ def stream_reply(start: Callable[[], LiveReply], said: str | None = None, *, red
     """
     if said is not None:
         with st.chat_message("user"):
-            st.markdown(said)
+            st.markdown(plain(said))
     try:
         live = start()
         sync_url()
         with st.chat_message("assistant"):
-            st.write_stream(live)
+            st.write_stream(safe_stream(live))
     except InterviewerError as err:
         st.error(str(err))
         return
@@ -106,10 +117,11 @@ def start_screen() -> None:
                 "Phase to drill", PHASES, format_func=PHASE_NAMES.__getitem__, key="drill-phase"
             )
             st.caption("A 20-minute drill spends the whole time on one phase.")
+        offered = wb.engines()
         engine = st.selectbox(
             "Engine",
-            ["auto", "offline", "openai"],
-            index=["auto", "offline", "openai"].index(wb.engine_choice),
+            offered,
+            index=offered.index(wb.engine_choice) if wb.engine_choice in offered else 0,
             format_func={
                 "auto": "Automatic",
                 "offline": "Offline (no API key needed)",
@@ -182,12 +194,12 @@ def notes_drawer() -> None:
                 st.error(str(err))
             bar.empty()
         for lookup in wb.notes.lookups:
-            st.markdown(f"**{lookup.query}**")
+            st.markdown(f"**{plain(lookup.query)}**")
             if not lookup.results:
                 st.caption("Nothing found.")
             for r in lookup.results:
-                with st.expander(f"{r.heading} · {r.source}"):
-                    st.markdown(r.text)
+                with st.expander(plain(f"{r.heading} · {r.source}")):
+                    st.markdown(safe_markdown(r.text))
 
 
 def voice_panel() -> tuple[str, str] | None:

@@ -9,14 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from interviewer import __version__
 from interviewer.config import Settings
-from interviewer.errors import BadInput, InterviewerError
+from interviewer.errors import BadInput, InterviewerError, storage_error
 from interviewer.logs import configure_logging
+from interviewer.web.serve import add_serve_command
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["md", "json"], default="md")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(handler=_cmd_report)
+    add_serve_command(sub)
     return parser
 
 
@@ -475,9 +478,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        settings = _settings_for(args)
-        configure_logging(settings, verbose=args.verbose)
-        return int(args.handler(args, settings))
+        try:
+            settings = _settings_for(args)
+            configure_logging(settings, verbose=args.verbose)
+            return int(args.handler(args, settings))
+        except (OSError, sqlite3.Error) as exc:  # a full or read-only data folder: a message, no traceback
+            if (problem := storage_error(exc, f"interviewer {args.command}")) is None:
+                raise
+            raise problem from None
     except InterviewerError as err:
         sys.stderr.write(f"interviewer: {err}\n")
         return err.exit_code

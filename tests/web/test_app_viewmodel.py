@@ -323,7 +323,7 @@ def test_restoring_a_deleted_interview_leaves_a_notice(wb: Workbench) -> None:
     wb.restore("no-such-id")
 
     assert wb.session is None
-    assert any("no longer saved" in n.text for n in wb.take_notices())
+    assert any("Interview not found" in n.text for n in wb.take_notices())
 
 
 def test_a_reply_cut_off_by_a_refresh_is_given_on_resume(wb: Workbench, shared: Shared) -> None:

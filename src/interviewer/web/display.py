@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -15,6 +16,34 @@ if TYPE_CHECKING:
 
 NoticeLevel = Literal["info", "warning", "error"]
 ChatRole = Literal["interviewer", "candidate", "event"]
+
+
+# ------------------------------------------------------------------------------- text from users and models
+
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=^])")
+_LINK_SYNTAX = re.compile(r"([\\\[\]<>&])")
+_BARE_URL = re.compile(r"(?<=:)//|(?<=\bwww)\.", re.IGNORECASE)
+
+
+def plain(text: str) -> str:
+    """`text` escaped so that Markdown shows it exactly as typed: no emphasis, links, images, HTML, colours
+    or maths. For whatever a user wrote (answers, questions, look-ups, a URL's query values)."""
+    return _MARKDOWN_SYNTAX.sub(r"\\\1", text)
+
+
+def safe_markdown(text: str) -> str:
+    """`text` from a model or from notes, keeping its emphasis, lists and code but never a link, an image
+    (which the browser would load from anywhere), raw HTML or an entity: they show as the text they are.
+
+    It escapes character by character, so it may be applied to each piece of a stream."""
+    escaped = _LINK_SYNTAX.sub(r"\\\1", text)
+    return _BARE_URL.sub(lambda m: "\\" + m.group(0), escaped)  # a bare URL is not made a link
+
+
+def safe_stream(pieces: Iterable[str]) -> Iterator[str]:
+    """`safe_markdown` applied to each piece of a streamed reply."""
+    for piece in pieces:
+        yield safe_markdown(piece)
 
 
 # ------------------------------------------------------------------------------------- what pages show
@@ -66,10 +95,10 @@ class FeedbackCard:
 
 def card_body(grade: Grade) -> str:
     """The feedback card's Markdown: summary, each criterion with evidence and missing points, next steps."""
-    blocks = [grade.feedback] if grade.feedback else []
+    blocks = [safe_markdown(grade.feedback)] if grade.feedback else []
     for c in grade.criteria:
         blocks.append(f"**{c.name}**: {c.score} / 5 · {c.level}")
-        blocks += [f"> {quote}" for quote in c.evidence]
+        blocks += [f"> {plain(quote)}" for quote in c.evidence]
         if c.missing:
             blocks.append(
                 "\n".join(
@@ -78,11 +107,11 @@ def card_body(grade: Grade) -> str:
                 )
             )
     if grade.strengths:
-        blocks.append("**Strengths**\n" + "\n".join(f"- {s}" for s in grade.strengths))
+        blocks.append("**Strengths**\n" + "\n".join(f"- {safe_markdown(s)}" for s in grade.strengths))
     if grade.improvements:
-        blocks.append("**To improve**\n" + "\n".join(f"- {s}" for s in grade.improvements))
+        blocks.append("**To improve**\n" + "\n".join(f"- {safe_markdown(s)}" for s in grade.improvements))
     if grade.next_step:
-        blocks.append(f"**Next step:** {grade.next_step}")
+        blocks.append(f"**Next step:** {safe_markdown(grade.next_step)}")
     d = grade.delivery
     if d is not None and d.spoken and d.words_per_minute:
         blocks.append(

@@ -27,11 +27,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from interviewer.config import EngineChoice
+from interviewer.config import ENGINE_CHOICES, EngineChoice
 from interviewer.content.questions import DIFFICULTIES
 from interviewer.errors import FALLBACK_WORDS, BadInput, ConfigError
 from interviewer.llm.breaker import DEFAULT_BREAKER
 from interviewer.phases import PHASE_NAMES, PHASES, Phase
+from interviewer.web.auth import Viewer, local_viewer
 from interviewer.web.dictation import Dictation
 from interviewer.web.display import (
     ChatLine,
@@ -71,6 +72,7 @@ DRILL_MINUTES = 20
 CONTINUES_OFFLINE = "this interview was started on the offline engine, so it continues on it"
 CONTINUES_OPENAI = "this interview was started on the OpenAI engine, so it continues on it"
 OPENAI_GONE = "this interview used the OpenAI engine, but no key or server is configured now"
+NOT_FOUND = "Interview not found: the link names an interview that is not saved here. Start a new one."
 
 # ------------------------------------------------------------------------------------------ workbench
 
@@ -79,19 +81,26 @@ class Workbench:
     """One browser tab: everything the user does goes through one of these methods (or those of its
     `notes` and `voice`)."""
 
-    def __init__(self, shared: Shared, overrides: Overrides | None = None) -> None:
+    def __init__(
+        self, shared: Shared, overrides: Overrides | None = None, *, viewer: Viewer | None = None
+    ) -> None:
         self.shared = shared
         self.overrides = overrides or Overrides()
         self.settings = shared.settings
+        self.viewer = viewer or local_viewer()
         self.clock: Callable[[], float] = self.overrides.clock or time.time
         self.breaker = self.overrides.breaker or DEFAULT_BREAKER
         self.session: InterviewSession | None = None
-        self.engine_choice: EngineChoice = shared.settings.engine
+        allowed = self.engines()
+        self.engine_choice: EngineChoice = (
+            shared.settings.engine if shared.settings.engine in allowed else allowed[0]
+        )
         self.notes = NotesDesk(
             shared,
             chat=self._answer_chat,
             notify=lambda text: self.notify("warning", text),
             max_question_chars=input_limit(),
+            user=self.viewer.user,
         )
         self.voice = Dictation(
             shared.settings,
@@ -134,8 +143,18 @@ class Workbench:
         held = {q.difficulty for q in self.shared.bank}
         return [d for d in DIFFICULTIES if d in held]
 
+    def engines(self) -> list[EngineChoice]:
+        """The engine choices the operator allows (`INTERVIEWER_ENGINES`), in the start screen's order."""
+        allowed = [c for c in ENGINE_CHOICES if c in self.settings.engines]
+        return allowed or ["offline"]
+
     def engine_info(self, choice: EngineChoice | None = None) -> EngineInfo:
         choice = choice or self.engine_choice
+        if choice not in self.engines() and choice != "offline":  # offline stays the fallback of every engine
+            names = ", ".join(self.engines())
+            return EngineInfo(
+                choice, None, "not offered here", f"this app offers only these engines: {names}"
+            )
         if self.overrides.chat is not None and choice != "offline":
             return EngineInfo(choice, "openai", "a chat model was supplied directly")
         settings = self.settings.model_copy(update={"engine": choice})
@@ -239,7 +258,8 @@ class Workbench:
         try:
             self.resume(session_id)
         except BadInput:
-            self.notify("warning", f"The interview {session_id} is no longer saved; start a new one.")
+            # The link's value is never shown: whoever crafted it would choose what the page says.
+            self.notify("warning", NOT_FOUND)
 
     def close(self) -> None:
         """Leave the current interview (it stays saved) and go back to the start screen."""

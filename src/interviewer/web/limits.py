@@ -1,0 +1,223 @@
+"""Per-user limits, so one user cannot crowd out the others on a shared app.
+
+- turns: at most `INTERVIEWER_TURNS_PER_MINUTE` interviewer turns a minute, counted in the session store
+  (so the limit holds across app replicas);
+- model tokens: at most `INTERVIEWER_DAILY_TOKENS` a day (UTC), from the usage the store records; once
+  spent, the user's interviews and answers continue on the offline engine until the next day;
+- indexing: one indexing job per user at a time, within `INTERVIEWER_INDEX_MAX_FILES` files and
+  `INTERVIEWER_INDEX_MAX_MB` megabytes, and cancellable;
+- uploads: each file at most what the index reads (2 MB), and a quota of files and bytes per user.
+
+Everything here is plain Python over numbers, the clock and the file system; the store and the pages call it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from interviewer.errors import InterviewerError, LimitReached
+
+MINUTE = 60.0
+UPLOAD_FILE_BYTES = 2_000_000
+"""The largest notes file accepted: the notes index skips anything larger (`notes.reader`)."""
+
+NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".text")
+
+
+def megabytes(n: int | float) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+# ---------------------------------------------------------------------------------------------- turns
+
+
+def check_turn_rate(recent_turns: int, limit: int, *, window: float = MINUTE) -> None:
+    """Raise `LimitReached` when `recent_turns` in the last `window` seconds reach `limit` (0: no limit)."""
+    if limit and recent_turns >= limit:
+        raise LimitReached(
+            f"that is {limit} turns in the last minute, the most this app allows; wait a minute and send "
+            "your answer again (nothing you wrote is lost)"
+        )
+
+
+# ----------------------------------------------------------------------------------------- token budget
+
+
+def day_start(now: float) -> float:
+    """The start of the UTC day `now` falls in, as a timestamp: budgets reset at midnight UTC."""
+    day = datetime.fromtimestamp(now, UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day.timestamp()
+
+
+@dataclass(frozen=True)
+class TokenBudget:
+    """A user's model tokens today against the daily budget (0: no budget)."""
+
+    spent: int
+    budget: int
+
+    @property
+    def limited(self) -> bool:
+        return self.budget > 0
+
+    @property
+    def left(self) -> int | None:
+        return max(0, self.budget - self.spent) if self.limited else None
+
+    @property
+    def exhausted(self) -> bool:
+        return self.limited and self.spent >= self.budget
+
+    def notice(self) -> str:
+        """What the user is told once the budget is spent."""
+        return (
+            f"Your model budget for today ({self.budget:,} tokens) is used up, so the offline engine carries on "
+            "until midnight UTC: your interview continues, graded by the offline grader."
+        )
+
+
+# ------------------------------------------------------------------------------------------- indexing
+
+
+class IndexCancelled(InterviewerError):
+    """The user cancelled indexing; what was indexed before is kept and the rest is done next time."""
+
+
+@dataclass
+class IndexJob:
+    user: str
+    cancelled: threading.Event = field(default_factory=threading.Event)
+
+    def progress(self, report: Callable[[int, int, str], None] | None) -> Callable[[int, int, str], None]:
+        """A progress callback that stops the job (raising `IndexCancelled`) once it is cancelled."""
+
+        def step(done: int, total: int, label: str) -> None:
+            if self.cancelled.is_set():
+                raise IndexCancelled("indexing was cancelled; ask again to index the rest")
+            if report is not None:
+                report(done, total, label)
+
+        return step
+
+
+class IndexJobs:
+    """At most one indexing job per user in this process; a second one is refused until the first ends."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[str, IndexJob] = {}
+
+    @contextmanager
+    def run(self, user: str) -> Iterator[IndexJob]:
+        with self._lock:
+            if user in self._running:
+                raise LimitReached(
+                    "your notes are already being indexed (in another tab?); wait for it to finish or cancel it"
+                )
+            job = IndexJob(user)
+            self._running[user] = job
+        try:
+            yield job
+        finally:
+            with self._lock:
+                self._running.pop(user, None)
+
+    def running(self, user: str) -> bool:
+        with self._lock:
+            return user in self._running
+
+    def cancel(self, user: str) -> bool:
+        """Cancel the user's running job, if any; True when there was one."""
+        with self._lock:
+            job = self._running.get(user)
+        if job is None:
+            return False
+        job.cancelled.set()
+        return True
+
+
+INDEX_JOBS = IndexJobs()
+"""The process's indexing jobs, shared by every tab."""
+
+
+def check_index_size(folders: Sequence[Path], *, max_files: int, max_bytes: int) -> tuple[int, int]:
+    """Count the notes files and bytes under `folders` (hidden entries skipped), stopping at the first
+    limit crossed; raise `LimitReached` then. Returns (files, bytes)."""
+    files = size = 0
+    for folder in folders:
+        for root, dirs, names in os.walk(folder, followlinks=False):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in names:
+                if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
+                    continue
+                try:
+                    size += os.stat(os.path.join(root, name)).st_size
+                except OSError:
+                    continue
+                files += 1
+                if files > max_files:
+                    raise LimitReached(
+                        f"these notes hold more than {max_files:,} files, more than this app indexes at once; "
+                        "choose a smaller folder (or the operator raises INTERVIEWER_INDEX_MAX_FILES)"
+                    )
+                if size > max_bytes:
+                    raise LimitReached(
+                        f"these notes hold more than {megabytes(max_bytes)}, more than this app indexes at "
+                        "once; choose a smaller folder (or the operator raises INTERVIEWER_INDEX_MAX_MB)"
+                    )
+    return files, size
+
+
+# -------------------------------------------------------------------------------------------- uploads
+
+
+def check_uploads(
+    files: Sequence[tuple[str, int]], *, held_files: int, held_bytes: int, max_files: int, max_bytes: int
+) -> None:
+    """Refuse an upload of `files` (name, size) before anything is saved: a file over 2 MB (the index would
+    skip it), or more files or bytes than the user's quota leaves, given what they already hold."""
+    for name, size in files:
+        if size > UPLOAD_FILE_BYTES:
+            raise LimitReached(
+                f"{name} is {megabytes(size)}; notes files are indexed up to {megabytes(UPLOAD_FILE_BYTES)}, "
+                "so split it into smaller files"
+            )
+    count = held_files + len(files)
+    total = held_bytes + sum(size for _, size in files)
+    if count > max_files:
+        raise LimitReached(
+            f"your uploaded notes would hold {count} files, over your quota of {max_files}; delete a notes "
+            "set first"
+        )
+    if total > max_bytes:
+        left = max(0, max_bytes - held_bytes)
+        raise LimitReached(
+            f"your uploaded notes would take {megabytes(total)}, over your quota of {megabytes(max_bytes)} "
+            f"({megabytes(left)} left); delete a notes set first"
+        )
+
+
+def held(folder: Path) -> tuple[int, int]:
+    """The files and bytes under `folder` (0, 0 when it does not exist)."""
+    files = size = 0
+    if not folder.is_dir():
+        return 0, 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            try:
+                size += os.stat(os.path.join(root, name)).st_size
+            except OSError:
+                continue
+            files += 1
+    return files, size
+
+
+def quota_bytes(megabytes_allowed: float) -> int:
+    return math.floor(megabytes_allowed * 1_000_000)
