@@ -25,7 +25,7 @@ def sources(result: AnswerResult) -> None:
     if result.notice:
         st.caption(result.notice)
     for c in result.citations:
-        with st.expander(f"\\[{c.n}\\] {plain(c.source)} › {plain(c.heading)}"):
+        with st.expander(f"[{c.n}] {plain(c.source)} › {plain(c.heading)}"):
             st.markdown(safe_markdown(c.snippet))
 
 
