@@ -16,7 +16,7 @@ from typing import Any
 
 from interviewer import __version__
 from interviewer.config import Settings
-from interviewer.errors import BadInput, InterviewerError, storage_error
+from interviewer.errors import BadInput, InterviewerError, SessionNotFound, storage_error
 from interviewer.logs import configure_logging
 from interviewer.web.serve import add_serve_command
 
@@ -128,13 +128,6 @@ def _settings_for(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _not_ready(name: str) -> Handler:
-    def handler(args: argparse.Namespace, settings: Settings) -> int:
-        raise InterviewerError(f"`interviewer {name}` is not available in this build")
-
-    return handler
-
-
 def _notes_index(args: argparse.Namespace, settings: Settings) -> Any:
     from pathlib import Path
 
@@ -236,11 +229,11 @@ def _session_parts(settings: Settings) -> tuple[Any, Any, Any]:
     """The question bank, the store and the hiring scale, for the session commands."""
     from interviewer.content.questions import QuestionBank
     from interviewer.content.rubrics import RubricSet
-    from interviewer.store.sessions import SessionStore
+    from interviewer.store.sessions import open_store
 
     settings.ensure_home()
     bank = QuestionBank.load(settings.knowledge_dir)
-    return bank, SessionStore(settings.db_path), RubricSet.load(settings.knowledge_dir).scale
+    return bank, open_store(settings), RubricSet.load(settings.knowledge_dir).scale
 
 
 def notice(text: str) -> None:
@@ -486,6 +479,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if (problem := storage_error(exc, f"interviewer {args.command}")) is None:
                 raise
             raise problem from None
+    except SessionNotFound:
+        wanted = getattr(args, "session_id", None) or getattr(args, "resume", None)
+        sys.stderr.write(
+            f"interviewer: no saved session {wanted!r}; run `interviewer sessions` to list them\n"
+        )
+        return SessionNotFound.exit_code
     except InterviewerError as err:
         sys.stderr.write(f"interviewer: {err}\n")
         return err.exit_code

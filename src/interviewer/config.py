@@ -83,6 +83,8 @@ class Settings(BaseModel):
     first_token_timeout: float = Field(default=10.0, gt=0, le=600)
     max_retries: int = Field(default=2, ge=0, le=10)
     reply_tokens: ReplyTokens = Field(default_factory=ReplyTokens)
+    database_url: SecretStr | None = None
+    """Postgres for sessions when set (a team deployment); unset keeps them in SQLite under `home`."""
     chroma_host: str | None = None
     chroma_port: int = Field(default=8000, ge=1, le=65535)
     knowledge_dir: Path = Field(default_factory=lambda: _content_dir("knowledge"))
@@ -118,6 +120,7 @@ class Settings(BaseModel):
             "INTERVIEWER_TIMEOUT": "request_timeout",
             "INTERVIEWER_FIRST_TOKEN_TIMEOUT": "first_token_timeout",
             "INTERVIEWER_MAX_RETRIES": "max_retries",
+            "INTERVIEWER_DATABASE_URL": "database_url",
             "CHROMA_HOST": "chroma_host",
             "CHROMA_PORT": "chroma_port",
             "INTERVIEWER_KNOWLEDGE": "knowledge_dir",

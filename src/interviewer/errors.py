@@ -135,6 +135,24 @@ class StoreError(InterviewerError):
     """The session database could not be read or written."""
 
 
+class SessionNotFound(StoreError, BadInput):
+    """No interview has that id, or it belongs to someone else: the two are told apart by no one."""
+
+    exit_code = 2
+
+    def __init__(self, message: str = "no interview with that id") -> None:
+        super().__init__(message)
+
+
+class StaleSession(StoreError):
+    """The interview's row moved on since this copy was read (another tab or replica wrote to it)."""
+
+    def __init__(self, expected: int | None = None, actual: int | None = None) -> None:
+        super().__init__("this interview changed in another tab; reload to continue")
+        self.expected = expected
+        self.actual = actual
+
+
 class NotesError(InterviewerError):
     """A notes folder could not be read or indexed."""
 

@@ -73,8 +73,11 @@ def app_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextlib.contextmanager
-def _serving(home: Path, log_name: str) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free loopback port with an offline, private data folder."""
+def _serving(home: Path, log_name: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free loopback port with an offline, private data folder.
+
+    `extra_env` adds settings, such as a shared INTERVIEWER_DATABASE_URL and Chroma server for replicas.
+    """
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_"))}
     env.update(
@@ -83,6 +86,7 @@ def _serving(home: Path, log_name: str) -> Iterator[str]:
         HF_HUB_OFFLINE="1",
         ANONYMIZED_TELEMETRY="False",
     )
+    env.update(extra_env or {})
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / log_name).open("wb")
     proc = subprocess.Popen(

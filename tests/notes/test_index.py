@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import team_servers
 from interviewer.config import Settings
 from interviewer.errors import BadInput
 from interviewer.notes.index import NotesIndex, question_parts
@@ -664,7 +666,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def chroma_server(tmp_path: Path) -> Iterator[int]:
+def chroma_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
+    """A Chroma server: the shared one CI starts (INTERVIEWER_TEST_CHROMA_HOST/PORT), else one of our own.
+
+    With INTERVIEWER_REQUIRE_CHROMA=1 the shared server must be there; these tests then fail rather than skip.
+    """
+    if os.environ.get("INTERVIEWER_TEST_CHROMA_HOST") or os.environ.get("INTERVIEWER_REQUIRE_CHROMA") == "1":
+        yield team_servers.chroma_server()
+        return
     chroma = Path(sys.executable).with_name("chroma")
     if not chroma.exists():
         pytest.skip("the `chroma` command is not installed")
@@ -687,7 +696,7 @@ def chroma_server(tmp_path: Path) -> Iterator[int]:
             if time.monotonic() > deadline or process.poll() is not None:
                 pytest.fail("the Chroma server did not start")
             time.sleep(0.2)
-        yield port
+        yield "127.0.0.1", port
     finally:
         process.terminate()
         try:
@@ -698,9 +707,10 @@ def chroma_server(tmp_path: Path) -> Iterator[int]:
 
 @pytest.mark.server
 def test_server_mode_indexes_and_searches_through_a_chroma_server(
-    settings: Settings, embedder: CountingEmbedder, notes: Path, chroma_server: int
+    settings: Settings, embedder: CountingEmbedder, notes: Path, chroma_server: tuple[str, int]
 ) -> None:
-    remote = settings.model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": chroma_server})
+    host, port = chroma_server
+    remote = settings.model_copy(update={"chroma_host": host, "chroma_port": port})
     index = make_index(remote, embedder, notes)
 
     (report,) = index.ensure_synced()
@@ -711,8 +721,30 @@ def test_server_mode_indexes_and_searches_through_a_chroma_server(
     assert not settings.chroma_dir.exists(), "nothing was written to the embedded store"
     import chromadb
 
-    client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server)
+    client = chromadb.HttpClient(host=host, port=port)
     assert client.get_collection(collection_name(notes)).count() == 5
+
+
+@pytest.mark.server
+def test_a_second_replica_on_the_same_chroma_server_finds_the_same_notes_without_duplicates(
+    settings: Settings,
+    embedder: CountingEmbedder,
+    notes: Path,
+    chroma_server: tuple[str, int],
+    tmp_path: Path,
+) -> None:
+    host, port = chroma_server
+    first = settings.model_copy(update={"chroma_host": host, "chroma_port": port})
+    second = first.model_copy(update={"home": tmp_path / "replica-2"})
+    make_index(first, embedder, notes).ensure_synced()
+    (report,) = make_index(second, CountingEmbedder(), notes).ensure_synced()
+    results = make_index(second, CountingEmbedder(), notes).search("shard key machines", k=2)
+
+    assert report.chunks == 5
+    assert results[0].source == "db/sharding.md"
+    import chromadb
+
+    assert chromadb.HttpClient(host=host, port=port).get_collection(collection_name(notes)).count() == 5
 
 
 def test_an_unreachable_chroma_server_is_a_clear_error(

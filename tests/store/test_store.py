@@ -8,15 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.errors import BadInput, StoreError
+from interviewer.errors import BadInput, SessionNotFound, StoreError
 from interviewer.grading.grade import CriterionGrade, Grade
 from interviewer.llm.protocol import Usage
 from interviewer.store.sessions import SCHEMA_VERSION, SessionStore
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SessionStore:
+def sqlite_store(tmp_path: Path) -> SessionStore:
     return SessionStore(tmp_path / "sessions.db")
+
+
+@pytest.fixture
+def store(any_store: SessionStore) -> SessionStore:
+    """Every test taking `store` runs on SQLite and on Postgres (see conftest.py)."""
+    return any_store
 
 
 def _grade(phase: str = "requirements", score: float = 3.5) -> Grade:
@@ -24,17 +30,19 @@ def _grade(phase: str = "requirements", score: float = 3.5) -> Grade:
     return Grade(question_id="q", phase=phase, score=score, criteria=[criterion], grader="offline")  # type: ignore[arg-type]
 
 
-def test_the_database_is_in_wal_mode_with_a_schema_version(store: SessionStore, tmp_path: Path) -> None:
-    assert store.journal_mode.lower() == "wal"
+def test_the_database_is_in_wal_mode_with_a_schema_version(
+    sqlite_store: SessionStore, tmp_path: Path
+) -> None:
+    assert sqlite_store.journal_mode.lower() == "wal"
     version = sqlite3.connect(tmp_path / "sessions.db").execute("PRAGMA user_version").fetchone()[0]
     assert version == SCHEMA_VERSION
 
 
 def test_a_turn_is_visible_to_another_connection_as_soon_as_it_is_appended(
-    store: SessionStore, tmp_path: Path
+    sqlite_store: SessionStore, tmp_path: Path
 ) -> None:
-    record = store.create_session(question_id="q", minutes=45, drill=None, engine="offline", at=100.0)
-    store.append_turn(
+    record = sqlite_store.create_session(question_id="q", minutes=45, drill=None, engine="offline", at=100.0)
+    sqlite_store.append_turn(
         record.id, role="candidate", phase="requirements", kind="answer", text="hello", at=101.0
     )
     other = sqlite3.connect(tmp_path / "sessions.db")
@@ -107,27 +115,33 @@ def test_usage_is_kept_per_call(store: SessionStore) -> None:
 def test_sessions_are_listed_oldest_first_and_filtered_by_state(store: SessionStore) -> None:
     late = store.create_session(question_id="b", minutes=60, drill=None, engine="offline", at=200.0)
     early = store.create_session(question_id="a", minutes=20, drill="deep_dive", engine="offline", at=100.0)
-    store.update_session(late.id, state="done", data={}, at=300.0)
+    assert store.update_session(late.id, state="done", data={}, at=300.0, expected_version=1) == 2
     assert [s.id for s in store.list_sessions()] == [early.id, late.id]
     assert [s.id for s in store.list_sessions(state="done")] == [late.id]
     assert store.get_session(early.id).drill == "deep_dive"
 
 
-def test_deleting_a_session_removes_its_turns_grades_and_usage(store: SessionStore, tmp_path: Path) -> None:
+def test_deleting_a_session_removes_its_turns_grades_and_usage(
+    sqlite_store: SessionStore, tmp_path: Path
+) -> None:
+    store = sqlite_store
     record = store.create_session(question_id="q", minutes=45, drill=None, engine="offline", at=0.0)
     store.append_turn(record.id, role="candidate", phase="requirements", kind="answer", text="x", at=1.0)
     store.save_grade(record.id, "requirements", _grade(), at=1.0)
     store.add_usage(record.id, [Usage("m", 1, 1)], at=1.0)
     store.delete_session(record.id)
     db = sqlite3.connect(tmp_path / "sessions.db")
-    for table in ("sessions", "turns", "grades", "usage"):
+    for table in ("sessions", "turns", "grades"):
         assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
-    with pytest.raises(BadInput, match="interviewer sessions"):
+    # The token counts stay, unlinked, so a daily budget cannot be reset by deleting interviews.
+    assert db.execute("SELECT session_id, owner FROM usage").fetchall() == [(None, "local")]
+    assert store.usage(record.id) == []
+    with pytest.raises(SessionNotFound, match="no interview with that id"):
         store.get_session(record.id)
 
 
-def test_an_unknown_session_id_is_bad_input_that_names_the_fix(store: SessionStore) -> None:
-    with pytest.raises(BadInput, match="no saved session 'nope'"):
+def test_an_unknown_session_id_is_bad_input(store: SessionStore) -> None:
+    with pytest.raises(BadInput, match="no interview with that id"):
         store.delete_session("nope")
 
 
@@ -178,3 +192,14 @@ def test_a_file_that_is_not_a_database_is_reported_with_the_fix(tmp_path: Path) 
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="move it aside"):
         SessionStore(path)
+
+
+def test_deleting_a_session_leaves_nothing_readable_but_its_token_count(store: SessionStore) -> None:
+    record = store.create_session(question_id="q", minutes=45, drill=None, engine="offline", at=0.0)
+    store.append_turn(record.id, role="candidate", phase="requirements", kind="answer", text="x", at=1.0)
+    store.save_grade(record.id, "requirements", _grade(), at=1.0)
+    store.add_usage(record.id, [Usage("m", 3, 4)], at=1.0)
+    store.delete_session(record.id)
+    assert (store.turns(record.id), store.grades(record.id), store.usage(record.id)) == ([], [], [])
+    assert store.list_sessions() == []
+    assert store.usage_since("local", 0.0) == 7

@@ -17,9 +17,9 @@ def new_session(store: SessionStore, at: float = 1.0) -> str:
 
 
 def test_writers_on_one_session_from_many_threads_get_distinct_consecutive_turn_numbers(
-    tmp_path: Path,
+    any_store: SessionStore,
 ) -> None:
-    store = SessionStore(tmp_path / "s.db")
+    store = any_store
     session_id = new_session(store)
     errors: list[BaseException] = []
 
@@ -91,8 +91,8 @@ def test_a_database_left_at_version_zero_is_upgraded_in_place(tmp_path: Path) ->
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_a_store_can_be_used_again_after_it_is_closed(tmp_path: Path) -> None:
-    store = SessionStore(tmp_path / "s.db")
+def test_a_store_can_be_used_again_after_it_is_closed(any_store: SessionStore) -> None:
+    store = any_store
     first = new_session(store)
     store.close()
     second = new_session(store, at=2.0)
@@ -115,23 +115,23 @@ def test_a_database_path_that_is_a_folder_is_a_store_error(tmp_path: Path) -> No
     assert str(folder) in str(exc.value)
 
 
-def test_updating_or_deleting_an_unknown_session_is_bad_input(tmp_path: Path) -> None:
-    store = SessionStore(tmp_path / "s.db")
-    with pytest.raises(BadInput, match="interviewer sessions"):
-        store.update_session("missing", state="done", data={}, at=1.0)
-    with pytest.raises(BadInput, match="no saved session 'missing'"):
+def test_updating_or_deleting_an_unknown_session_is_bad_input(any_store: SessionStore) -> None:
+    store = any_store
+    with pytest.raises(BadInput, match="no interview with that id"):
+        store.update_session("missing", state="done", data={}, at=1.0, expected_version=1)
+    with pytest.raises(BadInput, match="no interview with that id"):
         store.delete_session("missing")
 
 
-def test_a_turn_for_an_unknown_session_is_refused_and_nothing_is_saved(tmp_path: Path) -> None:
-    store = SessionStore(tmp_path / "s.db")
-    with pytest.raises(StoreError, match="could not save"):
+def test_a_turn_for_an_unknown_session_is_refused_and_nothing_is_saved(any_store: SessionStore) -> None:
+    store = any_store
+    with pytest.raises(StoreError, match="no interview with that id"):
         store.append_turn("missing", role="candidate", phase=None, kind="answer", text="lost", at=1.0)
     assert store.turns("missing") == []
 
 
-def test_a_refused_write_leaves_the_connection_usable(tmp_path: Path) -> None:
-    store = SessionStore(tmp_path / "s.db")
+def test_a_refused_write_leaves_the_connection_usable(any_store: SessionStore) -> None:
+    store = any_store
     with pytest.raises(BadInput):
         store.delete_session("missing")
     session_id = new_session(store)
@@ -139,8 +139,8 @@ def test_a_refused_write_leaves_the_connection_usable(tmp_path: Path) -> None:
     assert [t.text for t in store.turns(session_id)] == ["still works"]
 
 
-def test_text_and_metadata_round_trip_exactly(tmp_path: Path) -> None:
-    store = SessionStore(tmp_path / "s.db")
+def test_text_and_metadata_round_trip_exactly(any_store: SessionStore) -> None:
+    store = any_store
     session_id = new_session(store)
     text = "Latency ≤ 200 ms — «p99» 😀\n\tsecond line; DROP TABLE turns; --"
     meta = {"move": "probe", "target": "latency-budget", "nested": {"levels": [1, 2]}}
@@ -152,8 +152,8 @@ def test_text_and_metadata_round_trip_exactly(tmp_path: Path) -> None:
     assert len(store.list_sessions()) == 1
 
 
-def test_state_and_data_written_with_a_turn_come_back_with_the_session(tmp_path: Path) -> None:
-    store = SessionStore(tmp_path / "s.db")
+def test_state_and_data_written_with_a_turn_come_back_with_the_session(any_store: SessionStore) -> None:
+    store = any_store
     session_id = new_session(store)
     store.append_turn(
         session_id,

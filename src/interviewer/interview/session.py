@@ -31,7 +31,7 @@ from interviewer.interview.policy import Policy
 from interviewer.interview.reading import cap_input, read_turn
 from interviewer.interview.replies import Reply, ReplyStream
 from interviewer.phases import PHASE_NAMES, PHASES, Pacing, Phase, pacing_for
-from interviewer.store.sessions import SessionRecord, SessionState, SessionStore, Turn, TurnKind
+from interviewer.store.sessions import LOCAL_OWNER, SessionRecord, SessionState, SessionStore, Turn, TurnKind
 
 log = logging.getLogger(__name__)
 
@@ -40,21 +40,9 @@ MAX_HINT_LEVEL = 3
 
 
 def _fresh_data() -> dict[str, Any]:
-    return {
-        "phase_started_at": None,
-        "paused": 0.0,
-        "spent": {},
-        "visits": [],
-        "warned": [],
-        "pushbacks": {},
-        "probes": {},
-        "used_probes": [],
-        "kinds": {},
-        "hints": {},
-        "silences": 0,
-        "revealed": [],
-        "covered": {},
-    }
+    data: dict[str, Any] = {"phase_started_at": None, "paused": 0.0, "silences": 0}
+    data.update({k: [] for k in ("visits", "warned", "used_probes", "revealed")})
+    return data | {k: {} for k in ("spent", "pushbacks", "probes", "kinds", "hints", "covered")}
 
 
 class InterviewSession(Policy):
@@ -82,6 +70,7 @@ class InterviewSession(Policy):
         self.data: dict[str, Any] = {**_fresh_data(), **record.data}
         self.pacing: Pacing = pacing_for(record.minutes, record.drill)
         self.order: tuple[Phase, ...] = tuple(p for p in PHASES if self.pacing.minutes[p] > 0)
+        self.version: int = record.version  # the row as last read or written here; else StaleSession
 
     # -- building --------------------------------------------------------------------------------
 
@@ -96,6 +85,7 @@ class InterviewSession(Policy):
         drill: Phase | None = None,
         clock: Clock = time.time,
         session_id: str | None = None,
+        owner: str = LOCAL_OWNER,
     ) -> InterviewSession:
         if drill is not None and drill not in PHASES:
             raise BadInput(f"unknown phase {drill!r}; choose one of {', '.join(PHASES)}")
@@ -108,6 +98,7 @@ class InterviewSession(Policy):
             engine=engine.name,
             at=clock(),
             session_id=session_id,
+            owner=owner,
         )
         return cls(record, question, engine, store, clock=clock)
 
@@ -120,9 +111,10 @@ class InterviewSession(Policy):
         question_for: Callable[[str], Question],
         *,
         clock: Clock = time.time,
+        owner: str | None = None,
     ) -> InterviewSession:
-        """Rebuild a saved session. Time away does not count: the phase clock resumes where it stopped."""
-        record = store.get_session(session_id)
+        """Rebuild a saved session (someone else's is `SessionNotFound`). Time away does not count."""
+        record = store.get_session(session_id, owner=owner)
         turns = store.turns(session_id)
         grades: dict[str, Grade] = saved_grades(store, session_id)
         session = cls(
@@ -416,7 +408,9 @@ class InterviewSession(Policy):
             meta=meta,
             state=self.state,
             data=self.data,
+            expected_version=self.version,
         )
+        self.version += 1
         self.turns.append(turn)
         return turn
 
@@ -462,7 +456,9 @@ class InterviewSession(Policy):
                 meta=meta,
                 state=self.state,
                 data=self.data,
+                expected_version=self.version,
             )
+            self.version += 1
             self.turns.append(turn)
             self.store.add_usage(self.id, self.engine.usage_since(mark), at=self.clock())
             graded = self.clock()

@@ -1,224 +1,96 @@
-"""The session store: SQLite in WAL mode, one row per turn, committed the moment it happens.
+"""The session store: one interface over SQLite (the default) or Postgres, every turn committed as it happens.
 
-Tables: `sessions` (one row per interview and its resumable state), `turns` (every candidate and
-interviewer turn), `grades` (one `Grade` per phase, as JSON) and `usage` (tokens per model call).
-The schema version lives in `PRAGMA user_version`.
+Tables: `sessions` (one row per interview, its owner, its resumable state and a row version), `turns` (every
+candidate and interviewer turn), `grades` (one `Grade` per phase, as JSON), `usage` (tokens per model call,
+kept by owner) and `users` (who signed in, with a role).
 
-Each thread gets its own connection, so two interviews driven from two browser tabs (two threads of one
-server) or two processes never share a cursor; SQLite's locking and a busy timeout do the rest.
+Owners. Every read or delete that takes `owner=` treats another owner's interview exactly as a missing one
+(`SessionNotFound`, same message), so an id guessed or shared does not even confirm that it exists.
+`owner=None` means unfiltered: the CLI, single-user mode and instructors.
+
+Versions. Each write to a session row, a turn included, adds one to its `version`. `update_session` and
+`append_turn` take the version the caller last saw (`expected_version`) and raise `StaleSession` when the row
+has moved on, so two tabs on one interview cannot interleave turns silently: the second tab's next turn is
+refused, nothing of it is saved, and it must reload. After a successful write the version is
+`expected_version + 1`. `append_turn` without `expected_version` appends unconditionally (scripts, imports).
+Grades and usage are not versioned: they follow a turn that was, and a grade is replaced per phase.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import sqlite3
-import threading
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
+import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
-from interviewer.errors import BadInput, StoreError
+from interviewer.config import Settings
+from interviewer.errors import SessionNotFound, StaleSession
 from interviewer.llm.protocol import Usage
 from interviewer.phases import Phase
+from interviewer.store.backend import Backend, Row, Transaction
+from interviewer.store.records import (
+    LOCAL_OWNER,
+    EngineName,
+    Role,
+    SavedGrade,
+    SessionRecord,
+    SessionState,
+    Turn,
+    TurnKind,
+    UserRecord,
+    new_session_id,
+)
+from interviewer.store.schema import SCHEMA_VERSION
+from interviewer.store.sqlite import SQLiteBackend
+
+__all__ = [
+    "LOCAL_OWNER",
+    "SCHEMA_VERSION",
+    "EngineName",
+    "Role",
+    "SavedGrade",
+    "SessionRecord",
+    "SessionState",
+    "SessionStore",
+    "Turn",
+    "TurnKind",
+    "UserRecord",
+    "new_session_id",
+    "open_store",
+]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
 
-Role = Literal["candidate", "interviewer", "system"]
-TurnKind = Literal["answer", "question", "hint", "system", "notes_lookup"]
-SessionState = Literal[
-    "not_started", "requirements", "architecture", "deep_dive", "issues", "optimization", "wrap_up", "done"
-]
-EngineName = Literal["offline", "openai"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    id          TEXT PRIMARY KEY,
-    question_id TEXT NOT NULL,
-    minutes     INTEGER NOT NULL,
-    drill       TEXT,
-    engine      TEXT NOT NULL,
-    state       TEXT NOT NULL,
-    created_at  REAL NOT NULL,
-    updated_at  REAL NOT NULL,
-    data        TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS turns (
-    id             INTEGER PRIMARY KEY AUTOINCREMENT,
-    session_id     TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    seq            INTEGER NOT NULL,
-    role           TEXT NOT NULL,
-    phase          TEXT,
-    kind           TEXT NOT NULL,
-    text           TEXT NOT NULL,
-    at             REAL NOT NULL,
-    prompt_version TEXT,
-    tokens         INTEGER NOT NULL DEFAULT 0,
-    meta           TEXT NOT NULL DEFAULT '{}',
-    UNIQUE (session_id, seq)
-);
-CREATE TABLE IF NOT EXISTS grades (
-    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    phase      TEXT NOT NULL,
-    grade      TEXT NOT NULL,
-    at         REAL NOT NULL,
-    PRIMARY KEY (session_id, phase)
-);
-CREATE TABLE IF NOT EXISTS usage (
-    id                INTEGER PRIMARY KEY AUTOINCREMENT,
-    session_id        TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    model             TEXT NOT NULL,
-    prompt_tokens     INTEGER NOT NULL,
-    completion_tokens INTEGER NOT NULL,
-    cached_tokens     INTEGER NOT NULL DEFAULT 0,
-    at                REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS turns_by_session ON turns(session_id, seq);
-CREATE INDEX IF NOT EXISTS sessions_by_time ON sessions(created_at);
-"""
-
-
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Turn(_Record):
-    """One saved turn. `meta` holds what the interviewer decided (the move, hint level, capping)."""
-
-    seq: int
-    role: Role
-    phase: Phase | None
-    kind: TurnKind
-    text: str
-    at: float
-    prompt_version: str | None = None
-    tokens: int = 0
-    meta: dict[str, Any] = Field(default_factory=dict)
-
-
-class SessionRecord(_Record):
-    id: str
-    question_id: str
-    minutes: int
-    drill: Phase | None
-    engine: EngineName
-    state: SessionState
-    created_at: float
-    updated_at: float
-    data: dict[str, Any] = Field(default_factory=dict)
-
-    @property
-    def created(self) -> str:
-        return _iso(self.created_at)
-
-
-class SavedGrade(_Record):
-    """A grade as saved: its JSON object (`interviewer.grading.grade.Grade` reads it back)."""
-
-    phase: Phase | Literal["communication"]
-    grade: dict[str, Any]
-    at: float
-
-
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="seconds")
-
-
-def new_session_id() -> str:
-    return uuid.uuid4().hex[:12]
+def _owned(owner: str | None, params: dict[str, Any], column: str = "owner") -> str:
+    """The SQL condition for `owner` (empty when unfiltered), adding its parameter."""
+    if owner is None:
+        return ""
+    params["owner"] = owner
+    return f" AND {column} = :owner"
 
 
 class SessionStore:
-    """All reads and writes of saved interviews. Safe to share between threads."""
+    """All reads and writes of saved interviews. Safe to share between threads.
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create the data folder {path.parent} ({exc}); check INTERVIEWER_HOME"
-            ) from None
-        self._migrate()
+    `SessionStore(path)` opens (and migrates) a SQLite file; `SessionStore(backend)` uses any `Backend`, such
+    as `interviewer.store.postgres.PostgresBackend`. `open_store(settings)` picks one.
+    """
 
-    # -- connections ---------------------------------------------------------------------------
-
-    def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            try:
-                conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute("PRAGMA foreign_keys=ON")
-            except sqlite3.Error as exc:
-                raise StoreError(
-                    f"cannot open the session database {self.path} ({exc}); "
-                    "check the file's permissions or move it aside"
-                ) from None
-            conn.row_factory = sqlite3.Row
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
-        return conn
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        conn = self._conn()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise StoreError(f"could not save to {self.path} ({exc})") from None
-
-    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        try:
-            return self._conn().execute(sql, params).fetchall()
-        except sqlite3.Error as exc:
-            raise StoreError(f"could not read {self.path} ({exc})") from None
+    def __init__(self, target: Path | Backend) -> None:
+        self.backend: Backend = SQLiteBackend(target) if isinstance(target, Path) else target
+        self.path: Path | None = target if isinstance(target, Path) else None
 
     def close(self) -> None:
-        with self._lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
-        self._local = threading.local()
-
-    def _migrate(self) -> None:
-        conn = self._conn()
-        try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path} was written by a newer interviewer (schema v{version}, this one reads "
-                    f"v{SCHEMA_VERSION}); upgrade interviewer or point INTERVIEWER_HOME elsewhere"
-                )
-            if version < SCHEMA_VERSION:
-                conn.executescript(_SCHEMA)
-                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{self.path} is not a readable session database ({exc}); move it aside to start afresh"
-            ) from None
+        self.backend.close()
 
     @property
     def journal_mode(self) -> str:
-        return str(self._conn().execute("PRAGMA journal_mode").fetchone()[0])
+        backend = self.backend
+        return backend.journal_mode if isinstance(backend, SQLiteBackend) else "postgres"
 
     # -- sessions ------------------------------------------------------------------------------
 
@@ -231,6 +103,7 @@ class SessionStore:
         engine: EngineName,
         at: float,
         session_id: str | None = None,
+        owner: str = LOCAL_OWNER,
     ) -> SessionRecord:
         record = SessionRecord(
             id=session_id or new_session_id(),
@@ -241,46 +114,77 @@ class SessionStore:
             state="not_started",
             created_at=at,
             updated_at=at,
+            owner=owner,
+            version=1,
         )
-        with self._write() as conn:
-            conn.execute(
-                "INSERT INTO sessions (id, question_id, minutes, drill, engine, state, created_at, updated_at, data)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}')",
-                (record.id, question_id, minutes, drill, engine, "not_started", at, at),
+        with self.backend.write() as tx:
+            tx.run(
+                "INSERT INTO sessions (id, question_id, minutes, drill, engine, state, created_at, updated_at,"
+                " data, owner, version) VALUES (:id, :question_id, :minutes, :drill, :engine, :state, :at, :at,"
+                " '{}', :owner, 1)",
+                {
+                    "id": record.id,
+                    "question_id": question_id,
+                    "minutes": minutes,
+                    "drill": drill,
+                    "engine": engine,
+                    "state": "not_started",
+                    "at": at,
+                    "owner": owner,
+                },
             )
         log.info("created session %s on %s", record.id, question_id)
         return record
 
     def update_session(
-        self, session_id: str, *, state: SessionState, data: dict[str, Any], at: float
-    ) -> None:
-        with self._write() as conn:
-            cur = conn.execute(
-                "UPDATE sessions SET state = ?, data = ?, updated_at = ? WHERE id = ?",
-                (state, json.dumps(data), at, session_id),
+        self,
+        session_id: str,
+        *,
+        state: SessionState,
+        data: dict[str, Any],
+        at: float,
+        expected_version: int,
+        owner: str | None = None,
+    ) -> int:
+        """Save the session's state if its row is still at `expected_version`; returns the new version."""
+        with self.backend.write() as tx:
+            self._bump(
+                tx, session_id, at=at, expected_version=expected_version, owner=owner, state=state, data=data
             )
-            if cur.rowcount == 0:
-                raise BadInput(f"no saved session {session_id!r}; run `interviewer sessions` to list them")
+        return expected_version + 1
 
-    def get_session(self, session_id: str) -> SessionRecord:
-        rows = self._read("SELECT * FROM sessions WHERE id = ?", (session_id,))
+    def get_session(self, session_id: str, *, owner: str | None = None) -> SessionRecord:
+        params: dict[str, Any] = {"id": session_id}
+        rows = self.backend.read("SELECT * FROM sessions WHERE id = :id" + _owned(owner, params), params)
         if not rows:
-            raise BadInput(f"no saved session {session_id!r}; run `interviewer sessions` to list them")
+            raise SessionNotFound()
         return _session(rows[0])
 
-    def list_sessions(self, *, state: SessionState | None = None) -> list[SessionRecord]:
-        if state is None:
-            rows = self._read("SELECT * FROM sessions ORDER BY created_at, rowid")
-        else:
-            rows = self._read("SELECT * FROM sessions WHERE state = ? ORDER BY created_at, rowid", (state,))
+    def list_sessions(
+        self, *, state: SessionState | None = None, owner: str | None = None
+    ) -> list[SessionRecord]:
+        params: dict[str, Any] = {}
+        where = _owned(owner, params)
+        if state is not None:
+            params["state"] = state
+            where += " AND state = :state"
+        rows = self.backend.read(
+            f"SELECT * FROM sessions WHERE 1 = 1{where} ORDER BY created_at, rowid", params
+        )
         return [_session(r) for r in rows]
 
-    def delete_session(self, session_id: str) -> None:
-        with self._write() as conn:
-            cur = conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-            if cur.rowcount == 0:
-                raise BadInput(f"no saved session {session_id!r}; run `interviewer sessions` to list them")
+    def delete_session(self, session_id: str, *, owner: str | None = None) -> None:
+        """Delete the interview with its turns and grades. Its usage rows stay, without the link, for budgets."""
+        params: dict[str, Any] = {"id": session_id}
+        with self.backend.write() as tx:
+            result = tx.run("DELETE FROM sessions WHERE id = :id" + _owned(owner, params), params)
+            if result.rowcount == 0:
+                raise SessionNotFound()
         log.info("deleted session %s", session_id)
+
+    def _require(self, session_id: str, owner: str | None) -> None:
+        if owner is not None:
+            self.get_session(session_id, owner=owner)
 
     # -- turns, grades, usage ------------------------------------------------------------------
 
@@ -298,30 +202,43 @@ class SessionStore:
         meta: dict[str, Any] | None = None,
         state: SessionState | None = None,
         data: dict[str, Any] | None = None,
+        expected_version: int | None = None,
+        owner: str | None = None,
     ) -> Turn:
         """Insert one turn and commit it before returning.
 
-        With `state` and `data`, the session's resumable state is updated in the same transaction.
+        With `state` and `data`, the session's resumable state is updated in the same transaction. With
+        `expected_version`, the turn is refused (`StaleSession`) unless the row is still at that version.
         """
         meta = dict(meta or {})
-        with self._write() as conn:
-            seq = conn.execute(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = ?", (session_id,)
-            ).fetchone()[0]
-            conn.execute(
-                "INSERT INTO turns (session_id, seq, role, phase, kind, text, at, prompt_version, tokens, meta)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, seq, role, phase, kind, text, at, prompt_version, tokens, json.dumps(meta)),
+        with self.backend.write() as tx:
+            # Bumping the row first takes its lock (Postgres) or the write lock (SQLite), so the seq below
+            # cannot be read by two writers at once.
+            self._bump(
+                tx, session_id, at=at, expected_version=expected_version, owner=owner, state=state, data=data
             )
-            if state is None:
-                conn.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (at, session_id))
-            else:
-                conn.execute(
-                    "UPDATE sessions SET updated_at = ?, state = ?, data = ? WHERE id = ?",
-                    (at, state, json.dumps(data or {}), session_id),
-                )
+            seq = tx.run(
+                "SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM turns WHERE session_id = :id",
+                {"id": session_id},
+            ).scalar()
+            tx.run(
+                "INSERT INTO turns (session_id, seq, role, phase, kind, text, at, prompt_version, tokens, meta)"
+                " VALUES (:id, :seq, :role, :phase, :kind, :text, :at, :prompt_version, :tokens, :meta)",
+                {
+                    "id": session_id,
+                    "seq": seq,
+                    "role": role,
+                    "phase": phase,
+                    "kind": kind,
+                    "text": text,
+                    "at": at,
+                    "prompt_version": prompt_version,
+                    "tokens": tokens,
+                    "meta": json.dumps(meta),
+                },
+            )
         return Turn(
-            seq=seq,
+            seq=int(seq),
             role=role,
             phase=phase,
             kind=kind,
@@ -332,8 +249,39 @@ class SessionStore:
             meta=meta,
         )
 
-    def turns(self, session_id: str) -> list[Turn]:
-        rows = self._read("SELECT * FROM turns WHERE session_id = ? ORDER BY seq", (session_id,))
+    def _bump(
+        self,
+        tx: Transaction,
+        session_id: str,
+        *,
+        at: float,
+        expected_version: int | None,
+        owner: str | None,
+        state: SessionState | None,
+        data: dict[str, Any] | None,
+    ) -> None:
+        params: dict[str, Any] = {"id": session_id, "at": at}
+        sets = "updated_at = :at, version = version + 1"
+        if state is not None:
+            sets += ", state = :state, data = :data"
+            params.update(state=state, data=json.dumps(data or {}))
+        where = "id = :id" + _owned(owner, params)
+        if expected_version is not None:
+            where += " AND version = :expected"
+            params["expected"] = expected_version
+        if tx.run(f"UPDATE sessions SET {sets} WHERE {where}", params).rowcount == 1:
+            return
+        check: dict[str, Any] = {"id": session_id}
+        found = tx.run("SELECT version FROM sessions WHERE id = :id" + _owned(owner, check), check).rows
+        if not found:
+            raise SessionNotFound()
+        raise StaleSession(expected=expected_version, actual=int(found[0]["version"]))
+
+    def turns(self, session_id: str, *, owner: str | None = None) -> list[Turn]:
+        self._require(session_id, owner)
+        rows = self.backend.read(
+            "SELECT * FROM turns WHERE session_id = :id ORDER BY seq", {"id": session_id}
+        )
         return [
             Turn(
                 seq=r["seq"],
@@ -351,31 +299,43 @@ class SessionStore:
 
     def save_grade(self, session_id: str, phase: str, grade: BaseModel, *, at: float) -> None:
         """Save (or replace) the grade of `phase`, as the model's JSON."""
-        with self._write() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO grades (session_id, phase, grade, at) VALUES (?, ?, ?, ?)",
-                (session_id, phase, grade.model_dump_json(), at),
+        with self.backend.write() as tx:
+            tx.run(
+                "INSERT INTO grades (session_id, phase, grade, at) VALUES (:id, :phase, :grade, :at)"
+                " ON CONFLICT (session_id, phase) DO UPDATE SET grade = excluded.grade, at = excluded.at",
+                {"id": session_id, "phase": phase, "grade": grade.model_dump_json(), "at": at},
             )
 
-    def grades(self, session_id: str) -> list[SavedGrade]:
-        rows = self._read("SELECT * FROM grades WHERE session_id = ? ORDER BY at, rowid", (session_id,))
+    def grades(self, session_id: str, *, owner: str | None = None) -> list[SavedGrade]:
+        self._require(session_id, owner)
+        rows = self.backend.read(
+            "SELECT * FROM grades WHERE session_id = :id ORDER BY at, rowid", {"id": session_id}
+        )
         return [SavedGrade(phase=r["phase"], grade=json.loads(r["grade"]), at=r["at"]) for r in rows]
 
     def add_usage(self, session_id: str, usages: list[Usage], *, at: float) -> None:
+        """Record the tokens of model calls, under the session's owner (usage outlives the session)."""
         if not usages:
             return
-        with self._write() as conn:
-            conn.executemany(
-                "INSERT INTO usage (session_id, model, prompt_tokens, completion_tokens, cached_tokens, at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (session_id, u.model, u.prompt_tokens, u.completion_tokens, u.cached_tokens, at)
-                    for u in usages
-                ],
-            )
+        with self.backend.write() as tx:
+            for u in usages:
+                tx.run(
+                    "INSERT INTO usage (session_id, owner, model, prompt_tokens, completion_tokens,"
+                    " cached_tokens, at) SELECT :id, owner, :model, :prompt, :completion, :cached, :at"
+                    " FROM sessions WHERE id = :id",
+                    {
+                        "id": session_id,
+                        "model": u.model,
+                        "prompt": u.prompt_tokens,
+                        "completion": u.completion_tokens,
+                        "cached": u.cached_tokens,
+                        "at": at,
+                    },
+                )
 
-    def usage(self, session_id: str) -> list[Usage]:
-        rows = self._read("SELECT * FROM usage WHERE session_id = ? ORDER BY id", (session_id,))
+    def usage(self, session_id: str, *, owner: str | None = None) -> list[Usage]:
+        self._require(session_id, owner)
+        rows = self.backend.read("SELECT * FROM usage WHERE session_id = :id ORDER BY id", {"id": session_id})
         return [
             Usage(
                 model=r["model"],
@@ -386,8 +346,58 @@ class SessionStore:
             for r in rows
         ]
 
+    # -- budgets and limits (hold across replicas, as they read the shared database) -----------
 
-def _session(row: sqlite3.Row) -> SessionRecord:
+    def usage_since(self, owner: str, since_ts: float) -> int:
+        """Tokens (prompt + completion) spent by `owner` since `since_ts`, deleted interviews included."""
+        rows = self.backend.read(
+            "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) AS total FROM usage"
+            " WHERE owner = :owner AND at >= :since",
+            {"owner": owner, "since": since_ts},
+        )
+        return int(rows[0]["total"])
+
+    def turns_since(self, owner: str, since_ts: float, role: Role = "candidate") -> int:
+        """How many turns of `role` were saved in `owner`'s interviews since `since_ts`."""
+        rows = self.backend.read(
+            "SELECT COUNT(*) AS n FROM turns t JOIN sessions s ON s.id = t.session_id"
+            " WHERE s.owner = :owner AND t.role = :role AND t.at >= :since",
+            {"owner": owner, "role": role, "since": since_ts},
+        )
+        return int(rows[0]["n"])
+
+    # -- users -----------------------------------------------------------------------------------
+
+    def touch_user(self, user_id: str, role: str, *, at: float | None = None) -> UserRecord:
+        """Record that `user_id` was seen now with `role` (created on first sight); returns the user."""
+        now = time.time() if at is None else at
+        with self.backend.write() as tx:
+            tx.run(
+                "INSERT INTO users (id, role, created_at, last_seen) VALUES (:id, :role, :at, :at)"
+                " ON CONFLICT (id) DO UPDATE SET role = excluded.role, last_seen = excluded.last_seen",
+                {"id": user_id, "role": role, "at": now},
+            )
+            row = tx.run("SELECT * FROM users WHERE id = :id", {"id": user_id}).rows[0]
+        return _user(row)
+
+    def get_user(self, user_id: str) -> UserRecord | None:
+        rows = self.backend.read("SELECT * FROM users WHERE id = :id", {"id": user_id})
+        return _user(rows[0]) if rows else None
+
+    def list_users(self) -> list[UserRecord]:
+        return [_user(r) for r in self.backend.read("SELECT * FROM users ORDER BY created_at, id")]
+
+
+def open_store(settings: Settings) -> SessionStore:
+    """The store the settings name: Postgres at INTERVIEWER_DATABASE_URL, else SQLite under INTERVIEWER_HOME."""
+    if settings.database_url is None:
+        return SessionStore(settings.db_path)
+    from interviewer.store.postgres import PostgresBackend
+
+    return SessionStore(PostgresBackend(settings.database_url.get_secret_value()))
+
+
+def _session(row: Row) -> SessionRecord:
     return SessionRecord(
         id=row["id"],
         question_id=row["question_id"],
@@ -398,4 +408,12 @@ def _session(row: sqlite3.Row) -> SessionRecord:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         data=json.loads(row["data"]),
+        owner=row["owner"],
+        version=row["version"],
+    )
+
+
+def _user(row: Row) -> UserRecord:
+    return UserRecord(
+        id=row["id"], role=row["role"], created_at=row["created_at"], last_seen=row["last_seen"]
     )

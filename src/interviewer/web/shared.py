@@ -91,9 +91,9 @@ class Shared:
 
     @property
     def store(self) -> SessionStore:
-        from interviewer.store.sessions import SessionStore
+        from interviewer.store.sessions import open_store
 
-        return self._once("store", lambda: SessionStore(self.settings.db_path))
+        return self._once("store", lambda: open_store(self.settings))
 
     @property
     def index(self) -> NotesIndex:

@@ -1,0 +1,92 @@
+"""Two app replicas, as a team deployment runs them: two `streamlit run app.py` processes, each with its own
+data folder, sharing one Postgres database and one Chroma server. A turn typed into one replica is read back
+through the other, in real Chromium.
+
+Needs INTERVIEWER_TEST_DATABASE_URL and INTERVIEWER_TEST_CHROMA_HOST/PORT (`.ci/team-servers.sh`); skipped
+without them, failed without them when INTERVIEWER_REQUIRE_POSTGRES / INTERVIEWER_REQUIRE_CHROMA is 1 (CI).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from team_servers import chroma_server, fresh_postgres_store
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+
+def _module(name: str, file: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(file))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_h = _module("browser_harness", "conftest.py")
+_app = _module("browser_app_steps", "test_app_browser.py")
+
+FIRST = "We serve 500 million daily users and the home page must answer within 200 milliseconds at peak."
+SECOND = (
+    "Replica two here: candidate generation first, then a ranker over fresh features from a feature store."
+)
+
+
+@pytest.fixture
+def replicas(tmp_path: Path) -> Iterator[tuple[str, str, Any]]:
+    store = fresh_postgres_store()  # an empty database, migrated, shared by both replicas
+    host, port = chroma_server()
+    shared = {
+        "INTERVIEWER_DATABASE_URL": store.backend.url.render_as_string(hide_password=False),  # type: ignore[attr-defined]
+        "CHROMA_HOST": host,
+        "CHROMA_PORT": str(port),
+    }
+    with contextlib.ExitStack() as stack:
+        one = stack.enter_context(_h._serving(tmp_path / "replica-1", "streamlit-replica-1.log", shared))
+        two = stack.enter_context(_h._serving(tmp_path / "replica-2", "streamlit-replica-2.log", shared))
+        yield one, two, store
+    store.close()
+
+
+def _page(browser: Any) -> Any:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    return page
+
+
+def test_a_turn_typed_into_one_replica_is_read_back_through_the_other(browser: Any, replicas: Any) -> None:
+    one, two, store = replicas
+    first = _page(browser)
+    _app.start_interview(first, one)
+    _app.send(first, FIRST)
+    session_id = parse_qs(urlparse(first.url).query)["session"][0]
+
+    # The turn is in the shared database the moment the reply shows, under the local owner.
+    assert [t.text for t in store.turns(session_id) if t.role == "candidate"] == [FIRST]
+
+    second = _page(browser)
+    second.goto(f"{two}/?session={session_id}")
+    second.get_by_text("left overall").wait_for()
+    second.get_by_text(FIRST).first.wait_for()
+    _app.send(second, SECOND)
+    _h.screenshot(second, "replica-two-continues")
+
+    # A fresh tab on the first replica sees the turn the second replica saved.
+    third = _page(browser)
+    third.goto(f"{one}/?session={session_id}")
+    third.get_by_text(SECOND).first.wait_for()
+    expect(third.get_by_text(re.compile(re.escape(FIRST[:40])))).to_have_count(1)
+    texts = [t.text for t in store.turns(session_id) if t.role == "candidate"]
+    assert texts == [FIRST, SECOND]
+    for page in (first, second, third):
+        page.context.close()
