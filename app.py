@@ -61,6 +61,8 @@ def _workbench(settings: Settings, viewer: Viewer) -> Workbench:
             key = "|".join(str(p) for p in (settings.home, settings.knowledge_dir, settings.prompts_dir))
             shared = _shared(settings, key)
         workbench = Workbench(shared, overrides, viewer=viewer)
+        if viewer.signed_in:
+            shared.store.touch_user(viewer.user, viewer.role)
         st.session_state[WORKBENCH_KEY] = workbench
     return workbench
 

@@ -78,6 +78,8 @@ def stream_reply(start: Callable[[], LiveReply], said: str | None = None, *, red
         with st.chat_message("assistant"):
             st.write_stream(safe_stream(live))
     except InterviewerError as err:
+        if wb.take_reload():  # another tab moved the interview on: draw it as it is now, with the notice
+            st.rerun()
         st.error(str(err))
         return
     if redraw or wb.needs_redraw(live.reply):
@@ -267,6 +269,23 @@ def conversation() -> None:
             stream_reply(wb.end)
 
 
+def read_only() -> None:
+    """Another candidate's interview, as an instructor reads it: the transcript and feedback, no input."""
+    session = wb.session
+    assert session is not None
+    st.subheader(session.question.title)
+    st.info("You are reading another candidate's interview; it cannot be answered or changed from here.")
+    show_notices()
+    chat_col, side = st.columns([2, 1], gap="large")
+    with side:
+        st.markdown("**Feedback**")
+        for card in wb.feedback():
+            feedback_card(card)
+    with chat_col:
+        for line in wb.chat():
+            chat_line(line)
+
+
 def interview() -> None:
     session = wb.session
     assert session is not None
@@ -365,6 +384,9 @@ if wb.session is None:
 elif wb.session.done:
     sync_url()
     scorecard()
+elif wb.read_only:
+    sync_url()
+    read_only()
 else:
     sync_url()
     interview()

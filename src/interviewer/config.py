@@ -96,7 +96,7 @@ class Settings(BaseModel):
     auth_header: str = "X-Forwarded-User"
     instructors: tuple[str, ...] = ()
     engines: tuple[EngineChoice, ...] = ENGINE_CHOICES
-    turns_per_minute: int = Field(default=12, ge=0, le=10_000)
+    turns_per_minute: int | None = Field(default=None, ge=0, le=10_000)
     daily_tokens: int | None = Field(default=None, ge=0)
     upload_max_files: int = Field(default=100, ge=0, le=100_000)
     upload_max_mb: float = Field(default=20.0, ge=0)
@@ -197,6 +197,14 @@ class Settings(BaseModel):
         if self.daily_tokens is not None:
             return self.daily_tokens
         return 500_000 if self.signed_in else 0
+
+    @property
+    def turn_limit(self) -> int:
+        """Turns a user may send a minute (0: no limit). Unset: none on one's own machine, 12 once users
+        sign in."""
+        if self.turns_per_minute is not None:
+            return self.turns_per_minute
+        return 12 if self.signed_in else 0
 
     @property
     def uploads_dir(self) -> Path:

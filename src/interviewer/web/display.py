@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from interviewer.grading.grade import Grade
     from interviewer.grading.report import Report, Scorecard
     from interviewer.interview.replies import Reply, ReplyStream
-    from interviewer.store.sessions import EngineName
+    from interviewer.store.sessions import EngineName, Turn
 
 NoticeLevel = Literal["info", "warning", "error"]
 ChatRole = Literal["interviewer", "candidate", "event"]
@@ -103,6 +103,31 @@ class ChatLine:
     note: str | None = None
 
 
+def chat_lines(turns: Sequence[Turn]) -> list[ChatLine]:
+    """The transcript as chat lines: the two speakers, and events (phase changes, hints, look-ups)."""
+    lines: list[ChatLine] = []
+    for turn in turns:
+        if turn.role == "interviewer":
+            note = "hint" if turn.kind == "hint" else None
+            lines.append(ChatLine("interviewer", turn.text, note))
+        elif turn.role == "system":
+            lines.append(ChatLine("event", turn.text))
+        elif turn.kind == "notes_lookup":
+            query = turn.text.split("\n", 1)[0]
+            lines.append(ChatLine("event", f"Looked up the notes: “{query}”"))
+        elif turn.kind in ("hint", "system"):
+            lines.append(ChatLine("event", turn.text.strip("()").capitalize()))
+        else:
+            spoken = turn.meta.get("delivery")
+            note = None
+            if spoken and spoken.get("words_per_minute"):
+                note = f"spoken · {spoken['words_per_minute']:.0f} words per minute"
+            if turn.meta.get("capped"):
+                note = f"cut to {input_limit():,} characters"
+            lines.append(ChatLine("candidate", turn.text or "(said nothing)", note))
+    return lines
+
+
 @dataclass(frozen=True)
 class FeedbackCard:
     """A graded phase: `title` for the collapsed card, `body` its whole content as one Markdown text."""
@@ -139,16 +164,45 @@ def card_body(grade: Grade) -> str:
     return "\n\n".join(blocks)
 
 
+def feedback_cards(grades: Mapping[str, Grade], built: dict[str, FeedbackCard]) -> list[FeedbackCard]:
+    """One card per graded phase, in interview order, then communication; each is built once (`built`
+    keeps the cards between calls)."""
+    from interviewer.phases import PHASE_NAMES, PHASES
+
+    named = [(p, PHASE_NAMES[p]) for p in PHASES] + [("communication", "Communication")]
+    cards = []
+    for key, name in named:
+        grade = grades.get(key)
+        if grade is None:
+            continue
+        card = built.get(key)
+        if card is None or card.grade is not grade:
+            card = FeedbackCard(f"{name}: {grade.score:.1f} / 5", grade, card_body(grade))
+            built[key] = card
+        cards.append(card)
+    return cards
+
+
 class LiveReply:
     """The interviewer's reply as it streams: iterate it (as `st.write_stream` does), then read `reply`."""
 
-    def __init__(self, stream: ReplyStream, done: Callable[[Reply], None]) -> None:
+    def __init__(
+        self, stream: ReplyStream, done: Callable[[Reply], None], *, stale: Callable[[], None] | None = None
+    ) -> None:
         self._stream = stream
         self._done = done
+        self._stale = stale
         self._finished = False
 
     def __iter__(self) -> Iterator[str]:
-        yield from self._stream
+        from interviewer.errors import StaleSession
+
+        try:
+            yield from self._stream
+        except StaleSession:
+            if self._stale is not None:
+                self._stale()  # another tab moved the interview on: load it as it is now
+            raise
         self._finish()
 
     def _finish(self) -> None:

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from interviewer.errors import InterviewerError, LimitReached
 
@@ -221,3 +222,44 @@ def held(folder: Path) -> tuple[int, int]:
 
 def quota_bytes(megabytes_allowed: float) -> int:
     return math.floor(megabytes_allowed * 1_000_000)
+
+
+# ------------------------------------------------------------------------------------- one user's limits
+
+
+class Ledger(Protocol):
+    """What the limits read from the session store (so they hold across app replicas)."""
+
+    def turns_since(self, owner: str, since_ts: float) -> int: ...
+
+    def usage_since(self, owner: str, since_ts: float) -> int: ...
+
+
+class UserLimits:
+    """One user's turn rate and token budget, read from the store at the moment they are checked."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        owner: str,
+        *,
+        turns_per_minute: int,
+        daily_tokens: int,
+        clock: Callable[[], float],
+    ) -> None:
+        self.ledger = ledger
+        self.owner = owner
+        self.turns_per_minute = turns_per_minute
+        self.daily_tokens = daily_tokens
+        self.clock = clock
+
+    def check_turn(self) -> None:
+        """Raise `LimitReached` when the user has sent their turns for this minute."""
+        if self.turns_per_minute:
+            recent = self.ledger.turns_since(self.owner, self.clock() - MINUTE)
+            check_turn_rate(recent, self.turns_per_minute)
+
+    def budget(self) -> TokenBudget:
+        if not self.daily_tokens:
+            return TokenBudget(0, 0)
+        return TokenBudget(self.ledger.usage_since(self.owner, day_start(self.clock())), self.daily_tokens)
