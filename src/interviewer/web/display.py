@@ -24,7 +24,10 @@ _INLINE_SYNTAX = re.compile(r"([\\`*_\[\]<>~$|&])")
 _LINE_START_SYNTAX = re.compile(r"^(\s{0,3})(\d+)?([#>=+.)-])", re.MULTILINE)
 _LINK_SYNTAX = re.compile(r"([\\\[\]<>&])")
 _CITATION = re.compile(r"\\\[(\d{1,3})\\\](?![(\[:])")
-_BARE_URL = re.compile(r"(?<=:)//|(?<=\bwww)\.", re.IGNORECASE)
+_BARE_URL = re.compile(r"(?<=:)//|(?<=\bwww)\.|@", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+"""Invisible, and it keeps `http://`, `www.` and `name@host` from being found as links: Markdown finds bare URLs in the
+text after escapes are read, so only a character that is not part of a URL stops it."""
 
 
 def plain(text: str) -> str:
@@ -34,7 +37,7 @@ def plain(text: str) -> str:
     Only what would start markup is escaped, so an ordinary sentence reads the same in the page source."""
     escaped = _INLINE_SYNTAX.sub(r"\\\1", text)
     escaped = _LINE_START_SYNTAX.sub(lambda m: m.group(1) + (m.group(2) or "") + "\\" + m.group(3), escaped)
-    return _BARE_URL.sub(lambda m: "\\" + m.group(0), escaped)
+    return _BARE_URL.sub(lambda m: WORD_JOINER + m.group(0), escaped)
 
 
 def safe_markdown(text: str) -> str:
@@ -42,7 +45,7 @@ def safe_markdown(text: str) -> str:
     never a link, an image (which the browser would load from anywhere), raw HTML or an entity: they show as
     the text they are."""
     escaped = _LINK_SYNTAX.sub(r"\\\1", text)
-    escaped = _BARE_URL.sub(lambda m: "\\" + m.group(0), escaped)  # a bare URL is not made a link
+    escaped = _BARE_URL.sub(lambda m: WORD_JOINER + m.group(0), escaped)  # a bare URL is not made a link
     return _CITATION.sub(r"[\1]", escaped)
 
 
