@@ -108,3 +108,25 @@ def test_serving_beyond_this_machine_without_sign_in_is_refused_with_how_to_set_
     assert "localhost" in problem and "secrets.toml" in problem
     assert serving_problem(Settings(home=tmp_path), "localhost") is None
     assert serving_problem(Settings(home=tmp_path, auth="header"), "0.0.0.0") is None
+
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [("oidc", "Sign in with your organisation's account"), ("header", "Nobody is signed in")],
+)
+def test_the_app_shows_only_a_sign_in_page_to_someone_not_signed_in(
+    mode: str, words: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("INTERVIEWER_AUTH", mode)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sign in to practise"]
+    assert any(words in m.value for m in at.markdown)
+    assert [b.label for b in at.button] == (["Sign in"] if mode == "oidc" else [])
+    assert not at.chat_input and not at.selectbox  # no interview, no history, nothing else
