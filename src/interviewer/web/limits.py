@@ -88,7 +88,7 @@ class TokenBudget:
 
 
 class IndexCancelled(InterviewerError):
-    """The user cancelled indexing; what was indexed before is kept and the rest is done next time."""
+    """The user cancelled indexing; the notes are indexed again the next time they are needed."""
 
 
 @dataclass
@@ -101,7 +101,7 @@ class IndexJob:
 
         def step(done: int, total: int, label: str) -> None:
             if self.cancelled.is_set():
-                raise IndexCancelled("indexing was cancelled; ask again to index the rest")
+                raise IndexCancelled("indexing was cancelled; it starts again the next time you ask")
             if report is not None:
                 report(done, total, label)
 
