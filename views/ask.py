@@ -96,11 +96,10 @@ try:
             accept_multiple_files=True,
             key="notes-upload",
         )
-        if uploads:
-            notes.check_upload([(f.name, f.size) for f in uploads])  # before anything is read or kept
-            if st.button("Index these files", type="primary"):
-                notes.save_uploads([(f.name, f.getvalue()) for f in uploads])
-                index_with_progress()
+        # Streamlit refuses a file over server.maxUploadSize (2 MB); saving checks the size and the quota again.
+        if uploads and st.button("Index these files", type="primary"):
+            notes.save_uploads([(f.name, f.getvalue()) for f in uploads])
+            index_with_progress()
         upload_sets()
 except InterviewerError as err:
     st.error(str(err))
