@@ -30,7 +30,7 @@ def sources(result: AnswerResult) -> None:
 
 
 def index_with_progress() -> bool:
-    if notes.indexing():
+    if notes.indexing_elsewhere():
         st.info("Your notes are being indexed in another tab; wait for it, or cancel it.")
         if st.button("Cancel indexing", key="cancel-other"):
             notes.cancel_indexing()

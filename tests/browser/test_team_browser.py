@@ -164,3 +164,33 @@ def test_the_app_refuses_to_serve_every_interface_without_sign_in(tmp_path: Path
         settled(page)
         assert page.get_by_text("Practise an ML system-design interview").count() == 0
         screenshot(page, "exposed-refused")
+
+
+def test_indexing_a_large_folder_can_be_cancelled_and_started_again(
+    tmp_path: Path, page: Any, app_url: str
+) -> None:
+    notes = tmp_path / "many-notes"
+    notes.mkdir()
+    for i in range(1500):
+        (notes / f"note-{i:04}.md").write_text(
+            f"# Topic {i}\n\nSharding splits table {i} across machines by a key; replicas {i} serve reads.\n"
+        )
+    page.goto(f"{app_url}/ask")
+    page.get_by_text("A folder on this computer").click()  # on one's own machine the folder chooser stays
+    box = page.get_by_placeholder("/path/to/my/notes")
+    box.fill(str(notes))
+    box.press("Enter")
+    settled(page)
+
+    for attempt in range(2):
+        question = page.get_by_placeholder("Ask a question about the notes")
+        question.fill("How is a table split across machines?")
+        question.press("Enter")
+        page.get_by_text("Indexing note-", exact=False).first.wait_for()
+        if attempt == 0:
+            screenshot(page, "indexing-cancel")
+        page.get_by_role("button", name="Cancel").click()
+        settled(page)
+        assert page.get_by_text("Indexing note-", exact=False).count() == 0
+        assert page.get_by_text("already being indexed", exact=False).count() == 0
+        assert page.locator('[data-testid="stException"]').count() == 0

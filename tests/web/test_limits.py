@@ -183,3 +183,31 @@ def test_limits_are_read_from_the_environment() -> None:
     assert (settings.turn_limit, settings.token_budget) == (6, 20000)
     assert (settings.upload_max_files, settings.upload_max_mb) == (5, 1.5)
     assert (settings.index_max_files, settings.index_max_mb) == (50, 3.0)
+
+
+def test_a_tab_that_runs_again_while_indexing_takes_over_its_own_job() -> None:
+    jobs = IndexJobs()
+    tab, other_tab = object(), object()
+    started, stopped = threading.Event(), threading.Event()
+
+    def earlier_run() -> None:
+        with jobs.run("alice", tab) as job:
+            started.set()
+            step = job.progress(None)
+            try:
+                while True:
+                    step(1, 2, "a.md")
+                    job.cancelled.wait(0.01)
+            except IndexCancelled:
+                stopped.set()
+
+    thread = threading.Thread(target=earlier_run)
+    thread.start()
+    started.wait(5)
+    assert jobs.running("alice", besides=other_tab) and not jobs.running("alice", besides=tab)
+    with pytest.raises(LimitReached), jobs.run("alice", other_tab):
+        pass
+    with jobs.run("alice", tab) as job:
+        assert stopped.is_set(), "the same tab's earlier run was cancelled first"
+        assert not job.cancelled.is_set()
+    thread.join(5)

@@ -94,7 +94,9 @@ class IndexCancelled(InterviewerError):
 @dataclass
 class IndexJob:
     user: str
+    tab: object = None
     cancelled: threading.Event = field(default_factory=threading.Event)
+    ended: threading.Event = field(default_factory=threading.Event)
 
     def progress(self, report: Callable[[int, int, str], None] | None) -> Callable[[int, int, str], None]:
         """A progress callback that stops the job (raising `IndexCancelled`) once it is cancelled."""
@@ -108,31 +110,47 @@ class IndexJob:
         return step
 
 
+SUPERSEDE_WAIT = 30.0
+"""How long a tab's new indexing job waits for the same tab's previous one to stop."""
+
+
 class IndexJobs:
-    """At most one indexing job per user in this process; a second one is refused until the first ends."""
+    """At most one indexing job per user in this process; a second one is refused until the first ends.
+
+    A job started again from the same tab (`tab`: any token naming it) takes over: the page ran again while
+    the last run was still indexing, so that run is cancelled and, once it has stopped, this one starts.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._running: dict[str, IndexJob] = {}
 
     @contextmanager
-    def run(self, user: str) -> Iterator[IndexJob]:
+    def run(self, user: str, tab: object = None, *, wait: float = SUPERSEDE_WAIT) -> Iterator[IndexJob]:
+        with self._lock:
+            earlier = self._running.get(user)
+        if earlier is not None and tab is not None and earlier.tab is tab:
+            earlier.cancelled.set()
+            earlier.ended.wait(wait)
         with self._lock:
             if user in self._running:
                 raise LimitReached(
                     "your notes are already being indexed (in another tab?); wait for it to finish or cancel it"
                 )
-            job = IndexJob(user)
+            job = IndexJob(user, tab)
             self._running[user] = job
         try:
             yield job
         finally:
             with self._lock:
                 self._running.pop(user, None)
+            job.ended.set()
 
-    def running(self, user: str) -> bool:
+    def running(self, user: str, *, besides: object = None) -> bool:
+        """Whether the user has a job running (`besides`: other than one from that tab)."""
         with self._lock:
-            return user in self._running
+            job = self._running.get(user)
+        return job is not None and (besides is None or job.tab is not besides)
 
     def cancel(self, user: str) -> bool:
         """Cancel the user's running job, if any; True when there was one."""

@@ -264,7 +264,7 @@ class NotesDesk:
     def index_notes(self, progress: ProgressCallback | None = None) -> list[SyncReport]:
         """Bring the chosen notes' index up to date: one job per user at a time, within the size caps
         for a folder the user chose or uploaded, and cancellable (`cancel_indexing`)."""
-        with INDEX_JOBS.run(self.user) as job:
+        with INDEX_JOBS.run(self.user, self) as job:
             if self.folder is not None:
                 check_index_size(
                     [self.folder],
@@ -273,8 +273,9 @@ class NotesDesk:
                 )
             return self.index().ensure_synced(job.progress(progress))
 
-    def indexing(self) -> bool:
-        return INDEX_JOBS.running(self.user)
+    def indexing_elsewhere(self) -> bool:
+        """Whether this user's notes are being indexed from another tab."""
+        return INDEX_JOBS.running(self.user, besides=self)
 
     def cancel_indexing(self) -> bool:
         return INDEX_JOBS.cancel(self.user)
