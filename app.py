@@ -30,6 +30,13 @@ def _shared(_settings: Settings, key: str) -> Shared:
     return shared
 
 
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
 def _viewer(settings: Settings) -> Viewer:
     """Who is signed in; without anyone, the sign-in page and nothing else."""
     user_info = st.user.to_dict() if settings.auth == "oidc" else None
@@ -37,7 +44,12 @@ def _viewer(settings: Settings) -> Viewer:
     if viewer is not None:
         return viewer
     st.title("Sign in to practise")
-    if settings.auth == "oidc":
+    if settings.auth == "oidc" and not _oidc_configured():
+        st.error(
+            "Sign-in is set to OpenID Connect (INTERVIEWER_AUTH=oidc), but .streamlit/secrets.toml has no [auth] "
+            "section; add redirect_uri, cookie_secret, client_id, client_secret and server_metadata_url there."
+        )
+    elif settings.auth == "oidc":
         st.markdown("Sign in with your organisation's account to start or resume an interview.")
         st.button("Sign in", type="primary", on_click=st.login)
     else:

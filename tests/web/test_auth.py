@@ -123,10 +123,29 @@ def test_the_app_shows_only_a_sign_in_page_to_someone_not_signed_in(
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("INTERVIEWER_AUTH", mode)
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-only",
+        "client_id": "interviewer",
+        "client_secret": "test-only",
+        "server_metadata_url": "https://id.example.invalid/.well-known/openid-configuration",
+    }
+    at.run()
 
     assert not at.exception
     assert [t.value for t in at.title] == ["Sign in to practise"]
     assert any(words in m.value for m in at.markdown)
     assert [b.label for b in at.button] == (["Sign in"] if mode == "oidc" else [])
     assert not at.chat_input and not at.selectbox  # no interview, no history, nothing else
+
+
+def test_oidc_without_its_secrets_says_what_to_configure(monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("INTERVIEWER_AUTH", "oidc")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+
+    assert not at.exception
+    assert any("has no [auth] section" in e.value for e in at.error)
+    assert not at.button

@@ -206,3 +206,38 @@ def test_engines_are_read_from_the_environment() -> None:
 
     assert settings.engines == ("offline", "auto")
     assert settings.instructors == ("a@x", "b@x")
+
+
+def test_questions_to_the_notes_count_against_the_same_rate(tmp_path: Path, embedder: FakeEmbedder) -> None:
+    settings = Settings(home=tmp_path / "home", auth="header", turns_per_minute=2)
+    shared = Shared.build(settings, embedder=embedder)
+    clock = FakeClock()
+    dana = tab(shared, "dana@example.com", clock)
+    for _ in range(2):
+        "".join(dana.notes.ask("What is cache-aside?"))
+
+    with pytest.raises(LimitReached, match="2 turns in the last minute"):
+        dana.notes.ask("What is write-through?")
+    clock.advance(minutes=1.1)
+    assert "".join(dana.notes.ask("What is write-through?"))
+
+
+def test_once_the_budget_is_spent_the_notes_answer_without_the_model(
+    tmp_path: Path, embedder: FakeEmbedder
+) -> None:
+    settings = Settings(home=tmp_path / "home", auth="header", daily_tokens=100)
+    shared = Shared.build(settings, embedder=embedder)
+    clock = FakeClock()
+    llm = FunctionLLM(lambda call: "Cache-aside loads on a miss [1].")
+    erin = tab(shared, "erin@example.com", clock, chat=llm)
+    "".join(erin.start(QUESTION, 45, engine="auto"))
+    shared.store.add_usage(
+        erin.session_id or "", [Usage(model="m", prompt_tokens=90, completion_tokens=20)], at=clock()
+    )
+    calls = len(llm.calls)
+
+    answer = erin.notes.ask("What is cache-aside?")
+    "".join(answer)
+
+    assert len(llm.calls) == calls
+    assert answer.result.engine == "offline"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -245,6 +246,32 @@ def quota_bytes(megabytes_allowed: float) -> int:
 # ------------------------------------------------------------------------------------- one user's limits
 
 
+class RecentEvents:
+    """Timestamps of recent events per user, in this process, forgotten after `window` seconds."""
+
+    def __init__(self, window: float = MINUTE) -> None:
+        self.window = window
+        self._lock = threading.Lock()
+        self._events: dict[str, deque[float]] = {}
+
+    def count(self, user: str, now: float) -> int:
+        with self._lock:
+            events = self._events.get(user)
+            if not events:
+                return 0
+            while events and events[0] <= now - self.window:
+                events.popleft()
+            return len(events)
+
+    def add(self, user: str, now: float) -> None:
+        with self._lock:
+            self._events.setdefault(user, deque()).append(now)
+
+
+ASKED = RecentEvents()
+"""Questions asked of the notes in the last minute, per user."""
+
+
 class Ledger(Protocol):
     """What the limits read from the session store (so they hold across app replicas)."""
 
@@ -276,6 +303,13 @@ class UserLimits:
         if self.turns_per_minute:
             recent = self.ledger.turns_since(self.owner, self.clock() - MINUTE)
             check_turn_rate(recent, self.turns_per_minute)
+
+    def check_ask(self) -> None:
+        """Raise `LimitReached` when the user asked the notes as often as the turn rate allows this minute.
+        Questions to the notes are not saved, so they are counted in this process (`ASKED`)."""
+        if self.turns_per_minute:
+            check_turn_rate(ASKED.count(self.owner, self.clock()), self.turns_per_minute)
+            ASKED.add(self.owner, self.clock())
 
     def budget(self) -> TokenBudget:
         if not self.daily_tokens:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from interviewer.errors import BadInput, storage_error
 from interviewer.web.auth import LOCAL_USER
-from interviewer.web.limits import INDEX_JOBS, check_index_size, check_uploads, held, quota_bytes
+from interviewer.web.limits import INDEX_JOBS, UserLimits, check_index_size, check_uploads, held, quota_bytes
 
 if TYPE_CHECKING:
     from interviewer.llm.protocol import ChatModel
@@ -100,9 +100,11 @@ class NotesDesk:
         notify: Callable[[str], None],
         max_question_chars: int,
         user: str = LOCAL_USER,
+        limits: UserLimits | None = None,
     ) -> None:
         self.shared = shared
         self.user = user
+        self.limits = limits
         self.settings = shared.settings
         self.lookups: list[Lookup] = []
         self.folder: Path | None = None
@@ -289,7 +291,11 @@ class NotesDesk:
             raise BadInput("type a question about the notes")
         from interviewer.notes.ask import Answerer
 
+        if self.limits is not None:
+            self.limits.check_ask()
         chat, prompts = self._answer_model()
+        if chat is not None and self.limits is not None and self.limits.budget().exhausted:
+            chat, prompts = None, None  # the day's model budget is spent: answered offline, by extract
         answerer = Answerer(
             self.index(), self.shared.embedder, chat, prompts, max_tokens=self.settings.reply_tokens.answer
         )

@@ -117,6 +117,7 @@ class Workbench:
             notify=lambda text: self.notify("warning", text),
             max_question_chars=input_limit(),
             user=self.viewer.user,
+            limits=self.limits,
         )
         self.voice = Dictation(
             shared.settings,
