@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import team_servers
 from interviewer.content.questions import Question
 from interviewer.interview.session import InterviewSession
 from interviewer.store.sessions import SessionStore
@@ -107,8 +108,14 @@ _CHILD = textwrap.dedent(
     from interviewer.store.sessions import SessionStore
     from interviewer.testing import keyword_engine, tiny_question
 
-    store = SessionStore(Path(sys.argv[1]))
-    s = InterviewSession.create(tiny_question(), keyword_engine(), store)
+    target = sys.argv[1]
+    if target.startswith("postgresql"):
+        from interviewer.store.postgres import PostgresBackend
+
+        store = SessionStore(PostgresBackend(target))
+    else:
+        store = SessionStore(Path(target))
+    s = InterviewSession.create(tiny_question(), keyword_engine(), store, owner="ada")
     s.start()
     s.submit("How many users do we have?")
     s.submit("We should optimise watch time not clicks.")
@@ -120,10 +127,16 @@ _CHILD = textwrap.dedent(
 )
 
 
-def test_an_interview_survives_its_process_being_killed(tmp_path: Path) -> None:
-    db = tmp_path / "sessions.db"
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_an_interview_survives_its_process_being_killed(tmp_path: Path, backend: str) -> None:
+    """On SQLite and on Postgres (INTERVIEWER_TEST_DATABASE_URL; see tests/team_servers.py)."""
+    if backend == "postgres":
+        target = team_servers.postgres_url()
+        team_servers.fresh_postgres_store().close()
+    else:
+        target = str(tmp_path / "sessions.db")
     child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", _CHILD, target], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
         assert child.stdout is not None
@@ -136,8 +149,13 @@ def test_an_interview_survives_its_process_being_killed(tmp_path: Path) -> None:
             child.kill()
             child.wait()
 
-    store = SessionStore(db)
-    saved = store.turns(session_id)
+    if backend == "postgres":
+        from interviewer.store.postgres import PostgresBackend
+
+        store = SessionStore(PostgresBackend(target))
+    else:
+        store = SessionStore(Path(target))
+    saved = store.turns(session_id, owner="ada")
     candidate = [t.text for t in saved if t.role == "candidate"]
     assert candidate == [
         "How many users do we have?",
@@ -145,7 +163,7 @@ def test_an_interview_survives_its_process_being_killed(tmp_path: Path) -> None:
         "(asked for a hint)",
         "What latency does the home page need?",
     ]
-    session = InterviewSession.resume(session_id, keyword_engine(), store, _question_for)
+    session = InterviewSession.resume(session_id, keyword_engine(), store, _question_for, owner="ada")
     assert session.phase == "requirements" and session.hints_used() == 1
     reply = session.catch_up()
     assert reply is not None and "200 milliseconds" in reply.text

@@ -358,7 +358,10 @@ class SessionStore:
         return int(rows[0]["total"])
 
     def turns_since(self, owner: str, since_ts: float, role: Role = "candidate") -> int:
-        """How many turns of `role` were saved in `owner`'s interviews since `since_ts`."""
+        """How many turns of `role` were saved in `owner`'s interviews since `since_ts` (for rate limits).
+
+        A deleted interview's turns go with it, so this suits short windows; a daily budget is `usage_since`.
+        """
         rows = self.backend.read(
             "SELECT COUNT(*) AS n FROM turns t JOIN sessions s ON s.id = t.session_id"
             " WHERE s.owner = :owner AND t.role = :role AND t.at >= :since",
