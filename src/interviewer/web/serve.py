@@ -16,7 +16,8 @@ from interviewer.config import Settings
 from interviewer.errors import ConfigError, SignInRequired
 from interviewer.web.auth import serving_problem
 
-APP = Path(__file__).resolve().parents[3] / "app.py"
+CHECKOUT_APP = Path(__file__).resolve().parents[3] / "app.py"
+"""`app.py` of the checkout this package runs from (an editable install); else the one in the current folder."""
 UPLOAD_MB = 2
 """Streamlit's `server.maxUploadSize`, in MB: the largest notes file the index reads."""
 
@@ -37,16 +38,13 @@ def streamlit_command(settings: Settings, address: str, port: int, *, dev: bool 
     problem = serving_problem(settings, address)
     if problem is not None:
         raise SignInRequired(problem)
-    if not APP.is_file():
-        raise ConfigError(
-            "the app script is missing from this install; run `streamlit run app.py` from a checkout"
-        )
+    app = app_script()
     return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(app),
         "--server.address",
         address,
         "--server.port",
@@ -62,6 +60,13 @@ def streamlit_command(settings: Settings, address: str, port: int, *, dev: bool 
     ]
 
 
+def app_script() -> Path:
+    for app in (CHECKOUT_APP, Path.cwd() / "app.py"):
+        if app.is_file():
+            return app
+    raise ConfigError("no app.py here: run `interviewer serve` from the folder that holds app.py and views/")
+
+
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     command = streamlit_command(settings, args.address, args.port, dev=args.dev)
-    return subprocess.run(command, cwd=APP.parent, check=False).returncode
+    return subprocess.run(command, cwd=Path(command[4]).parent, check=False).returncode
