@@ -194,3 +194,24 @@ def test_indexing_a_large_folder_can_be_cancelled_and_started_again(
         assert page.get_by_text("Indexing note-", exact=False).count() == 0
         assert page.get_by_text("already being indexed", exact=False).count() == 0
         assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_stale_tab_reloads_the_interview_and_says_so(team_url: str, user: Any) -> None:
+    first = user("frank@example.com")
+    start_interview(first, team_url)
+    session = session_of(first)
+    second = first.context.new_page()
+    second.set_default_timeout(60_000)
+    second.goto(f"{team_url}/?session={session}")
+    second.get_by_text("left overall").wait_for()
+    send(second, "Typed in the second tab: we optimise long-term watch time.")
+
+    box = first.get_by_placeholder("Your answer, or a clarifying question")
+    box.fill("Typed in the first tab, which has not seen the second tab's answer.")
+    box.press("Enter")
+
+    first.get_by_text("This interview moved on in another tab", exact=False).wait_for()
+    first.get_by_text("Typed in the second tab", exact=False).first.wait_for()
+    settled(first)
+    assert first.get_by_text("Typed in the first tab", exact=False).count() == 0
+    screenshot(first, "team-stale-tab")
