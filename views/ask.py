@@ -32,13 +32,13 @@ def sources(result: AnswerResult) -> None:
 def index_with_progress() -> bool:
     if notes.indexing_elsewhere():
         st.info("Your notes are being indexed in another tab; wait for it, or cancel it.")
-        if st.button("Cancel indexing", key="cancel-other"):
-            notes.cancel_indexing()
+        st.button("Cancel indexing", key="cancel-other", on_click=notes.cancel_indexing)
         return False
     bar = st.progress(0.0, text="Checking the notes index…")
-    # Pressing Cancel stops this run at the next progress step; the job ends with it.
+    # Pressing Cancel cancels the job (the callback runs first on the next run) and stops this run at its next
+    # progress step.
     cancel = st.empty()
-    cancel.button("Cancel", key="cancel-indexing", icon=":material/cancel:")
+    cancel.button("Cancel", key="cancel-indexing", icon=":material/cancel:", on_click=notes.cancel_indexing)
     try:
         reports = notes.index_notes(
             progress=lambda done, total, label: bar.progress(
@@ -68,7 +68,7 @@ def upload_sets() -> None:
             f" and {len(upload.files) - 3} more" if len(upload.files) > 3 else ""
         )
         info, use, delete = st.columns([5, 1, 1])
-        info.caption(plain(f"{names} ({upload.bytes / 1000:.0f} kB)"))
+        info.caption(plain(f"{names} ({upload.size / 1000:.0f} kB)"))
         if use.button("Use", key=f"use-{upload.name}"):
             notes.use_upload(upload.name)
         if delete.button("Delete", key=f"delete-{upload.name}"):

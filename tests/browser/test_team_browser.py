@@ -166,26 +166,37 @@ def test_the_app_refuses_to_serve_every_interface_without_sign_in(tmp_path: Path
         screenshot(page, "exposed-refused")
 
 
-def test_indexing_a_large_folder_can_be_cancelled_and_started_again(
-    tmp_path: Path, page: Any, app_url: str
-) -> None:
-    notes = tmp_path / "many-notes"
-    notes.mkdir()
-    for i in range(1500):
-        (notes / f"note-{i:04}.md").write_text(
+def many_notes(folder: Path, count: int = 1500) -> Path:
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"note-{i:04}.md").write_text(
             f"# Topic {i}\n\nSharding splits table {i} across machines by a key; replicas {i} serve reads.\n"
         )
-    page.goto(f"{app_url}/ask")
+    return folder
+
+
+def choose_folder(page: Any, url: str, folder: Path) -> None:
+    page.goto(f"{url}/ask")
     page.get_by_text("A folder on this computer").click()  # on one's own machine the folder chooser stays
     box = page.get_by_placeholder("/path/to/my/notes")
-    box.fill(str(notes))
+    box.fill(str(folder))
     box.press("Enter")
     settled(page)
 
+
+def ask(page: Any, question: str) -> None:
+    box = page.get_by_placeholder("Ask a question about the notes")
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_indexing_a_large_folder_can_be_cancelled_and_started_again(
+    tmp_path: Path, page: Any, app_url: str
+) -> None:
+    choose_folder(page, app_url, many_notes(tmp_path / "many-notes"))
+
     for attempt in range(2):
-        question = page.get_by_placeholder("Ask a question about the notes")
-        question.fill("How is a table split across machines?")
-        question.press("Enter")
+        ask(page, "How is a table split across machines?")
         page.get_by_text("Indexing note-", exact=False).first.wait_for()
         if attempt == 0:
             screenshot(page, "indexing-cancel")
@@ -215,3 +226,26 @@ def test_a_stale_tab_reloads_the_interview_and_says_so(team_url: str, user: Any)
     settled(first)
     assert first.get_by_text("Typed in the first tab", exact=False).count() == 0
     screenshot(first, "team-stale-tab")
+
+
+def test_another_tab_of_the_same_user_waits_or_cancels_the_indexing(
+    tmp_path: Path, page: Any, fresh_app_url: str
+) -> None:
+    """On a server of its own: a job cancelled elsewhere stops only at its next progress step."""
+    app_url = fresh_app_url
+    choose_folder(page, app_url, many_notes(tmp_path / "more-notes"))
+    ask(page, "How is a table split across machines?")
+    page.get_by_text("Indexing note-", exact=False).first.wait_for()
+
+    other = page.context.new_page()
+    other.set_default_timeout(60_000)
+    other.goto(f"{app_url}/ask")
+    other.get_by_text("Answer from").wait_for()
+    ask(other, "What is cache-aside?")
+    other.get_by_text("Your notes are being indexed in another tab").wait_for()
+    screenshot(other, "indexing-other-tab")
+    other.get_by_role("button", name="Cancel indexing").click()
+
+    page.get_by_text("indexing was cancelled", exact=False).wait_for()
+    settled(page)
+    assert page.get_by_text("Indexing note-", exact=False).count() == 0

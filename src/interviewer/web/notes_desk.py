@@ -49,7 +49,7 @@ class UploadSet:
 
     name: str
     files: tuple[str, ...]
-    bytes: int
+    size: int
 
 
 def user_folder_name(user: str) -> str:
@@ -178,7 +178,7 @@ class NotesDesk:
         return self.settings.uploads_dir / user_folder_name(self.user)
 
     def check_upload(self, files: Sequence[tuple[str, int]]) -> None:
-        """Refuse files (name, size) over 2 MB or over the user's quota, before they are read or saved."""
+        """Refuse files (name, size) over 2 MB or over the user's quota, before anything is saved."""
         held_files, held_bytes = held(self.uploads_root)
         check_uploads(
             files,
