@@ -44,8 +44,8 @@ def check_turn_rate(recent_turns: int, limit: int, *, window: float = MINUTE) ->
     """Raise `LimitReached` when `recent_turns` in the last `window` seconds reach `limit` (0: no limit)."""
     if limit and recent_turns >= limit:
         raise LimitReached(
-            f"that is {limit} turns in the last minute, the most this app allows; wait a minute and send "
-            "your answer again (nothing you wrote is lost)"
+            f"that is {limit} turns in the last minute, the most this app allows, so this one was not saved; "
+            "wait a minute, then send it again"
         )
 
 
