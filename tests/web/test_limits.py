@@ -211,3 +211,12 @@ def test_a_tab_that_runs_again_while_indexing_takes_over_its_own_job() -> None:
         assert stopped.is_set(), "the same tab's earlier run was cancelled first"
         assert not job.cancelled.is_set()
     thread.join(5)
+
+
+def test_the_upload_limit_and_suffixes_are_those_the_notes_index_reads() -> None:
+    from interviewer.notes.reader import DEFAULT_MAX_FILE_BYTES
+    from interviewer.notes.reader import NOTE_SUFFIXES as READ
+    from interviewer.web.limits import NOTE_SUFFIXES
+
+    assert UPLOAD_FILE_BYTES == DEFAULT_MAX_FILE_BYTES
+    assert set(NOTE_SUFFIXES) == set(READ)

@@ -28,7 +28,8 @@ from interviewer.errors import InterviewerError, LimitReached
 
 MINUTE = 60.0
 UPLOAD_FILE_BYTES = 2_000_000
-"""The largest notes file accepted: the notes index skips anything larger (`notes.reader`)."""
+"""The largest notes file accepted: the notes index skips anything larger (`notes.reader`, which is not
+imported here: it loads the text-repair library, and the start screen should not wait for it)."""
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".text")
 
