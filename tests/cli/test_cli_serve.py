@@ -4,8 +4,6 @@ folder as a message, never a traceback."""
 from __future__ import annotations
 
 import errno
-import subprocess
-from typing import Any
 
 import pytest
 
@@ -17,12 +15,9 @@ from interviewer.web import serve as serve_module
 def launched(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Commands `serve` would run, recorded instead of started."""
     commands: list[list[str]] = []
-
-    def run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
-        commands.append(command)
-        return subprocess.CompletedProcess(command, 0)
-
-    monkeypatch.setattr(serve_module.subprocess, "run", run)
+    folders: list[str] = []
+    monkeypatch.setattr(serve_module.os, "execv", lambda path, command: commands.append(list(command)))
+    monkeypatch.setattr(serve_module.os, "chdir", folders.append)
     return commands
 
 

@@ -7,7 +7,7 @@ the size the notes index reads, and hides error details (tracebacks name server 
 from __future__ import annotations
 
 import argparse
-import subprocess
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -68,5 +68,9 @@ def app_script() -> Path:
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Become `streamlit run` (so a signal to this process reaches the server), from the app's folder,
+    whose `.streamlit/config.toml` Streamlit reads."""
     command = streamlit_command(settings, args.address, args.port, dev=args.dev)
-    return subprocess.run(command, cwd=Path(command[4]).parent, check=False).returncode
+    os.chdir(Path(command[4]).parent)
+    os.execv(command[0], command)
+    return 0  # only reached where exec is replaced, as in tests
