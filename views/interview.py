@@ -274,12 +274,17 @@ def read_only() -> None:
     session = wb.session
     assert session is not None
     st.subheader(session.question.title)
-    st.info("You are reading another candidate's interview; it cannot be answered or changed from here.")
+    st.info(
+        f"You are reading {plain(session.record.owner)}'s interview; it cannot be answered or changed from here."
+    )
     show_notices()
     chat_col, side = st.columns([2, 1], gap="large")
     with side:
         st.markdown("**Feedback**")
-        for card in wb.feedback():
+        cards = wb.feedback()
+        if not cards:
+            st.caption("No phase has been scored yet.")
+        for card in cards:
             feedback_card(card)
     with chat_col:
         for line in wb.chat():
