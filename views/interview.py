@@ -8,7 +8,17 @@ import streamlit as st
 
 from interviewer.errors import InterviewerError
 from interviewer.phases import PHASE_NAMES, PHASES
-from interviewer.web.display import ChatLine, FeedbackCard, LiveReply, chart_data, gap_lines, input_limit
+from interviewer.web.display import (
+    ChatLine,
+    FeedbackCard,
+    LiveReply,
+    chart_data,
+    gap_lines,
+    input_limit,
+    plain,
+    safe_markdown,
+    safe_stream,
+)
 from interviewer.web.timeline import clock_text
 from interviewer.web.workbench import DRILL_MINUTES, LENGTHS, WORKBENCH_KEY, Workbench
 
@@ -39,12 +49,13 @@ def sync_url() -> None:
 
 def chat_line(line: ChatLine) -> None:
     if line.role == "event":
-        st.caption(f"— {line.text} —")
+        st.caption(f"— {plain(line.text)} —")
         return
     with st.chat_message("assistant" if line.role == "interviewer" else "user"):
         if line.note:
             st.caption(line.note)
-        st.markdown(line.text)
+        # The candidate's words show exactly as typed; the interviewer's keep emphasis but no links or images.
+        st.markdown(safe_markdown(line.text) if line.role == "interviewer" else plain(line.text))
 
 
 def feedback_card(card: FeedbackCard, *, expanded: bool = False) -> None:
@@ -60,13 +71,15 @@ def stream_reply(start: Callable[[], LiveReply], said: str | None = None, *, red
     """
     if said is not None:
         with st.chat_message("user"):
-            st.markdown(said)
+            st.markdown(plain(said))
     try:
         live = start()
         sync_url()
         with st.chat_message("assistant"):
-            st.write_stream(live)
+            st.write_stream(safe_stream(live))
     except InterviewerError as err:
+        if wb.take_reload():  # another tab moved the interview on: draw it as it is now, with the notice
+            st.rerun()
         st.error(str(err))
         return
     if redraw or wb.needs_redraw(live.reply):
@@ -106,10 +119,11 @@ def start_screen() -> None:
                 "Phase to drill", PHASES, format_func=PHASE_NAMES.__getitem__, key="drill-phase"
             )
             st.caption("A 20-minute drill spends the whole time on one phase.")
+        offered = wb.engines()
         engine = st.selectbox(
             "Engine",
-            ["auto", "offline", "openai"],
-            index=["auto", "offline", "openai"].index(wb.engine_choice),
+            offered,
+            index=offered.index(wb.engine_choice) if wb.engine_choice in offered else 0,
             format_func={
                 "auto": "Automatic",
                 "offline": "Offline (no API key needed)",
@@ -182,12 +196,12 @@ def notes_drawer() -> None:
                 st.error(str(err))
             bar.empty()
         for lookup in wb.notes.lookups:
-            st.markdown(f"**{lookup.query}**")
+            st.markdown(f"**{plain(lookup.query)}**")
             if not lookup.results:
                 st.caption("Nothing found.")
             for r in lookup.results:
-                with st.expander(f"{r.heading} · {r.source}"):
-                    st.markdown(r.text)
+                with st.expander(plain(f"{r.heading} · {r.source}")):
+                    st.markdown(safe_markdown(r.text))
 
 
 def voice_panel() -> tuple[str, str] | None:
@@ -253,6 +267,28 @@ def conversation() -> None:
             stream_reply(wb.next_phase)
         else:
             stream_reply(wb.end)
+
+
+def read_only() -> None:
+    """Another candidate's interview, as an instructor reads it: the transcript and feedback, no input."""
+    session = wb.session
+    assert session is not None
+    st.subheader(session.question.title)
+    st.info(
+        f"You are reading {plain(session.record.owner)}'s interview; it cannot be answered or changed from here."
+    )
+    show_notices()
+    chat_col, side = st.columns([2, 1], gap="large")
+    with side:
+        st.markdown("**Feedback**")
+        cards = wb.feedback()
+        if not cards:
+            st.caption("No phase has been scored yet.")
+        for card in cards:
+            feedback_card(card)
+    with chat_col:
+        for line in wb.chat():
+            chat_line(line)
 
 
 def interview() -> None:
@@ -353,6 +389,9 @@ if wb.session is None:
 elif wb.session.done:
     sync_url()
     scorecard()
+elif wb.read_only:
+    sync_url()
+    read_only()
 else:
     sync_url()
     interview()

@@ -33,9 +33,12 @@ st.markdown(
 st.caption("Change them with environment variables (OPENAI_API_KEY, INTERVIEWER_ENGINE, ...) and restart.")
 
 st.markdown("#### Data")
-st.markdown(
-    "\n".join([f"- Data folder: `{s.data_folder}`", *(f"- Notes folder: `{d}`" for d in s.notes_folders)])
-)
+if wb.viewer.signed_in and not wb.viewer.instructor:  # a shared app keeps its server's paths to itself
+    st.markdown("- Data and notes folders: on the server, set by its operator")
+else:
+    st.markdown(
+        "\n".join([f"- Data folder: `{s.data_folder}`", *(f"- Notes folder: `{d}`" for d in s.notes_folders)])
+    )
 
 st.markdown("#### This interview")
 if s.session_id is None or s.usage is None:

@@ -9,14 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from interviewer import __version__
 from interviewer.config import Settings
-from interviewer.errors import BadInput, InterviewerError, SessionNotFound
+from interviewer.errors import BadInput, InterviewerError, SessionNotFound, storage_error
 from interviewer.logs import configure_logging
+from interviewer.web.serve import add_serve_command
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["md", "json"], default="md")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(handler=_cmd_report)
+    add_serve_command(sub)
     return parser
 
 
@@ -124,13 +127,6 @@ def _settings_for(args: argparse.Namespace) -> Settings:
     if engine:
         settings = settings.model_copy(update={"engine": engine})
     return settings
-
-
-def _not_ready(name: str) -> Handler:
-    def handler(args: argparse.Namespace, settings: Settings) -> int:
-        raise InterviewerError(f"`interviewer {name}` is not available in this build")
-
-    return handler
 
 
 def _notes_index(args: argparse.Namespace, settings: Settings) -> Any:
@@ -483,9 +479,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        settings = _settings_for(args)
-        configure_logging(settings, verbose=args.verbose)
-        return int(args.handler(args, settings))
+        try:
+            settings = _settings_for(args)
+            configure_logging(settings, verbose=args.verbose)
+            return int(args.handler(args, settings))
+        except (OSError, sqlite3.Error) as exc:  # a full or read-only data folder: a message, no traceback
+            if (problem := storage_error(exc, f"interviewer {args.command}")) is None:
+                raise
+            raise problem from None
     except SessionNotFound:
         wanted = getattr(args, "session_id", None) or getattr(args, "resume", None)
         sys.stderr.write(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
@@ -13,6 +14,16 @@ from interviewer.errors import ConfigError
 
 EngineChoice = Literal["auto", "openai", "offline"]
 Engine = Literal["openai", "offline"]
+AuthMode = Literal["none", "header", "oidc"]
+ENGINE_CHOICES: tuple[EngineChoice, ...] = ("auto", "offline", "openai")
+
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s:]*(?::[^/@\s]*)?@", re.IGNORECASE)
+
+
+def redact_url(text: str) -> str:
+    """`text` with the `user:password@` of every URL in it replaced by `***@`, for display and logs."""
+    return _URL_CREDENTIALS.sub(r"\g<scheme>***@", text)
+
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _REPO_ROOT = _PACKAGE_DIR.parent.parent
@@ -80,6 +91,17 @@ class Settings(BaseModel):
     prompts_dir: Path = Field(default_factory=lambda: _content_dir("prompts"))
     extra_notes: tuple[Path, ...] = ()
     log_level: str = "WARNING"
+    # Sign-in and limits: see the README's "Sign-in and limits".
+    auth: AuthMode = "none"
+    auth_header: str = "X-Forwarded-User"
+    instructors: tuple[str, ...] = ()
+    engines: tuple[EngineChoice, ...] = ENGINE_CHOICES
+    turns_per_minute: int | None = Field(default=None, ge=0, le=10_000)
+    daily_tokens: int | None = Field(default=None, ge=0)
+    upload_max_files: int = Field(default=100, ge=0, le=100_000)
+    upload_max_mb: float = Field(default=20.0, ge=0)
+    index_max_files: int = Field(default=2000, ge=1)
+    index_max_mb: float = Field(default=50.0, gt=0)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -104,6 +126,14 @@ class Settings(BaseModel):
             "INTERVIEWER_KNOWLEDGE": "knowledge_dir",
             "INTERVIEWER_PROMPTS": "prompts_dir",
             "INTERVIEWER_LOG_LEVEL": "log_level",
+            "INTERVIEWER_AUTH": "auth",
+            "INTERVIEWER_AUTH_HEADER": "auth_header",
+            "INTERVIEWER_TURNS_PER_MINUTE": "turns_per_minute",
+            "INTERVIEWER_DAILY_TOKENS": "daily_tokens",
+            "INTERVIEWER_UPLOAD_MAX_FILES": "upload_max_files",
+            "INTERVIEWER_UPLOAD_MAX_MB": "upload_max_mb",
+            "INTERVIEWER_INDEX_MAX_FILES": "index_max_files",
+            "INTERVIEWER_INDEX_MAX_MB": "index_max_mb",
         }
         for var, field in mapping.items():
             raw = env.get(var, "").strip()
@@ -112,6 +142,10 @@ class Settings(BaseModel):
         notes = env.get("INTERVIEWER_NOTES", "").strip()
         if notes:
             values["extra_notes"] = tuple(Path(p).expanduser() for p in notes.split(os.pathsep) if p)
+        for var, field in (("INTERVIEWER_INSTRUCTORS", "instructors"), ("INTERVIEWER_ENGINES", "engines")):
+            raw = env.get(var, "").strip()
+            if raw:
+                values[field] = tuple(item.strip() for item in raw.split(",") if item.strip())
         budgets = env.get("INTERVIEWER_REPLY_TOKENS", "").strip()
         if budgets:
             try:
@@ -146,10 +180,35 @@ class Settings(BaseModel):
         if self.engine != "auto":
             return f"chosen explicitly ({self.engine})"
         if self.openai_base_url:
-            return f"OPENAI_BASE_URL is set ({self.openai_base_url})"
+            return f"OPENAI_BASE_URL is set ({redact_url(self.openai_base_url)})"
         if self.openai_api_key:
             return "OPENAI_API_KEY is set"
         return "no OPENAI_API_KEY or OPENAI_BASE_URL, so everything runs offline"
+
+    @property
+    def signed_in(self) -> bool:
+        """Whether users sign in (through a proxy's header or OpenID Connect): the team mode."""
+        return self.auth != "none"
+
+    @property
+    def token_budget(self) -> int:
+        """Model tokens a user may spend a day (0: no limit). Unset: none on one's own machine, 500,000
+        a user a day once users sign in."""
+        if self.daily_tokens is not None:
+            return self.daily_tokens
+        return 500_000 if self.signed_in else 0
+
+    @property
+    def turn_limit(self) -> int:
+        """Turns a user may send a minute (0: no limit). Unset: none on one's own machine, 12 once users
+        sign in."""
+        if self.turns_per_minute is not None:
+            return self.turns_per_minute
+        return 12 if self.signed_in else 0
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.home / "uploads"
 
     @property
     def has_key(self) -> bool:

@@ -6,6 +6,7 @@ catch only the base class.
 
 from __future__ import annotations
 
+import errno
 from datetime import datetime
 from typing import Literal
 
@@ -158,3 +159,65 @@ class NotesError(InterviewerError):
 
 class VoiceError(InterviewerError):
     """Speech could not be transcribed or synthesised."""
+
+
+class SignInRequired(InterviewerError):
+    """The app is served beyond this machine without sign-in, or no user is signed in."""
+
+    exit_code = 2
+
+
+class LimitReached(InterviewerError):
+    """A per-user limit (turns a minute, model tokens a day, uploads, indexing) stops this action for now."""
+
+    exit_code = 2
+
+
+class StorageError(InterviewerError):
+    """The data folder could not be written: the disk is full, it is read-only, or access is denied.
+
+    The message names the fix and never a server path. `transient` marks a condition that passes once the
+    operator fixes it, so nothing derived (such as a notes index) is deleted over it.
+    """
+
+    transient = True
+
+
+_STORAGE_FIXES: dict[int, str] = {
+    errno.ENOSPC: "the disk holding the data folder is full; free some space (or move INTERVIEWER_HOME "
+    "to a larger disk) and try again",
+    errno.EDQUOT: "the disk quota of the data folder is used up; free some space or raise the quota",
+    errno.EROFS: "the data folder is on a read-only file system; point INTERVIEWER_HOME at a writable "
+    "folder, or remount it read-write",
+    errno.EACCES: "the app is not allowed to write to its data folder; give the user running it write "
+    "access, or point INTERVIEWER_HOME at a folder it owns",
+    errno.EPERM: "the app is not allowed to write to its data folder; give the user running it write "
+    "access, or point INTERVIEWER_HOME at a folder it owns",
+}
+_SQLITE_FIXES: dict[str, int] = {
+    "disk is full": errno.ENOSPC,
+    "readonly database": errno.EROFS,
+    "read-only": errno.EROFS,
+    "unable to open database": errno.EACCES,
+}
+
+
+def storage_error(exc: BaseException, what: str) -> StorageError | None:
+    """The project's own error for a full, read-only or forbidden data folder, or None for any other error.
+
+    `what` says what was being done ("saving the uploaded notes"). Recognises `OSError` by its errno and
+    SQLite's errors (as Chroma raises them) by their text; the message names the fix and no path.
+    """
+    seen: BaseException | None = exc
+    for _ in range(5):  # the error itself, then what it wraps (Chroma wraps SQLite's and the OS's)
+        if seen is None:
+            break
+        code: int | None = seen.errno if isinstance(seen, OSError) else None
+        if code is None:
+            text = str(seen).lower()
+            code = next((c for phrase, c in _SQLITE_FIXES.items() if phrase in text), None)
+        fix = _STORAGE_FIXES.get(code) if code is not None else None
+        if fix is not None:
+            return StorageError(f"{what} failed: {fix}")
+        seen = seen.__cause__ or seen.__context__
+    return None

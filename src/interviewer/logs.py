@@ -9,10 +9,22 @@ from __future__ import annotations
 import logging
 from logging.handlers import RotatingFileHandler
 
-from interviewer.config import Settings
+from interviewer.config import Settings, redact_url
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _MARK = "_interviewer_handler"
+
+
+class RedactUrls(logging.Filter):
+    """Replace the `user:password@` of any URL in a record (such as an `OPENAI_BASE_URL` that carries
+    credentials) with `***@` before it is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact_url(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
 
 
 def configure_logging(settings: Settings, *, verbose: bool = False) -> None:
@@ -40,10 +52,12 @@ def configure_logging(settings: Settings, *, verbose: bool = False) -> None:
     except OSError:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(RedactUrls())
     setattr(handler, _MARK, wanted)
     logger.addHandler(handler)
     if verbose:
         console = logging.StreamHandler()
         console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        console.addFilter(RedactUrls())
         setattr(console, _MARK, wanted)
         logger.addHandler(console)

@@ -73,10 +73,13 @@ def app_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextlib.contextmanager
-def _serving(home: Path, log_name: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free loopback port with an offline, private data folder.
+def _serving(
+    home: Path, log_name: str, extra_env: dict[str, str] | None = None, *, address: str = "127.0.0.1"
+) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free port with an offline, private data folder, reached on loopback.
 
-    `extra_env` adds settings, such as a shared INTERVIEWER_DATABASE_URL and Chroma server for replicas.
+    `extra_env` adds settings, such as a shared INTERVIEWER_DATABASE_URL and Chroma server for replicas, or
+    INTERVIEWER_AUTH; `address` is the one the server listens on.
     """
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_"))}
@@ -99,7 +102,7 @@ def _serving(home: Path, log_name: str, extra_env: dict[str, str] | None = None)
             "--server.port",
             str(port),
             "--server.address",
-            "127.0.0.1",
+            address,
             "--server.headless",
             "true",
             "--browser.gatherUsageStats",

@@ -41,20 +41,33 @@ SECOND = (
 )
 
 
-@pytest.fixture
-def replicas(tmp_path: Path) -> Iterator[tuple[str, str, Any]]:
-    store = fresh_postgres_store()  # an empty database, migrated, shared by both replicas
+@contextlib.contextmanager
+def serving_replicas(
+    tmp_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[str, str, Any]]:
+    """Two replicas on an empty, migrated Postgres database and the Chroma server, with `extra_env` added
+    to both (such as sign-in settings); yields both URLs and the shared store."""
+    store = fresh_postgres_store()
     host, port = chroma_server()
     shared = {
         "INTERVIEWER_DATABASE_URL": store.backend.url.render_as_string(hide_password=False),  # type: ignore[attr-defined]
         "CHROMA_HOST": host,
         "CHROMA_PORT": str(port),
+        **(extra_env or {}),
     }
-    with contextlib.ExitStack() as stack:
-        one = stack.enter_context(_h._serving(tmp_path / "replica-1", "streamlit-replica-1.log", shared))
-        two = stack.enter_context(_h._serving(tmp_path / "replica-2", "streamlit-replica-2.log", shared))
-        yield one, two, store
-    store.close()
+    try:
+        with contextlib.ExitStack() as stack:
+            one = stack.enter_context(_h._serving(tmp_path / "replica-1", "streamlit-replica-1.log", shared))
+            two = stack.enter_context(_h._serving(tmp_path / "replica-2", "streamlit-replica-2.log", shared))
+            yield one, two, store
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def replicas(tmp_path: Path) -> Iterator[tuple[str, str, Any]]:
+    with serving_replicas(tmp_path) as served:
+        yield served
 
 
 def _page(browser: Any) -> Any:

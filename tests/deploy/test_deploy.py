@@ -119,7 +119,19 @@ def test_caddy_itself_accepts_the_caddyfile() -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert '"policy":"cookie"' in done.stdout.replace(" ", "")
+    adapted = done.stdout.replace(" ", "")
+    assert '"policy":"cookie"' in adapted
+    # In the order Caddy runs them: the client's header is dropped before oauth2-proxy's answer sets it, not after.
+    assert adapted.index('"delete":["X-Auth-Request-Email"]') < adapted.index('"uri":"/oauth2/auth"')
+
+
+def test_compose_requires_every_variable_the_caddyfile_reads() -> None:
+    """Caddy refuses a Caddyfile whose `{$VAR}` is empty where a value is needed (`email`, the site address)."""
+    read = set(re.findall(r"\{\$(\w+)\}", (DEPLOY / "Caddyfile").read_text(encoding="utf-8")))
+    environment = compose()["services"]["caddy"]["environment"]
+    assert read and read <= set(environment), read - set(environment)
+    for name in read:
+        assert re.fullmatch(rf"\$\{{{name}:\?[^}}]+\}}", environment[name]), environment[name]
 
 
 def test_the_readme_describes_the_same_services_and_settings() -> None:

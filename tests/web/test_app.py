@@ -231,7 +231,9 @@ def test_interviewer_markdown_is_rendered_without_html(embedder: FakeEmbedder) -
 
     assert not at.get("html")
     assert all(not m.proto.allow_html for m in at.markdown)
-    assert "<script>" in messages(at)[0][1]  # shown as text, never run
+    shown = messages(at)[0][1]
+    assert "\\<script\\>alert(1)" in shown  # escaped, so Markdown shows it as text, never runs it
+    assert shown.startswith("**Let's design")  # the interviewer's emphasis is kept
 
 
 # -- the LLM engine and its failures ------------------------------------------------------------------------------
@@ -390,7 +392,7 @@ def test_ask_the_notes_indexes_uploaded_markdown_files(embedder: FakeEmbedder, t
 
     no_exception(at)
     assert "Least recently used eviction" in messages(at)[-1][1]
-    assert any(c.startswith("Notes: `") and "uploads" in c for c in texts(at.caption))
+    assert "Notes: the files you uploaded" in texts(at.caption)  # never the server's path
 
 
 def test_ask_the_notes_streams_the_model_answer_and_drops_unknown_citations(

@@ -12,7 +12,7 @@ from interviewer.config import Settings
 from interviewer.errors import BadInput, ConfigError, LLMUnavailable
 from interviewer.llm.breaker import CircuitBreaker
 from interviewer.testing import FakeClock, FakeEmbedder, FakeSpeaker, FakeTranscriber, FunctionLLM, silent_wav
-from interviewer.web.display import chart_data, gap_lines
+from interviewer.web.display import chart_data, gap_lines, plain, safe_markdown
 from interviewer.web.history import history_rows, session_label, table, trend_chart, trends
 from interviewer.web.timeline import clock_text
 from interviewer.web.workbench import Overrides, Shared, Workbench
@@ -323,7 +323,7 @@ def test_restoring_a_deleted_interview_leaves_a_notice(wb: Workbench) -> None:
     wb.restore("no-such-id")
 
     assert wb.session is None
-    assert any("no longer saved" in n.text for n in wb.take_notices())
+    assert any("Interview not found" in n.text for n in wb.take_notices())
 
 
 def test_a_reply_cut_off_by_a_refresh_is_given_on_resume(wb: Workbench, shared: Shared) -> None:
@@ -416,7 +416,8 @@ def test_uploaded_notes_are_saved_indexed_and_answered_from_with_citations(wb: W
     answer = wb.notes.ask("What does the cache hit rate do to the load on ranking?")
     text = "".join(answer)
 
-    assert folder.parent == wb.settings.home / "uploads"
+    assert folder.parent.parent == wb.settings.home / "uploads"
+    assert folder.parent.name.startswith("local-"), "uploads are kept per user"
     assert [p.name for p in folder.iterdir()] == ["caching_notes.md"]
     assert reports[0].indexed == ["caching_notes.md"]
     assert "[1]" in text
@@ -521,10 +522,10 @@ def test_a_feedback_card_holds_the_whole_grade_as_markdown_and_is_built_once(wb:
     grade = card.grade
 
     assert again[0] is card
-    assert card.body.startswith(grade.feedback)
+    assert card.body.startswith(safe_markdown(grade.feedback))
     for criterion in grade.criteria:
         assert f"**{criterion.name}**: {criterion.score} / 5" in card.body
-        assert all(f"> {quote}" in card.body for quote in criterion.evidence)
+        assert all(f"> {plain(quote)}" in card.body for quote in criterion.evidence)
         assert all(f"- Missing: {m.point}" in card.body for m in criterion.missing)
     assert any(c.missing for c in grade.criteria), "a 3 / 5 answer misses something to study"
 

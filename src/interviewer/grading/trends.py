@@ -56,13 +56,14 @@ class History(_Model):
         return "\n".join(lines) + "\n"
 
 
-def history(store: SessionStore, *, recent: int = 5) -> History:
+def history(store: SessionStore, *, recent: int = 5, owner: str | None = None) -> History:
     """Per-phase score trends over saved sessions (oldest first) and the weakest phase as the next drill.
 
     The weakest phase is the one with the lowest mean over its `recent` latest scores; a phase never
-    assessed yet is suggested first, once at least one full interview has been scored.
+    assessed yet is suggested first, once at least one full interview has been scored. With `owner`, only
+    that user's interviews count.
     """
-    records = store.list_sessions()
+    records = store.list_sessions(owner=owner)
     per_phase: dict[str, list[TrendPoint]] = {p: [] for p in (*PHASES, "communication")}
     overall: list[TrendPoint] = []
     scored = 0

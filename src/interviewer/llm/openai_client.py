@@ -23,7 +23,7 @@ import openai
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel
 
-from interviewer.config import Settings
+from interviewer.config import Settings, redact_url
 from interviewer.errors import (
     LLMAuthError,
     LLMContextTooLong,
@@ -84,10 +84,10 @@ class Transport:
         )
 
     def scrub(self, text: str) -> str:
-        """`text` without the API key or anything shaped like one."""
+        """`text` without the API key, anything shaped like one, or a URL's `user:password@`."""
         if self._secret:
             text = text.replace(self._secret, "sk-***")
-        return SK_PATTERN.sub("sk-***", text)
+        return SK_PATTERN.sub("sk-***", redact_url(text))
 
     def fail(self, err: LLMError, *, server_fault: bool = True) -> LLMError:
         """Scrub the message, count the failure on the breaker when the server is at fault, and log."""

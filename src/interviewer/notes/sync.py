@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from interviewer.config import Settings
-from interviewer.errors import BadInput, NotesError
+from interviewer.errors import BadInput, InterviewerError, NotesError, storage_error
 from interviewer.notes import chroma
 from interviewer.notes.chunk_store import FORMAT, ChunkStore, CorruptStore, FileEntry, Manifest
 from interviewer.notes.chunking import CHUNKER_VERSION, Chunk, chunk_note
@@ -110,6 +110,20 @@ class SyncedIndex:
             return reports
 
     def _sync(self, folder: Path, progress: ProgressCallback | None, *, rebuild: bool) -> SyncReport:
+        """Sync one folder. A full, read-only or forbidden data folder raises `StorageError` and leaves
+        the index as it was: such a condition passes once fixed, so it is never a reason to rebuild."""
+        try:
+            return self._sync_folder(folder, progress, rebuild=rebuild)
+        except InterviewerError:
+            raise
+        except Exception as exc:
+            problem = storage_error(exc, "indexing the notes")
+            if problem is None:
+                raise
+            log.warning("indexing %s stopped: %s", folder.name, exc)
+            raise problem from None
+
+    def _sync_folder(self, folder: Path, progress: ProgressCallback | None, *, rebuild: bool) -> SyncReport:
         started = time.perf_counter()
         if not folder.is_dir():
             raise BadInput(f"no notes folder at {folder}; check the path given with --notes")
@@ -229,6 +243,9 @@ class SyncedIndex:
         try:
             count = collection.count()
         except Exception as exc:
+            problem = storage_error(exc, "reading the notes index")
+            if problem is not None:
+                raise problem from None
             return f"the vector index was unreadable ({_short(exc)})"
         if count != manifest.chunk_count:
             return f"the vector index held {count} chunks where {manifest.chunk_count} were expected"
@@ -241,6 +258,9 @@ class SyncedIndex:
         except NotesError:
             raise
         except Exception as exc:
+            transient = storage_error(exc, "opening the notes index")
+            if transient is not None:  # the index is kept as it is: the condition passes once fixed
+                raise transient from None
             if self.settings.chroma_host:
                 raise NotesError(f"the Chroma server refused the collection {name}: {_short(exc)}") from None
             state = "locked" if isinstance(exc, chroma.IndexLocked) else "corrupt or locked"

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from interviewer.errors import StoreError
+from interviewer.errors import StoreError, storage_error
 from interviewer.store.backend import BackendName, Params, Result, Row
 from interviewer.store.schema import SCHEMA_VERSION, SQLITE_MIGRATIONS, pending
 
@@ -79,13 +79,18 @@ class SQLiteBackend:
                 raise
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise StoreError(f"could not save to {self.path} ({exc})") from None
+            # A full or read-only disk is said as such, with the fix and without the path.
+            raise storage_error(exc, "saving the interview") or StoreError(
+                f"could not save to {self.path} ({exc})"
+            ) from None
 
     def read(self, sql: str, params: Params | None = None) -> list[Row]:
         try:
             return [dict(r) for r in self._conn().execute(sql, dict(params or {})).fetchall()]
         except sqlite3.Error as exc:
-            raise StoreError(f"could not read {self.path} ({exc})") from None
+            raise storage_error(exc, "reading the interviews") or StoreError(
+                f"could not read {self.path} ({exc})"
+            ) from None
 
     def close(self) -> None:
         with self._lock:

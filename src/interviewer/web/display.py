@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -11,10 +12,60 @@ if TYPE_CHECKING:
     from interviewer.grading.grade import Grade
     from interviewer.grading.report import Report, Scorecard
     from interviewer.interview.replies import Reply, ReplyStream
-    from interviewer.store.sessions import EngineName
+    from interviewer.store.sessions import EngineName, Turn
 
 NoticeLevel = Literal["info", "warning", "error"]
 ChatRole = Literal["interviewer", "candidate", "event"]
+
+
+# ------------------------------------------------------------------------------- text from users and models
+
+_INLINE_SYNTAX = re.compile(r"([\\`*_\[\]<>~$|&])")
+_LINE_START_SYNTAX = re.compile(r"^(\s{0,3})(\d+)?([#>=+.)-])", re.MULTILINE)
+_LINK_SYNTAX = re.compile(r"([\\\[\]<>&])")
+_CITATION = re.compile(r"\\\[(\d{1,3})\\\](?![(\[:])")
+_BARE_URL = re.compile(r"(?<=:)//|(?<=\bwww)\.|@", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+"""Invisible, and it keeps `http://`, `www.` and `name@host` from being found as links: Markdown finds bare URLs in the
+text after escapes are read, so only a character that is not part of a URL stops it."""
+
+
+def plain(text: str) -> str:
+    """`text` escaped so that Markdown shows it as typed: no emphasis, links, images, HTML, colours, maths,
+    headings or lists. For whatever a user wrote (answers, questions, look-ups, a URL's query values).
+
+    Only what would start markup is escaped, so an ordinary sentence reads the same in the page source."""
+    escaped = _INLINE_SYNTAX.sub(r"\\\1", text)
+    escaped = _LINE_START_SYNTAX.sub(lambda m: m.group(1) + (m.group(2) or "") + "\\" + m.group(3), escaped)
+    return _BARE_URL.sub(lambda m: WORD_JOINER + m.group(0), escaped)
+
+
+def safe_markdown(text: str) -> str:
+    """`text` from a model or from notes, keeping its emphasis, lists, code and citation markers (`[1]`) but
+    never a link, an image (which the browser would load from anywhere), raw HTML or an entity: they show as
+    the text they are."""
+    escaped = _LINK_SYNTAX.sub(r"\\\1", text)
+    escaped = _BARE_URL.sub(lambda m: WORD_JOINER + m.group(0), escaped)  # a bare URL is not made a link
+    return _CITATION.sub(r"[\1]", escaped)
+
+
+STREAM_HOLD = 16
+"""Characters of a streamed reply held back until the next piece shows what follows them (`[1]` then `(`)."""
+
+
+def safe_stream(pieces: Iterable[str]) -> Iterator[str]:
+    """`safe_markdown` over a streamed reply: what is yielded, joined, is `safe_markdown` of the whole."""
+    raw, sent = "", ""
+    for piece in pieces:
+        raw += piece
+        safe = safe_markdown(raw)
+        ready = safe[: max(len(sent), len(safe) - STREAM_HOLD)]
+        if ready.startswith(sent) and len(ready) > len(sent):
+            yield ready[len(sent) :]
+            sent = ready
+    safe = safe_markdown(raw)
+    if safe.startswith(sent) and len(safe) > len(sent):
+        yield safe[len(sent) :]
 
 
 # ------------------------------------------------------------------------------------- what pages show
@@ -55,6 +106,31 @@ class ChatLine:
     note: str | None = None
 
 
+def chat_lines(turns: Sequence[Turn]) -> list[ChatLine]:
+    """The transcript as chat lines: the two speakers, and events (phase changes, hints, look-ups)."""
+    lines: list[ChatLine] = []
+    for turn in turns:
+        if turn.role == "interviewer":
+            note = "hint" if turn.kind == "hint" else None
+            lines.append(ChatLine("interviewer", turn.text, note))
+        elif turn.role == "system":
+            lines.append(ChatLine("event", turn.text))
+        elif turn.kind == "notes_lookup":
+            query = turn.text.split("\n", 1)[0]
+            lines.append(ChatLine("event", f"Looked up the notes: “{query}”"))
+        elif turn.kind in ("hint", "system"):
+            lines.append(ChatLine("event", turn.text.strip("()").capitalize()))
+        else:
+            spoken = turn.meta.get("delivery")
+            note = None
+            if spoken and spoken.get("words_per_minute"):
+                note = f"spoken · {spoken['words_per_minute']:.0f} words per minute"
+            if turn.meta.get("capped"):
+                note = f"cut to {input_limit():,} characters"
+            lines.append(ChatLine("candidate", turn.text or "(said nothing)", note))
+    return lines
+
+
 @dataclass(frozen=True)
 class FeedbackCard:
     """A graded phase: `title` for the collapsed card, `body` its whole content as one Markdown text."""
@@ -66,10 +142,10 @@ class FeedbackCard:
 
 def card_body(grade: Grade) -> str:
     """The feedback card's Markdown: summary, each criterion with evidence and missing points, next steps."""
-    blocks = [grade.feedback] if grade.feedback else []
+    blocks = [safe_markdown(grade.feedback)] if grade.feedback else []
     for c in grade.criteria:
         blocks.append(f"**{c.name}**: {c.score} / 5 · {c.level}")
-        blocks += [f"> {quote}" for quote in c.evidence]
+        blocks += [f"> {plain(quote)}" for quote in c.evidence]
         if c.missing:
             blocks.append(
                 "\n".join(
@@ -78,11 +154,11 @@ def card_body(grade: Grade) -> str:
                 )
             )
     if grade.strengths:
-        blocks.append("**Strengths**\n" + "\n".join(f"- {s}" for s in grade.strengths))
+        blocks.append("**Strengths**\n" + "\n".join(f"- {safe_markdown(s)}" for s in grade.strengths))
     if grade.improvements:
-        blocks.append("**To improve**\n" + "\n".join(f"- {s}" for s in grade.improvements))
+        blocks.append("**To improve**\n" + "\n".join(f"- {safe_markdown(s)}" for s in grade.improvements))
     if grade.next_step:
-        blocks.append(f"**Next step:** {grade.next_step}")
+        blocks.append(f"**Next step:** {safe_markdown(grade.next_step)}")
     d = grade.delivery
     if d is not None and d.spoken and d.words_per_minute:
         blocks.append(
@@ -91,16 +167,45 @@ def card_body(grade: Grade) -> str:
     return "\n\n".join(blocks)
 
 
+def feedback_cards(grades: Mapping[str, Grade], built: dict[str, FeedbackCard]) -> list[FeedbackCard]:
+    """One card per graded phase, in interview order, then communication; each is built once (`built`
+    keeps the cards between calls)."""
+    from interviewer.phases import PHASE_NAMES, PHASES
+
+    named = [(p, PHASE_NAMES[p]) for p in PHASES] + [("communication", "Communication")]
+    cards = []
+    for key, name in named:
+        grade = grades.get(key)
+        if grade is None:
+            continue
+        card = built.get(key)
+        if card is None or card.grade is not grade:
+            card = FeedbackCard(f"{name}: {grade.score:.1f} / 5", grade, card_body(grade))
+            built[key] = card
+        cards.append(card)
+    return cards
+
+
 class LiveReply:
     """The interviewer's reply as it streams: iterate it (as `st.write_stream` does), then read `reply`."""
 
-    def __init__(self, stream: ReplyStream, done: Callable[[Reply], None]) -> None:
+    def __init__(
+        self, stream: ReplyStream, done: Callable[[Reply], None], *, stale: Callable[[], None] | None = None
+    ) -> None:
         self._stream = stream
         self._done = done
+        self._stale = stale
         self._finished = False
 
     def __iter__(self) -> Iterator[str]:
-        yield from self._stream
+        from interviewer.errors import StaleSession
+
+        try:
+            yield from self._stream
+        except StaleSession:
+            if self._stale is not None:
+                self._stale()  # another tab moved the interview on: load it as it is now
+            raise
         self._finish()
 
     def _finish(self) -> None:

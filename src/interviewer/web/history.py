@@ -29,6 +29,7 @@ COMMUNICATION = "Communication"
 @dataclass(frozen=True)
 class HistoryRow:
     session_id: str
+    owner: str
     created: str
     title: str
     minutes: int
@@ -52,12 +53,14 @@ def state_label(state: str) -> str:
     return {"done": "finished", "not_started": "not started", "wrap_up": "wrapping up"}.get(state, state)
 
 
-def history_rows(store: SessionStore, bank: QuestionBank, rubrics: RubricSet) -> list[HistoryRow]:
-    """Saved interviews, newest first, with their scores."""
+def history_rows(
+    store: SessionStore, bank: QuestionBank, rubrics: RubricSet, *, owner: str | None = None
+) -> list[HistoryRow]:
+    """Saved interviews, newest first, with their scores: `owner`'s only, or everyone's when None."""
     from interviewer.grading.report import report_for
 
     rows = []
-    for record in reversed(store.list_sessions()):
+    for record in reversed(store.list_sessions(owner=owner)):
         try:
             title = bank.get(record.question_id).title
             report = report_for(store, record.id, bank.get, rubrics.scale)
@@ -70,6 +73,7 @@ def history_rows(store: SessionStore, bank: QuestionBank, rubrics: RubricSet) ->
         rows.append(
             HistoryRow(
                 session_id=record.id,
+                owner=record.owner,
                 created=local_time(record.created_at),
                 title=title,
                 minutes=record.minutes,
@@ -91,7 +95,7 @@ TABLE_WIDTHS: dict[str, Literal["small", "medium", "large"]] = {"Signal": "large
 """Display widths for the table's columns: the hiring signal ("Not enough evidence to call") must fit whole."""
 
 
-def table(rows: Sequence[HistoryRow]) -> list[dict[str, str]]:
+def table(rows: Sequence[HistoryRow], *, with_owner: bool = False) -> list[dict[str, str]]:
     """The History table, one row per session, every cell as shown.
 
     A session with no score yet (an open interview, or a phase it never reached) shows a dash, never "None";
@@ -100,6 +104,7 @@ def table(rows: Sequence[HistoryRow]) -> list[dict[str, str]]:
     """
     return [
         {
+            **({"Candidate": r.owner} if with_owner else {}),
             "Date": r.created,
             "Question": r.title,
             "Overall": _score(r.overall),
@@ -174,11 +179,11 @@ def trend_chart(rows: Sequence[HistoryRow]) -> dict[str, Any] | None:
     }
 
 
-def next_drill(store: SessionStore) -> str:
-    """Which phase to practise next, and why, from the saved scores."""
+def next_drill(store: SessionStore, owner: str | None = None) -> str:
+    """Which phase to practise next, and why, from the saved scores (`owner`'s only, when given)."""
     from interviewer.grading.trends import history
 
-    found = history(store)
+    found = history(store, owner=owner)
     if found.next_drill is None:
         return found.reason
     return f"Next drill: {PHASE_NAMES[found.next_drill]}. {found.reason}"

@@ -8,13 +8,17 @@ the shipped notes or an index of the folder the candidate chose or uploaded.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from interviewer.errors import BadInput, NotesError
+from interviewer.errors import BadInput, storage_error
+from interviewer.web.auth import LOCAL_USER
+from interviewer.web.limits import INDEX_JOBS, UserLimits, check_index_size, check_uploads, held, quota_bytes
 
 if TYPE_CHECKING:
     from interviewer.llm.protocol import ChatModel
@@ -23,6 +27,8 @@ if TYPE_CHECKING:
     from interviewer.notes.results import SearchResult, SyncReport
     from interviewer.notes.sync import ProgressCallback
     from interviewer.web.shared import Shared
+
+log = logging.getLogger(__name__)
 
 MAX_LOOKUP_CHARS = 300
 MAX_UPLOAD_FILES = 50
@@ -35,6 +41,21 @@ class Lookup:
     query: str
     results: tuple[SearchResult, ...]
     logged: bool
+
+
+@dataclass(frozen=True)
+class UploadSet:
+    """One upload of notes files, kept in its own folder under the user's uploads."""
+
+    name: str
+    files: tuple[str, ...]
+    size: int
+
+
+def user_folder_name(user: str) -> str:
+    """A folder name for `user`'s uploads: readable, safe on any file system, distinct per user."""
+    readable = re.sub(r"[^\w.-]", "_", user).strip("._")[:40] or "user"
+    return f"{readable}-{hashlib.sha256(user.encode()).hexdigest()[:8]}"
 
 
 @dataclass(frozen=True)
@@ -78,8 +99,12 @@ class NotesDesk:
         chat: Callable[[], ChatModel | None],
         notify: Callable[[str], None],
         max_question_chars: int,
+        user: str = LOCAL_USER,
+        limits: UserLimits | None = None,
     ) -> None:
         self.shared = shared
+        self.user = user
+        self.limits = limits
         self.settings = shared.settings
         self.lookups: list[Lookup] = []
         self.folder: Path | None = None
@@ -126,11 +151,19 @@ class NotesDesk:
             self._indexes[folder] = NotesIndex(self.settings, self.shared.embedder, [folder])
         return self._indexes[folder]
 
+    @property
+    def folders_allowed(self) -> bool:
+        """Whether a folder of the computer running the app may be chosen: only on one's own machine.
+        Once users sign in, notes come from their uploads and the operator's INTERVIEWER_NOTES."""
+        return not self.settings.signed_in
+
     def use_folder(self, path: str | None) -> Path | None:
         """Answer from another notes folder (None: the shipped notes)."""
         if not path or not path.strip():
             self.folder = None
             return None
+        if not self.folders_allowed:
+            raise BadInput("the server's folders cannot be chosen here; upload your notes instead")
         folder = Path(path.strip()).expanduser().resolve()
         if not folder.is_dir():
             raise BadInput(f"no folder at {folder}; give the path of a folder of Markdown notes")
@@ -139,8 +172,24 @@ class NotesDesk:
         self.folder = folder
         return folder
 
+    @property
+    def uploads_root(self) -> Path:
+        """This user's uploads: `uploads/<user>/<set>/` under the data folder."""
+        return self.settings.uploads_dir / user_folder_name(self.user)
+
+    def check_upload(self, files: Sequence[tuple[str, int]]) -> None:
+        """Refuse files (name, size) over 2 MB or over the user's quota, before anything is saved."""
+        held_files, held_bytes = held(self.uploads_root)
+        check_uploads(
+            files,
+            held_files=held_files,
+            held_bytes=held_bytes,
+            max_files=self.settings.upload_max_files,
+            max_bytes=quota_bytes(self.settings.upload_max_mb),
+        )
+
     def save_uploads(self, files: Sequence[tuple[str, bytes]]) -> Path:
-        """Save uploaded Markdown files into their own folder under the data folder, and answer from it."""
+        """Save uploaded Markdown files into their own folder under the user's uploads, and answer from it."""
         notes = [(name, data) for name, data in files if Path(name).suffix.lower() in NOTE_SUFFIXES]
         if not notes:
             raise BadInput("upload one or more Markdown files (.md)")
@@ -149,20 +198,89 @@ class NotesDesk:
         digest = hashlib.sha256()
         for name, data in sorted(notes):
             digest.update(name.encode() + b"\0" + data)
-        folder = self.settings.home / "uploads" / digest.hexdigest()[:12]
+        folder = self.uploads_root / digest.hexdigest()[:12]
+        if not folder.is_dir():  # the same files again take no more of the quota
+            self.check_upload([(name, len(data)) for name, data in notes])
         try:
             folder.mkdir(parents=True, exist_ok=True)
             for name, data in notes:
                 safe = re.sub(r"[^\w.-]", "_", Path(name).name).lstrip(".") or "notes.md"
                 (folder / safe).write_bytes(data)
         except OSError as exc:
-            raise NotesError(f"could not save the uploaded notes in {folder} ({exc.strerror})") from None
+            shutil.rmtree(folder, ignore_errors=True)
+            raise storage_error(exc, "saving the uploaded notes") or BadInput(
+                f"the uploaded notes could not be saved ({exc.strerror})"
+            ) from None
         self.folder = folder
         self.conversation.clear()
         return folder
 
+    def upload_sets(self) -> list[UploadSet]:
+        """This user's uploaded notes sets, oldest first."""
+        root = self.uploads_root
+        if not root.is_dir():
+            return []
+        sets = sorted((d for d in root.iterdir() if d.is_dir()), key=lambda d: d.stat().st_mtime)
+        found = []
+        for folder in sets:
+            files = sorted(f for f in folder.iterdir() if f.is_file())
+            found.append(
+                UploadSet(folder.name, tuple(f.name for f in files), sum(f.stat().st_size for f in files))
+            )
+        return found
+
+    def use_upload(self, name: str) -> Path:
+        """Answer from one of this user's uploaded sets."""
+        folder = self._upload_folder(name)
+        if folder != self.folder:
+            self.conversation.clear()
+        self.folder = folder
+        return folder
+
+    def delete_upload(self, name: str) -> None:
+        """Delete one uploaded set: its files, its vectors and its lexical index."""
+        from interviewer.notes import chroma
+        from interviewer.notes.sync import collection_name
+
+        folder = self._upload_folder(name)
+        collection = collection_name(folder.resolve())
+        try:
+            chroma.drop_collection(self.settings, collection)
+        except Exception as exc:  # the files still go; an orphaned collection is only disk space
+            log.warning("could not drop the index of an uploaded notes set: %s", exc)
+        shutil.rmtree(self.settings.bm25_dir / collection, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        self._indexes.pop(folder.resolve(), None)
+        if self.folder is not None and self.folder.resolve() == folder.resolve():
+            self.folder = None
+            self.conversation.clear()
+
+    def _upload_folder(self, name: str) -> Path:
+        if not re.fullmatch(r"[0-9a-f]{12}", name):
+            raise BadInput("no such notes set")
+        folder = self.uploads_root / name
+        if not folder.is_dir():
+            raise BadInput("no such notes set; it may have been deleted in another tab")
+        return folder
+
     def index_notes(self, progress: ProgressCallback | None = None) -> list[SyncReport]:
-        return self.index().ensure_synced(progress)
+        """Bring the chosen notes' index up to date: one job per user at a time, within the size caps
+        for a folder the user chose or uploaded, and cancellable (`cancel_indexing`)."""
+        with INDEX_JOBS.run(self.user, self) as job:
+            if self.folder is not None:
+                check_index_size(
+                    [self.folder],
+                    max_files=self.settings.index_max_files,
+                    max_bytes=quota_bytes(self.settings.index_max_mb),
+                )
+            return self.index().ensure_synced(job.progress(progress))
+
+    def indexing_elsewhere(self) -> bool:
+        """Whether this user's notes are being indexed from another tab."""
+        return INDEX_JOBS.running(self.user, besides=self)
+
+    def cancel_indexing(self) -> bool:
+        return INDEX_JOBS.cancel(self.user)
 
     # -- asking ------------------------------------------------------------------------------------------
 
@@ -173,7 +291,11 @@ class NotesDesk:
             raise BadInput("type a question about the notes")
         from interviewer.notes.ask import Answerer
 
+        if self.limits is not None:
+            self.limits.check_ask()
         chat, prompts = self._answer_model()
+        if chat is not None and self.limits is not None and self.limits.budget().exhausted:
+            chat, prompts = None, None  # the day's model budget is spent: answered offline, by extract
         answerer = Answerer(
             self.index(), self.shared.embedder, chat, prompts, max_tokens=self.settings.reply_tokens.answer
         )

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from interviewer.config import redact_url
+
 if TYPE_CHECKING:
     from interviewer.config import Settings
     from interviewer.grading.report import UsageSummary
@@ -79,7 +81,7 @@ def build_status(
         engine_reason=reason,
         interviewer=interviewer,
         grader=grader,
-        base_url=settings.openai_base_url,
+        base_url=redact_url(settings.openai_base_url) if settings.openai_base_url else None,
         key_set=settings.has_key,
         data_folder=str(settings.home),
         notes_folders=tuple(notes_folders),

@@ -27,11 +27,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from interviewer.config import EngineChoice
+from interviewer.config import ENGINE_CHOICES, EngineChoice
 from interviewer.content.questions import DIFFICULTIES
-from interviewer.errors import FALLBACK_WORDS, BadInput, ConfigError
+from interviewer.errors import FALLBACK_WORDS, BadInput, ConfigError, StaleSession
 from interviewer.llm.breaker import DEFAULT_BREAKER
-from interviewer.phases import PHASE_NAMES, PHASES, Phase
+from interviewer.phases import PHASE_NAMES, Phase
+from interviewer.web.auth import Viewer, local_viewer
 from interviewer.web.dictation import Dictation
 from interviewer.web.display import (
     ChatLine,
@@ -41,9 +42,11 @@ from interviewer.web.display import (
     Notice,
     NoticeLevel,
     QuestionChoice,
-    card_body,
+    chat_lines,
+    feedback_cards,
     input_limit,
 )
+from interviewer.web.limits import UserLimits
 from interviewer.web.notes_desk import Lookup, NotesDesk
 from interviewer.web.shared import Overrides, Shared
 from interviewer.web.status import Status, build_status
@@ -71,6 +74,12 @@ DRILL_MINUTES = 20
 CONTINUES_OFFLINE = "this interview was started on the offline engine, so it continues on it"
 CONTINUES_OPENAI = "this interview was started on the OpenAI engine, so it continues on it"
 OPENAI_GONE = "this interview used the OpenAI engine, but no key or server is configured now"
+RELOADED = (
+    "This interview moved on in another tab, so it was reloaded here as that tab left it; your last "
+    "action was not saved. Carry on from here."
+)
+BUDGET_SPENT = "the daily model budget is used up, so the offline engine carries on"
+NOT_FOUND = "Interview not found: the link names an interview that is not saved here. Start a new one."
 
 # ------------------------------------------------------------------------------------------ workbench
 
@@ -79,19 +88,36 @@ class Workbench:
     """One browser tab: everything the user does goes through one of these methods (or those of its
     `notes` and `voice`)."""
 
-    def __init__(self, shared: Shared, overrides: Overrides | None = None) -> None:
+    def __init__(
+        self, shared: Shared, overrides: Overrides | None = None, *, viewer: Viewer | None = None
+    ) -> None:
         self.shared = shared
         self.overrides = overrides or Overrides()
         self.settings = shared.settings
+        self.viewer = viewer or local_viewer()
         self.clock: Callable[[], float] = self.overrides.clock or time.time
         self.breaker = self.overrides.breaker or DEFAULT_BREAKER
         self.session: InterviewSession | None = None
-        self.engine_choice: EngineChoice = shared.settings.engine
+        self.read_only = False
+        self.reloaded = False
+        self.limits = UserLimits(
+            shared.store,
+            self.viewer.owner,
+            turns_per_minute=self.settings.turn_limit,
+            daily_tokens=self.settings.token_budget,
+            clock=self.clock,
+        )
+        allowed = self.engines()
+        self.engine_choice: EngineChoice = (
+            shared.settings.engine if shared.settings.engine in allowed else allowed[0]
+        )
         self.notes = NotesDesk(
             shared,
             chat=self._answer_chat,
             notify=lambda text: self.notify("warning", text),
             max_question_chars=input_limit(),
+            user=self.viewer.user,
+            limits=self.limits,
         )
         self.voice = Dictation(
             shared.settings,
@@ -134,8 +160,18 @@ class Workbench:
         held = {q.difficulty for q in self.shared.bank}
         return [d for d in DIFFICULTIES if d in held]
 
+    def engines(self) -> list[EngineChoice]:
+        """The engine choices the operator allows (`INTERVIEWER_ENGINES`), in the start screen's order."""
+        allowed = [c for c in ENGINE_CHOICES if c in self.settings.engines]
+        return allowed or ["offline"]
+
     def engine_info(self, choice: EngineChoice | None = None) -> EngineInfo:
         choice = choice or self.engine_choice
+        if choice not in self.engines() and choice != "offline":  # offline stays the fallback of every engine
+            names = ", ".join(self.engines())
+            return EngineInfo(
+                choice, None, "not offered here", f"this app offers only these engines: {names}"
+            )
         if self.overrides.chat is not None and choice != "offline":
             return EngineInfo(choice, "openai", "a chat model was supplied directly")
         settings = self.settings.model_copy(update={"engine": choice})
@@ -165,7 +201,10 @@ class Workbench:
         return engine
 
     def _answer_chat(self) -> ChatModel | None:
-        """The model that phrases answers from the notes: the injected one, OpenAI, or none (offline)."""
+        """The model that phrases answers from the notes: the injected one, OpenAI, or none (offline, also
+        once the user's daily model budget is spent)."""
+        if self.limits.budget().exhausted:
+            return None
         if self.overrides.chat is not None:
             return self.overrides.chat
         if self.engine_info().name != "openai":
@@ -191,20 +230,39 @@ class Workbench:
             question_id = random.choice(candidates)
         question = self.shared.bank.get(question_id)
         choice = engine or self.engine_choice
-        built = self._engine(choice)
+        built = self._within_budget(self._engine(choice))
         self.engine_choice = choice
         from interviewer.interview.session import InterviewSession
 
         self._open(
             InterviewSession.create(
-                question, built, self.shared.store, minutes=minutes, drill=drill, clock=self.clock
+                question,
+                built,
+                self.shared.store,
+                minutes=minutes,
+                drill=drill,
+                clock=self.clock,
+                owner=self.viewer.owner,
             )
         )
         log.info("started session %s on %s", self.session_id, question.id)
         return self._live(self._active().start_stream())
 
+    def _within_budget(self, engine: Engine) -> Engine:
+        """`engine`, or the offline one once the user's daily model budget is spent (said once)."""
+        if engine.name != "openai":
+            return engine
+        budget = self.limits.budget()
+        if not budget.exhausted:
+            return engine
+        self.notify("warning", budget.notice())
+        return replace(self._engine("offline"), reason=BUDGET_SPENT)
+
     def _open(self, session: InterviewSession | None) -> None:
         self.session = session
+        self.read_only = (
+            session is not None and session.record.owner != self.viewer.owner and self.viewer.signed_in
+        )
         self.notes.lookups.clear()
         self.voice.clear()
         self._cards.clear()
@@ -217,16 +275,20 @@ class Workbench:
         return self.session.id if self.session else None
 
     def resume(self, session_id: str) -> Reply | None:
-        """Load a saved interview, answering a last turn that never got its reply."""
-        record = self.shared.store.get_session(session_id)
-        engine = self._engine_for_record(record)
+        """Load a saved interview, answering a last turn that never got its reply. Someone else's reads as
+        missing (`SessionNotFound`), except to an instructor, who gets it read-only."""
+        owner = self.viewer.read_owner
+        record = self.shared.store.get_session(session_id, owner=owner)
+        engine = self._within_budget(self._engine_for_record(record))
         from interviewer.interview.session import InterviewSession
 
         self._open(
             InterviewSession.resume(
-                session_id, engine, self.shared.store, self.shared.bank.get, clock=self.clock
+                session_id, engine, self.shared.store, self.shared.bank.get, clock=self.clock, owner=owner
             )
         )
+        if self.read_only:
+            return None
         reply = self._active().catch_up()
         if reply is not None:
             self._after(reply)
@@ -239,15 +301,18 @@ class Workbench:
         try:
             self.resume(session_id)
         except BadInput:
-            self.notify("warning", f"The interview {session_id} is no longer saved; start a new one.")
+            # The link's value is never shown: whoever crafted it would choose what the page says.
+            self.notify("warning", NOT_FOUND)
 
     def close(self) -> None:
         """Leave the current interview (it stays saved) and go back to the start screen."""
         self._open(None)
 
     def delete(self, session_id: str) -> None:
-        """Delete a saved interview for good; the open one is closed first."""
-        self.shared.store.delete_session(session_id)
+        """Delete one of the user's saved interviews for good (an instructor too deletes only their own)."""
+        self.shared.store.delete_session(
+            session_id, owner=self.viewer.owner if self.viewer.signed_in else None
+        )
         if self.session_id == session_id:
             self.close()
 
@@ -279,7 +344,37 @@ class Workbench:
         return self.session
 
     def _live(self, stream: ReplyStream) -> LiveReply:
-        return LiveReply(stream, self._after)
+        return LiveReply(stream, self._after, stale=self._reload)
+
+    def _act(self, action: Callable[[InterviewSession], ReplyStream], *, turn: bool = True) -> LiveReply:
+        """Carry out an action on the open interview: never on one only read (an instructor's view of a
+        candidate's), within the user's turn rate, on the offline engine once the model budget is spent,
+        and, when another tab moved the interview on, by reloading it instead of overwriting it."""
+        session = self._active()
+        if self.read_only:
+            raise BadInput("this is another candidate's interview: you can read it, not answer in it")
+        if turn:
+            self.limits.check_turn()
+        session.engine = self._within_budget(session.engine)
+        try:
+            return self._live(action(session))
+        except StaleSession:
+            self._reload()
+            raise
+
+    def _reload(self) -> None:
+        """Load the open interview again from the store, as another tab left it, and say why."""
+        session_id = self.session_id
+        if session_id is None:
+            return
+        self.resume(session_id)
+        self.reloaded = True
+        self.notify("warning", RELOADED)
+
+    def take_reload(self) -> bool:
+        """Whether the interview was reloaded since last asked (the page is then drawn again)."""
+        reloaded, self.reloaded = self.reloaded, False
+        return reloaded
 
     def _after(self, reply: Reply) -> None:
         if reply.capped:
@@ -313,7 +408,7 @@ class Workbench:
     def submit(self, text: str, *, delivery: Delivery | None = None) -> LiveReply:
         if not text.strip():
             raise BadInput("type an answer or a question first")
-        return self._live(self._active().submit_stream(text, delivery=delivery))
+        return self._act(lambda session: session.submit_stream(text, delivery=delivery))
 
     def submit_spoken(self, text: str) -> LiveReply:
         """Send the corrected transcript, with its delivery figures, as the answer."""
@@ -326,13 +421,13 @@ class Workbench:
         return live
 
     def hint(self) -> LiveReply:
-        return self._live(self._active().hint_stream())
+        return self._act(lambda session: session.hint_stream())
 
     def next_phase(self) -> LiveReply:
-        return self._live(self._active().next_phase_stream())
+        return self._act(lambda session: session.next_phase_stream(), turn=False)
 
     def end(self) -> LiveReply:
-        return self._live(self._active().end_stream())
+        return self._act(lambda session: session.end_stream(), turn=False)
 
     def lookup(self, query: str, progress: ProgressCallback | None = None) -> Lookup:
         """Search the notes from the drawer; during an interview the look-up is marked in the transcript."""
@@ -357,44 +452,13 @@ class Workbench:
         turns = self._active().turns
         if self._chat[0] == len(turns):
             return list(self._chat[1])
-        lines: list[ChatLine] = []
-        for turn in turns:
-            if turn.role == "interviewer":
-                note = "hint" if turn.kind == "hint" else None
-                lines.append(ChatLine("interviewer", turn.text, note))
-            elif turn.role == "system":
-                lines.append(ChatLine("event", turn.text))
-            elif turn.kind == "notes_lookup":
-                query = turn.text.split("\n", 1)[0]
-                lines.append(ChatLine("event", f"Looked up the notes: “{query}”"))
-            elif turn.kind in ("hint", "system"):
-                lines.append(ChatLine("event", turn.text.strip("()").capitalize()))
-            else:
-                spoken = turn.meta.get("delivery")
-                note = None
-                if spoken and spoken.get("words_per_minute"):
-                    note = f"spoken · {spoken['words_per_minute']:.0f} words per minute"
-                if turn.meta.get("capped"):
-                    note = f"cut to {input_limit():,} characters"
-                lines.append(ChatLine("candidate", turn.text or "(said nothing)", note))
+        lines = chat_lines(turns)
         self._chat = (len(turns), lines)
         return list(lines)
 
     def feedback(self) -> list[FeedbackCard]:
         """One card per graded phase, in interview order, then communication; each is built once."""
-        grades = self._active().grades
-        named = [(p, PHASE_NAMES[p]) for p in PHASES] + [("communication", "Communication")]
-        cards = []
-        for key, name in named:
-            grade = grades.get(key)
-            if grade is None:
-                continue
-            card = self._cards.get(key)
-            if card is None or card.grade is not grade:
-                card = FeedbackCard(f"{name}: {grade.score:.1f} / 5", grade, card_body(grade))
-                self._cards[key] = card
-            cards.append(card)
-        return cards
+        return feedback_cards(self._active().grades, self._cards)
 
     # -- the scorecard -------------------------------------------------------------------------------------
 
