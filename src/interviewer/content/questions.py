@@ -12,6 +12,7 @@ from typing_extensions import TypedDict
 from interviewer.content.claims import Constraint, WrongClaim
 from interviewer.content.estimates import Estimate
 from interviewer.content.loading import load_folder, load_yaml_model
+from interviewer.diagrams.reference import ReferenceDesign
 from interviewer.errors import BadInput, ContentError
 from interviewer.phases import PHASES, Phase
 
@@ -90,6 +91,9 @@ class Question(_Strict):
     hidden_facts: list[HiddenFact] = Field(min_length=3)
     estimates: list[Estimate] = Field(min_length=1)
     phases: Phases
+    reference_design: ReferenceDesign | None = Field(
+        default=None, description="the components and flows of a strong architecture, for grading drawings"
+    )
 
     def phase(self, phase: Phase) -> PhaseSpec:
         spec: PhaseSpec = self.phases[phase]

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from interviewer.content.questions import NoteLink, Question
 from interviewer.errors import FALLBACK_WORDS, FallbackReason, LLMError
 from interviewer.grading.delivery import Delivery
+from interviewer.grading.diagram import DiagramReview
 from interviewer.phases import PHASE_NAMES, Phase
 from interviewer.store.sessions import SessionStore
 
@@ -61,6 +62,9 @@ class Grade(_Model):
     delivery: Delivery | None = Field(default=None, description="filler words and pace, when measured")
     errors: list[GradeError] = Field(
         default_factory=list, description="what the answer claims that is wrong, with quotes"
+    )
+    diagram: DiagramReview | None = Field(
+        default=None, description="the review of the candidate's diagram, when one was graded with the answer"
     )
     grader: GraderKind
     prompt_version: str | None = None

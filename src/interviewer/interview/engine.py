@@ -17,8 +17,10 @@ from typing import Any
 from interviewer.config import Settings
 from interviewer.content.questions import Question
 from interviewer.content.rubrics import RubricSet
+from interviewer.diagrams.model import Diagram
 from interviewer.errors import ConfigError, LLMError
 from interviewer.grading.delivery import Delivery
+from interviewer.grading.diagram_grade import review_for, with_review
 from interviewer.grading.grade import Grade, Grader, PointCoverage, offline_stand_in
 from interviewer.interview.interviewer import (
     FallbackInterviewer,
@@ -60,12 +62,20 @@ class Engine:
         """Key-point coverage for choosing the next probe. Always offline: it runs on every turn."""
         return self.offline_grader.coverage(question, phase, answer)
 
-    def grade(self, question: Question, phase: Phase, answer: str) -> Grade:
+    def grade(
+        self, question: Question, phase: Phase, answer: str, *, diagram: Diagram | None = None
+    ) -> Grade:
+        """Grade `answer`; with a `diagram` (whose sentences the answer already holds), the review of the
+        drawing adjusts the grade (see `grading.diagram_grade`)."""
         try:
-            return self.grader.grade(question, phase, answer)
+            grade = self.grader.grade(question, phase, answer)
         except LLMError as err:
             log.warning("grading fell back to the offline grader: %s", type(err).__name__)
-            return offline_stand_in(self.offline_grader.grade(question, phase, answer), err)
+            grade = offline_stand_in(self.offline_grader.grade(question, phase, answer), err)
+        if diagram is None:
+            return grade
+        review = review_for(question, diagram, getattr(self.offline_grader, "embedder", None))
+        return with_review(grade, phase, review, self.rubrics)
 
     def grade_communication(
         self, question: Question, answers: list[str], delivery: Delivery | None = None

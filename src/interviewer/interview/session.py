@@ -19,11 +19,11 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from interviewer.content.questions import HiddenFact, Question
+from interviewer.diagrams.model import Diagram
 from interviewer.errors import BadInput
 from interviewer.grading.delivery import Delivery
-from interviewer.grading.delivery import combine as combine_deliveries
-from interviewer.grading.delivery import measure as measure_delivery
 from interviewer.grading.grade import Grade, saved_grades
+from interviewer.interview import board
 from interviewer.interview.engine import Engine
 from interviewer.interview.interviewer import Utterance
 from interviewer.interview.moves import CloseReason, Move, TurnContext
@@ -190,10 +190,15 @@ class InterviewSession(Policy):
     def revealed_facts(self) -> tuple[HiddenFact, ...]:
         return tuple(self.question.hidden_facts[i] for i in self.data["revealed"])
 
+    def diagram(self, phase: Phase | None = None) -> Diagram | None:
+        """The latest diagram the candidate submitted (in `phase`, when given), or None."""
+        return board.latest_diagram(self.turns, phase)
+
     def answers(self, phase: Phase | None) -> list[str]:
-        """The candidate's answers and clarifying questions in `phase`, in order (silences left out)."""
+        """The candidate's answers and clarifying questions in `phase`, in order (silences left out), each with
+        its diagram in sentences when the turn changed the diagram."""
         return [
-            t.text
+            board.with_drawing(t)
             for t in self.turns
             if t.role == "candidate"
             and t.phase == phase
@@ -215,20 +220,26 @@ class InterviewSession(Policy):
         move = self._move("open", first, drill=self.record.drill is not None, minutes=self.record.minutes)
         return self._say(move, kind="question")
 
-    def submit(self, text: str, *, delivery: Delivery | None = None) -> Reply:
-        return self.submit_stream(text, delivery=delivery).reply
+    def submit(self, text: str, *, delivery: Delivery | None = None, diagram: Diagram | None = None) -> Reply:
+        return self.submit_stream(text, delivery=delivery, diagram=diagram).reply
 
-    def submit_stream(self, text: str, *, delivery: Delivery | None = None) -> ReplyStream:
+    def submit_stream(
+        self, text: str, *, delivery: Delivery | None = None, diagram: Diagram | None = None
+    ) -> ReplyStream:
         """An answer or a clarifying question; which one is detected from the text.
 
         `delivery` is how a spoken answer was said (pace, fillers, length); it is saved with the turn and
-        feeds the communication grade at the end.
+        feeds the communication grade at the end. `diagram` is the whiteboard as submitted; a fenced
+        ```mermaid block in `text` is one too (see `interview.board`); a block that cannot be read raises
+        `BadInput` naming its line, and nothing is saved.
         """
         self._require_active()
-        capped_text, capped = cap_input(text or "")
-        reading = read_turn(capped_text, self.question, self.phase, self._earlier_answers())
+        text, diagram, drawn = board.take_diagram(text or "", diagram, self.diagram())
+        capped_text, capped = cap_input(text)
+        meta: dict[str, Any] = {"action": "submit", "capped": capped, "original_chars": len(text), **drawn}
+        heard = board.drawn_text(capped_text, meta)
+        reading = read_turn(heard, self.question, self.phase, self._earlier_answers())
         kind: TurnKind = "question" if reading.kind == "question" else "answer"
-        meta: dict[str, Any] = {"action": "submit", "capped": capped, "original_chars": len(text or "")}
         if delivery is not None:
             meta["delivery"] = delivery.model_dump(mode="json")
         if reading.silent:
@@ -290,7 +301,9 @@ class InterviewSession(Policy):
             return None
         action = last.meta.get("action")
         if action == "submit":
-            reading = read_turn(last.text, self.question, self.phase, self._earlier_answers(skip_last=True))
+            reading = read_turn(
+                board.with_drawing(last), self.question, self.phase, self._earlier_answers(skip_last=True)
+            )
             return self._respond_submit(reading, bool(last.meta.get("capped"))).reply
         if action == "hint":
             return self._respond_hint().reply
@@ -299,23 +312,6 @@ class InterviewSession(Policy):
         if action == "end":
             return self._respond_end().reply
         return None
-
-    def _spoken_delivery(self) -> Delivery | None:
-        """The delivery over every answer when some were spoken (their measured pace counts); else None."""
-        turns = [
-            t
-            for t in self.turns
-            if t.role == "candidate"
-            and t.phase in self.order
-            and t.kind in ("answer", "question")
-            and not t.meta.get("silent")
-        ]
-        if not any("delivery" in t.meta for t in turns):
-            return None
-        return combine_deliveries(
-            Delivery.model_validate(t.meta["delivery"]) if "delivery" in t.meta else measure_delivery(t.text)
-            for t in turns
-        )
 
     def _earlier_answers(self, *, skip_last: bool = False) -> list[str]:
         """The candidate's earlier answers, for spotting repetition (the current turn left out)."""
@@ -362,7 +358,7 @@ class InterviewSession(Policy):
 
     def _grade_phase(self, phase: Phase) -> Grade:
         text = "\n\n".join(self.answers(phase))
-        grade = self.engine.grade(self.question, phase, text)
+        grade = self.engine.grade(self.question, phase, text, diagram=self.diagram(phase))
         self.grades[phase] = grade
         self.store.save_grade(self.id, grade.phase, grade, at=self.clock())
         return grade
@@ -377,7 +373,9 @@ class InterviewSession(Policy):
                 self._grade_phase(visit["phase"])
         answers = [t for p in self.order for t in self.answers(p)]
         if answers and "communication" not in self.grades:
-            grade = self.engine.grade_communication(self.question, answers, self._spoken_delivery())
+            grade = self.engine.grade_communication(
+                self.question, answers, board.spoken_delivery(self.turns, self.order)
+            )
             if grade is not None:
                 self.grades["communication"] = grade
                 self.store.save_grade(self.id, grade.phase, grade, at=self.clock())
