@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from interviewer.diagrams.model import KINDS, Diagram
+from interviewer.diagrams.svg import render_svg
 from interviewer.errors import InterviewerError
 from interviewer.phases import PHASE_NAMES, PHASES
 from interviewer.web.display import ChatLine, FeedbackCard, LiveReply, chart_data, gap_lines, input_limit
@@ -37,6 +39,11 @@ def sync_url() -> None:
         del st.query_params["session"]
 
 
+def diagram_picture(diagram: Diagram, statuses: dict[str, str] | None = None, *, title: str = "") -> None:
+    """A diagram drawn inline as SVG (no script, nothing fetched)."""
+    st.html(render_svg(diagram, statuses, title=title))
+
+
 def chat_line(line: ChatLine) -> None:
     if line.role == "event":
         st.caption(f"— {line.text} —")
@@ -44,12 +51,25 @@ def chat_line(line: ChatLine) -> None:
     with st.chat_message("assistant" if line.role == "interviewer" else "user"):
         if line.note:
             st.caption(line.note)
-        st.markdown(line.text)
+        if line.text:
+            st.markdown(line.text)
+        if line.diagram is not None:
+            diagram_picture(line.diagram, title="The candidate's diagram")
 
 
 def feedback_card(card: FeedbackCard, *, expanded: bool = False) -> None:
     with st.expander(card.title, expanded=expanded):
         st.markdown(card.body)
+        comparison = card.diagram
+        if comparison is None:
+            return
+        figures = [f for f in (comparison.candidate, comparison.reference) if f is not None]
+        for column, figure in zip(st.columns(len(figures)), figures, strict=True):
+            column.markdown(f"**{figure.title}**")
+            with column:
+                st.html(figure.svg)
+        st.caption("Green: matched · red, dashed: missing · grey: out of place · orange: check this flow.")
+        st.markdown(comparison.summary)
 
 
 def stream_reply(start: Callable[[], LiveReply], said: str | None = None, *, redraw: bool = False) -> None:
@@ -219,6 +239,105 @@ def voice_panel() -> tuple[str, str] | None:
     return None
 
 
+BOARD_HEIGHT = 420
+
+
+@st.fragment
+def whiteboard() -> None:
+    """The whiteboard: the drawing component, controls that do the same without dragging, and submit."""
+    from streamlit_flow import streamlit_flow
+    from streamlit_flow.elements import StreamlitFlowEdge, StreamlitFlowNode
+    from streamlit_flow.state import StreamlitFlowState
+
+    board = wb.board
+    st.markdown("**:material/draw: Whiteboard**")
+    st.caption(
+        "Drag boxes to move them; drag from a box's right edge to another box to draw an arrow; right-click "
+        "a box or an arrow to edit or delete it, or the board to add a box."
+    )
+    canvas = st.container()
+    board_controls()  # before the board is drawn, so it draws what they changed
+    flow = board.flow()
+    state = StreamlitFlowState(
+        nodes=[StreamlitFlowNode.from_dict(n) for n in flow.nodes],
+        edges=[StreamlitFlowEdge.from_dict(e) for e in flow.edges],
+    )
+    with canvas:
+        shown = streamlit_flow(
+            board.key,
+            state,
+            height=BOARD_HEIGHT,
+            fit_view=True,
+            allow_new_edges=True,
+            enable_pane_menu=True,
+            enable_node_menu=True,
+            enable_edge_menu=True,
+            min_zoom=0.3,
+        )
+    revision = board.revision
+    changed = shown is not state and board.drawn(
+        [n.asdict() for n in shown.nodes], [e.asdict() for e in shown.edges], float(shown.timestamp)
+    )
+    if changed and board.revision != revision:  # relabelled there: show the label as the board draws it
+        st.rerun()
+    st.text_area(
+        "Words to go with the drawing (optional)",
+        key="board-words",
+        height=80,
+        placeholder="e.g. Requests go through the gateway to the ranker, which reads the feature store.",
+    )
+    if st.button(
+        "Submit the drawing",
+        type="primary",
+        icon=":material/send:",
+        disabled=board.diagram.empty,
+        help="Send the whiteboard to the interviewer as your answer",
+    ):
+        st.session_state[PENDING_KEY] = ("drawing", st.session_state.pop("board-words", "") or "")
+        st.rerun()
+    if board.submitted is not None and not board.changed_since_submitted:
+        st.caption(":material/check: The interviewer has this drawing.")
+
+
+def board_controls() -> None:
+    """Add a box, add an arrow, delete either: the whiteboard without drag gestures. Each control reads the
+    board as the one before it left it, so all of them show the latest drawing."""
+    board = wb.board
+    try:
+        with st.form("board-box", clear_on_submit=True, border=False):
+            label_col, kind_col, go = st.columns([5, 3, 2], vertical_alignment="bottom")
+            label = label_col.text_input("Box label", placeholder="e.g. Feature store")
+            kind = kind_col.selectbox("Kind", KINDS, index=KINDS.index("service"))
+            if go.form_submit_button("Add box", width="stretch"):
+                board.add_box(label, kind)
+        names = board.box_labels()
+        if len(names) >= 2:
+            with st.form("board-arrow", clear_on_submit=True, border=False):
+                source_col, target_col, label_col, go = st.columns([3, 3, 3, 2], vertical_alignment="bottom")
+                ids = list(names)
+                source = source_col.selectbox("From", ids, format_func=names.__getitem__)
+                target = target_col.selectbox("To", ids, index=1, format_func=names.__getitem__)
+                words = label_col.text_input("Arrow label", placeholder="optional")
+                if go.form_submit_button("Add arrow", width="stretch"):
+                    board.add_arrow(source, target, words)
+        if names:
+            arrows = board.arrow_labels()
+            choices = [("box", cid) for cid in names] + [("arrow", str(i)) for i in range(len(arrows))]
+            shown = {("box", cid): f"Box: {label}" for cid, label in names.items()}
+            shown |= {("arrow", str(i)): f"Arrow: {words}" for i, words in enumerate(arrows)}
+            pick_col, go_col = st.columns([8, 2], vertical_alignment="bottom")
+            picked = pick_col.selectbox("Delete", choices, format_func=shown.__getitem__, key="board-pick")
+            if go_col.button("Delete", width="stretch", key="board-delete") and picked:
+                what, which = picked
+                if what == "box":
+                    board.remove_box(which)
+                else:
+                    board.remove_arrow(int(which))
+                st.rerun()  # the choices above still list what was deleted
+    except InterviewerError as err:
+        st.error(str(err))
+
+
 @st.fragment
 def conversation() -> None:
     """The buttons, the chat and the answer box. A typed answer reruns only this part; when a phase
@@ -243,10 +362,12 @@ def conversation() -> None:
         if action is None:
             return
         kind, text = action
-        if kind == "typed":
-            stream_reply(lambda: wb.submit(text), said=text)
+        if kind == "typed":  # a typed Mermaid block is drawn once the turn is saved
+            stream_reply(lambda: wb.submit(text), said=text, redraw="```mermaid" in text)
         elif kind == "spoken":
             stream_reply(lambda: wb.submit_spoken(text), said=text, redraw=True)
+        elif kind == "drawing":
+            stream_reply(lambda: wb.submit_drawing(text), said=text or "(the drawing)", redraw=True)
         elif kind == "hint":
             stream_reply(wb.hint, redraw=True)  # draws the request and the reply's "hint" note
         elif kind == "next":
@@ -264,8 +385,12 @@ def interview() -> None:
     timeline()
     show_notices()
     notes_drawer()
-    chat_col, side = st.columns([2, 1], gap="large")
+    drawing = wb.board_open
+    chat_col, side = st.columns([1, 1] if drawing else [2, 1], gap="large")
     with side:
+        if drawing:
+            whiteboard()
+            st.divider()
         wb.voice.read_aloud = st.toggle("Read the interviewer's replies aloud", value=wb.voice.read_aloud)
         speech = wb.voice.take_speech()
         if speech:

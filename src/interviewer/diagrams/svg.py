@@ -3,7 +3,8 @@ layers from left to right. No dependencies and no external references, so it sho
 transcript, on the scorecard and in downloaded reports alike.
 
 `statuses` marks differences from a reference design: a component id, or a flow as `"source->target"`,
-maps to `matched` (green), `missing` (red, dashed), `extra` (grey) or `problem` (orange, flows only).
+maps to `matched` (green), `missing` (red, dashed), `extra` (grey), `problem` (orange) or `unlisted`
+(drawn as usual, named as plumbing any design may have).
 """
 
 from __future__ import annotations
@@ -35,7 +36,13 @@ FILL: dict[Kind, str] = {
 }
 INK = "#37474f"
 STATUS_STROKE = {"matched": "#2e7d32", "missing": "#c62828", "extra": "#9e9e9e", "problem": "#ef6c00"}
-STATUS_WORD = {"matched": "matched", "missing": "missing", "extra": "extra", "problem": "check this flow"}
+STATUS_WORD = {
+    "matched": "matched",
+    "missing": "missing",
+    "extra": "extra",
+    "problem": "check this flow",
+    "unlisted": "plumbing",
+}
 
 
 def flow_key(flow: Flow) -> str:
@@ -151,7 +158,7 @@ def render_svg(diagram: Diagram, statuses: Mapping[str, str] | None = None, *, t
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label={quoteattr(label)} '
-        f'font-family="Helvetica, Arial, sans-serif">',
+        f'style="max-width:100%;height:auto" font-family="Helvetica, Arial, sans-serif">',
         f"<title>{escape(label)}</title>",
         '<rect width="100%" height="100%" fill="#ffffff"/>',
     ]

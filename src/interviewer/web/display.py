@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from interviewer.config import EngineChoice
+    from interviewer.diagrams.model import Diagram
     from interviewer.grading.grade import Grade
     from interviewer.grading.report import Report, Scorecard
     from interviewer.interview.replies import Reply, ReplyStream
     from interviewer.store.sessions import EngineName
+    from interviewer.web.diagram_views import DiagramComparison
 
 NoticeLevel = Literal["info", "warning", "error"]
 ChatRole = Literal["interviewer", "candidate", "event"]
@@ -50,9 +52,12 @@ class EngineInfo:
 
 @dataclass(frozen=True)
 class ChatLine:
+    """One line of the transcript; a candidate's line may carry the diagram submitted with it."""
+
     role: ChatRole
     text: str
     note: str | None = None
+    diagram: Diagram | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,7 @@ class FeedbackCard:
     title: str
     grade: Grade
     body: str
+    diagram: DiagramComparison | None = None  # the drawing beside the reference design, when one was graded
 
 
 def card_body(grade: Grade) -> str:

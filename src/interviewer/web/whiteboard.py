@@ -22,6 +22,12 @@ GRID = (200.0, 100.0)  # where a new box goes: the first free cell of this grid,
 COLUMNS = 3
 
 
+def turn_diagram(meta: Mapping[str, Any]) -> Diagram | None:
+    """The diagram a saved turn carries in its `meta`, if any."""
+    raw = meta.get("diagram")
+    return Diagram.model_validate(raw) if raw is not None else None
+
+
 def _slug(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[: MAX_ID - 4] or "box"
 

@@ -48,11 +48,13 @@ from interviewer.web.notes_desk import Lookup, NotesDesk
 from interviewer.web.shared import Overrides, Shared
 from interviewer.web.status import Status, build_status
 from interviewer.web.timeline import Timeline, timeline_of
+from interviewer.web.whiteboard import Whiteboard, turn_diagram
 
 # The modules behind a running interview pull in openai, chromadb and onnxruntime. They are imported on
 # first use, so the start screen renders before any of them has loaded.
 if TYPE_CHECKING:
     from interviewer.grading.delivery import Delivery
+    from interviewer.grading.grade import Grade
     from interviewer.grading.report import Report
     from interviewer.interview.engine import Engine
     from interviewer.interview.replies import Reply, ReplyStream
@@ -60,6 +62,7 @@ if TYPE_CHECKING:
     from interviewer.llm.protocol import ChatModel
     from interviewer.notes.sync import ProgressCallback
     from interviewer.store.sessions import SessionRecord
+    from interviewer.web.diagram_views import DiagramComparison
     from interviewer.web.downloads import Downloads
 
 log = logging.getLogger(__name__)
@@ -68,6 +71,7 @@ OVERRIDES_KEY = "interviewer.overrides"
 WORKBENCH_KEY = "interviewer.workbench"
 LENGTHS = (20, 45, 60)
 DRILL_MINUTES = 20
+BOARD_PHASES: tuple[Phase, ...] = ("architecture", "deep_dive")
 CONTINUES_OFFLINE = "this interview was started on the offline engine, so it continues on it"
 CONTINUES_OPENAI = "this interview was started on the OpenAI engine, so it continues on it"
 OPENAI_GONE = "this interview used the OpenAI engine, but no key or server is configured now"
@@ -99,6 +103,7 @@ class Workbench:
             speaker=self.overrides.speaker,
             notify=lambda text: self.notify("warning", text),
         )
+        self.board = Whiteboard()
         self._notices: list[Notice] = []
         self._engines: dict[EngineChoice, Engine] = {}
         self._cards: dict[str, FeedbackCard] = {}
@@ -207,6 +212,9 @@ class Workbench:
         self.session = session
         self.notes.lookups.clear()
         self.voice.clear()
+        self.board = Whiteboard()
+        if session is not None:
+            self.board.load(session.diagram())
         self._cards.clear()
         self._chat = (-1, [])
 
@@ -315,6 +323,22 @@ class Workbench:
             raise BadInput("type an answer or a question first")
         return self._live(self._active().submit_stream(text, delivery=delivery))
 
+    @property
+    def board_open(self) -> bool:
+        """Whether the whiteboard is out: in the phases where the candidate draws the architecture."""
+        session = self.session
+        return session is not None and not session.done and session.phase in BOARD_PHASES
+
+    def submit_drawing(self, text: str = "") -> LiveReply:
+        """Send the whiteboard as it is now, with the words typed beside it (if any), as the answer."""
+        session = self._active()
+        diagram = self.board.diagram
+        if diagram.empty:
+            raise BadInput("draw at least one box before submitting the drawing")
+        live = self._live(session.submit_stream(text.strip(), diagram=diagram))
+        self.board.mark_submitted()
+        return live
+
     def submit_spoken(self, text: str) -> LiveReply:
         """Send the corrected transcript, with its delivery figures, as the answer."""
         draft = self.voice.draft
@@ -376,7 +400,12 @@ class Workbench:
                     note = f"spoken · {spoken['words_per_minute']:.0f} words per minute"
                 if turn.meta.get("capped"):
                     note = f"cut to {input_limit():,} characters"
-                lines.append(ChatLine("candidate", turn.text or "(said nothing)", note))
+                diagram = turn_diagram(turn.meta)
+                if diagram is not None:
+                    drawn = "typed as Mermaid" if turn.meta.get("mermaid") else "drawn on the whiteboard"
+                    note = f"{note} · {drawn}" if note else drawn
+                text = turn.text or ("" if diagram is not None else "(said nothing)")
+                lines.append(ChatLine("candidate", text, note, diagram))
         self._chat = (len(turns), lines)
         return list(lines)
 
@@ -391,10 +420,23 @@ class Workbench:
                 continue
             card = self._cards.get(key)
             if card is None or card.grade is not grade:
-                card = FeedbackCard(f"{name}: {grade.score:.1f} / 5", grade, card_body(grade))
+                title = f"{name}: {grade.score:.1f} / 5"
+                card = FeedbackCard(title, grade, card_body(grade), self._comparison(grade))
                 self._cards[key] = card
             cards.append(card)
         return cards
+
+    def _comparison(self, grade: Grade) -> DiagramComparison | None:
+        """The phase's drawing beside the reference design, when the grade reviewed one."""
+        session = self._active()
+        if grade.diagram is None or grade.phase == "communication":
+            return None
+        drawn = session.diagram(grade.phase)
+        if drawn is None:
+            return None
+        from interviewer.web.diagram_views import compare
+
+        return compare(grade.diagram, drawn, session.question.reference_design)
 
     # -- the scorecard -------------------------------------------------------------------------------------
 
