@@ -40,8 +40,9 @@ def sync_url() -> None:
 
 
 def diagram_picture(diagram: Diagram, statuses: dict[str, str] | None = None, *, title: str = "") -> None:
-    """A diagram drawn inline as SVG (no script, nothing fetched)."""
-    st.html(render_svg(diagram, statuses, title=title))
+    """A diagram drawn inline as SVG: no script, nothing fetched, every label escaped by `render_svg`.
+    (`st.html` keeps only HTML, not SVG, so the picture goes through Markdown as raw HTML.)"""
+    st.markdown(render_svg(diagram, statuses, title=title), unsafe_allow_html=True)
 
 
 def chat_line(line: ChatLine) -> None:
@@ -66,8 +67,7 @@ def feedback_card(card: FeedbackCard, *, expanded: bool = False) -> None:
         figures = [f for f in (comparison.candidate, comparison.reference) if f is not None]
         for column, figure in zip(st.columns(len(figures)), figures, strict=True):
             column.markdown(f"**{figure.title}**")
-            with column:
-                st.html(figure.svg)
+            column.markdown(figure.svg, unsafe_allow_html=True)
         st.caption("Green: matched · red, dashed: missing · grey: out of place · orange: check this flow.")
         st.markdown(comparison.summary)
 
@@ -240,6 +240,7 @@ def voice_panel() -> tuple[str, str] | None:
 
 
 BOARD_HEIGHT = 420
+BOARD_SENT_KEY = "board-sent"  # how many drawings this tab has sent
 
 
 @st.fragment
@@ -258,9 +259,13 @@ def whiteboard() -> None:
     canvas = st.container()
     board_controls()  # before the board is drawn, so it draws what they changed
     flow = board.flow()
+    # The component takes these nodes only when their timestamp is no older than its own last change, and
+    # then reports back, which reruns this. Timestamp 0 makes it take them once, when it mounts (a new key
+    # after each change made here), and keep its own state afterwards, so a drag is never reset.
     state = StreamlitFlowState(
         nodes=[StreamlitFlowNode.from_dict(n) for n in flow.nodes],
         edges=[StreamlitFlowEdge.from_dict(e) for e in flow.edges],
+        timestamp=0,
     )
     with canvas:
         shown = streamlit_flow(
@@ -280,9 +285,10 @@ def whiteboard() -> None:
     )
     if changed and board.revision != revision:  # relabelled there: show the label as the board draws it
         st.rerun()
+    words_key = f"board-words-{st.session_state.get(BOARD_SENT_KEY, 0)}"  # a fresh, empty box after each send
     st.text_area(
         "Words to go with the drawing (optional)",
-        key="board-words",
+        key=words_key,
         height=80,
         placeholder="e.g. Requests go through the gateway to the ranker, which reads the feature store.",
     )
@@ -293,7 +299,8 @@ def whiteboard() -> None:
         disabled=board.diagram.empty,
         help="Send the whiteboard to the interviewer as your answer",
     ):
-        st.session_state[PENDING_KEY] = ("drawing", st.session_state.pop("board-words", "") or "")
+        st.session_state[PENDING_KEY] = ("drawing", st.session_state.get(words_key) or "")
+        st.session_state[BOARD_SENT_KEY] = st.session_state.get(BOARD_SENT_KEY, 0) + 1
         st.rerun()
     if board.submitted is not None and not board.changed_since_submitted:
         st.caption(":material/check: The interviewer has this drawing.")
@@ -343,7 +350,7 @@ def conversation() -> None:
     """The buttons, the chat and the answer box. A typed answer reruns only this part; when a phase
     ends, the whole page is drawn again (see `stream_reply`)."""
     action: tuple[str, str] | None = st.session_state.pop(PENDING_KEY, None)
-    hint, move_on, end, _ = st.columns([1, 1, 1, 1])
+    hint, move_on, end, _ = st.columns([1, 1, 1, 0.1 if wb.board_open else 1])  # narrower beside the board
     if hint.button("Hint", icon=":material/lightbulb:", width="stretch"):
         action = ("hint", "")
     if move_on.button("Next phase", icon=":material/skip_next:", width="stretch"):

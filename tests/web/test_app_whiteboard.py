@@ -78,6 +78,10 @@ def add_arrow(at: AppTest, source: str, target: str, label: str = "") -> AppTest
     return button(at, "Add arrow").click().run()
 
 
+def words(at: AppTest) -> Any:
+    return next(t for t in at.text_area if t.label == "Words to go with the drawing (optional)")
+
+
 def draw(at: AppTest) -> AppTest:
     at = add_box(at, "Mobile app", "client")
     at = add_box(at, "Recommendation API", "service")
@@ -89,10 +93,10 @@ def draw(at: AppTest) -> AppTest:
 def pictures(at: AppTest) -> list[ET.Element]:
     """The inline SVG pictures on the page."""
     found = []
-    for element in at.get("html"):
-        body = element.proto.body
-        if body.lstrip().startswith("<svg"):
-            found.append(ET.fromstring(body))
+    for element in at.markdown:
+        if element.value.lstrip().startswith("<svg"):
+            assert element.allow_html
+            found.append(ET.fromstring(element.value))
     return found
 
 
@@ -126,7 +130,7 @@ def test_boxes_and_arrows_drawn_with_the_controls_are_submitted_and_shown_in_the
         and "Arrow: Mobile app → Recommendation API (GET /home)" in deletable
     )
 
-    at.text_area(key="board-words").set_value(WORDS)
+    words(at).set_value(WORDS)
     at = button(at, "Submit the drawing").click().run()
     no_exception(at)
 
@@ -140,7 +144,7 @@ def test_boxes_and_arrows_drawn_with_the_controls_are_submitted_and_shown_in_the
     assert any(labels(p) == {c.id for c in DRAWN.components} for p in shown)
     assert any(m.name == "user" and WORDS in "".join(md.value for md in m.markdown) for m in at.chat_message)
     assert any("The interviewer has this drawing." in c.value for c in at.caption)
-    assert at.text_area(key="board-words").value == ""
+    assert words(at).value == ""
 
 
 def test_a_drawing_can_be_submitted_without_words(embedder: FakeEmbedder) -> None:
@@ -197,7 +201,7 @@ def test_a_typed_mermaid_block_is_shown_drawn_not_as_code(embedder: FakeEmbedder
 
 def test_the_scorecard_sets_the_drawing_beside_the_reference_design(embedder: FakeEmbedder) -> None:
     at = draw(start_drill(open_app(embedder)))
-    at.text_area(key="board-words").set_value(WORDS)
+    words(at).set_value(WORDS)
     at = button(at, "Submit the drawing").click().run()
     at = button(at, "End interview").click().run()
     no_exception(at)

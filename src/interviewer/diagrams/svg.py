@@ -153,7 +153,10 @@ def render_svg(diagram: Diagram, statuses: Mapping[str, str] | None = None, *, t
         top = PAD + (s.row + (rows - per_layer[s.layer]) / 2) * row_height
         boxes[c.id] = (x, top + (row_height - ROW_GAP - heights[c.id]) / 2, BOX_WIDTH, heights[c.id])
     width = PAD * 2 + (1 + max(s.layer for s in slots.values())) * (BOX_WIDTH + COLUMN_GAP) - COLUMN_GAP
-    height = PAD * 2 + rows * row_height - ROW_GAP + 40  # room below for flows that run backwards
+    backwards = any(
+        f.source != f.target and slots[f.target].layer <= slots[f.source].layer for f in diagram.flows
+    )
+    height = PAD * 2 + rows * row_height - ROW_GAP + (40 if backwards else 0)  # room for flows running back
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '

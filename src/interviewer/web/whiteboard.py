@@ -18,7 +18,7 @@ from interviewer.diagrams.model import Component, Diagram, Flow, Kind
 from interviewer.errors import BadInput
 from interviewer.web.flow_state import MAX_ID, MAX_LABEL, FlowState, Position, from_flow, to_flow
 
-GRID = (200.0, 100.0)  # where a new box goes: the first free cell of this grid, three to a row
+GRID = (260.0, 110.0)  # where a new box goes: the first free cell of this grid, three to a row
 COLUMNS = 3
 
 
