@@ -436,9 +436,10 @@ def scorecard() -> None:
     if not card.complete:
         st.caption("Some phases were not reached, so the overall score covers only the phases assessed.")
     files = wb.downloads()
-    x, y, z, new = st.columns(4)
+    x, h, y, z, new = st.columns(5)
     download = ":material/download:"
     x.download_button("Report (Markdown)", files.markdown, f"{files.stem}.md", "text/markdown", icon=download)
+    h.download_button("Report (HTML)", files.html, f"{files.stem}.html", "text/html", icon=download)
     y.download_button("Report (JSON)", files.json, f"{files.stem}.json", "application/json", icon=download)
     z.download_button(
         "Transcript", files.transcript, f"{files.stem}-transcript.md", "text/markdown", icon=download
@@ -463,9 +464,6 @@ def scorecard() -> None:
             .properties(height=40 * len(rows) + 40)
         )
         st.altair_chart(bars, width="stretch")
-        st.markdown("#### Feedback per phase")
-        for item in wb.feedback():
-            feedback_card(item)
     with right:
         st.markdown("#### Top gaps")
         for line in gap_lines(card):
@@ -473,6 +471,9 @@ def scorecard() -> None:
         if card.weakest_phase:
             st.markdown(f"#### Model answer outline: {PHASE_NAMES[card.weakest_phase]}")
             st.markdown("\n".join(f"- {line}" for line in card.model_outline))
+    st.markdown("#### Feedback per phase")
+    for item in wb.feedback():
+        feedback_card(item, expanded=item.diagram is not None)  # a graded drawing is shown open
     with st.expander("The whole transcript"):
         for line in wb.chat():
             chat_line(line)

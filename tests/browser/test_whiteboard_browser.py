@@ -169,8 +169,6 @@ def test_a_drawing_made_on_the_whiteboard_reaches_the_transcript_and_the_scoreca
 
     page.get_by_role("button", name="End interview").click()
     page.get_by_text("Scorecard: Design YouTube video recommendations").wait_for()
-    card = page.get_by_text("Architecture:", exact=False).first
-    card.click()
     details = page.locator('[data-testid="stExpanderDetails"]').filter(has_text="Reference design")
     details.first.wait_for()
     pictures = details.first.locator("svg")
@@ -178,7 +176,7 @@ def test_a_drawing_made_on_the_whiteboard_reaches_the_transcript_and_the_scoreca
     expect(pictures.nth(0).get_by_text("client · matched")).to_have_count(1)
     expect(details.first.get_by_text("Missing", exact=True)).to_be_visible()
     assert "missing" in pictures.nth(1).inner_html()
-    details.first.scroll_into_view_if_needed()
+    pictures.nth(1).scroll_into_view_if_needed()
     settled(page)
     screenshot(page, "whiteboard-scorecard")
 

@@ -223,3 +223,30 @@ def test_the_scorecard_sets_the_drawing_beside_the_reference_design(embedder: Fa
     statuses = card.diagram.reference.statuses
     assert "missing" in statuses.values() and "matched" in statuses.values()
     assert card.diagram.candidate.statuses["ranking-model"] == "matched"
+
+
+def test_the_downloads_carry_the_drawings(embedder: FakeEmbedder) -> None:
+    at = draw(start_drill(open_app(embedder)))
+    words(at).set_value(WORDS)
+    at = button(at, "Submit the drawing").click().run()
+    at = button(at, "End interview").click().run()
+    no_exception(at)
+    assert "Report (HTML)" in {b.label for b in at.get("download_button")}
+
+    files = workbench(at).downloads()
+    # Markdown: the graded drawing and the reference design as Mermaid blocks, then the review.
+    section = files.markdown[files.markdown.index("## Diagram: Architecture") :]
+    assert section.count("```mermaid") == 2
+    assert '"Ranking model"' in section and "### Reference design" in section and "**Missing**" in section
+    # The transcript: the turn's words, then its drawing.
+    turn = files.transcript[files.transcript.index(WORDS) :]
+    assert turn.split("\n")[2] == "```mermaid" and '"Recommendation API"' in turn
+    # HTML: one page, both pictures inline, nothing to fetch.
+    assert files.html.startswith("<!doctype html>")
+    svgs = [
+        ET.fromstring("<svg" + chunk[: chunk.index("</svg>") + 6]) for chunk in files.html.split("<svg")[1:]
+    ]
+    assert len(svgs) == 2
+    assert labels(svgs[0]) == {c.id for c in DRAWN.components}
+    assert "src=" not in files.html and "<script" not in files.html
+    assert "http" not in files.html.replace("http://www.w3.org/2000/svg", "")
