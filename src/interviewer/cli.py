@@ -102,9 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("grade", help="grade one answer for one phase")
     p.add_argument("--question", required=True, metavar="ID_OR_TEXT")
     p.add_argument("--phase", required=True)
-    src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--answer", metavar="TEXT")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--answer", metavar="TEXT", help="the answer (may be empty when --diagram is given)")
     src.add_argument("--answer-file", metavar="FILE")
+    p.add_argument("--diagram", metavar="FILE.mmd", help="a Mermaid flowchart drawn with the answer")
     _add_engine(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_cmd_grade)
@@ -429,9 +430,10 @@ def _cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     """`interviewer grade`: grade one answer for one phase, offline or with the LLM grader."""
     from pathlib import Path
 
+    from interviewer.diagrams.mermaid import read_mermaid
     from interviewer.errors import BadInput
     from interviewer.grading.grade import format_grade
-    from interviewer.grading.standalone import grade_answer
+    from interviewer.grading.standalone import diagram_summary, grade_answer
 
     if args.answer_file is not None:
         try:
@@ -439,14 +441,20 @@ def _cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
         except OSError as exc:
             raise BadInput(f"cannot read the answer file {args.answer_file}: {exc.strerror}") from None
     else:
-        answer = args.answer
-    grade = grade_answer(settings, args.question, args.phase, answer)
+        answer = args.answer or ""
+    diagram = read_mermaid(Path(args.diagram)) if args.diagram is not None else None
+    if diagram is None and args.answer is None and args.answer_file is None:
+        raise BadInput("give the answer with --answer or --answer-file, or a drawing with --diagram")
+    grade = grade_answer(settings, args.question, args.phase, answer, diagram=diagram)
     if grade.fallback_reason is not None:
         from interviewer.errors import FALLBACK_WORDS
 
         notice(f"{FALLBACK_WORDS[grade.fallback_reason]}; this is the offline grader's grade")
     if args.json:
-        emit_json(grade.model_dump(mode="json"))
+        document = grade.model_dump(mode="json")
+        if diagram is not None:
+            document["diagram"] = diagram_summary(grade, diagram)
+        emit_json(document)
     else:
         sys.stdout.write(format_grade(grade))
     return 0

@@ -234,19 +234,23 @@ def test_the_downloads_carry_the_drawings(embedder: FakeEmbedder) -> None:
     assert "Report (HTML)" in {b.label for b in at.get("download_button")}
 
     files = workbench(at).downloads()
-    # Markdown: the graded drawing and the reference design as Mermaid blocks, then the review.
-    section = files.markdown[files.markdown.index("## Diagram: Architecture") :]
-    assert section.count("```mermaid") == 2
-    assert '"Ranking model"' in section and "### Reference design" in section and "**Missing**" in section
+    # Markdown: the drawing (under "Diagrams") and the reference design it was compared with, as Mermaid.
+    drawing = files.markdown[files.markdown.index("## Diagrams") :]
+    assert '"Ranking model"' in drawing.split("```")[1]
+    reference = files.markdown[files.markdown.index("## Reference design: Architecture") :]
+    question = workbench(at).session.question  # type: ignore[union-attr]
+    assert question.reference_design is not None
+    assert all(f'"{c.label}"' in reference for c in question.reference_design.components)
     # The transcript: the turn's words, then its drawing.
     turn = files.transcript[files.transcript.index(WORDS) :]
     assert turn.split("\n")[2] == "```mermaid" and '"Recommendation API"' in turn
-    # HTML: one page, both pictures inline, nothing to fetch.
+    # HTML: one page, the drawing beside the reference design as inline pictures, nothing to fetch.
     assert files.html.startswith("<!doctype html>")
-    svgs = [
-        ET.fromstring("<svg" + chunk[: chunk.index("</svg>") + 6]) for chunk in files.html.split("<svg")[1:]
-    ]
-    assert len(svgs) == 2
+    chunks = files.html.split("<svg")[1:]
+    svgs = [ET.fromstring("<svg" + chunk[: chunk.index("</svg>") + 6]) for chunk in chunks]
+    assert len(svgs) == 2 and "```mermaid" not in files.html
     assert labels(svgs[0]) == {c.id for c in DRAWN.components}
+    assert labels(svgs[1]) == {c.id for c in question.reference_design.components}
+    assert "Green: matched" in files.html
     assert "src=" not in files.html and "<script" not in files.html
     assert "http" not in files.html.replace("http://www.w3.org/2000/svg", "")

@@ -1,7 +1,9 @@
 """The kind of a component from its label (and its shape, when the shape says something).
 
 Words are checked in a fixed order, so "Feature store" is a store, "Training pipeline" a pipeline, "Ranking
-model" a model, "Redis" a cache and "Kafka" a queue; a cylinder (`[(x)]`) is a store unless its label says
+model" a model, "Redis" a cache and "Kafka" a queue; a label ending in "API", "service" or "gateway" is a
+service ("Fraud scoring API", "LLM gateway"); otherwise a last word that names a kind decides ("Feature
+store (Redis)" is a store, "Redis cache" a cache); a cylinder (`[(x)]`) is a store unless its label says
 it is a queue or a cache; anything else is a service.
 """
 
@@ -225,6 +227,12 @@ _WORDS: tuple[tuple[Kind, frozenset[str]], ...] = (
 _SERVICE_WORDS = frozenset(
     {"service", "server", "api", "gateway", "backend", "svc", "endpoint", "orchestrator"}
 )
+# A last word that makes the box a service whatever comes before it ("Ranking service", "LLM gateway").
+_HEAD_SERVICE = frozenset(
+    {"api", "apis", "service", "services", "gateway", "backend", "svc", "endpoint", "orchestrator"}
+)
+_STORE_HEADS = frozenset({"db", "database", "store", "cache", "queue"})
+_ASIDE = re.compile(r"\s[-–—:]\s|\(|,")  # what follows is a detail: "Feature store (Redis)", "Store - Redis"
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9/+-]*")
 
 
@@ -239,8 +247,15 @@ def kind_for(label: str, shape: Kind | None = None) -> Kind:
     for phrase, kind in _PHRASES:
         if phrase in low:
             return kind
-    words = set(tokens(label))
+    ordered = tokens(label)
+    words = set(ordered)
     words |= {part for w in list(words) for part in w.split("-") if part}
+    if ordered and ordered[-1] in _HEAD_SERVICE and not words & _STORE_HEADS:
+        return "service"  # "Fraud scoring API", "LLM gateway": what it is comes last
+    head = tokens(_ASIDE.split(label, maxsplit=1)[0])
+    for kind, vocabulary in _WORDS:
+        if head and head[-1] in vocabulary and (kind != "client" or not words & _SERVICE_WORDS):
+            return kind  # "Feature store (Redis)" is a store, "Redis cache" a cache: the head noun decides
     for kind, vocabulary in _WORDS:
         if words & vocabulary:
             if kind == "client" and words & _SERVICE_WORDS:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from interviewer.diagrams.kinds import kind_for
 from interviewer.diagrams.model import KINDS, Component, Diagram, Flow, Kind
@@ -135,6 +136,18 @@ def parse_mermaid(text: str, *, first_line: int = 1) -> Diagram:
     if depth > 0:
         raise _error(number or first_line, "a `subgraph` is not closed with `end`")
     return _diagram(graph)
+
+
+def read_mermaid(path: Path) -> Diagram:
+    """The diagram in a `.mmd` file (or a Markdown file holding a ```mermaid block)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise BadInput(f"cannot read the diagram file {path}: {exc.strerror}") from None
+    found = find_fenced(text)
+    if found.block is not None:
+        return parse_mermaid(found.block, first_line=found.first_line)
+    return parse_mermaid(text)
 
 
 def _error(number: int, message: str) -> BadInput:

@@ -126,14 +126,28 @@ class _Board:
             frontier = following
         return False
 
+    def training_hop(self, sources: list[str], targets: list[str]) -> str | None:
+        """A training box a request passes on its way from `sources` to `targets`."""
+        for c in self.diagram.components:
+            if (
+                self.training(c.id)
+                and self.reaches(sources, [c.id], request=True, via_training=False)
+                and self.reaches([c.id], targets, request=True, via_training=True)
+            ):
+                return c.id
+        return None
+
     def _may_pass(self, cid: str, *, request: bool, via_training: bool) -> bool:
         """A hop a flow may pass through: not a reference component, or an optional one (a stream processor
-        between Kafka and the profile store), or on the request path, another serving part."""
+        between Kafka and the profile store); on a background path, a queue; on the request path, another
+        serving part."""
         if request and self.training(cid):
             return via_training
         matched = self.by_candidate.get(cid, [])
         if not matched or all(not self.reference.component(r).essential for r in matched):
             return True
+        if not request and self.kind[cid] == "queue":
+            return True  # a queue carries background data on: `API → Kafka → warehouse` logs to the warehouse
         return request and self.serving(cid)
 
 
@@ -181,14 +195,16 @@ def _flow(board: _Board, f: ReferenceFlow, report: FlowReport) -> float:
         return 1.0
     if request and board.reaches(sources, targets, request=True, via_training=True):
         s, t = board.label(sources[0]), board.label(targets[0])
+        hop = board.training_hop(sources, targets)
+        through = the(board.label(hop)) if hop else "a training pipeline"
         report.problems.append(
             FlowProblem(
                 kind="training-in-request-path",
                 text=(
-                    f"A request only gets from {the(s)} to {the(t)} through a training pipeline; training runs "
+                    f"A request only gets from {the(s)} to {the(t)} through {through}; training runs "
                     "offline, so serving must not wait on it."
                 ),
-                components=[sources[0], targets[0]],
+                components=[sources[0], *([hop] if hop else []), targets[0]],
                 weight=WEIGHTS["training-in-request-path"],
             )
         )
@@ -235,13 +251,19 @@ def _nothing_feeds(board: _Board, starved: set[str]) -> list[FlowProblem]:
             problems.append(
                 FlowProblem(
                     kind="missing-flow",
-                    text=f"Nothing feeds {the(board.label(cid))}: where does its data come from?",
+                    text=f"Nothing feeds {the(board.label(cid))}: {_source_question(board, cid)}",
                     components=[cid],
                     weight=WEIGHTS["nothing-feeds"],
                 )
             )
             break
     return problems
+
+
+def _source_question(board: _Board, cid: str) -> str:
+    if _store_like(board, cid, ("model",)):
+        return "where does its trained model come from?"
+    return "where does its data come from?"
 
 
 def _pipeline_between(board: _Board, found: list[FlowProblem]) -> list[FlowProblem]:

@@ -7,9 +7,10 @@
 2. In the architecture phase, when the question has a reference design, the grade then takes the diagram
    review (`review_diagram`) into account:
 
-   - the *Components and data flow* criterion (the rubric's coverage criterion) becomes the mean of its
-     score and the diagram's level, rounded half up, so a strong drawing lifts a thin answer and a broken
-     one pulls a fluent answer down, by at most half the gap;
+   - the *Components and data flow* criterion (the rubric's coverage criterion) moves toward the diagram's
+     level: two thirds of the way when the drawing is better than the words, a third of the way when it is
+     worse, rounded half up. A drawing is the most direct evidence of components and data flow, so a strong
+     one lifts a thin answer, and a broken one pulls a fluent answer down a little;
    - a serious flow problem (weight 0.15 or more: a training pipeline on the request path, a cache after
      the store it protects) takes one level off the reasoning criterion (*Why each component is there*);
    - the phase score moves by the criteria's weighted changes (so an error deduction already made stays);
@@ -65,7 +66,7 @@ def with_review(
         if c.criterion_id in COVERAGE_CRITERIA or (
             not _has(grade, COVERAGE_CRITERIA) and c is grade.criteria[0]
         ):
-            score = max(1, min(5, math.floor((c.score + review.level) / 2 + 0.5)))
+            score = blend(c.score, review.level)
         elif serious and c.criterion_id in REASONING_CRITERIA:
             score = max(1, c.score - 1)
         if score != c.score:
@@ -88,6 +89,28 @@ def with_review(
             "diagram": review,
         }
     )
+
+
+def grade_with_diagram(
+    grader: Any,
+    question: Question,
+    phase: Phase,
+    answer: str,
+    diagram: Diagram | None,
+    *,
+    embedder: Any = None,
+    rubrics: RubricSet | None = None,
+) -> Grade:
+    """Grade an answer and its drawing together: the sentences join the answer, then the review adjusts."""
+    grade: Grade = grader.grade(question, phase, with_sentences(answer, diagram))
+    return with_review(grade, phase, review_for(question, diagram, embedder), rubrics)
+
+
+def blend(words: int, drawing: int) -> int:
+    """The coverage criterion with a drawing: two thirds of the way to a better drawing's level, a third of
+    the way to a worse one's, rounded half up."""
+    pull = 2 / 3 if drawing > words else 1 / 3
+    return max(1, min(5, math.floor(words + pull * (drawing - words) + 0.5)))
 
 
 def _descriptor(rubrics: RubricSet | None, phase: Phase, criterion_id: str, score: int) -> str | None:

@@ -6,19 +6,23 @@ A candidate's label is compared with a reference component's label and each of i
 - a name whose words all appear in the label ("FAISS" in "FAISS ANN index") scores 0.6 to 0.9, more the
   larger the share of the label it explains;
 - otherwise the Dice overlap of the words, times 0.85;
-- with an embedder, the cosine similarity of label and name, mapped so 0.35 → 0 and 0.85 → 0.85, when higher.
+- with an embedder, the cosine similarity of label and name, mapped so 0.35 → 0 and 0.85 → 0.85, when higher
+  (only for labels no name matches by its words at 0.9 or more, so most boxes are never embedded).
 
 The kinds then weigh in: a cache matched to a queue counts less than a cache matched to a cache. Pairs are
 assigned greedily, best first, one to one; then a reference component still unmatched may share a box that
-matches it strongly ("Feature and profile store" holds both stores). Deterministic: ties keep the order of
+matches it strongly ("Feature and profile store" holds both stores), and a box still unmatched that names an
+already matched component well is a second copy of it ("vLLM pool 70B" beside "vLLM pool 8B"). Deterministic: ties keep the order of
 the diagrams.
 """
 
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -28,6 +32,8 @@ from interviewer.diagrams.reference import ReferenceComponent
 
 MATCH_AT = 0.5
 SHARE_AT = 0.78
+REPEAT_AT = 0.6
+SURE_AT = 0.9  # a word match this good is not checked with the embedder
 
 _WORD = re.compile(r"[a-z0-9]+")
 _FILLER = frozenset(
@@ -133,13 +139,33 @@ def stem(word: str) -> str:
     return word
 
 
+# Words that name the same thing in a label: "Profile DB" is a "profile store".
+_SAME = {
+    "db": "store",
+    "database": "store",
+    "datastore": "store",
+    "storage": "store",
+    "table": "store",
+    "repository": "store",
+    "repo": "store",
+    "ml": "model",
+    "ai": "model",
+    "recommendation": "recommend",
+    "recommender": "recommend",
+    "recs": "recommend",
+    "rec": "recommend",
+    "reco": "recommend",
+}
+
+
+@lru_cache(maxsize=8192)
 def words(text: str) -> tuple[str, ...]:
     """The meaningful stemmed words of a label, in order, without repeats."""
     out: list[str] = []
     for w in _WORD.findall(text.lower()):
         if w in _FILLER:
             continue
-        s = stem(w)
+        s = stem(_SAME.get(w, w))
         if s not in out:
             out.append(s)
     return tuple(out)
@@ -150,6 +176,7 @@ def is_plumbing(label: str) -> bool:
     return bool(raw) and bool(raw & _PLUMBING) and len(raw - _PLUMBING - _FILLER) <= 1
 
 
+@lru_cache(maxsize=65536)
 def lexical(label: str, name: str) -> float:
     a, b = set(words(label)), set(words(name))
     if not a or not b:
@@ -182,24 +209,54 @@ def similarity_table(
     candidates: Sequence[Component], references: Sequence[ReferenceComponent], embedder: Any = None
 ) -> np.ndarray:
     """scores[i, j]: how well candidate i names reference component j, in [0, 1]."""
-    table = np.zeros((len(candidates), len(references)), dtype=np.float64)
     names = [(r.label, *r.aliases) for r in references]
-    semantic = _semantic(candidates, names, embedder) if embedder is not None and candidates else None
-    for i, c in enumerate(candidates):
-        for j, r in enumerate(references):
-            best = max(lexical(c.label, n) for n in names[j])
-            if semantic is not None:
-                best = max(best, semantic[i][j])
-            table[i, j] = round(best * kind_factor(c.kind, r.kind), 4)
-    return table
+    words_only = np.asarray(
+        [[max(lexical(c.label, n) for n in names[j]) for j in range(len(references))] for c in candidates],
+        dtype=np.float64,
+    ).reshape(len(candidates), len(references))
+    # Only labels no name matches by its words are embedded: most boxes use a known name.
+    unsure = [i for i in range(len(candidates)) if words_only[i].max(initial=0.0) < SURE_AT]
+    best = words_only.copy()
+    if embedder is not None and unsure:
+        semantic = np.asarray(_semantic([candidates[i] for i in unsure], names, embedder), dtype=np.float64)
+        best[unsure] = np.maximum(best[unsure], semantic)
+    factors = np.asarray(
+        [[kind_factor(c.kind, r.kind) for r in references] for c in candidates], dtype=np.float64
+    )
+    return np.round(best * factors.reshape(best.shape), 4)
+
+
+_CACHES: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+_MAX_CACHED = 20_000
+
+
+def embed_cached(embedder: Any, texts: Sequence[str]) -> np.ndarray:
+    """Embed with a cache per embedder, so the reference names are embedded once per process."""
+    try:
+        cache = _CACHES.setdefault(embedder, {})
+    except TypeError:  # an embedder that cannot be weakly referenced is simply not cached
+        cache = {}
+    todo = [t for t in dict.fromkeys(texts) if t not in cache]
+    if todo:
+        if len(cache) > _MAX_CACHED:
+            cache.clear()
+        for text, vector in zip(todo, np.asarray(embedder.embed(todo), dtype=np.float64), strict=True):
+            cache[text] = vector
+    return np.stack([cache[t] for t in texts])
+
+
+def prepare_reference(references: Sequence[ReferenceComponent], embedder: Any) -> None:
+    """Embed a reference design's names now, so the first drawing reviews as fast as the rest."""
+    if embedder is not None and references:
+        embed_cached(embedder, [n for r in references for n in (r.label, *r.aliases)])
 
 
 def _semantic(
     candidates: Sequence[Component], names: list[tuple[str, ...]], embedder: Any
 ) -> list[list[float]]:
     flat = [n for group in names for n in group]
-    vectors = np.asarray(embedder.embed([c.label for c in candidates] + flat), dtype=np.float64)
-    cand, refs = vectors[: len(candidates)], vectors[len(candidates) :]
+    cand = embed_cached(embedder, [c.label for c in candidates])
+    refs = embed_cached(embedder, flat)
     cos = cand @ refs.T
     out: list[list[float]] = []
     for i in range(len(candidates)):
@@ -240,5 +297,12 @@ def assign(
         if j in used_r:
             continue
         used_r.add(j)
+        pairs.append(Pairing(candidates[i], references[j], score))
+    for score, i, j in order:
+        if score < REPEAT_AT:
+            break
+        if i in used_c:
+            continue
+        used_c.add(i)  # a second box of the same part: "vLLM pool 8B" and "vLLM pool 70B"
         pairs.append(Pairing(candidates[i], references[j], score))
     return pairs

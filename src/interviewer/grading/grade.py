@@ -125,6 +125,12 @@ def format_grade(grade: Grade) -> str:
     if missing:
         lines += ["", "Missing key points:"]
         lines += [f'  - {m.point} (read: {m.learn.file}, "{m.learn.heading}")' for m in missing.values()]
+    if grade.diagram is not None:
+        d = grade.diagram
+        lines += ["", f"Diagram: level {d.level} / 5 ({len(d.matched)} parts match the reference design)"]
+        if d.missing:
+            lines.append(f"  Missing: {', '.join(d.missing)}")
+        lines += [f"  - {p.text}" for p in d.flow_problems[:5]]
     for label, items in (
         ("Strengths", grade.strengths),
         ("Improve", grade.improvements),

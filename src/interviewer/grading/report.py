@@ -33,6 +33,7 @@ from interviewer.grading.evidence import (
 from interviewer.grading.evidence import overall_score as overall_score
 from interviewer.grading.gaps import CriterionGap, Gap, criteria_below_top, top_gaps
 from interviewer.grading.grade import Grade, saved_grades
+from interviewer.grading.report_diagrams import DiagramEntry, diagram_entries, diagram_markdown
 from interviewer.llm.protocol import Usage
 from interviewer.phases import PHASE_NAMES, PHASES, Phase, pacing_for
 from interviewer.store.sessions import SessionRecord, SessionState, SessionStore, Turn
@@ -150,6 +151,7 @@ class Report(_Model):
     timings: dict[str, Any]
     grades: dict[str, Grade]
     turns: list[TranscriptTurn]
+    diagrams: list[DiagramEntry] = Field(default_factory=list, description="each phase's last diagram")
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -289,7 +291,10 @@ def build_report(
             prompt_version=t.prompt_version,
             tokens=t.tokens,
             move=t.meta.get("move"),
-            source=_turn_source(t.meta.get("source")) if t.role == "interviewer" else None,
+            # who phrased it: the model, or the offline engine (also when it stood in, `llm->offline`)
+            source=("llm" if t.meta.get("source") == "llm" else "offline")
+            if t.role == "interviewer"
+            else None,
             fallback_reason=t.meta.get("fallback_reason") if t.role == "interviewer" else None,
         )
         for t in turns
@@ -346,12 +351,8 @@ def build_report(
         timings=timings,
         grades=dict(grades),
         turns=transcript,
+        diagrams=diagram_entries(turns, grades),
     )
-
-
-def _turn_source(source: str | None) -> Literal["llm", "offline"]:
-    """`llm` when the model phrased the turn; `offline` for the offline engine, also standing in (`llm->offline`)."""
-    return "llm" if source == "llm" else "offline"
 
 
 def report_for(
@@ -472,6 +473,7 @@ def render_markdown(report: Report, *, transcript: bool = True) -> str:
         else (f"about ${u.cost_usd:.4f}" if u.cost_usd is not None else "unknown")
     )
     as_of = f" (prices as of {u.prices_as_of})" if u.prices_as_of and u.calls else ""
+    lines += diagram_markdown(report.diagrams)
     lines += [
         "## Usage",
         "",

@@ -7,7 +7,7 @@ points, or is graded on the phase goals when none is close.
 from __future__ import annotations
 
 import re
-from typing import cast
+from typing import Any, cast
 
 from interviewer.config import Settings
 from interviewer.content.estimates import Estimate
@@ -20,7 +20,9 @@ from interviewer.content.questions import (
     QuestionBank,
 )
 from interviewer.content.rubrics import RubricSet
+from interviewer.diagrams.model import Diagram
 from interviewer.errors import BadInput
+from interviewer.grading.diagram_grade import grade_with_diagram
 from interviewer.grading.grade import Grade, Grader
 from interviewer.grading.offline import OfflineGrader
 from interviewer.phases import PHASE_GOALS, PHASE_NAMES, PHASES, Phase
@@ -107,8 +109,12 @@ def resolve_question(ref: str, bank: QuestionBank, grader: OfflineGrader) -> tup
     ), "No bank question is close to this one, so it was graded on the phase goals."
 
 
-def grade_answer(settings: Settings, question_ref: str, phase: str, answer: str) -> Grade:
-    """Grade one answer with the engine the settings choose: what `interviewer grade` runs."""
+def grade_answer(
+    settings: Settings, question_ref: str, phase: str, answer: str, *, diagram: Diagram | None = None
+) -> Grade:
+    """Grade one answer with the engine the settings choose: what `interviewer grade` runs.
+
+    With a `diagram`, the drawing is graded with the words (see `grading.diagram_grade`)."""
     if phase not in PHASES:
         raise BadInput(f"unknown phase {phase!r}; choose one of: {', '.join(PHASES)}")
     engine = settings.resolved_engine  # raises, naming the fix, before anything slow is loaded
@@ -133,7 +139,25 @@ def grade_answer(settings: Settings, question_ref: str, phase: str, answer: str)
                 offline,
                 max_tokens=settings.reply_tokens.grade,
             )
-    grade = grader.grade(question, cast(Phase, phase), answer)
+    grade = grade_with_diagram(
+        grader, question, cast(Phase, phase), answer, diagram, embedder=offline.embedder, rubrics=rubrics
+    )
     if note:
         grade = grade.model_copy(update={"flags": [note, *grade.flags]})
     return grade
+
+
+def diagram_summary(grade: Grade, diagram: Diagram) -> dict[str, Any]:
+    """The `diagram` object of `interviewer grade --json`: the drawing's review, or its components alone when
+    the question has no reference design to compare with."""
+    if grade.diagram is not None:
+        return grade.diagram.summary()
+    return {
+        "components": [c.label for c in diagram.components],
+        "matched": [],
+        "missing": [],
+        "flow_problems": [],
+        "extra": [],
+        "score": None,
+        "level": None,
+    }

@@ -33,12 +33,17 @@ def act(session: InterviewSession, text: str) -> ReplyStream:
 
 
 def parse_script(text: str) -> list[str]:
-    """Candidate turns separated by lines holding only `---`. Blank turns stay (they are silences),
-    except a trailing one left by a final separator."""
+    """Candidate turns separated by lines holding only `---` (outside fenced blocks, so a ```mermaid block
+    keeps its own `---` lines). Blank turns stay (they are silences), except a trailing one left by a final
+    separator."""
     turns: list[str] = []
     current: list[str] = []
+    fence = ""
     for line in text.splitlines():
-        if line.strip() == "---":
+        stripped = line.strip()
+        if stripped[:3] in ("```", "~~~") and (not fence or stripped.startswith(fence)):
+            fence = "" if fence else stripped[:3]  # a fenced block (a ```mermaid diagram) is one turn's
+        if stripped == "---" and not fence:
             turns.append("\n".join(current).strip())
             current = []
         else:

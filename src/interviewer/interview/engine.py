@@ -21,6 +21,7 @@ from interviewer.diagrams.model import Diagram
 from interviewer.errors import ConfigError, LLMError
 from interviewer.grading.delivery import Delivery
 from interviewer.grading.diagram_grade import review_for, with_review
+from interviewer.grading.diagram_match import prepare_reference
 from interviewer.grading.grade import Grade, Grader, PointCoverage, offline_stand_in
 from interviewer.interview.interviewer import (
     FallbackInterviewer,
@@ -57,6 +58,10 @@ class Engine:
         prepare = getattr(self.offline_grader, "prepare", None)
         if prepare is not None:
             prepare(question)
+        if question.reference_design is not None:
+            prepare_reference(
+                question.reference_design.components, getattr(self.offline_grader, "embedder", None)
+            )
 
     def coverage(self, question: Question, phase: Phase, answer: str) -> list[PointCoverage]:
         """Key-point coverage for choosing the next probe. Always offline: it runs on every turn."""

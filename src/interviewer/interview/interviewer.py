@@ -25,7 +25,9 @@ from typing import Protocol
 
 from interviewer.config import ReplyTokens
 from interviewer.content.questions import KeyPoint, PhaseSpec, Question
+from interviewer.diagrams.mermaid import to_mermaid
 from interviewer.errors import FallbackReason, LLMError, LLMOutputInvalid
+from interviewer.grading.diagram_text import diagram_text
 from interviewer.interview.depth import components, describe_components
 from interviewer.interview.gate import problem
 from interviewer.interview.instructions import describe_move as describe_move
@@ -39,11 +41,12 @@ from interviewer.phases import PHASE_GOALS, PHASE_NAMES, PHASES, Phase
 log = logging.getLogger(__name__)
 
 OFFLINE_VERSION = "offline-templates@v1"
-_CANDIDATE_TAG = re.compile(r"<\s*/?\s*candidate\s*>", re.I)
+_CANDIDATE_TAG = re.compile(r"<\s*/?\s*candidate\w*\s*>", re.I)  # also <candidate_diagram>
 
 
 def fence(text: str) -> str:
-    """The candidate's words made safe to sit between `<candidate>` tags: they cannot close them early."""
+    """The candidate's words (or drawing) made safe to sit between `<candidate>` (or `<candidate_diagram>`)
+    tags: they cannot close them early."""
     return _CANDIDATE_TAG.sub(lambda m: m.group(0).replace("<", "&lt;").replace(">", "&gt;"), text)
 
 
@@ -199,6 +202,12 @@ class LLMInterviewer:
         own = describe_components(components([t.text for t in ctx.transcript if t.role == "candidate"]))
         if own:
             instruction += f"\nThe candidate's own design so far (build on these words): {own}"
+        if ctx.diagram is not None and not ctx.diagram.empty:
+            board = self.prompts.get("interviewer_board")
+            versions.append(board.id)
+            instruction += "\n" + board.render(
+                diagram=fence(to_mermaid(ctx.diagram)).strip(), sentences=fence(diagram_text(ctx.diagram))
+            )
         if move.kind == "hint":
             hint = self.prompts.get("interviewer_hint")
             versions.append(hint.id)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from interviewer.content.questions import HiddenFact, KeyPoint, Question
+from interviewer.diagrams.model import Diagram
 from interviewer.phases import Phase
 from interviewer.store.sessions import Turn
 
@@ -73,3 +74,4 @@ class TurnContext:
     transcript: tuple[Turn, ...]
     minutes_left: float
     revealed_facts: tuple[HiddenFact, ...] = ()
+    diagram: Diagram | None = None  # the candidate's latest drawing, for the model's prompt

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from interviewer.content.questions import HiddenFact, KeyPoint, Question
+from interviewer.diagrams.model import Diagram
 from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.grade import PointCoverage
 from interviewer.interview.depth import components, load_phrase, next_follow_up
@@ -24,8 +25,9 @@ from interviewer.interview.moves import CloseReason, Move, MoveKind, Quality
 from interviewer.interview.phrasing import echo_of
 from interviewer.interview.reading import Reading, content_words, facts_for, sentences
 from interviewer.interview.replies import ReplyStream
+from interviewer.interview.whiteboard import asked_keys, next_board_question
 from interviewer.phases import Pacing, Phase
-from interviewer.store.sessions import SessionState, TurnKind
+from interviewer.store.sessions import SessionState, Turn, TurnKind
 
 MAX_HINT_LEVEL = 3
 COVERAGE_WINDOW = 6  # answers read again for key-point coverage on each turn
@@ -54,6 +56,7 @@ class Policy:
     pacing: Pacing
     state: SessionState
     order: tuple[Phase, ...]
+    turns: list[Turn]
 
     # -- hooks the session provides ----------------------------------------------------------------
 
@@ -67,6 +70,14 @@ class Policy:
 
     def answers(self, phase: Phase | None) -> list[str]:
         raise NotImplementedError
+
+    def diagram(self, phase: Phase | None = None) -> Diagram | None:
+        raise NotImplementedError
+
+    def _board_changed(self) -> bool:
+        """The turn being answered brought a new or changed diagram."""
+        last = next((t for t in reversed(self.turns) if t.role == "candidate"), None)
+        return bool(last and last.meta.get("diagram_changed"))
 
     def _say(
         self,
@@ -155,6 +166,18 @@ class Policy:
         stalled = not newly and (reading.repeated or reading.off_topic)
         stalls[phase] = int(stalls.get(phase, 0)) + 1 if stalled else 0
         quality = self._quality(reading, newly, stalled)
+        board = self._board_move(phase) if self._board_changed() else None
+        if board is not None:
+            # A new or changed drawing: the next question points at something on it, in its own labels.
+            move = replace(
+                board,
+                capped=capped,
+                facts=facts,
+                repeated_facts=again,
+                quality=quality,
+                time_note=self._time_note(),
+            )
+            return self._say(move, "question")
         if all(probes.get(f"{phase}/{k.id}", 0) >= 2 for k in missing):
             # Every key point is covered, or has been asked about twice: the phase goes on while there is
             # time and a question worth asking, and the candidate is still adding something; a drill never
@@ -335,6 +358,20 @@ class Policy:
                 used.append(probe)
                 return self._move("probe", phase, probe=probe)
         return None
+
+    def _board_move(self, phase: Phase) -> Move | None:
+        """A follow-up on the candidate's drawing (see `interview.whiteboard`), each asked once."""
+        diagram = self.diagram()
+        if diagram is None or diagram.empty:
+            return None
+        asked: list[str] = self.data.setdefault("board_asked", [])
+        told = [self.question.hidden_facts[i] for i in self.data["revealed"]]
+        everything = [a for p in self.order for a in self.answers(p)]
+        question = next_board_question(diagram, asked, load=load_phrase(everything, told))
+        if question is None:
+            return None
+        asked.extend(asked_keys(question))
+        return self._move("deepen", phase, probe=question.text, detail=question.said)
 
     # -- moves ---------------------------------------------------------------------------------------
 

@@ -431,6 +431,7 @@ class InterviewSession(Policy):
             transcript=tuple(t for t in self.turns if t.role != "system"),
             minutes_left=self.minutes_left,
             revealed_facts=self.revealed_facts,
+            diagram=self.diagram(),
         )
         mark = self.engine.usage_mark()
         asked = self.clock()

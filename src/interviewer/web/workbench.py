@@ -444,12 +444,11 @@ class Workbench:
         return self._active().report()
 
     def downloads(self) -> Downloads:
-        """The report files, with the graded drawings beside the reference design and each turn's drawing."""
+        """The report files, with the graded drawings beside their reference designs."""
         from interviewer.web.downloads import downloads_for
 
         graded = {c.grade.phase: c.diagram for c in self.feedback() if c.diagram and c.grade.phase in PHASES}
-        drawn = {t.seq: d for t in self._active().turns if (d := turn_diagram(t.meta)) is not None}
-        return downloads_for(self.report(), graded, drawn)
+        return downloads_for(self.report(), graded)
 
     # -- status ---------------------------------------------------------------------------------------------
 
