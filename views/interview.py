@@ -67,7 +67,7 @@ def feedback_card(card: FeedbackCard, *, expanded: bool = False) -> None:
         figures = [f for f in (comparison.candidate, comparison.reference) if f is not None]
         for column, figure in zip(st.columns(len(figures)), figures, strict=True):
             column.markdown(f"**{figure.title}**")
-            column.markdown(figure.svg, unsafe_allow_html=True)
+            column.markdown(f'<div style="overflow-x:auto">{figure.svg}</div>', unsafe_allow_html=True)
         st.caption("Green: matched · red, dashed: missing · grey: out of place · orange: check this flow.")
         st.markdown(comparison.summary)
 

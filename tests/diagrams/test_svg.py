@@ -142,3 +142,10 @@ def test_a_cycle_is_broken_at_the_flow_that_closes_it() -> None:
     )
     assert forward_flows(diagram) == {("a", "b"), ("b", "c")}
     assert [layered(diagram)[i].layer for i in "abc"] == [0, 1, 2]
+
+
+def test_a_fitted_picture_scales_down_to_its_container_and_an_unfitted_one_keeps_its_size() -> None:
+    fitted, natural = parse(render_svg(FEED)), parse(render_svg(FEED, fit=False))
+    assert "max-width:100%" in (fitted.get("style") or "")
+    assert natural.get("style") is None
+    assert natural.get("width") == fitted.get("width")

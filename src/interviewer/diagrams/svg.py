@@ -128,8 +128,11 @@ def _arrowhead(tip: tuple[float, float], towards: tuple[float, float], colour: s
     return f'<polygon points="{points}" fill="{colour}"/>'
 
 
-def render_svg(diagram: Diagram, statuses: Mapping[str, str] | None = None, *, title: str = "") -> str:
-    """The diagram as an SVG document (a string starting with `<svg`)."""
+def render_svg(
+    diagram: Diagram, statuses: Mapping[str, str] | None = None, *, title: str = "", fit: bool = True
+) -> str:
+    """The diagram as an SVG document (a string starting with `<svg`). With `fit`, a page shows it no wider
+    than its container (scaled down); without, at its own size."""
     statuses = statuses or {}
     label = title or "Architecture diagram"
     if diagram.empty:
@@ -161,7 +164,8 @@ def render_svg(diagram: Diagram, statuses: Mapping[str, str] | None = None, *, t
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label={quoteattr(label)} '
-        f'style="max-width:100%;height:auto" font-family="Helvetica, Arial, sans-serif">',
+        + ('style="max-width:100%;height:auto" ' if fit else "")
+        + 'font-family="Helvetica, Arial, sans-serif">',
         f"<title>{escape(label)}</title>",
         '<rect width="100%" height="100%" fill="#ffffff"/>',
     ]

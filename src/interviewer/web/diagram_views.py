@@ -29,7 +29,8 @@ class Figure:
 
     @property
     def svg(self) -> str:
-        return render_svg(self.diagram, self.statuses, title=self.title)
+        """The picture at its own size (a reference design is wide), to be shown where it can scroll."""
+        return render_svg(self.diagram, self.statuses, title=self.title, fit=False)
 
     @property
     def mermaid(self) -> str:
@@ -49,8 +50,8 @@ def candidate_statuses(review: DiagramReview, diagram: Diagram) -> dict[str, str
     statuses: dict[str, str] = {s.id: s.status for s in review.candidate_status}
     for problem in review.flow_problems:
         involved = set(problem.components)
-        for f in diagram.flows:
-            if {f.source, f.target} <= involved or (len(involved) == 1 and involved & {f.source, f.target}):
+        for f in diagram.flows:  # a problem about one box (nothing feeds it) is not about its arrows
+            if len(involved) > 1 and {f.source, f.target} <= involved:
                 statuses[flow_key(f)] = "problem"
     return statuses
 
@@ -105,23 +106,3 @@ def compare(
         else None
     )
     return DiagramComparison(mine, theirs, review_summary(review))
-
-
-def comparison_markdown(comparison: DiagramComparison, heading: str) -> str:
-    """A report section: both diagrams as Mermaid blocks (shown as pictures where Markdown renders Mermaid),
-    and the review."""
-    parts = [
-        f"## {heading}",
-        "",
-        f"### {comparison.candidate.title}",
-        "",
-        _fenced(comparison.candidate.mermaid),
-    ]
-    if comparison.reference is not None:
-        parts += [f"### {comparison.reference.title}", "", _fenced(comparison.reference.mermaid)]
-    parts += [comparison.summary, ""]
-    return "\n".join(parts)
-
-
-def _fenced(mermaid: str) -> str:
-    return f"```mermaid\n{mermaid.rstrip()}\n```\n"

@@ -30,7 +30,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans
 pre { background: #f5f5f5; padding: .75rem; overflow-x: auto; }
 blockquote { border-left: 3px solid #cfd8dc; margin-left: 0; padding-left: 1rem; color: #546e7a; }
 .figures { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
-figure { margin: 0 0 1rem 0; flex: 1 1 420px; }
+figure { margin: 0 0 1rem 0; flex: 1 1 420px; overflow-x: auto; }
 figcaption { font-weight: 600; margin-bottom: .25rem; }
 """
 LEGEND = "Green: matched · red, dashed: missing · grey: out of place · orange: check this flow."
