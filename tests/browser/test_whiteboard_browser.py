@@ -167,6 +167,14 @@ def test_a_drawing_made_on_the_whiteboard_reaches_the_transcript_and_the_scoreca
     page.get_by_text("The interviewer has this drawing.").wait_for()
     screenshot(page, "whiteboard-submitted")
 
+    # A refresh brings the board back as submitted.
+    page.reload()
+    page.get_by_text("The interviewer has this drawing.").wait_for()
+    expect(board(page).locator(".react-flow__node")).to_have_count(3)
+    expect(board(page).locator(".react-flow__edge")).to_have_count(2)
+    expect(board(page).get_by_text("Ranking model", exact=True)).to_be_visible()
+    settled(page)
+
     page.get_by_role("button", name="End interview").click()
     page.get_by_text("Scorecard: Design YouTube video recommendations").wait_for()
     details = page.locator('[data-testid="stExpanderDetails"]').filter(has_text="Reference design")

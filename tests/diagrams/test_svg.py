@@ -149,3 +149,34 @@ def test_a_fitted_picture_scales_down_to_its_container_and_an_unfitted_one_keeps
     assert "max-width:100%" in (fitted.get("style") or "")
     assert natural.get("style") is None
     assert natural.get("width") == fitted.get("width")
+
+
+def test_top_to_bottom_stacks_the_layers_and_keeps_every_label() -> None:
+    chain = Diagram(
+        components=tuple(Component(id=f"c{i}", label=f"Step {i}", kind="pipeline") for i in range(6)),
+        flows=tuple(Flow(source=f"c{i}", target=f"c{i + 1}", label=f"hop {i}") for i in range(5)),
+    )
+    wide, tall = parse(render_svg(chain)), parse(render_svg(chain, direction="TB"))
+    assert float(wide.get("width", 0)) > float(wide.get("height", 0))
+    assert float(tall.get("height", 0)) > float(tall.get("width", 0))
+    assert sorted(texts(wide)) == sorted(texts(tall))
+
+
+def test_arrows_sharing_a_side_leave_it_at_different_points() -> None:
+    fan = Diagram(
+        components=(
+            Component(id="api", label="API", kind="service"),
+            Component(id="a", label="A", kind="store"),
+            Component(id="b", label="B", kind="cache"),
+            Component(id="c", label="C", kind="model"),
+        ),
+        flows=(
+            Flow(source="api", target="a"),
+            Flow(source="api", target="b"),
+            Flow(source="api", target="c"),
+        ),
+    )
+    for direction in ("LR", "TB"):
+        root = parse(render_svg(fan, direction=direction))  # type: ignore[arg-type]
+        starts = {next(g.iter(f"{SVG}path")).get("d", "").split(" C")[0] for g in groups(root, "flow")}
+        assert len(starts) == 3

@@ -12,10 +12,14 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Mapping
+from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
-from interviewer.diagrams.layout import layered
+from interviewer.diagrams.layout import Slot, layered
 from interviewer.diagrams.model import Component, Diagram, Flow, Kind
+
+Direction = Literal["LR", "TB"]
+Point = tuple[float, float]
 
 BOX_WIDTH = 170
 LINE_HEIGHT = 16
@@ -129,10 +133,16 @@ def _arrowhead(tip: tuple[float, float], towards: tuple[float, float], colour: s
 
 
 def render_svg(
-    diagram: Diagram, statuses: Mapping[str, str] | None = None, *, title: str = "", fit: bool = True
+    diagram: Diagram,
+    statuses: Mapping[str, str] | None = None,
+    *,
+    title: str = "",
+    fit: bool = True,
+    direction: Direction = "LR",
 ) -> str:
-    """The diagram as an SVG document (a string starting with `<svg`). With `fit`, a page shows it no wider
-    than its container (scaled down); without, at its own size."""
+    """The diagram as an SVG document (a string starting with `<svg`), its layers running left to right
+    (`LR`) or top to bottom (`TB`, narrower for a long chain). With `fit`, a page shows it no wider than its
+    container (scaled down); without, at its own size."""
     statuses = statuses or {}
     label = title or "Architecture diagram"
     if diagram.empty:
@@ -144,22 +154,30 @@ def render_svg(
         )
     slots = layered(diagram)
     heights = {c.id: _box_height(c) for c in diagram.components}
-    row_height = max(heights.values()) + ROW_GAP
+    tallest = max(heights.values())
     rows = 1 + max(s.row for s in slots.values())
+    layers = 1 + max(s.layer for s in slots.values())
     per_layer: dict[int, int] = {}
     for s in slots.values():
         per_layer[s.layer] = max(per_layer.get(s.layer, 0), s.row + 1)
+    across = BOX_WIDTH + COLUMN_GAP if direction == "LR" else tallest + ROW_GAP + 16  # from layer to layer
+    along = tallest + ROW_GAP if direction == "LR" else BOX_WIDTH + 40  # from row to row within a layer
     boxes: dict[str, tuple[float, float, float, float]] = {}
     for c in diagram.components:
         s = slots[c.id]
-        x = PAD + s.layer * (BOX_WIDTH + COLUMN_GAP)
-        top = PAD + (s.row + (rows - per_layer[s.layer]) / 2) * row_height
-        boxes[c.id] = (x, top + (row_height - ROW_GAP - heights[c.id]) / 2, BOX_WIDTH, heights[c.id])
-    width = PAD * 2 + (1 + max(s.layer for s in slots.values())) * (BOX_WIDTH + COLUMN_GAP) - COLUMN_GAP
+        first = PAD + s.layer * across
+        second = PAD + (s.row + (rows - per_layer[s.layer]) / 2) * along
+        if direction == "LR":
+            boxes[c.id] = (first, second + (tallest - heights[c.id]) / 2, BOX_WIDTH, heights[c.id])
+        else:
+            boxes[c.id] = (second, first + (tallest - heights[c.id]) / 2, BOX_WIDTH, heights[c.id])
     backwards = any(
         f.source != f.target and slots[f.target].layer <= slots[f.source].layer for f in diagram.flows
     )
-    height = PAD * 2 + rows * row_height - ROW_GAP + (40 if backwards else 0)  # room for flows running back
+    room = 40 if backwards else 0  # for flows running back, below (LR) or to the right (TB)
+    long_side = PAD * 2 + layers * across - (across - (BOX_WIDTH if direction == "LR" else tallest))
+    short_side = PAD * 2 + rows * along - (along - (tallest if direction == "LR" else BOX_WIDTH)) + room
+    width, height = (long_side, short_side) if direction == "LR" else (short_side, long_side)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
@@ -169,12 +187,15 @@ def render_svg(
         f"<title>{escape(label)}</title>",
         '<rect width="100%" height="100%" fill="#ffffff"/>',
     ]
-    flow_parts: list[str] = []
-    for f in diagram.flows:
-        flow_parts.append(_flow(f, boxes, slots[f.source].layer, slots[f.target].layer, statuses))
-    for c in diagram.components:
-        parts.append(_component(c, boxes[c.id], statuses.get(c.id)))
-    return "".join(parts[:3] + flow_parts + parts[3:]) + "</svg>"
+    ports = _ports(diagram, boxes, slots, direction)
+    labels: list[str] = []
+    for i, f in enumerate(diagram.flows):
+        ahead = slots[f.target].layer > slots[f.source].layer
+        line, words = _flow(f, boxes, ahead, statuses, direction, ports.get(i))
+        parts.append(line)
+        labels.append(words)
+    parts += [_component(c, boxes[c.id], statuses.get(c.id)) for c in diagram.components]
+    return "".join(parts + labels) + "</svg>"
 
 
 def _component(c: Component, box: tuple[float, float, float, float], status: str | None) -> str:
@@ -194,44 +215,108 @@ def _component(c: Component, box: tuple[float, float, float, float], status: str
     return "".join(out)
 
 
+def _ports(
+    diagram: Diagram,
+    boxes: Mapping[str, tuple[float, float, float, float]],
+    slots: Mapping[str, Slot],
+    direction: Direction,
+) -> dict[int, tuple[float, float]]:
+    """Where each forward arrow leaves its box and enters the next, as fractions along the side it uses:
+    arrows sharing a side are spread along it in the order of their other ends, so they do not overlap."""
+    across = 1 if direction == "LR" else 0  # the coordinate that orders arrows along a side
+
+    def centre(cid: str) -> float:
+        box = boxes[cid]
+        return box[across] + box[across + 2] / 2
+
+    outs: dict[str, list[int]] = {}
+    ins: dict[str, list[int]] = {}
+    for i, f in enumerate(diagram.flows):
+        if slots[f.target].layer > slots[f.source].layer:
+            outs.setdefault(f.source, []).append(i)
+            ins.setdefault(f.target, []).append(i)
+    leave: dict[int, float] = {}
+    enter: dict[int, float] = {}
+    for side, ends, far_end in ((outs, leave, "target"), (ins, enter, "source")):
+        for members in side.values():
+            order = {i: centre(getattr(diagram.flows[i], far_end)) for i in members}
+            members.sort(key=order.__getitem__)
+            for rank, i in enumerate(members):
+                ends[i] = (rank + 1) / (len(members) + 1)
+    return {i: (leave[i], enter[i]) for i in leave}
+
+
+def _route(
+    source: tuple[float, float, float, float],
+    target: tuple[float, float, float, float],
+    *,
+    loop: bool,
+    ahead: bool,
+    direction: Direction,
+    ports: tuple[float, float] = (0.5, 0.5),
+) -> tuple[Point, Point, Point, Point]:
+    """Start, two control points and end of an arrow's curve; `ports` place a forward arrow's ends along the
+    sides of its boxes."""
+    sx, sy, sw, sh = source
+    tx, ty, tw, th = target
+    leave, enter = ports
+    if loop:  # on the right side
+        start, end = (sx + sw, sy + sh * 0.3), (sx + sw, sy + sh * 0.7)
+        return start, (start[0] + 40, start[1] - 20), (end[0] + 40, end[1] + 20), end
+    if direction == "LR":
+        if ahead:
+            start, end = (sx + sw, sy + sh * leave), (tx, ty + th * enter)
+            bend = max(30.0, (end[0] - start[0]) / 2)
+            return start, (start[0] + bend, start[1]), (end[0] - bend, end[1]), end
+        start, end = (sx + sw / 2, sy + sh), (tx + tw / 2, ty + th)  # back: out and in from below
+        dip = max(start[1], end[1]) + 36
+        return start, (start[0], dip), (end[0], dip), end
+    if ahead:
+        start, end = (sx + sw * leave, sy + sh), (tx + tw * enter, ty)
+        bend = max(24.0, (end[1] - start[1]) / 2)
+        return start, (start[0], start[1] + bend), (end[0], end[1] - bend), end
+    start, end = (sx + sw, sy + sh / 2), (tx + tw, ty + th / 2)  # back: out and in from the right
+    reach = max(start[0], end[0]) + 36
+    return start, (reach, start[1]), (reach, end[1]), end
+
+
 def _flow(
     f: Flow,
     boxes: Mapping[str, tuple[float, float, float, float]],
-    source_layer: int,
-    target_layer: int,
+    ahead: bool,
     statuses: Mapping[str, str],
-) -> str:
+    direction: Direction,
+    ports: tuple[float, float] | None,
+) -> tuple[str, str]:
+    """The arrow, and its label (empty when it has none)."""
     status = statuses.get(flow_key(f))
     colour = STATUS_STROKE.get(status or "", "#546e7a")
     dash = ' stroke-dasharray="7 4"' if status == "missing" else ""
-    sx, sy, sw, sh = boxes[f.source]
-    tx, ty, tw, th = boxes[f.target]
-    if f.source == f.target:  # a loop on the right side
-        start, end = (sx + sw, sy + sh * 0.3), (sx + sw, sy + sh * 0.7)
-        c1, c2 = (start[0] + 40, start[1] - 20), (end[0] + 40, end[1] + 20)
-    elif target_layer > source_layer:
-        start, end = (sx + sw, sy + sh / 2), (tx, ty + th / 2)
-        bend = max(30.0, (end[0] - start[0]) / 2)
-        c1, c2 = (start[0] + bend, start[1]), (end[0] - bend, end[1])
-    else:  # back, or within a layer: leave from below and come in from below
-        start, end = (sx + sw / 2, sy + sh), (tx + tw / 2, ty + th)
-        dip = max(start[1], end[1]) + 36
-        c1, c2 = (start[0], dip), (end[0], dip)
+    start, c1, c2, end = _route(
+        boxes[f.source],
+        boxes[f.target],
+        loop=f.source == f.target,
+        ahead=ahead,
+        direction=direction,
+        ports=ports or (0.5, 0.5),
+    )
     path = (
         f'<path d="M{start[0]:.1f},{start[1]:.1f} C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} '
         f'{end[0]:.1f},{end[1]:.1f}" fill="none" stroke="{colour}" stroke-width="1.8"{dash}/>'
     )
-    out = [f'<g class="flow" data-from={quoteattr(f.source)} data-to={quoteattr(f.target)}>', path]
-    out.append(_arrowhead(end, c2, colour))
+    ends = f"data-from={quoteattr(f.source)} data-to={quoteattr(f.target)}"
+    line = f'<g class="flow" {ends}>{path}{_arrowhead(end, c2, colour)}</g>'
     words = f.label
-    if status in ("missing", "problem", "extra"):
+    if status in ("problem", "extra"):  # a missing flow is dashed red, its words as they are
         words = f"{words} ({STATUS_WORD[status]})" if words else STATUS_WORD[status]
-    if words:
-        # The midpoint of the curve, on a white halo so the words stay readable over lines.
-        mx = 0.125 * start[0] + 0.375 * c1[0] + 0.375 * c2[0] + 0.125 * end[0]
-        my = 0.125 * start[1] + 0.375 * c1[1] + 0.375 * c2[1] + 0.125 * end[1]
-        halo = 'stroke="#ffffff" stroke-width="4" paint-order="stroke" font-style="italic"'
-        for i, line in enumerate(textwrap.wrap(words, 24)[:2] or [words]):
-            out.append(_text(mx, my - 4 + i * 13, line, size=11, fill=colour, extra=halo))
-    out.append("</g>")
-    return "".join(out)
+    if not words:
+        return line, ""
+    # At the middle of the curve, on a white halo, drawn over the boxes so the words stay readable.
+    mx = 0.125 * start[0] + 0.375 * c1[0] + 0.375 * c2[0] + 0.125 * end[0]
+    my = 0.125 * start[1] + 0.375 * c1[1] + 0.375 * c2[1] + 0.125 * end[1]
+    halo = 'stroke="#ffffff" stroke-width="4" paint-order="stroke" font-style="italic"'
+    texts = [
+        _text(mx, my - 4 + i * 13, part, size=11, fill=colour, extra=halo)
+        for i, part in enumerate(textwrap.wrap(words, 24)[:2] or [words])
+    ]
+    return line, f'<g class="flow-label" {ends}>{"".join(texts)}</g>'

@@ -29,8 +29,9 @@ class Figure:
 
     @property
     def svg(self) -> str:
-        """The picture at its own size (a reference design is wide), to be shown where it can scroll."""
-        return render_svg(self.diagram, self.statuses, title=self.title, fit=False)
+        """The picture, top to bottom: a reference design is a long chain, and two pictures stand side by
+        side."""
+        return render_svg(self.diagram, self.statuses, title=self.title, direction="TB")
 
     @property
     def mermaid(self) -> str:
