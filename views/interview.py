@@ -312,18 +312,19 @@ def board_controls() -> None:
     board = wb.board
     try:
         with st.form("board-box", clear_on_submit=True, border=False):
-            label_col, kind_col, go = st.columns([5, 3, 2], vertical_alignment="bottom")
-            label = label_col.text_input("Box label", placeholder="e.g. Feature store")
+            label = st.text_input("Box label", placeholder="e.g. Feature store")
+            kind_col, go = st.columns([3, 2], vertical_alignment="bottom")
             kind = kind_col.selectbox("Kind", KINDS, index=KINDS.index("service"))
             if go.form_submit_button("Add box", width="stretch"):
                 board.add_box(label, kind)
         names = board.box_labels()
         if len(names) >= 2:
             with st.form("board-arrow", clear_on_submit=True, border=False):
-                source_col, target_col, label_col, go = st.columns([3, 3, 3, 2], vertical_alignment="bottom")
+                source_col, target_col = st.columns(2)
                 ids = list(names)
                 source = source_col.selectbox("From", ids, format_func=names.__getitem__)
                 target = target_col.selectbox("To", ids, index=1, format_func=names.__getitem__)
+                label_col, go = st.columns([3, 2], vertical_alignment="bottom")
                 words = label_col.text_input("Arrow label", placeholder="optional")
                 if go.form_submit_button("Add arrow", width="stretch"):
                     board.add_arrow(source, target, words)
@@ -332,7 +333,7 @@ def board_controls() -> None:
             choices = [("box", cid) for cid in names] + [("arrow", str(i)) for i in range(len(arrows))]
             shown = {("box", cid): f"Box: {label}" for cid, label in names.items()}
             shown |= {("arrow", str(i)): f"Arrow: {words}" for i, words in enumerate(arrows)}
-            pick_col, go_col = st.columns([8, 2], vertical_alignment="bottom")
+            pick_col, go_col = st.columns([3, 2], vertical_alignment="bottom")
             picked = pick_col.selectbox("Delete", choices, format_func=shown.__getitem__, key="board-pick")
             if go_col.button("Delete", width="stretch", key="board-delete") and picked:
                 what, which = picked
@@ -350,12 +351,13 @@ def conversation() -> None:
     """The buttons, the chat and the answer box. A typed answer reruns only this part; when a phase
     ends, the whole page is drawn again (see `stream_reply`)."""
     action: tuple[str, str] | None = st.session_state.pop(PENDING_KEY, None)
-    hint, move_on, end, _ = st.columns([1, 1, 1, 0.1 if wb.board_open else 1])  # narrower beside the board
-    if hint.button("Hint", icon=":material/lightbulb:", width="stretch"):
+    narrow = wb.board_open  # beside the whiteboard the buttons go without icons, so their words fit
+    hint, move_on, end, _ = st.columns([2, 3, 3, 0.01] if narrow else [1, 1, 1, 1])
+    if hint.button("Hint", icon=None if narrow else ":material/lightbulb:", width="stretch"):
         action = ("hint", "")
-    if move_on.button("Next phase", icon=":material/skip_next:", width="stretch"):
+    if move_on.button("Next phase", icon=None if narrow else ":material/skip_next:", width="stretch"):
         action = ("next", "")
-    if end.button("End interview", icon=":material/flag:", width="stretch"):
+    if end.button("End interview", icon=None if narrow else ":material/flag:", width="stretch"):
         action = ("end", "")
     lines = wb.chat()
     # A short chat takes the room it needs; a longer one scrolls, kept at its newest reply.
@@ -392,12 +394,13 @@ def interview() -> None:
     timeline()
     show_notices()
     notes_drawer()
-    drawing = wb.board_open
-    chat_col, side = st.columns([1, 1] if drawing else [2, 1], gap="large")
-    with side:
-        if drawing:
+    if wb.board_open:  # the whiteboard between the chat and the side panel, all three in view
+        chat_col, board_col, side = st.columns([5, 5, 3], gap="small")
+        with board_col:
             whiteboard()
-            st.divider()
+    else:
+        chat_col, side = st.columns([2, 1], gap="large")
+    with side:
         wb.voice.read_aloud = st.toggle("Read the interviewer's replies aloud", value=wb.voice.read_aloud)
         speech = wb.voice.take_speech()
         if speech:
