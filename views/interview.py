@@ -241,6 +241,7 @@ def voice_panel() -> tuple[str, str] | None:
 
 BOARD_HEIGHT = 420
 BOARD_SENT_KEY = "board-sent"  # how many drawings this tab has sent
+BOARD_ERROR_KEY = "board-error"  # why the last change asked of the controls was refused
 
 
 @st.fragment
@@ -256,8 +257,6 @@ def whiteboard() -> None:
         "Drag boxes to move them; drag from a box's right edge to another box to draw an arrow; right-click "
         "a box or an arrow to edit or delete it, or the board to add a box."
     )
-    canvas = st.container()
-    board_controls()  # before the board is drawn, so it draws what they changed
     flow = board.flow()
     # The component takes these nodes only when their timestamp is no older than its own last change, and
     # then reports back, which reruns this. Timestamp 0 makes it take them once, when it mounts (a new key
@@ -267,24 +266,24 @@ def whiteboard() -> None:
         edges=[StreamlitFlowEdge.from_dict(e) for e in flow.edges],
         timestamp=0,
     )
-    with canvas:
-        shown = streamlit_flow(
-            board.key,
-            state,
-            height=BOARD_HEIGHT,
-            fit_view=True,
-            allow_new_edges=True,
-            enable_pane_menu=True,
-            enable_node_menu=True,
-            enable_edge_menu=True,
-            min_zoom=0.3,
-        )
+    shown = streamlit_flow(
+        board.key,
+        state,
+        height=BOARD_HEIGHT,
+        fit_view=True,
+        allow_new_edges=True,
+        enable_pane_menu=True,
+        enable_node_menu=True,
+        enable_edge_menu=True,
+        min_zoom=0.3,
+    )
     revision = board.revision
     changed = shown is not state and board.drawn(
         [n.asdict() for n in shown.nodes], [e.asdict() for e in shown.edges], float(shown.timestamp)
     )
-    if changed and board.revision != revision:  # relabelled there: show the label as the board draws it
+    if changed and board.revision != revision:  # drawn there: draw it again in the board's style
         st.rerun()
+    board_controls()  # after the board took in what was done on it, so the choices list it
     words_key = f"board-words-{st.session_state.get(BOARD_SENT_KEY, 0)}"  # a fresh, empty box after each send
     st.text_area(
         "Words to go with the drawing (optional)",
@@ -306,44 +305,68 @@ def whiteboard() -> None:
         st.caption(":material/check: The interviewer has this drawing.")
 
 
-def board_controls() -> None:
-    """Add a box, add an arrow, delete either: the whiteboard without drag gestures. Each control reads the
-    board as the one before it left it, so all of them show the latest drawing."""
-    board = wb.board
+def board_change(change: Callable[[], object]) -> None:
+    """Make a change from the controls (in their callbacks, before the page is drawn again), keeping the
+    reason one is refused to show under them."""
     try:
-        with st.form("board-box", clear_on_submit=True, border=False):
-            label = st.text_input("Box label", placeholder="e.g. Feature store")
-            kind_col, go = st.columns([3, 2], vertical_alignment="bottom")
-            kind = kind_col.selectbox("Kind", KINDS, index=KINDS.index("service"))
-            if go.form_submit_button("Add box", width="stretch"):
-                board.add_box(label, kind)
-        names = board.box_labels()
-        if len(names) >= 2:
-            with st.form("board-arrow", clear_on_submit=True, border=False):
-                source_col, target_col = st.columns(2)
-                ids = list(names)
-                source = source_col.selectbox("From", ids, format_func=names.__getitem__)
-                target = target_col.selectbox("To", ids, index=1, format_func=names.__getitem__)
-                label_col, go = st.columns([3, 2], vertical_alignment="bottom")
-                words = label_col.text_input("Arrow label", placeholder="optional")
-                if go.form_submit_button("Add arrow", width="stretch"):
-                    board.add_arrow(source, target, words)
-        if names:
-            arrows = board.arrow_labels()
-            choices = [("box", cid) for cid in names] + [("arrow", str(i)) for i in range(len(arrows))]
-            shown = {("box", cid): f"Box: {label}" for cid, label in names.items()}
-            shown |= {("arrow", str(i)): f"Arrow: {words}" for i, words in enumerate(arrows)}
-            pick_col, go_col = st.columns([3, 2], vertical_alignment="bottom")
-            picked = pick_col.selectbox("Delete", choices, format_func=shown.__getitem__, key="board-pick")
-            if go_col.button("Delete", width="stretch", key="board-delete") and picked:
-                what, which = picked
-                if what == "box":
-                    board.remove_box(which)
-                else:
-                    board.remove_arrow(int(which))
-                st.rerun()  # the choices above still list what was deleted
+        change()
     except InterviewerError as err:
-        st.error(str(err))
+        st.session_state[BOARD_ERROR_KEY] = str(err)
+
+
+def board_controls() -> None:
+    """Add a box, add an arrow, delete either: the whiteboard without drag gestures. The changes are made in
+    the buttons' callbacks, so the board and every control show them on the very next run."""
+    board = wb.board
+    state = st.session_state
+    with st.form("board-box", clear_on_submit=True, border=False):
+        st.text_input("Box label", placeholder="e.g. Feature store", key="board-box-label")
+        kind_col, go = st.columns([3, 2], vertical_alignment="bottom")
+        kind_col.selectbox("Kind", KINDS, index=KINDS.index("service"), key="board-box-kind")
+        go.form_submit_button(
+            "Add box",
+            width="stretch",
+            on_click=board_change,
+            args=(lambda: board.add_box(state["board-box-label"], state["board-box-kind"]),),
+        )
+    names = board.box_labels()
+    if len(names) >= 2:
+        with st.form("board-arrow", clear_on_submit=True, border=False):
+            source_col, target_col = st.columns(2)
+            ids = list(names)
+            source_col.selectbox("From", ids, format_func=names.__getitem__, key="board-arrow-from")
+            target_col.selectbox("To", ids, index=1, format_func=names.__getitem__, key="board-arrow-to")
+            label_col, go = st.columns([3, 2], vertical_alignment="bottom")
+            label_col.text_input("Arrow label", placeholder="optional", key="board-arrow-label")
+            go.form_submit_button(
+                "Add arrow",
+                width="stretch",
+                on_click=board_change,
+                args=(
+                    lambda: board.add_arrow(
+                        state["board-arrow-from"], state["board-arrow-to"], state["board-arrow-label"]
+                    ),
+                ),
+            )
+    if names:
+        arrows = board.arrow_labels()
+        choices = [("box", cid) for cid in names] + [("arrow", str(i)) for i in range(len(arrows))]
+        shown = {("box", cid): f"Box: {label}" for cid, label in names.items()}
+        shown |= {("arrow", str(i)): f"Arrow: {words}" for i, words in enumerate(arrows)}
+
+        def delete() -> None:
+            what, which = state["board-pick"]
+            if what == "box":
+                board.remove_box(which)
+            else:
+                board.remove_arrow(int(which))
+
+        pick_col, go_col = st.columns([3, 2], vertical_alignment="bottom")
+        pick_col.selectbox("Delete", choices, format_func=shown.__getitem__, key="board-pick")
+        go_col.button("Delete", width="stretch", key="board-delete", on_click=board_change, args=(delete,))
+    refused = state.pop(BOARD_ERROR_KEY, None)
+    if refused:
+        st.error(refused)
 
 
 @st.fragment

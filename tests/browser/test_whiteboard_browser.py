@@ -190,3 +190,77 @@ def test_a_drawing_made_on_the_whiteboard_reaches_the_transcript_and_the_scoreca
 
     assert outside(requests_seen) == []
     assert any(urlparse(u).path.endswith(".js") and "streamlit_flow" in u for u in requests_seen)
+
+
+def options_of(page: Any, label: str) -> list[str]:
+    """The options the select box labelled `label` offers (opened and closed again)."""
+    box = page.get_by_label(label, exact=True).first
+    for _ in range(3):
+        settled(page)
+        box.click()
+        try:
+            page.get_by_role("option").first.wait_for(timeout=5_000)
+        except PlaywrightTimeout:
+            continue
+        shown = [str(t) for t in page.get_by_role("option").all_inner_texts()]
+        page.keyboard.press("Escape")
+        return shown
+    raise AssertionError(f"the select box {label!r} never opened")
+
+
+def test_boxes_and_arrows_made_with_the_boards_own_gestures_reach_the_controls(
+    page: Any, app_url: str, requests_seen: list[str]
+) -> None:
+    page.goto(app_url)
+    page.get_by_text("Practise an ML system-design interview").wait_for()
+    _app.choose(page, "Question", "Design YouTube video recommendations · medium · recommendations")
+    page.get_by_text("20 min drill", exact=True).click()
+    choose(page, "Phase to drill", "Architecture")
+    page.get_by_role("button", name="Start the interview").click()
+    page.get_by_text("left overall").wait_for()
+    board(page).locator(".react-flow__pane").wait_for()
+    add_box(page, "Mobile app", "client")
+    add_box(page, "Feed API", "service")
+
+    # Relabel a box in the board's own dialog: it shows the box's Markdown, the words between the stars.
+    board(page).locator(".react-flow__node", has_text="Feed API").click(button="right")
+    board(page).get_by_text("Edit Node").click()
+    content = board(page).locator("textarea").first
+    assert content.input_value() == "**Feed API**<br/><small>service</small>"
+    content.fill("**Feed service**<br/><small>service</small>")
+    board(page).get_by_role("button", name="Save Changes").click()
+    expect(board(page).get_by_text("Feed service", exact=True)).to_be_visible()
+    settled(page)
+
+    # Draw an arrow by dragging from one box's right handle to the other's left handle.
+    source = (
+        board(page).locator(".react-flow__node", has_text="Mobile app").locator(".react-flow__handle.source")
+    )
+    target = (
+        board(page)
+        .locator(".react-flow__node", has_text="Feed service")
+        .locator(".react-flow__handle.target")
+    )
+    source.hover()
+    a, b = steady_box(page, source), steady_box(page, target)
+    page.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(
+            a["x"] + (b["x"] - a["x"]) * step / 10 + b["width"] / 2,
+            a["y"] + (b["y"] - a["y"]) * step / 10 + b["height"] / 2,
+        )
+        page.wait_for_timeout(30)
+    page.mouse.up()
+    expect(board(page).locator(".react-flow__edge")).to_have_count(1)
+    # Redrawn from the server's copy, the arrow drawn by hand has its arrowhead.
+    expect(board(page).locator(".react-flow__edge path[marker-end]")).to_have_count(1)
+    settled(page)
+    screenshot(page, "whiteboard-gestures")
+
+    assert options_of(page, "Delete") == [
+        "Box: Mobile app",
+        "Box: Feed service",
+        "Arrow: Mobile app → Feed service",
+    ]
+    assert outside(requests_seen) == []

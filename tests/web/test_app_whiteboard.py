@@ -257,3 +257,12 @@ def test_the_downloads_carry_the_drawings(embedder: FakeEmbedder) -> None:
     assert "Green: matched" in files.html
     assert "src=" not in files.html and "<script" not in files.html
     assert "http" not in files.html.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_a_box_without_a_label_is_refused_with_the_reason(embedder: FakeEmbedder) -> None:
+    at = add_box(start_drill(open_app(embedder)), "   ", "service")
+    no_exception(at)
+    assert workbench(at).board.diagram.empty
+    assert any("give the box a label first" in e.value for e in at.error)
+    at = add_box(at, "Feature store", "store")
+    assert not any("give the box a label first" in e.value for e in at.error)

@@ -83,9 +83,22 @@ def test_a_node_the_component_created_reads_back_from_what_was_typed_in_it() -> 
 def test_a_box_relabelled_in_the_component_keeps_its_kind_and_takes_the_new_label() -> None:
     state = to_flow(FEED, SPOTS)
     nodes = copy.deepcopy(state.nodes)
-    nodes[2]["data"]["content"] = "Posts (Cassandra)"  # the component's edit dialog writes the raw text
+    nodes[2]["data"]["content"] = "Posts (Cassandra)"  # the markup cleared, plain words typed
     diagram, _ = from_flow(nodes, state.edges)
     assert diagram.component("db") == Component(id="db", label="Posts (Cassandra)", kind="store")
+
+
+def test_the_edit_dialog_markup_is_read_back_as_label_and_kind() -> None:
+    state = to_flow(FEED, SPOTS)
+    nodes = copy.deepcopy(state.nodes)
+    # The dialog shows `**Posts DB**<br/><small>store</small>`; the candidate edits the words and the kind.
+    nodes[2]["data"]["content"] = "**Posts \\(Cassandra\\) & co**<br/><small>cache</small>"
+    nodes[1]["data"]["content"] = node_content("Feed & ranking API", "service").replace("API", "gateway")
+    nodes[0]["data"]["content"] = "**Mobile app**<br/><small>spaceship</small>"
+    diagram, _ = from_flow(nodes, state.edges)
+    assert diagram.component("db") == Component(id="db", label="Posts (Cassandra) & co", kind="cache")
+    assert diagram.component("api") == Component(id="api", label="Feed & ranking gateway", kind="service")
+    assert diagram.component("app") == Component(id="app", label="Mobile app", kind="client")
 
 
 def test_unlabelled_boxes_unknown_kinds_long_ids_and_dangling_edges_still_make_a_valid_diagram() -> None:
@@ -173,7 +186,9 @@ def test_a_box_deleted_or_relabelled_in_the_component_changes_the_diagram() -> N
     board = Whiteboard()
     board.load(FEED, SPOTS)
     state = board.flow()
+    key = board.key
     assert board.drawn(state.nodes[:2], state.edges, timestamp=1.0)
+    assert board.key != key
     assert [c.id for c in board.diagram.components] == ["app", "api"]
     assert board.diagram.flows == (FEED.flows[0],)
     nodes = copy.deepcopy(board.flow().nodes)
@@ -182,6 +197,18 @@ def test_a_box_deleted_or_relabelled_in_the_component_changes_the_diagram() -> N
     assert board.drawn(nodes, board.flow().edges, timestamp=2.0)
     assert board.diagram.component("api").label == "Gateway"
     assert board.key != key  # the component must show the new label the way the board draws labels
+
+
+def test_an_arrow_drawn_by_hand_is_taken_in_and_redrawn_with_an_arrowhead() -> None:
+    board = Whiteboard()
+    board.load(FEED, SPOTS)
+    state = board.flow()
+    by_hand = {"id": "st-flow-edge_db-app", "source": "db", "target": "app", "sourceHandle": None}
+    key = board.key
+    assert board.drawn(state.nodes, [*state.edges, by_hand], timestamp=5.0)
+    assert board.diagram.flows[-1] == Flow(source="db", target="app", label="")
+    assert board.key != key
+    assert board.flow().edges[-1]["markerEnd"]["type"] == "arrowclosed"
 
 
 def test_a_loaded_drawing_is_laid_out_in_layers_and_counts_as_submitted() -> None:

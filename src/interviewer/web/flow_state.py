@@ -139,14 +139,32 @@ def _component_id(raw: Any) -> str:
     return f"{text[: MAX_ID - 13]}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:12]}"
 
 
-def _label(data: Mapping[str, Any], kind: Kind) -> str:
+_SHOWN = re.compile(
+    r"\s*\*\*(?P<label>.+?)\*\*\s*(?:<br\s*/?>)?\s*(?:<small>\s*(?P<kind>\w+)\s*</small>)?\s*", re.S
+)
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def _plain(markdown: str) -> str:
+    """Text written as `label_markdown` writes it, back as typed."""
+    return html.unescape(_ESCAPE.sub(r"\1", markdown))
+
+
+def _label_and_kind(data: Mapping[str, Any], kind: Kind) -> tuple[str, Kind]:
+    """The label and kind of a node. The component's edit dialog shows and edits the Markdown it draws
+    (`**label**<br/><small>kind</small>`), so an edited one is read back from that; a node the component
+    created holds what the candidate typed."""
     title = data.get("title")
     content = data.get("content")
     if isinstance(title, str) and title.strip() and (content is None or content == node_content(title, kind)):
-        return _clean(title, MAX_LABEL)
-    # A node the component created, or one relabelled there: its content is what the candidate typed.
-    text = _clean(content if isinstance(content, str) else title or "", MAX_LABEL)
-    return text or UNNAMED
+        return _clean(title, MAX_LABEL) or UNNAMED, kind
+    text = content if isinstance(content, str) else str(title or "")
+    shown = _SHOWN.fullmatch(text)
+    if shown:
+        written = shown.group("kind")
+        kind = next((k for k in KINDS if k == written), kind)
+        text = shown.group("label")
+    return _clean(_plain(text), MAX_LABEL) or UNNAMED, kind
 
 
 def from_flow(
@@ -164,8 +182,8 @@ def from_flow(
         if cid in where:
             continue
         data = node.get("data") or {}
-        kind: Kind = next((k for k in KINDS if k == data.get("kind")), "other")
-        components.append(Component(id=cid, label=_label(data, kind), kind=kind))
+        label, kind = _label_and_kind(data, next((k for k in KINDS if k == data.get("kind")), "other"))
+        components.append(Component(id=cid, label=label, kind=kind))
         position = node.get("position") or {}
         where[cid] = (float(position.get("x", 0.0)), float(position.get("y", 0.0)))
     flows = []

@@ -133,8 +133,10 @@ class Whiteboard:
     ) -> bool:
         """Take in the component's nodes and edges, unless they are older than what the board holds.
 
-        Returns whether anything changed. A relabelled box changes what the component must show, so
-        the component is redrawn; a moved box is already where the candidate put it.
+        Returns whether anything changed. A change to the drawing itself (a box or arrow added, deleted or
+        relabelled there) also counts as a change made here, so the component is drawn again from the
+        board, in the board's style (an arrow drawn by hand gets its arrowhead, a box its kind's colours);
+        a moved box is already where the candidate put it.
         """
         if timestamp <= self._seen:
             return False
@@ -142,12 +144,9 @@ class Whiteboard:
         diagram, where = from_flow(nodes, edges)
         if diagram == self.diagram and where == self.positions:
             return False
-        relabelled = {c.id: c for c in diagram.components} != {
-            c.id: c for c in self.diagram.components if c.id in where
-        }
-        self.diagram, self.positions = diagram, where
-        if relabelled:
+        if diagram != self.diagram:
             self.revision += 1
+        self.diagram, self.positions = diagram, where
         return True
 
     # -- helpers ---------------------------------------------------------------------------------
