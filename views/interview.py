@@ -39,10 +39,12 @@ def sync_url() -> None:
         del st.query_params["session"]
 
 
-def diagram_picture(diagram: Diagram, statuses: dict[str, str] | None = None, *, title: str = "") -> None:
+def diagram_picture(diagram: Diagram, *, title: str = "") -> None:
     """A diagram drawn inline as SVG: no script, nothing fetched, every label escaped by `render_svg`.
-    (`st.html` keeps only HTML, not SVG, so the picture goes through Markdown as raw HTML.)"""
-    st.markdown(render_svg(diagram, statuses, title=title), unsafe_allow_html=True)
+    (`st.html` keeps only HTML, not SVG, so the picture goes through Markdown as raw HTML.) Beside the
+    whiteboard the chat is narrow, so the layers run top to bottom there."""
+    direction = "TB" if wb.board_open else "LR"
+    st.markdown(render_svg(diagram, title=title, direction=direction), unsafe_allow_html=True)
 
 
 def chat_line(line: ChatLine) -> None:
