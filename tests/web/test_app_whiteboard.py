@@ -266,3 +266,14 @@ def test_a_box_without_a_label_is_refused_with_the_reason(embedder: FakeEmbedder
     assert any("give the box a label first" in e.value for e in at.error)
     at = add_box(at, "Feature store", "store")
     assert not any("give the box a label first" in e.value for e in at.error)
+
+
+def test_markup_typed_in_an_answer_is_text_in_the_html_report(embedder: FakeEmbedder) -> None:
+    at = start_drill(open_app(embedder))
+    typed = "The API <img src=x onerror=alert(1)> calls the ranker & the <b>feature store</b>."
+    at = at.chat_input[0].set_value(typed).run()
+    at = button(at, "End interview").click().run()
+    no_exception(at)
+    page = workbench(at).downloads().html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;b&gt;feature store&lt;/b&gt;" in page
+    assert "<img" not in page and "<b>" not in page
