@@ -222,3 +222,11 @@ def test_a_loaded_drawing_is_laid_out_in_layers_and_counts_as_submitted() -> Non
     assert board.mark_submitted() == board.diagram and not board.changed_since_submitted
     board.clear()
     assert board.diagram.empty and board.positions == {}
+
+
+def test_two_boards_never_share_the_components_key() -> None:
+    first, second = Whiteboard(), Whiteboard()
+    assert first.key != second.key
+    first.add_box("A", "service")
+    second.add_box("A", "service")
+    assert first.key != second.key

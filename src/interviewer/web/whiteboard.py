@@ -2,14 +2,16 @@
 
 Plain Python: the page draws it with the drawing component (`interviewer.web.flow_state` converts), and
 its form controls call `add_box`, `add_arrow` and `remove_*`. What the candidate does inside the component
-(moving, joining, deleting boxes) comes back through `drawn`. `revision` counts the changes made from
-here, so the page redraws the component after them (and only after them: a box being dragged is never
-reset by a rerun). After a refresh, the board starts from the interview's latest submitted drawing.
+(moving, joining, relabelling, deleting boxes) comes back through `drawn`. `revision` counts the changes
+the component must be drawn again for (those made here, and drawings made there, to show them in the
+board's style); the page gives it a new key after each, and only then, so a box being dragged is never
+reset by a rerun. After a refresh, the board starts from the interview's latest submitted drawing.
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -39,13 +41,14 @@ class Whiteboard:
         self.revision = 0
         self.submitted: Diagram | None = None  # the drawing last sent to the interviewer
         self._seen: float = 0.0  # the timestamp of the component's last update taken in
+        self._name = uuid.uuid4().hex[:8]  # a board of another interview in this tab never shares a key
 
     # -- what the page draws ---------------------------------------------------------------------
 
     @property
     def key(self) -> str:
-        """The component's widget key: a new one after each change made from here, so it redraws."""
-        return f"whiteboard-{self.revision}"
+        """The component's widget key: a new one after each change it must be drawn again for."""
+        return f"whiteboard-{self._name}-{self.revision}"
 
     def flow(self) -> FlowState:
         return to_flow(self.diagram, self.positions)
