@@ -263,4 +263,18 @@ def test_boxes_and_arrows_made_with_the_boards_own_gestures_reach_the_controls(
         "Box: Feed service",
         "Arrow: Mobile app → Feed service",
     ]
+
+    # A Mermaid block typed in the chat is drawn in the transcript, not shown as code.
+    before = chat_messages(page).count()
+    box = page.get_by_placeholder("Your answer, or a clarifying question")
+    box.fill("Here is the storage side.\n```mermaid\nflowchart LR\n  api[Feed API] --> db[(Posts DB)]\n```")
+    box.press("Enter")
+    page.get_by_text("typed as Mermaid").first.wait_for()
+    expect(chat_messages(page)).to_have_count(before + 2)  # and the interviewer's reply to it
+    settled(page)
+    _app.chat_at_newest(page)
+    typed = chat_messages(page).filter(has_text="Here is the storage side.")
+    expect(typed.locator("svg").get_by_text("Posts DB", exact=True)).to_have_count(1)
+    expect(typed.get_by_text("flowchart LR")).to_have_count(0)
+    screenshot(page, "whiteboard-typed-mermaid")
     assert outside(requests_seen) == []
