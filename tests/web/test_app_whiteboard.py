@@ -200,6 +200,23 @@ def test_a_typed_mermaid_block_is_shown_drawn_not_as_code(embedder: FakeEmbedder
     assert line.text == "Here is my design." and line.note == "typed as Mermaid"
     assert any(labels(p) == {"app", "api"} for p in pictures(at))
     assert not any("flowchart LR" in md.value for m in at.chat_message for md in m.markdown)
+    # The board was empty, so the typed drawing goes on it, to be changed there.
+    board = workbench(at).board
+    assert [c.label for c in board.diagram.components] == ["Mobile app", "Feed API"]
+    assert not board.changed_since_submitted
+
+
+def test_a_typed_mermaid_block_leaves_a_drawing_not_yet_sent_on_the_board(embedder: FakeEmbedder) -> None:
+    at = add_box(start_drill(open_app(embedder)), "Feature store", "store")
+    at = (
+        at.chat_input[0]
+        .set_value("```mermaid\nflowchart LR\n  app([Mobile app]) --> api[Feed API]\n```")
+        .run()
+    )
+    no_exception(at)
+    board = workbench(at).board
+    assert [c.label for c in board.diagram.components] == ["Feature store"]
+    assert board.changed_since_submitted
 
 
 def test_the_scorecard_sets_the_drawing_beside_the_reference_design(embedder: FakeEmbedder) -> None:

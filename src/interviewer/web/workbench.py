@@ -290,6 +290,7 @@ class Workbench:
         return LiveReply(stream, self._after)
 
     def _after(self, reply: Reply) -> None:
+        self._follow_drawing()
         if reply.capped:
             limit = input_limit()
             self.notify(
@@ -328,6 +329,13 @@ class Workbench:
         """Whether the whiteboard is out: in the phases where the candidate draws the architecture."""
         session = self.session
         return session is not None and not session.done and session.phase in BOARD_PHASES
+
+    def _follow_drawing(self) -> None:
+        """A drawing sent another way (a Mermaid block typed in the chat) goes on the board, unless the board
+        holds changes not sent yet."""
+        latest = self.session.diagram() if self.session is not None else None
+        if latest is not None and latest != self.board.submitted and not self.board.changed_since_submitted:
+            self.board.load(latest)
 
     def submit_drawing(self, text: str = "") -> LiveReply:
         """Send the whiteboard as it is now, with the words typed beside it (if any), as the answer."""
