@@ -60,16 +60,19 @@ def chat_line(line: ChatLine) -> None:
             diagram_picture(line.diagram, title="The candidate's diagram")
 
 
-def feedback_card(card: FeedbackCard, *, expanded: bool = False) -> None:
+def feedback_card(card: FeedbackCard, *, expanded: bool = False, side_by_side: bool = True) -> None:
+    """A graded phase; a graded drawing beside the reference design (one above the other in the narrow
+    side panel)."""
     with st.expander(card.title, expanded=expanded):
         st.markdown(card.body)
         comparison = card.diagram
         if comparison is None:
             return
         figures = [f for f in (comparison.candidate, comparison.reference) if f is not None]
-        for column, figure in zip(st.columns(len(figures)), figures, strict=True):
-            column.markdown(f"**{figure.title}**")
-            column.markdown(f'<div style="overflow-x:auto">{figure.svg}</div>', unsafe_allow_html=True)
+        places = st.columns(len(figures)) if side_by_side else [st.container() for _ in figures]
+        for place, figure in zip(places, figures, strict=True):
+            place.markdown(f"**{figure.title}**")
+            place.markdown(f'<div style="overflow-x:auto">{figure.svg}</div>', unsafe_allow_html=True)
         st.caption("Green: matched · red, dashed: missing · grey: out of place · orange: check this flow.")
         st.markdown(comparison.summary)
 
@@ -439,7 +442,7 @@ def interview() -> None:
         if not cards:
             st.caption("Each phase is scored when it ends; its feedback card appears here.")
         for i, card in enumerate(cards):
-            feedback_card(card, expanded=i == len(cards) - 1)
+            feedback_card(card, expanded=i == len(cards) - 1, side_by_side=False)
     with chat_col:
         conversation()
 
