@@ -18,7 +18,8 @@ from interviewer.web.shared import Overrides, Shared
 from interviewer.web.status import breaker_notice
 from interviewer.web.workbench import OVERRIDES_KEY, WORKBENCH_KEY, Workbench
 
-st.set_page_config(page_title="interviewer", page_icon=":material/record_voice_over:", layout="wide")
+# An emoji icon is drawn in the browser; a Material icon as favicon would be fetched from fonts.gstatic.com.
+st.set_page_config(page_title="interviewer", page_icon="🎙️", layout="wide")
 
 
 @st.cache_resource(show_spinner="Loading the question bank…")

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from interviewer.diagrams.model import KINDS, Diagram
+from interviewer.diagrams.svg import render_svg
 from interviewer.errors import InterviewerError
 from interviewer.phases import PHASE_NAMES, PHASES
 from interviewer.web.display import (
@@ -47,6 +49,14 @@ def sync_url() -> None:
         del st.query_params["session"]
 
 
+def diagram_picture(diagram: Diagram, *, title: str = "") -> None:
+    """A diagram drawn inline as SVG: no script, nothing fetched, every label escaped by `render_svg`.
+    (`st.html` keeps only HTML, not SVG, so the picture goes through Markdown as raw HTML.) Beside the
+    whiteboard the chat is narrow, so the layers run top to bottom there."""
+    direction = "TB" if wb.board_open else "LR"
+    st.markdown(render_svg(diagram, title=title, direction=direction), unsafe_allow_html=True)
+
+
 def chat_line(line: ChatLine) -> None:
     if line.role == "event":
         st.caption(f"— {plain(line.text)} —")
@@ -54,13 +64,28 @@ def chat_line(line: ChatLine) -> None:
     with st.chat_message("assistant" if line.role == "interviewer" else "user"):
         if line.note:
             st.caption(line.note)
-        # The candidate's words show exactly as typed; the interviewer's keep emphasis but no links or images.
-        st.markdown(safe_markdown(line.text) if line.role == "interviewer" else plain(line.text))
+        if line.text:
+            # The candidate's words show exactly as typed; the interviewer's keep emphasis but no links or images.
+            st.markdown(safe_markdown(line.text) if line.role == "interviewer" else plain(line.text))
+        if line.diagram is not None:
+            diagram_picture(line.diagram, title="The candidate's diagram")
 
 
-def feedback_card(card: FeedbackCard, *, expanded: bool = False) -> None:
+def feedback_card(card: FeedbackCard, *, expanded: bool = False, side_by_side: bool = True) -> None:
+    """A graded phase; a graded drawing beside the reference design (one above the other in the narrow
+    side panel)."""
     with st.expander(card.title, expanded=expanded):
         st.markdown(card.body)
+        comparison = card.diagram
+        if comparison is None:
+            return
+        figures = [f for f in (comparison.candidate, comparison.reference) if f is not None]
+        places = st.columns(len(figures)) if side_by_side else [st.container() for _ in figures]
+        for place, figure in zip(places, figures, strict=True):
+            place.markdown(f"**{figure.title}**")
+            place.markdown(f'<div style="overflow-x:auto">{figure.svg}</div>', unsafe_allow_html=True)
+        st.caption("Green: matched · red, dashed: missing · grey: out of place · orange: check this flow.")
+        st.markdown(comparison.summary)
 
 
 def stream_reply(start: Callable[[], LiveReply], said: str | None = None, *, redraw: bool = False) -> None:
@@ -233,17 +258,148 @@ def voice_panel() -> tuple[str, str] | None:
     return None
 
 
+BOARD_HEIGHT = 420
+BOARD_SENT_KEY = "board-sent"  # how many drawings this tab has sent
+BOARD_ERROR_KEY = "board-error"  # why the last change asked of the controls was refused
+
+
+@st.fragment
+def whiteboard() -> None:
+    """The whiteboard: the drawing component, controls that do the same without dragging, and submit."""
+    from streamlit_flow import streamlit_flow
+    from streamlit_flow.elements import StreamlitFlowEdge, StreamlitFlowNode
+    from streamlit_flow.state import StreamlitFlowState
+
+    board = wb.board
+    st.markdown("**:material/draw: Whiteboard**")
+    st.caption(
+        "Drag boxes to move them; drag from a box's right edge to another box to draw an arrow; right-click "
+        "a box or an arrow to edit or delete it, or the board to add a box."
+    )
+    flow = board.flow()
+    # The component takes these nodes only when their timestamp is no older than its own last change, and
+    # then reports back, which reruns this. Timestamp 0 makes it take them once, when it mounts (a new key
+    # after each change made here), and keep its own state afterwards, so a drag is never reset.
+    state = StreamlitFlowState(
+        nodes=[StreamlitFlowNode.from_dict(n) for n in flow.nodes],
+        edges=[StreamlitFlowEdge.from_dict(e) for e in flow.edges],
+        timestamp=0,
+    )
+    shown = streamlit_flow(
+        board.key,
+        state,
+        height=BOARD_HEIGHT,
+        fit_view=True,
+        allow_new_edges=True,
+        enable_pane_menu=True,
+        enable_node_menu=True,
+        enable_edge_menu=True,
+        min_zoom=0.3,
+    )
+    revision = board.revision
+    changed = shown is not state and board.drawn(
+        [n.asdict() for n in shown.nodes], [e.asdict() for e in shown.edges], float(shown.timestamp)
+    )
+    if changed and board.revision != revision:  # drawn there: draw it again in the board's style
+        st.rerun()
+    board_controls()  # after the board took in what was done on it, so the choices list it
+    words_key = f"board-words-{st.session_state.get(BOARD_SENT_KEY, 0)}"  # a fresh, empty box after each send
+    st.text_area(
+        "Words to go with the drawing (optional)",
+        key=words_key,
+        height=80,
+        placeholder="e.g. Requests go through the gateway to the ranker, which reads the feature store.",
+    )
+    if st.button(
+        "Submit the drawing",
+        type="primary",
+        icon=":material/send:",
+        disabled=board.diagram.empty,
+        help="Send the whiteboard to the interviewer as your answer",
+    ):
+        st.session_state[PENDING_KEY] = ("drawing", st.session_state.get(words_key) or "")
+        st.session_state[BOARD_SENT_KEY] = st.session_state.get(BOARD_SENT_KEY, 0) + 1
+        st.rerun()
+    if board.submitted is not None and not board.changed_since_submitted:
+        st.caption(":material/check: The interviewer has this drawing.")
+
+
+def board_change(change: Callable[[], object]) -> None:
+    """Make a change from the controls (in their callbacks, before the page is drawn again), keeping the
+    reason one is refused to show under them."""
+    try:
+        change()
+    except InterviewerError as err:
+        st.session_state[BOARD_ERROR_KEY] = str(err)
+
+
+def board_controls() -> None:
+    """Add a box, add an arrow, delete either: the whiteboard without drag gestures. The changes are made in
+    the buttons' callbacks, so the board and every control show them on the very next run."""
+    board = wb.board
+    state = st.session_state
+    with st.form("board-box", clear_on_submit=True, border=False):
+        st.text_input("Box label", placeholder="e.g. Feature store", key="board-box-label")
+        kind_col, go = st.columns([3, 2], vertical_alignment="bottom")
+        kind_col.selectbox("Kind", KINDS, index=KINDS.index("service"), key="board-box-kind")
+        go.form_submit_button(
+            "Add box",
+            width="stretch",
+            on_click=board_change,
+            args=(lambda: board.add_box(state["board-box-label"], state["board-box-kind"]),),
+        )
+    names = board.box_labels()
+    if len(names) >= 2:
+        with st.form("board-arrow", clear_on_submit=True, border=False):
+            source_col, target_col = st.columns(2)
+            ids = list(names)
+            source_col.selectbox("From", ids, format_func=names.__getitem__, key="board-arrow-from")
+            target_col.selectbox("To", ids, index=1, format_func=names.__getitem__, key="board-arrow-to")
+            label_col, go = st.columns([3, 2], vertical_alignment="bottom")
+            label_col.text_input("Arrow label", placeholder="optional", key="board-arrow-label")
+            go.form_submit_button(
+                "Add arrow",
+                width="stretch",
+                on_click=board_change,
+                args=(
+                    lambda: board.add_arrow(
+                        state["board-arrow-from"], state["board-arrow-to"], state["board-arrow-label"]
+                    ),
+                ),
+            )
+    if names:
+        arrows = board.arrow_labels()
+        choices = [("box", cid) for cid in names] + [("arrow", str(i)) for i in range(len(arrows))]
+        shown = {("box", cid): f"Box: {label}" for cid, label in names.items()}
+        shown |= {("arrow", str(i)): f"Arrow: {words}" for i, words in enumerate(arrows)}
+
+        def delete() -> None:
+            what, which = state["board-pick"]
+            if what == "box":
+                board.remove_box(which)
+            else:
+                board.remove_arrow(int(which))
+
+        pick_col, go_col = st.columns([3, 2], vertical_alignment="bottom")
+        pick_col.selectbox("Delete", choices, format_func=shown.__getitem__, key="board-pick")
+        go_col.button("Delete", width="stretch", key="board-delete", on_click=board_change, args=(delete,))
+    refused = state.pop(BOARD_ERROR_KEY, None)
+    if refused:
+        st.error(refused)
+
+
 @st.fragment
 def conversation() -> None:
     """The buttons, the chat and the answer box. A typed answer reruns only this part; when a phase
     ends, the whole page is drawn again (see `stream_reply`)."""
     action: tuple[str, str] | None = st.session_state.pop(PENDING_KEY, None)
-    hint, move_on, end, _ = st.columns([1, 1, 1, 1])
-    if hint.button("Hint", icon=":material/lightbulb:", width="stretch"):
+    narrow = wb.board_open  # beside the whiteboard the buttons go without icons, so their words fit
+    hint, move_on, end, _ = st.columns([2, 3, 3, 0.01] if narrow else [1, 1, 1, 1])
+    if hint.button("Hint", icon=None if narrow else ":material/lightbulb:", width="stretch"):
         action = ("hint", "")
-    if move_on.button("Next phase", icon=":material/skip_next:", width="stretch"):
+    if move_on.button("Next phase", icon=None if narrow else ":material/skip_next:", width="stretch"):
         action = ("next", "")
-    if end.button("End interview", icon=":material/flag:", width="stretch"):
+    if end.button("End interview", icon=None if narrow else ":material/flag:", width="stretch"):
         action = ("end", "")
     lines = wb.chat()
     # A short chat takes the room it needs; a longer one scrolls, kept at its newest reply.
@@ -257,10 +413,12 @@ def conversation() -> None:
         if action is None:
             return
         kind, text = action
-        if kind == "typed":
-            stream_reply(lambda: wb.submit(text), said=text)
+        if kind == "typed":  # a typed Mermaid block is drawn once the turn is saved
+            stream_reply(lambda: wb.submit(text), said=text, redraw="```mermaid" in text)
         elif kind == "spoken":
             stream_reply(lambda: wb.submit_spoken(text), said=text, redraw=True)
+        elif kind == "drawing":
+            stream_reply(lambda: wb.submit_drawing(text), said=text or "(the drawing)", redraw=True)
         elif kind == "hint":
             stream_reply(wb.hint, redraw=True)  # draws the request and the reply's "hint" note
         elif kind == "next":
@@ -300,7 +458,12 @@ def interview() -> None:
     timeline()
     show_notices()
     notes_drawer()
-    chat_col, side = st.columns([2, 1], gap="large")
+    if wb.board_open:  # the whiteboard between the chat and the side panel, all three in view
+        chat_col, board_col, side = st.columns([5, 5, 3], gap="small")
+        with board_col:
+            whiteboard()
+    else:
+        chat_col, side = st.columns([2, 1], gap="large")
     with side:
         wb.voice.read_aloud = st.toggle("Read the interviewer's replies aloud", value=wb.voice.read_aloud)
         speech = wb.voice.take_speech()
@@ -315,7 +478,7 @@ def interview() -> None:
         if not cards:
             st.caption("Each phase is scored when it ends; its feedback card appears here.")
         for i, card in enumerate(cards):
-            feedback_card(card, expanded=i == len(cards) - 1)
+            feedback_card(card, expanded=i == len(cards) - 1, side_by_side=False)
     with chat_col:
         conversation()
 
@@ -340,9 +503,10 @@ def scorecard() -> None:
     if not card.complete:
         st.caption("Some phases were not reached, so the overall score covers only the phases assessed.")
     files = wb.downloads()
-    x, y, z, new = st.columns(4)
+    x, h, y, z, new = st.columns(5)
     download = ":material/download:"
     x.download_button("Report (Markdown)", files.markdown, f"{files.stem}.md", "text/markdown", icon=download)
+    h.download_button("Report (HTML)", files.html, f"{files.stem}.html", "text/html", icon=download)
     y.download_button("Report (JSON)", files.json, f"{files.stem}.json", "application/json", icon=download)
     z.download_button(
         "Transcript", files.transcript, f"{files.stem}-transcript.md", "text/markdown", icon=download
@@ -367,9 +531,6 @@ def scorecard() -> None:
             .properties(height=40 * len(rows) + 40)
         )
         st.altair_chart(bars, width="stretch")
-        st.markdown("#### Feedback per phase")
-        for item in wb.feedback():
-            feedback_card(item)
     with right:
         st.markdown("#### Top gaps")
         for line in gap_lines(card):
@@ -377,6 +538,9 @@ def scorecard() -> None:
         if card.weakest_phase:
             st.markdown(f"#### Model answer outline: {PHASE_NAMES[card.weakest_phase]}")
             st.markdown("\n".join(f"- {line}" for line in card.model_outline))
+    st.markdown("#### Feedback per phase")
+    for item in wb.feedback():
+        feedback_card(item, expanded=item.diagram is not None)  # a graded drawing is shown open
     with st.expander("The whole transcript"):
         for line in wb.chat():
             chat_line(line)

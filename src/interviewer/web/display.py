@@ -7,12 +7,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from interviewer.web.whiteboard import turn_diagram
+
 if TYPE_CHECKING:
     from interviewer.config import EngineChoice
+    from interviewer.diagrams.model import Diagram
     from interviewer.grading.grade import Grade
     from interviewer.grading.report import Report, Scorecard
     from interviewer.interview.replies import Reply, ReplyStream
     from interviewer.store.sessions import EngineName, Turn
+    from interviewer.web.diagram_views import DiagramComparison
 
 NoticeLevel = Literal["info", "warning", "error"]
 ChatRole = Literal["interviewer", "candidate", "event"]
@@ -101,9 +105,12 @@ class EngineInfo:
 
 @dataclass(frozen=True)
 class ChatLine:
+    """One line of the transcript; a candidate's line may carry the diagram submitted with it."""
+
     role: ChatRole
     text: str
     note: str | None = None
+    diagram: Diagram | None = None
 
 
 def chat_lines(turns: Sequence[Turn]) -> list[ChatLine]:
@@ -127,7 +134,12 @@ def chat_lines(turns: Sequence[Turn]) -> list[ChatLine]:
                 note = f"spoken · {spoken['words_per_minute']:.0f} words per minute"
             if turn.meta.get("capped"):
                 note = f"cut to {input_limit():,} characters"
-            lines.append(ChatLine("candidate", turn.text or "(said nothing)", note))
+            diagram = turn_diagram(turn.meta)
+            if diagram is not None:
+                drawn = "typed as Mermaid" if turn.meta.get("mermaid") else "drawn on the whiteboard"
+                note = f"{note} · {drawn}" if note else drawn
+            text = turn.text or ("" if diagram is not None else "(said nothing)")
+            lines.append(ChatLine("candidate", text, note, diagram))
     return lines
 
 
@@ -138,6 +150,7 @@ class FeedbackCard:
     title: str
     grade: Grade
     body: str
+    diagram: DiagramComparison | None = None  # the drawing beside the reference design, when one was graded
 
 
 def card_body(grade: Grade) -> str:
@@ -167,9 +180,13 @@ def card_body(grade: Grade) -> str:
     return "\n\n".join(blocks)
 
 
-def feedback_cards(grades: Mapping[str, Grade], built: dict[str, FeedbackCard]) -> list[FeedbackCard]:
+def feedback_cards(
+    grades: Mapping[str, Grade],
+    built: dict[str, FeedbackCard],
+    comparison: Callable[[Grade], DiagramComparison | None] = lambda grade: None,
+) -> list[FeedbackCard]:
     """One card per graded phase, in interview order, then communication; each is built once (`built`
-    keeps the cards between calls)."""
+    keeps the cards between calls), with the phase's drawing beside the reference design (`comparison`)."""
     from interviewer.phases import PHASE_NAMES, PHASES
 
     named = [(p, PHASE_NAMES[p]) for p in PHASES] + [("communication", "Communication")]
@@ -180,7 +197,7 @@ def feedback_cards(grades: Mapping[str, Grade], built: dict[str, FeedbackCard]) 
             continue
         card = built.get(key)
         if card is None or card.grade is not grade:
-            card = FeedbackCard(f"{name}: {grade.score:.1f} / 5", grade, card_body(grade))
+            card = FeedbackCard(f"{name}: {grade.score:.1f} / 5", grade, card_body(grade), comparison(grade))
             built[key] = card
         cards.append(card)
     return cards

@@ -24,19 +24,17 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from interviewer.config import ENGINE_CHOICES, EngineChoice
+from interviewer.config import EngineChoice
 from interviewer.content.questions import DIFFICULTIES
-from interviewer.errors import FALLBACK_WORDS, BadInput, ConfigError, StaleSession
+from interviewer.errors import FALLBACK_WORDS, BadInput, StaleSession
 from interviewer.llm.breaker import DEFAULT_BREAKER
-from interviewer.phases import PHASE_NAMES, Phase
+from interviewer.phases import PHASE_NAMES, PHASES, Phase
 from interviewer.web.auth import Viewer, local_viewer
 from interviewer.web.dictation import Dictation
 from interviewer.web.display import (
     ChatLine,
-    EngineInfo,
     FeedbackCard,
     LiveReply,
     Notice,
@@ -46,23 +44,25 @@ from interviewer.web.display import (
     feedback_cards,
     input_limit,
 )
+from interviewer.web.engines import Engines
 from interviewer.web.limits import UserLimits
 from interviewer.web.notes_desk import Lookup, NotesDesk
 from interviewer.web.shared import Overrides, Shared
 from interviewer.web.status import Status, build_status
 from interviewer.web.timeline import Timeline, timeline_of
+from interviewer.web.whiteboard import Whiteboard
 
 # The modules behind a running interview pull in openai, chromadb and onnxruntime. They are imported on
 # first use, so the start screen renders before any of them has loaded.
 if TYPE_CHECKING:
     from interviewer.grading.delivery import Delivery
+    from interviewer.grading.grade import Grade
     from interviewer.grading.report import Report
     from interviewer.interview.engine import Engine
     from interviewer.interview.replies import Reply, ReplyStream
     from interviewer.interview.session import InterviewSession
-    from interviewer.llm.protocol import ChatModel
     from interviewer.notes.sync import ProgressCallback
-    from interviewer.store.sessions import SessionRecord
+    from interviewer.web.diagram_views import DiagramComparison
     from interviewer.web.downloads import Downloads
 
 log = logging.getLogger(__name__)
@@ -71,20 +71,17 @@ OVERRIDES_KEY = "interviewer.overrides"
 WORKBENCH_KEY = "interviewer.workbench"
 LENGTHS = (20, 45, 60)
 DRILL_MINUTES = 20
-CONTINUES_OFFLINE = "this interview was started on the offline engine, so it continues on it"
-CONTINUES_OPENAI = "this interview was started on the OpenAI engine, so it continues on it"
-OPENAI_GONE = "this interview used the OpenAI engine, but no key or server is configured now"
+BOARD_PHASES: tuple[Phase, ...] = ("architecture", "deep_dive")
 RELOADED = (
     "This interview moved on in another tab, so it was reloaded here as that tab left it; your last "
     "action was not saved. Carry on from here."
 )
-BUDGET_SPENT = "the daily model budget is used up, so the offline engine carries on"
 NOT_FOUND = "Interview not found: the link names an interview that is not saved here. Start a new one."
 
 # ------------------------------------------------------------------------------------------ workbench
 
 
-class Workbench:
+class Workbench(Engines):
     """One browser tab: everything the user does goes through one of these methods (or those of its
     `notes` and `voice`)."""
 
@@ -125,6 +122,7 @@ class Workbench:
             speaker=self.overrides.speaker,
             notify=lambda text: self.notify("warning", text),
         )
+        self.board = Whiteboard()
         self._notices: list[Notice] = []
         self._engines: dict[EngineChoice, Engine] = {}
         self._cards: dict[str, FeedbackCard] = {}
@@ -159,59 +157,6 @@ class Workbench:
         """The difficulties some question in the bank has, easiest first: a filter never offers an empty one."""
         held = {q.difficulty for q in self.shared.bank}
         return [d for d in DIFFICULTIES if d in held]
-
-    def engines(self) -> list[EngineChoice]:
-        """The engine choices the operator allows (`INTERVIEWER_ENGINES`), in the start screen's order."""
-        allowed = [c for c in ENGINE_CHOICES if c in self.settings.engines]
-        return allowed or ["offline"]
-
-    def engine_info(self, choice: EngineChoice | None = None) -> EngineInfo:
-        choice = choice or self.engine_choice
-        if choice not in self.engines() and choice != "offline":  # offline stays the fallback of every engine
-            names = ", ".join(self.engines())
-            return EngineInfo(
-                choice, None, "not offered here", f"this app offers only these engines: {names}"
-            )
-        if self.overrides.chat is not None and choice != "offline":
-            return EngineInfo(choice, "openai", "a chat model was supplied directly")
-        settings = self.settings.model_copy(update={"engine": choice})
-        try:
-            return EngineInfo(choice, settings.resolved_engine, settings.engine_reason)
-        except ConfigError as err:
-            return EngineInfo(choice, None, settings.engine_reason, str(err))
-
-    def _engine(self, choice: EngineChoice) -> Engine:
-        engine = self._engines.get(choice)
-        if engine is None:
-            info = self.engine_info(choice)
-            if info.problem:
-                raise ConfigError(info.problem)
-            from interviewer.interview.engine import build_engine
-
-            settings = self.settings.model_copy(update={"engine": choice})
-            engine = build_engine(
-                settings,
-                embedder=self.shared.embedder,
-                chat=self.overrides.chat if info.name == "openai" else None,
-                grader_chat=self.overrides.grader_chat if info.name == "openai" else None,
-                offline_grader=self.shared.grader,
-                retrieve=self.shared.guidance,
-            )
-            self._engines[choice] = engine
-        return engine
-
-    def _answer_chat(self) -> ChatModel | None:
-        """The model that phrases answers from the notes: the injected one, OpenAI, or none (offline, also
-        once the user's daily model budget is spent)."""
-        if self.limits.budget().exhausted:
-            return None
-        if self.overrides.chat is not None:
-            return self.overrides.chat
-        if self.engine_info().name != "openai":
-            return None
-        from interviewer.llm.openai_client import make_chat_model
-
-        return make_chat_model(self.settings.model_copy(update={"engine": self.engine_choice}), "chat")
 
     def start(
         self,
@@ -248,16 +193,6 @@ class Workbench:
         log.info("started session %s on %s", self.session_id, question.id)
         return self._live(self._active().start_stream())
 
-    def _within_budget(self, engine: Engine) -> Engine:
-        """`engine`, or the offline one once the user's daily model budget is spent (said once)."""
-        if engine.name != "openai":
-            return engine
-        budget = self.limits.budget()
-        if not budget.exhausted:
-            return engine
-        self.notify("warning", budget.notice())
-        return replace(self._engine("offline"), reason=BUDGET_SPENT)
-
     def _open(self, session: InterviewSession | None) -> None:
         self.session = session
         self.read_only = (
@@ -265,6 +200,9 @@ class Workbench:
         )
         self.notes.lookups.clear()
         self.voice.clear()
+        self.board = Whiteboard()
+        if session is not None:
+            self.board.load(session.diagram())
         self._cards.clear()
         self._chat = (-1, [])
 
@@ -316,26 +254,6 @@ class Workbench:
         if self.session_id == session_id:
             self.close()
 
-    def _engine_for_record(self, record: SessionRecord) -> Engine:
-        """The engine a saved interview continues on, with the reason it is in use now.
-
-        The engine this tab would choose (Automatic unless the user picked one) carries its own reason when
-        it is the engine the interview ran on; otherwise the interview keeps its engine, and the reason says so.
-        """
-        current = self.engine_info(self.engine_choice)
-        if current.problem is None and current.name == record.engine:
-            return self._engine(self.engine_choice)
-        if record.engine == "offline":
-            return replace(self._engine("offline"), reason=CONTINUES_OFFLINE)
-        if self.engine_info("openai").problem is None:
-            return replace(self._engine("openai"), reason=CONTINUES_OPENAI)
-        self.notify(
-            "warning",
-            "This interview used the OpenAI engine, but no key or server is configured now, "
-            "so it continues on the offline engine.",
-        )
-        return replace(self._engine("offline"), reason=OPENAI_GONE)
-
     # -- the interview ---------------------------------------------------------------------------------
 
     def _active(self) -> InterviewSession:
@@ -377,6 +295,7 @@ class Workbench:
         return reloaded
 
     def _after(self, reply: Reply) -> None:
+        self._follow_drawing()
         if reply.capped:
             limit = input_limit()
             self.notify(
@@ -409,6 +328,29 @@ class Workbench:
         if not text.strip():
             raise BadInput("type an answer or a question first")
         return self._act(lambda session: session.submit_stream(text, delivery=delivery))
+
+    @property
+    def board_open(self) -> bool:
+        """Whether the whiteboard is out: in the phases where the candidate draws the architecture."""
+        session = self.session
+        return session is not None and not session.done and session.phase in BOARD_PHASES
+
+    def _follow_drawing(self) -> None:
+        """A drawing sent another way (a Mermaid block typed in the chat) goes on the board, unless the board
+        holds changes not sent yet."""
+        latest = self.session.diagram() if self.session is not None else None
+        if latest is not None and latest != self.board.submitted and not self.board.changed_since_submitted:
+            self.board.load(latest)
+
+    def submit_drawing(self, text: str = "") -> LiveReply:
+        """Send the whiteboard as it is now, with the words typed beside it (if any), as the answer."""
+        session = self._active()
+        diagram = self.board.diagram
+        if diagram.empty:
+            raise BadInput("draw at least one box before submitting the drawing")
+        live = self._live(session.submit_stream(text.strip(), diagram=diagram))
+        self.board.mark_submitted()
+        return live
 
     def submit_spoken(self, text: str) -> LiveReply:
         """Send the corrected transcript, with its delivery figures, as the answer."""
@@ -458,7 +400,19 @@ class Workbench:
 
     def feedback(self) -> list[FeedbackCard]:
         """One card per graded phase, in interview order, then communication; each is built once."""
-        return feedback_cards(self._active().grades, self._cards)
+        return feedback_cards(self._active().grades, self._cards, self._comparison)
+
+    def _comparison(self, grade: Grade) -> DiagramComparison | None:
+        """The phase's drawing beside the reference design, when the grade reviewed one."""
+        session = self._active()
+        if grade.diagram is None or grade.phase == "communication":
+            return None
+        drawn = session.diagram(grade.phase)
+        if drawn is None:
+            return None
+        from interviewer.web.diagram_views import compare
+
+        return compare(grade.diagram, drawn, session.question.reference_design)
 
     # -- the scorecard -------------------------------------------------------------------------------------
 
@@ -466,19 +420,13 @@ class Workbench:
         return self._active().report()
 
     def downloads(self) -> Downloads:
+        """The report files, with the graded drawings beside their reference designs."""
         from interviewer.web.downloads import downloads_for
 
-        return downloads_for(self.report())
+        graded = {c.grade.phase: c.diagram for c in self.feedback() if c.diagram and c.grade.phase in PHASES}
+        return downloads_for(self.report(), graded)
 
     # -- status ---------------------------------------------------------------------------------------------
-
-    def engine_line(self) -> tuple[str, str]:
-        """The engine this tab runs on, and why, for the sidebar."""
-        if self.session is not None:
-            engine = self.session.engine
-            return engine.name, engine.reason or self.settings.engine_reason
-        info = self.engine_info()
-        return info.name or "unavailable", info.problem or info.reason
 
     def status(self, *, with_usage: bool = True) -> Status:
         """Engine, models, key, data folder and breaker; with `with_usage`, this interview's tokens and cost."""

@@ -7,7 +7,6 @@ Errors go to stderr: exit code 2 for bad input, 1 for other failures.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sqlite3
 import sys
@@ -15,6 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from interviewer import __version__
+from interviewer.cli.notes import cmd_ask, cmd_index, cmd_search
+from interviewer.cli.output import emit_json
 from interviewer.config import Settings
 from interviewer.errors import BadInput, InterviewerError, SessionNotFound, storage_error
 from interviewer.logs import configure_logging
@@ -23,11 +24,6 @@ from interviewer.web.serve import add_serve_command
 log = logging.getLogger(__name__)
 
 Handler = Callable[[argparse.Namespace, Settings], int]
-
-
-def emit_json(document: Any) -> None:
-    """Print one JSON document on stdout."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def _add_notes(parser: argparse.ArgumentParser) -> None:
@@ -62,21 +58,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_notes(p)
     p.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p.set_defaults(handler=_cmd_index)
+    p.set_defaults(handler=cmd_index)
 
     p = sub.add_parser("search", help="hybrid search over the notes")
     p.add_argument("query")
     _add_notes(p)
     p.add_argument("-k", type=int, default=5, help="number of results (default 5)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_cmd_search)
+    p.set_defaults(handler=cmd_search)
 
     p = sub.add_parser("ask", help="answer a question from the notes, with citations")
     p.add_argument("question")
     _add_notes(p)
     _add_engine(p)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=_cmd_ask)
+    p.set_defaults(handler=cmd_ask)
 
     p = sub.add_parser("questions", help="list the question bank")
     p.add_argument("--json", action="store_true")
@@ -127,89 +123,6 @@ def _settings_for(args: argparse.Namespace) -> Settings:
     if engine:
         settings = settings.model_copy(update={"engine": engine})
     return settings
-
-
-def _notes_index(args: argparse.Namespace, settings: Settings) -> Any:
-    from pathlib import Path
-
-    from interviewer.notes.index import NotesIndex
-
-    dirs = [Path(d) for d in args.notes] if getattr(args, "notes", None) else None
-    return NotesIndex(settings, None, dirs)
-
-
-def _progress_bar(done: int, total: int, label: str) -> None:
-    """A one-line progress bar on stderr while notes are embedded."""
-    width = 30
-    filled = width * done // max(total, 1)
-    name = label if len(label) <= 40 else "…" + label[-39:]
-    sys.stderr.write(f"\rindexing notes [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}")
-    if done >= total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-def _sync(index: Any, *, rebuild: bool = False) -> list[Any]:
-    progress = _progress_bar if sys.stderr.isatty() else None
-    return index.rebuild(progress) if rebuild else index.ensure_synced(progress)
-
-
-def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    index = _notes_index(args, settings)
-    reports = _sync(index, rebuild=args.rebuild)
-    if args.json:
-        emit_json({"sets": [r.model_dump(mode="json") for r in reports]})
-    else:
-        sys.stdout.write("\n".join(r.summary() for r in reports) + "\n")
-    return 0
-
-
-def _cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    if args.k < 1:
-        raise BadInput("-k must be at least 1")
-    index = _notes_index(args, settings)
-    _sync(index)
-    results = index.search(args.query, k=args.k)
-    if args.json:
-        emit_json({"results": [r.model_dump(mode="json") for r in results]})
-        return 0
-    if not results:
-        sys.stdout.write("No results: the notes are empty.\n")
-    for n, r in enumerate(results, start=1):
-        snippet = " ".join(r.text.split())
-        snippet = snippet if len(snippet) <= 300 else snippet[:300].rsplit(" ", 1)[0] + " …"
-        sys.stdout.write(f"{n}. {r.heading_path}  ({r.score:.4f})\n   {snippet}\n\n")
-    return 0
-
-
-def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from interviewer.notes.ask import Answerer
-
-    index = _notes_index(args, settings)
-    _sync(index)
-    llm = None
-    prompts = None
-    if settings.resolved_engine == "openai":
-        from interviewer.llm.openai_client import OpenAIChat
-        from interviewer.llm.prompts import PromptLibrary
-
-        llm = OpenAIChat(settings)
-        prompts = PromptLibrary(settings.prompts_dir)
-    answerer = Answerer(index, index.embedder, llm, prompts, max_tokens=settings.reply_tokens.answer)
-    stream = answerer.stream(args.question)
-    if args.json:
-        emit_json(stream.result.model_dump(mode="json"))
-        return 0
-    for piece in stream:
-        sys.stdout.write(piece)
-        sys.stdout.flush()
-    result = stream.result
-    sys.stdout.write("\n")
-    if result.citations:
-        sys.stdout.write("\n")
-        for c in result.citations:
-            sys.stdout.write(f"[{c.n}] {c.source} › {c.heading}\n    {c.snippet}\n")
-    return 0
 
 
 def _cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
@@ -277,7 +190,6 @@ def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
     import time
     from pathlib import Path
 
-    from interviewer.errors import BadInput
     from interviewer.grading.report import render_markdown
     from interviewer.interview.clock import SpeakingClock
     from interviewer.interview.commands import act, parse_script, phase_banner
@@ -367,7 +279,6 @@ def _cmd_interview(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_sessions(args: argparse.Namespace, settings: Settings) -> int:
-    from interviewer.errors import BadInput
     from interviewer.grading.grade import saved_grades
     from interviewer.grading.report import report_for
     from interviewer.grading.trends import history
@@ -427,7 +338,6 @@ def _cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from interviewer.diagrams.mermaid import read_mermaid
-    from interviewer.errors import BadInput
     from interviewer.grading.grade import format_grade
     from interviewer.grading.standalone import diagram_summary, grade_answer
 
@@ -459,7 +369,6 @@ def _cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from interviewer.errors import BadInput
     from interviewer.grading.report import report_for
 
     bank, store, scale = _session_parts(settings)
