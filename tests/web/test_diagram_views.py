@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from tests.locations import KNOWLEDGE, TEST_DATA
-
 from interviewer.content.questions import QuestionBank
 from interviewer.diagrams.mermaid import parse_mermaid
 from interviewer.diagrams.reference import ReferenceDesign
@@ -18,6 +16,7 @@ from interviewer.web.diagram_views import (
     compare,
     reference_statuses,
 )
+from locations import KNOWLEDGE, TEST_DATA
 
 BANK = QuestionBank.load(KNOWLEDGE)
 DESIGN = BANK.get("youtube-recommendations").reference_design

@@ -16,6 +16,7 @@ from interviewer.diagrams.model import Diagram
 from interviewer.diagrams.reference import ReferenceDesign
 from interviewer.diagrams.svg import flow_key, render_svg
 from interviewer.grading.diagram import DiagramReview
+from interviewer.web.markup import plain
 
 CANDIDATE_TITLE = "Your diagram"
 REFERENCE_TITLE = "Reference design"
@@ -79,7 +80,6 @@ def reference_statuses(review: DiagramReview, reference: ReferenceDesign) -> dic
 
 def review_summary(review: DiagramReview) -> str:
     """The review as Markdown lists; the candidate's labels are shown as plain text, never as markup."""
-    from interviewer.web.display import plain
 
     blocks = [f"**Diagram**: level {review.level} / 5 (score {review.score:.2f})"]
     if review.matched:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from interviewer.web.markup import STREAM_HOLD, WORD_JOINER, plain, safe_markdown, safe_stream  # noqa: F401
 from interviewer.web.whiteboard import turn_diagram
 
 if TYPE_CHECKING:
@@ -20,56 +20,6 @@ if TYPE_CHECKING:
 
 NoticeLevel = Literal["info", "warning", "error"]
 ChatRole = Literal["interviewer", "candidate", "event"]
-
-
-# ------------------------------------------------------------------------------- text from users and models
-
-_INLINE_SYNTAX = re.compile(r"([\\`*_\[\]<>~$|&])")
-_LINE_START_SYNTAX = re.compile(r"^(\s{0,3})(\d+)?([#>=+.)-])", re.MULTILINE)
-_LINK_SYNTAX = re.compile(r"([\\\[\]<>&])")
-_CITATION = re.compile(r"\\\[(\d{1,3})\\\](?![(\[:])")
-_BARE_URL = re.compile(r"(?<=:)//|(?<=\bwww)\.|@", re.IGNORECASE)
-WORD_JOINER = "\u2060"
-"""Invisible, and it keeps `http://`, `www.` and `name@host` from being found as links: Markdown finds bare URLs in the
-text after escapes are read, so only a character that is not part of a URL stops it."""
-
-
-def plain(text: str) -> str:
-    """`text` escaped so that Markdown shows it as typed: no emphasis, links, images, HTML, colours, maths,
-    headings or lists. For whatever a user wrote (answers, questions, look-ups, a URL's query values).
-
-    Only what would start markup is escaped, so an ordinary sentence reads the same in the page source."""
-    escaped = _INLINE_SYNTAX.sub(r"\\\1", text)
-    escaped = _LINE_START_SYNTAX.sub(lambda m: m.group(1) + (m.group(2) or "") + "\\" + m.group(3), escaped)
-    return _BARE_URL.sub(lambda m: WORD_JOINER + m.group(0), escaped)
-
-
-def safe_markdown(text: str) -> str:
-    """`text` from a model or from notes, keeping its emphasis, lists, code and citation markers (`[1]`) but
-    never a link, an image (which the browser would load from anywhere), raw HTML or an entity: they show as
-    the text they are."""
-    escaped = _LINK_SYNTAX.sub(r"\\\1", text)
-    escaped = _BARE_URL.sub(lambda m: WORD_JOINER + m.group(0), escaped)  # a bare URL is not made a link
-    return _CITATION.sub(r"[\1]", escaped)
-
-
-STREAM_HOLD = 16
-"""Characters of a streamed reply held back until the next piece shows what follows them (`[1]` then `(`)."""
-
-
-def safe_stream(pieces: Iterable[str]) -> Iterator[str]:
-    """`safe_markdown` over a streamed reply: what is yielded, joined, is `safe_markdown` of the whole."""
-    raw, sent = "", ""
-    for piece in pieces:
-        raw += piece
-        safe = safe_markdown(raw)
-        ready = safe[: max(len(sent), len(safe) - STREAM_HOLD)]
-        if ready.startswith(sent) and len(ready) > len(sent):
-            yield ready[len(sent) :]
-            sent = ready
-    safe = safe_markdown(raw)
-    if safe.startswith(sent) and len(safe) > len(sent):
-        yield safe[len(sent) :]
 
 
 # ------------------------------------------------------------------------------------- what pages show
