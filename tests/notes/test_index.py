@@ -16,7 +16,7 @@ import pytest
 
 import team_servers
 from interviewer.config import Settings
-from interviewer.errors import BadInput
+from interviewer.errors import BadInput, NotesError
 from interviewer.notes.index import NotesIndex, question_parts
 from interviewer.notes.lexical import (
     bm25_feedback_search,
@@ -583,7 +583,7 @@ def test_a_sync_waits_for_another_process_indexing_the_same_notes_and_says_so(
     assert any("waiting for another process" in r.getMessage() for r in caplog.records)
 
 
-def test_a_vector_store_another_process_keeps_locked_is_rebuilt_and_reported(
+def test_a_vector_store_another_process_keeps_locked_is_reported_busy_and_kept(
     settings: Settings, embedder: CountingEmbedder, notes: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from interviewer.notes import chroma
@@ -593,15 +593,19 @@ def test_a_vector_store_another_process_keeps_locked_is_rebuilt_and_reported(
     monkeypatch.setattr(chroma, "LOCK_WAIT_SECONDS", 0.5)
     holder = _hold_lock(settings.chroma_dir / "chroma.sqlite3", 60)
     try:
-        index = make_index(settings, embedder, notes)
-        (report,) = index.ensure_synced()
+        with pytest.raises(NotesError, match="notes index is busy"):
+            make_index(settings, embedder, notes).ensure_synced()
     finally:
         holder.kill()
         holder.wait()
 
-    assert report.rebuilt is True
-    assert "locked (another process kept chroma.sqlite3 locked" in (report.rebuild_reason or "")
-    assert sorted(report.indexed) == ["cache.md", "db/sharding.md", "queues.txt"]
+    # Once the other process lets go, the same index is used as it was: nothing was deleted or rebuilt.
+    _forget_open_clients()
+    embedded = embedder.embedded
+    index = make_index(settings, embedder, notes)
+    (report,) = index.ensure_synced()
+    assert report.rebuilt is False and len(report.unchanged) == 3
+    assert embedder.embedded == embedded
     assert index.search("shard key", k=1)[0].source == "db/sharding.md"
 
 

@@ -5,8 +5,8 @@ in which case it is a Chroma server reached with `HttpClient`. Collections are c
 function: vectors always come from the injected embedder (Chroma's own would download a model).
 
 Opening an embedded index whose database another process holds locked would wait for as long as the lock is
-held, so the lock is probed first: one still held after `LOCK_WAIT_SECONDS` raises `IndexLocked`, and the
-caller rebuilds the index elsewhere (it is derived from the notes, so nothing is lost).
+held, so the lock is probed first: one still held after `LOCK_WAIT_SECONDS` raises `IndexLocked`, which the
+caller reports as a busy index (the index is kept: a lock passes once its holder is done).
 """
 
 from __future__ import annotations

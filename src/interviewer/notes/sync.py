@@ -263,8 +263,13 @@ class SyncedIndex:
                 raise transient from None
             if self.settings.chroma_host:
                 raise NotesError(f"the Chroma server refused the collection {name}: {_short(exc)}") from None
-            state = "locked" if isinstance(exc, chroma.IndexLocked) else "corrupt or locked"
-            problem = f"the vector index was {state} ({_short(exc)})"
+            if isinstance(exc, chroma.IndexLocked):
+                # A lock passes once its holder finishes or stops: never a reason to delete every notes set.
+                raise NotesError(
+                    f"the notes index is busy ({_short(exc)}); try again in a moment, or stop the other "
+                    "interviewer process that uses this data folder"
+                ) from None
+            problem = f"the vector index was corrupt or locked ({_short(exc)})"
             log.warning("%s; building a fresh one", problem)
             chroma.reset_embedded(self.settings)
             return self._get_or_create(name), problem
