@@ -14,6 +14,17 @@ Kind = Literal["client", "service", "store", "queue", "cache", "model", "pipelin
 KINDS: tuple[Kind, ...] = get_args(Kind)
 
 
+def check_ends(ids: list[str], ends: list[tuple[str, str]], *, what: str = "") -> None:
+    """Raise `ValueError` unless the component ids are unique and every flow's ends are among them."""
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"{what}component ids must be unique; repeated: {', '.join(duplicates)}")
+    known = set(ids)
+    dangling = sorted({end for pair in ends for end in pair if end not in known})
+    if dangling:
+        raise ValueError(f"{what}flows name components that are not on the diagram: {', '.join(dangling)}")
+
+
 class Component(BaseModel):
     """One box on the board. `id` is unique within its diagram; `label` is what the candidate wrote."""
 
@@ -44,14 +55,7 @@ class Diagram(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Diagram:
-        ids = [c.id for c in self.components]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"component ids must be unique; repeated: {', '.join(duplicates)}")
-        known = set(ids)
-        dangling = sorted({end for f in self.flows for end in (f.source, f.target) if end not in known})
-        if dangling:
-            raise ValueError(f"flows name components that are not on the diagram: {', '.join(dangling)}")
+        check_ends([c.id for c in self.components], [(f.source, f.target) for f in self.flows])
         return self
 
     @property

@@ -17,7 +17,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from interviewer.diagrams.model import Component, Diagram, Flow, Kind
+from interviewer.diagrams.model import Component, Diagram, Flow, Kind, check_ends
 
 PathKind = Literal["request", "data", "training"]
 PATHS: tuple[PathKind, ...] = get_args(PathKind)
@@ -56,14 +56,8 @@ class ReferenceDesign(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> ReferenceDesign:
-        ids = [c.id for c in self.components]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise ValueError(f"reference component ids must be unique; repeated: {', '.join(repeated)}")
-        known = set(ids)
-        dangling = sorted({e for f in self.flows for e in (f.source, f.target) if e not in known})
-        if dangling:
-            raise ValueError(f"reference flows name unknown components: {', '.join(dangling)}")
+        ends = [(f.source, f.target) for f in self.flows]
+        check_ends([c.id for c in self.components], ends, what="reference ")
         loops = [f.source for f in self.flows if f.source == f.target]
         if loops:
             raise ValueError(f"a reference flow goes from a component to itself: {', '.join(loops)}")
