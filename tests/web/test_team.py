@@ -241,3 +241,23 @@ def test_once_the_budget_is_spent_the_notes_answer_without_the_model(
 
     assert len(llm.calls) == calls
     assert answer.result.engine == "offline"
+
+
+def test_answers_from_a_model_in_ask_the_notes_count_against_the_daily_budget(
+    tmp_path: Path, embedder: FakeEmbedder
+) -> None:
+    settings = Settings(home=tmp_path / "home", auth="header", daily_tokens=100_000)
+    shared = Shared.build(settings, embedder=embedder)
+    clock = FakeClock()
+    llm = FunctionLLM(lambda call: "Cache-aside reads the cache first and fills it on a miss [1].")
+    alice = tab(shared, "alice@example.com", clock, chat=llm)
+    assert alice.limits.budget().left == 100_000
+
+    answer = alice.notes.ask("What does the cache hit rate do to the load on ranking?")
+    "".join(answer)
+
+    assert llm.calls, "the answer came from the model"
+    spent = 100_000 - (alice.limits.budget().left or 0)
+    assert spent == sum(u.prompt_tokens + u.completion_tokens for u in llm.usage) > 0
+    bob = tab(shared, "bob@example.com", clock, chat=llm)
+    assert bob.limits.budget().left == 100_000, "another user's budget is untouched"

@@ -333,6 +333,24 @@ class SessionStore:
                     },
                 )
 
+    def add_user_usage(self, owner: str, usages: list[Usage], *, at: float) -> None:
+        """Record the tokens of model calls made outside any interview (Ask the notes) under `owner`, so
+        they count against the user's daily budget too."""
+        with self.backend.write() as tx:
+            for u in usages:
+                tx.run(
+                    "INSERT INTO usage (session_id, owner, model, prompt_tokens, completion_tokens,"
+                    " cached_tokens, at) VALUES (NULL, :owner, :model, :prompt, :completion, :cached, :at)",
+                    {
+                        "owner": owner,
+                        "model": u.model,
+                        "prompt": u.prompt_tokens,
+                        "completion": u.completion_tokens,
+                        "cached": u.cached_tokens,
+                        "at": at,
+                    },
+                )
+
     def usage(self, session_id: str, *, owner: str | None = None) -> list[Usage]:
         self._require(session_id, owner)
         rows = self.backend.read("SELECT * FROM usage WHERE session_id = :id ORDER BY id", {"id": session_id})

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -300,8 +301,14 @@ class NotesDesk:
             self.index(), self.shared.embedder, chat, prompts, max_tokens=self.settings.reply_tokens.answer
         )
 
+        mark = len(chat.usage) if chat is not None else 0
+
         def done(result: AnswerResult) -> None:
             self.conversation.append(Asked(question, result))
+            if chat is not None and chat.usage[mark:]:
+                # Answers from a model count against the user's daily token budget, as interview turns do.
+                at = self.limits.clock() if self.limits is not None else time.time()
+                self.shared.store.add_user_usage(self.user, list(chat.usage[mark:]), at=at)
             if result.notice:
                 self._notify(result.notice)
 
