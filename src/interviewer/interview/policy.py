@@ -161,6 +161,18 @@ class Policy:
         # nothing: a different part of their design, before the phase is given up on.
         stall_limit = 3 if fresh[phase] >= FRESH_FOR_MORE else 2
         quality = self._quality(reading, newly, stalled)
+
+        def carried(follow: Move) -> Move:
+            """A follow-up that keeps what this turn owes the candidate (facts asked for, a time note)."""
+            return replace(
+                follow,
+                capped=capped,
+                facts=facts,
+                repeated_facts=again,
+                time_note=self._time_note(),
+                quality=quality,
+            )
+
         board = self._board_move(phase) if self._board_changed() else None
         if board is not None:
             # A new or changed drawing: the next question points at something on it, in its own labels.
@@ -187,14 +199,7 @@ class Policy:
             if follow is None:
                 reason = "exhausted" if missing else "covered"
                 return self._advance(phase, reason, capped=capped, facts=facts, repeated_facts=again)
-            move = replace(
-                follow,
-                capped=capped,
-                facts=facts,
-                repeated_facts=again,
-                time_note=self._time_note(),
-                quality=quality,
-            )
+            move = carried(follow)
             return self._say(move, "question")
         if reading.off_topic and not newly:
             return self._say(
@@ -225,14 +230,7 @@ class Policy:
             # The turn spoke to every point still missing: build on it rather than ask for it again.
             follow = self._follow_up(phase, reading)
             if follow is not None:
-                move = replace(
-                    follow,
-                    capped=capped,
-                    facts=facts,
-                    repeated_facts=again,
-                    time_note=self._time_note(),
-                    quality=quality,
-                )
+                move = carried(follow)
                 return self._say(move, "question")
         target = self._target(phase, covered)
         move = self._probe_move(
