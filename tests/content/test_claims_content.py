@@ -76,3 +76,21 @@ def test_every_key_point_says_what_is_right_and_most_name_a_wrong_alternative(qu
     points = [k for phase in PHASES for k in question.phase(phase).key_points]
     assert [k.id for k in points if not k.correct.strip()] == []
     assert sum(bool(k.wrong) for k in points) >= 0.75 * len(points)
+
+
+def test_every_common_method_error_example_is_caught_in_every_question_it_applies_to() -> None:
+    question = next(iter(BANK))
+    assert question.common_wrong, "knowledge/wrong_claims.yaml should load into every question"
+    missed = []
+    for q in BANK:
+        for wrong in q.common_wrong:
+            found = CHECKER.check(q, None, wrong.example)
+            if not any(e.why == wrong.why for e in found):
+                missed.append(f"{q.id}: {wrong.example}")
+    assert missed == []
+
+
+def test_a_common_method_error_is_not_looked_for_in_a_question_it_skips() -> None:
+    skipping = BANK.get("translation-service")
+    assert not any("at random" in w.claim for w in skipping.common_wrong)
+    assert any("at random" in w.claim for w in BANK.get("fraud-detection").common_wrong)

@@ -77,3 +77,18 @@ class Constraint(_Strict):
                 }[self.kind]
             )
         return self
+
+
+class CommonWrongClaim(WrongClaim):
+    """A method error that is wrong in any question's design, except the questions `skip` names."""
+
+    skip: list[str] = Field(default_factory=list, description="question ids where it is not an error")
+
+    def claim_for(self) -> WrongClaim:
+        return WrongClaim(**self.model_dump(exclude={"skip"}))
+
+
+class CommonWrongClaims(_Strict):
+    """`knowledge/wrong_claims.yaml`: the method errors every question's checker looks for."""
+
+    claims: list[CommonWrongClaim] = Field(min_length=1)

@@ -9,7 +9,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from typing_extensions import TypedDict
 
-from interviewer.content.claims import Constraint, WrongClaim
+from interviewer.content.claims import CommonWrongClaims, Constraint, WrongClaim
 from interviewer.content.estimates import Estimate
 from interviewer.content.loading import load_folder, load_yaml_model
 from interviewer.diagrams.reference import ReferenceDesign
@@ -94,6 +94,11 @@ class Question(_Strict):
     reference_design: ReferenceDesign | None = Field(
         default=None, description="the components and flows of a strong architecture, for grading drawings"
     )
+    common_wrong: list[WrongClaim] = Field(
+        default_factory=list,
+        description="method errors wrong in any design (evaluating on the tuning set, retrying without a "
+        "deadline); the bank fills them in from knowledge/wrong_claims.yaml",
+    )
 
     def phase(self, phase: Phase) -> PhaseSpec:
         spec: PhaseSpec = self.phases[phase]
@@ -118,7 +123,15 @@ class QuestionBank:
         folder = knowledge_dir / "questions"
         if not folder.is_dir():
             raise ContentError(f"no question bank at {folder}")
-        return cls(load_folder(folder, Question))
+        questions = load_folder(folder, Question)
+        common = knowledge_dir / "wrong_claims.yaml"
+        if common.is_file():
+            shared = load_yaml_model(common, CommonWrongClaims).claims
+            questions = [
+                q.model_copy(update={"common_wrong": [c.claim_for() for c in shared if q.id not in c.skip]})
+                for q in questions
+            ]
+        return cls(questions)
 
     def __iter__(self) -> Iterator[Question]:
         return iter(self._by_id.values())

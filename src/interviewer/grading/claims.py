@@ -132,6 +132,7 @@ class ClaimChecker:
             later = " ".join(s.text for s in sentences[i + 1 :])
             found = [
                 *self._claims(sentence.text, points),
+                *self._common_claims(sentence.text, question),
                 *self._constraints(sentence.text, constraints),
             ]
             for error in found:
@@ -159,6 +160,18 @@ class ClaimChecker:
                         )
                     )
         return found
+
+    def _common_claims(self, sentence: str, question: Question) -> list[ClaimError]:
+        """Method errors wrong in any design (`knowledge/wrong_claims.yaml`); they belong to no key point."""
+        if not question.common_wrong or reasons_about_mistake(sentence):
+            return []
+        return [
+            ClaimError(
+                kind="claim", quote=sentence, why=wrong.why, challenge=wrong.challenge, serious=wrong.serious
+            )
+            for wrong in question.common_wrong
+            if any(_says(clause, wrong.cues, wrong.unless) for clause in clauses(sentence))
+        ]
 
     def asserts_wrong(self, sentence: str, point: KeyPoint) -> bool:
         """Whether `sentence` cannot cover `point`: it asserts one of the point's wrong alternatives, or it
@@ -305,19 +318,28 @@ def _points(question: Question, phase: Phase | None) -> list[KeyPoint]:
     return [k for p in phases for k in question.phase(p).key_points]
 
 
+_CONTRASTED = re.compile(r"(?:\bnot|\bnever|\bno|\brather than|\binstead of)\s+(?:[\w'-]+\s+)?$", re.I)
+
+
 def _says(clause: str, cues: Sequence[Sequence[str]], unless: Sequence[str]) -> bool:
     return _says_cached(clause, tuple(tuple(g) for g in cues), tuple(unless))
 
 
 @lru_cache(maxsize=65536)
 def _says_cached(clause: str, cues: tuple[tuple[str, ...], ...], unless: tuple[str, ...]) -> bool:
-    """A clause says a claim when it has a term of every cue group and asserts the first group's term."""
+    """A clause says a claim when it asserts a term of every cue group."""
     if not cues:
         return False
     subject = list(mentions(clause, list(cues[0])))
     if not any(m.asserted for m in subject):
         return False
-    if not all(any(True for _ in mentions(clause, list(group))) for group in cues[1:]):
+    # The other groups must be said, and not only contrasted away: "training data comes from mined corpora,
+    # not from API customers" does not train on API customers' text. A negated verb stays part of the
+    # claim ("any click that hasn't converted is labelled a negative").
+    if not all(
+        any(not _CONTRASTED.search(clause[: m.start]) for m in mentions(clause, list(group)))
+        for group in cues[1:]
+    ):
         return False
     return not any(m.asserted for m in mentions(clause, list(unless)))
 

@@ -10,6 +10,7 @@ a `Grade` on the rubric.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import get_args
@@ -247,7 +248,7 @@ class Analyser:
         evidence["coverage"] = tuple(
             dict.fromkeys(m.evidence.text for m in matches if m.evidence and m.score >= c.covered)
         )
-        errors = tuple(self.checker.check(question, None, "\n".join(s.text for s in kept)))
+        errors = tuple(self.checker.check(question, None, _rejoin(answer, kept)))
         return Analysis(
             tuple(kept),
             repeated,
@@ -425,3 +426,18 @@ def _delivery_score(delivery: Delivery, repeated: int, total: int) -> float:
     pace = 1.0 if delivery.pace in ("steady", "unknown") else 0.75
     repetition = 1.0 - min(0.6, repeated / max(total, 1))
     return fillers * pace * repetition
+
+
+def _rejoin(answer: str, kept: Sequence[Sentence]) -> str:
+    """The kept sentences as one text for the claim checker. A spoken sentence split at ", which is" is
+    rejoined, as the answer said it, to the one before, so a derivation said across both is read whole;
+    sentences that were apart in the answer stay apart."""
+    parts: list[str] = []
+    for i, sentence in enumerate(kept):
+        prev = kept[i - 1] if i else None
+        gap = answer[prev.end : sentence.start] if prev else ""
+        if prev and len(gap) <= 3 and not re.search(r"[.!?\n]", gap):
+            parts[-1] += gap + sentence.text
+        else:
+            parts.append(sentence.text)
+    return "\n".join(parts)

@@ -193,10 +193,15 @@ _PERIOD_WORDS = {
 }
 _PERIOD = re.compile(
     r"\b(?P<word>hourly|daily|nightly|overnight|weekly|monthly)\b|"
-    r"\b(?:for|every|within|after|over|once|once a|once an|once every|each)\s+(?:an?\s+|one\s+)?"
-    r"(?P<unit>second|minute|hour|day|night|week|month)\b",
+    r"\b(?:for|every|within|after|over|once|once a|once an|once every|each|up to)\s+(?:an?\s+|one\s+)?"
+    r"(?P<unit>second|minute|hour|day|night|week|month)\b|"
+    r"\b(?:by|until|till|on|in)\s+the\s+(?:next|following)\s+(?P<next>day|morning|night|week|month)\b|"
+    r"\b(?P<tomorrow>tomorrow|the next morning|the morning after|the next day)\b|"
+    r"\b(?:a\s+)?(?P<few>couple of|few)\s+(?P<funit>minute|hour|day|week)s\b",
     re.I,
 )
+# "by the next morning" is at least the night between.
+_NEXT = {"day": 86_400.0, "morning": 28_800.0, "night": 43_200.0, "week": 604_800.0, "month": 2_592_000.0}
 
 
 def periods(text: str) -> list[tuple[float, int, int]]:
@@ -205,6 +210,13 @@ def periods(text: str) -> list[tuple[float, int, int]]:
     for m in _PERIOD.finditer(text):
         if m.group("word"):
             found.append((_PERIOD_WORDS[m.group("word").lower()], m.start(), m.end()))
+        elif m.group("next"):
+            found.append((_NEXT[m.group("next").lower()], m.start(), m.end()))
+        elif m.group("tomorrow"):
+            found.append((28_800.0, m.start(), m.end()))
+        elif m.group("few"):
+            n = 2.0 if m.group("few").lower() == "couple of" else 3.0
+            found.append((n * _SECONDS[m.group("funit").lower()], m.start(), m.end()))
         else:
             unit = m.group("unit").lower()
             found.append((86_400.0 if unit == "night" else _SECONDS[unit], m.start(), m.end()))

@@ -78,7 +78,47 @@ def is_asserted(clause: str, start: int, end: int) -> bool:
     for boundary in _SEGMENT.finditer(before):
         cut = boundary.end()
     segment_before = before[cut:]
-    if _NEGATOR.search(segment_before):
+    if _NEGATOR.search(segment_before) or _in_negated_list(clause, start):
         return False
     after = clause[end:]
     return not _CALLED_WRONG.match(after)
+
+
+# "not meaningful interactions like comments, shares and replies", "not clicks, likes or shares": a negator
+# reaches every item of the list it introduces. Items are short segments with no verb of their own; the
+# list is introduced by "like"/"such as"/"including" after the negator, or it is an "or" list right after
+# it ("we don't use clicks, and shares matter" asserts shares).
+_LIST_ITEM = re.compile(
+    r"^\s*(?!.*\b(?:we|i|you|they|it|he|she|this|that|is|are|was|were|will|would|can|should|must|do|does|"
+    r"matter|matters)\b)(?:[\w'%-]+\s*){1,3}$",
+    re.I,
+)
+_LIST_INTRO = re.compile(r"\b(?:like|such as|including|e\.g\.|for example)\b", re.I)
+_LIST_BREAK = re.compile(r"(,|\band\b|\bor\b)", re.I)
+
+
+def _in_negated_list(clause: str, start: int) -> bool:
+    parts = _LIST_BREAK.split(clause[:start])
+    pieces, joins = parts[0::2], [j.lower() for j in parts[1::2]]
+    if len(pieces) < 2:
+        return False
+    rest = clause[start:]
+    item_end = _LIST_BREAK.search(rest)
+    if not _LIST_ITEM.match((pieces[-1] + (rest[: item_end.start()] if item_end else rest)).strip(" .")):
+        return False
+    used = []
+    for piece, join in zip(reversed(pieces[:-1][-5:]), reversed(joins[-5:]), strict=False):
+        used.append(join)
+        if not piece.strip():
+            if join == "and":
+                return False  # ", and" starts a new clause more often than it ends a list
+            continue
+        negator = _NEGATOR.search(piece)
+        if negator:
+            tail = piece[negator.end() :]
+            if _LIST_INTRO.search(tail):
+                return True
+            return len(tail.split()) <= 2 and "and" not in used
+        if not _LIST_ITEM.match(piece.strip()):
+            return False
+    return False

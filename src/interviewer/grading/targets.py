@@ -48,6 +48,7 @@ _NOT_REQUEST = re.compile(
     re.I,
 )
 _AVAILABILITY_WORDS = re.compile(r"\b(?:availab|uptime|up time|sla|slo|nines)", re.I)
+_OUTAGE = re.compile(r"\b(?:down|outage|unavailable|unreachable|fails?|failing|degraded)\b", re.I)
 _LATER = re.compile(
     r"\b(?:nightly|daily|overnight|once a day|every night|later|afterwards|after the fact|weekly|hourly)\b",
     re.I,
@@ -81,15 +82,21 @@ def breaks(sentence: str, constraint: Constraint) -> str | None:
                 if q.kind == "percent" and 0.9 <= q.value < 1 and q.value * 100 < constraint.min - 1e-9:
                     return f"{q.value * 100:g}% is below the availability the system needs."
         else:
-            for segment in segments(clause):
-                if not any(m.asserted for m in mentions(segment, constraint.subject)):
+            parts = segments(clause)
+            for i, subject_part in enumerate(parts):
+                if not any(m.asserted for m in mentions(subject_part, constraint.subject)):
                     continue
+                if constraint.kind == "ordering" and _OUTAGE.search(clause):
+                    continue  # what happens while a checker is down is the availability question
+                # "Text gets checked in a nightly batch, after it is visible": the timing may sit in the
+                # segment after the one naming what is checked.
+                segment = ", ".join(parts[i : i + 2])
                 if constraint.kind == "freshness":
                     assert constraint.max is not None
                     stale = [
                         sec
                         for sec, start, end in periods(segment)
-                        if sec > constraint.max and is_asserted(segment, start, end)
+                        if sec > constraint.max and _period_asserted(segment, start)
                     ]
                     if stale and not re.search(r"\b(?:within|under|at most|less than)\b", segment, re.I):
                         return f"Data refreshed every {_duration(stale[0])} is too stale."
@@ -99,6 +106,17 @@ def breaks(sentence: str, constraint: Constraint) -> str | None:
                 ):
                     return "That check runs too late."
     return None
+
+
+# A period is denied only by a plain negator before it in its segment ("not once a day", "never hourly"):
+# "drops out by the next day" keeps the day, though "drop" rejects what it governs elsewhere.
+_PLAIN_NEGATOR = re.compile(r"(?<![\w-])(?:not|no|never|without|instead of|rather than|\w+n't|cannot)\b", re.I)
+
+
+def _period_asserted(text: str, start: int) -> bool:
+    before = text[:start]
+    cut = max((m.end() for m in re.finditer(r",|;|\bbut\b", before)), default=0)
+    return not _PLAIN_NEGATOR.search(before[cut:])
 
 
 def _after(segment: str, events: Sequence[str]) -> bool:
