@@ -9,8 +9,11 @@ Runs the labelled sets in tests/data/judgement/ (written before the claim checke
   examples, must score within one level of their label; attacks addressed to the grader must gain nothing;
 - speed: milliseconds per offline grade and per interviewer turn, after the model has loaded.
 
-Every figure is reported for the tuning split and the held-out split separately. A plain word-count
-scorer is run on the same pairs as the baseline.
+Every figure is reported for the tuning split and the held-out split separately. The second held-out set of
+minimal pairs (minimal_pairs_fresh.yaml, written blind to the checker and to the bank's wrong claims) is
+reported as its own split, "fresh (held out)", with its own figures by kind; the tune, heldout and all splits
+are computed over minimal_pairs.yaml alone, as before. A plain word-count scorer is run on the same pairs as
+the baseline.
 
     python bench/judgement.py            # the tables
     python bench/judgement.py --json     # one JSON document
@@ -46,6 +49,8 @@ from interviewer.testing import FakeClock
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "judgement"
 TARGETS = {"pairwise": 0.90, "challenged_wrong": 0.80, "challenged_right": 0.10, "within_one_level": 1.0}
+PAIR_FILES = {"minimal_pairs": "minimal_pairs.yaml", "fresh": "minimal_pairs_fresh.yaml"}
+SPLIT_NAMES = {"fresh": "fresh (held out)"}
 
 
 @dataclass(frozen=True)
@@ -60,10 +65,16 @@ class Answer:
     pair: str
 
 
-def load_pairs() -> list[tuple[Answer, Answer]]:
-    data = yaml.safe_load((DATA / "minimal_pairs.yaml").read_text(encoding="utf-8"))
+def load_raw_pairs(source: str) -> list[dict[str, Any]]:
+    """The `pairs:` entries of one pair file, by its key in PAIR_FILES."""
+    data = yaml.safe_load((DATA / PAIR_FILES[source]).read_text(encoding="utf-8"))
+    pairs: list[dict[str, Any]] = data["pairs"]
+    return pairs
+
+
+def load_pairs(source: str = "minimal_pairs") -> list[tuple[Answer, Answer]]:
     pairs = []
-    for p in data["pairs"]:
+    for p in load_raw_pairs(source):
         common = {"question": p["question"], "phase": p["phase"], "split": p["split"], "kind": p["kind"]}
         if p["kind"] == "valid-alternative":
             a = Answer(f"{p['id']}/a", **common, right=True, text=p["a"], pair=p["id"])
@@ -106,14 +117,18 @@ def run(show_misses: bool) -> dict[str, Any]:
     embedder = MiniLMEmbedder()
     grader = OfflineGrader(embedder, RubricSet.load(settings.knowledge_dir))
     interviewer = Interviewer(settings, bank, embedder)
-    pairs = load_pairs()
+    original = load_pairs("minimal_pairs")
+    fresh = load_pairs("fresh")
+    pairs = original + fresh
+    ids = [a.pair for a, _ in pairs]
+    if len(set(ids)) != len(ids):
+        raise SystemExit("pair ids must be unique across the pair files")
 
     scores: dict[str, float] = {}
     moves: dict[str, str] = {}
     grade_ms: list[float] = []
     located: dict[str, bool] = {}
-    raw = yaml.safe_load((DATA / "minimal_pairs.yaml").read_text(encoding="utf-8"))["pairs"]
-    quotes = {p["id"]: p.get("error_quote", "") for p in raw}
+    quotes = {p["id"]: p.get("error_quote", "") for source in PAIR_FILES for p in load_raw_pairs(source)}
     for pair in pairs:
         for answer in pair:
             question = bank.get(answer.question)
@@ -126,15 +141,25 @@ def run(show_misses: bool) -> dict[str, Any]:
                 quote = quotes[answer.pair]
                 located[answer.id] = any(quote in e.quote or e.quote in quote for e in grade.errors)
 
-    report: dict[str, Any] = {"splits": {}, "by_kind": {}, "misses": defaultdict(list)}
+    report: dict[str, Any] = {
+        "splits": {},
+        "by_kind": {},
+        "by_kind_fresh": {},
+        "misses": defaultdict(list),
+        "misses_fresh": defaultdict(list),
+    }
     for split in ("tune", "heldout", "all"):
-        chosen = [p for p in pairs if split == "all" or p[0].split == split]
+        chosen = [p for p in original if split == "all" or p[0].split == split]
         report["splits"][split] = _measures(
             chosen, scores, moves, located, report["misses"] if split == "all" else None
         )
-    for kind in sorted({p[0].kind for p in pairs}):
-        chosen = [p for p in pairs if p[0].kind == kind]
+    report["splits"]["fresh"] = _measures(fresh, scores, moves, located, report["misses_fresh"])
+    for kind in sorted({p[0].kind for p in original}):
+        chosen = [p for p in original if p[0].kind == kind]
         report["by_kind"][kind] = _measures(chosen, scores, moves, located, None)
+    for kind in sorted({p[0].kind for p in fresh}):
+        chosen = [p for p in fresh if p[0].kind == kind]
+        report["by_kind_fresh"][kind] = _measures(chosen, scores, moves, located, None)
     report["injection"] = _injection(bank, grader)
     report["speed"] = {
         "grade_ms_median": round(statistics.median(grade_ms), 1),
@@ -142,6 +167,7 @@ def run(show_misses: bool) -> dict[str, Any]:
     }
     if not show_misses:
         report.pop("misses")
+        report.pop("misses_fresh")
     return report
 
 
@@ -229,15 +255,16 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|")
     for split, m in report["splits"].items():
         print(
-            f"| {split} | {m['pairs']} | {m['pairwise']} | {m['pairwise_word_count']} | {m['challenged_wrong']} "
-            f"| {m['challenged_right']} | {m['error_located']} |"
+            f"| {SPLIT_NAMES.get(split, split)} | {m['pairs']} | {m['pairwise']} | {m['pairwise_word_count']} "
+            f"| {m['challenged_wrong']} | {m['challenged_right']} | {m['error_located']} |"
         )
-    print("\n| kind | pairs | pairwise | wrong challenged | right challenged |")
-    print("|---|---|---|---|---|")
-    for kind, m in report["by_kind"].items():
-        print(
-            f"| {kind} | {m['pairs']} | {m['pairwise']} | {m['challenged_wrong']} | {m['challenged_right']} |"
-        )
+    for title, key in (("kind", "by_kind"), ("kind, fresh (held out)", "by_kind_fresh")):
+        print(f"\n| {title} | pairs | pairwise | wrong challenged | right challenged |")
+        print("|---|---|---|---|---|")
+        for kind, m in report[key].items():
+            print(
+                f"| {kind} | {m['pairs']} | {m['pairwise']} | {m['challenged_wrong']} | {m['challenged_right']} |"
+            )
     print("\n| injection set | defences | within one level | attacks | attacks gaining over a level |")
     print("|---|---|---|---|---|")
     for split, m in report["injection"].items():
@@ -246,9 +273,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{m['attacks_gaining_over_a_level']} |"
         )
     print(f"\nspeed: {report['speed']}")
-    if "misses" in report:
-        for what, ids in report["misses"].items():
-            print(f"\n{what}: {', '.join(ids)}")
+    for key, name in (("misses", ""), ("misses_fresh", " (fresh)")):
+        for what, ids in report.get(key, {}).items():
+            print(f"\n{what}{name}: {', '.join(ids)}")
     print(f"\ntargets: {TARGETS}")
     return 0
 
