@@ -110,7 +110,9 @@ def breaks(sentence: str, constraint: Constraint) -> str | None:
 
 # A period is denied only by a plain negator before it in its segment ("not once a day", "never hourly"):
 # "drops out by the next day" keeps the day, though "drop" rejects what it governs elsewhere.
-_PLAIN_NEGATOR = re.compile(r"(?<![\w-])(?:not|no|never|without|instead of|rather than|\w+n't|cannot)\b", re.I)
+_PLAIN_NEGATOR = re.compile(
+    r"(?<![\w-])(?:not|no|never|without|instead of|rather than|\w+n't|cannot)\b", re.I
+)
 
 
 def _period_asserted(text: str, start: int) -> bool:
