@@ -237,3 +237,20 @@ def test_a_common_method_error_is_found_in_any_question_and_its_right_form_is_no
         right = "We tune on one golden set and report the final score on a separate held-out set."
         assert [e.key_point_id for e in CHECKER.check(question, None, wrong)] == [None]
         assert CHECKER.check(question, None, right) == []
+
+
+def test_a_retraction_that_names_what_it_redoes_corrects_a_common_method_error() -> None:
+    fraud = BANK.get("fraud-detection")
+    answer = (
+        "We normalise every feature with the mean and variance computed over the whole dataset, including the "
+        "test set. If the new model improves offline AUC, we ship it. You're right, I'd fit the normalisers "
+        "on the training months only."
+    )
+    found = {e.quote[:20]: e.corrected for e in CHECKER.check(fraud, None, answer)}
+    assert found == {"We normalise every f": True, "If the new model imp": False}
+
+
+def test_a_sentence_the_question_already_flags_is_not_flagged_again_as_a_common_error() -> None:
+    fraud = BANK.get("fraud-detection")
+    sentence = "We shuffle the last year of transactions and randomly split them 80/20 into train and test."
+    assert len(CHECKER.check(fraud, None, sentence)) == 1
