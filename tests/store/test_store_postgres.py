@@ -103,7 +103,7 @@ def test_replicas_starting_together_migrate_once_and_share_every_write() -> None
     assert [t.text for t in three.turns(session_id, owner="ada")] == ["via two"]
     assert three.get_session(session_id).version == 2
     backend = one.backend
-    assert isinstance(backend, PostgresBackend) and backend.schema_version == 2
+    assert isinstance(backend, PostgresBackend) and backend.schema_version == 3
     for store in replicas:
         store.close()
 

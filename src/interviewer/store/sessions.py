@@ -2,7 +2,8 @@
 
 Tables: `sessions` (one row per interview, its owner, its resumable state and a row version), `turns` (every
 candidate and interviewer turn), `grades` (one `Grade` per phase, as JSON), `usage` (tokens per model call,
-kept by owner) and `users` (who signed in, with a role).
+kept by owner) and `users` (who signed in, with a role); `uploads` and `events` (uploaded notes files and
+counted events per user) are read and written through `store.uploads` and `store.events` (`uploads.py`).
 
 Owners. Every read or delete that takes `owner=` treats another owner's interview exactly as a missing one
 (`SessionNotFound`, same message), so an id guessed or shared does not even confirm that it exists.
@@ -45,6 +46,7 @@ from interviewer.store.records import (
 )
 from interviewer.store.schema import SCHEMA_VERSION
 from interviewer.store.sqlite import SQLiteBackend
+from interviewer.store.uploads import EventLedger, UploadShelf
 
 __all__ = [
     "LOCAL_OWNER",
@@ -83,6 +85,8 @@ class SessionStore:
     def __init__(self, target: Path | Backend) -> None:
         self.backend: Backend = SQLiteBackend(target) if isinstance(target, Path) else target
         self.path: Path | None = target if isinstance(target, Path) else None
+        self.uploads = UploadShelf(self.backend)
+        self.events = EventLedger(self.backend)
 
     def close(self) -> None:
         self.backend.close()

@@ -1,12 +1,13 @@
 """Per-user limits, so one user cannot crowd out the others on a shared app.
 
 - turns: at most `INTERVIEWER_TURNS_PER_MINUTE` interviewer turns a minute, counted in the session store
-  (so the limit holds across app replicas);
+  (so the limit holds across app replicas), and as many questions to the notes, counted there too;
 - model tokens: at most `INTERVIEWER_DAILY_TOKENS` a day (UTC), from the usage the store records; once
   spent, the user's interviews and answers continue on the offline engine until the next day;
 - indexing: one indexing job per user at a time, within `INTERVIEWER_INDEX_MAX_FILES` files and
   `INTERVIEWER_INDEX_MAX_MB` megabytes, and cancellable;
-- uploads: each file at most what the index reads (2 MB), and a quota of files and bytes per user.
+- uploads: each file at most what the index reads (2 MB), and a quota of files and bytes per user (counted
+  over the files the store holds for them, `interviewer.web.uploads`).
 
 Everything here is plain Python over numbers, the clock and the file system; the store and the pages call it.
 """
@@ -16,7 +17,6 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -247,30 +247,14 @@ def quota_bytes(megabytes_allowed: float) -> int:
 # ------------------------------------------------------------------------------------- one user's limits
 
 
-class RecentEvents:
-    """Timestamps of recent events per user, in this process, forgotten after `window` seconds."""
+class Events(Protocol):
+    """Counted events per user (`interviewer.store.uploads.EventLedger`)."""
 
-    def __init__(self, window: float = MINUTE) -> None:
-        self.window = window
-        self._lock = threading.Lock()
-        self._events: dict[str, deque[float]] = {}
-
-    def count(self, user: str, now: float) -> int:
-        with self._lock:
-            events = self._events.get(user)
-            if not events:
-                return 0
-            while events and events[0] <= now - self.window:
-                events.popleft()
-            return len(events)
-
-    def add(self, user: str, now: float) -> None:
-        with self._lock:
-            self._events.setdefault(user, deque()).append(now)
+    def record_within(self, owner: str, kind: str, *, at: float, since: float, limit: int) -> int: ...
 
 
-ASKED = RecentEvents()
-"""Questions asked of the notes in the last minute, per user."""
+ASK = "ask"
+"""The kind of event a question to the notes is counted as."""
 
 
 class Ledger(Protocol):
@@ -279,6 +263,9 @@ class Ledger(Protocol):
     def turns_since(self, owner: str, since_ts: float) -> int: ...
 
     def usage_since(self, owner: str, since_ts: float) -> int: ...
+
+    @property
+    def events(self) -> Events: ...
 
 
 class UserLimits:
@@ -307,10 +294,14 @@ class UserLimits:
 
     def check_ask(self) -> None:
         """Raise `LimitReached` when the user asked the notes as often as the turn rate allows this minute.
-        Questions to the notes are not saved, so they are counted in this process (`ASKED`)."""
+        Questions to the notes are counted in the store as events (so the rate holds across replicas): the
+        count and the record are one step, so two replicas cannot both take the last place."""
         if self.turns_per_minute:
-            check_turn_rate(ASKED.count(self.owner, self.clock()), self.turns_per_minute)
-            ASKED.add(self.owner, self.clock())
+            now = self.clock()
+            recent = self.ledger.events.record_within(
+                self.owner, ASK, at=now, since=now - MINUTE, limit=self.turns_per_minute
+            )
+            check_turn_rate(recent, self.turns_per_minute)
 
     def budget(self) -> TokenBudget:
         if not self.daily_tokens:
