@@ -136,3 +136,43 @@ def test_old_events_are_deleted_as_new_ones_arrive(any_store: SessionStore) -> N
     any_store.events.record_within("alice", "ask", at=200_000.0, since=199_940.0, limit=0)
 
     assert any_store.events.count_since("alice", "ask", -1.0) == 1
+
+
+def test_one_indexing_lease_per_user_until_it_is_released(any_store: SessionStore) -> None:
+    leases = any_store.indexing
+
+    assert leases.acquire("alice", "job-1", at=10.0, stale_after=300.0) is None
+    assert leases.acquire("alice", "job-2", at=11.0, stale_after=300.0) == "job-1"
+    assert leases.acquire("bob", "job-3", at=11.0, stale_after=300.0) is None
+    assert leases.holder("alice", at=12.0, stale_after=300.0) == "job-1"
+
+    leases.release("alice", "job-2")  # not its lease: nothing happens
+    assert leases.holder("alice", at=12.0, stale_after=300.0) == "job-1"
+    leases.release("alice", "job-1")
+    assert leases.holder("alice", at=12.0, stale_after=300.0) is None
+    assert leases.acquire("alice", "job-2", at=13.0, stale_after=300.0) is None
+
+
+def test_a_cancelled_lease_tells_its_job_to_stop_and_frees_the_user(any_store: SessionStore) -> None:
+    leases = any_store.indexing
+    leases.acquire("alice", "job-1", at=10.0, stale_after=300.0)
+    assert leases.beat("alice", "job-1", at=11.0)
+
+    assert leases.cancel("alice")
+
+    assert not leases.beat("alice", "job-1", at=12.0)
+    assert leases.holder("alice", at=12.0, stale_after=300.0) is None
+    assert leases.acquire("alice", "job-2", at=12.0, stale_after=300.0) is None
+    assert not leases.cancel("nobody")
+
+
+def test_a_lease_not_heard_from_is_taken_over_and_its_job_told_to_stop(any_store: SessionStore) -> None:
+    leases = any_store.indexing
+    leases.acquire("alice", "job-1", at=10.0, stale_after=300.0)
+    leases.beat("alice", "job-1", at=100.0)
+
+    assert leases.acquire("alice", "job-2", at=350.0, stale_after=300.0) == "job-1"  # heard from 250 s ago
+    assert leases.acquire("alice", "job-2", at=401.0, stale_after=300.0) is None
+
+    assert not leases.beat("alice", "job-1", at=402.0)
+    assert leases.holder("alice", at=402.0, stale_after=300.0) == "job-2"

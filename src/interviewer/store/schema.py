@@ -3,8 +3,9 @@
 SQLite keeps its version in `PRAGMA user_version`; Postgres in a one-row `schema_version` table. A database
 newer than this code is refused rather than guessed at. Version 2 added owners, row versions, users, and
 usage rows that outlive their interview (so a daily token budget cannot be reset by deleting interviews).
-Version 3 added uploaded notes files (so every replica serves a user the same uploads) and counted events
-(questions to the notes, so their rate holds across replicas).
+Version 3 added uploaded notes files (so every replica serves a user the same uploads), counted events
+(questions to the notes, so their rate holds across replicas) and indexing leases (one indexing job per user
+across replicas).
 """
 
 from __future__ import annotations
@@ -104,6 +105,13 @@ SQLITE_MIGRATIONS: dict[int, list[str]] = {
             kind  TEXT NOT NULL,
             at    REAL NOT NULL
         )""",
+        """CREATE TABLE IF NOT EXISTS index_jobs (
+            owner      TEXT PRIMARY KEY,
+            job        TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            seen_at    REAL NOT NULL,
+            cancelled  INTEGER NOT NULL DEFAULT 0
+        )""",
         "CREATE INDEX IF NOT EXISTS events_by_owner ON events(owner, kind, at)",
     ],
 }
@@ -186,6 +194,13 @@ POSTGRES_MIGRATIONS: dict[int, list[str]] = {
             owner TEXT NOT NULL,
             kind  TEXT NOT NULL,
             at    DOUBLE PRECISION NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS index_jobs (
+            owner      TEXT PRIMARY KEY,
+            job        TEXT NOT NULL,
+            started_at DOUBLE PRECISION NOT NULL,
+            seen_at    DOUBLE PRECISION NOT NULL,
+            cancelled  INTEGER NOT NULL DEFAULT 0
         )""",
         "CREATE INDEX IF NOT EXISTS events_by_owner ON events(owner, kind, at)",
     ],

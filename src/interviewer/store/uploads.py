@@ -1,15 +1,12 @@
-"""Uploaded notes files and counted events, per user, in the session database, so every replica sees them.
+"""Uploaded notes files, per user, in the session database, so every replica sees them.
 
 `UploadShelf` keeps each uploaded notes file (its owner, notes set, name, bytes, SHA-256, size and time) in
 the `uploads` table. The database is the only copy that counts: a replica writes the files into its own data
 folder to index them, and compares hashes to keep that copy in step (`interviewer.web.uploads`). A notes set
 is named by the digest of its files, so it never changes once saved; it is added or deleted whole.
 
-`EventLedger` counts what a user did that is not saved elsewhere (questions to the notes) in the `events`
-table, so a rate limit holds across replicas.
-
-Both check a quota or a rate and write in one transaction, under a per-user lock (the write lock in SQLite,
-an advisory lock in Postgres), so two replicas cannot both take a user's last place.
+The quota is checked and the files written in one transaction, under the user's lock (`ledger.lock_user`), so
+two replicas cannot both take a user's last place.
 """
 
 from __future__ import annotations
@@ -18,13 +15,8 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from interviewer.store.backend import Backend, Transaction
-
-_USER_LOCK = 7_146_505_373
-"""The advisory-lock namespace of per-user quota checks in Postgres (any constant, the same on every replica)."""
-
-EVENTS_KEPT_SECONDS = 86_400.0
-"""Counted events older than this are deleted as new ones are recorded: rates look back a minute."""
+from interviewer.store.backend import Backend
+from interviewer.store.ledger import lock_user
 
 
 @dataclass(frozen=True)
@@ -36,14 +28,6 @@ class StoredFile:
     sha256: str
     size: int
     at: float
-
-
-def lock_user(tx: Transaction, backend: Backend, owner: str) -> None:
-    """Serialise this transaction with every other one that locks `owner` (SQLite: already, by its write lock)."""
-    if backend.name == "postgres":
-        tx.run(
-            "SELECT pg_advisory_xact_lock(:ns, hashtext(:owner))", {"ns": _USER_LOCK % 2**31, "owner": owner}
-        )
 
 
 QuotaCheck = Callable[[int, int], None]
@@ -132,41 +116,3 @@ class UploadShelf:
             {"owner": owner},
         )[0]
         return int(row["n"]), int(row["bytes"])
-
-
-class EventLedger:
-    """Events per user and kind, counted over a recent window."""
-
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
-
-    def record_within(self, owner: str, kind: str, *, at: float, since: float, limit: int) -> int:
-        """Record one event unless `limit` of them were recorded since `since` (0: no limit). Returns how many
-        there were before this one; when that is `limit` or more, nothing was recorded."""
-        with self.backend.write() as tx:
-            lock_user(tx, self.backend, owner)
-            recent = int(
-                tx.run(
-                    "SELECT COUNT(*) AS n FROM events WHERE owner = :owner AND kind = :kind AND at > :since",
-                    {"owner": owner, "kind": kind, "since": since},
-                ).scalar()
-                or 0
-            )
-            if limit and recent >= limit:
-                return recent
-            tx.run(
-                "DELETE FROM events WHERE owner = :owner AND at < :old",
-                {"owner": owner, "old": at - EVENTS_KEPT_SECONDS},
-            )
-            tx.run(
-                "INSERT INTO events (owner, kind, at) VALUES (:owner, :kind, :at)",
-                {"owner": owner, "kind": kind, "at": at},
-            )
-        return recent
-
-    def count_since(self, owner: str, kind: str, since: float) -> int:
-        rows = self.backend.read(
-            "SELECT COUNT(*) AS n FROM events WHERE owner = :owner AND kind = :kind AND at > :since",
-            {"owner": owner, "kind": kind, "since": since},
-        )
-        return int(rows[0]["n"])

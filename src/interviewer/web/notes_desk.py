@@ -100,9 +100,8 @@ class NotesDesk:
         self._notify = notify
         self._max_question = max_question_chars
         self._indexes: dict[Path, NotesIndex] = {}
-        self.uploads = UserUploads(
-            self.settings, lambda: shared.store, user, limits.clock if limits is not None else time.time
-        )
+        self._clock: Callable[[], float] = limits.clock if limits is not None else time.time
+        self.uploads = UserUploads(self.settings, lambda: shared.store, user, self._clock)
         self._model: tuple[ChatModel | None, Any] | None = None
 
     # -- the notes drawer ----------------------------------------------------------------------------
@@ -246,7 +245,7 @@ class NotesDesk:
         """Bring the chosen notes' index up to date: one job per user at a time, within the size caps
         for a folder the user chose or uploaded, and cancellable (`cancel_indexing`)."""
         self._chosen_upload_still_there()
-        with INDEX_JOBS.run(self.user, self) as job:
+        with INDEX_JOBS.run(self.user, self, leases=self.shared.store.indexing, clock=self._clock) as job:
             if self.folder is not None:
                 check_index_size(
                     [self.folder],
@@ -257,10 +256,13 @@ class NotesDesk:
 
     def indexing_elsewhere(self) -> bool:
         """Whether this user's notes are being indexed from another tab."""
-        return INDEX_JOBS.running(self.user, besides=self)
+        return INDEX_JOBS.running(
+            self.user, besides=self, leases=self.shared.store.indexing, clock=self._clock
+        )
 
     def cancel_indexing(self) -> bool:
-        return INDEX_JOBS.cancel(self.user)
+        """Cancel the user's indexing, from whichever tab or replica it runs in."""
+        return INDEX_JOBS.cancel(self.user, leases=self.shared.store.indexing)
 
     # -- asking ------------------------------------------------------------------------------------------
 
