@@ -344,7 +344,13 @@ def sign_in(page: Any, url: str, email: str, *, path: str = "/", shot: str | Non
         _h.screenshot(page, shot)
     page.get_by_label("E-mail").fill(email)
     page.get_by_role("button", name="Sign in").click()
-    page.locator('[data-test-script-state="notRunning"]').wait_for()
+    try:
+        page.locator('[data-test-script-state="notRunning"]').wait_for()
+    except Exception:
+        _h.screenshot(page, "deploy-after-sign-in")
+        raise AssertionError(
+            f"the app did not finish loading after sign-in; the browser is at {page.url}"
+        ) from None
     _app.settled(page)
     if page.get_by_text("Sign in to practise").count():
         _h.screenshot(page, "deploy-not-signed-in")
