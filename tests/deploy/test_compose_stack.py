@@ -310,6 +310,13 @@ class Stack:
             assert time.monotonic() < deadline, f"not healthy within {timeout:.0f} s: {health}"
             time.sleep(2)
 
+    def chroma_get(self, path: str) -> Any:
+        """The JSON answer of the Chroma server to GET `path`, asked from inside its container."""
+        script = f"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8000{path}').read().decode())"
+        done = _run(["docker", "exec", self.container("chroma"), "python", "-c", script], timeout=60)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
     def psql(self, sql: str, **variables: str) -> list[list[str]]:
         """Rows of `sql` run by psql in the Postgres container, with `:'name'` variables."""
         argv = [
@@ -500,6 +507,10 @@ def test_the_team_deployment_runs_in_docker_and_keeps_a_signed_in_interview_acro
         id=session_id,
     )
     assert rows == [["alice@example.com", ANSWER]]
+
+    # The replicas keep the notes' vectors in the Chroma server.
+    collections = stack.chroma_get("/api/v2/tenants/default_tenant/databases/default_database/collections")
+    assert collections, "the app made no collection in the Chroma server"
 
     # The replica holding her tab restarts; back on it, she still has her interview.
     before = stack.inspect("app-1")["State"]["StartedAt"]
