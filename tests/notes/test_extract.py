@@ -156,3 +156,24 @@ def test_a_nested_item_comes_with_the_item_that_introduces_it_and_keeps_its_inde
         "- Costs of a mistake:",
         "  - Financial: lost revenue and fines for non-compliance.",
     ]
+
+
+def test_one_item_of_a_nested_list_answers_with_its_fellow_items_under_the_same_lead_in() -> None:
+    units = units_of(NESTED)
+    scores = [0.1, 0.2, 0.9, 0.3, 0.1, 0.1]
+    chosen = passage(units, scores, "what does a mistake cost in money?")
+    assert render(chosen) == [
+        "- Costs of a mistake:",
+        "  - Financial: lost revenue and fines for non-compliance.",
+        "  - Reputational: loss of customer trust.",
+    ]
+
+
+def test_a_chunk_that_starts_inside_a_nested_list_still_reads_its_items_as_items() -> None:
+    units = units_of(
+        "        - *User interviews:* talk to end users.\n        - *Data analysis:* look for patterns.\n"
+    )
+    assert [(u.kind, u.depth, u.text) for u in units] == [
+        ("item", 0, "User interviews: talk to end users."),
+        ("item", 0, "Data analysis: look for patterns."),
+    ]

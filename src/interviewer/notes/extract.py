@@ -95,8 +95,9 @@ def units_of(text: str) -> list[Unit]:
         if _BULLET.match(raw) and not raw.startswith(("    ", "\t")):
             builder.item(_BULLET.sub("", raw), _indent(raw))
             continue
-        if builder.open_item and _NESTED_BULLET.match(raw):
-            builder.item(_NESTED_BULLET.sub("", raw), _indent(raw))  # an item of a list inside an item
+        if _NESTED_BULLET.match(raw):
+            # An item of a list inside an item (or of one whose first items the chunk does not hold).
+            builder.item(_NESTED_BULLET.sub("", raw), _indent(raw))
             continue
         if builder.open_item and raw[:1].isspace():
             builder.continue_item(stripped)
@@ -241,6 +242,12 @@ def passage(
         lead = _lead_in(units, best)
         if lead is not None:
             chosen.add(lead)
+            if anchor.depth and units[lead].kind == "item":
+                # One item of a nested list answers with its fellow items under the same lead-in.
+                for i in _fellow_items(units, lead, anchor.depth):
+                    if len(chosen) >= max_units:
+                        break
+                    chosen.add(i)
     elif best + 1 < len(units) and units[best + 1].block == anchor.block:
         next_unit = units[best + 1]
         if _LEANS_BACK.match(next_unit.text) or scores[best + 1] >= near * scores[best]:
@@ -252,6 +259,18 @@ def passage(
         if scores[i] >= floor and not restates(units[i], question):
             chosen.add(i)
     return [units[i] for i in sorted(chosen)]
+
+
+def _fellow_items(units: Sequence[Unit], parent: int, depth: int) -> list[int]:
+    """The items `depth` deep under the item `units[parent]`, in order."""
+    found = []
+    for i in range(parent + 1, len(units)):
+        unit = units[i]
+        if unit.kind != "item" or unit.block != units[parent].block or unit.depth < depth:
+            break
+        if unit.depth == depth:
+            found.append(i)
+    return found
 
 
 def _lead_in(units: Sequence[Unit], index: int) -> int | None:
