@@ -62,6 +62,9 @@ of the candidate's rank, searched over a grid):
 - the chunk embedded with its note's title (the case study's name) before its headings, as a rescoring
   feature (with the two above): at best tune and fresh +1 first each, original and patterns tune MRR
   -.005. None of these gained enough to cache sentence vectors in the index, so none was built.
+For abstention, a check for adjacent question words the notes never use together (a named concept such as
+"consistent hashing" built of words they do use) was looked at on the same sets and not tried: on the
+tuning sets most in-scope paraphrases have such a pair of rare words as well.
 Each is reported with the labelled section only and with the alternates (`also`: other sections that
 answer the question just as well). A result is a hit when it comes from the labelled file and from the
 labelled section or a subsection of it. Hybrid search is reported with both fusions `NotesIndex` offers:
