@@ -38,6 +38,7 @@ from retrieval import KINDS, LABEL_FILES, load_questions  # noqa: E402
 JUDGED_SETS = {
     "patterns": REPO / "tests" / "data" / "ask_judgements_ml-system-design-pattern.yaml",
     "mlops": REPO / "tests" / "data" / "ask_judgements_ml-ops-org.yaml",
+    "designdocs": REPO / "tests" / "data" / "ask_judgements_ml-design-docs.yaml",
 }
 IN_SCOPE_VERDICTS = ("correct", "partly", "wrong", "declined")
 OFF_TOPIC_VERDICTS = ("declined", "answered")

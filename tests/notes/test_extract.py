@@ -119,3 +119,61 @@ def test_a_lead_in_that_scores_best_brings_the_items_it_introduces() -> None:
     )
     chosen = passage(units, [0.9, 0.2, 0.2, 0.1], "which questions should I answer")
     assert render(chosen)[:3] == ["Answer these questions:", "- Who owns the model?", "- How is it served?"]
+
+
+NESTED = """- **Key Concepts:**
+    - **Costs of a mistake:**
+        - *Financial:* lost revenue
+          and fines for non-compliance.
+        - *Reputational:* loss of customer trust.
+    - Second-order consequences matter too.
+- Another top-level point here.
+"""
+
+
+def test_an_item_of_a_nested_list_is_a_unit_of_its_own_one_level_deeper() -> None:
+    units = units_of(NESTED)
+    assert [(u.depth, u.text) for u in units] == [
+        (0, "Key Concepts:"),
+        (1, "Costs of a mistake:"),
+        (2, "Financial: lost revenue and fines for non-compliance."),
+        (2, "Reputational: loss of customer trust."),
+        (1, "Second-order consequences matter too."),
+        (0, "Another top-level point here."),
+    ]
+    assert {u.kind for u in units} == {"item"} and len({u.block for u in units}) == 1
+
+
+def test_a_nested_item_comes_with_the_item_that_introduces_it_and_keeps_its_indentation() -> None:
+    units = units_of(NESTED)
+    scores = [0.1, 0.2, 0.9, 0.3, 0.1, 0.1]
+    chosen = passage(units, scores, "what does a mistake cost in money?", max_units=2)
+    assert [u.text for u in chosen] == [
+        "Costs of a mistake:",
+        "Financial: lost revenue and fines for non-compliance.",
+    ]
+    assert render(chosen) == [
+        "- Costs of a mistake:",
+        "  - Financial: lost revenue and fines for non-compliance.",
+    ]
+
+
+def test_one_item_of_a_nested_list_answers_with_its_fellow_items_under_the_same_lead_in() -> None:
+    units = units_of(NESTED)
+    scores = [0.1, 0.2, 0.9, 0.3, 0.1, 0.1]
+    chosen = passage(units, scores, "what does a mistake cost in money?")
+    assert render(chosen) == [
+        "- Costs of a mistake:",
+        "  - Financial: lost revenue and fines for non-compliance.",
+        "  - Reputational: loss of customer trust.",
+    ]
+
+
+def test_a_chunk_that_starts_inside_a_nested_list_still_reads_its_items_as_items() -> None:
+    units = units_of(
+        "        - *User interviews:* talk to end users.\n        - *Data analysis:* look for patterns.\n"
+    )
+    assert [(u.kind, u.depth, u.text) for u in units] == [
+        ("item", 0, "User interviews: talk to end users."),
+        ("item", 0, "Data analysis: look for patterns."),
+    ]

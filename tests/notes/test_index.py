@@ -274,8 +274,9 @@ def test_score_fusion_follows_a_search_whose_winner_stands_far_ahead(
 ) -> None:
     # Dense search puts Preloading far ahead of Warming; BM25 puts Warming only a little ahead of it.
     folder = write_notes(tmp_path / "warm", WARM_NOTES)
-    rrf = NotesIndex(settings, LeaningEmbedder(dim=64), [folder])
+    rrf = NotesIndex(settings, LeaningEmbedder(dim=64), [folder], zscore_weight=0.0)
     zscore = NotesIndex(settings, LeaningEmbedder(dim=64), [folder], fusion="zscore")
+    default = NotesIndex(settings, LeaningEmbedder(dim=64), [folder])
 
     dense = rrf.retrieve(WARM_QUERY, k=2, mode="dense")
     lexical = rrf.retrieve(WARM_QUERY, k=2, mode="bm25")
@@ -287,6 +288,24 @@ def test_score_fusion_follows_a_search_whose_winner_stands_far_ahead(
     best = zscore.retrieve(WARM_QUERY, k=1)[0]
     assert best.chunk.heading == "Preloading"
     assert best.similarity == pytest.approx(1.0) and best.lexical is not None
+    # The default rank fusion adds the z-score leaders as one more list, so it follows the clear winner too.
+    assert [h.chunk.heading for h in default.retrieve(WARM_QUERY, k=2)] == ["Preloading", "Warming"]
+
+
+def test_the_z_score_leaders_lift_a_clear_winner_without_reordering_the_rest(
+    settings: Settings, embedder: CountingEmbedder, notes: Path
+) -> None:
+    query = "bursts of traffic in a queue"
+    # Without feedback, so that only the leaders' list differs between the two.
+    plain = NotesIndex(settings, embedder, [notes], zscore_weight=0.0, feedback=False)
+    lifted = NotesIndex(settings, embedder, [notes], zscore_weight=2.0, zscore_depth=1, feedback=False)
+    before = [h.chunk.chunk_id for h in plain.retrieve(query, k=4)]
+    after = [h.chunk.chunk_id for h in lifted.retrieve(query, k=4)]
+    leader = NotesIndex(settings, embedder, [notes], fusion="zscore").retrieve(query, k=1)[0].chunk.chunk_id
+    assert after[0] == leader
+    assert [cid for cid in after if cid != leader] == [cid for cid in before if cid != leader][
+        : len(after) - 1
+    ]
 
 
 def test_score_fusion_ranks_what_only_one_search_found(
@@ -340,8 +359,9 @@ def headings(hits: Sequence[Hit]) -> list[str]:
 def test_feedback_finds_a_section_that_shares_no_word_with_the_query_but_shares_its_topic(
     settings: Settings, breaker_notes: Path
 ) -> None:
-    with_feedback = NotesIndex(settings, FakeEmbedder(dim=128), [breaker_notes])
-    without = NotesIndex(settings, FakeEmbedder(dim=128), [breaker_notes], feedback=False)
+    # The z-score leaders are left out of both, so that feedback is the only difference.
+    with_feedback = NotesIndex(settings, FakeEmbedder(dim=128), [breaker_notes], zscore_weight=0.0)
+    without = NotesIndex(settings, FakeEmbedder(dim=128), [breaker_notes], feedback=False, zscore_weight=0.0)
     answer = with_feedback.retrieve(BREAKER_QUERY, k=10)
     cooldown = next(h.chunk for h in answer if h.chunk.heading == "Cooldown")
     assert not set(lexical_tokens(cooldown.text)) & set(lexical_tokens(BREAKER_QUERY))
@@ -352,10 +372,10 @@ def test_feedback_finds_a_section_that_shares_no_word_with_the_query_but_shares_
     assert found[3] == "Cooldown", "the breaker words of the first hits lead to it"
 
 
-def test_without_feedback_hybrid_search_is_rank_fusion_of_the_dense_and_the_bm25_rankings(
+def test_without_feedback_or_leaders_hybrid_search_is_rank_fusion_of_the_dense_and_the_bm25_rankings(
     settings: Settings, breaker_notes: Path
 ) -> None:
-    index = NotesIndex(settings, FakeEmbedder(dim=128), [breaker_notes], feedback=False)
+    index = NotesIndex(settings, FakeEmbedder(dim=128), [breaker_notes], feedback=False, zscore_weight=0.0)
     dense = index.retrieve(BREAKER_QUERY, k=10, mode="dense")
     lexical = index.retrieve(BREAKER_QUERY, k=10, mode="bm25")
     fused: dict[str, float] = {}

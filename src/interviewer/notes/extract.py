@@ -1,8 +1,9 @@
 """The extractive answer's raw material: a chunk read as units a learner can read, and the passage that answers.
 
 `units_of` reads a chunk's Markdown as a reader sees it: paragraphs split into sentences, each list item whole
-(with its continuation lines), each table row whole and labelled with its column headings, code and bare link
-lists left out, and every unit free of markup (no `*emphasis*`, link syntax, HTML tags or entities).
+(with its continuation lines; an item of a list nested in it is an item of its own, one level deeper), each
+table row whole and labelled with its column headings, code and bare link lists left out, and every unit free
+of markup (no `*emphasis*`, link syntax, HTML tags or entities).
 
 `passage` picks, from one chunk's scored units, the ones that answer: the best unit, what it leans on, the
 lead-in of its list, and the units around it that score nearly as well, in the chunk's order. A unit that
@@ -32,7 +33,12 @@ _LEANS_BACK = re.compile(
     r"|also|however|but|so|thus|therefore|instead)\b",
     re.IGNORECASE,
 )
+_NESTED_BULLET = re.compile(r"^\s+(?:[-*+]|\d{1,3}[.)])\s+")
 _MAX_WORDS = 120
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t").replace("\t", "    "))
 
 
 @dataclass(frozen=True)
@@ -43,16 +49,19 @@ class Unit:
     kind: UnitKind
     block: int  # units of one paragraph, list or table share a block
     position: int  # order in the chunk
+    depth: int = 0  # a list item's nesting: 0 for a top-level item, 1 for an item under it, ...
 
 
 def render(units: Sequence[Unit]) -> list[str]:
     """The passage's lines: sentences of one paragraph joined (with "…" where one was left out), each list
-    item (as "- item") and table row on its own line."""
+    item (as "- item", indented two spaces a level under the passage's shallowest item) and table row on its
+    own line."""
     lines: list[str] = []
     previous: Unit | None = None
+    top = min((unit.depth for unit in units if unit.kind == "item"), default=0)
     for unit in units:
         if unit.kind == "item":
-            lines.append(f"- {unit.text}")
+            lines.append(f"{'  ' * (unit.depth - top)}- {unit.text}")
         elif (
             unit.kind == "row"
             or previous is None
@@ -84,7 +93,11 @@ def units_of(text: str) -> list[Unit]:
             builder.table_row(stripped)
             continue
         if _BULLET.match(raw) and not raw.startswith(("    ", "\t")):
-            builder.item(_BULLET.sub("", raw))
+            builder.item(_BULLET.sub("", raw), _indent(raw))
+            continue
+        if _NESTED_BULLET.match(raw):
+            # An item of a list inside an item (or of one whose first items the chunk does not hold).
+            builder.item(_NESTED_BULLET.sub("", raw), _indent(raw))
             continue
         if builder.open_item and raw[:1].isspace():
             builder.continue_item(stripped)
@@ -103,6 +116,8 @@ class _Builder:
         self.item_parts: list[str] = []
         self.header: list[str] = []
         self.open_item = False
+        self.indents: list[int] = []  # the indentation of each list level open above the current item
+        self.depth = 0
 
     def _start(self, kind: str) -> None:
         if self.kind != kind:
@@ -116,13 +131,15 @@ class _Builder:
             self.block += 1
         self.kind = None
         self.header = []
+        self.indents = []
 
     def _add(self, text: str, kind: UnitKind) -> None:
         words = text.split()
         if (len(words) >= 3 or text.endswith(":")) and any(ch.isalpha() for ch in text):
             if len(words) > _MAX_WORDS:
                 text = " ".join(words[:_MAX_WORDS]) + " …"
-            self.units.append(Unit(text, kind, self.block, len(self.units)))
+            depth = self.depth if kind == "item" else 0
+            self.units.append(Unit(text, kind, self.block, len(self.units), depth))
 
     def prose(self, line: str) -> None:
         self._flush_item()
@@ -141,9 +158,14 @@ class _Builder:
                 self._add(sentence, "sentence")
             self.paragraph = []
 
-    def item(self, text: str) -> None:
+    def item(self, text: str, indent: int = 0) -> None:
         self._start("list")
         self._flush_item()
+        while self.indents and indent < self.indents[-1]:
+            self.indents.pop()
+        if not self.indents or indent > self.indents[-1]:
+            self.indents.append(indent)
+        self.depth = len(self.indents) - 1
         if _LINK_ONLY.match(text):
             return  # a reading list or table of contents entry
         self.item_parts = [text]
@@ -220,6 +242,12 @@ def passage(
         lead = _lead_in(units, best)
         if lead is not None:
             chosen.add(lead)
+            if anchor.depth and units[lead].kind == "item":
+                # One item of a nested list answers with its fellow items under the same lead-in.
+                for i in _fellow_items(units, lead, anchor.depth):
+                    if len(chosen) >= max_units:
+                        break
+                    chosen.add(i)
     elif best + 1 < len(units) and units[best + 1].block == anchor.block:
         next_unit = units[best + 1]
         if _LEANS_BACK.match(next_unit.text) or scores[best + 1] >= near * scores[best]:
@@ -233,8 +261,28 @@ def passage(
     return [units[i] for i in sorted(chosen)]
 
 
+def _fellow_items(units: Sequence[Unit], parent: int, depth: int) -> list[int]:
+    """The items `depth` deep under the item `units[parent]`, in order."""
+    found = []
+    for i in range(parent + 1, len(units)):
+        unit = units[i]
+        if unit.kind != "item" or unit.block != units[parent].block or unit.depth < depth:
+            break
+        if unit.depth == depth:
+            found.append(i)
+    return found
+
+
 def _lead_in(units: Sequence[Unit], index: int) -> int | None:
     """The sentence that introduces the list or table `units[index]` belongs to, if one ends with a colon."""
+    depth = units[index].depth
+    if depth:
+        for above in range(index - 1, -1, -1):
+            unit = units[above]
+            if unit.block != units[index].block or unit.kind != "item":
+                break
+            if unit.depth < depth:
+                return above if unit.text.rstrip().endswith(":") else None
     block = units[index].block
     first = index
     while first > 0 and units[first - 1].block == block:

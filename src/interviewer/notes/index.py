@@ -65,6 +65,11 @@ class NotesIndex(SyncedIndex):
     question in other words than the question's, through the words they share with the first hits.
     Z-score fusion and the dense and BM25 modes do not use it.
 
+    Rank fusion also takes the first `zscore_depth` candidates of z-score fusion as one more ranked list,
+    weighted `zscore_weight`. Ranks alone cannot tell a clear winner of one search from the first of
+    near-equals; the z-score leaders can, and lifting them ranks the answer first more often without
+    pushing other answers out of the top five (see `bench/retrieval.py`).
+
     A question in several parts ("how long must the test run, and what mistakes should I avoid?") blends
     its parts in one vector. Rank fusion also searches each part on its own (see `question_parts`) and
     fuses their merged dense ranking with weight `clause_weight`.
@@ -93,6 +98,8 @@ class NotesIndex(SyncedIndex):
         feedback_weight: float = 1.0,
         clause_weight: float = 0.3,
         collections: Mapping[Path, str] | None = None,
+        zscore_weight: float = 2.0,
+        zscore_depth: int = 3,
     ) -> None:
         self.settings = settings
         if embedder is None:
@@ -116,6 +123,8 @@ class NotesIndex(SyncedIndex):
         self.feedback = feedback
         self.feedback_weight = feedback_weight
         self.clause_weight = clause_weight
+        self.zscore_weight = zscore_weight
+        self.zscore_depth = zscore_depth
         self._synced = False
         self._sync_lock = threading.Lock()
 
@@ -224,11 +233,16 @@ class NotesIndex(SyncedIndex):
             ranked = sorted(fused.items(), key=lambda item: (-item[1], -similarity.get(item[0], -1.0)))
         else:
             fused = {}
+            leaders: list[tuple[Chunk, float]] = []
+            if self.zscore_weight:
+                mixed = sorted(_zscore_fusion(dense, lexical, self.dense_share).items(), key=lambda i: -i[1])
+                leaders = [(chunks[cid], score) for cid, score in mixed[: self.zscore_depth]]
             rankings = (
                 (self.dense_weight, dense),
                 (self.lexical_weight, lexical),
                 (self.feedback_weight, feedback),
                 (self.clause_weight, clauses),
+                (self.zscore_weight, leaders),
             )
             for weight, ranking in rankings:
                 for rank, (chunk, _) in enumerate(ranking, start=1):
