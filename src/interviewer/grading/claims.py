@@ -6,7 +6,8 @@ It reads an answer sentence by sentence and finds:
   likely to assert (optimising clicks instead of watch time, scoring the whole catalogue with a heavy model,
   letting a request fail when a store is down). A wrong claim is found when one clause says a term of each
   of its cue groups and *asserts* the first (see `interviewer.grading.stance`), unless the clause also
-  asserts one of its `unless` terms. "Watch time, not CTR" is right; "CTR, not watch time" is wrong.
+  asserts one of its `unless` terms. A cue term written `~fallback` is said by denying it ("there is no
+  fallback", "I wouldn't add a fallback"), for claims that leave something out. "Watch time, not CTR" is right; "CTR, not watch time" is wrong.
 - **arithmetic errors**: a derivation stated in the answer ("500 million daily users at 5 loads a day is
   about 2.9 million requests per second") is recomputed from the candidate's own inputs, with the time
   units converted, and compared with the candidate's own result. It judges method and consistency, not
@@ -327,21 +328,32 @@ def _says(clause: str, cues: Sequence[Sequence[str]], unless: Sequence[str]) -> 
 
 @lru_cache(maxsize=65536)
 def _says_cached(clause: str, cues: tuple[tuple[str, ...], ...], unless: tuple[str, ...]) -> bool:
-    """A clause says a claim when it asserts a term of every cue group."""
+    """A clause says a claim when it asserts a term of every cue group, or denies a `~` term of it."""
     if not cues:
         return False
-    subject = list(mentions(clause, list(cues[0])))
-    if not any(m.asserted for m in subject):
+    said, denied = _split_terms(cues[0])
+    if not any(m.asserted for m in mentions(clause, said)) and not any(
+        not m.asserted for m in mentions(clause, denied)
+    ):
         return False
     # The other groups must be said, and not only contrasted away: "training data comes from mined corpora,
     # not from API customers" does not train on API customers' text. A negated verb stays part of the
     # claim ("any click that hasn't converted is labelled a negative").
-    if not all(
-        any(not _CONTRASTED.search(clause[: m.start]) for m in mentions(clause, list(group)))
-        for group in cues[1:]
-    ):
-        return False
+    for group in cues[1:]:
+        said, denied = _split_terms(group)
+        if not any(not _CONTRASTED.search(clause[: m.start]) for m in mentions(clause, said)) and not any(
+            not m.asserted for m in mentions(clause, denied)
+        ):
+            return False
     return not any(m.asserted for m in mentions(clause, list(unless)))
+
+
+def _split_terms(group: Sequence[str]) -> tuple[list[str], list[str]]:
+    """A group's plain terms, which must be said, and its `~` terms, which must be denied ("~fallback"
+    is said by "there is no fallback" and "we wouldn't bother with a fallback")."""
+    said = [t for t in group if not t.startswith("~")]
+    denied = [t[1:].strip() for t in group if t.startswith("~")]
+    return said, denied
 
 
 def _with_recovery(
@@ -370,4 +382,7 @@ def _with_recovery(
 
 
 def _mentions_point(sentence: str, cues: Sequence[Sequence[str]]) -> bool:
-    return bool(cues) and any(True for c in clauses(sentence) for _ in mentions(c, list(cues[0])))
+    if not cues:
+        return False
+    terms = [t.lstrip("~").strip() for t in cues[0]]
+    return any(True for c in clauses(sentence) for _ in mentions(c, terms))

@@ -1,0 +1,133 @@
+"""Wrong claims said in other words: designs that leave something out, and checks placed after the event."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.content.claims import Constraint, WrongClaim
+from interviewer.content.questions import KeyPoint, NoteLink, Question, QuestionBank
+from interviewer.grading.claims import ClaimChecker
+from interviewer.grading.targets import breaks
+from interviewer.phases import PHASES
+from locations import KNOWLEDGE
+
+BANK = QuestionBank.load(KNOWLEDGE)
+CHECKER = ClaimChecker()
+
+SCORING = Constraint(
+    kind="ordering",
+    says="Every transaction is scored before it is approved.",
+    subject=["score the transaction", "fraud check"],
+    before=["approv", "authoris", "payment goes through"],
+)
+PUBLISHING = Constraint(
+    kind="ordering",
+    says="Posts are checked before they appear.",
+    subject=["hash check", "is checked"],
+    before=["publish", "go live", "goes live", "visible"],
+)
+
+
+@pytest.mark.parametrize(
+    ("constraint", "late"),
+    [
+        (SCORING, "We approve the payment first and score it afterwards."),
+        (SCORING, "We approve the payment right away, then run it through the model later."),
+        (SCORING, "Once the payment is authorised, the model scores it."),
+        (SCORING, "After the payment goes through, we check it against the model."),
+        (PUBLISHING, "We let the post go live straight away and classify it afterwards."),
+        (PUBLISHING, "After a post is published, we scan it with the classifiers."),
+        (PUBLISHING, "Posts go live first and the hash check runs after."),
+    ],
+)
+def test_a_check_said_after_the_event_in_other_words_runs_too_late(constraint: Constraint, late: str) -> None:
+    assert breaks(late, constraint) == "That check runs too late."
+
+
+@pytest.mark.parametrize(
+    ("constraint", "right"),
+    [
+        (SCORING, "We score the payment first and then approve it."),
+        (SCORING, "Before the payment is approved we score it, and analysts review flagged ones later."),
+        (SCORING, "We approve the payment only after the model has scored it."),
+        (
+            SCORING,
+            "If the fraud service is down, we approve on rules first and score the payment afterwards.",
+        ),
+        (PUBLISHING, "Videos go live first with limited distribution and get classified later."),
+        (PUBLISHING, "Once the hash check passes, the post goes live."),
+    ],
+)
+def test_a_check_before_the_event_or_a_held_back_launch_is_not_too_late(
+    constraint: Constraint, right: str
+) -> None:
+    assert breaks(right, constraint) is None
+
+
+def test_the_fraud_question_catches_approve_first_score_later() -> None:
+    found = CHECKER.check(
+        BANK.get("fraud-detection"), None, "We approve the payment first and score it afterwards."
+    )
+    assert [e.kind for e in found] == ["constraint"]
+    assert found[0].why.startswith("That check runs too late.")
+
+
+FALLBACK = WrongClaim(
+    claim="Returns an error when the ranker is down, with no fallback.",
+    cues=[["~fallback", "~fall back", "return an error"], ["ranker", "ranking"]],
+    why="An empty page is an outage; serve a cached or popular list instead.",
+    challenge="The ranker is down. What does the user see?",
+    example="If the ranker is down we return an error.",
+)
+
+
+@pytest.mark.parametrize(
+    "denied",
+    [
+        "There's no fallback if the ranker is down.",
+        "I wouldn't bother with a fallback for the ranking service.",
+        "We don't need to fall back when ranking fails, it's rare.",
+        "If the ranker is down we return an error.",
+    ],
+)
+def test_a_tilde_term_is_said_by_denying_it(denied: str) -> None:
+    question = _with_claim(FALLBACK)
+    assert any(e.key_point_id == "fallback-point" for e in CHECKER.check(question, None, denied))
+
+
+@pytest.mark.parametrize(
+    "right",
+    [
+        "If the ranker is down we fall back to a popular list.",
+        "The ranking service has a fallback: the cached feed from the last session.",
+    ],
+)
+def test_a_tilde_term_that_is_asserted_is_not_the_claim(right: str) -> None:
+    question = _with_claim(FALLBACK)
+    assert CHECKER.check(question, None, right) == []
+
+
+def test_a_tilde_term_alone_is_not_a_valid_cue() -> None:
+    with pytest.raises(ValueError, match="non-empty term"):
+        WrongClaim(claim="xxx", cues=[["~ "]], why="xxx", challenge="xxx", example="xxx")
+
+
+def test_a_wrong_claim_lists_paraphrases_and_defaults_to_none() -> None:
+    assert FALLBACK.paraphrases == []
+    said = FALLBACK.model_copy(update={"paraphrases": ["No fallback for the ranker."]})
+    assert said.paraphrases == ["No fallback for the ranker."]
+
+
+def _with_claim(wrong: WrongClaim) -> Question:
+    """A bank question whose issues phase holds one key point with `wrong`, so the test reads that claim."""
+    question = BANK.get("movie-recommendations")
+    point = KeyPoint(
+        id="fallback-point",
+        point="Falls back to a cached list when the ranker is down.",
+        learn=NoteLink(file="reliability_and_availability.md", heading="Fallbacks"),
+        correct="Serves a fallback.",
+        wrong=[wrong],
+    )
+    phases = {p: question.phase(p).model_copy(update={"key_points": []}) for p in PHASES}
+    phases["issues"] = phases["issues"].model_copy(update={"key_points": [point]})
+    return question.model_copy(update={"phases": phases, "common_wrong": []})
