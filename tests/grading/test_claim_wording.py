@@ -7,6 +7,8 @@ import pytest
 from interviewer.content.claims import Constraint, WrongClaim
 from interviewer.content.questions import KeyPoint, NoteLink, Question, QuestionBank
 from interviewer.grading.claims import ClaimChecker
+from interviewer.grading.signals import split_sentences
+from interviewer.grading.stance import clauses, is_asserted
 from interviewer.grading.targets import breaks
 from interviewer.phases import PHASES
 from locations import KNOWLEDGE
@@ -64,12 +66,13 @@ def test_a_check_before_the_event_or_a_held_back_launch_is_not_too_late(
     assert breaks(right, constraint) is None
 
 
-def test_the_fraud_question_catches_approve_first_score_later() -> None:
+def test_the_fraud_question_catches_approve_first_score_later_as_late_and_on_its_key_point() -> None:
     found = CHECKER.check(
         BANK.get("fraud-detection"), None, "We approve the payment first and score it afterwards."
     )
-    assert [e.kind for e in found] == ["constraint"]
-    assert found[0].why.startswith("That check runs too late.")
+    late = [e for e in found if e.kind == "constraint"]
+    assert len(late) == 1 and late[0].why.startswith("That check runs too late.")
+    assert [e.key_point_id for e in found if e.kind == "claim"] == ["scoring-service"]
 
 
 FALLBACK = WrongClaim(
@@ -131,3 +134,31 @@ def _with_claim(wrong: WrongClaim) -> Question:
     phases = {p: question.phase(p).model_copy(update={"key_points": []}) for p in PHASES}
     phases["issues"] = phases["issues"].model_copy(update={"key_points": [point]})
     return question.model_copy(update={"phases": phases, "common_wrong": []})
+
+
+@pytest.mark.parametrize(
+    ("clause", "term", "asserted"),
+    [
+        ("Price drops get picked up overnight", "overnight", True),
+        ("we drop the nightly batch", "nightly batch", False),
+        ("recall over the last seven days", "last seven days", True),
+        ("watch time over CTR", "ctr", False),
+        ("we optimise over each hour's payments", "each hour's payments", True),
+    ],
+)
+def test_a_price_drop_and_a_period_said_with_over_are_not_negators(
+    clause: str, term: str, asserted: bool
+) -> None:
+    start = clause.lower().index(term.lower())
+    assert is_asserted(clause, start, start + len(term)) is asserted
+
+
+def test_a_time_of_day_does_not_end_a_sentence_or_a_clause() -> None:
+    assert [s.text for s in split_sentences("All digests leave at 7 a.m. in one go.")] == [
+        "All digests leave at 7 a.m. in one go."
+    ]
+    assert [s.text for s in split_sentences("We send at 7 a.m. Then we wait.")] == [
+        "We send at 7 a.m.",
+        "Then we wait.",
+    ]
+    assert clauses("All digests leave at 7 a.m. in one go") == ("All digests leave at 7 a.m. in one go",)
