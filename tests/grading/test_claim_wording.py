@@ -162,3 +162,15 @@ def test_a_time_of_day_does_not_end_a_sentence_or_a_clause() -> None:
         "Then we wait.",
     ]
     assert clauses("All digests leave at 7 a.m. in one go") == ("All digests leave at 7 a.m. in one go",)
+
+
+@pytest.mark.parametrize(
+    ("clause", "term"),
+    [
+        ("Recommended content from strangers doesn't belong in the feed", "recommended content"),
+        ("tokens don't really matter for capacity", "tokens"),
+    ],
+)
+def test_a_term_said_not_to_belong_or_matter_is_rejected(clause: str, term: str) -> None:
+    start = clause.lower().index(term)
+    assert not is_asserted(clause, start, start + len(term))

@@ -32,6 +32,7 @@ _CALLED_WRONG = re.compile(
     r"meaningless|dangerous|a mistake|the wrong|noisy|unreliable|flawed|biased|gameable|overrated|insufficient|"
     r"not enough|slow to move|hard to (?:measure|trust)|a vanity metric)|rewards?\s+clickbait|means? nothing|is not|are not|isn't|aren't|"
     r"(?:won't|wouldn't|doesn't|does not|will not|can't|cannot) (?:work|scale|keep up|hold|fit|meet|make it)|"
+    r"(?:doesn't|does not|don't|do not) (?:belong|(?:really )?matter)|"
     r"would be (?:wrong|a mistake)|(?:is |are |far )?too (?:slow|expensive|costly|heavy)|"
     r"is a bad idea|breaks?\b|falls? over)",
     re.I,
