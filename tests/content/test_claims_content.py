@@ -1,9 +1,10 @@
 """The bank's wrong claims and constraints are usable: each example is caught, no right statement is.
 
-A wrong claim's `example` and each of its `paraphrases` must be flagged, on its own key point; the question's own right statements (its
-key points, what counts as right, their spoken alternatives and the model outline), right statements
-written in a wrong claim's own words (`tests/data/claims/right_statements.yaml`) and the calibration
-set's strong answers must not be, or the interviewer would challenge a sound answer.
+A wrong claim's `example` and each of its `paraphrases` must be flagged, on its own key point. The
+question's own right statements (its key points, what counts as right, their spoken alternatives and the
+model outline), right statements written in a wrong claim's own words
+(`tests/data/claims/right_statements.yaml`) and the calibration set's strong answers must not be, or the
+interviewer would challenge a sound answer.
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ RIGHT_WITH_WRONG_WORDS = yaml.safe_load(
 )
 
 
-def test_right_statements_name_bank_questions_with_at_least_two_each() -> None:
-    assert set(RIGHT_WITH_WRONG_WORDS) <= set(BANK.ids())
+def test_right_statements_are_written_for_every_question() -> None:
+    assert sorted(RIGHT_WITH_WRONG_WORDS) == sorted(BANK.ids())
     assert all(len(texts) >= 2 for texts in RIGHT_WITH_WRONG_WORDS.values())
 
 
