@@ -174,3 +174,25 @@ def test_a_time_of_day_does_not_end_a_sentence_or_a_clause() -> None:
 def test_a_term_said_not_to_belong_or_matter_is_rejected(clause: str, term: str) -> None:
     start = clause.lower().index(term)
     assert not is_asserted(clause, start, start + len(term))
+
+
+@pytest.mark.parametrize(
+    ("clause", "cues", "unless", "said"),
+    [
+        ("the bidder gets the entire one hundred milliseconds", [["entire 100"]], [], True),
+        ("thirty-five thousand requests a second is what we provision", [["35k"], ["provision"]], [], True),
+        ("we provision for 35,000 requests a second", [["35k"], ["provision"]], [], True),
+        ("the full hundred milliseconds, minus thirty for the network", [["full 100"]], ["30"], False),
+        ("we send all 50 million emails at once", [["at once"]], ["5,000"], True),
+        ("we send 5,000 emails a second", [["emails"]], ["5,000"], False),
+        ("a 300 ms budget for the quote", [["30"]], [], False),
+    ],
+)
+def test_numbers_are_read_whichever_way_they_are_said_and_match_whole(
+    clause: str, cues: list[list[str]], unless: list[str], said: bool
+) -> None:
+    wrong = WrongClaim(
+        claim="A claim.", cues=cues, unless=unless, why="Why.", challenge="Why?", example=clause
+    )
+    found = CHECKER.check(_with_claim(wrong), None, clause)
+    assert any(e.key_point_id == "fallback-point" for e in found) is said

@@ -328,9 +328,23 @@ def _says(clause: str, cues: Sequence[Sequence[str]], unless: Sequence[str]) -> 
 
 @lru_cache(maxsize=65536)
 def _says_cached(clause: str, cues: tuple[tuple[str, ...], ...], unless: tuple[str, ...]) -> bool:
-    """A clause says a claim when it asserts a term of every cue group, or denies a `~` term of it."""
+    """A clause says a claim when it asserts a term of every cue group, or denies a `~` term of it.
+
+    Numbers are read either way they are said: "the whole hundred milliseconds" holds the cue "whole 100",
+    "thirty-five thousand a second" the cue "35K", and an `unless` term said in words still holds.
+    """
     if not cues:
         return False
+    numeric = _numeric(clause)
+    if numeric == clause:
+        return _cues_said(clause, cues) and not _unless_said(clause, unless)
+    numeric_cues = tuple(tuple(_numeric_term(t) for t in group) for group in cues)
+    numeric_unless = tuple(_numeric(t) for t in unless)
+    said = _cues_said(clause, cues) or _cues_said(numeric, numeric_cues)
+    return said and not (_unless_said(clause, unless) or _unless_said(numeric, numeric_unless))
+
+
+def _cues_said(clause: str, cues: tuple[tuple[str, ...], ...]) -> bool:
     said, denied = _split_terms(cues[0])
     if not any(m.asserted for m in mentions(clause, said)) and not any(
         not m.asserted for m in mentions(clause, denied)
@@ -345,7 +359,38 @@ def _says_cached(clause: str, cues: tuple[tuple[str, ...], ...], unless: tuple[s
             not m.asserted for m in mentions(clause, denied)
         ):
             return False
-    return not any(m.asserted for m in mentions(clause, list(unless)))
+    return True
+
+
+def _unless_said(clause: str, unless: tuple[str, ...]) -> bool:
+    return any(m.asserted for m in mentions(clause, list(unless)))
+
+
+_THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_K_SUFFIX = re.compile(r"\b(\d+(?:\.\d+)?)\s?[kK]\b")
+
+
+@lru_cache(maxsize=65536)
+def _numeric(text: str) -> str:
+    """`text` with its numbers in one form: spelled-out numbers in digits, no thousands commas, 35K as 35000."""
+    if not re.search(
+        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+        r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen)",
+        text,
+        re.I,
+    ):
+        return text
+    out = _THOUSANDS_COMMA.sub("", words_to_digits(text))
+    return _K_SUFFIX.sub(lambda m: _thousands(float(m.group(1))), out)
+
+
+def _thousands(value: float) -> str:
+    v = value * 1000
+    return str(int(v)) if v.is_integer() else str(v)
+
+
+def _numeric_term(term: str) -> str:
+    return "~" + _numeric(term[1:]) if term.startswith("~") else _numeric(term)
 
 
 def _split_terms(group: Sequence[str]) -> tuple[list[str], list[str]]:

@@ -64,8 +64,10 @@ def segments(clause: str) -> tuple[str, ...]:
 @lru_cache(maxsize=8192)
 def _term_pattern(term: str) -> re.Pattern[str]:
     # A term matches at a word start and may continue ("optimi" matches optimise and optimizing).
+    # A number matches whole: "5,000" is not said by "50000000", nor "30" by "300 ms".
     words = [re.escape(w) for w in term.lower().split()]
-    return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words), re.I)
+    whole = r"(?!\d|,\d{3})" if term.strip()[-1:].isdigit() else ""
+    return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words) + whole, re.I)
 
 
 def mentions(clause: str, terms: list[str]) -> Iterator[Mention]:
