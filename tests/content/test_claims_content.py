@@ -101,15 +101,16 @@ def test_every_key_point_says_what_is_right_and_most_name_a_wrong_alternative(qu
     assert sum(bool(k.wrong) for k in points) >= 0.75 * len(points)
 
 
-def test_every_common_method_error_example_is_caught_in_every_question_it_applies_to() -> None:
+def test_every_common_method_error_example_and_paraphrase_is_caught_in_every_question_it_applies_to() -> None:
     question = next(iter(BANK))
     assert question.common_wrong, "knowledge/wrong_claims.yaml should load into every question"
     missed = []
     for q in BANK:
         for wrong in q.common_wrong:
-            found = CHECKER.check(q, None, wrong.example)
-            if not any(e.why == wrong.why for e in found):
-                missed.append(f"{q.id}: {wrong.example}")
+            for said in (wrong.example, *wrong.paraphrases):
+                found = CHECKER.check(q, None, said)
+                if not any(e.why == wrong.why for e in found):
+                    missed.append(f"{q.id}: {said}")
     assert missed == []
 
 
