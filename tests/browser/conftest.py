@@ -74,14 +74,21 @@ def app_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @contextlib.contextmanager
 def _serving(
-    home: Path, log_name: str, extra_env: dict[str, str] | None = None, *, address: str = "127.0.0.1"
+    home: Path,
+    log_name: str,
+    extra_env: dict[str, str] | None = None,
+    *,
+    address: str = "127.0.0.1",
+    port: int | None = None,
+    args: tuple[str, ...] = (),
 ) -> Iterator[str]:
     """Run `streamlit run app.py` on a free port with an offline, private data folder, reached on loopback.
 
     `extra_env` adds settings, such as a shared INTERVIEWER_DATABASE_URL and Chroma server for replicas, or
-    INTERVIEWER_AUTH; `address` is the one the server listens on.
+    INTERVIEWER_AUTH; `address` is the one the server listens on; `port` one chosen beforehand (such as the
+    port a sign-in redirect names); `args` more of Streamlit's options (`--secrets.files PATH`).
     """
-    port = _free_port()
+    port = port or _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_"))}
     env.update(
         INTERVIEWER_HOME=str(home),
@@ -107,6 +114,7 @@ def _serving(
             "true",
             "--browser.gatherUsageStats",
             "false",
+            *args,
         ],
         cwd=REPO_ROOT,
         env=env,

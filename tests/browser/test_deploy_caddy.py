@@ -119,6 +119,8 @@ SIGN_IN_PAGE = """<!doctype html><html><head><title>Sign in</title></head><body>
 
 class _IdentityHandler(BaseHTTPRequestHandler):
     auth_checks: list[dict[str, str]]  # set on the subclass per server
+    redirects: list[str]  # every `rd` it was asked to go back to after sign-in
+    site: str  # the site's host:port, the only place it sends a browser back to
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         return
@@ -161,18 +163,24 @@ class _IdentityHandler(BaseHTTPRequestHandler):
         if url.path != "/oauth2/sign_in" or not email:
             self._send(400, {})
             return
-        # Back to the page asked for: its path only, as the site here is not on port 443.
-        target = urlparse(parse_qs(url.query).get("rd", ["/"])[0])
-        back = target.path + (f"?{target.query}" if target.query else "")
+        # Back to the page asked for, as oauth2-proxy does with --whitelist-domain=DOMAIN:*: an absolute `rd`
+        # only to the site itself, on the port it was asked on; anything else goes to the site's root.
+        rd = parse_qs(url.query).get("rd", ["/"])[0]
+        target = urlparse(rd)
+        back = rd if (target.scheme, target.netloc) == ("https", self.site) else "/"
+        self.redirects.append(rd)
         cookie = f"{SESSION_COOKIE}={quote(email)}; Path=/; Secure; HttpOnly; SameSite=Lax"
         self._send(302, {"Location": back or "/", "Set-Cookie": cookie})
 
 
 @contextlib.contextmanager
-def identity_proxy(port: int) -> Iterator[list[dict[str, str]]]:
-    """Serve the stand-in on 127.0.0.1:`port`; yields the headers of every `/oauth2/auth` check it answered."""
+def identity_proxy(port: int, site: str, redirects: list[str]) -> Iterator[list[dict[str, str]]]:
+    """Serve the stand-in on 127.0.0.1:`port` for the site at `site` (host:port); yields the headers of every
+    `/oauth2/auth` check it answered, and adds every `rd` it followed after a sign-in to `redirects`."""
     checks: list[dict[str, str]] = []
-    handler = type("IdentityHandler", (_IdentityHandler,), {"auth_checks": checks})
+    handler = type(
+        "IdentityHandler", (_IdentityHandler,), {"auth_checks": checks, "redirects": redirects, "site": site}
+    )
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -259,6 +267,7 @@ class Deployment:
     where: Loopback
     auth_checks: list[dict[str, str]]
     store: Any
+    redirects: list[str]
 
 
 @pytest.fixture
@@ -277,11 +286,12 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
         rendered = render_caddyfile(shipped, where)
         config = tmp_path / "Caddyfile"
         config.write_text(rendered, encoding="utf-8")
+        redirects: list[str] = []
         with (
-            identity_proxy(where.identity) as checks,
+            identity_proxy(where.identity, f"localhost:{where.https}", redirects) as checks,
             running_caddy(config, where, tmp_path / "caddy") as url,
         ):
-            yield Deployment(url, where, checks, store)
+            yield Deployment(url, where, checks, store, redirects)
 
 
 # --- the tests --------------------------------------------------------------------------------------------
@@ -325,20 +335,29 @@ def _context(browser: Any, headers: dict[str, str] | None = None) -> Any:
     )
 
 
-def sign_in(page: Any, url: str, email: str, *, shot: str | None = None) -> None:
-    """Open the site, get sent to the identity proxy's sign-in page, and sign in as `email`."""
-    page.goto(f"{url}/")
+def sign_in(page: Any, url: str, email: str, *, path: str = "/", shot: str | None = None) -> None:
+    """Open `path` on the site, get sent to the identity proxy's sign-in page, sign in as `email`, and be back
+    on `path` (with the site's port)."""
+    page.goto(f"{url}{path}")
     page.wait_for_url("**/oauth2/sign_in?**")
     if shot:
         _h.screenshot(page, shot)
     page.get_by_label("E-mail").fill(email)
     page.get_by_role("button", name="Sign in").click()
-    page.locator('[data-test-script-state="notRunning"]').wait_for()
+    try:
+        page.locator('[data-test-script-state="notRunning"]').wait_for()
+    except Exception:
+        _h.screenshot(page, "deploy-after-sign-in")
+        raise AssertionError(
+            f"the app did not finish loading after sign-in; the browser is at {page.url}"
+        ) from None
     _app.settled(page)
     if page.get_by_text("Sign in to practise").count():
         _h.screenshot(page, "deploy-not-signed-in")
         pytest.fail(f"signed in as {email} at the proxy, but the app saw no {AUTH_HEADER} header")
-    page.get_by_text("Practise an ML system-design interview").wait_for()
+    assert page.url == f"{url}{path}", page.url
+    if path == "/":
+        page.get_by_text("Practise an ML system-design interview").wait_for()
 
 
 def test_caddy_signs_people_in_strips_spoofed_headers_and_keeps_each_browser_on_one_replica(
@@ -349,7 +368,8 @@ def test_caddy_signs_people_in_strips_spoofed_headers_and_keeps_each_browser_on_
     # Nobody signed in, with or without a sign-in header of their own: sent to the sign-in page.
     status, headers = fetch(port, "/history?x=1")
     assert status == 302
-    assert headers["Location"] == "/oauth2/sign_in?rd=https://localhost/history?x=1"
+    # The page to go back to keeps the site's port (the site here is not on 443).
+    assert headers["Location"] == f"/oauth2/sign_in?rd=https://localhost:{port}/history?x=1"
     status, headers = fetch(port, "/", {AUTH_HEADER: "victim@example.com", "X-Auth-Request-User": "victim"})
     assert status == 302 and headers["Location"].startswith("/oauth2/sign_in?")
     status, _ = fetch(port, "/_stcore/stream", {AUTH_HEADER: "victim@example.com"})
@@ -396,9 +416,10 @@ def test_caddy_signs_people_in_strips_spoofed_headers_and_keeps_each_browser_on_
     # Bob, whose browser also claims to be Alice in the sign-in header, is Bob and sees none of hers.
     bob = _context(browser, {AUTH_HEADER: "alice@example.com"}).new_page()
     bob.set_default_timeout(90_000)
-    sign_in(bob, url, "bob@example.com")
+    # He follows a link to the History page: after signing in he is back on it, on the site's port.
+    sign_in(bob, url, "bob@example.com", path="/history")
+    assert deployment.redirects[-1] == f"{url}/history"
     bob.get_by_text("Signed in as bob", exact=False).wait_for()
-    bob.goto(f"{url}/history")
     bob.get_by_text("No interviews yet.", exact=False).wait_for()
     _app.settled(bob)
     assert bob.get_by_role("button", name="Resume").count() == 0

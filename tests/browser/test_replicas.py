@@ -103,3 +103,86 @@ def test_a_turn_typed_into_one_replica_is_read_back_through_the_other(browser: A
     assert texts == [FIRST, SECOND]
     for page in (first, second, third):
         page.context.close()
+
+
+NOTE = (
+    "# Zebra caching\n\n## Stripe lifetime\n\n"
+    "The zebra cache keeps hot stripes in memory for ninety seconds before it reloads them from the ledger.\n"
+)
+USER = "dana@example.com"
+
+
+def _signed_in_page(browser: Any, user: str) -> Any:
+    """A page whose every request names `user` in the sign-in header, as the proxy in front would."""
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, extra_http_headers={"X-Forwarded-User": user}
+    )
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    return page
+
+
+def _uploads_tab(page: Any, url: str) -> None:
+    page.goto(f"{url}/ask")
+    page.get_by_text("Ask the notes").first.wait_for()
+    page.get_by_text("Markdown files I upload").click()
+    page.get_by_text("Markdown notes (up to 2 MB a file)").wait_for()
+    _app.settled(page)
+
+
+def test_notes_uploaded_through_one_replica_answer_on_the_other_and_a_deletion_is_seen_by_both(
+    browser: Any, tmp_path: Path
+) -> None:
+    note = tmp_path / "zebra.md"
+    note.write_text(NOTE, encoding="utf-8")
+    with serving_replicas(tmp_path, {"INTERVIEWER_AUTH": "header"}) as (one, two, store):
+        first = _signed_in_page(browser, USER)
+        _uploads_tab(first, one)
+        first.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(note))
+        first.get_by_role("button", name="Index these files").click()
+        first.get_by_text("Notes: the files you uploaded").wait_for()
+        first.get_by_text("zebra.md (0 kB)").wait_for()
+        _app.settled(first)
+        _h.screenshot(first, "replica-one-uploaded")
+        [stored] = store.uploads.files(USER)
+        assert (stored.name, stored.size) == ("zebra.md", len(NOTE.encode()))
+
+        # The other replica lists the set, indexes it and answers from it, quoting the note.
+        second = _signed_in_page(browser, USER)
+        _uploads_tab(second, two)
+        second.get_by_text("zebra.md (0 kB)").wait_for()
+        second.get_by_role("button", name="Use").click()
+        second.get_by_text("Notes: the files you uploaded").wait_for()
+        box = second.get_by_placeholder("Ask a question about the notes")
+        box.fill("How long does the zebra cache keep hot stripes in memory?")
+        box.press("Enter")
+        second.get_by_text("[1] zebra.md › Stripe lifetime").wait_for()
+        _app.settled(second)
+        answer = second.locator('[data-testid="stChatMessage"]').last.inner_text()
+        assert "ninety seconds" in answer, answer
+        _h.screenshot(second, "replica-two-answers-from-the-upload")
+
+        # Both replicas use one collection on the Chroma server for the set.
+        import chromadb
+
+        from interviewer.web.uploads import upload_collection
+
+        chroma = chromadb.HttpClient(*chroma_server())
+        collection = upload_collection(USER, stored.notes_set)
+        assert chroma.get_collection(collection).count() == 1
+
+        # Someone else on the second replica sees none of it.
+        stranger = _signed_in_page(browser, "erin@example.com")
+        _uploads_tab(stranger, two)
+        assert stranger.get_by_text("zebra.md", exact=False).count() == 0
+
+        # Deleted through the second replica, the set is gone from the first one too.
+        second.get_by_role("button", name="Delete").click()
+        expect(second.get_by_text("zebra.md (0 kB)")).to_have_count(0)
+        assert store.uploads.files(USER) == []
+        assert collection not in [c.name for c in chroma.list_collections()]
+        _uploads_tab(first, one)
+        expect(first.get_by_text("zebra.md (0 kB)")).to_have_count(0)
+        _h.screenshot(first, "replica-one-after-the-deletion")
+        for page in (first, second, stranger):
+            page.context.close()

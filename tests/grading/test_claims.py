@@ -10,6 +10,9 @@ from interviewer.grading.quantities import quantities, words_to_digits
 from interviewer.grading.stance import is_asserted
 from locations import KNOWLEDGE
 
+BANK = QuestionBank.load(KNOWLEDGE)
+CHECKER = ClaimChecker()
+
 
 @pytest.fixture(scope="module")
 def youtube() -> Question:
@@ -179,3 +182,75 @@ def test_the_alternative_a_comparison_sets_aside_is_not_asserted() -> None:
     assert errors(fraud, batch) == ["claim"]
     assert is_asserted("streaming is better than a nightly batch", 0, len("streaming"))
     assert not is_asserted("a nightly batch is simpler than streaming", 33, 42)
+
+
+@pytest.mark.parametrize(
+    ("clause", "term", "asserted"),
+    [
+        (
+            "the objective is time spent, not meaningful interactions like comments, shares and replies",
+            "shares",
+            False,
+        ),
+        ("we optimise watch time, not clicks, likes or shares", "shares", False),
+        ("we don't use clicks, and shares matter", "shares", True),
+        ("not clicks, we use shares and comments", "comments", True),
+    ],
+)
+def test_a_negator_reaches_every_item_of_the_list_it_introduces(
+    clause: str, term: str, asserted: bool
+) -> None:
+    start = clause.index(term)
+    assert is_asserted(clause, start, start + len(term)) is asserted
+
+
+def test_context_words_contrasted_away_do_not_make_the_claim() -> None:
+    translation = BANK.get("translation-service")
+    right = "Training data comes from mined parallel corpora and back-translation, not from API customers."
+    wrong = "Training data comes from mined parallel corpora, back-translation, and the API customers' logs."
+    assert CHECKER.check(translation, None, right) == []
+    assert [e.kind for e in CHECKER.check(translation, None, wrong)] == ["claim"]
+
+
+def test_a_stale_period_said_as_by_the_next_day_breaks_a_freshness_target() -> None:
+    search = BANK.get("search-ranking")
+    stale = "The stock filter runs when the cached list is rebuilt, so an out-of-stock item drops out by the next day."
+    fresh = "The stock filter runs at serving time, so an out-of-stock item drops out within a minute."
+    assert [e.kind for e in CHECKER.check(search, None, stale)] == ["constraint"]
+    assert CHECKER.check(search, None, fresh) == []
+
+
+def test_a_check_whose_timing_is_in_the_next_segment_is_held_to_the_ordering() -> None:
+    moderation = BANK.get("content-moderation")
+    late = "Text and images get checked in a nightly batch, after they're visible."
+    early = "Text and images get checked synchronously, before they're visible."
+    outage = "If the classifiers are down, posts go live with reduced reach and are checked later."
+    assert [e.kind for e in CHECKER.check(moderation, None, late)] == ["constraint"]
+    assert CHECKER.check(moderation, None, early) == []
+    assert [e for e in CHECKER.check(moderation, None, outage) if e.kind == "constraint"] == []
+
+
+def test_a_common_method_error_is_found_in_any_question_and_its_right_form_is_not() -> None:
+    for question_id in ("fraud-detection", "search-ranking", "support-chatbot-rag"):
+        question = BANK.get(question_id)
+        wrong = "We tune the prompts on the golden set and report the final score on that same set."
+        right = "We tune on one golden set and report the final score on a separate held-out set."
+        assert [e.key_point_id for e in CHECKER.check(question, None, wrong)] == [None]
+        assert CHECKER.check(question, None, right) == []
+
+
+def test_a_retraction_that_names_what_it_redoes_corrects_a_common_method_error() -> None:
+    fraud = BANK.get("fraud-detection")
+    answer = (
+        "We normalise every feature with the mean and variance computed over the whole dataset, including the "
+        "test set. If the new model improves offline AUC, we ship it. You're right, I'd fit the normalisers "
+        "on the training months only."
+    )
+    found = {e.quote[:20]: e.corrected for e in CHECKER.check(fraud, None, answer)}
+    assert found == {"We normalise every f": True, "If the new model imp": False}
+
+
+def test_a_sentence_the_question_already_flags_is_not_flagged_again_as_a_common_error() -> None:
+    fraud = BANK.get("fraud-detection")
+    sentence = "We shuffle the last year of transactions and randomly split them 80/20 into train and test."
+    assert len(CHECKER.check(fraud, None, sentence)) == 1

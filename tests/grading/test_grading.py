@@ -543,3 +543,19 @@ def test_the_generic_question_links_every_point_to_the_overview(grader: OfflineG
     question = generic_question("Design a parking lot")
     for phase in PHASES:
         assert all(k.learn.file == "overview.md" for k in question.phase(phase).key_points)
+
+
+def test_a_derivation_said_across_a_spoken_sentence_break_is_checked_whole(
+    grader: OfflineGrader, bank: QuestionBank
+) -> None:
+    question = bank.get("youtube-recommendations")
+    answer = (
+        "For candidate generation I'd use fewer, bigger boxes than a hundred at 500 QPS: say 60 instances at "
+        "about 1,000 QPS each, which is 600 thousand QPS, twelve times the 50 thousand peak even with a cold "
+        "cache. With the five-minute cache taking about 60 percent, only around 20 thousand QPS actually reach "
+        "it, so I'd autoscale down to roughly 25 instances overnight and keep the 60 for the evening."
+    )
+    assert len(split_sentences(answer)) == 3  # the first sentence is split at ", which is"
+    grade = grader.grade(question, "optimization", answer)
+    assert [e.kind for e in grade.errors] == ["arithmetic"]
+    assert grade.errors[0].quote in answer

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -749,6 +750,36 @@ def test_a_second_replica_on_the_same_chroma_server_finds_the_same_notes_without
     import chromadb
 
     assert chromadb.HttpClient(host=host, port=port).get_collection(collection_name(notes)).count() == 5
+
+
+@pytest.mark.server
+def test_a_second_replica_reuses_the_vectors_the_first_stored_under_a_shared_collection_name(
+    settings: Settings,
+    embedder: CountingEmbedder,
+    notes: Path,
+    chroma_server: tuple[str, int],
+    tmp_path: Path,
+) -> None:
+    host, port = chroma_server
+    first = settings.model_copy(update={"chroma_host": host, "chroma_port": port})
+    second = first.model_copy(update={"home": tmp_path / "replica-2"})
+    copy = tmp_path / "replica-2-notes"
+    shutil.copytree(notes, copy)  # each replica has the files in its own data folder
+    shared_name = f"upload-test-{uuid.uuid4().hex[:8]}"
+    NotesIndex(first, embedder, [notes], collections={notes: shared_name}).ensure_synced()
+    again = CountingEmbedder()
+
+    (report,) = NotesIndex(second, again, [copy], collections={copy: shared_name}).ensure_synced()
+    results = NotesIndex(second, again, [copy], collections={copy: shared_name}).search(
+        "shard key machines", k=2
+    )
+
+    assert report.collection == shared_name and report.chunks == 5 and len(report.indexed) == 3
+    assert again.embedded == 1, "the second replica embedded only the query, never the notes"
+    assert results[0].source == "db/sharding.md"
+    import chromadb
+
+    assert chromadb.HttpClient(host=host, port=port).get_collection(shared_name).count() == 5
 
 
 def test_an_unreachable_chroma_server_is_a_clear_error(

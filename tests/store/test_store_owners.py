@@ -213,7 +213,7 @@ def test_an_old_single_user_database_is_migrated_in_place(tmp_path: Path) -> Non
     store.touch_user("ada", "candidate", at=1.0)
     store.close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
 
 
 def test_a_store_error_from_a_stale_write_is_still_a_store_error() -> None:

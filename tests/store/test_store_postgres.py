@@ -103,7 +103,7 @@ def test_replicas_starting_together_migrate_once_and_share_every_write() -> None
     assert [t.text for t in three.turns(session_id, owner="ada")] == ["via two"]
     assert three.get_session(session_id).version == 2
     backend = one.backend
-    assert isinstance(backend, PostgresBackend) and backend.schema_version == 2
+    assert isinstance(backend, PostgresBackend) and backend.schema_version == 3
     for store in replicas:
         store.close()
 
@@ -120,3 +120,36 @@ def test_a_database_from_a_newer_interviewer_is_refused() -> None:
     engine.dispose()
     with pytest.raises(StoreError, match="upgrade interviewer on every replica"):
         PostgresBackend(postgres_url())
+
+
+def test_a_version_2_database_is_migrated_to_hold_uploads_events_and_leases_keeping_its_interviews() -> None:
+    from sqlalchemy import create_engine, text
+
+    from interviewer.store.postgres import PostgresBackend, drop_everything, parse_url
+    from interviewer.store.schema import POSTGRES_MIGRATIONS
+
+    url = postgres_url()
+    drop_everything(url)
+    engine = create_engine(parse_url(url))
+    with engine.begin() as conn:  # the database as the previous release left it
+        conn.execute(text("CREATE TABLE schema_version (version INTEGER NOT NULL)"))
+        for sql in POSTGRES_MIGRATIONS[2]:
+            conn.execute(text(sql))
+        conn.execute(text("INSERT INTO schema_version (version) VALUES (2)"))
+        conn.execute(
+            text(
+                "INSERT INTO sessions (id, question_id, minutes, engine, state, created_at, updated_at, owner)"
+                " VALUES ('old1', 'q', 45, 'offline', 'requirements', 1.0, 2.0, 'ada')"
+            )
+        )
+    engine.dispose()
+
+    store = SessionStore(PostgresBackend(url))
+
+    backend = store.backend
+    assert isinstance(backend, PostgresBackend) and backend.schema_version == 3
+    assert store.get_session("old1", owner="ada").state == "requirements"
+    assert store.uploads.add_set("ada", "0123456789ab", [("a.md", b"# A\n")], at=3.0)
+    assert store.events.record_within("ada", "ask", at=3.0, since=0.0, limit=1) == 0
+    assert store.indexing.acquire("ada", "job", at=3.0, stale_after=300.0) is None
+    store.close()

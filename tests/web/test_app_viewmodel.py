@@ -15,6 +15,7 @@ from interviewer.testing import FakeClock, FakeEmbedder, FakeSpeaker, FakeTransc
 from interviewer.web.display import chart_data, gap_lines, plain, safe_markdown
 from interviewer.web.history import history_rows, session_label, table, trend_chart, trends
 from interviewer.web.timeline import clock_text
+from interviewer.web.uploads import MARKER
 from interviewer.web.workbench import Overrides, Shared, Workbench
 
 QUESTION = "youtube-recommendations"
@@ -418,7 +419,7 @@ def test_uploaded_notes_are_saved_indexed_and_answered_from_with_citations(wb: W
 
     assert folder.parent.parent == wb.settings.home / "uploads"
     assert folder.parent.name.startswith("local-"), "uploads are kept per user"
-    assert [p.name for p in folder.iterdir()] == ["caching_notes.md"]
+    assert [p.name for p in folder.iterdir() if p.name != MARKER] == ["caching_notes.md"]
     assert reports[0].indexed == ["caching_notes.md"]
     assert "[1]" in text
     assert answer.result.citations[0].heading == "Cache hit rate"

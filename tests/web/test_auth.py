@@ -79,6 +79,17 @@ def test_oidc_mode_uses_the_identity_providers_email_then_subject(tmp_path: Path
     assert oidc_user({"is_logged_in": True}) is None
 
 
+def test_an_email_the_provider_has_not_verified_does_not_name_the_user() -> None:
+    unverified = {"is_logged_in": True, "email": "carol@example.com", "email_verified": False, "sub": "u-77"}
+    as_text = {**unverified, "email_verified": "false"}
+    verified = {**unverified, "email_verified": True}
+
+    assert oidc_user(unverified) == "u-77"
+    assert oidc_user(as_text) == "u-77"
+    assert oidc_user(verified) == "carol@example.com"
+    assert oidc_user({**unverified, "sub": None}) is None
+
+
 def test_a_user_name_loses_control_characters_and_must_be_of_sane_length() -> None:
     assert clean_user("ali\x00ce\n") == "alice"
     assert clean_user("x" * 201) is None

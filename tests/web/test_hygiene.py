@@ -171,12 +171,12 @@ def test_an_upload_over_2_mb_or_over_the_quota_is_refused_and_nothing_is_kept(
 
 def test_deleting_a_notes_set_deletes_its_files_and_its_index(tmp_path: Path, embedder: FakeEmbedder) -> None:
     from interviewer.notes import chroma
-    from interviewer.notes.sync import collection_name
+    from interviewer.web.uploads import upload_collection
 
     wb = team_tab(tmp_path, embedder, "alice")
     folder = wb.notes.save_uploads([("cache.md", b"# Caching\n\nCache-aside reads the cache first.\n")])
     wb.notes.index_notes()
-    name = collection_name(folder.resolve())
+    name = upload_collection("alice", folder.name)
     settings = wb.settings
     assert (settings.bm25_dir / name).is_dir()
     assert name in [c.name for c in chroma.client(settings).list_collections()]
@@ -184,6 +184,7 @@ def test_deleting_a_notes_set_deletes_its_files_and_its_index(tmp_path: Path, em
     wb.notes.delete_upload(folder.name)
 
     assert not folder.exists() and wb.notes.upload_sets() == []
+    assert wb.shared.store.uploads.files("alice") == []
     assert not (settings.bm25_dir / name).exists()
     assert name not in [c.name for c in chroma.client(settings).list_collections()]
     assert wb.notes.folder is None

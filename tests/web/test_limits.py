@@ -10,8 +10,12 @@ import pytest
 
 from interviewer.config import Settings
 from interviewer.errors import LimitReached
+from interviewer.store.ledger import IndexLeases
+from interviewer.store.sessions import SessionStore
 from interviewer.testing import FakeClock
 from interviewer.web.limits import (
+    BEAT_SECONDS,
+    LEASE_STALE,
     UPLOAD_FILE_BYTES,
     IndexCancelled,
     IndexJobs,
@@ -118,6 +122,59 @@ def test_cancelling_stops_the_job_at_its_next_progress_step_from_another_thread(
             step(2, 10, "b.md")
     assert seen == [1]
     assert jobs.cancel("alice") is False, "nothing left to cancel"
+
+
+@pytest.fixture
+def leases(tmp_path: Path) -> IndexLeases:
+    """The store's indexing leases, which two replicas (here two `IndexJobs`) share."""
+    return SessionStore(tmp_path / "team.db").indexing
+
+
+def test_a_job_on_one_replica_refuses_a_second_on_another_until_it_ends(leases: IndexLeases) -> None:
+    one, two = IndexJobs(), IndexJobs()
+    clock = FakeClock()
+
+    with one.run("alice", leases=leases, clock=clock):
+        assert two.running("alice", leases=leases, clock=clock)
+        with (
+            pytest.raises(LimitReached, match="already being indexed"),
+            two.run("alice", leases=leases, clock=clock),
+        ):
+            pass
+        with two.run("bob", leases=leases, clock=clock):
+            pass
+    assert not two.running("alice", leases=leases, clock=clock)
+    with two.run("alice", leases=leases, clock=clock):
+        assert one.running("alice", leases=leases, clock=clock)
+
+
+def test_a_cancel_on_another_replica_stops_the_job_at_its_next_progress_step(leases: IndexLeases) -> None:
+    one, two = IndexJobs(), IndexJobs()
+    clock = FakeClock()
+    seen: list[int] = []
+    with one.run("alice", leases=leases, clock=clock) as job:
+        step = job.progress(lambda done, total, label: seen.append(done))
+        step(1, 10, "a.md")
+
+        assert two.cancel("alice", leases=leases)
+        clock.advance(seconds=BEAT_SECONDS)
+        with pytest.raises(IndexCancelled):
+            step(2, 10, "b.md")
+    assert seen == [1]
+    assert not two.running("alice", leases=leases, clock=clock)
+
+
+def test_a_job_whose_replica_stopped_holds_the_user_no_longer_than_the_lease(leases: IndexLeases) -> None:
+    clock = FakeClock()
+    assert (
+        leases.acquire("alice", "lost-job", at=clock(), stale_after=LEASE_STALE) is None
+    )  # its replica died
+
+    with pytest.raises(LimitReached), IndexJobs().run("alice", leases=leases, clock=clock):
+        pass
+    clock.advance(seconds=LEASE_STALE + 1)
+    with IndexJobs().run("alice", leases=leases, clock=clock):
+        pass
 
 
 def _notes(folder: Path, count: int, size: int) -> Path:

@@ -25,7 +25,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from interviewer.content.claims import Constraint
+from interviewer.content.claims import Constraint, WrongClaim
 from interviewer.content.questions import KeyPoint, Question
 from interviewer.grading.arithmetic import (
     CONTINUES,
@@ -126,19 +126,21 @@ class ClaimChecker:
             later = " ".join(hard_sentences[i + 1 :])
             for error in self._arithmetic(text, carried):
                 if error.key not in {e.key for e in errors}:
-                    errors.append(_with_recovery(error, later, points, self))
+                    errors.append(_with_recovery(error, later, points, self, question.common_wrong))
         for i, sentence in enumerate(sentences):
             if _QUESTION.match(sentence.text):
                 continue  # a question asks; it claims nothing
             later = " ".join(s.text for s in sentences[i + 1 :])
+            specific = self._claims(sentence.text, points)
             found = [
-                *self._claims(sentence.text, points),
-                *self._common_claims(sentence.text, question),
+                *specific,
+                # a method error the question itself names is reported once, in the question's words
+                *([] if specific else self._common_claims(sentence.text, question)),
                 *self._constraints(sentence.text, constraints),
             ]
             for error in found:
                 if error.key not in {e.key for e in errors}:
-                    errors.append(_with_recovery(error, later, points, self))
+                    errors.append(_with_recovery(error, later, points, self, question.common_wrong))
         return sorted(errors, key=lambda e: answer.find(e.quote))
 
     # -- wrong claims ------------------------------------------------------------------------------------
@@ -402,7 +404,11 @@ def _split_terms(group: Sequence[str]) -> tuple[list[str], list[str]]:
 
 
 def _with_recovery(
-    error: ClaimError, later: str, points: Sequence[KeyPoint], checker: ClaimChecker
+    error: ClaimError,
+    later: str,
+    points: Sequence[KeyPoint],
+    checker: ClaimChecker,
+    common: Sequence[WrongClaim] = (),
 ) -> ClaimError:
     """Mark an error corrected when the candidate later says so and puts it right."""
     if not later or not _CORRECTION.search(later):
@@ -417,13 +423,34 @@ def _with_recovery(
     if error.kind == "constraint":
         return error.model_copy(update={"corrected": True})  # later sentences are checked on their own
     point = next((p for p in points if p.id == error.key_point_id), None)
-    if point is None:
+    wrongs = point.wrong if point else [w for w in common if w.why == error.why]
+    if not wrongs:
         return error
     fixed = any(
-        not checker.asserts_wrong(s.text, point) and any(_mentions_point(s.text, w.cues) for w in point.wrong)
+        not (
+            checker.asserts_wrong(s.text, point)
+            if point
+            else any(_says(c, w.cues, w.unless) for w in wrongs for c in clauses(s.text))
+        )
+        and (
+            any(_mentions_point(s.text, w.cues) for w in wrongs)
+            # "You're right, I'd split by time instead": a plain retraction that names what it redoes
+            or (_RETRACTION.search(s.text) is not None and any(_mentions_any(s.text, w.cues) for w in wrongs))
+        )
         for s in split_sentences(later)
     )
     return error.model_copy(update={"corrected": True}) if fixed else error
+
+
+_RETRACTION = re.compile(
+    r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i (?:was wrong|misspoke|got "
+    r"that wrong)|correction|scratch that|on second thought)\b",
+    re.I,
+)
+
+
+def _mentions_any(sentence: str, cues: Sequence[Sequence[str]]) -> bool:
+    return any(True for group in cues for c in clauses(sentence) for _ in mentions(c, list(group)))
 
 
 def _mentions_point(sentence: str, cues: Sequence[Sequence[str]]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -70,7 +70,8 @@ class NotesIndex(SyncedIndex):
     fuses their merged dense ranking with weight `clause_weight`.
 
     The first search syncs the folders (indexing them if they have never been indexed); `ensure_synced`
-    does it on demand and reports what changed.
+    does it on demand and reports what changed. `collections` gives a folder a collection name of its own,
+    the same on every replica (an uploaded notes set's), instead of one made from its path.
     """
 
     def __init__(
@@ -91,6 +92,7 @@ class NotesIndex(SyncedIndex):
         feedback: bool = True,
         feedback_weight: float = 1.0,
         clause_weight: float = 0.3,
+        collections: Mapping[Path, str] | None = None,
     ) -> None:
         self.settings = settings
         if embedder is None:
@@ -100,6 +102,7 @@ class NotesIndex(SyncedIndex):
         self.embedder: Embedder = embedder
         dirs = list(notes_dirs) if notes_dirs else [settings.knowledge_dir, *settings.extra_notes]
         self.notes_dirs = [Path(d).expanduser().resolve() for d in dict.fromkeys(dirs)]
+        self.collections = {Path(d).expanduser().resolve(): n for d, n in (collections or {}).items()}
         self.max_file_bytes = max_file_bytes
         # Chunks may be shorter than the model's window: short texts embed more sharply.
         self.chunk_tokens = min(chunk_tokens or self.embedder.max_tokens, self.embedder.max_tokens)

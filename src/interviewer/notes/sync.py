@@ -7,6 +7,10 @@ ids), the chunk store and the BM25 index built from it (see `interviewer.notes.c
 come from the injected `Embedder` and are passed to Chroma explicitly, so Chroma's own embedding function
 is never used (it would download a model). The loaded state of each set is shared by every index in the
 process.
+
+A set may be given a collection name of its own (`NotesIndex(collections=...)`), the same on every replica,
+such as an uploaded notes set's: on a Chroma server the replicas then share its vectors, and a replica that
+syncs the set reuses the vectors another one stored for the same chunk text instead of embedding it again.
 """
 
 from __future__ import annotations
@@ -94,6 +98,12 @@ class SyncedIndex:
     overlap_tokens: int
     _synced: bool
     _sync_lock: threading.Lock
+    collections: dict[Path, str]
+
+    def collection_for(self, folder: Path) -> str:
+        """The Chroma collection (and lexical-index folder) of a notes folder: its own name if it was given one,
+        else one made from its path."""
+        return self.collections.get(folder) or collection_name(folder)
 
     def ensure_synced(self, progress: ProgressCallback | None = None) -> list[SyncReport]:
         """Bring every notes folder's index in step with its files. One report per folder."""
@@ -127,7 +137,7 @@ class SyncedIndex:
         started = time.perf_counter()
         if not folder.is_dir():
             raise BadInput(f"no notes folder at {folder}; check the path given with --notes")
-        name = collection_name(folder)
+        name = self.collection_for(folder)
         store = ChunkStore(self.settings.bm25_dir / name)
         with store.lock():
             scan = scan_folder(folder, max_file_bytes=self.max_file_bytes)
@@ -293,10 +303,11 @@ class SyncedIndex:
         if progress and total:
             progress(0, total, "")
         max_batch = chroma.client(self.settings).get_max_batch_size()
+        stored = self._stored_already(collection, [c for cs in new_chunks.values() for c in cs], max_batch)
         pending: list[Chunk] = []
         for done, source in enumerate(sorted(new_chunks), start=1):
-            pending.extend(new_chunks[source])
-            if len(pending) >= 256 or done == total:
+            pending.extend(c for c in new_chunks[source] if c.chunk_id not in stored)
+            if pending and (len(pending) >= 256 or done == total):
                 vectors = self.embed_texts([c.dense_text for c in pending])
                 for start in range(0, len(pending), max_batch):
                     part = pending[start : start + max_batch]
@@ -309,6 +320,21 @@ class SyncedIndex:
                 pending = []
             if progress:
                 progress(done, total, source)
+
+    def _stored_already(self, collection: Any, chunks: Sequence[Chunk], batch: int) -> set[str]:
+        """The ids of `chunks` whose vectors `collection` already holds for the same text and headings, by the
+        same embedder: another replica sharing the Chroma server embedded them."""
+        if not chunks or (collection.metadata or {}).get("embedder") != self.embedder.name:
+            return set()
+        stored: set[str] = set()
+        for start in range(0, len(chunks), batch):
+            part = {c.chunk_id: c for c in chunks[start : start + batch]}
+            found = collection.get(ids=list(part), include=["documents", "metadatas"])
+            for cid, document, meta in zip(found["ids"], found["documents"], found["metadatas"], strict=True):
+                chunk = part.get(cid)
+                if chunk is not None and document == chunk.text and meta == _metadata(chunk):
+                    stored.add(cid)
+        return stored
 
     def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
         """Embed many texts in batches of similar length (less padding), in the input order."""
@@ -329,7 +355,7 @@ class SyncedIndex:
 
     def _loaded(self, folder: Path) -> tuple[str, _Snapshot]:
         """The set's snapshot, reloaded only when its manifest was rewritten (by any process)."""
-        name = collection_name(folder)
+        name = self.collection_for(folder)
         store = ChunkStore(self.settings.bm25_dir / name)
         snapshot = _SNAPSHOTS.get(str(store.dir))
         stamp = store.stamp()

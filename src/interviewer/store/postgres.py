@@ -24,7 +24,17 @@ from interviewer.store.schema import POSTGRES_MIGRATIONS, SCHEMA_VERSION, pendin
 log = logging.getLogger(__name__)
 
 _MIGRATION_LOCK = 7_146_505_372  # any constant, the same for every replica
-_TABLES = ("usage", "grades", "turns", "users", "sessions", "schema_version")
+_TABLES = (
+    "uploads",
+    "events",
+    "index_jobs",
+    "usage",
+    "grades",
+    "turns",
+    "users",
+    "sessions",
+    "schema_version",
+)
 
 
 def parse_url(url: str) -> URL:

@@ -3,11 +3,14 @@
 SQLite keeps its version in `PRAGMA user_version`; Postgres in a one-row `schema_version` table. A database
 newer than this code is refused rather than guessed at. Version 2 added owners, row versions, users, and
 usage rows that outlive their interview (so a daily token budget cannot be reset by deleting interviews).
+Version 3 added uploaded notes files (so every replica serves a user the same uploads), counted events
+(questions to the notes, so their rate holds across replicas) and indexing leases (one indexing job per user
+across replicas).
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SQLITE_MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -85,6 +88,32 @@ SQLITE_MIGRATIONS: dict[int, list[str]] = {
             last_seen  REAL NOT NULL
         )""",
     ],
+    3: [
+        """CREATE TABLE IF NOT EXISTS uploads (
+            owner     TEXT NOT NULL,
+            notes_set TEXT NOT NULL,
+            name      TEXT NOT NULL,
+            content   BLOB NOT NULL,
+            sha256    TEXT NOT NULL,
+            size      INTEGER NOT NULL,
+            at        REAL NOT NULL,
+            PRIMARY KEY (owner, notes_set, name)
+        )""",
+        """CREATE TABLE IF NOT EXISTS events (
+            id    INTEGER PRIMARY KEY AUTOINCREMENT,
+            owner TEXT NOT NULL,
+            kind  TEXT NOT NULL,
+            at    REAL NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS index_jobs (
+            owner      TEXT PRIMARY KEY,
+            job        TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            seen_at    REAL NOT NULL,
+            cancelled  INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX IF NOT EXISTS events_by_owner ON events(owner, kind, at)",
+    ],
 }
 
 # Postgres support arrived with version 2, so its first migration is the whole version-2 schema. Timestamps
@@ -148,6 +177,32 @@ POSTGRES_MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX IF NOT EXISTS sessions_by_owner ON sessions(owner, created_at)",
         "CREATE INDEX IF NOT EXISTS usage_by_owner ON usage(owner, at)",
         "CREATE INDEX IF NOT EXISTS usage_by_session ON usage(session_id)",
+    ],
+    3: [
+        """CREATE TABLE IF NOT EXISTS uploads (
+            owner     TEXT NOT NULL,
+            notes_set TEXT NOT NULL,
+            name      TEXT NOT NULL,
+            content   BYTEA NOT NULL,
+            sha256    TEXT NOT NULL,
+            size      INTEGER NOT NULL,
+            at        DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (owner, notes_set, name)
+        )""",
+        """CREATE TABLE IF NOT EXISTS events (
+            id    BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            owner TEXT NOT NULL,
+            kind  TEXT NOT NULL,
+            at    DOUBLE PRECISION NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS index_jobs (
+            owner      TEXT PRIMARY KEY,
+            job        TEXT NOT NULL,
+            started_at DOUBLE PRECISION NOT NULL,
+            seen_at    DOUBLE PRECISION NOT NULL,
+            cancelled  INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX IF NOT EXISTS events_by_owner ON events(owner, kind, at)",
     ],
 }
 

@@ -2,7 +2,9 @@
 
 Tables: `sessions` (one row per interview, its owner, its resumable state and a row version), `turns` (every
 candidate and interviewer turn), `grades` (one `Grade` per phase, as JSON), `usage` (tokens per model call,
-kept by owner) and `users` (who signed in, with a role).
+kept by owner) and `users` (who signed in, with a role); `uploads` (uploaded notes files), `events` (counted
+events per user) and `index_jobs` (who is indexing a user's notes) through `store.uploads` (`uploads.py`),
+`store.events` and `store.indexing` (`ledger.py`).
 
 Owners. Every read or delete that takes `owner=` treats another owner's interview exactly as a missing one
 (`SessionNotFound`, same message), so an id guessed or shared does not even confirm that it exists.
@@ -31,6 +33,7 @@ from interviewer.errors import SessionNotFound, StaleSession
 from interviewer.llm.protocol import Usage
 from interviewer.phases import Phase
 from interviewer.store.backend import Backend, Row, Transaction
+from interviewer.store.ledger import EventLedger, IndexLeases
 from interviewer.store.records import (
     LOCAL_OWNER,
     EngineName,
@@ -45,6 +48,7 @@ from interviewer.store.records import (
 )
 from interviewer.store.schema import SCHEMA_VERSION
 from interviewer.store.sqlite import SQLiteBackend
+from interviewer.store.uploads import UploadShelf
 
 __all__ = [
     "LOCAL_OWNER",
@@ -83,6 +87,9 @@ class SessionStore:
     def __init__(self, target: Path | Backend) -> None:
         self.backend: Backend = SQLiteBackend(target) if isinstance(target, Path) else target
         self.path: Path | None = target if isinstance(target, Path) else None
+        self.uploads = UploadShelf(self.backend)
+        self.events = EventLedger(self.backend)
+        self.indexing = IndexLeases(self.backend)
 
     def close(self) -> None:
         self.backend.close()

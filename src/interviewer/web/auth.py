@@ -87,9 +87,16 @@ def header_user(settings: Settings, headers: Mapping[str, str]) -> str | None:
 
 
 def oidc_user(user_info: Mapping[str, Any]) -> str | None:
-    """The signed-in user from `st.user`: their e-mail, else the provider's subject id."""
+    """The signed-in user from `st.user`: their e-mail, else the provider's subject id.
+
+    An e-mail the provider says it has not verified (`email_verified` false) is not used: at a provider that
+    lets people type any address, it would let one user take another's interviews. The subject id, which the
+    provider assigns, names them instead."""
     if not user_info.get("is_logged_in"):
         return None
+    verified = user_info.get("email_verified", True)
+    if verified is False or (isinstance(verified, str) and verified.strip().lower() == "false"):
+        return clean_user(user_info.get("sub"))
     return clean_user(user_info.get("email")) or clean_user(user_info.get("sub"))
 
 

@@ -1,12 +1,13 @@
 """Per-user limits, so one user cannot crowd out the others on a shared app.
 
 - turns: at most `INTERVIEWER_TURNS_PER_MINUTE` interviewer turns a minute, counted in the session store
-  (so the limit holds across app replicas);
+  (so the limit holds across app replicas), and as many questions to the notes, counted there too;
 - model tokens: at most `INTERVIEWER_DAILY_TOKENS` a day (UTC), from the usage the store records; once
   spent, the user's interviews and answers continue on the offline engine until the next day;
-- indexing: one indexing job per user at a time, within `INTERVIEWER_INDEX_MAX_FILES` files and
-  `INTERVIEWER_INDEX_MAX_MB` megabytes, and cancellable;
-- uploads: each file at most what the index reads (2 MB), and a quota of files and bytes per user.
+- indexing: one indexing job per user at a time (across replicas, through a lease in the store), within
+  `INTERVIEWER_INDEX_MAX_FILES` files and `INTERVIEWER_INDEX_MAX_MB` megabytes, and cancellable from any tab;
+- uploads: each file at most what the index reads (2 MB), and a quota of files and bytes per user (counted
+  over the files the store holds for them, `interviewer.web.uploads`).
 
 Everything here is plain Python over numbers, the clock and the file system; the store and the pages call it.
 """
@@ -16,7 +17,8 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections import deque
+import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -93,17 +95,49 @@ class IndexCancelled(InterviewerError):
     """The user cancelled indexing; the notes are indexed again the next time they are needed."""
 
 
+class Leases(Protocol):
+    """Indexing leases in the store (`interviewer.store.ledger.IndexLeases`): one job per user on any replica."""
+
+    def acquire(self, owner: str, job: str, *, at: float, stale_after: float) -> str | None: ...
+
+    def beat(self, owner: str, job: str, *, at: float) -> bool: ...
+
+    def release(self, owner: str, job: str) -> None: ...
+
+    def cancel(self, owner: str) -> bool: ...
+
+    def holder(self, owner: str, *, at: float, stale_after: float) -> str | None: ...
+
+
+LEASE_STALE = 300.0
+"""A job on another replica not heard from for this long (its replica stopped) no longer holds the user's
+indexing. Long, as one large file can take a minute or more to embed between two progress steps."""
+
+BEAT_SECONDS = 5.0
+"""How often, at most, a running job tells the store it is alive and reads whether it was cancelled."""
+
+ALREADY_INDEXING = (
+    "your notes are already being indexed (in another tab?); wait for it to finish or cancel it"
+)
+
+
 @dataclass
 class IndexJob:
     user: str
     tab: object = None
     cancelled: threading.Event = field(default_factory=threading.Event)
     ended: threading.Event = field(default_factory=threading.Event)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    leases: Leases | None = None
+    clock: Callable[[], float] = time.time
+    _beat_at: float = 0.0
 
     def progress(self, report: Callable[[int, int, str], None] | None) -> Callable[[int, int, str], None]:
-        """A progress callback that stops the job (raising `IndexCancelled`) once it is cancelled."""
+        """A progress callback that stops the job (raising `IndexCancelled`) once it is cancelled, in this
+        process or, through the store's lease, from another replica."""
 
         def step(done: int, total: int, label: str) -> None:
+            self._beat()
             if self.cancelled.is_set():
                 raise IndexCancelled("indexing was cancelled; it starts again the next time you ask")
             if report is not None:
@@ -111,13 +145,26 @@ class IndexJob:
 
         return step
 
+    def _beat(self) -> None:
+        if self.leases is None:
+            return
+        now = self.clock()
+        if now - self._beat_at < BEAT_SECONDS:
+            return
+        self._beat_at = now
+        if not self.leases.beat(self.user, self.id, at=now):
+            self.cancelled.set()
+
 
 SUPERSEDE_WAIT = 30.0
 """How long a tab's new indexing job waits for the same tab's previous one to stop."""
 
 
 class IndexJobs:
-    """At most one indexing job per user in this process; a second one is refused until the first ends.
+    """At most one indexing job per user; a second one is refused until the first ends.
+
+    In this process the jobs are tracked here; with `leases` (the store's) a job also holds the user's lease,
+    so a job on another replica refuses this one too, and a cancel from any replica stops it.
 
     A job started again from the same tab (`tab`: any token naming it) takes over: the page ran again while
     the last run was still indexing, so that run is cancelled and, once it has stopped, this one starts.
@@ -128,7 +175,15 @@ class IndexJobs:
         self._running: dict[str, IndexJob] = {}
 
     @contextmanager
-    def run(self, user: str, tab: object = None, *, wait: float = SUPERSEDE_WAIT) -> Iterator[IndexJob]:
+    def run(
+        self,
+        user: str,
+        tab: object = None,
+        *,
+        wait: float = SUPERSEDE_WAIT,
+        leases: Leases | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> Iterator[IndexJob]:
         with self._lock:
             earlier = self._running.get(user)
         if earlier is not None and tab is not None and earlier.tab is tab:
@@ -136,32 +191,47 @@ class IndexJobs:
             earlier.ended.wait(wait)
         with self._lock:
             if user in self._running:
-                raise LimitReached(
-                    "your notes are already being indexed (in another tab?); wait for it to finish or cancel it"
-                )
-            job = IndexJob(user, tab)
+                raise LimitReached(ALREADY_INDEXING)
+            job = IndexJob(user, tab, leases=leases, clock=clock, _beat_at=clock())
             self._running[user] = job
+        leased = False
         try:
+            if leases is not None:
+                if leases.acquire(user, job.id, at=clock(), stale_after=LEASE_STALE) is not None:
+                    raise LimitReached(ALREADY_INDEXING)
+                leased = True
             yield job
         finally:
+            if leased and leases is not None:
+                leases.release(user, job.id)
             with self._lock:
                 self._running.pop(user, None)
             job.ended.set()
 
-    def running(self, user: str, *, besides: object = None) -> bool:
-        """Whether the user has a job running (`besides`: other than one from that tab)."""
+    def running(
+        self,
+        user: str,
+        *,
+        besides: object = None,
+        leases: Leases | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> bool:
+        """Whether the user has a job running (`besides`: other than one from that tab), here or, with
+        `leases`, on another replica."""
         with self._lock:
             job = self._running.get(user)
-        return job is not None and (besides is None or job.tab is not besides)
+        if job is not None:
+            return besides is None or job.tab is not besides
+        return leases is not None and leases.holder(user, at=clock(), stale_after=LEASE_STALE) is not None
 
-    def cancel(self, user: str) -> bool:
-        """Cancel the user's running job, if any; True when there was one."""
+    def cancel(self, user: str, *, leases: Leases | None = None) -> bool:
+        """Cancel the user's running job, here or (with `leases`) on any replica; True when there was one."""
         with self._lock:
             job = self._running.get(user)
-        if job is None:
-            return False
-        job.cancelled.set()
-        return True
+        if job is not None:
+            job.cancelled.set()
+        elsewhere = leases.cancel(user) if leases is not None else False
+        return job is not None or elsewhere
 
 
 INDEX_JOBS = IndexJobs()
@@ -247,30 +317,14 @@ def quota_bytes(megabytes_allowed: float) -> int:
 # ------------------------------------------------------------------------------------- one user's limits
 
 
-class RecentEvents:
-    """Timestamps of recent events per user, in this process, forgotten after `window` seconds."""
+class Events(Protocol):
+    """Counted events per user (`interviewer.store.uploads.EventLedger`)."""
 
-    def __init__(self, window: float = MINUTE) -> None:
-        self.window = window
-        self._lock = threading.Lock()
-        self._events: dict[str, deque[float]] = {}
-
-    def count(self, user: str, now: float) -> int:
-        with self._lock:
-            events = self._events.get(user)
-            if not events:
-                return 0
-            while events and events[0] <= now - self.window:
-                events.popleft()
-            return len(events)
-
-    def add(self, user: str, now: float) -> None:
-        with self._lock:
-            self._events.setdefault(user, deque()).append(now)
+    def record_within(self, owner: str, kind: str, *, at: float, since: float, limit: int) -> int: ...
 
 
-ASKED = RecentEvents()
-"""Questions asked of the notes in the last minute, per user."""
+ASK = "ask"
+"""The kind of event a question to the notes is counted as."""
 
 
 class Ledger(Protocol):
@@ -279,6 +333,9 @@ class Ledger(Protocol):
     def turns_since(self, owner: str, since_ts: float) -> int: ...
 
     def usage_since(self, owner: str, since_ts: float) -> int: ...
+
+    @property
+    def events(self) -> Events: ...
 
 
 class UserLimits:
@@ -307,10 +364,14 @@ class UserLimits:
 
     def check_ask(self) -> None:
         """Raise `LimitReached` when the user asked the notes as often as the turn rate allows this minute.
-        Questions to the notes are not saved, so they are counted in this process (`ASKED`)."""
+        Questions to the notes are counted in the store as events (so the rate holds across replicas): the
+        count and the record are one step, so two replicas cannot both take the last place."""
         if self.turns_per_minute:
-            check_turn_rate(ASKED.count(self.owner, self.clock()), self.turns_per_minute)
-            ASKED.add(self.owner, self.clock())
+            now = self.clock()
+            recent = self.ledger.events.record_within(
+                self.owner, ASK, at=now, since=now - MINUTE, limit=self.turns_per_minute
+            )
+            check_turn_rate(recent, self.turns_per_minute)
 
     def budget(self) -> TokenBudget:
         if not self.daily_tokens:

@@ -2,24 +2,23 @@
 
 `NotesDesk` is one browser tab's notes state: the last look-ups, the chosen notes folder and the
 conversation with the notes. The answers come from `interviewer.notes.ask.Answerer`, over the shared index of
-the shipped notes or an index of the folder the candidate chose or uploaded.
+the shipped notes or an index of the folder the candidate chose or uploaded. Uploads are kept in the session
+store and written out on each replica (`interviewer.web.uploads`), so a user sees the same ones everywhere.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
-import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from interviewer.errors import BadInput, storage_error
+from interviewer.errors import BadInput
 from interviewer.web.auth import LOCAL_USER
-from interviewer.web.limits import INDEX_JOBS, UserLimits, check_index_size, check_uploads, held, quota_bytes
+from interviewer.web.limits import INDEX_JOBS, UserLimits, check_index_size, check_uploads, quota_bytes
+from interviewer.web.uploads import UploadSet, UserUploads
 
 if TYPE_CHECKING:
     from interviewer.llm.protocol import ChatModel
@@ -36,27 +35,14 @@ MAX_UPLOAD_FILES = 50
 KEPT_LOOKUPS = 5
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 
+__all__ = ["Asked", "LiveAnswer", "Lookup", "NotesDesk", "UploadSet"]
+
 
 @dataclass(frozen=True)
 class Lookup:
     query: str
     results: tuple[SearchResult, ...]
     logged: bool
-
-
-@dataclass(frozen=True)
-class UploadSet:
-    """One upload of notes files, kept in its own folder under the user's uploads."""
-
-    name: str
-    files: tuple[str, ...]
-    size: int
-
-
-def user_folder_name(user: str) -> str:
-    """A folder name for `user`'s uploads: readable, safe on any file system, distinct per user."""
-    readable = re.sub(r"[^\w.-]", "_", user).strip("._")[:40] or "user"
-    return f"{readable}-{hashlib.sha256(user.encode()).hexdigest()[:8]}"
 
 
 @dataclass(frozen=True)
@@ -114,6 +100,8 @@ class NotesDesk:
         self._notify = notify
         self._max_question = max_question_chars
         self._indexes: dict[Path, NotesIndex] = {}
+        self._clock: Callable[[], float] = limits.clock if limits is not None else time.time
+        self.uploads = UserUploads(self.settings, lambda: shared.store, user, self._clock)
         self._model: tuple[ChatModel | None, Any] | None = None
 
     # -- the notes drawer ----------------------------------------------------------------------------
@@ -149,7 +137,13 @@ class NotesDesk:
         if folder not in self._indexes:
             from interviewer.notes.index import NotesIndex
 
-            self._indexes[folder] = NotesIndex(self.settings, self.shared.embedder, [folder])
+            collection = self.uploads.collection(folder)
+            self._indexes[folder] = NotesIndex(
+                self.settings,
+                self.shared.embedder,
+                [folder],
+                collections={folder: collection} if collection else None,
+            )
         return self._indexes[folder]
 
     @property
@@ -175,12 +169,16 @@ class NotesDesk:
 
     @property
     def uploads_root(self) -> Path:
-        """This user's uploads: `uploads/<user>/<set>/` under the data folder."""
-        return self.settings.uploads_dir / user_folder_name(self.user)
+        """This user's uploads in this replica's data folder: `uploads/<user>/<set>/`."""
+        return self.uploads.root
 
     def check_upload(self, files: Sequence[tuple[str, int]]) -> None:
-        """Refuse files (name, size) over 2 MB or over the user's quota, before anything is saved."""
-        held_files, held_bytes = held(self.uploads_root)
+        """Refuse files (name, size) over 2 MB or over the user's quota, before anything is saved. The quota
+        counts the files the store holds for the user, whichever replica received them."""
+        held_files, held_bytes = self.uploads.held()
+        self._check_quota(files, held_files, held_bytes)
+
+    def _check_quota(self, files: Sequence[tuple[str, int]], held_files: int, held_bytes: int) -> None:
         check_uploads(
             files,
             held_files=held_files,
@@ -190,84 +188,64 @@ class NotesDesk:
         )
 
     def save_uploads(self, files: Sequence[tuple[str, bytes]]) -> Path:
-        """Save uploaded Markdown files into their own folder under the user's uploads, and answer from it."""
+        """Keep uploaded Markdown files as a notes set of the user's (in the store, so every replica has it),
+        and answer from it."""
         notes = [(name, data) for name, data in files if Path(name).suffix.lower() in NOTE_SUFFIXES]
         if not notes:
             raise BadInput("upload one or more Markdown files (.md)")
         if len(notes) > MAX_UPLOAD_FILES:
             raise BadInput(f"upload at most {MAX_UPLOAD_FILES} files at a time")
-        digest = hashlib.sha256()
-        for name, data in sorted(notes):
-            digest.update(name.encode() + b"\0" + data)
-        folder = self.uploads_root / digest.hexdigest()[:12]
-        if not folder.is_dir():  # the same files again take no more of the quota
-            self.check_upload([(name, len(data)) for name, data in notes])
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            for name, data in notes:
-                safe = re.sub(r"[^\w.-]", "_", Path(name).name).lstrip(".") or "notes.md"
-                (folder / safe).write_bytes(data)
-        except OSError as exc:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise storage_error(exc, "saving the uploaded notes") or BadInput(
-                f"the uploaded notes could not be saved ({exc.strerror})"
-            ) from None
+        sizes = [(name, len(data)) for name, data in notes]
+        folder = self.uploads.save(notes, check=lambda n, size: self._check_quota(sizes, n, size))
         self.folder = folder
         self.conversation.clear()
         return folder
 
     def upload_sets(self) -> list[UploadSet]:
-        """This user's uploaded notes sets, oldest first."""
-        root = self.uploads_root
-        if not root.is_dir():
-            return []
-        sets = sorted((d for d in root.iterdir() if d.is_dir()), key=lambda d: d.stat().st_mtime)
-        found = []
-        for folder in sets:
-            files = sorted(f for f in folder.iterdir() if f.is_file())
-            found.append(
-                UploadSet(folder.name, tuple(f.name for f in files), sum(f.stat().st_size for f in files))
-            )
-        return found
+        """This user's uploaded notes sets, oldest first, from whichever replica received them; sets deleted
+        through another replica are gone from this one too."""
+        sets = self.uploads.sets()
+        chosen = self.folder
+        if (
+            chosen is not None
+            and self.uploads.collection(chosen)
+            and chosen.name not in {s.name for s in sets}
+        ):
+            self._forget_folder(chosen)
+        return sets
 
     def use_upload(self, name: str) -> Path:
         """Answer from one of this user's uploaded sets."""
-        folder = self._upload_folder(name)
+        folder = self.uploads.folder(name)
         if folder != self.folder:
             self.conversation.clear()
         self.folder = folder
         return folder
 
     def delete_upload(self, name: str) -> None:
-        """Delete one uploaded set: its files, its vectors and its lexical index."""
-        from interviewer.notes import chroma
-        from interviewer.notes.sync import collection_name
+        """Delete one uploaded set, for every replica: its files, its vectors and its lexical index."""
+        self._forget_folder(self.uploads.delete(name))
 
-        folder = self._upload_folder(name)
-        collection = collection_name(folder.resolve())
-        try:
-            chroma.drop_collection(self.settings, collection)
-        except Exception as exc:  # the files still go; an orphaned collection is only disk space
-            log.warning("could not drop the index of an uploaded notes set: %s", exc)
-        shutil.rmtree(self.settings.bm25_dir / collection, ignore_errors=True)
-        shutil.rmtree(folder, ignore_errors=True)
+    def _forget_folder(self, folder: Path) -> None:
         self._indexes.pop(folder.resolve(), None)
         if self.folder is not None and self.folder.resolve() == folder.resolve():
             self.folder = None
             self.conversation.clear()
 
-    def _upload_folder(self, name: str) -> Path:
-        if not re.fullmatch(r"[0-9a-f]{12}", name):
-            raise BadInput("no such notes set")
-        folder = self.uploads_root / name
-        if not folder.is_dir():
-            raise BadInput("no such notes set; it may have been deleted in another tab")
-        return folder
+    def _chosen_upload_still_there(self) -> None:
+        """Refuse to index or answer from an uploaded set deleted through another tab or replica."""
+        folder = self.folder
+        if folder is None or self.uploads.collection(folder) is None:
+            return
+        if folder.name not in self.uploads.reconcile():
+            self._forget_folder(folder)
+            raise BadInput("that notes set was deleted (in another tab?); choose another one or upload again")
 
     def index_notes(self, progress: ProgressCallback | None = None) -> list[SyncReport]:
         """Bring the chosen notes' index up to date: one job per user at a time, within the size caps
         for a folder the user chose or uploaded, and cancellable (`cancel_indexing`)."""
-        with INDEX_JOBS.run(self.user, self) as job:
+        self._chosen_upload_still_there()
+        with INDEX_JOBS.run(self.user, self, leases=self.shared.store.indexing, clock=self._clock) as job:
             if self.folder is not None:
                 check_index_size(
                     [self.folder],
@@ -278,10 +256,13 @@ class NotesDesk:
 
     def indexing_elsewhere(self) -> bool:
         """Whether this user's notes are being indexed from another tab."""
-        return INDEX_JOBS.running(self.user, besides=self)
+        return INDEX_JOBS.running(
+            self.user, besides=self, leases=self.shared.store.indexing, clock=self._clock
+        )
 
     def cancel_indexing(self) -> bool:
-        return INDEX_JOBS.cancel(self.user)
+        """Cancel the user's indexing, from whichever tab or replica it runs in."""
+        return INDEX_JOBS.cancel(self.user, leases=self.shared.store.indexing)
 
     # -- asking ------------------------------------------------------------------------------------------
 
@@ -292,6 +273,7 @@ class NotesDesk:
             raise BadInput("type a question about the notes")
         from interviewer.notes.ask import Answerer
 
+        self._chosen_upload_still_there()
         if self.limits is not None:
             self.limits.check_ask()
         chat, prompts = self._answer_model()

@@ -56,17 +56,25 @@ class Shared:
     built on first use (once, under a lock), so the first page does not wait for them.
     """
 
-    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, embedder: Embedder | None = None, store: SessionStore | None = None
+    ) -> None:
         settings.ensure_home()
         self.settings = settings
         self.bank = QuestionBank.load(settings.knowledge_dir)
         self.rubrics = RubricSet.load(settings.knowledge_dir)
-        self._built: dict[str, Any] = {} if embedder is None else {"embedder": embedder}
+        self._built: dict[str, Any] = {}
+        if embedder is not None:
+            self._built["embedder"] = embedder
+        if store is not None:  # a store opened elsewhere, such as one several test replicas share
+            self._built["store"] = store
         self._lock = threading.RLock()
 
     @classmethod
-    def build(cls, settings: Settings, *, embedder: Embedder | None = None) -> Shared:
-        return cls(settings, embedder=embedder)
+    def build(
+        cls, settings: Settings, *, embedder: Embedder | None = None, store: SessionStore | None = None
+    ) -> Shared:
+        return cls(settings, embedder=embedder, store=store)
 
     def _once(self, name: str, factory: Callable[[], T]) -> T:
         with self._lock:
