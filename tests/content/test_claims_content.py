@@ -1,8 +1,10 @@
 """The bank's wrong claims and constraints are usable: each example is caught, no right statement is.
 
-A wrong claim's `example` must be flagged, on its own key point; the question's own right statements (its
-key points, what counts as right, their spoken alternatives and the model outline) and the calibration
-set's strong answers must not be, or the interviewer would challenge a sound answer.
+A wrong claim's `example` and each of its `paraphrases` must be flagged, on its own key point. The
+question's own right statements (its key points, what counts as right, their spoken alternatives and the
+model outline), right statements written in a wrong claim's own words
+(`tests/data/claims/right_statements.yaml`) and the calibration set's strong answers must not be, or the
+interviewer would challenge a sound answer.
 """
 
 from __future__ import annotations
@@ -34,14 +36,15 @@ def _right_statements(question: Question) -> list[str]:
 
 
 @pytest.mark.parametrize("question", list(BANK), ids=lambda q: q.id)
-def test_every_wrong_claim_example_is_caught_on_its_own_key_point(question: Question) -> None:
+def test_every_wrong_claim_example_and_paraphrase_is_caught_on_its_own_key_point(question: Question) -> None:
     missed = []
     for phase in PHASES:
         for point in question.phase(phase).key_points:
             for wrong in point.wrong:
-                found = CHECKER.check(question, None, wrong.example)
-                if not any(e.key_point_id == point.id for e in found):
-                    missed.append(f"{point.id}: {wrong.example}")
+                for said in (wrong.example, *wrong.paraphrases):
+                    found = CHECKER.check(question, None, said)
+                    if not any(e.key_point_id == point.id for e in found):
+                        missed.append(f"{point.id}: {said}")
     assert missed == []
 
 
@@ -53,6 +56,26 @@ def test_no_right_statement_of_a_question_is_flagged(question: Question) -> None
         if (errors := CHECKER.check(question, None, text))
     ]
     assert flagged == []
+
+
+RIGHT_WITH_WRONG_WORDS = yaml.safe_load(
+    (TEST_DATA / "claims" / "right_statements.yaml").read_text(encoding="utf-8")
+)
+
+
+def test_right_statements_are_written_for_every_question() -> None:
+    assert sorted(RIGHT_WITH_WRONG_WORDS) == sorted(BANK.ids())
+    assert all(len(texts) >= 2 for texts in RIGHT_WITH_WRONG_WORDS.values())
+
+
+@pytest.mark.parametrize(
+    ("question_id", "text"),
+    [(q, t) for q, texts in RIGHT_WITH_WRONG_WORDS.items() for t in texts],
+    ids=lambda v: str(v)[:40],
+)
+def test_a_right_statement_in_a_wrong_claims_words_is_not_flagged(question_id: str, text: str) -> None:
+    errors = CHECKER.check(BANK.get(question_id), None, text)
+    assert [(e.kind, e.key_point_id, e.why[:60]) for e in errors] == []
 
 
 def _strong_answers() -> list[tuple[str, str]]:
@@ -78,16 +101,17 @@ def test_every_key_point_says_what_is_right_and_most_name_a_wrong_alternative(qu
     assert sum(bool(k.wrong) for k in points) >= 0.75 * len(points)
 
 
-def test_every_common_method_error_example_is_caught_in_every_question_it_applies_to() -> None:
+def test_every_common_method_error_example_and_paraphrase_is_caught_in_every_question_it_applies_to() -> None:
     question = next(iter(BANK))
     assert question.common_wrong, "knowledge/wrong_claims.yaml should load into every question"
     missed = []
     for q in BANK:
         for wrong in q.common_wrong:
-            found = CHECKER.check(q, None, wrong.example)
-            # caught as itself, or as the question's own wrong claim that says the same in its words
-            if not any(e.why == wrong.why or (e.kind == "claim" and e.key_point_id) for e in found):
-                missed.append(f"{q.id}: {wrong.example}")
+            for said in (wrong.example, *wrong.paraphrases):
+                found = CHECKER.check(q, None, said)
+                # caught as itself, or as the question's own wrong claim that says the same in its words
+                if not any(e.why == wrong.why or (e.kind == "claim" and e.key_point_id) for e in found):
+                    missed.append(f"{q.id}: {said}")
     assert missed == []
 
 

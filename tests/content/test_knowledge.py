@@ -514,6 +514,17 @@ def test_a_broken_question_file_reports_every_problem_with_file_name_and_field_p
     assert any(f.startswith("phases") and "optimization" in f for f in fields), problems
 
 
+def test_a_key_given_twice_in_one_mapping_is_refused_rather_than_silently_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "twice.yaml"
+    path.write_text("id: twice\ntitle: One\ntitle: Two\n", encoding="utf-8")
+
+    with pytest.raises(ContentError) as caught:
+        load_question(path)
+
+    assert "not valid YAML" in str(caught.value)
+    assert any("'title' is given twice" in p for p in caught.value.problems)
+
+
 def test_a_bad_file_in_the_bank_is_reported_with_the_good_ones_still_checked(tmp_path: Path) -> None:
     folder = tmp_path / "questions"
     folder.mkdir()

@@ -22,7 +22,8 @@ class WrongClaim(_Strict):
 
     A clause says it when it holds a term of every `cues` group and asserts (does not negate) the first
     group's term, unless it also asserts one of the `unless` terms. Terms match at a word start, so
-    "optimi" matches optimise and optimizing.
+    "optimi" matches optimise and optimizing. A term written "~term" is said when the clause denies it
+    ("~fallback": "there is no fallback"), for a claim that leaves something out. The `example` and each of the `paraphrases` must be caught.
     """
 
     claim: str = Field(min_length=3, description="the wrong claim, stated plainly")
@@ -33,11 +34,15 @@ class WrongClaim(_Strict):
     why: str = Field(min_length=3, description="why it is wrong, as feedback says it")
     challenge: str = Field(min_length=3, description="the question an interviewer asks to make them reason")
     example: str = Field(min_length=3, description="a sentence a candidate might say that makes the claim")
+    paraphrases: list[str] = Field(
+        default_factory=list,
+        description="other sentences that make the same claim in other words, as candidates say it",
+    )
     serious: bool = False
 
     @model_validator(mode="after")
     def _nonempty_groups(self) -> WrongClaim:
-        if any(not group or any(not t.strip() for t in group) for group in self.cues):
+        if any(not group or any(not t.lstrip("~").strip() for t in group) for group in self.cues):
             raise ValueError("every cue group needs at least one non-empty term")
         return self
 

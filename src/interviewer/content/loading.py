@@ -12,12 +12,25 @@ from interviewer.errors import ContentError
 
 M = TypeVar("M", bound=BaseModel)
 
-# libyaml's loader is about ten times faster than the pure-Python one; PyYAML's wheels include it.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 # libyaml's loader when PyYAML was built with it: the same result as `yaml.safe_load`, ten times faster,
 # which keeps the app's first page quick.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """Refuses a key said twice in one mapping, which YAML would otherwise settle silently by keeping the
+    last (a second `wrong:` under one key point drops the first list)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def load_yaml_model(path: Path, model: type[M]) -> M:

@@ -6,7 +6,8 @@ It reads an answer sentence by sentence and finds:
   likely to assert (optimising clicks instead of watch time, scoring the whole catalogue with a heavy model,
   letting a request fail when a store is down). A wrong claim is found when one clause says a term of each
   of its cue groups and *asserts* the first (see `interviewer.grading.stance`), unless the clause also
-  asserts one of its `unless` terms. "Watch time, not CTR" is right; "CTR, not watch time" is wrong.
+  asserts one of its `unless` terms. A cue term written `~fallback` is said by denying it ("there is no
+  fallback", "I wouldn't add a fallback"), for claims that leave something out. "Watch time, not CTR" is right; "CTR, not watch time" is wrong.
 - **arithmetic errors**: a derivation stated in the answer ("500 million daily users at 5 loads a day is
   about 2.9 million requests per second") is recomputed from the candidate's own inputs, with the time
   units converted, and compared with the candidate's own result. It judges method and consistency, not
@@ -329,21 +330,77 @@ def _says(clause: str, cues: Sequence[Sequence[str]], unless: Sequence[str]) -> 
 
 @lru_cache(maxsize=65536)
 def _says_cached(clause: str, cues: tuple[tuple[str, ...], ...], unless: tuple[str, ...]) -> bool:
-    """A clause says a claim when it asserts a term of every cue group."""
+    """A clause says a claim when it asserts a term of every cue group, or denies a `~` term of it.
+
+    Numbers are read either way they are said: "the whole hundred milliseconds" holds the cue "whole 100",
+    "thirty-five thousand a second" the cue "35K", and an `unless` term said in words still holds.
+    """
     if not cues:
         return False
-    subject = list(mentions(clause, list(cues[0])))
-    if not any(m.asserted for m in subject):
+    numeric = _numeric(clause)
+    if numeric == clause:
+        return _cues_said(clause, cues) and not _unless_said(clause, unless)
+    numeric_cues = tuple(tuple(_numeric_term(t) for t in group) for group in cues)
+    numeric_unless = tuple(_numeric(t) for t in unless)
+    said = _cues_said(clause, cues) or _cues_said(numeric, numeric_cues)
+    return said and not (_unless_said(clause, unless) or _unless_said(numeric, numeric_unless))
+
+
+def _cues_said(clause: str, cues: tuple[tuple[str, ...], ...]) -> bool:
+    said, denied = _split_terms(cues[0])
+    if not any(m.asserted for m in mentions(clause, said)) and not any(
+        not m.asserted for m in mentions(clause, denied)
+    ):
         return False
     # The other groups must be said, and not only contrasted away: "training data comes from mined corpora,
     # not from API customers" does not train on API customers' text. A negated verb stays part of the
     # claim ("any click that hasn't converted is labelled a negative").
-    if not all(
-        any(not _CONTRASTED.search(clause[: m.start]) for m in mentions(clause, list(group)))
-        for group in cues[1:]
+    for group in cues[1:]:
+        said, denied = _split_terms(group)
+        if not any(not _CONTRASTED.search(clause[: m.start]) for m in mentions(clause, said)) and not any(
+            not m.asserted for m in mentions(clause, denied)
+        ):
+            return False
+    return True
+
+
+def _unless_said(clause: str, unless: tuple[str, ...]) -> bool:
+    return any(m.asserted for m in mentions(clause, list(unless)))
+
+
+_THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_K_SUFFIX = re.compile(r"\b(\d+(?:\.\d+)?)\s?[kK]\b")
+
+
+@lru_cache(maxsize=65536)
+def _numeric(text: str) -> str:
+    """`text` with its numbers in one form: spelled-out numbers in digits, no thousands commas, 35K as 35000."""
+    if not re.search(
+        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+        r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen)",
+        text,
+        re.I,
     ):
-        return False
-    return not any(m.asserted for m in mentions(clause, list(unless)))
+        return text
+    out = _THOUSANDS_COMMA.sub("", words_to_digits(text))
+    return _K_SUFFIX.sub(lambda m: _thousands(float(m.group(1))), out)
+
+
+def _thousands(value: float) -> str:
+    v = value * 1000
+    return str(int(v)) if v.is_integer() else str(v)
+
+
+def _numeric_term(term: str) -> str:
+    return "~" + _numeric(term[1:]) if term.startswith("~") else _numeric(term)
+
+
+def _split_terms(group: Sequence[str]) -> tuple[list[str], list[str]]:
+    """A group's plain terms, which must be said, and its `~` terms, which must be denied ("~fallback"
+    is said by "there is no fallback" and "we wouldn't bother with a fallback")."""
+    said = [t for t in group if not t.startswith("~")]
+    denied = [t[1:].strip() for t in group if t.startswith("~")]
+    return said, denied
 
 
 def _with_recovery(
@@ -397,4 +454,7 @@ def _mentions_any(sentence: str, cues: Sequence[Sequence[str]]) -> bool:
 
 
 def _mentions_point(sentence: str, cues: Sequence[Sequence[str]]) -> bool:
-    return bool(cues) and any(True for c in clauses(sentence) for _ in mentions(c, list(cues[0])))
+    if not cues:
+        return False
+    terms = [t.lstrip("~").strip() for t in cues[0]]
+    return any(True for c in clauses(sentence) for _ in mentions(c, terms))

@@ -41,7 +41,11 @@ class Injection:
 
 
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'%$./-]*")
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|;\s+")
+# "At 7 a.m. we send" and "e.g. clicks" end no sentence, unless a capital letter starts the next one.
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])(?<!a\.m\.)(?<!p\.m\.)(?<!e\.g\.)(?<!i\.e\.)[\"')\]]*\s+|"
+    r"(?<=a\.m\.|p\.m\.|e\.g\.|i\.e\.)\s+(?=[A-Z])|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|;\s+"
+)
 _SOFT_SPLIT = re.compile(
     r",\s+(?=(?:and|so|but|then|which|because|or)\b)|\s+(?=(?:and then|and so|so then)\b)"
 )

@@ -13,13 +13,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Clauses: co-occurring terms must sit in one of these.
-_CLAUSE = re.compile(r";|\.\s|\?\s|!\s|\bbut\b|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b", re.I)
+# Clauses: co-occurring terms must sit in one of these ("7 a.m." and "e.g." end none).
+_CLAUSE = re.compile(
+    r";|(?<!\ba\.m)(?<!\bp\.m)(?<!\be\.g)(?<!\bi\.e)\.\s|\?\s|!\s|\bbut\b|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b",
+    re.I,
+)
 # Segments within a clause: a negator's reach ends at the next of these.
 _SEGMENT = re.compile(r",|\band\b|\bthen\b|\bso\b|\bbecause\b|\bsince\b|\bwhich\b|\(|\)|:|—|–", re.I)
 _NEGATOR = re.compile(
-    r"(?<![\w-])(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over|"
-    r"stop(?:s|ping)?|drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
+    r"(?<![\w-])(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
+    r"stop(?:s|ping)?|(?<!price )(?<!price-)drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
     r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
     r"hasn't|haven't|(?:cheaper|simpler|easier|faster|quicker|better|safer|slower|cleaner|smaller|lighter|more \w+) than)\b",
     re.I,
@@ -29,6 +32,7 @@ _CALLED_WRONG = re.compile(
     r"meaningless|dangerous|a mistake|the wrong|noisy|unreliable|flawed|biased|gameable|overrated|insufficient|"
     r"not enough|slow to move|hard to (?:measure|trust)|a vanity metric)|rewards?\s+clickbait|means? nothing|is not|are not|isn't|aren't|"
     r"(?:won't|wouldn't|doesn't|does not|will not|can't|cannot) (?:work|scale|keep up|hold|fit|meet|make it)|"
+    r"(?:doesn't|does not|don't|do not) (?:belong|(?:really )?matter)|"
     r"would be (?:wrong|a mistake)|(?:is |are |far )?too (?:slow|expensive|costly|heavy)|"
     r"is a bad idea|breaks?\b|falls? over)",
     re.I,
@@ -60,8 +64,10 @@ def segments(clause: str) -> tuple[str, ...]:
 @lru_cache(maxsize=8192)
 def _term_pattern(term: str) -> re.Pattern[str]:
     # A term matches at a word start and may continue ("optimi" matches optimise and optimizing).
+    # A number matches whole: "5,000" is not said by "50000000", nor "30" by "300 ms".
     words = [re.escape(w) for w in term.lower().split()]
-    return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words), re.I)
+    whole = r"(?!\d|,\d{3})" if term.strip()[-1:].isdigit() else ""
+    return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words) + whole, re.I)
 
 
 def mentions(clause: str, terms: list[str]) -> Iterator[Mention]:
@@ -77,8 +83,9 @@ def is_asserted(clause: str, start: int, end: int) -> bool:
     cut = 0
     for boundary in _SEGMENT.finditer(before):
         cut = boundary.end()
-    segment_before = before[cut:]
-    if _NEGATOR.search(segment_before) or _in_negated_list(clause, start):
+    # The negator is read with the words after it in view ("over the last week" is a period, not a contrast).
+    negated = any(m.end() <= start for m in _NEGATOR.finditer(clause, cut, end))
+    if negated or _in_negated_list(clause, start):
         return False
     after = clause[end:]
     return not _CALLED_WRONG.match(after)

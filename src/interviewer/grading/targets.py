@@ -83,11 +83,19 @@ def breaks(sentence: str, constraint: Constraint) -> str | None:
                     return f"{q.value * 100:g}% is below the availability the system needs."
         else:
             parts = segments(clause)
+            if (
+                constraint.kind == "ordering"
+                and not (_OUTAGE.search(clause) or _HELD_BACK.search(clause))
+                and _after_event_first(parts, constraint)
+            ):
+                return "That check runs too late."
             for i, subject_part in enumerate(parts):
                 if not any(m.asserted for m in mentions(subject_part, constraint.subject)):
                     continue
-                if constraint.kind == "ordering" and _OUTAGE.search(clause):
-                    continue  # what happens while a checker is down is the availability question
+                if constraint.kind == "ordering" and (_OUTAGE.search(clause) or _HELD_BACK.search(clause)):
+                    # What happens while a checker is down is the availability question; what is held
+                    # back from distribution until it is checked has not reached people yet.
+                    continue
                 # "Text gets checked in a nightly batch, after it is visible": the timing may sit in the
                 # segment after the one naming what is checked.
                 segment = ", ".join(parts[i : i + 2])
@@ -119,6 +127,42 @@ def _period_asserted(text: str, start: int) -> bool:
     before = text[:start]
     cut = max((m.end() for m in re.finditer(r",|;|\bbut\b", before)), default=0)
     return not _PLAIN_NEGATOR.search(before[cut:])
+
+
+# "We approve the payment first and score it afterwards", "once it's published, the classifier checks it":
+# the event comes first in the sentence and the check follows, in words the subject list need not hold.
+_FIRST = re.compile(r"\b(?:first|straight away|right away|immediately|up front|upfront)\b", re.I)
+_THEN_LATER = re.compile(
+    r"\b(?:afterwards?|after that|after(?=[\s.!]*$)|later|then|subsequently|eventually)\b", re.I
+)
+_HELD_BACK = re.compile(r"\b(?:reduced|limited|restricted|throttled) (?:reach|distribution)\b", re.I)
+_EVENT_DONE = re.compile(r"^\s*(?:(?:and|so|but)\s+)?(?:only\s+)?(?:after|once)\b", re.I)
+_CHECK_VERBS = re.compile(
+    r"\b(?:scor\w*|check\w*|scan\w*|classif\w*|moderat\w*|screen\w*|review\w*|match\w*|"
+    r"run (?:it|them) through|runs? the (?:model|classifier|check)|look(?:s|ed)? at (?:it|them))",
+    re.I,
+)
+
+
+def _after_event_first(parts: Sequence[str], constraint: Constraint) -> bool:
+    """Whether a clause lets the event happen first and runs the check after it, in either order of
+    words: "we approve the payment first and score it afterwards", "after it goes live we scan it"."""
+    events = list(constraint.before)
+    for i, part in enumerate(parts):
+        said = [m for m in mentions(part, events) if m.asserted]
+        if not said or re.search(r"\bbefore\b", part, re.I):
+            continue
+        rest = parts[i + 1 : i + 3]
+        if _EVENT_DONE.match(part) and any(
+            _CHECK_VERBS.search(r) and not re.search(r"\bbefore\b", r, re.I) for r in rest
+        ):
+            return True
+        if _FIRST.search(part) and any(
+            _CHECK_VERBS.search(r) and _THEN_LATER.search(r) and not re.search(r"\bbefore\b", r, re.I)
+            for r in rest
+        ):
+            return True
+    return False
 
 
 def _after(segment: str, events: Sequence[str]) -> bool:

@@ -1,0 +1,198 @@
+"""Wrong claims said in other words: designs that leave something out, and checks placed after the event."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.content.claims import Constraint, WrongClaim
+from interviewer.content.questions import KeyPoint, NoteLink, Question, QuestionBank
+from interviewer.grading.claims import ClaimChecker
+from interviewer.grading.signals import split_sentences
+from interviewer.grading.stance import clauses, is_asserted
+from interviewer.grading.targets import breaks
+from interviewer.phases import PHASES
+from locations import KNOWLEDGE
+
+BANK = QuestionBank.load(KNOWLEDGE)
+CHECKER = ClaimChecker()
+
+SCORING = Constraint(
+    kind="ordering",
+    says="Every transaction is scored before it is approved.",
+    subject=["score the transaction", "fraud check"],
+    before=["approv", "authoris", "payment goes through"],
+)
+PUBLISHING = Constraint(
+    kind="ordering",
+    says="Posts are checked before they appear.",
+    subject=["hash check", "is checked"],
+    before=["publish", "go live", "goes live", "visible"],
+)
+
+
+@pytest.mark.parametrize(
+    ("constraint", "late"),
+    [
+        (SCORING, "We approve the payment first and score it afterwards."),
+        (SCORING, "We approve the payment right away, then run it through the model later."),
+        (SCORING, "Once the payment is authorised, the model scores it."),
+        (SCORING, "After the payment goes through, we check it against the model."),
+        (PUBLISHING, "We let the post go live straight away and classify it afterwards."),
+        (PUBLISHING, "After a post is published, we scan it with the classifiers."),
+        (PUBLISHING, "Posts go live first and the hash check runs after."),
+    ],
+)
+def test_a_check_said_after_the_event_in_other_words_runs_too_late(constraint: Constraint, late: str) -> None:
+    assert breaks(late, constraint) == "That check runs too late."
+
+
+@pytest.mark.parametrize(
+    ("constraint", "right"),
+    [
+        (SCORING, "We score the payment first and then approve it."),
+        (SCORING, "Before the payment is approved we score it, and analysts review flagged ones later."),
+        (SCORING, "We approve the payment only after the model has scored it."),
+        (
+            SCORING,
+            "If the fraud service is down, we approve on rules first and score the payment afterwards.",
+        ),
+        (PUBLISHING, "Videos go live first with limited distribution and get classified later."),
+        (PUBLISHING, "Once the hash check passes, the post goes live."),
+    ],
+)
+def test_a_check_before_the_event_or_a_held_back_launch_is_not_too_late(
+    constraint: Constraint, right: str
+) -> None:
+    assert breaks(right, constraint) is None
+
+
+def test_the_fraud_question_catches_approve_first_score_later_as_late_and_on_its_key_point() -> None:
+    found = CHECKER.check(
+        BANK.get("fraud-detection"), None, "We approve the payment first and score it afterwards."
+    )
+    late = [e for e in found if e.kind == "constraint"]
+    assert len(late) == 1 and late[0].why.startswith("That check runs too late.")
+    assert [e.key_point_id for e in found if e.kind == "claim"] == ["scoring-service"]
+
+
+FALLBACK = WrongClaim(
+    claim="Returns an error when the ranker is down, with no fallback.",
+    cues=[["~fallback", "~fall back", "return an error"], ["ranker", "ranking"]],
+    why="An empty page is an outage; serve a cached or popular list instead.",
+    challenge="The ranker is down. What does the user see?",
+    example="If the ranker is down we return an error.",
+)
+
+
+@pytest.mark.parametrize(
+    "denied",
+    [
+        "There's no fallback if the ranker is down.",
+        "I wouldn't bother with a fallback for the ranking service.",
+        "We don't need to fall back when ranking fails, it's rare.",
+        "If the ranker is down we return an error.",
+    ],
+)
+def test_a_tilde_term_is_said_by_denying_it(denied: str) -> None:
+    question = _with_claim(FALLBACK)
+    assert any(e.key_point_id == "fallback-point" for e in CHECKER.check(question, None, denied))
+
+
+@pytest.mark.parametrize(
+    "right",
+    [
+        "If the ranker is down we fall back to a popular list.",
+        "The ranking service has a fallback: the cached feed from the last session.",
+    ],
+)
+def test_a_tilde_term_that_is_asserted_is_not_the_claim(right: str) -> None:
+    question = _with_claim(FALLBACK)
+    assert CHECKER.check(question, None, right) == []
+
+
+def test_a_tilde_term_alone_is_not_a_valid_cue() -> None:
+    with pytest.raises(ValueError, match="non-empty term"):
+        WrongClaim(claim="xxx", cues=[["~ "]], why="xxx", challenge="xxx", example="xxx")
+
+
+def test_a_wrong_claim_lists_paraphrases_and_defaults_to_none() -> None:
+    assert FALLBACK.paraphrases == []
+    said = FALLBACK.model_copy(update={"paraphrases": ["No fallback for the ranker."]})
+    assert said.paraphrases == ["No fallback for the ranker."]
+
+
+def _with_claim(wrong: WrongClaim) -> Question:
+    """A bank question whose issues phase holds one key point with `wrong`, so the test reads that claim."""
+    question = BANK.get("movie-recommendations")
+    point = KeyPoint(
+        id="fallback-point",
+        point="Falls back to a cached list when the ranker is down.",
+        learn=NoteLink(file="reliability_and_availability.md", heading="Fallbacks"),
+        correct="Serves a fallback.",
+        wrong=[wrong],
+    )
+    phases = {p: question.phase(p).model_copy(update={"key_points": []}) for p in PHASES}
+    phases["issues"] = phases["issues"].model_copy(update={"key_points": [point]})
+    return question.model_copy(update={"phases": phases, "common_wrong": []})
+
+
+@pytest.mark.parametrize(
+    ("clause", "term", "asserted"),
+    [
+        ("Price drops get picked up overnight", "overnight", True),
+        ("we drop the nightly batch", "nightly batch", False),
+        ("recall over the last seven days", "last seven days", True),
+        ("watch time over CTR", "ctr", False),
+        ("we optimise over each hour's payments", "each hour's payments", True),
+    ],
+)
+def test_a_price_drop_and_a_period_said_with_over_are_not_negators(
+    clause: str, term: str, asserted: bool
+) -> None:
+    start = clause.lower().index(term.lower())
+    assert is_asserted(clause, start, start + len(term)) is asserted
+
+
+def test_a_time_of_day_does_not_end_a_sentence_or_a_clause() -> None:
+    assert [s.text for s in split_sentences("All digests leave at 7 a.m. in one go.")] == [
+        "All digests leave at 7 a.m. in one go."
+    ]
+    assert [s.text for s in split_sentences("We send at 7 a.m. Then we wait.")] == [
+        "We send at 7 a.m.",
+        "Then we wait.",
+    ]
+    assert clauses("All digests leave at 7 a.m. in one go") == ("All digests leave at 7 a.m. in one go",)
+
+
+@pytest.mark.parametrize(
+    ("clause", "term"),
+    [
+        ("Recommended content from strangers doesn't belong in the feed", "recommended content"),
+        ("tokens don't really matter for capacity", "tokens"),
+    ],
+)
+def test_a_term_said_not_to_belong_or_matter_is_rejected(clause: str, term: str) -> None:
+    start = clause.lower().index(term)
+    assert not is_asserted(clause, start, start + len(term))
+
+
+@pytest.mark.parametrize(
+    ("clause", "cues", "unless", "said"),
+    [
+        ("the bidder gets the entire one hundred milliseconds", [["entire 100"]], [], True),
+        ("thirty-five thousand requests a second is what we provision", [["35k"], ["provision"]], [], True),
+        ("we provision for 35,000 requests a second", [["35k"], ["provision"]], [], True),
+        ("the full hundred milliseconds, minus thirty for the network", [["full 100"]], ["30"], False),
+        ("we send all 50 million emails at once", [["at once"]], ["5,000"], True),
+        ("we send 5,000 emails a second", [["emails"]], ["5,000"], False),
+        ("a 300 ms budget for the quote", [["30"]], [], False),
+    ],
+)
+def test_numbers_are_read_whichever_way_they_are_said_and_match_whole(
+    clause: str, cues: list[list[str]], unless: list[str], said: bool
+) -> None:
+    wrong = WrongClaim(
+        claim="A claim.", cues=cues, unless=unless, why="Why.", challenge="Why?", example=clause
+    )
+    found = CHECKER.check(_with_claim(wrong), None, clause)
+    assert any(e.key_point_id == "fallback-point" for e in found) is said
