@@ -254,3 +254,11 @@ def test_a_sentence_the_question_already_flags_is_not_flagged_again_as_a_common_
     fraud = BANK.get("fraud-detection")
     sentence = "We shuffle the last year of transactions and randomly split them 80/20 into train and test."
     assert len(CHECKER.check(fraud, None, sentence)) == 1
+
+
+def test_an_average_said_to_hide_a_slice_is_reasoning_not_the_pooled_average_error() -> None:
+    translation = BANK.get("translation-service")
+    right = "Low-resource pairs often lose the most, and a global average would hide that."
+    wrong = "We look at the global average, and if that's fine, it ships."
+    assert CHECKER.check(translation, None, right) == []
+    assert [e.kind for e in CHECKER.check(translation, None, wrong)] == ["claim"]
