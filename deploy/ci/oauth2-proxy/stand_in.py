@@ -48,6 +48,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--email-domain", action="append", default=[])
     parser.add_argument("--cookie-secure", default="true")
     parser.add_argument("--skip-provider-button", default="false")
+    # Where oauth2-proxy may send the browser back to; the stand-in only ever returns to a path on this site.
+    parser.add_argument("--whitelist-domain", action="append", default=[])
     args = parser.parse_args(argv)
     if args.set_xauthrequest != "true":
         parser.error("the stand-in answers only as with --set-xauthrequest=true")
