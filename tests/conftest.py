@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,3 +45,27 @@ def _offline_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pyte
 def settings(tmp_path: Path) -> Settings:
     """Offline settings with a private data folder."""
     return Settings(home=tmp_path / "home", engine="offline")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole run (Debian's, see tests/browser/conftest.py), shared by every tier
+    that drives a browser: Playwright's sync API allows one instance per thread."""
+    from playwright.sync_api import sync_playwright
+
+    harness = _browser_harness()
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(harness.CHROMIUM), args=harness.CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _browser_harness() -> Any:
+    path = Path(__file__).with_name("browser") / "conftest.py"
+    spec = importlib.util.spec_from_file_location("browser_harness_for_session", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

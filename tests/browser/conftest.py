@@ -148,16 +148,8 @@ def fresh_app_url(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+# `browser`, the one Chromium of the run, is in tests/conftest.py: the Docker deployment test drives it too, and
+# Playwright's sync API allows one instance per thread.
 
 
 @pytest.fixture

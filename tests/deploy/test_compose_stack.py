@@ -431,17 +431,7 @@ def wait_until_caddy_sends_to(pinned: str, session: str, timeout: float = 120) -
         time.sleep(1)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    harness = _module("browser_harness_for_compose", ROOT / "tests" / "browser" / "conftest.py")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=harness.CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+# `browser` is the run's one Chromium (tests/conftest.py), shared with the browser tier.
 
 
 _app = _module("browser_app_steps_for_compose", ROOT / "tests" / "browser" / "test_app_browser.py")
