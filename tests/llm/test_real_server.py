@@ -76,6 +76,13 @@ def _secret_runs(question: Question, revealed: set[str], n: int = 6) -> set[tupl
     texts = [k.point for p in PHASES for k in question.phase(p).key_points]
     texts += [k.correct for p in PHASES for k in question.phase(p).key_points if k.correct]
     texts += [f.fact for f in question.hidden_facts if f.topic not in revealed]
+    runs = _runs(texts, n)
+    # A fact the candidate asked for may be said in its own words, even where a key point quotes them
+    # ("under 200 ms end to end" is both the latency fact and part of what its key point counts as right).
+    return runs - _runs([f.fact for f in question.hidden_facts if f.topic in revealed], n)
+
+
+def _runs(texts: list[str], n: int) -> set[tuple[str, ...]]:
     runs: set[tuple[str, ...]] = set()
     for text in texts:
         words = re.findall(r"[a-z0-9']+", text.lower())
