@@ -74,7 +74,7 @@ def test_an_order_of_magnitude_is_a_serious_error_and_twice_is_not_an_error(yout
     checker = ClaimChecker()
     [serious] = checker.check(youtube, None, "500M profiles times 2 KB is about 1 GB.")
     assert serious.serious
-    assert "1 trillion" in serious.why
+    assert "about 1 TB, not 1 GB" in serious.why
     assert checker.check(youtube, None, "500M profiles times 2 KB is about 1.5 TB.") == []
 
 

@@ -20,13 +20,22 @@ from interviewer.grading.quantities import Quantity, quantities, words_to_digits
 from interviewer.grading.stance import clauses
 
 _RESULT_CUE = re.compile(
-    r"(?:=|≈|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
+    r"(?:=|≈|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
     r"\bworks? out (?:at|to)\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b)"
     r"(?:\s+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|"
     r"close to|on the order of|we(?:'re| are)? (?:at|near|need)|near|that's|,))*[\s,]*[~$]?\s*$",
     re.I,
 )
-_DIVIDE = re.compile(r"(?:\bdivided by\b|/|÷|\bover\b|\bsplit across\b|\bacross\b)", re.I)
+_DIVIDE = re.compile(r"(?:\bdivided by\b|/|÷|\bover\b|\bsplit across\b|\bacross\b|\bper\s*$)", re.I)
+# "2,000 times 1,200, roughly 2.4 million": after an explicit operation a hedged number is its result
+_OPERATOR = re.compile(r"(?:\btimes\b|\bmultiplied by\b|\bdivided by\b|[×x*/÷]|\bover\b|\bplus\b|\+)", re.I)
+_HEDGED_RESULT = re.compile(
+    r"^[\s,]*(?:,|\bor\b)\s*(?:about|around|roughly|approximately|nearly|almost|call it|so about|so roughly)\s*[~$]?\s*$",
+    re.I,
+)
+# "so 2,000 times 1,200": a number followed by an operation starts a calculation; it is not a result
+_OPERATION_NEXT = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,2}?(?:times|multiplied by|divided by|over|plus|[×x*/÷+])\s", re.I)
+_PLUS = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,2}?(?:plus|\+|and another)\s*[~$]?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -55,9 +64,15 @@ def derivations(text: str) -> list[Derivation]:
             if _FRESH.search(between) or (qs[i].kind == "percent" and between.rstrip().endswith(",")):
                 first = i  # a new derivation starts here, not a continuation
                 continue
-            if not _RESULT_CUE.search(between):
+            operated = any(
+                _OPERATOR.search(clause[qs[j - 1].end : qs[j].start]) for j in range(first + 1, i)
+            )
+            if not (_RESULT_CUE.search(between) or (operated and _HEDGED_RESULT.search(between))):
                 continue
-            inputs, result = qs[first:i], qs[i]
+            if _OPERATION_NEXT.match(clause[qs[i].end : qs[i].end + 30]) and i + 1 < len(qs):
+                first = i  # "so 2,000 times 1,200, ...": this number starts the next calculation
+                continue
+            inputs, result = _added(clause, qs[first:i]), qs[i]
             context = tuple(
                 q for q in qs[:first] if q.kind == "count" and not q.per_seconds and _scale(q.value)
             )
@@ -95,6 +110,19 @@ _RESULT_PERIOD = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,3}?(?:a|per|each|every)\s+(
 _PERIODS = {"day": 86_400.0, "week": 604_800.0, "month": 2_592_000.0, "year": 31_536_000.0}
 
 
+def _added(clause: str, inputs: Sequence[Quantity]) -> list[Quantity]:
+    """Inputs joined by "plus" are one input, their sum: "10 million plus 9 million tracks at 128 bytes"."""
+    out: list[Quantity] = []
+    for q in inputs:
+        prev = out[-1] if out else None
+        if prev and prev.kind == q.kind and _PLUS.match(clause[prev.end : q.start]):
+            said = prev.spoken + q.spoken if prev.said is not None or q.said is not None else None
+            out[-1] = Quantity(prev.value + q.value, prev.start, q.end, prev.kind, prev.per_seconds, said)
+        else:
+            out.append(q)
+    return out
+
+
 def _scale(value: float) -> bool:
     """A power of ten from a hundred up: the "per thousand" or "per million" a formula may leave unsaid."""
     return value >= 100 and math.isclose(math.log10(value), round(math.log10(value)), abs_tol=1e-9)
@@ -102,7 +130,9 @@ def _scale(value: float) -> bool:
 
 HARD_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 CONTINUES = re.compile(
-    r"^\s*(?:and |so |then )?(?:divid\w*|times|multipl\w*|over|that over|that times)\b", re.I
+    r"^\s*(?:and |so |then )?(?:divid\w*|times|multipl\w*|over|that over|that times|"
+    r"spread (?:out )?(?:over|across)|averaged? (?:out )?over|on average over|per sec\w*)\b",
+    re.I,
 )
 _PERIOD_NAMES = {1.0: "sec", 60.0: "minute", 3600.0: "hour", 86_400.0: "day", 604_800.0: "week"}
 
@@ -120,6 +150,8 @@ def last_quantity(sentence: str) -> str:
         return f"{number} per {_PERIOD_NAMES[q.per_seconds]}"
     if q.kind == "money":
         return f"${number}"
+    if q.kind == "bytes":
+        return f"{format(q.value, 'f').rstrip('0').rstrip('.')} bytes"
     return number if q.kind == "count" else ""
 
 
@@ -152,10 +184,15 @@ def best_recomputation(d: Derivation) -> float | None:
     readings: list[float] = []
     for signs in itertools.product((False, True), repeat=len(d.inputs) - 1):
         si, spoken, power = d.inputs[0].si, d.inputs[0].spoken, d.inputs[0].time_power
+        money, size = int(d.inputs[0].kind == "money"), int(d.inputs[0].kind == "bytes")
         for q, div in zip(d.inputs[1:], signs, strict=True):
             si = si / q.si if div else si * q.si
             spoken = spoken / q.spoken if div else spoken * q.spoken
             power = power - q.time_power if div else power + q.time_power
+            money += (-1 if div else 1) * (q.kind == "money")
+            size += (-1 if div else 1) * (q.kind == "bytes")
+        if money != (result.kind == "money") or size != (result.kind == "bytes"):
+            continue  # dollars come from a price times an amount; a count of items from bytes over bytes
         if power == result.time_power:
             readings.append(si * result.per_seconds if result.per_seconds else si)
         elif result.per_seconds and power == 0:
@@ -205,6 +242,11 @@ def amount(value: float, like: Quantity) -> str:
         for size, name in ((86_400.0, "days"), (3600.0, "hours"), (60.0, "minutes"), (1.0, "seconds")):
             if value >= 2 * size or size == 1.0:
                 return f"{value / size:.3g} {name}" if value >= 1 else f"{value * 1000:.3g} ms"
+    if like.kind == "bytes":
+        for size, name in ((1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
+            if value >= size:
+                return f"{value / size:.3g} {name}"
+        return f"{value:.3g} bytes"
     return f"{fmt(value)}{unit_text(like)}"
 
 

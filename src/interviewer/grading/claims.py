@@ -235,7 +235,7 @@ class ClaimChecker:
                     kind="arithmetic",
                     quote=sentence,
                     why=(
-                        f"From the inputs stated in this sentence the result is about "
+                        f"From the {'numbers stated here and just before' if carried else 'inputs stated in this sentence'}, the result is about "
                         f"{amount(shown, derivation.result)}, not {amount(stated, derivation.result)}."
                     ),
                     challenge="Walk me through that arithmetic: which numbers did you multiply and divide?",

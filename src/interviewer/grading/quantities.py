@@ -57,6 +57,9 @@ _SECONDS = {
     "years": 31_536_000.0,
 }
 _BYTES = {"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "pb": 1e15}
+for _prefix, _size in (("kilo", 1e3), ("mega", 1e6), ("giga", 1e9), ("tera", 1e12), ("peta", 1e15)):
+    _BYTES[f"{_prefix}bytes"] = _BYTES[f"{_prefix}byte"] = _size
+_BYTES.update({"byte": 1.0, "bytes": 1.0, "gig": 1e9, "gigs": 1e9, "meg": 1e6, "megs": 1e6, "gib": 2**30, "mib": 2**20, "tib": 2**40})
 _RATE_WORDS = {"qps": 1.0, "rps": 1.0, "tps": 1.0}
 _FRACTIONS = {"half": 0.5, "a half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "quarter": 0.25}
 
@@ -76,7 +79,7 @@ _PER = re.compile(
 _MONEY_AFTER = re.compile(r"^\s*(?:of an? )?(?:dollars?|usd|euros?|eur|cents?|bucks)\b", re.I)
 _UNIT_AFTER = re.compile(
     r"^[\s-]*(?P<unit>ms|milliseconds?|secs?|seconds?|s|mins?|minutes?|hours?|hrs?|h|days?|weeks?|months?|years?|"
-    r"kb|mb|gb|tb|pb|qps|rps|tps)\b",
+    r"(?:kilo|mega|giga|tera|peta)?bytes?|gigs?|megs?|gib|mib|tib|kb|mb|gb|tb|pb|qps|rps|tps)\b",
     re.I,
 )
 
@@ -123,11 +126,51 @@ def words_to_digits(text: str) -> str:
         )
     # "second" is a unit here, never the ordinal text2num would read it as.
     text = re.sub(r"\bsecond(s?)\b", r"sec\1", text, flags=re.I)
+    # "a hundred and twenty thousand" is one number, as "one hundred and twenty thousand" is
+    text = re.sub(r"\ban? (hundred|thousand|million|billion)\b", r"one \1", text, flags=re.I)
+    # "seventeen fifty tokens" is said for 1,750
+    text = _SAID_IN_HUNDREDS.sub(_hundreds, text)
+    # "eight-hour shifts", "thirty-day month": the number before its unit
+    text = re.sub(rf"\b({_NUMBER_WORD})-(?={_UNIT_WORD}s?\b)", r"\1 ", text, flags=re.I)
     out = alpha2digit(text, "en", threshold=1.5)
+    # "2 and a half gigabytes"
+    out = re.sub(r"\b(\d+) and a half\b", lambda m: f"{m.group(1)}.5", out)
     # "2.9 1000000" (digits followed by a spelled magnitude that text2num wrote as digits)
     out = re.sub(r"\b(\d+(?:\.\d+)?) (1000|1000000|1000000000)\b", lambda m: _join(m), out)
     # "3 10ths" (three tenths) is a fraction, not two numbers
     return re.sub(r"\b(\d+) (2|3|4|5|8|10|100|1000)(?:nd|rd|th)s?\b", _fraction, out)
+
+
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_TEENS_AND_TENS = f"{_TEENS}|(?:{_TENS})(?:-(?:{_UNITS}))?"
+_NUMBER_WORD = f"{_UNITS}|{_TEENS_AND_TENS}|hundred|thousand"
+_UNIT_WORD = "(?:second|sec|minute|min|hour|day|week|month|year|gigabyte|megabyte|byte|dollar)"
+_WORD_VALUES = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen".split()
+    )
+} | {w: 10 * (i + 2) for i, w in enumerate(_TENS.split("|"))}
+
+
+_SAID_IN_HUNDREDS = re.compile(
+    rf"\b({_TEENS_AND_TENS}) ((?:{_TENS})(?:-(?:{_UNITS}))?|{_TEENS})\b(?!-| (?:and|or|to)\b)", re.I
+)
+
+
+def _word_value(words: str) -> int:
+    return sum(_WORD_VALUES[w] for w in words.lower().split("-"))
+
+
+def _hundreds(match: re.Match[str]) -> str:
+    """"seventeen fifty" -> "1750": a number said in hundreds, as years and sizes often are."""
+    high, low = _word_value(match.group(1)), _word_value(match.group(2))
+    if high < 10 or low < 10:
+        return match.group(0)
+    return str(high * 100 + low)
 
 
 def _fraction(match: re.Match[str]) -> str:
@@ -169,7 +212,11 @@ def quantities(text: str) -> list[Quantity]:
         if unit:
             name = unit.group("unit").lower()
             if name in _BYTES:
-                found.append(Quantity(value * _BYTES[name], m.start(), m.end(), "bytes", said=value))
+                per = _PER.match(rest[unit.end() :])  # "50 GB a month"
+                per_bytes = _SECONDS[per.group("unit").lower()] if per else None
+                found.append(
+                    Quantity(value * _BYTES[name], m.start(), m.end(), "bytes", per_bytes, said=value)
+                )
                 continue
             if name in _RATE_WORDS:
                 found.append(Quantity(value, m.start(), m.end(), "count", per_seconds=1.0))
