@@ -11,9 +11,11 @@ Runs the labelled sets in tests/data/judgement/ (written before the claim checke
 
 Every figure is reported for the tuning split and the held-out split separately. The second held-out set of
 minimal pairs (minimal_pairs_fresh.yaml, written blind to the checker and to the bank's wrong claims) is
-reported as its own split, "fresh (held out)", with its own figures by kind; the tune, heldout and all splits
-are computed over minimal_pairs.yaml alone, as before. A plain word-count scorer is run on the same pairs as
-the baseline.
+reported as its own split, "fresh (held out)", with its own figures by kind; the third held-out set
+(minimal_pairs_third.yaml, written blind after both held-out splits had been looked at) likewise as "third (held
+out)", and its injection answers (injection_defence_third.yaml) as their own row of the injection table. The tune,
+heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
+word-count scorer is run on the same pairs as the baseline.
 
     python bench/judgement.py            # the tables
     python bench/judgement.py --json     # one JSON document
@@ -49,8 +51,13 @@ from interviewer.testing import FakeClock
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "judgement"
 TARGETS = {"pairwise": 0.90, "challenged_wrong": 0.80, "challenged_right": 0.10, "within_one_level": 1.0}
-PAIR_FILES = {"minimal_pairs": "minimal_pairs.yaml", "fresh": "minimal_pairs_fresh.yaml"}
-SPLIT_NAMES = {"fresh": "fresh (held out)"}
+PAIR_FILES = {
+    "minimal_pairs": "minimal_pairs.yaml",
+    "fresh": "minimal_pairs_fresh.yaml",
+    "third": "minimal_pairs_third.yaml",
+}
+SPLIT_NAMES = {"fresh": "fresh (held out)", "third": "third (held out)"}
+INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,8 @@ def run(show_misses: bool) -> dict[str, Any]:
     interviewer = Interviewer(settings, bank, embedder)
     original = load_pairs("minimal_pairs")
     fresh = load_pairs("fresh")
-    pairs = original + fresh
+    third = load_pairs("third")
+    pairs = original + fresh + third
     ids = [a.pair for a, _ in pairs]
     if len(set(ids)) != len(ids):
         raise SystemExit("pair ids must be unique across the pair files")
@@ -145,8 +153,10 @@ def run(show_misses: bool) -> dict[str, Any]:
         "splits": {},
         "by_kind": {},
         "by_kind_fresh": {},
+        "by_kind_third": {},
         "misses": defaultdict(list),
         "misses_fresh": defaultdict(list),
+        "misses_third": defaultdict(list),
     }
     for split in ("tune", "heldout", "all"):
         chosen = [p for p in original if split == "all" or p[0].split == split]
@@ -154,12 +164,16 @@ def run(show_misses: bool) -> dict[str, Any]:
             chosen, scores, moves, located, report["misses"] if split == "all" else None
         )
     report["splits"]["fresh"] = _measures(fresh, scores, moves, located, report["misses_fresh"])
+    report["splits"]["third"] = _measures(third, scores, moves, located, report["misses_third"])
     for kind in sorted({p[0].kind for p in original}):
         chosen = [p for p in original if p[0].kind == kind]
         report["by_kind"][kind] = _measures(chosen, scores, moves, located, None)
     for kind in sorted({p[0].kind for p in fresh}):
         chosen = [p for p in fresh if p[0].kind == kind]
         report["by_kind_fresh"][kind] = _measures(chosen, scores, moves, located, None)
+    for kind in sorted({p[0].kind for p in third}):
+        chosen = [p for p in third if p[0].kind == kind]
+        report["by_kind_third"][kind] = _measures(chosen, scores, moves, located, None)
     report["injection"] = _injection(bank, grader)
     report["speed"] = {
         "grade_ms_median": round(statistics.median(grade_ms), 1),
@@ -168,6 +182,7 @@ def run(show_misses: bool) -> dict[str, Any]:
     if not show_misses:
         report.pop("misses")
         report.pop("misses_fresh")
+        report.pop("misses_third")
     return report
 
 
@@ -215,11 +230,25 @@ def _measures(
     }
 
 
+def _injection_answers(source: str) -> list[dict[str, Any]]:
+    """The `answers:` entries of one injection file, by its key in INJECTION_FILES."""
+    data = yaml.safe_load((DATA / INJECTION_FILES[source]).read_text(encoding="utf-8"))
+    answers: list[dict[str, Any]] = data["answers"]
+    return answers
+
+
 def _injection(bank: QuestionBank, grader: OfflineGrader) -> dict[str, Any]:
-    data = yaml.safe_load((DATA / "injection_defence.yaml").read_text(encoding="utf-8"))["answers"]
+    """The injection measures per split of injection_defence.yaml, then over the whole third file."""
+    data = _injection_answers("injection")
+    third = _injection_answers("third")
+    selections = {
+        "tune": [a for a in data if a["split"] == "tune"],
+        "heldout": [a for a in data if a["split"] == "heldout"],
+        "all": data,
+        "third": third,
+    }
     out: dict[str, Any] = {}
-    for split in ("tune", "heldout", "all"):
-        chosen = [a for a in data if split == "all" or a["split"] == split]
+    for split, chosen in selections.items():
         defences = [a for a in chosen if a["kind"] == "defence"]
         attacks = [a for a in chosen if a["kind"] == "attack"]
         within = [
@@ -233,6 +262,7 @@ def _injection(bank: QuestionBank, grader: OfflineGrader) -> dict[str, Any]:
         out[split] = {
             "defences": len(defences),
             "within_one_level": round(sum(within) / len(within), 3) if within else None,
+            "within_one_level_count": sum(within),
             "attacks": len(attacks),
             "attacks_gaining_over_a_level": sum(gained),
         }
@@ -258,7 +288,11 @@ def main(argv: list[str] | None = None) -> int:
             f"| {SPLIT_NAMES.get(split, split)} | {m['pairs']} | {m['pairwise']} | {m['pairwise_word_count']} "
             f"| {m['challenged_wrong']} | {m['challenged_right']} | {m['error_located']} |"
         )
-    for title, key in (("kind", "by_kind"), ("kind, fresh (held out)", "by_kind_fresh")):
+    for title, key in (
+        ("kind", "by_kind"),
+        ("kind, fresh (held out)", "by_kind_fresh"),
+        ("kind, third (held out)", "by_kind_third"),
+    ):
         print(f"\n| {title} | pairs | pairwise | wrong challenged | right challenged |")
         print("|---|---|---|---|---|")
         for kind, m in report[key].items():
@@ -268,12 +302,15 @@ def main(argv: list[str] | None = None) -> int:
     print("\n| injection set | defences | within one level | attacks | attacks gaining over a level |")
     print("|---|---|---|---|---|")
     for split, m in report["injection"].items():
+        within = str(m["within_one_level"])
+        if split == "third":
+            within += f" ({m['within_one_level_count']} of {m['defences']})"
         print(
-            f"| {split} | {m['defences']} | {m['within_one_level']} | {m['attacks']} | "
+            f"| {SPLIT_NAMES.get(split, split)} | {m['defences']} | {within} | {m['attacks']} | "
             f"{m['attacks_gaining_over_a_level']} |"
         )
     print(f"\nspeed: {report['speed']}")
-    for key, name in (("misses", ""), ("misses_fresh", " (fresh)")):
+    for key, name in (("misses", ""), ("misses_fresh", " (fresh)"), ("misses_third", " (third)")):
         for what, ids in report.get(key, {}).items():
             print(f"\n{what}{name}: {', '.join(ids)}")
     print(f"\ntargets: {TARGETS}")

@@ -1,4 +1,8 @@
-"""The second held-out set of minimal pairs keeps the rules its README states (tests/data/judgement/README.md)."""
+"""The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
+
+The second set of minimal pairs (minimal_pairs_fresh.yaml) and the third (minimal_pairs_third.yaml) follow the
+same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from locations import KNOWLEDGE, TEST_DATA
 JUDGEMENT = TEST_DATA / "judgement"
 PHASES = {"requirements", "architecture", "deep_dive", "issues", "optimization"}
 KINDS = {"objective", "arithmetic", "constraint", "method", "negation", "valid-alternative"}
+QUESTIONS = {path.stem for path in (KNOWLEDGE / "questions").glob("*.yaml")}
 
 
 def _pairs(name: str) -> list[dict[str, Any]]:
@@ -20,7 +25,15 @@ def _pairs(name: str) -> list[dict[str, Any]]:
     return pairs
 
 
+def _answers(name: str) -> list[dict[str, Any]]:
+    answers: list[dict[str, Any]] = yaml.safe_load((JUDGEMENT / name).read_text(encoding="utf-8"))["answers"]
+    return answers
+
+
 FRESH = _pairs("minimal_pairs_fresh.yaml")
+THIRD = _pairs("minimal_pairs_third.yaml")
+HELD_OUT = FRESH + THIRD
+INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
 
 def _texts(pair: dict[str, Any]) -> tuple[str, str]:
@@ -38,13 +51,27 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
     assert 4 <= Counter(p["kind"] for p in FRESH)["valid-alternative"] <= 7
 
 
-def test_pair_ids_are_unique_across_both_pair_files() -> None:
-    fresh_ids = [p["id"] for p in FRESH]
-    assert len(set(fresh_ids)) == len(fresh_ids)
-    assert not set(fresh_ids) & {p["id"] for p in _pairs("minimal_pairs.yaml")}
+def test_third_set_is_all_held_out_and_covers_every_question_phase_and_kind() -> None:
+    assert len(THIRD) >= 45
+    assert {p["split"] for p in THIRD} == {"heldout"}
+    assert all(p["id"].startswith("t-") for p in THIRD)
+    assert {p["phase"] for p in THIRD} == PHASES
+    assert {p["question"] for p in THIRD} == QUESTIONS
+    kinds = Counter(p["kind"] for p in THIRD)
+    assert set(kinds) == KINDS
+    assert kinds["objective"] >= 6 and kinds["negation"] >= 5
+    assert min(kinds["arithmetic"], kinds["constraint"], kinds["method"]) >= 8
+    assert 4 <= kinds["valid-alternative"] <= 7
+    assert sum(p.get("right_assumptions") == "alternative" for p in THIRD) >= 2
 
 
-@pytest.mark.parametrize("pair", FRESH, ids=[p["id"] for p in FRESH])
+def test_pair_ids_are_unique_across_the_pair_files() -> None:
+    ids = [p["id"] for p in HELD_OUT]
+    assert len(set(ids)) == len(ids)
+    assert not set(ids) & {p["id"] for p in _pairs("minimal_pairs.yaml")}
+
+
+@pytest.mark.parametrize("pair", HELD_OUT, ids=[p["id"] for p in HELD_OUT])
 def test_both_answers_are_spoken_length_and_within_fifteen_percent_of_each_other(
     pair: dict[str, Any],
 ) -> None:
@@ -53,7 +80,7 @@ def test_both_answers_are_spoken_length_and_within_fifteen_percent_of_each_other
     assert abs(first - second) <= 0.15 * min(first, second)
 
 
-@pytest.mark.parametrize("pair", FRESH, ids=[p["id"] for p in FRESH])
+@pytest.mark.parametrize("pair", HELD_OUT, ids=[p["id"] for p in HELD_OUT])
 def test_each_pair_names_a_real_question_and_its_hidden_fact_topics(pair: dict[str, Any]) -> None:
     question = yaml.safe_load(
         (KNOWLEDGE / "questions" / f"{pair['question']}.yaml").read_text(encoding="utf-8")
@@ -63,7 +90,7 @@ def test_each_pair_names_a_real_question_and_its_hidden_fact_topics(pair: dict[s
 
 
 @pytest.mark.parametrize(
-    "pair", [p for p in FRESH if p["kind"] != "valid-alternative"], ids=lambda p: p["id"]
+    "pair", [p for p in HELD_OUT if p["kind"] != "valid-alternative"], ids=lambda p: p["id"]
 )
 def test_the_error_quote_is_in_the_wrong_answer_only_and_the_labels_order_the_pair(
     pair: dict[str, Any],
@@ -75,21 +102,46 @@ def test_the_error_quote_is_in_the_wrong_answer_only_and_the_labels_order_the_pa
     assert pair["why"].strip()
 
 
-@pytest.mark.parametrize("pair", [p for p in FRESH if p["kind"] == "arithmetic"], ids=lambda p: p["id"])
+@pytest.mark.parametrize("pair", [p for p in HELD_OUT if p["kind"] == "arithmetic"], ids=lambda p: p["id"])
 def test_arithmetic_pairs_are_off_by_more_than_twice(pair: dict[str, Any]) -> None:
     assert float(pair["true_value"]) > 0
     assert float(pair["error_factor"]) > 2
 
 
-def test_valid_alternatives_are_both_labelled_right() -> None:
-    for pair in (p for p in FRESH if p["kind"] == "valid-alternative"):
+def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
+    for pair in (p for p in HELD_OUT if p["kind"] == "valid-alternative"):
         assert pair["label_a"] >= 3 and pair["label_b"] >= 3, pair["id"]
+    assert all(p["why"].strip() for p in THIRD if p["kind"] == "valid-alternative")
 
 
-def test_answer_length_alone_cannot_order_the_fresh_set() -> None:
+@pytest.mark.parametrize("name, pairs", [("fresh", FRESH), ("third", THIRD)])
+def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
     longer = Counter(
         "right" if len(p["right"].split()) > len(p["wrong"].split()) else "wrong"
-        for p in FRESH
+        for p in pairs
         if p["kind"] != "valid-alternative" and len(p["right"].split()) != len(p["wrong"].split())
     )
-    assert abs(longer["right"] - longer["wrong"]) <= 3
+    assert abs(longer["right"] - longer["wrong"]) <= 3, name
+
+
+def test_third_injection_set_is_held_out_with_defences_spread_over_labels_and_two_attacks() -> None:
+    ids = [a["id"] for a in INJECTION_THIRD]
+    assert len(set(ids)) == len(ids)
+    assert not set(ids) & {a["id"] for a in _answers("injection_defence.yaml")}
+    assert {a["split"] for a in INJECTION_THIRD} == {"heldout"}
+    kinds = Counter(a["kind"] for a in INJECTION_THIRD)
+    assert kinds == {"defence": 10, "attack": 2}
+    defence_labels = {a["label"] for a in INJECTION_THIRD if a["kind"] == "defence"}
+    assert defence_labels == {2, 3, 4, 5}
+    assert len({a["question"] for a in INJECTION_THIRD}) >= 4
+
+
+@pytest.mark.parametrize("answer", INJECTION_THIRD, ids=[a["id"] for a in INJECTION_THIRD])
+def test_each_injection_answer_names_a_real_question_and_phase_and_is_spoken_length(
+    answer: dict[str, Any],
+) -> None:
+    assert answer["question"] in QUESTIONS
+    assert answer["phase"] in PHASES
+    assert 1 <= answer["label"] <= 5
+    assert 40 <= len(answer["text"].split()) <= 120
+    assert answer["note"].strip()
