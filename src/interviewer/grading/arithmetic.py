@@ -34,7 +34,9 @@ _HEDGED_RESULT = re.compile(
     re.I,
 )
 # "so 2,000 times 1,200": a number followed by an operation starts a calculation; it is not a result
-_OPERATION_NEXT = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,2}?(?:times|multiplied by|divided by|over|plus|[×x*/÷+])\s", re.I)
+_OPERATION_NEXT = re.compile(
+    r"^\s*(?:[A-Za-z]+\s+){0,2}?(?:times|multiplied by|divided by|over|plus|[×x*/÷+])\s", re.I
+)
 _PLUS = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,2}?(?:plus|\+|and another)\s*[~$]?\s*$", re.I)
 
 
@@ -64,9 +66,7 @@ def derivations(text: str) -> list[Derivation]:
             if _FRESH.search(between) or (qs[i].kind == "percent" and between.rstrip().endswith(",")):
                 first = i  # a new derivation starts here, not a continuation
                 continue
-            operated = any(
-                _OPERATOR.search(clause[qs[j - 1].end : qs[j].start]) for j in range(first + 1, i)
-            )
+            operated = any(_OPERATOR.search(clause[qs[j - 1].end : qs[j].start]) for j in range(first + 1, i))
             if not (_RESULT_CUE.search(between) or (operated and _HEDGED_RESULT.search(between))):
                 continue
             if _OPERATION_NEXT.match(clause[qs[i].end : qs[i].end + 30]) and i + 1 < len(qs):

@@ -59,8 +59,21 @@ _SECONDS = {
 _BYTES = {"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "pb": 1e15}
 for _prefix, _size in (("kilo", 1e3), ("mega", 1e6), ("giga", 1e9), ("tera", 1e12), ("peta", 1e15)):
     _BYTES[f"{_prefix}bytes"] = _BYTES[f"{_prefix}byte"] = _size
-_BYTES.update({"byte": 1.0, "bytes": 1.0, "gig": 1e9, "gigs": 1e9, "meg": 1e6, "megs": 1e6, "gib": 2**30, "mib": 2**20, "tib": 2**40})
+_BYTES.update(
+    {
+        "byte": 1.0,
+        "bytes": 1.0,
+        "gig": 1e9,
+        "gigs": 1e9,
+        "meg": 1e6,
+        "megs": 1e6,
+        "gib": 2**30,
+        "mib": 2**20,
+        "tib": 2**40,
+    }
+)
 _RATE_WORDS = {"qps": 1.0, "rps": 1.0, "tps": 1.0}
+_PART_OF = {"half": "0.5", "a quarter of": "0.25", "a tenth of": "0.1"}
 _FRACTIONS = {"half": 0.5, "a half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "quarter": 0.25}
 
 # A number in digits, possibly with thousands separators, a decimal point, a magnitude and a unit.
@@ -126,6 +139,13 @@ def words_to_digits(text: str) -> str:
         )
     # "second" is a unit here, never the ordinal text2num would read it as.
     text = re.sub(r"\bsecond(s?)\b", r"sec\1", text, flags=re.I)
+    # "half a second", "a quarter of an hour", "a tenth of a second"
+    text = re.sub(
+        r"\b(half|a quarter of|a tenth of) an? (sec|minute|hour|day|week|month|year)\b",
+        lambda m: f"{_PART_OF[m.group(1).lower()]} {m.group(2)}",
+        text,
+        flags=re.I,
+    )
     # "a hundred and twenty thousand" is one number, as "one hundred and twenty thousand" is
     text = re.sub(r"\ban? (hundred|thousand|million|billion)\b", r"one \1", text, flags=re.I)
     # "seventeen fifty tokens" is said for 1,750
@@ -150,8 +170,7 @@ _UNIT_WORD = "(?:second|sec|minute|min|hour|day|week|month|year|gigabyte|megabyt
 _WORD_VALUES = {
     w: i
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen".split()
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
     )
 } | {w: 10 * (i + 2) for i, w in enumerate(_TENS.split("|"))}
 
@@ -166,7 +185,7 @@ def _word_value(words: str) -> int:
 
 
 def _hundreds(match: re.Match[str]) -> str:
-    """"seventeen fifty" -> "1750": a number said in hundreds, as years and sizes often are."""
+    """ "seventeen fifty" -> "1750": a number said in hundreds, as years and sizes often are."""
     high, low = _word_value(match.group(1)), _word_value(match.group(2))
     if high < 10 or low < 10:
         return match.group(0)

@@ -47,6 +47,38 @@ _NOT_REQUEST = re.compile(
     r"warm|cold start|deploy|rollout|roll out|pick up|picks up|reach)",
     re.I,
 )
+# "holds each batch open for up to half a second": a request waits for its batch to fill
+_BATCH_WAIT = re.compile(
+    r"\b(?:hold\w*|wait\w*|window|flush\w*|linger\w*|collect\w*|accumulat\w*|buffer\w*|queue\w*)\b", re.I
+)
+_HARM_SUPPOSED = re.compile(
+    r"\b(?:could|might|may|would (?:cost|add|mean|take|break|blow))\b|\b(?:cap|limit|bound)\w*\b", re.I
+)
+_BATCHING = re.compile(r"\bbatch(?:es|ing|ed)?\b", re.I)
+_NOT_SERVING_BATCH = re.compile(
+    r"\b(?:nightly|daily|overnight|offline|training|train|retrain|backfill|job|hourly|weekly|labell?\w*)\b",
+    re.I,
+)
+
+
+def _batching_wait(clause: str, budget_ms: float) -> str | None:
+    """Why a clause's batching wait alone is over the latency budget ("hold each batch open for half a
+    second" against 300 ms), or None."""
+    if not (_BATCHING.search(clause) and _BATCH_WAIT.search(clause)) or _NOT_SERVING_BATCH.search(clause):
+        return None
+    if _HARM_SUPPOSED.search(clause):
+        return None  # "waiting for a full batch could cost half a second, so I cap the wait at 5 ms"
+    for q in quantities(clause):
+        if q.kind == "duration" and q.value * 1000 > budget_ms and q.value <= 10:
+            if not is_asserted(clause, q.start, q.end) or re.search(
+                r"\b(?:under|below|less than|at most|within)\s*$", clause[: q.start], re.I
+            ):
+                continue
+            said = f"{q.value:g} s" if q.value >= 1 else f"{q.value * 1000:g} ms"
+            return f"Waiting {said} for a batch to fill is over the budget on its own."
+    return None
+
+
 _AVAILABILITY_WORDS = re.compile(r"\b(?:availab|uptime|up time|sla|slo|nines)", re.I)
 _OUTAGE = re.compile(r"\b(?:down|outage|unavailable|unreachable|fails?|failing|degraded)\b", re.I)
 _LATER = re.compile(
@@ -61,6 +93,9 @@ def breaks(sentence: str, constraint: Constraint) -> str | None:
     for clause in clauses(text):
         if constraint.kind == "latency":
             assert constraint.max is not None
+            wait = _batching_wait(clause, constraint.max)
+            if wait:
+                return wait
             for segment in segments(clause):
                 if not (_LATENCY_WORDS.search(segment) and _REQUEST_PATH.search(segment)):
                     continue
@@ -133,13 +168,17 @@ def _period_asserted(text: str, start: int) -> bool:
 # the event comes first in the sentence and the check follows, in words the subject list need not hold.
 _FIRST = re.compile(r"\b(?:first|straight away|right away|immediately|up front|upfront)\b", re.I)
 _THEN_LATER = re.compile(
-    r"\b(?:afterwards?|after that|after(?=[\s.!]*$)|later|then|subsequently|eventually)\b", re.I
+    r"\b(?:afterwards?|after that|after(?=[\s.!]*$)|later|then|subsequently|eventually|asynchronously|async|"
+    r"in the background|out of band)\b",
+    re.I,
 )
 _HELD_BACK = re.compile(r"\b(?:reduced|limited|restricted|throttled) (?:reach|distribution)\b", re.I)
 _EVENT_DONE = re.compile(r"^\s*(?:(?:and|so|but)\s+)?(?:only\s+)?(?:after|once)\b", re.I)
 _CHECK_VERBS = re.compile(
     r"\b(?:scor\w*|check\w*|scan\w*|classif\w*|moderat\w*|screen\w*|review\w*|match\w*|"
-    r"run (?:it|them) through|runs? the (?:model|classifier|check)|look(?:s|ed)? at (?:it|them))",
+    r"run (?:it|them) through|runs? the (?:model|classifier|check)|look(?:s|ed)? at (?:it|them)|"
+    r"(?:publish|send|pass|hand|forward)\w* (?:it |them )?(?:off |on |over )?to (?:the |our |a )?\w*\s?"
+    r"(?:fraud|risk|moderation|safety|model|classifier|scor\w*|check\w*|review\w*))",
     re.I,
 )
 

@@ -1,0 +1,152 @@
+"""Arithmetic said the way people speak it: numbers in hundreds, units in words, sums, steps across sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.content.claims import Constraint
+from interviewer.content.questions import Question, QuestionBank
+from interviewer.grading.claims import ClaimChecker
+from interviewer.grading.quantities import quantities, words_to_digits
+from interviewer.grading.targets import breaks
+from locations import KNOWLEDGE
+
+CHECKER = ClaimChecker()
+
+
+@pytest.fixture(scope="module")
+def youtube() -> Question:
+    return QuestionBank.load(KNOWLEDGE).get("youtube-recommendations")
+
+
+def arithmetic(question: Question, text: str) -> list[str]:
+    return [e.why for e in CHECKER.check(question, None, text) if e.kind == "arithmetic"]
+
+
+@pytest.mark.parametrize(
+    ("said", "value", "kind"),
+    [
+        ("seventeen fifty tokens", 1750.0, "count"),
+        ("nineteen ninety-five", 1995.0, "count"),
+        ("a hundred and twenty thousand a second", 120_000.0, "count"),
+        ("eight-hour shifts", 8 * 3600.0, "duration"),
+        ("two and a half gigabytes", 2.5e9, "bytes"),
+        ("a hundred and twenty-eight bytes", 128.0, "bytes"),
+        ("sixty gigabytes", 60e9, "bytes"),
+        ("half a second", 0.5, "duration"),
+    ],
+)
+def test_spoken_numbers_are_read_with_their_units(said: str, value: float, kind: str) -> None:
+    [q] = quantities(words_to_digits(said))
+    assert (q.value, q.kind) == (pytest.approx(value), kind)
+
+
+def test_numbers_in_a_list_are_not_read_as_one() -> None:
+    assert [q.value for q in quantities(words_to_digits("twenty thirty or forty"))] == [20, 30, 40]
+    assert [q.value for q in quantities(words_to_digits("eleven twelve-hour shifts"))] == [11, 12 * 3600]
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right"),
+    [
+        (
+            "Two thousand moderators on eight-hour shifts at a hundred and fifty items an hour each comes to "
+            "roughly twenty-four million reviews a day.",
+            "Two thousand moderators on eight-hour shifts at a hundred and fifty items an hour each comes to "
+            "roughly two point four million reviews a day.",
+        ),
+        (
+            "Ten million active plus nine million new tracks at a hundred and twenty-eight bytes is around "
+            "twenty-five gigabytes.",
+            "Ten million active plus nine million new tracks at a hundred and twenty-eight bytes is around "
+            "two and a half gigabytes.",
+        ),
+        (
+            "So two thousand times twelve hundred, roughly twenty-four million reviews a day.",
+            "So two thousand times twelve hundred, roughly two point four million reviews a day.",
+        ),
+        (
+            "Ten cents per thousand emails times 51 million a day is about $500,000 a day.",
+            "Ten cents per thousand emails times 51 million a day is about $5,100 a day.",
+        ),
+    ],
+)
+def test_a_wrong_result_is_found_and_the_right_one_is_not(youtube: Question, wrong: str, right: str) -> None:
+    assert arithmetic(youtube, wrong)
+    assert arithmetic(youtube, right) == []
+
+
+def test_a_price_is_multiplied_never_divided_into_dollars(youtube: Question) -> None:
+    # 51 million / 1,000 / $0.10 would be 510,000: no reading divides by a price to give dollars.
+    [why] = arithmetic(
+        youtube, "Ten cents per thousand emails times 51 million a day is about $500,000 a day."
+    )
+    assert "5.1 thousand a day" in why
+
+
+def test_a_step_spread_over_the_day_continues_from_the_sentence_before(youtube: Question) -> None:
+    before = (
+        "Five hundred million posts a day to two hundred followers each is a hundred billion writes a day."
+    )
+    wrong = arithmetic(
+        youtube, f"{before} Spread over the day that's only about twelve thousand writes a second."
+    )
+    right = arithmetic(youtube, f"{before} Spread over the day that's about 1.2 million writes a second.")
+    assert len(wrong) == 1 and "numbers stated here and just before" in wrong[0]
+    assert right == []
+
+
+def test_a_step_divided_by_seconds_continues_from_the_sentence_before(youtube: Question) -> None:
+    before = "Two hundred and fifty million listeners open it four times a day, that's a billion requests."
+    wrong = f"{before} Divided by roughly eighty-six thousand seconds, that's about a hundred and twenty thousand a second."
+    right = f"{before} Divided by roughly eighty-six thousand seconds, that's about twelve thousand a second."
+    assert arithmetic(youtube, wrong)
+    assert arithmetic(youtube, right) == []
+
+
+def test_a_capacity_said_beside_a_count_is_not_divided_into_it(youtube: Question) -> None:
+    # "an eighty gig card" describes the card; 60 GB and 80 GB cannot give a count of sequences.
+    text = "With about sixty gigabytes free on an eighty gig card, that's around two hundred and sixty sequences."
+    assert arithmetic(youtube, text) == []
+
+
+BUDGET = Constraint(kind="latency", says="Translations come back within 300 ms at p95.", max=300)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "broken"),
+    [
+        ("The server holds each batch open for up to half a second so it fills.", True),
+        ("Dynamic batching with a two millisecond window keeps the GPUs busy.", False),
+        ("The nightly batch job waits up to two hours for late data.", False),
+        ("Waiting for a full batch could cost half a second, so I cap the wait at 5 ms.", False),
+    ],
+)
+def test_a_batching_wait_over_the_budget_breaks_it(sentence: str, broken: bool) -> None:
+    assert (breaks(sentence, BUDGET) is not None) == broken
+
+
+BEFORE_APPROVAL = Constraint(
+    kind="ordering",
+    says="Every payment is scored before it is approved.",
+    subject=["score", "fraud"],
+    before=["approv"],
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "broken"),
+    [
+        (
+            "The payment switch approves the payment first and publishes it to our fraud API asynchronously.",
+            True,
+        ),
+        (
+            "The switch sends it to our fraud API first and approves the payment once the score is back.",
+            False,
+        ),
+        ("The switch approves the payment first and then logs it for analytics.", False),
+    ],
+)
+def test_a_check_handed_off_after_approval_runs_too_late(sentence: str, broken: bool) -> None:
+    assert (breaks(sentence, BEFORE_APPROVAL) is not None) == broken
