@@ -14,7 +14,7 @@ Primer (Donne Martin and contributors, CC BY 4.0, shipped in `tests/data/corpora
   settings were tried on it. Random sections include dull ones (a list of links, one of five identical
   "Caching" talking points), so it is the hardest of the three and the closest to an unseen set;
 - `tests/data/retrieval_questions_fresh.yaml` ("fresh"): written separately and never tuned on.
-Two more sets ask about notes the project did not write, each with off-topic questions the notes do not
+More sets ask about notes the project did not write, each with off-topic questions the notes do not
 answer (`abstain: true`) and questions on a premise the notes contradict (`premise: false`):
 - `tests/data/retrieval_questions_ml-system-design-pattern.yaml` ("patterns", Mercari's ML system design
   patterns): settings may be tried on its `tune` half; its `test` half is held out;
@@ -22,7 +22,10 @@ answer (`abstain: true`) and questions on a premise the notes contradict (`premi
   its totals are ever printed;
 - `tests/data/retrieval_questions_ml-design-docs.yaml` ("designdocs", the book outline, design documents and
   review notes of *Machine Learning System Design*): written and committed before any search ran on it, and
-  held out like mlops.
+  held out like mlops;
+- `tests/data/retrieval_questions_ml-engineering.yaml` ("mleng", the training and inference chapters of the
+  *Machine Learning Engineering Open Book*, CC BY-SA 4.0): written and committed before any search ran on
+  it, and held out like mlops.
 In-scope questions count for hit@1, hit@5 and MRR; the abstention table runs the offline answerer on every
 question of a set with off-topic ones and counts how often it declines the off-topic ones and answers the
 others.
@@ -181,8 +184,9 @@ LABEL_FILES = {
     "patterns": REPO / "tests" / "data" / "retrieval_questions_ml-system-design-pattern.yaml",
     "mlops": REPO / "tests" / "data" / "retrieval_questions_ml-ops-org.yaml",
     "designdocs": REPO / "tests" / "data" / "retrieval_questions_ml-design-docs.yaml",
+    "mleng": REPO / "tests" / "data" / "retrieval_questions_ml-engineering.yaml",
 }
-HELD_OUT = frozenset({"mlops", "designdocs"})
+HELD_OUT = frozenset({"mlops", "designdocs", "mleng"})
 """Label sets no setting may be chosen on: the script reports their totals only, never per question."""
 TUNE_SPLIT_ONLY = frozenset({"patterns"})
 """Label sets whose `test` split is held out: only their `tune` split's misses are ever listed."""
