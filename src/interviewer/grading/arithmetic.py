@@ -191,8 +191,13 @@ def best_recomputation(d: Derivation) -> float | None:
             power = power - q.time_power if div else power + q.time_power
             money += (-1 if div else 1) * (q.kind == "money")
             size += (-1 if div else 1) * (q.kind == "bytes")
-        if money != (result.kind == "money") or size != (result.kind == "bytes"):
-            continue  # dollars come from a price times an amount; a count of items from bytes over bytes
+        # Dollars come from a price times an amount (a result may leave its currency unsaid: "3,750 dollars
+        # a day, which is about 112 thousand a month"), bytes from bytes.
+        money_ok = (
+            money == 1 if result.kind == "money" else money == 0 or (money == 1 and result.kind == "count")
+        )
+        if not money_ok or size != (result.kind == "bytes"):
+            continue
         if power == result.time_power:
             readings.append(si * result.per_seconds if result.per_seconds else si)
         elif result.per_seconds and power == 0:
