@@ -150,3 +150,40 @@ BEFORE_APPROVAL = Constraint(
 )
 def test_a_check_handed_off_after_approval_runs_too_late(sentence: str, broken: bool) -> None:
     assert (breaks(sentence, BEFORE_APPROVAL) is not None) == broken
+
+
+@pytest.fixture(scope="module")
+def bank() -> QuestionBank:
+    return QuestionBank.load(KNOWLEDGE)
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        # the right metric named only to be demoted does not excuse the wrong one
+        (
+            "job-recommendations",
+            "I'd make applications per session the main metric, the more applies the better, and treat "
+            "recruiter replies and hires as diagnostics only.",
+            "I'd make applications that get a recruiter reply the main metric, with raw applies tracked.",
+        ),
+        # "skipped or not" sets skips aside
+        (
+            "music-recommendations",
+            "So a positive is any track that starts playing, skipped or not.",
+            "So a positive is a track that keeps playing past thirty seconds; an early skip is a negative.",
+        ),
+        # "rather than popular and trending videos": the fallback is contrasted away, not offered
+        (
+            "youtube-recommendations",
+            "When the ranker times out the service returns an empty list, rather than popular and trending videos.",
+            "When the ranker times out the service returns popular and trending videos for the region instead.",
+        ),
+    ],
+)
+def test_what_a_candidate_sets_aside_does_not_make_the_claim_right(
+    bank: QuestionBank, question: str, wrong: str, right: str
+) -> None:
+    q = bank.get(question)
+    assert {e.kind for e in CHECKER.check(q, None, wrong)} == {"claim"}
+    assert [e for e in CHECKER.check(q, None, right) if e.kind == "claim"] == []

@@ -365,7 +365,40 @@ def _cues_said(clause: str, cues: tuple[tuple[str, ...], ...]) -> bool:
 
 
 def _unless_said(clause: str, unless: tuple[str, ...]) -> bool:
-    return any(m.asserted for m in mentions(clause, list(unless)))
+    """Whether the clause says what makes the claim right after all; not when it sets that aside ("recruiter
+    replies as diagnostics only", "skipped or not")."""
+    return any(m.asserted and not _set_aside(clause, m.start, m.end) for m in mentions(clause, list(unless)))
+
+
+# What a candidate names only to set it aside: demoted to a diagnostic, or said not to matter.
+_DEMOTED = re.compile(
+    r"\b(?:as (?:a |mere |just )?diagnostics?|diagnostics? only|only as (?:a )?diagnostics?|"
+    r"as (?:a )?secondary|secondary (?:metrics?|signals?)|but (?:not|never) optimi[sz]e|"
+    r"(?:do not|don't|won't|will not|wouldn't|would not) optimi[sz]e|too late to steer|nice.to.have|as noise|"
+    r"only (?:used )?for (?:\w+ ){0,2}(?:pacing|reporting|logging|monitoring|analytics|dashboards?|debugging))\b",
+    re.I,
+)
+_DISMISSED_AFTER = re.compile(r"^\w*\s+(?:or not|either way)\b", re.I)
+_DISMISSED_BEFORE = re.compile(
+    r"\b(?:regardless of|no matter|whether or not|irrespective of)\s+(?:\w+\s+){0,2}$", re.I
+)
+
+
+# "rather than popular and trending videos": a later item of a list the contrast introduces
+_CONTRASTED_LIST = re.compile(
+    r"\b(?:rather than|instead of)\s+(?:[\w'-]+\s+){0,4}?(?:and|or)\s+(?:[\w'-]+\s+){0,2}$", re.I
+)
+
+
+def _set_aside(clause: str, start: int, end: int) -> bool:
+    before = clause[:start]
+    if _DISMISSED_AFTER.match(clause[end:]) or _DISMISSED_BEFORE.search(before):
+        return True
+    if _CONTRASTED_LIST.search(before):
+        return True
+    left = max((m.end() for m in re.finditer(r"[,;]", clause[:start])), default=0)
+    right = next((m.start() + end for m in re.finditer(r"[,;]", clause[end:])), len(clause))
+    return bool(_DEMOTED.search(clause[left:right]))
 
 
 _THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
