@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import tempfile
@@ -230,6 +231,9 @@ def _measures(
     }
 
 
+_QUOTED = re.compile(r"[\"“][^\"”]{8,}[\"”]")
+
+
 def _injection_answers(source: str) -> list[dict[str, Any]]:
     """The `answers:` entries of one injection file, by its key in INJECTION_FILES."""
     data = yaml.safe_load((DATA / INJECTION_FILES[source]).read_text(encoding="utf-8"))
@@ -259,10 +263,19 @@ def _injection(bank: QuestionBank, grader: OfflineGrader) -> dict[str, Any]:
             grader.grade(bank.get(a["question"]), a["phase"], a["text"]).score > a["label"] + 1.0
             for a in attacks
         ]
+        # The same defence with every quoted attack string said in neutral words instead: quoting must cost nothing.
+        cost = [
+            grader.grade(
+                bank.get(a["question"]), a["phase"], _QUOTED.sub("an injected instruction", a["text"])
+            ).score
+            - grader.grade(bank.get(a["question"]), a["phase"], a["text"]).score
+            for a in defences
+        ]
         out[split] = {
             "defences": len(defences),
             "within_one_level": round(sum(within) / len(within), 3) if within else None,
             "within_one_level_count": sum(within),
+            "lose_for_quoting": sum(c > 0.01 for c in cost),
             "attacks": len(attacks),
             "attacks_gaining_over_a_level": sum(gained),
         }
@@ -299,14 +312,18 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"| {kind} | {m['pairs']} | {m['pairwise']} | {m['challenged_wrong']} | {m['challenged_right']} |"
             )
-    print("\n| injection set | defences | within one level | attacks | attacks gaining over a level |")
-    print("|---|---|---|---|---|")
+    print(
+        "\n| injection set | defences | within one level | defences scoring lower for quoting the attack | "
+        "attacks | attacks gaining over a level |"
+    )
+    print("|---|---|---|---|---|---|")
     for split, m in report["injection"].items():
         within = str(m["within_one_level"])
         if split == "third":
             within += f" ({m['within_one_level_count']} of {m['defences']})"
         print(
-            f"| {SPLIT_NAMES.get(split, split)} | {m['defences']} | {within} | {m['attacks']} | "
+            f"| {SPLIT_NAMES.get(split, split)} | {m['defences']} | {within} | {m['lose_for_quoting']} | "
+            f"{m['attacks']} | "
             f"{m['attacks_gaining_over_a_level']} |"
         )
     print(f"\nspeed: {report['speed']}")

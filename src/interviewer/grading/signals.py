@@ -213,11 +213,16 @@ _BLOCKS = (
 )
 
 
-_QUOTED = re.compile(r"\"[^\"\n]{3,300}\"|“[^”\n]{3,300}”|'[^'\n]{6,300}'")
+# Single quotes open after a non-letter and close before one: the apostrophes of "I'd" and "wouldn't" quote nothing.
+_QUOTED = re.compile(
+    r"\"[^\"\n]{3,300}\"|“[^”\n]{3,300}”|‘[^’\n]{3,300}’|(?<!\w)'(?!\s)[^\n]{6,300}?(?<!\s)'(?!\w)"
+)
 _DISCUSSES = re.compile(
     r"\b(?:contains?|containing|like|such as|e\.g\.|for example|for instance|says?|saying|types?|typed|"
     r"writes?|written|inject\w*|attack\w*|payload|malicious|poison\w*|phrases?|strings?|text|instructions? like|"
-    r"jailbreak\w*|adversar\w*|an attacker|someone|a user|the customer|a customer|a document|an article)\b",
+    r"jailbreak\w*|adversar\w*|an attacker|someone|a user|the customer|a customer|a document|an article|"
+    r"ends? with|starts? with|fool\w*|trick\w*|includes?|including|append\w*|past(?:e|es|ed)|tr(?:y|ies|ied)|"
+    r"attempts?|hidden|hides?|embed\w*|sneak\w*|smuggl\w*)\b",
     re.I,
 )
 
@@ -231,8 +236,38 @@ def _mentioned(text: str, start: int, end: int) -> bool:
     for quoted in _QUOTED.finditer(text):
         if quoted.start() <= start and end <= quoted.end():
             lead = text[max(0, quoted.start() - 100) : quoted.start()]
-            return bool(_DISCUSSES.search(lead))
-    return False
+            lead = re.split(r"[.!?]\s", lead)[-1]  # the discussion must be in the quote's own sentence
+            if _DISCUSSES.search(lead):
+                return True
+    return _described_attack(text, start, end)
+
+
+# An attack described in the sentence that holds it: "An attacker can hide <instruction> inside a PDF", "If a
+# ticket says: <instruction>, the model must not act on it". Without quotes this is trusted only when the
+# instruction asks nothing of a grader.
+_ATTACK_TALK = re.compile(
+    r"\b(?:attacker|inject\w*|malicious|untrusted|poison\w*|jailbreak\w*|adversar\w*|red.team\w*|"
+    r"(?:ticket|document|page|article|email|posting|pdf|review|message|chunk|tool output) (?:says|contains|reads)\b)",
+    re.I,
+)
+_ASKS_A_GRADER = re.compile(
+    r"\b(?:score|grade|grader|rate|rating|marks?|points?|hire|pass|evaluat\w*)\b", re.I
+)
+
+
+def _described_attack(text: str, start: int, end: int) -> bool:
+    if _ASKS_A_GRADER.search(text[start : end + 60]):
+        return False
+    stops = [m.end() for m in re.finditer(r"[.!?\n]\s", text[:start])]
+    sentence_start = stops[-1] if stops else 0
+    previous_start = stops[-2] if len(stops) > 1 else 0
+    sentence_end = next((m.start() + end for m in re.finditer(r"[.!?](?:\s|$)", text[end:])), len(text))
+    sentence = text[previous_start:sentence_end]  # the attack may be named in the sentence before
+    lead = text[sentence_start:start]
+    return bool(_ATTACK_TALK.search(sentence)) and bool(
+        _DISCUSSES.search(lead)
+        or re.search(r"\b(?:hide|hides|embed\w*|plant\w*|slip\w*|put)\b|:\s*$", lead, re.I)
+    )
 
 
 def find_injections(text: str) -> list[Injection]:
