@@ -8,7 +8,7 @@ from interviewer.config import Settings
 from interviewer.notes.ask import Answerer
 from interviewer.notes.extract import units_of
 from interviewer.notes.index import NotesIndex
-from interviewer.notes.premise import contradiction, denial, premise_of, quantities
+from interviewer.notes.premise import contradiction, denial, premise_of, quantities, reversal
 from interviewer.testing import FakeEmbedder
 
 BATCHING = (
@@ -115,6 +115,30 @@ def test_a_step_the_passage_says_is_not_done_denies_the_premise() -> None:
     assert denial(asking, "uploads are cleaned", units) is not None
 
 
+STOCK = "running out of stock is the cheaper mistake for the supermarket"
+
+
+def test_a_comparison_that_ranks_the_premise_subject_the_other_way_reverses_it() -> None:
+    units = units_of("We have an asymmetric cost: overstock is far less harmful than out-of-stock problems.")
+    found = reversal(STOCK, units)
+    assert found is not None and "less harmful" in found.text
+
+
+def test_a_comparison_that_ranks_the_premise_subject_the_same_way_agrees() -> None:
+    assert reversal(STOCK, units_of("Out-of-stock is far less harmful than overstock.")) is None
+    assert reversal(STOCK, units_of("Out-of-stock is worse than overstock.")) is not None
+
+
+def test_a_comparison_of_other_things_that_shares_a_word_is_no_reversal() -> None:
+    units = units_of("An expert opinion is usually much quicker and cheaper than running those tests.")
+    assert reversal(STOCK, units) is None
+
+
+def test_a_premise_that_ranks_nothing_is_never_reversed() -> None:
+    units = units_of("Overstock is far less harmful than out-of-stock problems.")
+    assert reversal("running out of stock happens every week", units) is None
+
+
 def note_index(settings: Settings, tmp_path: Path) -> NotesIndex:
     folder = tmp_path / "notes"
     folder.mkdir()
@@ -198,3 +222,23 @@ def test_the_offline_answer_challenges_a_premise_when_the_notes_say_the_step_is_
     )
     assert result.challenged_premise == "the forecaster answers live traffic"
     assert result.answer.startswith("Careful: the notes do not support the premise")
+
+
+def test_the_offline_answer_quotes_a_comparison_in_another_section_that_reverses_the_premise(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "forecaster.md").write_text(
+        "# Forecaster\n\n## Reasons\n\nThe supermarket loses money on every mistake of the demand forecast, "
+        "so the model should forecast demand well.\n\n## Residuals\n\nOverstock is far less harmful than "
+        "out-of-stock problems, so a forecast a little high is preferred.\n",
+        encoding="utf-8",
+    )
+    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+    result = Answerer(index, index.embedder, k=3).answer(
+        "Because running out of stock is the cheaper mistake for the supermarket, how do I make the demand "
+        "model forecast low?"
+    )
+    assert result.challenged_premise == STOCK
+    assert "far less harmful than out-of-stock" in result.answer

@@ -13,6 +13,10 @@ A premise can also be wrong about what the question goes on to ask for: "As the 
 live traffic, how should its green-blue rollout be staged?" is answered by "there's no need for green-blue
 deployment". `denial` finds a unit that says the step asked about is not needed or not done ("no need for",
 "not required", "we don't perform") and names it with the question's own words.
+
+A premise that ranks two things ("running out of stock is the cheaper mistake") is contradicted by a
+comparison that ranks them the other way ("overstock is far less harmful than out-of-stock problems"):
+`reversal` reads which side of a "than" the comparison favours and where the premise's subject stands.
 """
 
 from __future__ import annotations
@@ -136,6 +140,53 @@ def denial(question: str, premise: str, units: Sequence[Unit]) -> Unit | None:
     for unit in units:
         for match in _DENIAL.finditer(unit.text):
             if asked & set(lexical_tokens(match.group("object"))):
+                return unit
+    return None
+
+
+_BETTER = (
+    r"cheaper|better|safer|faster|easier|preferable|preferred|less\s+(?:harmful|costly|expensive|risky|severe"
+    r"|damaging|painful|serious|bad)"
+)
+_WORSE = (
+    r"worse|costlier|riskier|slower|harder|more\s+(?:harmful|costly|expensive|risky|severe|damaging|painful"
+    r"|serious)"
+)
+_RANKING = re.compile(rf"\b(?:(?P<better>{_BETTER})|(?P<worse>{_WORSE}))\b", re.IGNORECASE)
+_COPULA = re.compile(r"\b(?:is|are|was|were)\b", re.IGNORECASE)
+_SIDE_WORDS = 4
+
+
+def _head(text: str) -> str | None:
+    """The last content term of `text`: the head of the noun phrase it ends with."""
+    terms = [t for t in lexical_tokens(text) if t not in _GENERIC]
+    return terms[-1] if terms else None
+
+
+def reversal(premise: str, units: Sequence[Unit]) -> Unit | None:
+    """The unit whose comparison ranks the premise's subject the other way (see the module docstring).
+
+    The premise's subject is what comes before its verb ("running out of stock"), its head the last term
+    ("stock"); the premise must rank it ("the cheaper mistake"). A unit "A is less harmful than B" ranks B
+    below A; it contradicts when the head stands among B's first words and not among A's last ones.
+    """
+    copula = _COPULA.search(premise)
+    ranking = _RANKING.search(premise, copula.end()) if copula else None
+    subject = _head(premise[: copula.start()]) if copula else None
+    if ranking is None or subject is None:
+        return None
+    premise_better = ranking.group("better") is not None
+    for unit in units:
+        for match in _RANKING.finditer(unit.text):
+            than = re.match(r"\s+than\s+(?P<other>.*)", unit.text[match.end() :], re.IGNORECASE)
+            if than is None:
+                continue
+            before = lexical_tokens(unit.text[: match.start()])[-_SIDE_WORDS:]
+            after = lexical_tokens(than.group("other"))[:_SIDE_WORDS]
+            first_better = match.group("better") is not None
+            if subject in after and subject not in before and first_better == premise_better:
+                return unit
+            if subject in before and subject not in after and first_better != premise_better:
                 return unit
     return None
 
