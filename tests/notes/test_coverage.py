@@ -9,7 +9,7 @@ from pathlib import Path
 from interviewer.config import Settings
 from interviewer.notes.ask import ABSTAIN, Answerer
 from interviewer.notes.chunking import Chunk
-from interviewer.notes.coverage import Coverage, assess
+from interviewer.notes.coverage import Coverage, assess, subject_words
 from interviewer.notes.index import NotesIndex
 from interviewer.notes.lexical import lexical_tokens
 from interviewer.notes.results import Hit
@@ -27,6 +27,15 @@ SECTIONS = {
     "Caching": "A cache keeps hot rows in memory. Cached entries expire after a time-to-live.",
     "Retries": "A failed job can be retried from the start, or only its failed records can be run again.",
     "Queues": "A queue decouples producers from consumers and absorbs bursts of traffic.",
+    "Overfitting": (
+        "A deep neural network that overfits learns the noise of its training data; more data and early "
+        "stopping reduce overfitting."
+    ),
+    "Vector database": (
+        "The vector database keeps the embedding vectors of every product description and runs a "
+        "similarity search over them for each query."
+    ),
+    "Serving costs": "Batching requests and quantization of the weights make serving cheaper.",
 }
 
 
@@ -93,6 +102,74 @@ def test_a_tool_named_in_the_question_that_the_notes_never_mention_counts_agains
     )
     assert named.unknown_names == 1 and plain.unknown_names == 0
     assert named.support < plain.support
+
+
+def test_the_subject_of_a_how_question_is_the_concept_it_asks_about() -> None:
+    assert subject_words("How does product quantization compress vectors?") == ["product", "quantization"]
+    assert subject_words("How is a two-tower model trained?") == ["two-tower", "model"]
+    assert subject_words("How does dropout reduce overfitting?") == ["dropout", "reduce"]
+
+
+def test_a_pronoun_subject_gives_way_to_the_object_only_when_asked() -> None:
+    question = "How should I pick a learning-rate warmup schedule?"
+    assert subject_words(question) == []
+    assert subject_words(question, objects=True) == ["learning-rate", "warmup"]
+
+
+def test_questions_that_do_not_ask_how_something_works_have_no_subject() -> None:
+    assert subject_words("What is dropout?") == []
+    assert subject_words("Why does the cache expire?") == []
+    assert subject_words("How many replicas do I need?") == []
+
+
+def test_a_method_the_notes_never_name_as_the_subject_is_not_covered_by_a_section_on_its_topic() -> None:
+    asked = judge(
+        "How does dropout reduce overfitting in a deep neural network?", "Overfitting", similarity=0.3
+    )
+    known = judge(
+        "How does early stopping reduce overfitting in a deep neural network?", "Overfitting", similarity=0.3
+    )
+    assert asked.unknown_subject == 1 and asked.covered is False
+    assert known.unknown_subject == 0 and known.covered is True
+
+
+def test_an_unknown_word_outside_the_subject_of_a_how_question_costs_no_more_than_before() -> None:
+    coverage = judge("Does dropout reduce overfitting in a deep neural network?", "Overfitting")
+    assert coverage.unknown_terms == ("dropout",)
+    assert coverage.unknown_subject == 0
+
+
+def test_a_short_plain_word_in_the_subject_is_not_taken_for_a_method() -> None:
+    coverage = judge("How are old cached entries removed?", "Caching")
+    assert "old" in coverage.unknown_terms
+    assert coverage.unknown_subject == 0
+
+
+def test_the_object_of_a_how_should_i_question_counts_as_its_subject() -> None:
+    coverage = judge("How should I pick a warmup for early stopping?", "Overfitting", similarity=0.3)
+    assert coverage.unknown_subject == 1
+
+
+def test_a_subject_the_notes_name_once_elsewhere_must_be_in_the_evidence() -> None:
+    question = "How does product quantization compress embedding vectors for faster similarity search?"
+    elsewhere = judge(question, "Vector database", similarity=0.48)
+    with_it = judge(question, "Vector database", "Serving costs", similarity=0.48)
+    assert elsewhere.absent_subject == 1 and elsewhere.covered is False
+    assert with_it.absent_subject == 0
+
+
+def test_a_common_subject_word_the_evidence_lacks_is_no_absent_subject() -> None:
+    coverage = judge("How does a product search use embedding vectors?", "Vector database")
+    assert coverage.absent_subject == 0
+
+
+def test_a_capitalised_first_word_joined_to_a_name_counts_as_a_name() -> None:
+    named = judge("Flink or Spark: which handles late events better?", "Batch vs streaming", similarity=0.35)
+    plain = judge(
+        "Batch or streaming: which handles late events better?", "Batch vs streaming", similarity=0.35
+    )
+    assert named.unknown_names == 2 and named.covered is False
+    assert plain.unknown_names == 0 and plain.covered is True
 
 
 def test_a_possessive_does_not_hide_a_word_the_notes_use() -> None:

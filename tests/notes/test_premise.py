@@ -8,7 +8,7 @@ from interviewer.config import Settings
 from interviewer.notes.ask import Answerer
 from interviewer.notes.extract import units_of
 from interviewer.notes.index import NotesIndex
-from interviewer.notes.premise import contradiction, premise_of
+from interviewer.notes.premise import contradiction, denial, premise_of, quantities, reversal
 from interviewer.testing import FakeEmbedder
 
 BATCHING = (
@@ -54,6 +54,89 @@ def test_a_passage_that_agrees_does_not_contradict() -> None:
 def test_a_contrast_about_something_else_does_not_contradict() -> None:
     units = units_of("Logs are not kept for long.")
     assert contradiction("bigger batching always reduces latency", units) is None
+
+
+SLAS = (
+    "Key validated components:\n"
+    "- Response time: guarantee the first token within 1 minute.\n"
+    "- Network latency to the vendor: 100-200ms.\n"
+)
+
+
+def test_amounts_are_read_with_their_kind_in_base_units() -> None:
+    assert quantities("within one second, or 1 minute") == [("time", 1.0), ("time", 60.0)]
+    assert quantities("300 ms and 2 GB, 5%") == [("time", 0.3), ("size", 2e9), ("share", 0.05)]
+    assert quantities("version 2 of the model") == []
+
+
+def test_a_passage_stating_another_amount_of_the_same_kind_contradicts_the_premise() -> None:
+    found = contradiction("the chat must show its first token within one second", units_of(SLAS))
+    assert found is not None and "1 minute" in found.text
+
+
+def test_a_passage_stating_the_same_amount_does_not_contradict() -> None:
+    units = units_of("Response time: guarantee the first token within 1 second.")
+    assert contradiction("the chat must show its first token within one second", units) is None
+
+
+def test_an_amount_of_another_kind_does_not_contradict() -> None:
+    units = units_of("Each first token is logged for 5% of the requests.")
+    assert contradiction("the chat must show its first token within one second", units) is None
+
+
+GREEN_BLUE = (
+    "Given our audience primarily consists of internal customers and the frequent batch jobs, there's no "
+    "immediate need for green-blue deployment."
+)
+
+
+def test_a_passage_saying_the_step_asked_about_is_not_needed_denies_the_premise() -> None:
+    question = "As the forecaster answers heavy live traffic from shoppers, how should its green-blue rollout be staged?"
+    premise = premise_of(question)
+    assert premise == "the forecaster answers heavy live traffic from shoppers"
+    found = denial(question, premise, units_of(GREEN_BLUE))
+    assert found is not None and "no immediate need for green-blue" in found.text
+
+
+def test_a_denial_of_something_else_is_no_denial_of_the_step_asked_about() -> None:
+    question = "As the forecaster answers heavy live traffic, how should its canary release be staged?"
+    assert denial(question, "the forecaster answers heavy live traffic", units_of(GREEN_BLUE)) is None
+
+
+def test_a_step_the_passage_says_is_not_done_denies_the_premise() -> None:
+    question = "Given that the assistant deletes duplicate uploads, how does it choose which copy to keep?"
+    units = units_of(
+        "We don't perform duplicate removal, considering that a client has a reason to upload copies."
+    )
+    assert (
+        denial(question, "the assistant deletes duplicate uploads", units) is None
+    )  # only the premise names it
+    asking = "Given that uploads are cleaned, how is duplicate removal ordered?"
+    assert denial(asking, "uploads are cleaned", units) is not None
+
+
+STOCK = "running out of stock is the cheaper mistake for the supermarket"
+
+
+def test_a_comparison_that_ranks_the_premise_subject_the_other_way_reverses_it() -> None:
+    units = units_of("We have an asymmetric cost: overstock is far less harmful than out-of-stock problems.")
+    found = reversal(STOCK, units)
+    assert found is not None and "less harmful" in found.text
+
+
+def test_a_comparison_that_ranks_the_premise_subject_the_same_way_agrees() -> None:
+    assert reversal(STOCK, units_of("Out-of-stock is far less harmful than overstock.")) is None
+    assert reversal(STOCK, units_of("Out-of-stock is worse than overstock.")) is not None
+
+
+def test_a_comparison_of_other_things_that_shares_a_word_is_no_reversal() -> None:
+    units = units_of("An expert opinion is usually much quicker and cheaper than running those tests.")
+    assert reversal(STOCK, units) is None
+
+
+def test_a_premise_that_ranks_nothing_is_never_reversed() -> None:
+    units = units_of("Overstock is far less harmful than out-of-stock problems.")
+    assert reversal("running out of stock happens every week", units) is None
 
 
 def note_index(settings: Settings, tmp_path: Path) -> NotesIndex:
@@ -105,3 +188,57 @@ def test_a_contradiction_in_another_retrieved_section_is_quoted_with_its_citatio
     )
     assert result.challenged_premise is not None
     assert "does not keep results in the order" in result.answer
+
+
+def test_the_offline_answer_challenges_a_premise_whose_amount_the_notes_contradict(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "chat.md").write_text(
+        f"# Document chat\n\n## SLAs\n\nWhich vendor is fast enough for the chat depends on these.\n\n{SLAS}",
+        encoding="utf-8",
+    )
+    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+    result = Answerer(index, index.embedder, k=3).answer(
+        "Since the chat must show its first token within one second, which vendor is fast enough?"
+    )
+    assert result.challenged_premise == "the chat must show its first token within one second"
+    assert "within 1 minute" in result.answer
+
+
+def test_the_offline_answer_challenges_a_premise_when_the_notes_say_the_step_is_not_needed(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "forecaster.md").write_text(
+        f"# Forecaster\n\n## Green-blue deployment\n\nA green-blue rollout is staged by switching live traffic between two copies. {GREEN_BLUE}\n",
+        encoding="utf-8",
+    )
+    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+    result = Answerer(index, index.embedder, k=3).answer(
+        "As the forecaster answers live traffic, how should its green-blue rollout be staged?"
+    )
+    assert result.challenged_premise == "the forecaster answers live traffic"
+    assert result.answer.startswith("Careful: the notes do not support the premise")
+
+
+def test_the_offline_answer_quotes_a_comparison_in_another_section_that_reverses_the_premise(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "forecaster.md").write_text(
+        "# Forecaster\n\n## Reasons\n\nThe supermarket loses money on every mistake of the demand forecast, "
+        "so the model should forecast demand well.\n\n## Residuals\n\nOverstock is far less harmful than "
+        "out-of-stock problems, so a forecast a little high is preferred.\n",
+        encoding="utf-8",
+    )
+    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+    result = Answerer(index, index.embedder, k=3).answer(
+        "Because running out of stock is the cheaper mistake for the supermarket, how do I make the demand "
+        "model forecast low?"
+    )
+    assert result.challenged_premise == STOCK
+    assert "far less harmful than out-of-stock" in result.answer

@@ -36,7 +36,7 @@ from interviewer.notes.embeddings import Embedder
 from interviewer.notes.extract import Unit, passage, render, restates, units_of
 from interviewer.notes.lexical import bm25_scores, lexical_tokens
 from interviewer.notes.markup import plain_text, readable
-from interviewer.notes.premise import contradiction, premise_of, warning
+from interviewer.notes.premise import contradiction, denial, premise_of, reversal, warning
 from interviewer.notes.results import Hit
 
 log = logging.getLogger(__name__)
@@ -262,7 +262,11 @@ class Answerer:
         chunk = hits[best].chunk
         others = [i for i in _other_sections(hits, best)][: self.see_also]
         premise = premise_of(question)
-        against = contradiction(premise, every) if premise else None
+        against = None
+        if premise:
+            against = (
+                contradiction(premise, every) or denial(question, premise, every) or reversal(premise, every)
+            )
         if against is not None and against not in units:
             units = sorted([*units, against], key=lambda unit: unit.position)
         elsewhere = None if against or not premise else self._contradiction_elsewhere(premise, hits, best)
@@ -297,7 +301,8 @@ class Answerer:
         """A unit of another retrieved section that contradicts `premise` on two of its terms or more."""
         for i, hit in enumerate(hits):
             if i != best:
-                unit = contradiction(premise, units_of(hit.chunk.text), min_shared=2)
+                units = units_of(hit.chunk.text)
+                unit = contradiction(premise, units, min_shared=2) or reversal(premise, units)
                 if unit is not None:
                     return i, unit
         return None

@@ -12,12 +12,21 @@ is judged by three things:
 - `unknown`: the share of the question's terms the notes never use at all. A question whose subject the
   notes never name ("Flink", "HNSW", "federated") is about something else, however close its other words;
 - `unknown_names`: how many of those are written as names (a capitalised word inside the sentence, an
-  acronym, a word with digits: "Spark", "HNSW", "int8"). A learner who names a tool or a method the notes
-  never mention is asking about that tool, and each such name counts heavily against coverage.
+  acronym, a word with digits: "Spark", "HNSW", "int8"; also a capitalised first word joined to such a name
+  by "or", "and", "vs" or a comma: "Flink or Spark ..."). A learner who names a tool or a method the notes
+  never mention is asking about that tool, and each such name counts heavily against coverage;
+- the question's subject (`subject_words`): in "How does dropout reduce overfitting?" or "How is a two-tower
+  model trained?" the words after the auxiliary name the concept asked about, and in "How should I pick a
+  warmup schedule?" its object does. `unknown_subject` counts the subject's words of four letters or more
+  that the notes never use (shorter ones are plain words such as "old"; names count above), and
+  `absent_subject` the words of a "How does X ..." subject that the notes use in at most one place yet the
+  evidence lacks: "product quantization" asked of notes that name quantization once, in a list, is not
+  answered by a section that only shares "product".
 
-`support = similarity + 0.25 * coverage - 0.5 * unknown - 0.25 * unknown_names`; the notes cover the
-question when it reaches `0.31`. The weights and the threshold were chosen on the `tune` half of the ML design patterns questions
-and the project's own labelled sets (`bench/retrieval.py`), never on held-out questions.
+`support = similarity + 0.25 * coverage - 0.5 * unknown - 0.25 * unknown_names - 0.15 * unknown_subject
+- 0.3 * absent_subject`; the notes cover the question when it reaches `0.31`. The weights and the threshold
+were chosen on the `tune` half of the ML design patterns questions, the design-docs questions and the
+project's own labelled sets (`bench/retrieval.py`), never on held-out questions.
 """
 
 from __future__ import annotations
@@ -34,6 +43,11 @@ EVIDENCE_HITS = 3
 COVERAGE_WEIGHT = 0.25
 UNKNOWN_WEIGHT = 0.5
 UNKNOWN_NAME_WEIGHT = 0.25
+UNKNOWN_SUBJECT_WEIGHT = 0.15
+ABSENT_SUBJECT_WEIGHT = 0.3
+RARE_IN_NOTES = 1
+"""A subject word the notes use in at most this many chunks is a passing mention: the evidence must hold it."""
+_SUBJECT_MIN_LETTERS = 4
 MIN_SUPPORT = 0.31
 _STEM_PREFIX = 6
 # Words that frame a question rather than name its subject; they are no evidence either way.
@@ -54,6 +68,8 @@ class Coverage:
     missing: tuple[str, ...]  # question words whose terms the evidence lacks, rarest first
     unknown_terms: tuple[str, ...]  # question words whose terms the notes never use
     unknown_names: int = 0  # how many of those are written as names
+    unknown_subject: int = 0  # words of the question's subject the notes never use (names aside)
+    absent_subject: int = 0  # words of its subject the notes use once at most and the evidence lacks
 
     @property
     def support(self) -> float:
@@ -62,6 +78,8 @@ class Coverage:
             + COVERAGE_WEIGHT * self.coverage
             - UNKNOWN_WEIGHT * self.unknown
             - UNKNOWN_NAME_WEIGHT * self.unknown_names
+            - UNKNOWN_SUBJECT_WEIGHT * self.unknown_subject
+            - ABSENT_SUBJECT_WEIGHT * self.absent_subject
         )
 
     @property
@@ -96,6 +114,8 @@ def assess(
     unknown = [t for t in terms if document_frequency.get(t, 0) == 0 and not found(t)]
     spelled = _as_written(question)
     names = _names(question)
+    subject = [t for word in subject_words(question, objects=True) for t in lexical_tokens(word)]
+    proper = [t for word in subject_words(question) for t in lexical_tokens(word)]
     return Coverage(
         similarity=similarity,
         coverage=sum(w for t, w in weights.items() if found(t)) / total if total else 0.0,
@@ -103,7 +123,99 @@ def assess(
         missing=tuple(spelled.get(t, t) for t in missing),
         unknown_terms=tuple(spelled.get(t, t) for t in unknown),
         unknown_names=sum(1 for t in unknown if t in names),
+        unknown_subject=sum(
+            1
+            for t in dict.fromkeys(subject)
+            if t in unknown and t not in names and len(t) >= _SUBJECT_MIN_LETTERS
+        ),
+        absent_subject=sum(
+            1
+            for t in dict.fromkeys(proper)
+            if t not in unknown
+            and not _spelled_alike(t) & evidence
+            and document_frequency.get(t, 0) <= RARE_IN_NOTES
+        ),
     )
+
+
+_AUXILIARY = frozenset(
+    [
+        "does",
+        "do",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "would",
+        "will",
+        "should",
+        "might",
+        "may",
+        "must",
+    ]
+)
+_DETERMINER = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "my",
+        "our",
+        "your",
+        "its",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "each",
+        "every",
+        "any",
+    ]
+)
+_PRONOUN = frozenset(["i", "we", "you", "they", "it", "he", "she", "one", "there"])
+_SUBJECT_WORD = re.compile(r"[A-Za-z0-9][\w+#.-]*[A-Za-z0-9+#]|[A-Za-z0-9]")
+_SUBJECT_WORDS = 2
+
+
+def subject_words(question: str, *, objects: bool = False) -> list[str]:
+    """The first words of the concept a "How does X ..." question asks about, as written (at most two).
+
+    "How does product quantization compress vectors?" gives ["product", "quantization"]. With `objects`, a
+    question whose subject is a pronoun gives its verb's object instead: "How should I pick a learning-rate
+    warmup schedule?" gives ["learning-rate", "warmup"]. The words stop at the first stop word. Other
+    questions ("What is ...", "Why ...") give none: their subject is not where the concept sits.
+    """
+    words = _SUBJECT_WORD.findall(question)
+    low = [w.lower() for w in words]
+    if len(low) < 3 or low[0] != "how" or low[1] not in _AUXILIARY:
+        return []
+    at = 2
+    while at < len(low) and low[at] in _DETERMINER:
+        at += 1
+    if at < len(low) and low[at] in _PRONOUN:
+        if not objects:
+            return []
+        at += 2  # the pronoun and its verb
+        while at < len(low) and low[at] in _DETERMINER:
+            at += 1
+    found: list[str] = []
+    while at < len(low) and len(found) < _SUBJECT_WORDS and not _is_stop_word(low[at]):
+        found.append(words[at])
+        at += 1
+    return found
+
+
+def _is_stop_word(word: str) -> bool:
+    return not lexical_tokens(word) or word in _AUXILIARY
+
+
+def _spelled_alike(term: str) -> set[str]:
+    """`term` and its British or American spelling ("quantis" and "quantiz"), without looser prefix matches."""
+    return {term, term.replace("is", "iz"), term.replace("iz", "is")}
 
 
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
@@ -111,9 +223,16 @@ _WORD = re.compile(r"[A-Za-z0-9][\w.+#-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+)$")
 
 
+_COORDINATED_NAME = re.compile(r"\s*([A-Z][\w+#.-]*)\s*(?:,|\bor\b|\band\b|\bvs\b\.?|\bversus\b)\s*[A-Z]")
+
+
 def _names(question: str) -> set[str]:
-    """The terms of the words in `question` written as names: capitalised inside a sentence, acronyms, digits."""
-    found: set[str] = set()
+    """The terms of the words in `question` written as names: capitalised inside a sentence, acronyms, digits.
+
+    A capitalised first word counts too when a name follows it in a coordination ("Flink or Spark ...").
+    """
+    coordinated = _COORDINATED_NAME.match(question)
+    found: set[str] = set(lexical_tokens(coordinated.group(1))) if coordinated else set()
     for match in _WORD.finditer(question):
         word = match.group(0).rstrip(".-")
         starts_sentence = bool(_SENTENCE_START.search(question[: match.start()]))
