@@ -39,6 +39,7 @@ JUDGED_SETS = {
     "patterns": REPO / "tests" / "data" / "ask_judgements_ml-system-design-pattern.yaml",
     "mlops": REPO / "tests" / "data" / "ask_judgements_ml-ops-org.yaml",
     "designdocs": REPO / "tests" / "data" / "ask_judgements_ml-design-docs.yaml",
+    "mleng": REPO / "tests" / "data" / "ask_judgements_ml-engineering.yaml",
 }
 IN_SCOPE_VERDICTS = ("correct", "partly", "wrong", "declined")
 OFF_TOPIC_VERDICTS = ("declined", "answered")
