@@ -187,3 +187,30 @@ def test_what_a_candidate_sets_aside_does_not_make_the_claim_right(
     q = bank.get(question)
     assert {e.kind for e in CHECKER.check(q, None, wrong)} == {"claim"}
     assert [e for e in CHECKER.check(q, None, right) if e.kind == "claim"] == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "wrong"),
+    [
+        (
+            "Quoting is four nines, so the budget is point zero one percent of a thirty-day month. A month is "
+            "forty-three thousand two hundred minutes, so that gives us roughly seven hours of downtime.",
+            True,
+        ),
+        (
+            "Quoting is four nines, so the budget is point zero one percent of a thirty-day month. A month is "
+            "forty-three thousand two hundred minutes, so that's about four minutes of downtime, total.",
+            False,
+        ),
+        ("We need 99.95% availability. That allows about four hours of downtime a month.", True),
+        ("We need 99.95% availability. That allows about twenty-two minutes of downtime a month.", False),
+        ("The SLO is three nines. So roughly eight and a half hours of downtime a year.", False),
+        ("The SLO is three nines. So roughly eight and a half minutes of downtime a year.", True),
+        # no period named: nothing to check against
+        ("The SLO is three nines. Each deploy causes about a minute of downtime.", False),
+    ],
+)
+def test_downtime_is_checked_against_the_target_an_earlier_sentence_set(
+    youtube: Question, answer: str, wrong: bool
+) -> None:
+    assert bool(arithmetic(youtube, answer)) == wrong

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.grading.signals import find_injections
+from interviewer.grading.injection import find_injections
 
 DISCUSSED = [
     # apostrophes in spoken English are not quotation marks

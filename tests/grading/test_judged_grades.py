@@ -6,8 +6,8 @@ import pytest
 
 from interviewer.content.questions import Question, QuestionBank
 from interviewer.content.rubrics import RubricSet
+from interviewer.grading.injection import find_injections
 from interviewer.grading.offline import OfflineGrader
-from interviewer.grading.signals import find_injections
 from interviewer.notes.embeddings import MiniLMEmbedder
 from locations import KNOWLEDGE, PRIMER
 

@@ -37,8 +37,10 @@ from interviewer.grading.arithmetic import (
     last_quantity,
     stated_reading,
 )
+from interviewer.grading.cues import says
 from interviewer.grading.delivery import strip_fillers
-from interviewer.grading.quantities import words_to_digits
+from interviewer.grading.downtime import availability_target, downtime_error
+from interviewer.grading.quantities import Quantity, words_to_digits
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import clauses, mentions
 from interviewer.grading.targets import CHALLENGES, breaks
@@ -117,6 +119,7 @@ class ClaimChecker:
         errors: list[ClaimError] = []
         sentences = split_sentences(answer)
         carry = ""
+        target: float | None = None  # the availability the answer last stated
         hard_sentences = [h.strip() for h in HARD_SENTENCE.split(answer) if h.strip()]
         for i, text in enumerate(hard_sentences):
             if _QUESTION.match(text):
@@ -124,7 +127,11 @@ class ClaimChecker:
             carried = carry if CONTINUES.match(text) else ""
             carry = last_quantity(text)
             later = " ".join(hard_sentences[i + 1 :])
-            for error in self._arithmetic(text, carried):
+            found = self._arithmetic(text, carried)
+            if target is not None and not found:
+                found = _downtime(text, target, hard_sentences[i - 1] if i else "")
+            target = availability_target(text) or target
+            for error in found:
                 if error.key not in {e.key for e in errors}:
                     errors.append(_with_recovery(error, later, points, self, question.common_wrong))
         for i, sentence in enumerate(sentences):
@@ -151,7 +158,7 @@ class ClaimChecker:
             return found
         for point in points:
             for wrong in point.wrong:
-                if any(_says(clause, wrong.cues, wrong.unless) for clause in clauses(sentence)):
+                if any(says(clause, wrong.cues, wrong.unless) for clause in clauses(sentence)):
                     found.append(
                         ClaimError(
                             kind="claim",
@@ -173,14 +180,14 @@ class ClaimChecker:
                 kind="claim", quote=sentence, why=wrong.why, challenge=wrong.challenge, serious=wrong.serious
             )
             for wrong in question.common_wrong
-            if any(_says(clause, wrong.cues, wrong.unless) for clause in clauses(sentence))
+            if any(says(clause, wrong.cues, wrong.unless) for clause in clauses(sentence))
         ]
 
     def asserts_wrong(self, sentence: str, point: KeyPoint) -> bool:
         """Whether `sentence` cannot cover `point`: it asserts one of the point's wrong alternatives, or it
         says the point's own words only to reject them ("we don't need candidate generation")."""
         if any(
-            _says(clause, wrong.cues, wrong.unless) for wrong in point.wrong for clause in clauses(sentence)
+            says(clause, wrong.cues, wrong.unless) for wrong in point.wrong for clause in clauses(sentence)
         ):
             return True
         said = [m for clause in clauses(sentence) for m in mentions(clause, _salient(point))]
@@ -244,6 +251,26 @@ class ClaimChecker:
             )
             break  # one error per sentence: later steps build on the wrong number
         return found
+
+
+def _downtime(sentence: str, target: float, before: str) -> list[ClaimError]:
+    """A downtime that does not fit the availability target an earlier sentence stated."""
+    error = downtime_error(sentence, target, before)
+    if error is None:
+        return []
+    like = Quantity(error.stated, 0, 0, "duration")
+    return [
+        ClaimError(
+            kind="arithmetic",
+            quote=sentence,
+            why=(
+                f"At {target * 100:g}% availability, {amount(error.period, like)} allow about "
+                f"{amount(error.allowed, like)} of downtime, not {amount(error.stated, like)}."
+            ),
+            challenge="How much downtime does that availability target leave you? Walk me through it.",
+            serious=error.factor >= SERIOUS,
+        )
+    ]
 
 
 _STOP = frozenset(
@@ -321,121 +348,6 @@ def _points(question: Question, phase: Phase | None) -> list[KeyPoint]:
     return [k for p in phases for k in question.phase(p).key_points]
 
 
-_CONTRASTED = re.compile(r"(?:\bnot|\bnever|\bno|\brather than|\binstead of)\s+(?:[\w'-]+\s+)?$", re.I)
-
-
-def _says(clause: str, cues: Sequence[Sequence[str]], unless: Sequence[str]) -> bool:
-    return _says_cached(clause, tuple(tuple(g) for g in cues), tuple(unless))
-
-
-@lru_cache(maxsize=65536)
-def _says_cached(clause: str, cues: tuple[tuple[str, ...], ...], unless: tuple[str, ...]) -> bool:
-    """A clause says a claim when it asserts a term of every cue group, or denies a `~` term of it.
-
-    Numbers are read either way they are said: "the whole hundred milliseconds" holds the cue "whole 100",
-    "thirty-five thousand a second" the cue "35K", and an `unless` term said in words still holds.
-    """
-    if not cues:
-        return False
-    numeric = _numeric(clause)
-    if numeric == clause:
-        return _cues_said(clause, cues) and not _unless_said(clause, unless)
-    numeric_cues = tuple(tuple(_numeric_term(t) for t in group) for group in cues)
-    numeric_unless = tuple(_numeric(t) for t in unless)
-    said = _cues_said(clause, cues) or _cues_said(numeric, numeric_cues)
-    return said and not (_unless_said(clause, unless) or _unless_said(numeric, numeric_unless))
-
-
-def _cues_said(clause: str, cues: tuple[tuple[str, ...], ...]) -> bool:
-    said, denied = _split_terms(cues[0])
-    if not any(m.asserted for m in mentions(clause, said)) and not any(
-        not m.asserted for m in mentions(clause, denied)
-    ):
-        return False
-    # The other groups must be said, and not only contrasted away: "training data comes from mined corpora,
-    # not from API customers" does not train on API customers' text. A negated verb stays part of the
-    # claim ("any click that hasn't converted is labelled a negative").
-    for group in cues[1:]:
-        said, denied = _split_terms(group)
-        if not any(not _CONTRASTED.search(clause[: m.start]) for m in mentions(clause, said)) and not any(
-            not m.asserted for m in mentions(clause, denied)
-        ):
-            return False
-    return True
-
-
-def _unless_said(clause: str, unless: tuple[str, ...]) -> bool:
-    """Whether the clause says what makes the claim right after all; not when it sets that aside ("recruiter
-    replies as diagnostics only", "skipped or not")."""
-    return any(m.asserted and not _set_aside(clause, m.start, m.end) for m in mentions(clause, list(unless)))
-
-
-# What a candidate names only to set it aside: demoted to a diagnostic, or said not to matter.
-_DEMOTED = re.compile(
-    r"\b(?:as (?:a |mere |just )?diagnostics?|diagnostics? only|only as (?:a )?diagnostics?|"
-    r"as (?:a )?secondary|secondary (?:metrics?|signals?)|but (?:not|never) optimi[sz]e|"
-    r"(?:do not|don't|won't|will not|wouldn't|would not) optimi[sz]e|too late to steer|nice.to.have|as noise|"
-    r"only (?:used )?for (?:\w+ ){0,2}(?:pacing|reporting|logging|monitoring|analytics|dashboards?|debugging))\b",
-    re.I,
-)
-_DISMISSED_AFTER = re.compile(r"^\w*\s+(?:or not|either way)\b", re.I)
-_DISMISSED_BEFORE = re.compile(
-    r"\b(?:regardless of|no matter|whether or not|irrespective of)\s+(?:\w+\s+){0,2}$", re.I
-)
-
-
-# "rather than popular and trending videos": a later item of a list the contrast introduces
-_CONTRASTED_LIST = re.compile(
-    r"\b(?:rather than|instead of)\s+(?:[\w'-]+\s+){0,4}?(?:and|or)\s+(?:[\w'-]+\s+){0,2}$", re.I
-)
-
-
-def _set_aside(clause: str, start: int, end: int) -> bool:
-    before = clause[:start]
-    if _DISMISSED_AFTER.match(clause[end:]) or _DISMISSED_BEFORE.search(before):
-        return True
-    if _CONTRASTED_LIST.search(before):
-        return True
-    left = max((m.end() for m in re.finditer(r"[,;]", clause[:start])), default=0)
-    right = next((m.start() + end for m in re.finditer(r"[,;]", clause[end:])), len(clause))
-    return bool(_DEMOTED.search(clause[left:right]))
-
-
-_THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
-_K_SUFFIX = re.compile(r"\b(\d+(?:\.\d+)?)\s?[kK]\b")
-
-
-@lru_cache(maxsize=65536)
-def _numeric(text: str) -> str:
-    """`text` with its numbers in one form: spelled-out numbers in digits, no thousands commas, 35K as 35000."""
-    if not re.search(
-        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-        r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen)",
-        text,
-        re.I,
-    ):
-        return text
-    out = _THOUSANDS_COMMA.sub("", words_to_digits(text))
-    return _K_SUFFIX.sub(lambda m: _thousands(float(m.group(1))), out)
-
-
-def _thousands(value: float) -> str:
-    v = value * 1000
-    return str(int(v)) if v.is_integer() else str(v)
-
-
-def _numeric_term(term: str) -> str:
-    return "~" + _numeric(term[1:]) if term.startswith("~") else _numeric(term)
-
-
-def _split_terms(group: Sequence[str]) -> tuple[list[str], list[str]]:
-    """A group's plain terms, which must be said, and its `~` terms, which must be denied ("~fallback"
-    is said by "there is no fallback" and "we wouldn't bother with a fallback")."""
-    said = [t for t in group if not t.startswith("~")]
-    denied = [t[1:].strip() for t in group if t.startswith("~")]
-    return said, denied
-
-
 def _with_recovery(
     error: ClaimError,
     later: str,
@@ -463,7 +375,7 @@ def _with_recovery(
         not (
             checker.asserts_wrong(s.text, point)
             if point
-            else any(_says(c, w.cues, w.unless) for w in wrongs for c in clauses(s.text))
+            else any(says(c, w.cues, w.unless) for w in wrongs for c in clauses(s.text))
         )
         and (
             any(_mentions_point(s.text, w.cues) for w in wrongs)

@@ -23,15 +23,14 @@ from interviewer.grading.claims import ClaimChecker, ClaimError
 from interviewer.grading.delivery import Delivery
 from interviewer.grading.delivery import combine as combine_deliveries
 from interviewer.grading.delivery import measure as measure_delivery
+from interviewer.grading.injection import Injection, find_injections
 from interviewer.grading.signals import (
-    Injection,
     Sentence,
     count_arithmetic,
     count_numbers,
     count_reasoning,
     count_signposts,
     count_tradeoffs,
-    find_injections,
     normalise,
     overlaps,
     sentence_quality,

@@ -1,0 +1,129 @@
+"""Whether a clause says a wrong claim: its cue groups asserted, nothing that makes it right said.
+
+A wrong claim in the bank lists cue groups (every group must be said in one clause, the first asserted) and
+`unless` terms (any of them said makes the claim right after all, unless the answer only sets it aside).
+Numbers match however they are said ("35K", "thirty-five thousand"); a `~` term holds when it is denied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from interviewer.grading.quantities import words_to_digits
+from interviewer.grading.stance import mentions
+
+_CONTRASTED = re.compile(r"(?:\bnot|\bnever|\bno|\brather than|\binstead of)\s+(?:[\w'-]+\s+)?$", re.I)
+
+
+def says(clause: str, cues: Sequence[Sequence[str]], unless: Sequence[str]) -> bool:
+    return _says_cached(clause, tuple(tuple(g) for g in cues), tuple(unless))
+
+
+@lru_cache(maxsize=65536)
+def _says_cached(clause: str, cues: tuple[tuple[str, ...], ...], unless: tuple[str, ...]) -> bool:
+    """A clause says a claim when it asserts a term of every cue group, or denies a `~` term of it.
+
+    Numbers are read either way they are said: "the whole hundred milliseconds" holds the cue "whole 100",
+    "thirty-five thousand a second" the cue "35K", and an `unless` term said in words still holds.
+    """
+    if not cues:
+        return False
+    numeric = _numeric(clause)
+    if numeric == clause:
+        return _cues_said(clause, cues) and not _unless_said(clause, unless)
+    numeric_cues = tuple(tuple(_numeric_term(t) for t in group) for group in cues)
+    numeric_unless = tuple(_numeric(t) for t in unless)
+    said = _cues_said(clause, cues) or _cues_said(numeric, numeric_cues)
+    return said and not (_unless_said(clause, unless) or _unless_said(numeric, numeric_unless))
+
+
+def _cues_said(clause: str, cues: tuple[tuple[str, ...], ...]) -> bool:
+    said, denied = _split_terms(cues[0])
+    if not any(m.asserted for m in mentions(clause, said)) and not any(
+        not m.asserted for m in mentions(clause, denied)
+    ):
+        return False
+    # The other groups must be said, and not only contrasted away: "training data comes from mined corpora,
+    # not from API customers" does not train on API customers' text. A negated verb stays part of the
+    # claim ("any click that hasn't converted is labelled a negative").
+    for group in cues[1:]:
+        said, denied = _split_terms(group)
+        if not any(not _CONTRASTED.search(clause[: m.start]) for m in mentions(clause, said)) and not any(
+            not m.asserted for m in mentions(clause, denied)
+        ):
+            return False
+    return True
+
+
+def _unless_said(clause: str, unless: tuple[str, ...]) -> bool:
+    """Whether the clause says what makes the claim right after all; not when it sets that aside ("recruiter
+    replies as diagnostics only", "skipped or not")."""
+    return any(m.asserted and not _set_aside(clause, m.start, m.end) for m in mentions(clause, list(unless)))
+
+
+# What a candidate names only to set it aside: demoted to a diagnostic, or said not to matter.
+_DEMOTED = re.compile(
+    r"\b(?:as (?:a |mere |just )?diagnostics?|diagnostics? only|only as (?:a )?diagnostics?|"
+    r"as (?:a )?secondary|secondary (?:metrics?|signals?)|but (?:not|never) optimi[sz]e|"
+    r"(?:do not|don't|won't|will not|wouldn't|would not) optimi[sz]e|too late to steer|nice.to.have|as noise|"
+    r"only (?:used )?for (?:\w+ ){0,2}(?:pacing|reporting|logging|monitoring|analytics|dashboards?|debugging))\b",
+    re.I,
+)
+_DISMISSED_AFTER = re.compile(r"^\w*\s+(?:or not|either way)\b", re.I)
+_DISMISSED_BEFORE = re.compile(
+    r"\b(?:regardless of|no matter|whether or not|irrespective of)\s+(?:\w+\s+){0,2}$", re.I
+)
+
+
+# "rather than popular and trending videos": a later item of a list the contrast introduces
+_CONTRASTED_LIST = re.compile(
+    r"\b(?:rather than|instead of)\s+(?:[\w'-]+\s+){0,4}?(?:and|or)\s+(?:[\w'-]+\s+){0,2}$", re.I
+)
+
+
+def _set_aside(clause: str, start: int, end: int) -> bool:
+    before = clause[:start]
+    if _DISMISSED_AFTER.match(clause[end:]) or _DISMISSED_BEFORE.search(before):
+        return True
+    if _CONTRASTED_LIST.search(before):
+        return True
+    left = max((m.end() for m in re.finditer(r"[,;]", clause[:start])), default=0)
+    right = next((m.start() + end for m in re.finditer(r"[,;]", clause[end:])), len(clause))
+    return bool(_DEMOTED.search(clause[left:right]))
+
+
+_THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_K_SUFFIX = re.compile(r"\b(\d+(?:\.\d+)?)\s?[kK]\b")
+
+
+@lru_cache(maxsize=65536)
+def _numeric(text: str) -> str:
+    """`text` with its numbers in one form: spelled-out numbers in digits, no thousands commas, 35K as 35000."""
+    if not re.search(
+        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+        r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen)",
+        text,
+        re.I,
+    ):
+        return text
+    out = _THOUSANDS_COMMA.sub("", words_to_digits(text))
+    return _K_SUFFIX.sub(lambda m: _thousands(float(m.group(1))), out)
+
+
+def _thousands(value: float) -> str:
+    v = value * 1000
+    return str(int(v)) if v.is_integer() else str(v)
+
+
+def _numeric_term(term: str) -> str:
+    return "~" + _numeric(term[1:]) if term.startswith("~") else _numeric(term)
+
+
+def _split_terms(group: Sequence[str]) -> tuple[list[str], list[str]]:
+    """A group's plain terms, which must be said, and its `~` terms, which must be denied ("~fallback"
+    is said by "there is no fallback" and "we wouldn't bother with a fallback")."""
+    said = [t for t in group if not t.startswith("~")]
+    denied = [t[1:].strip() for t in group if t.startswith("~")]
+    return said, denied
