@@ -39,9 +39,52 @@ def test_a_table_row_is_one_unit_labelled_with_its_column_headings() -> None:
     assert texts(units) == ["Pattern: Batch; Cost: a server that runs only with the job"]
 
 
-def test_code_and_link_lists_are_not_units() -> None:
-    units = units_of("Run it like this:\n\n```\nmake all now please\n```\n\n- [Read more](http://x.io)\n")
-    assert texts(units) == ["Run it like this:"]
+def test_a_short_code_block_is_one_unit_and_long_code_and_link_lists_are_not() -> None:
+    long_code = "\n".join(f"line {i} = {i}" for i in range(12))
+    units = units_of(
+        "Run it like this:\n\n```\nmake all now please\n```\n\n- [Read more](http://x.io)\n\n"
+        f"And the config:\n\n```\n{long_code}\n```\n"
+    )
+    assert [(u.kind, u.text) for u in units] == [
+        ("sentence", "Run it like this:"),
+        ("code", "make all now please"),
+        ("sentence", "And the config:"),
+    ]
+
+
+def test_a_lead_in_brings_the_code_block_it_introduces() -> None:
+    units = units_of(
+        "SLURM can warn the job before its time runs out. Add this line to the job script:\n\n"
+        "```\n#SBATCH --signal=USR1@600\n```\n\nThen trap the signal and save a checkpoint.\n"
+    )
+    scores = [0.2, 0.9, 0.3, 0.1]
+    chosen = passage(units, scores, "how do I get warned before the time limit?")
+    assert render(chosen) == [
+        "Add this line to the job script:",
+        "```\n#SBATCH --signal=USR1@600\n```",
+    ]
+
+
+def test_a_problem_brings_the_remedy_the_next_sentence_gives() -> None:
+    units = units_of(
+        "Checkpoints written to a shared disk can fill it during a long run. Use a rotation that keeps the "
+        "last three. Logging is separate.\n"
+    )
+    chosen = passage(units, [0.9, 0.3, 0.1], "what happens when checkpoints fill the disk?")
+    assert texts(chosen) == [
+        "Checkpoints written to a shared disk can fill it during a long run.",
+        "Use a rotation that keeps the last three.",
+    ]
+
+
+def test_a_lead_in_never_ends_a_passage_without_what_it_introduces() -> None:
+    items = "".join(f"- check number {i} of the list\n" for i in range(1, 10))
+    units = units_of(f"Before a run starts, check these:\n\n{items}")
+    chosen = passage(units, [0.9] + [0.1] * 9, "what should I check before a run?")
+    # the whole list comes: nine short items fit the word budget
+    assert len(chosen) == 10 and chosen[-1].text == "check number 9 of the list"
+    lone = units_of("Budgets are set per team. The rules are:\n")
+    assert texts(passage(lone, [0.9, 0.8], "how are budgets set?")) == ["Budgets are set per team."]
 
 
 def test_html_line_breaks_split_table_cells_into_readable_lines() -> None:

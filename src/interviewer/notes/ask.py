@@ -443,7 +443,7 @@ def _citation(n: int, hit: Hit) -> Citation:
 
 
 def _snippet(text: str) -> str:
-    flat = " ".join(unit.text for unit in units_of(text)) or readable(plain_text(text))
+    flat = " ".join(unit.text for unit in units_of(text) if unit.kind != "code") or readable(plain_text(text))
     if len(flat) <= _SNIPPET_CHARS:
         return flat
     return flat[:_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"

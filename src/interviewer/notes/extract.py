@@ -2,13 +2,16 @@
 
 `units_of` reads a chunk's Markdown as a reader sees it: paragraphs split into sentences, each list item whole
 (with its continuation lines; an item of a list nested in it is an item of its own, one level deeper), each
-table row whole and labelled with its column headings, code and bare link lists left out, and every unit free
+table row whole and labelled with its column headings, a short code block whole (a command or a few lines of
+configuration often is the answer; longer ones are left out), bare link lists left out, and every unit free
 of markup (no `*emphasis*`, link syntax, HTML tags or entities).
 
 `passage` picks, from one chunk's scored units, the ones that answer: the best unit, what it leans on, the
 lead-in of its list, and the units around it that score nearly as well, in the chunk's order. A unit that
 mostly repeats the question's own words (a restated question, a heading-like line) is never the answer when
-the line after it gives the guidance.
+the line after it gives the guidance; a sentence that states a problem brings the remedy the next sentence
+gives ("To fix this...", "Use..."); and a lead-in ending in a colon never ends a passage without what it
+introduces.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Literal
 from interviewer.notes.lexical import lexical_tokens
 from interviewer.notes.markup import readable
 
-UnitKind = Literal["sentence", "item", "row"]
+UnitKind = Literal["sentence", "item", "row", "code"]
 
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[“]?[A-Z0-9])")
@@ -34,7 +37,17 @@ _LEANS_BACK = re.compile(
     re.IGNORECASE,
 )
 _NESTED_BULLET = re.compile(r"^\s+(?:[-*+]|\d{1,3}[.)])\s+")
+# The sentence after a problem that gives its remedy.
+_REMEDY = re.compile(
+    r"^(?:to (?:fix|avoid|solve|prevent|work around|overcome|mitigate|address)|the (?:fix|solution|remedy|"
+    r"workaround|trick|cure|answer)|one (?:way|solution|fix)|instead|you (?:can|should|need|must|could|may)|"
+    r"use|set|add|make sure|try|consider|always|never|do not|don't|avoid|prefer|switch|enable|disable)\b",
+    re.IGNORECASE,
+)
 _MAX_WORDS = 120
+_MAX_CODE_LINES = 8
+_MAX_CODE_CHARS = 400
+_LIST_WORDS = 150  # the words a lead-in's list may bring, however many items that is
 
 
 def _indent(line: str) -> int:
@@ -60,7 +73,9 @@ def render(units: Sequence[Unit]) -> list[str]:
     previous: Unit | None = None
     top = min((unit.depth for unit in units if unit.kind == "item"), default=0)
     for unit in units:
-        if unit.kind == "item":
+        if unit.kind == "code":
+            lines.append(f"```\n{unit.text}\n```")
+        elif unit.kind == "item":
             lines.append(f"{'  ' * (unit.depth - top)}- {unit.text}")
         elif (
             unit.kind == "row"
@@ -80,13 +95,19 @@ def units_of(text: str) -> list[Unit]:
     """The readable units of a chunk's text, in order."""
     builder = _Builder()
     in_code = False
+    code: list[str] = []
     for raw in text.split("\n"):
         stripped = raw.strip()
         if stripped.startswith(("```", "~~~")):
             builder.end_block()
-            in_code = not in_code
+            if in_code:
+                builder.code(code)
+            in_code, code = not in_code, []
             continue
-        if in_code or not stripped or stripped.startswith("#"):
+        if in_code:
+            code.append(raw.rstrip())
+            continue
+        if not stripped or stripped.startswith("#"):
             builder.end_block()
             continue
         if stripped.startswith("|"):
@@ -180,6 +201,13 @@ class _Builder:
         self.item_parts = []
         self.open_item = False
 
+    def code(self, lines: list[str]) -> None:
+        """A short code block, kept whole and verbatim; a long one is not an answer a reader can take in."""
+        body = "\n".join(lines).strip("\n")
+        if body.strip() and len(lines) <= _MAX_CODE_LINES and len(body) <= _MAX_CODE_CHARS:
+            self.units.append(Unit(body, "code", self.block, len(self.units)))
+            self.block += 1
+
     def table_row(self, line: str) -> None:
         self._start("table")
         if _TABLE_RULE.match(line):
@@ -234,10 +262,7 @@ def passage(
         chosen.add(best - 1)
     if anchor.text.rstrip().endswith(":"):
         # A lead-in is no answer without what it introduces: the items or sentences after it.
-        after = best + 1
-        while after < len(units) and len(chosen) < max_units:
-            chosen.add(after)
-            after += 1
+        chosen.update(_introduced(units, best, max_units))
     elif anchor.kind in ("item", "row"):
         lead = _lead_in(units, best)
         if lead is not None:
@@ -250,15 +275,59 @@ def passage(
                     chosen.add(i)
     elif best + 1 < len(units) and units[best + 1].block == anchor.block:
         next_unit = units[best + 1]
-        if _LEANS_BACK.match(next_unit.text) or scores[best + 1] >= near * scores[best]:
+        if (
+            _LEANS_BACK.match(next_unit.text)
+            or _REMEDY.match(next_unit.text)
+            or scores[best + 1] >= near * scores[best]
+        ):
             chosen.add(best + 1)
+    elif best + 1 < len(units) and units[best + 1].kind == "code" and anchor.kind == "sentence":
+        chosen.add(best + 1)  # "...add this to the job script" followed by the lines to add
     floor = near * scores[order[0]]
     for i in order[1:]:
         if len(chosen) >= max_units:
             break
         if scores[i] >= floor and not restates(units[i], question):
             chosen.add(i)
+    # A lead-in chosen for its score brings what it introduces, or is left out: a passage never ends on "...:".
+    for i in sorted(chosen):
+        if (
+            i != best
+            and i + 1 not in chosen
+            and units[i].text.rstrip().endswith(":")
+            and units[i].kind != "code"
+        ):
+            introduced = _introduced(units, i, max_units)
+            if introduced:
+                chosen.update(introduced)
+            else:
+                chosen.discard(i)
     return [units[i] for i in sorted(chosen)]
+
+
+def _introduced(units: Sequence[Unit], lead: int, max_units: int) -> list[int]:
+    """What the lead-in `units[lead]` introduces: the list, table or code block after it (as many items as
+    fit in `_LIST_WORDS` words, at least `max_units - 1`), or the sentences after it."""
+    after = lead + 1
+    if after >= len(units):
+        return []
+    kind = units[after].kind
+    # an item ending in a colon introduces the items nested under it (in a flat list, the items after it)
+    nested = units[lead].kind == "item" and units[after].depth > units[lead].depth
+    if kind in ("item", "row", "code"):
+        found: list[int] = []
+        words = 0
+        # a loose list (blank lines between its items) is one list all the same; one code block at most
+        while after < len(units) and units[after].kind == kind and not (kind == "code" and found):
+            if nested and units[after].depth <= units[lead].depth:
+                break
+            words += len(units[after].text.split())
+            if found and len(found) >= max_units - 1 and words > _LIST_WORDS:
+                break
+            found.append(after)
+            after += 1
+        return found
+    return list(range(after, min(len(units), after + max_units - 1)))
 
 
 def _fellow_items(units: Sequence[Unit], parent: int, depth: int) -> list[int]:
