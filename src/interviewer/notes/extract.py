@@ -10,8 +10,8 @@ of markup (no `*emphasis*`, link syntax, HTML tags or entities).
 lead-in of its list, and the units around it that score nearly as well, in the chunk's order. A unit that
 mostly repeats the question's own words (a restated question, a heading-like line) is never the answer when
 the line after it gives the guidance; a sentence that states a problem brings the remedy the next sentence
-gives ("To fix this...", "Use..."); and a lead-in ending in a colon never ends a passage without what it
-introduces.
+gives ("To fix this...", "Use..."); and a lead-in ending in a colon brings what it introduces, as much of a
+list as fits a word budget.
 """
 
 from __future__ import annotations
@@ -289,7 +289,8 @@ def passage(
             break
         if scores[i] >= floor and not restates(units[i], question):
             chosen.add(i)
-    # A lead-in chosen for its score brings what it introduces, or is left out: a passage never ends on "...:".
+    # A lead-in chosen for its score brings what it introduces. When the chunk ends on it, it stays: it tells
+    # the reader the section goes on, and the citation opens it.
     for i in sorted(chosen):
         if (
             i != best
@@ -297,11 +298,7 @@ def passage(
             and units[i].text.rstrip().endswith(":")
             and units[i].kind != "code"
         ):
-            introduced = _introduced(units, i, max_units)
-            if introduced:
-                chosen.update(introduced)
-            else:
-                chosen.discard(i)
+            chosen.update(_introduced(units, i, max_units))
     return [units[i] for i in sorted(chosen)]
 
 
