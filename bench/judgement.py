@@ -9,9 +9,10 @@ Runs the labelled sets in tests/data/judgement/ (written before the claim checke
   examples, must score within one level of their label; attacks addressed to the grader must gain nothing;
 - speed: milliseconds per offline grade and per interviewer turn, after the model has loaded.
 
-Every figure is reported for the tuning split and the held-out split separately. The second held-out set of
-minimal pairs (minimal_pairs_fresh.yaml, written blind to the checker and to the bank's wrong claims) is
-reported as its own split, "fresh (held out)", with its own figures by kind; the third held-out set
+Every figure is reported for the tuning split and the held-out split separately. The second set of minimal
+pairs (minimal_pairs_fresh.yaml, written blind to the checker and to the bank's wrong claims, held out until
+its misses were read on 2026-12-05 and tuned on since) is reported as its own split, "fresh (tuned on)", with
+its own figures by kind; the third held-out set
 (minimal_pairs_third.yaml, written blind after both held-out splits had been looked at) likewise as "third (held
 out)", and its injection answers (injection_defence_third.yaml) as their own row of the injection table. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
@@ -57,7 +58,7 @@ PAIR_FILES = {
     "fresh": "minimal_pairs_fresh.yaml",
     "third": "minimal_pairs_third.yaml",
 }
-SPLIT_NAMES = {"fresh": "fresh (held out)", "third": "third (held out)"}
+SPLIT_NAMES = {"fresh": "fresh (tuned on)", "third": "third (held out)"}
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
 
 
@@ -303,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     for title, key in (
         ("kind", "by_kind"),
-        ("kind, fresh (held out)", "by_kind_fresh"),
+        ("kind, fresh (tuned on)", "by_kind_fresh"),
         ("kind, third (held out)", "by_kind_third"),
     ):
         print(f"\n| {title} | pairs | pairwise | wrong challenged | right challenged |")
