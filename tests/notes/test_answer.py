@@ -469,3 +469,39 @@ def test_the_rank_of_the_quoted_section_does_not_pad_its_passage() -> None:
     )
     assert "Rerun only the failed records" in result.answer
     assert "Dashboards" not in result.answer and "Logs rotate" not in result.answer
+
+
+class SectionReader(RankedRetriever):
+    """Fixed hits, and the next chunk of a section, as `NotesIndex.following` gives it."""
+
+    def __init__(self, hits: list[Hit], following: dict[str, Chunk]) -> None:
+        super().__init__(hits)
+        self.next = following
+
+    def following(self, chunk: Chunk) -> Chunk | None:
+        return self.next.get(chunk.chunk_id)
+
+
+def test_a_lead_in_that_ends_its_chunk_is_completed_from_the_section_s_next_chunk() -> None:
+    first = ranked_hit(
+        "Checks", "Before a training run starts on the cluster, the job runs these preflight checks:"
+    )
+    rest = Chunk(
+        chunk_id="Checks-2",
+        source="notes.md",
+        heading="Checks",
+        heading_path="notes.md › Checks",
+        start_line=9,
+        content_hash="h2",
+        text="- disk space for checkpoints\n- a write to the shared store\n- the NCCL all-reduce test\n\nLater prose.",
+    )
+    question = "Which preflight checks does the job run before a training run starts?"
+
+    read_on = Answerer(SectionReader([first], {"Checks": rest}), FakeEmbedder(dim=256)).answer(question)
+    cut = Answerer(RankedRetriever([first]), FakeEmbedder(dim=256)).answer(question)
+
+    assert "- disk space for checkpoints\n- a write to the shared store\n- the NCCL all-reduce test [1]" in (
+        read_on.answer
+    )
+    assert "Later prose" not in read_on.answer
+    assert "preflight checks: [1]" in cut.answer

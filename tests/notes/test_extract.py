@@ -6,7 +6,7 @@ from pathlib import Path
 
 from interviewer.config import Settings
 from interviewer.notes.ask import Answerer
-from interviewer.notes.extract import Unit, passage, render, restates, units_of
+from interviewer.notes.extract import Unit, continued, passage, render, restates, units_of
 from interviewer.notes.index import NotesIndex
 from interviewer.notes.markup import readable
 from interviewer.testing import FakeEmbedder
@@ -218,3 +218,15 @@ def test_a_chunk_that_starts_inside_a_nested_list_still_reads_its_items_as_items
         ("item", 0, "User interviews: talk to end users."),
         ("item", 0, "Data analysis: look for patterns."),
     ]
+
+
+def test_a_list_continued_in_the_next_chunk_follows_its_lead_in_once() -> None:
+    lead = units_of("The job runs these checks:\n")[0]
+    # chunks overlap: the next one may repeat the lead-in before the list
+    following = units_of(
+        "The job runs these checks:\n\n- free disk space\n- a write to the store\n\nThen it starts.\n"
+    )
+    more = continued(lead, following, max_units=5)
+    assert [(u.kind, u.text) for u in more] == [("item", "free disk space"), ("item", "a write to the store")]
+    assert all(u.position > lead.position for u in more)
+    assert continued(lead, units_of("It then starts training.\n"), max_units=5) == []

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Sequence
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,9 +31,10 @@ from interviewer.config import ReplyTokens
 from interviewer.errors import FALLBACK_WORDS, LLMError
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.llm.protocol import ChatModel, Message
+from interviewer.notes.chunking import Chunk
 from interviewer.notes.coverage import Coverage, assess
 from interviewer.notes.embeddings import Embedder
-from interviewer.notes.extract import Unit, passage, render, restates, units_of
+from interviewer.notes.extract import Unit, continued, passage, render, restates, units_of
 from interviewer.notes.lexical import bm25_scores, lexical_tokens
 from interviewer.notes.markup import plain_text, readable
 from interviewer.notes.premise import contradiction, denial, premise_of, reversal, warning
@@ -87,6 +88,13 @@ class Retriever(Protocol):
     def retrieve(self, query: str, k: int = 5) -> list[Hit]: ...
 
     def document_frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]: ...
+
+
+@runtime_checkable
+class ReadsOn(Protocol):
+    """A retriever that can give the next chunk of a section (`NotesIndex` can), for a passage cut at a lead-in."""
+
+    def following(self, chunk: Chunk) -> Chunk | None: ...
 
 
 class AnswerStream:
@@ -260,6 +268,8 @@ class Answerer:
             return
         best, units, every = found
         chunk = hits[best].chunk
+        if units and units[-1].text.rstrip().endswith(":") and units[-1] == every[-1]:
+            units = [*units, *self._read_on(chunk, units)]
         others = [i for i in _other_sections(hits, best)][: self.see_also]
         premise = premise_of(question)
         against = None
@@ -296,6 +306,19 @@ class Answerer:
             engine="offline",
             challenged_premise=premise if against or elsewhere else None,
         )
+
+    def _read_on(self, chunk: Chunk, units: list[Unit]) -> list[Unit]:
+        """What the lead-in the passage and its chunk end on introduces, from the section's next chunk, when
+        the index can give it."""
+        lead = units[-1]
+        if not isinstance(self.index, ReadsOn):
+            return []
+        following = self.index.following(chunk)
+        if following is None:
+            return []
+        items = [u.depth for u in units if u.kind == "item"]
+        depth = lead.depth + 1 if lead.kind == "item" else min(items, default=0)
+        return continued(lead, units_of(following.text), self.max_units, depth)
 
     def _contradiction_elsewhere(self, premise: str, hits: list[Hit], best: int) -> tuple[int, Unit] | None:
         """A unit of another retrieved section that contradicts `premise` on two of its terms or more."""

@@ -356,3 +356,19 @@ def _lead_in(units: Sequence[Unit], index: int) -> int | None:
     if first > 0 and units[first - 1].kind == "sentence" and units[first - 1].text.rstrip().endswith(":"):
         return first - 1
     return None
+
+
+def continued(lead: Unit, following: Sequence[Unit], max_units: int, depth: int = 0) -> list[Unit]:
+    """What a lead-in that ends its chunk introduces, from the section's next chunk (`following`, its units):
+    the list, table or code block that comes first after the lead-in, renumbered to follow it and with its
+    list items from `depth` down (the depth the passage's own items sit at)."""
+    start = next((i + 1 for i, u in enumerate(following) if u.text == lead.text), 0)
+    if start >= len(following) or following[start].kind == "sentence":
+        return []
+    probe = [lead, *following[start:]]
+    picked = [probe[i] for i in _introduced(probe, 0, max_units)]
+    top = min((u.depth for u in picked if u.kind == "item"), default=0)
+    return [
+        Unit(u.text, u.kind, lead.block + 1 + u.block, lead.position + 1 + n, depth + u.depth - top)
+        for n, u in enumerate(picked)
+    ]

@@ -166,6 +166,22 @@ class NotesIndex(SyncedIndex):
         expanded = self._feedback_search([s for _, s in sets], tokens, [h.chunk for h in first], pool)
         return self._fuse(dense, lexical, k, mode, expanded, clauses)
 
+    def following(self, chunk: Chunk) -> Chunk | None:
+        """The next chunk of `chunk`'s section, where a section longer than one chunk goes on; None at its end."""
+        if not self._synced:
+            self.ensure_synced()
+        for _, snapshot in (self._loaded(folder) for folder in self.notes_dirs):
+            later = [
+                c
+                for c in snapshot.chunks
+                if c.source == chunk.source
+                and c.heading_path == chunk.heading_path
+                and c.start_line > chunk.start_line
+            ]
+            if later:
+                return min(later, key=lambda c: c.start_line)
+        return None
+
     def document_frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
         """How many chunks hold each of `terms` (as `lexical_tokens` spells them), and how many chunks there are."""
         if not self._synced:
