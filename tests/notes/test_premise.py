@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from interviewer.config import Settings
-from interviewer.notes.ask import Answerer
+from interviewer.notes.ask import Answerer, AnswerResult
 from interviewer.notes.extract import units_of
 from interviewer.notes.index import NotesIndex
 from interviewer.notes.premise import contradiction, denial, premise_of, quantities, reversal
@@ -139,6 +139,15 @@ def test_a_premise_that_ranks_nothing_is_never_reversed() -> None:
     assert reversal("running out of stock happens every week", units) is None
 
 
+def answer_from(settings: Settings, tmp_path: Path, name: str, text: str, question: str) -> AnswerResult:
+    """The offline answer to `question` over one note, `name`, holding `text`."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+    return Answerer(index, index.embedder, k=3).answer(question)
+
+
 def note_index(settings: Settings, tmp_path: Path) -> NotesIndex:
     folder = tmp_path / "notes"
     folder.mkdir()
@@ -174,17 +183,14 @@ def test_a_question_without_a_premise_gets_no_warning(settings: Settings, tmp_pa
 def test_a_contradiction_in_another_retrieved_section_is_quoted_with_its_citation(
     settings: Settings, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "async.md").write_text(
+    result = answer_from(
+        settings,
+        tmp_path,
+        "async.md",
         "# Asynchronous pattern\n\n## Architecture\n\nThe client puts each request in a queue and polls "
         "the queue for its result later.\n\n## Needs consideration\n\nA queue between client and model does "
         "not keep results in the order the requests were sent; the workflow must order them.\n",
-        encoding="utf-8",
-    )
-    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
-    result = Answerer(index, index.embedder, k=3).answer(
-        "Because a queue guarantees results in the order the requests were sent, how does the client poll the queue?"
+        "Because a queue guarantees results in the order the requests were sent, how does the client poll the queue?",
     )
     assert result.challenged_premise is not None
     assert "does not keep results in the order" in result.answer
@@ -193,15 +199,12 @@ def test_a_contradiction_in_another_retrieved_section_is_quoted_with_its_citatio
 def test_the_offline_answer_challenges_a_premise_whose_amount_the_notes_contradict(
     settings: Settings, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "chat.md").write_text(
+    result = answer_from(
+        settings,
+        tmp_path,
+        "chat.md",
         f"# Document chat\n\n## SLAs\n\nWhich vendor is fast enough for the chat depends on these.\n\n{SLAS}",
-        encoding="utf-8",
-    )
-    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
-    result = Answerer(index, index.embedder, k=3).answer(
-        "Since the chat must show its first token within one second, which vendor is fast enough?"
+        "Since the chat must show its first token within one second, which vendor is fast enough?",
     )
     assert result.challenged_premise == "the chat must show its first token within one second"
     assert "within 1 minute" in result.answer
@@ -210,15 +213,12 @@ def test_the_offline_answer_challenges_a_premise_whose_amount_the_notes_contradi
 def test_the_offline_answer_challenges_a_premise_when_the_notes_say_the_step_is_not_needed(
     settings: Settings, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "forecaster.md").write_text(
+    result = answer_from(
+        settings,
+        tmp_path,
+        "forecaster.md",
         f"# Forecaster\n\n## Green-blue deployment\n\nA green-blue rollout is staged by switching live traffic between two copies. {GREEN_BLUE}\n",
-        encoding="utf-8",
-    )
-    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
-    result = Answerer(index, index.embedder, k=3).answer(
-        "As the forecaster answers live traffic, how should its green-blue rollout be staged?"
+        "As the forecaster answers live traffic, how should its green-blue rollout be staged?",
     )
     assert result.challenged_premise == "the forecaster answers live traffic"
     assert result.answer.startswith("Careful: the notes do not support the premise")
@@ -227,18 +227,15 @@ def test_the_offline_answer_challenges_a_premise_when_the_notes_say_the_step_is_
 def test_the_offline_answer_quotes_a_comparison_in_another_section_that_reverses_the_premise(
     settings: Settings, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "forecaster.md").write_text(
+    result = answer_from(
+        settings,
+        tmp_path,
+        "forecaster.md",
         "# Forecaster\n\n## Reasons\n\nThe supermarket loses money on every mistake of the demand forecast, "
         "so the model should forecast demand well.\n\n## Residuals\n\nOverstock is far less harmful than "
         "out-of-stock problems, so a forecast a little high is preferred.\n",
-        encoding="utf-8",
-    )
-    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
-    result = Answerer(index, index.embedder, k=3).answer(
         "Because running out of stock is the cheaper mistake for the supermarket, how do I make the demand "
-        "model forecast low?"
+        "model forecast low?",
     )
     assert result.challenged_premise == STOCK
     assert "far less harmful than out-of-stock" in result.answer
