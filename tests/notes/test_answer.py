@@ -505,3 +505,16 @@ def test_a_lead_in_that_ends_its_chunk_is_completed_from_the_section_s_next_chun
     )
     assert "Later prose" not in read_on.answer
     assert "preflight checks: [1]" in cut.answer
+
+
+def test_an_answer_ending_in_a_code_block_cites_it_after_the_closing_fence() -> None:
+    hit = ranked_hit(
+        "TF32",
+        "To turn TF32 on in PyTorch for matmuls and cuDNN, set these two flags:\n\n"
+        "```\ntorch.backends.cuda.matmul.allow_tf32 = True\ntorch.backends.cudnn.allow_tf32 = True\n```\n",
+    )
+    result = Answerer(RankedRetriever([hit]), FakeEmbedder(dim=256)).answer(
+        "Which PyTorch flags turn TF32 on for matmuls and cuDNN?"
+    )
+    assert "torch.backends.cudnn.allow_tf32 = True\n```\n[1]\n" in result.answer
+    assert "``` [1]" not in result.answer

@@ -283,7 +283,10 @@ class Answerer:
         if elsewhere is not None:
             others = [elsewhere[0], *(i for i in others if i != elsewhere[0])][: self.see_also]
         lines = render(units)
-        lines[-1] += " [1]"
+        if lines[-1].endswith("```"):
+            lines.append("[1]")  # after a code block's closing fence, never on it
+        else:
+            lines[-1] += " [1]"
         parts = [f"{warning(premise)} Here is what they say:\n\n"] if premise and against else []
         if premise and elsewhere is not None:
             place = hits[elsewhere[0]].chunk
