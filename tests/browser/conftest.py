@@ -160,6 +160,11 @@ def page(browser: object, tmp_path: Path) -> Iterator[object]:
     pg = context.new_page()
     # Generous: on 2 cores the app indexes the notes in the background while the first tests run.
     pg.set_default_timeout(60_000)
+    # The same for assertions (5 s by default): a change made on the whiteboard redraws its frame, which on a
+    # loaded machine can take longer than that.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
     try:
         yield pg
     finally:

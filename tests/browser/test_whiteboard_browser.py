@@ -78,6 +78,7 @@ def add_box(page: Any, label: str, kind: str) -> None:
     page.get_by_role("button", name="Add box").click()
     expect(nodes).to_have_count(before + 1)
     expect(board(page).get_by_text(label, exact=True)).to_be_visible()
+    settled(page)  # the redrawn board has reported back: a gesture now lands on the board that stays
     settled(page)
 
 
