@@ -214,3 +214,81 @@ def test_downtime_is_checked_against_the_target_an_earlier_sentence_set(
     youtube: Question, answer: str, wrong: bool
 ) -> None:
     assert bool(arithmetic(youtube, answer)) == wrong
+
+
+@pytest.mark.parametrize(
+    ("said", "value", "kind"),
+    [
+        ("two and a half thousand sequences", 2500.0, "count"),
+        ("a one and a half percent click rate", 0.015, "percent"),
+        ("at point four percent", 0.004, "percent"),
+    ],
+)
+def test_halves_and_decimals_said_without_digits(said: str, value: float, kind: str) -> None:
+    [q] = quantities(words_to_digits(said))
+    assert (q.value, q.kind) == (pytest.approx(value), kind)
+
+
+def test_a_rate_per_gpu_day_is_counted_per_day() -> None:
+    [q] = quantities(words_to_digits("about 1.7 billion tokens per GPU-day"))
+    assert q.per_seconds == 86_400
+
+
+@pytest.mark.parametrize(
+    ("before", "wrong", "right"),
+    [
+        (  # a period ("every four seconds") divides; the bare numbers would multiply
+            "",
+            "Two million riders, each pinging every five seconds, is about ten million events a second.",
+            "Two million riders, each pinging every five seconds, is about four hundred thousand events a second.",
+        ),
+        (  # the size per item from the sentence before
+            "Each cached token takes about a hundred and thirty kilobytes.",
+            "A two thousand token chat is roughly twenty-six megabytes per sequence.",
+            "A two thousand token chat is roughly two hundred and sixty megabytes per sequence.",
+        ),
+        (  # the load from the sentence before, divided by what one replica serves
+            "After the cache about forty thousand requests a second reach the ranker.",
+            "If one replica serves four hundred a second, that works out to about a thousand replicas.",
+            "If one replica serves four hundred a second, that works out to about a hundred replicas.",
+        ),
+        (  # the price, and its "per thousand", earlier in the sentence
+            "",
+            "Delivery costs twenty cents per thousand messages, and we send forty million a day, so about "
+            "eighty dollars a day.",
+            "Delivery costs twenty cents per thousand messages, and we send forty million a day, so about "
+            "eight thousand dollars a day.",
+        ),
+        (  # "over that": the number the sentence before ended on
+            "One GPU serves about two billion tokens per GPU-day.",
+            "Eighty billion over that is roughly four hundred GPUs.",
+            "Eighty billion over that is roughly forty GPUs.",
+        ),
+        (  # a scale stated in the formula the sentence before
+            "Expected value per thousand impressions is the bid times the click rate times a thousand.",
+            "A three dollar bid at a two percent click rate is worth six dollars.",
+            "A three dollar bid at a two percent click rate is worth sixty dollars.",
+        ),
+    ],
+)
+def test_a_step_takes_what_its_result_needs_from_what_was_said_before(
+    youtube: Question, before: str, wrong: str, right: str
+) -> None:
+    assert arithmetic(youtube, f"{before} {wrong}".strip())
+    assert arithmetic(youtube, f"{before} {right}".strip()) == []
+
+
+def test_a_fleet_may_divide_a_load_said_without_its_unit(youtube: Question) -> None:
+    text = (
+        "At sixty percent hits, thirty thousand of the seventy-five thousand requests a second reach the models. "
+        "At five hundred a second per ranker that's sixty."
+    )
+    assert arithmetic(youtube, text) == []
+
+
+def test_a_multiple_of_the_number_before_is_not_read_as_a_division(youtube: Question) -> None:
+    text = (
+        "Forty million payments a day over eighty-six thousand four hundred seconds is about four hundred and "
+        "sixty a second. Evenings run about three times that, so around fourteen hundred a second."
+    )
+    assert arithmetic(youtube, text) == []

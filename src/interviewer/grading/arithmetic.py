@@ -13,7 +13,7 @@ import itertools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.quantities import Quantity, quantities, words_to_digits
@@ -22,7 +22,7 @@ from interviewer.grading.stance import clauses
 _RESULT_CUE = re.compile(
     r"(?:=|≈|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
     r"\bworks? out (?:at|to)\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b)"
-    r"(?:\s+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|"
+    r"(?:\s+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|worth|"
     r"close to|on the order of|we(?:'re| are)? (?:at|near|need)|near|that's|,))*[\s,]*[~$]?\s*$",
     re.I,
 )
@@ -47,59 +47,100 @@ class Derivation:
     result: Quantity
     context: tuple[Quantity, ...] = ()
     period: float | None = None  # "22 minutes of downtime a month": the result counted per this many seconds
+    # Its first input was said before its own clause; these are the other numbers said before that could
+    # stand in its place (the load a fleet divides may be "25K a second" or "20K of the 50K a second").
+    instead: tuple[Quantity, ...] = ()
+    carried: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "carried", self.carried or bool(self.instead))
 
 
-def derivations(text: str) -> list[Derivation]:
+def derivations(text: str, before: str = "") -> list[Derivation]:
     """Each step of a stated derivation: numbers, a result cue ("is about", "=", "so"), the result.
 
     In a chain ("... is about 29 thousand a second, so maybe 50K at peak") each result feeds the next step;
     after ", and", ";" or ":" a new derivation starts. It stays within one clause, and its cue sits just
     before its result. Numbers said earlier in the sentence but not used are kept as `context`: a factor
-    stated once ("times a thousand") that a later step leaves unsaid.
+    stated once ("times a thousand") that a later step leaves unsaid. A step whose result needs a number of
+    a kind its own inputs lack (a price for dollars, a size for bytes, a load for a fleet) takes the latest
+    such number said before it, earlier in the sentence or in `before`, the sentence before (see `_carry`).
     """
     steps: list[Derivation] = []
+    earlier: list[Quantity] = [q for clause in clauses(before) for q in quantities(clause)] if before else []
     for clause in clauses(text):
         qs = quantities(clause)
-        first = 0
-        for i in range(1, len(qs)):
-            between = clause[qs[i - 1].end : qs[i].start]
-            if _FRESH.search(between) or (qs[i].kind == "percent" and between.rstrip().endswith(",")):
-                first = i  # a new derivation starts here, not a continuation
-                continue
-            operated = any(_OPERATOR.search(clause[qs[j - 1].end : qs[j].start]) for j in range(first + 1, i))
-            if not (_RESULT_CUE.search(between) or (operated and _HEDGED_RESULT.search(between))):
-                continue
-            if _OPERATION_NEXT.match(clause[qs[i].end : qs[i].end + 30]) and i + 1 < len(qs):
-                first = i  # "so 2,000 times 1,200, ...": this number starts the next calculation
-                continue
-            inputs, result = _added(clause, qs[first:i]), qs[i]
-            context = tuple(
-                q for q in qs[:first] if q.kind == "count" and not q.per_seconds and _scale(q.value)
-            )
-            first = i
-            availability = (
-                inputs[0].kind == "percent" and inputs[0].value >= 0.9 and result.kind == "duration"
-            )
-            if (
-                len(inputs) == 1
-                and not availability
-                and not (
-                    inputs[0].per_seconds
-                    and result.per_seconds
-                    and inputs[0].per_seconds != result.per_seconds
-                )
-            ):
-                continue  # one number restated, or scaled by something left unsaid: not a derivation
-            if not _comparable(inputs, result):
-                continue
-            divide = tuple(
-                j > 0 and bool(_DIVIDE.search(clause[inputs[j - 1].end : inputs[j].start]))
-                for j in range(len(inputs))
-            )
-            per = _RESULT_PERIOD.match(clause[result.end : result.end + 40])
-            period = _PERIODS[per.group(1).lower()] if per else None
-            steps.append(Derivation(tuple(inputs), divide, result, context, period))
+        steps += _clause_steps(clause, qs, earlier)
+        earlier += qs
     return steps
+
+
+def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantity]) -> list[Derivation]:
+    steps: list[Derivation] = []
+    first = 0
+    for i in range(1, len(qs)):
+        between = clause[qs[i - 1].end : qs[i].start]
+        if _FRESH.search(between) or (qs[i].kind == "percent" and between.rstrip().endswith(",")):
+            first = i  # a new derivation starts here, not a continuation
+            continue
+        operated = any(_OPERATOR.search(clause[qs[j - 1].end : qs[j].start]) for j in range(first + 1, i))
+        if not (_RESULT_CUE.search(between) or (operated and _HEDGED_RESULT.search(between))):
+            continue
+        if _OPERATION_NEXT.match(clause[qs[i].end : qs[i].end + 30]) and i + 1 < len(qs):
+            first = i  # "so 2,000 times 1,200, ...": this number starts the next calculation
+            continue
+        said, result = _added(clause, qs[first:i]), qs[i]
+        carried = _carry(said, result, [*earlier, *qs[:first]])
+        inputs = [*carried[:1], *said]
+        context = tuple(
+            q for q in [*earlier, *qs[:first]] if q.kind == "count" and not q.per_seconds and _scale(q.value)
+        )
+        first = i
+        availability = inputs[0].kind == "percent" and inputs[0].value >= 0.9 and result.kind == "duration"
+        if (
+            len(inputs) == 1
+            and not availability
+            and not (
+                inputs[0].per_seconds and result.per_seconds and inputs[0].per_seconds != result.per_seconds
+            )
+        ):
+            continue  # one number restated, or scaled by something left unsaid: not a derivation
+        if not _comparable(inputs, result):
+            continue
+        divide = (False,) * len(carried[:1]) + tuple(
+            j > 0 and bool(_DIVIDE.search(clause[said[j - 1].end : said[j].start])) for j in range(len(said))
+        )
+        per = _RESULT_PERIOD.match(clause[result.end : result.end + 40])
+        period = _PERIODS[per.group(1).lower()] if per else None
+        steps.append(Derivation(tuple(inputs), divide, result, context, period, tuple(carried[1:])))
+    return steps
+
+
+def _carry(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity]) -> list[Quantity]:
+    """The numbers said before that could supply what a step's result needs and its own inputs lack,
+    latest first: the price a cost multiplies ("10 cents per thousand emails, and we send 51 million a day,
+    so about $5,000 a day"), the size a total multiplies ("about 130 KB per token. 1,750 tokens is roughly
+    230 MB"), the load a per-replica rate divides into a fleet smaller than it ("25K a second reach the
+    models. At 300 a second a replica, that's 85")."""
+    kinds = {q.kind for q in inputs}
+    if result.kind in ("money", "bytes") and result.kind not in kinds:
+        return [q for q in reversed(earlier) if q.kind == result.kind and not q.per_seconds]
+    one = inputs[0]
+    if not (
+        result.kind == "count"
+        and result.time_power == 0
+        and len(inputs) == 1
+        and one.kind == "count"
+        and one.time_power == -1
+    ):
+        return []
+    rate = one.si
+    loads = [
+        q
+        for q in reversed(earlier)
+        if q.kind == "count" and (q.si if q.per_seconds else q.value) > max(rate, result.value)
+    ]
+    return loads if any(q.per_seconds for q in loads) else []
 
 
 _FRESH = re.compile(
@@ -134,6 +175,8 @@ CONTINUES = re.compile(
     r"spread (?:out )?(?:over|across)|averaged? (?:out )?over|on average over|per sec\w*)\b",
     re.I,
 )
+# "Sixty billion over that is ...": "that" is the number the sentence before ended on
+THAT = re.compile(r"\b(over|divided by|times|multiplied by)\s+(?:that|this)\b(?!\s+(?:many|much)\b)", re.I)
 _PERIOD_NAMES = {1.0: "sec", 60.0: "minute", 3600.0: "hour", 86_400.0: "day", 604_800.0: "week"}
 
 
@@ -178,10 +221,21 @@ def best_recomputation(d: Derivation) -> float | None:
     as the bare numbers said. The result is wrong only if no reading comes near; the reading returned is
     in the result's own terms (per its period for a rate, seconds for a duration).
     """
+    if d.instead:  # a number said before: whichever of the candidates comes nearest
+        found = [
+            r
+            for alt in (d.inputs[0], *d.instead)
+            if (r := best_recomputation(replace(d, inputs=(alt, *d.inputs[1:]), instead=()))) is not None
+        ]
+        return min(found, key=lambda r: abs(math.log(d.result.value / r))) if found else None
     if any(q.value == 0 or q.spoken == 0 for q in d.inputs):
         return None
     result = d.result
     readings: list[float] = []
+    bare: list[float] = []  # the numbers as said, units ignored: only when no reading's units work out
+    exact = (
+        False  # some reading's time units come out as the result's ("a million every 4 seconds": per second)
+    )
     for signs in itertools.product((False, True), repeat=len(d.inputs) - 1):
         si, spoken, power = d.inputs[0].si, d.inputs[0].spoken, d.inputs[0].time_power
         money, size = int(d.inputs[0].kind == "money"), int(d.inputs[0].kind == "bytes")
@@ -200,9 +254,12 @@ def best_recomputation(d: Derivation) -> float | None:
             continue
         if power == result.time_power:
             readings.append(si * result.per_seconds if result.per_seconds else si)
+            exact = True
         elif result.per_seconds and power == 0:
             readings.append(si)  # a total the candidate states per period ("2.4 million reviews a day")
-        readings.append(spoken * (result.value / result.spoken))
+        bare.append(spoken * (result.value / result.spoken))
+    if not exact:
+        readings += bare
     if any(q.kind == "percent" and q.value >= 0.9 for q in d.inputs):
         # "99.95% availability is 22 minutes of downtime a month": the complement, over the result's period
         down = math.prod(1 - q.value if q.kind == "percent" and q.value >= 0.9 else q.si for q in d.inputs)

@@ -30,6 +30,7 @@ from interviewer.content.questions import KeyPoint, Question
 from interviewer.grading.arithmetic import (
     CONTINUES,
     HARD_SENTENCE,
+    THAT,
     amount,
     best_recomputation,
     derivations,
@@ -125,9 +126,9 @@ class ClaimChecker:
             if _QUESTION.match(text):
                 continue
             carried = carry if CONTINUES.match(text) else ""
-            carry = last_quantity(text)
+            before, carry = carry, last_quantity(text)
             later = " ".join(hard_sentences[i + 1 :])
-            found = self._arithmetic(text, carried)
+            found = self._arithmetic(text, carried, hard_sentences[i - 1] if i else "", before)
             if target is not None and not found:
                 found = _downtime(text, target, hard_sentences[i - 1] if i else "")
             target = availability_target(text) or target
@@ -223,12 +224,20 @@ class ClaimChecker:
                     return False
         return derived
 
-    def _arithmetic(self, sentence: str, carried: str = "") -> list[ClaimError]:
+    def _arithmetic(
+        self, sentence: str, carried: str = "", before: str = "", that: str = ""
+    ) -> list[ClaimError]:
         """Errors in the derivations `sentence` states; `carried` is the number a sentence that starts
-        "Dividing by..." or "Times..." continues from (the last one of the sentence before)."""
+        "Dividing by..." or "Times..." continues from (the last one of the sentence before), `before` the
+        sentence before, whose numbers a step may need (a price, a size, a load), and `that` the number it
+        ended on, which "over that" divides by."""
         found: list[ClaimError] = []
         text = words_to_digits(strip_fillers(sentence))
-        for derivation in derivations(f"{carried} {text}" if carried else text):
+        continued = bool(carried)
+        if that and not carried and THAT.search(text):
+            text, continued = THAT.sub(lambda m: f"{m.group(1)} {that}", text), True
+        earlier = words_to_digits(strip_fillers(before)) if before and not continued else ""
+        for derivation in derivations(f"{carried} {text}" if carried else text, earlier):
             computed = best_recomputation(derivation)
             stated = derivation.result.value
             if computed is None or stated <= 0 or computed <= 0:
@@ -242,7 +251,7 @@ class ClaimChecker:
                     kind="arithmetic",
                     quote=sentence,
                     why=(
-                        f"From the {'numbers stated here and just before' if carried else 'inputs stated in this sentence'}, the result is about "
+                        f"From the {'numbers stated here and just before' if continued or derivation.carried else 'inputs stated in this sentence'}, the result is about "
                         f"{amount(shown, derivation.result)}, not {amount(stated, derivation.result)}."
                     ),
                     challenge="Walk me through that arithmetic: which numbers did you multiply and divide?",

@@ -85,7 +85,7 @@ _NUMBER = re.compile(
     re.I,
 )
 _PER = re.compile(
-    r"^\s*(?:times\s+(?=(?:per|a|an|each|every)\b))?(?:(?!times\b|is\b|at\b|so\b)[A-Za-z][A-Za-z'-]*\s+){0,3}?(?:per|a|an|each|every|/)\s*(?P<unit>ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|"
+    r"^\s*(?:times\s+(?=(?:per|a|an|each|every)\b))?(?:(?!times\b|is\b|at\b|so\b)[A-Za-z][A-Za-z'-]*\s+){0,3}?(?:per|a|an|each|every|/)\s*(?:(?:gpu|node|machine|core|cpu|instance|server|replica|worker)-)?(?P<unit>ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|"
     r"hours?|hrs?|h|days?|weeks?|months?|years?)\b",
     re.I,
 )
@@ -133,6 +133,14 @@ class Quantity:
 @lru_cache(maxsize=4096)
 def words_to_digits(text: str) -> str:
     """`text` with spelled-out numbers in digits ("ten minutes" -> "10 minutes", "half a billion" -> "0.5 billion")."""
+    # "two and a half thousand" is 2.5 thousand (text2num reads "half thousand" as 500), "one and a half
+    # percent" 1.5 percent (text2num leaves a lone "one" in words)
+    text = re.sub(
+        rf"\b({_NUMBER_WORD}|\d+) and a half\b",
+        lambda m: f"{_digits(m.group(1))}.5",
+        text,
+        flags=re.I,
+    )
     for phrase, value in _FRACTIONS.items():
         text = re.sub(
             rf"\b{phrase}\s+(?:a\s+)?(thousand|million|billion)\b", f"{value:g} \\1", text, flags=re.I
@@ -155,6 +163,8 @@ def words_to_digits(text: str) -> str:
     out = alpha2digit(text, "en", threshold=1.5)
     # "2 and a half gigabytes"
     out = re.sub(r"\b(\d+) and a half\b", lambda m: f"{m.group(1)}.5", out)
+    # "point 4 percent" said without its leading zero
+    out = re.sub(r"(?<![\d.] )(?<![\d.])\bpoint (\d+)\b", r"0.\1", out, flags=re.I)
     # "2.9 1000000" (digits followed by a spelled magnitude that text2num wrote as digits)
     out = re.sub(r"\b(\d+(?:\.\d+)?) (1000|1000000|1000000000)\b", lambda m: _join(m), out)
     # "3 10ths" (three tenths) is a fraction, not two numbers
@@ -199,6 +209,11 @@ _WORD_VALUES = {
 _SAID_IN_HUNDREDS = re.compile(
     rf"\b({_TEENS_AND_TENS}) ((?:{_TENS})(?:-(?:{_UNITS}))?|{_TEENS})\b(?!-| (?:and|or|to)\b)", re.I
 )
+
+
+def _digits(number: str) -> str:
+    """A whole number said in one word or in digits, in digits ("twelve" -> "12")."""
+    return number if number.isdigit() else str(_word_value(number))
 
 
 def _word_value(words: str) -> int:
