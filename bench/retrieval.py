@@ -226,11 +226,13 @@ LABEL_FILES = {
     "mlops": REPO / "tests" / "data" / "retrieval_questions_ml-ops-org.yaml",
     "designdocs": REPO / "tests" / "data" / "retrieval_questions_ml-design-docs.yaml",
     "mleng": REPO / "tests" / "data" / "retrieval_questions_ml-engineering.yaml",
+    "appliedllms": REPO / "tests" / "data" / "retrieval_questions_applied-llms.yaml",
 }
-HELD_OUT = frozenset({"mlops", "mleng"})
+HELD_OUT = frozenset({"mlops", "appliedllms"})
 """Label sets no setting may be chosen on: the script reports their totals only, never per question.
 
-The designdocs set was held out too until 2026-12-05 and is tuned on from then."""
+The designdocs set was held out too until the first stop of 2026-12-05 and the mleng set until the fifth;
+both are tuned on from then."""
 TUNE_SPLIT_ONLY = frozenset({"patterns"})
 """Label sets whose `test` split is held out: only their `tune` split's misses are ever listed."""
 Variant = tuple[str, SearchMode, FusionMethod, bool]
