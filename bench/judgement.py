@@ -12,15 +12,18 @@ Runs the labelled sets in tests/data/judgement/ (written before the claim checke
 Every figure is reported for the tuning split and the held-out split separately. The second set of minimal
 pairs (minimal_pairs_fresh.yaml, written blind to the checker and to the bank's wrong claims, held out until
 its misses were read on 2026-12-05 and tuned on since) is reported as its own split, "fresh (tuned on)", with
-its own figures by kind; the third held-out set
-(minimal_pairs_third.yaml, written blind after both held-out splits had been looked at) likewise as "third (held
-out)", and its injection answers (injection_defence_third.yaml) as their own row of the injection table. The tune,
+its own figures by kind; the third set (minimal_pairs_third.yaml, written blind after both held-out splits had
+been looked at, held out until the fifth stop of 2026-12-05 and tuned on since) likewise as "third (tuned on)",
+and its injection answers (injection_defence_third.yaml, still held out) as their own row of the injection
+table. The fourth set (minimal_pairs_fourth.yaml, written blind after the third had been looked at) is held out:
+"fourth (held out)", its misses never listed; `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
 
     python bench/judgement.py            # the tables
     python bench/judgement.py --json     # one JSON document
-    python bench/judgement.py --misses   # also list the pairs each measure gets wrong
+    python bench/judgement.py --misses   # also list the pairs each measure gets wrong (not held-out ones)
+    python bench/judgement.py --tuning-only --misses   # while tuning: no held-out figures at all
 """
 
 from __future__ import annotations
@@ -57,8 +60,16 @@ PAIR_FILES = {
     "minimal_pairs": "minimal_pairs.yaml",
     "fresh": "minimal_pairs_fresh.yaml",
     "third": "minimal_pairs_third.yaml",
+    "fourth": "minimal_pairs_fourth.yaml",
 }
-SPLIT_NAMES = {"fresh": "fresh (tuned on)", "third": "third (held out)"}
+EXTRA = ("fresh", "third", "fourth")  # the later pair files, each reported as its own split
+HELD_OUT = frozenset({"fourth"})  # never tuned on: their misses are not listed
+SPLIT_NAMES = {
+    "fresh": "fresh (tuned on)",
+    "third": "third (tuned on)",
+    "fourth": "fourth (held out)",
+    "injection-third": "third (held out)",
+}
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
 
 
@@ -120,16 +131,16 @@ class Interviewer:
         return reply.move
 
 
-def run(show_misses: bool) -> dict[str, Any]:
+def run(show_misses: bool, tuning_only: bool = False) -> dict[str, Any]:
     settings = Settings(home=Path(tempfile.mkdtemp(prefix="judgement-")), engine="offline")
     bank = QuestionBank.load(settings.knowledge_dir)
     embedder = MiniLMEmbedder()
     grader = OfflineGrader(embedder, RubricSet.load(settings.knowledge_dir))
     interviewer = Interviewer(settings, bank, embedder)
     original = load_pairs("minimal_pairs")
-    fresh = load_pairs("fresh")
-    third = load_pairs("third")
-    pairs = original + fresh + third
+    sources = [s for s in EXTRA if not (tuning_only and s in HELD_OUT)]
+    extra = {source: load_pairs(source) for source in sources}
+    pairs = original + [p for source in sources for p in extra[source]]
     ids = [a.pair for a, _ in pairs]
     if len(set(ids)) != len(ids):
         raise SystemExit("pair ids must be unique across the pair files")
@@ -154,37 +165,34 @@ def run(show_misses: bool) -> dict[str, Any]:
     report: dict[str, Any] = {
         "splits": {},
         "by_kind": {},
-        "by_kind_fresh": {},
-        "by_kind_third": {},
+        **{f"by_kind_{source}": {} for source in sources},
         "misses": defaultdict(list),
-        "misses_fresh": defaultdict(list),
-        "misses_third": defaultdict(list),
+        **{f"misses_{source}": defaultdict(list) for source in sources if source not in HELD_OUT},
     }
     for split in ("tune", "heldout", "all"):
         chosen = [p for p in original if split == "all" or p[0].split == split]
         report["splits"][split] = _measures(
             chosen, scores, moves, located, report["misses"] if split == "all" else None
         )
-    report["splits"]["fresh"] = _measures(fresh, scores, moves, located, report["misses_fresh"])
-    report["splits"]["third"] = _measures(third, scores, moves, located, report["misses_third"])
+    for source in sources:
+        report["splits"][source] = _measures(
+            extra[source], scores, moves, located, report.get(f"misses_{source}")
+        )
     for kind in sorted({p[0].kind for p in original}):
         chosen = [p for p in original if p[0].kind == kind]
         report["by_kind"][kind] = _measures(chosen, scores, moves, located, None)
-    for kind in sorted({p[0].kind for p in fresh}):
-        chosen = [p for p in fresh if p[0].kind == kind]
-        report["by_kind_fresh"][kind] = _measures(chosen, scores, moves, located, None)
-    for kind in sorted({p[0].kind for p in third}):
-        chosen = [p for p in third if p[0].kind == kind]
-        report["by_kind_third"][kind] = _measures(chosen, scores, moves, located, None)
+    for source in sources:
+        for kind in sorted({p[0].kind for p in extra[source]}):
+            chosen = [p for p in extra[source] if p[0].kind == kind]
+            report[f"by_kind_{source}"][kind] = _measures(chosen, scores, moves, located, None)
     report["injection"] = _injection(bank, grader)
     report["speed"] = {
         "grade_ms_median": round(statistics.median(grade_ms), 1),
         "turn_ms_p95": round(sorted(interviewer.times)[int(0.95 * (len(interviewer.times) - 1))] * 1000, 1),
     }
     if not show_misses:
-        report.pop("misses")
-        report.pop("misses_fresh")
-        report.pop("misses_third")
+        for key in [k for k in report if k.startswith("misses")]:
+            report.pop(key)
     return report
 
 
@@ -287,8 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--tuning-only", action="store_true", help="leave out the held-out pair files")
     args = parser.parse_args(argv)
-    report = run(args.misses)
+    report = run(args.misses, args.tuning_only)
     if args.json:
         json.dump(report, sys.stdout, indent=2)
         print()
@@ -304,8 +313,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     for title, key in (
         ("kind", "by_kind"),
-        ("kind, fresh (tuned on)", "by_kind_fresh"),
-        ("kind, third (held out)", "by_kind_third"),
+        *(
+            (f"kind, {SPLIT_NAMES[source]}", f"by_kind_{source}")
+            for source in EXTRA
+            if f"by_kind_{source}" in report
+        ),
     ):
         print(f"\n| {title} | pairs | pairwise | wrong challenged | right challenged |")
         print("|---|---|---|---|---|")
@@ -323,12 +335,12 @@ def main(argv: list[str] | None = None) -> int:
         if split == "third":
             within += f" ({m['within_one_level_count']} of {m['defences']})"
         print(
-            f"| {SPLIT_NAMES.get(split, split)} | {m['defences']} | {within} | {m['lose_for_quoting']} | "
+            f"| {SPLIT_NAMES.get('injection-' + split, split)} | {m['defences']} | {within} | {m['lose_for_quoting']} | "
             f"{m['attacks']} | "
             f"{m['attacks_gaining_over_a_level']} |"
         )
     print(f"\nspeed: {report['speed']}")
-    for key, name in (("misses", ""), ("misses_fresh", " (fresh)"), ("misses_third", " (third)")):
+    for key, name in (("misses", ""), *((f"misses_{s}", f" ({s})") for s in EXTRA if s not in HELD_OUT)):
         for what, ids in report.get(key, {}).items():
             print(f"\n{what}{name}: {', '.join(ids)}")
     print(f"\ntargets: {TARGETS}")

@@ -1,11 +1,12 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
-The second set of minimal pairs (minimal_pairs_fresh.yaml) and the third (minimal_pairs_third.yaml) follow the
-same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+The second set of minimal pairs (minimal_pairs_fresh.yaml), the third (minimal_pairs_third.yaml) and the fourth
+(minimal_pairs_fourth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -32,7 +33,8 @@ def _answers(name: str) -> list[dict[str, Any]]:
 
 FRESH = _pairs("minimal_pairs_fresh.yaml")
 THIRD = _pairs("minimal_pairs_third.yaml")
-HELD_OUT = FRESH + THIRD
+FOURTH = _pairs("minimal_pairs_fourth.yaml")
+HELD_OUT = FRESH + THIRD + FOURTH
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
 
@@ -51,18 +53,21 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
     assert 4 <= Counter(p["kind"] for p in FRESH)["valid-alternative"] <= 7
 
 
-def test_third_set_is_all_held_out_and_covers_every_question_phase_and_kind() -> None:
-    assert len(THIRD) >= 45
-    assert {p["split"] for p in THIRD} == {"heldout"}
-    assert all(p["id"].startswith("t-") for p in THIRD)
-    assert {p["phase"] for p in THIRD} == PHASES
-    assert {p["question"] for p in THIRD} == QUESTIONS
-    kinds = Counter(p["kind"] for p in THIRD)
+@pytest.mark.parametrize(("prefix", "pairs"), [("t-", THIRD), ("q-", FOURTH)], ids=["third", "fourth"])
+def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
+    prefix: str, pairs: list[dict[str, Any]]
+) -> None:
+    assert len(pairs) >= 45
+    assert {p["split"] for p in pairs} == {"heldout"}
+    assert all(p["id"].startswith(prefix) for p in pairs)
+    assert {p["phase"] for p in pairs} == PHASES
+    assert {p["question"] for p in pairs} == QUESTIONS
+    kinds = Counter(p["kind"] for p in pairs)
     assert set(kinds) == KINDS
     assert kinds["objective"] >= 6 and kinds["negation"] >= 5
     assert min(kinds["arithmetic"], kinds["constraint"], kinds["method"]) >= 8
     assert 4 <= kinds["valid-alternative"] <= 7
-    assert sum(p.get("right_assumptions") == "alternative" for p in THIRD) >= 2
+    assert sum(p.get("right_assumptions") == "alternative" for p in pairs) >= 2
 
 
 def test_pair_ids_are_unique_across_the_pair_files() -> None:
@@ -104,17 +109,19 @@ def test_the_error_quote_is_in_the_wrong_answer_only_and_the_labels_order_the_pa
 
 @pytest.mark.parametrize("pair", [p for p in HELD_OUT if p["kind"] == "arithmetic"], ids=lambda p: p["id"])
 def test_arithmetic_pairs_are_off_by_more_than_twice(pair: dict[str, Any]) -> None:
-    assert float(pair["true_value"]) > 0
+    # a number, or the result in words with its numbers ("~230 MB per sequence, ~260 sequences per GPU")
+    true_value = str(pair["true_value"])
+    assert re.search(r"[1-9]", true_value), true_value
     assert float(pair["error_factor"]) > 2
 
 
 def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
     for pair in (p for p in HELD_OUT if p["kind"] == "valid-alternative"):
         assert pair["label_a"] >= 3 and pair["label_b"] >= 3, pair["id"]
-    assert all(p["why"].strip() for p in THIRD if p["kind"] == "valid-alternative")
+    assert all(p["why"].strip() for p in THIRD + FOURTH if p["kind"] == "valid-alternative")
 
 
-@pytest.mark.parametrize("name, pairs", [("fresh", FRESH), ("third", THIRD)])
+@pytest.mark.parametrize("name, pairs", [("fresh", FRESH), ("third", THIRD), ("fourth", FOURTH)])
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
     longer = Counter(
         "right" if len(p["right"].split()) > len(p["wrong"].split()) else "wrong"
