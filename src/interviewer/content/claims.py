@@ -8,9 +8,48 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ConstraintKind = Literal["latency", "availability", "freshness", "ordering"]
+
+# "@goal" in a cue group stands for these: the ways a candidate says that a metric is what the system is for
+GOAL_TERMS = (
+    "optimi",
+    "maximi",
+    "objective",
+    "goal",
+    "target",
+    "north star",
+    "success metric",
+    "primary metric",
+    "main metric",
+    "key metric",
+    "headline",
+    "judged on",
+    "judged by",
+    "judge it by",
+    "judge a launch",
+    "judge the model",
+    "count a win",
+    "counts as a win",
+    "call it a win",
+    "what we optimi",
+    "what we're optimi",
+    "success is",
+    "measure success",
+    "the number we",
+    "the number a launch",
+    "top-line",
+    "topline",
+    "top line",
+    "call the winner",
+    "pick the winner",
+    "declare the winner",
+    "decide the test",
+    "read it on",
+    "read the test on",
+    "read the experiment on",
+)
 
 
 class _Strict(BaseModel):
@@ -23,7 +62,8 @@ class WrongClaim(_Strict):
     A clause says it when it holds a term of every `cues` group and asserts (does not negate) the first
     group's term, unless it also asserts one of the `unless` terms. Terms match at a word start, so
     "optimi" matches optimise and optimizing. A term written "~term" is said when the clause denies it
-    ("~fallback": "there is no fallback"), for a claim that leaves something out. The `example` and each of the `paraphrases` must be caught.
+    ("~fallback": "there is no fallback"), for a claim that leaves something out; "@goal" stands for the shared
+    `GOAL_TERMS`. The `example` and each of the `paraphrases` must be caught.
     """
 
     claim: str = Field(min_length=3, description="the wrong claim, stated plainly")
@@ -39,6 +79,15 @@ class WrongClaim(_Strict):
         description="other sentences that make the same claim in other words, as candidates say it",
     )
     serious: bool = False
+
+    @field_validator("cues", mode="after")
+    @classmethod
+    def _expand(cls, cues: list[list[str]]) -> list[list[str]]:
+        """ "@goal" stands for `GOAL_TERMS`, shared by every claim about what a system optimises."""
+        return [
+            list(dict.fromkeys(t for term in group for t in (GOAL_TERMS if term == "@goal" else (term,))))
+            for group in cues
+        ]
 
     @model_validator(mode="after")
     def _nonempty_groups(self) -> WrongClaim:

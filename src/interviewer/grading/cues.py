@@ -68,10 +68,16 @@ _DEMOTED = re.compile(
     r"\b(?:as (?:a |mere |just )?diagnostics?|diagnostics? only|only as (?:a )?diagnostics?|"
     r"as (?:a )?secondary|secondary (?:metrics?|signals?)|but (?:not|never) optimi[sz]e|"
     r"(?:do not|don't|won't|will not|wouldn't|would not) optimi[sz]e|too late to steer|nice.to.have|as noise|"
+    r"(?:on|to|for) a (?:secondary |separate )?dashboard|"
     r"only (?:used )?for (?:\w+ ){0,2}(?:pacing|reporting|logging|monitoring|analytics|dashboards?|debugging))\b",
     re.I,
 )
 _DISMISSED_AFTER = re.compile(r"^\w*\s+(?:or not|either way)\b", re.I)
+# "watch time follows it anyway", "purchases follow from that": named as a consequence, not as the aim
+_CONSEQUENCE_AFTER = re.compile(
+    r"^[\w-]*\s+(?:\w+\s+)?(?:will |should |would )?(?:follows?|comes? along|take care of (?:it|them)selves?)\b",
+    re.I,
+)
 _DISMISSED_BEFORE = re.compile(
     r"\b(?:regardless of|no matter|whether or not|irrespective of)\s+(?:\w+\s+){0,2}$", re.I
 )
@@ -86,6 +92,8 @@ _CONTRASTED_LIST = re.compile(
 def _set_aside(clause: str, start: int, end: int) -> bool:
     before = clause[:start]
     if _DISMISSED_AFTER.match(clause[end:]) or _DISMISSED_BEFORE.search(before):
+        return True
+    if _CONSEQUENCE_AFTER.match(clause[end:]):
         return True
     if _CONTRASTED_LIST.search(before):
         return True
