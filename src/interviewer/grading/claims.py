@@ -42,6 +42,8 @@ from interviewer.grading.cues import says
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.downtime import availability_target, downtime_error
 from interviewer.grading.quantities import Quantity, words_to_digits
+from interviewer.grading.rejection import STOP_WORDS as _STOP
+from interviewer.grading.rejection import declined_point
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import clauses, mentions
 from interviewer.grading.targets import CHALLENGES, breaks
@@ -73,7 +75,9 @@ class ClaimError(BaseModel):
 
 
 _QUESTION = re.compile(
-    r"^\s*(?:(?:so|and|but|okay|ok|well|also|then)[, ]+)?(?:what|which|how|why|when|where|who|whom|do|does|did|"
+    # "When the ranker times out we ..." states what happens: a sentence opening with "when" or "where" is a
+    # question only when it ends with a question mark
+    r"^\s*(?:(?:so|and|but|okay|ok|well|also|then)[, ]+)?(?:what|which|how|why|who|whom|do|does|did|"
     r"is|are|was|were|should|shall|can|could|would|will|may|might|have|has)\b[^.!]*$|.*\?\s*$",
     re.I | re.S,
 )
@@ -139,7 +143,8 @@ class ClaimChecker:
             if _QUESTION.match(sentence.text):
                 continue  # a question asks; it claims nothing
             later = " ".join(s.text for s in sentences[i + 1 :])
-            specific = self._claims(sentence.text, points)
+            following = sentences[i + 1].text if i + 1 < len(sentences) else ""
+            specific = self._claims(sentence.text, points) or self._declined(sentence.text, points, following)
             found = [
                 *specific,
                 # a method error the question itself names is reported once, in the question's words
@@ -172,6 +177,25 @@ class ClaimChecker:
                     )
         return found
 
+    def _declined(self, sentence: str, points: Sequence[KeyPoint], following: str = "") -> list[ClaimError]:
+        """A key point the sentence says the candidate would not do ("I wouldn't fall back to ...")."""
+        declined = declined_point(sentence, points, following)
+        if declined is None:
+            return []
+        point = declined.point
+        return [
+            ClaimError(
+                kind="claim",
+                quote=sentence,
+                why=f"This sets aside something a strong answer does: {point.correct or point.point}",
+                challenge=(
+                    f'You said "{declined.phrase.rstrip(" ,.;:")}". What could go wrong without it, and who '
+                    "would notice first?"
+                ),
+                key_point_id=point.id,
+            )
+        ]
+
     def _common_claims(self, sentence: str, question: Question) -> list[ClaimError]:
         """Method errors wrong in any design (`knowledge/wrong_claims.yaml`); they belong to no key point."""
         if not question.common_wrong or reasons_about_mistake(sentence):
@@ -190,6 +214,8 @@ class ClaimChecker:
         if any(
             says(clause, wrong.cues, wrong.unless) for wrong in point.wrong for clause in clauses(sentence)
         ):
+            return True
+        if declined_point(sentence, [point]) is not None:
             return True
         said = [m for clause in clauses(sentence) for m in mentions(clause, _salient(point))]
         return bool(said) and not any(m.asserted for m in said)
@@ -280,65 +306,6 @@ def _downtime(sentence: str, target: float, before: str) -> list[ClaimError]:
             serious=error.factor >= SERIOUS,
         )
     ]
-
-
-_STOP = frozenset(
-    [
-        "about",
-        "also",
-        "asks",
-        "based",
-        "before",
-        "being",
-        "between",
-        "both",
-        "could",
-        "does",
-        "each",
-        "every",
-        "from",
-        "have",
-        "into",
-        "just",
-        "keeps",
-        "like",
-        "more",
-        "most",
-        "much",
-        "only",
-        "other",
-        "over",
-        "same",
-        "says",
-        "should",
-        "some",
-        "such",
-        "than",
-        "that",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "used",
-        "uses",
-        "using",
-        "very",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "will",
-        "with",
-        "would",
-        "your",
-    ]
-)
 
 
 @lru_cache(maxsize=4096)

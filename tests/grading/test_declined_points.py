@@ -1,0 +1,97 @@
+"""A key point the candidate says they would not do is an error, whatever words the bank lists for it; declining
+a listed mistake, something the point itself keeps out, or one side of a trade-off the point describes is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.content.questions import Question, QuestionBank
+from interviewer.grading.claims import ClaimChecker
+from interviewer.grading.rejection import declined_point
+from interviewer.phases import Phase
+from locations import KNOWLEDGE
+
+CHECKER = ClaimChecker()
+
+
+@pytest.fixture(scope="module")
+def bank() -> QuestionBank:
+    return QuestionBank.load(KNOWLEDGE)
+
+
+def declined(question: Question, phase: Phase | None, text: str) -> list[str]:
+    return [
+        e.key_point_id or ""
+        for e in CHECKER.check(question, phase, text)
+        if e.why.startswith("This sets aside something a strong answer does")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "phase", "text", "point"),
+    [
+        (
+            "feed-ranking",
+            "issues",
+            "When the ranker times out I wouldn't fall back to a reverse-chronological feed; the app shows an "
+            "error and retries.",
+            "chronological-fallback",
+        ),
+        (
+            "movie-recommendations",
+            "optimization",
+            "A week of the A/B test is enough, so I'd skip the long-running holdout entirely.",
+            "long-term-testing",
+        ),
+        (
+            "job-recommendations",
+            "requirements",
+            "Once age and gender are out of the features I don't think we need to audit who gets shown which "
+            "postings by group.",
+            "fairness-legal",
+        ),
+    ],
+)
+def test_declining_what_a_key_point_asks_for_is_an_error(
+    bank: QuestionBank, question: str, phase: Phase, text: str, point: str
+) -> None:
+    q = bank.get(question)
+    assert declined(q, phase, text) == [point]
+    assert declined(q, None, text) == [point]  # as the interviewer reads it, over every phase
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        # a listed mistake declined
+        ("youtube-recommendations", "We wouldn't retrain the ranking model every few minutes."),
+        # something the key point itself keeps out
+        ("feed-ranking", "We don't want to boost outrage or engagement bait."),
+        ("youtube-recommendations", "We don't show ten videos from the same channel in a row."),
+        # one side of the trade-off the point describes, with what is done instead
+        (
+            "feed-ranking",
+            "But we don't push posts from accounts with a hundred million followers, that would be a hundred "
+            "million writes for one post. We pull those at read time and merge them with the inbox.",
+        ),
+        # declining with no words of any key point
+        ("feed-ranking", "I wouldn't worry about the colour of the buttons."),
+    ],
+)
+def test_declining_what_no_key_point_asks_for_is_not(bank: QuestionBank, question: str, text: str) -> None:
+    assert declined(bank.get(question), None, text) == []
+
+
+def test_a_declined_point_is_not_covered_and_the_challenge_quotes_what_was_declined(
+    bank: QuestionBank,
+) -> None:
+    q = bank.get("feed-ranking")
+    text = "I wouldn't fall back to reverse-chronological order behind a circuit breaker."
+    [error] = [e for e in CHECKER.check(q, "issues", text) if e.key_point_id == "chronological-fallback"]
+    assert "fall back to reverse-chronological order behind a circuit breaker" in error.challenge
+    point = next(p for p in q.phase("issues").key_points if p.id == "chronological-fallback")
+    assert CHECKER.asserts_wrong(text, point)
+    assert (
+        declined_point("We fall back to reverse-chronological order behind a circuit breaker.", [point])
+        is None
+    )
