@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-ConstraintKind = Literal["latency", "availability", "freshness", "ordering"]
+ConstraintKind = Literal["latency", "availability", "freshness", "ordering", "nonblocking"]
 
 # "@goal" in a cue group stands for these: the ways a candidate says that a metric is what the system is for
 GOAL_TERMS = (
@@ -102,7 +102,9 @@ class Constraint(_Strict):
     - `latency`: `max` milliseconds for a request on the serving path;
     - `availability`: `min` percent;
     - `freshness`: `max` seconds of staleness for what `subject` names (features, a profile, an index);
-    - `ordering`: what `subject` names (a safety check, a filter) must happen `before` an event.
+    - `ordering`: what `subject` names (a safety check, a filter) must happen `before` an event;
+    - `nonblocking`: what `before` names (checkout, playback) never waits on what `subject` names (the
+      estimate, the recommender).
     """
 
     kind: ConstraintKind
@@ -119,6 +121,7 @@ class Constraint(_Strict):
             "availability": self.min is not None,
             "freshness": self.max is not None and bool(self.subject),
             "ordering": bool(self.subject) and bool(self.before),
+            "nonblocking": bool(self.subject) and bool(self.before),
         }
         if not needs[self.kind]:
             raise ValueError(
@@ -128,6 +131,7 @@ class Constraint(_Strict):
                     "availability": "min (percent)",
                     "freshness": "max (seconds) and subject",
                     "ordering": "subject and before",
+                    "nonblocking": "subject and before",
                 }[self.kind]
             )
         return self

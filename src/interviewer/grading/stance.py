@@ -20,8 +20,39 @@ _CLAUSE = re.compile(
 )
 # Segments within a clause: a negator's reach ends at the next of these.
 _SEGMENT = re.compile(r",|\band\b|\bthen\b|\bso\b|\bbecause\b|\bsince\b|\bwhich\b|\(|\)|:|—|–", re.I)
+# "matching against the hash list", "checked against the policy": comparing, not opposing
+_COMPARED = "".join(
+    f"(?<!{verb} )"
+    for stem in ("match", "check", "test", "scan", "screen", "benchmark")
+    for verb in (stem, f"{stem}s", f"{stem}ed", f"{stem}ing", f"{stem}es")
+) + "".join(
+    f"(?<!{verb} )"
+    for verb in (
+        "compare",
+        "compared",
+        "compares",
+        "comparing",
+        "validate",
+        "validated",
+        "validates",
+        "validating",
+        "verify",
+        "verified",
+        "verifies",
+        "verifying",
+        "evaluated",
+        "scored",
+        "measured",
+        "weighed",
+        "weighted",
+        "it",
+        "them",
+    )
+)
 _NEGATOR = re.compile(
-    r"(?<![\w-])(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
+    r"(?<![\w-])(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|"
+    + _COMPARED
+    + r"against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
     r"stop(?:s|ping)?|(?<!price )(?<!price-)drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
     r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
     r"hasn't|haven't|(?:cheaper|simpler|easier|faster|quicker|better|safer|slower|cleaner|smaller|lighter|more \w+) than)\b",

@@ -20,6 +20,7 @@ CHALLENGES = {
     "availability": "What availability does the system need, and how does your target compare?",
     "freshness": "How fresh does that data need to be, and how stale can it get in your design?",
     "ordering": "At what point does that check run relative to the content going live, and what happens in between?",
+    "nonblocking": "Suppose that dependency is slow or down at peak. What does the user see while they wait?",
 }
 _LATENCY_WORDS = re.compile(
     r"\b(?:latenc|takes?\b|took\b|respond|response|answers? in|p9\d|p50|budget|round.trip|time.?out|"
@@ -109,6 +110,10 @@ def breaks(sentence: str, constraint: Constraint) -> str | None:
                     if q.kind == "duration" and q.value <= 10 and q.value * 1000 > constraint.max:
                         said = f"{q.value:g} s" if q.value >= 1 else f"{q.value * 1000:g} ms"
                         return f"{said} on the request path is over the budget."
+        elif constraint.kind == "nonblocking":
+            why = _waits_on(clause, constraint)
+            if why:
+                return why
         elif constraint.kind == "availability":
             if not _AVAILABILITY_WORDS.search(clause):
                 continue
@@ -124,6 +129,8 @@ def breaks(sentence: str, constraint: Constraint) -> str | None:
                 and _after_event_first(parts, constraint)
             ):
                 return "That check runs too late."
+            if constraint.kind == "ordering" and _event_without_check(clause, constraint):
+                return "That lets it happen with no check first."
             for i, subject_part in enumerate(parts):
                 if not any(m.asserted for m in mentions(subject_part, constraint.subject)):
                     continue
@@ -144,8 +151,12 @@ def breaks(sentence: str, constraint: Constraint) -> str | None:
                     if stale and not re.search(r"\b(?:within|under|at most|less than)\b", segment, re.I):
                         return f"Data refreshed every {_duration(stale[0])} is too stale."
                 elif _after(segment, constraint.before) or (
-                    any(is_asserted(segment, m.start(), m.end()) for m in _LATER.finditer(segment))
+                    (
+                        any(is_asserted(segment, m.start(), m.end()) for m in _LATER.finditer(segment))
+                        or _deferred(parts, i)
+                    )
                     and not re.search(r"\bbefore\b", segment, re.I)
+                    and not _ON_TIME.search(subject_part)
                 ):
                     return "That check runs too late."
     return None
@@ -218,3 +229,66 @@ def _duration(seconds: float) -> str:
             n = seconds / size
             return f"{n:g} {name}" + ("s" if n != 1 else "")
     return f"{seconds:g} seconds"
+
+
+# "Matching ... runs right after, in the async queue": the check deferred, in the words naming it or in a
+# phrase that follows them (not in another part that names its own work: "and the heavy models run async")
+_DEFERRED = re.compile(
+    r"\b(?:async\w*|in the background|out of band|off the (?:request|critical) path)\b|\bafter\s*$", re.I
+)
+# "The hash check runs synchronously, and the heavy models run asynchronously afterwards": the part naming the
+# check says it runs in time; the lateness belongs to the other work
+_ON_TIME = re.compile(r"\b(?:synchronous(?:ly)?|inline|in line|in the request|up ?front)\b", re.I)
+_RUNS_AFTER = re.compile(
+    r"\b(?:runs?|happens?|comes?|kicks? in|follows?|goes)\s+(?:right |just |shortly |soon )?after(?:wards?)?\s*$",
+    re.I,
+)
+_PHRASE_START = re.compile(r"^\s*(?:in|on|via|through|within|from|at|by|using)\b", re.I)
+
+
+def _deferred(parts: Sequence[str], i: int) -> bool:
+    """Whether the check named in `parts[i]` is deferred: async or "after" there or in a phrase that
+    follows it, or "runs right after" just after it (the subject may be split at an "and")."""
+    said = [parts[i]] + [p for p in parts[i + 1 : i + 2] if _PHRASE_START.match(p)]
+    if any(is_asserted(p, m.start(), m.end()) for p in said for m in _DEFERRED.finditer(p)):
+        return True
+    nxt = parts[i + 1 : i + 2]
+    if not nxt or not _RUNS_AFTER.search(nxt[0]):
+        return False
+    m = _RUNS_AFTER.search(nxt[0])
+    return m is not None and is_asserted(nxt[0], m.start(), m.end())
+
+
+# "calls the payments API directly, with no confirmation step": the event goes ahead, its check denied
+_DENIED_CHECK = re.compile(
+    r"\b(?:no|without(?: any| a)?|skip(?:s|ping)?(?: the)?|never)\s+(?:\w+\s+){0,2}$", re.I
+)
+
+
+def _event_without_check(clause: str, constraint: Constraint) -> bool:
+    events = [m for m in mentions(clause, list(constraint.before)) if m.asserted]
+    if not events:
+        return False
+    return any(
+        _DENIED_CHECK.search(clause[: m.start])
+        for m in mentions(clause, list(constraint.subject))
+        if not m.asserted
+    )
+
+
+# "checkout waits for it", "the order button stays disabled until an estimate comes back"
+_WAITS = re.compile(
+    r"\b(?:waits?|waiting|hangs?|stalls?|blocks?|blocked|(?:stays?|remains?|is|are|gets?) "
+    r"(?:disabled|blocked|greyed out|locked|held|paused)|holds? (?:off|back))\b",
+    re.I,
+)
+
+
+def _waits_on(clause: str, constraint: Constraint) -> str | None:
+    """Why a clause makes what must never wait (`before`) wait on its dependency (`subject`), or None."""
+    if not any(m.asserted for m in mentions(clause, list(constraint.before))):
+        return None
+    for m in _WAITS.finditer(clause):
+        if is_asserted(clause, m.start(), m.end()) and not _HARM_SUPPOSED.search(clause[: m.start()]):
+            return "That makes it wait on a dependency it must never wait on."
+    return None

@@ -1,0 +1,88 @@
+"""Designs held to the targets a question's facts set: a check deferred in other words than the bank's, an
+event that goes ahead with its check denied, and what must never wait made to wait on a dependency."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.content.claims import Constraint
+from interviewer.grading.stance import is_asserted
+from interviewer.grading.targets import breaks
+
+HASH_FIRST = Constraint(
+    kind="ordering",
+    says="Known illegal material is matched before anything becomes visible.",
+    subject=["hash match", "hash check", "known illegal", "known child-abuse"],
+    before=["visible", "appear", "goes live"],
+)
+CONFIRM_FIRST = Constraint(
+    kind="ordering",
+    says="A refund starts only after the customer confirms it.",
+    subject=["confirm", "confirmation"],
+    before=["refund", "payments api"],
+)
+CHECKOUT = Constraint(
+    kind="nonblocking",
+    says="Ordering never waits on the estimate.",
+    subject=["estimate", "model"],
+    before=["checkout", "order button"],
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "broken"),
+    [
+        (
+            "Matching against the hash lists of known child-abuse material runs right after, in the async queue.",
+            True,
+        ),
+        ("Posts appear at once and the hash check runs asynchronously in the background.", True),
+        (
+            "The hash check runs synchronously, and the heavy video models run asynchronously afterwards.",
+            False,
+        ),
+        ("Hash matching runs before anything is visible; heavier models run async.", False),
+    ],
+)
+def test_a_check_deferred_in_other_words_runs_too_late(sentence: str, broken: bool) -> None:
+    assert (breaks(sentence, HASH_FIRST) is not None) == broken
+
+
+@pytest.mark.parametrize(
+    ("sentence", "broken"),
+    [
+        (
+            "When the model judges it fair it calls the payments API directly, with no confirmation step.",
+            True,
+        ),
+        ("It issues the refund without any confirmation from the customer.", True),
+        (
+            "A refund is shown as a card the customer confirms, and only then do we call the payments API.",
+            False,
+        ),
+        ("We never refund without the customer's confirmation.", False),
+    ],
+)
+def test_an_event_that_goes_ahead_with_its_check_denied_breaks_the_order(sentence: str, broken: bool) -> None:
+    assert (breaks(sentence, CONFIRM_FIRST) is not None) == broken
+
+
+@pytest.mark.parametrize(
+    ("sentence", "broken"),
+    [
+        ("If the model times out, checkout waits for it.", True),
+        ("Until a real estimate comes back the order button stays disabled.", True),
+        ("If the model times out, checkout must not wait on it; we show a wider range.", False),
+        ("A slow estimate could block checkout, so the call has a 50 ms timeout.", False),
+    ],
+)
+def test_what_must_never_wait_made_to_wait_breaks_it(sentence: str, broken: bool) -> None:
+    assert (breaks(sentence, CHECKOUT) is not None) == broken
+
+
+def test_matching_against_a_list_compares_and_does_not_negate() -> None:
+    text = "Uploads are matched against the known illegal hash list."
+    start = text.index("known illegal")
+    assert is_asserted(text, start, start + len("known illegal"))
+    text = "We are against storing raw card numbers."
+    assert not is_asserted(text, text.index("storing"), text.index("storing") + 7)
