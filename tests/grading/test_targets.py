@@ -84,5 +84,7 @@ def test_matching_against_a_list_compares_and_does_not_negate() -> None:
     text = "Uploads are matched against the known illegal hash list."
     start = text.index("known illegal")
     assert is_asserted(text, start, start + len("known illegal"))
+    text = "We evaluate each date against the cleaned history."
+    assert is_asserted(text, text.index("cleaned"), text.index("cleaned") + 15)
     text = "We are against storing raw card numbers."
     assert not is_asserted(text, text.index("storing"), text.index("storing") + 7)

@@ -20,39 +20,14 @@ _CLAUSE = re.compile(
 )
 # Segments within a clause: a negator's reach ends at the next of these.
 _SEGMENT = re.compile(r",|\band\b|\bthen\b|\bso\b|\bbecause\b|\bsince\b|\bwhich\b|\(|\)|:|—|–", re.I)
-# "matching against the hash list", "checked against the policy": comparing, not opposing
-_COMPARED = "".join(
-    f"(?<!{verb} )"
-    for stem in ("match", "check", "test", "scan", "screen", "benchmark")
-    for verb in (stem, f"{stem}s", f"{stem}ed", f"{stem}ing", f"{stem}es")
-) + "".join(
-    f"(?<!{verb} )"
-    for verb in (
-        "compare",
-        "compared",
-        "compares",
-        "comparing",
-        "validate",
-        "validated",
-        "validates",
-        "validating",
-        "verify",
-        "verified",
-        "verifies",
-        "verifying",
-        "evaluated",
-        "scored",
-        "measured",
-        "weighed",
-        "weighted",
-        "it",
-        "them",
-    )
+# "matching uploads against the hash list", "evaluate each date against the history": comparing, not opposing
+_COMPARED = re.compile(
+    r"\b(?:match|check|test|scan|screen|benchmark|compar|validat|verif|evaluat|scor|measur|weigh)\w*"
+    r"(?:\s+[\w'-]+){0,4}\s+$",
+    re.I,
 )
 _NEGATOR = re.compile(
-    r"(?<![\w-])(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|"
-    + _COMPARED
-    + r"against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
+    r"(?<![\w-])(?:not|no|never|none|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
     r"stop(?:s|ping)?|(?<!price )(?<!price-)drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
     r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
     r"hasn't|haven't|(?:cheaper|simpler|easier|faster|quicker|better|safer|slower|cleaner|smaller|lighter|more \w+) than)\b",
@@ -115,7 +90,11 @@ def is_asserted(clause: str, start: int, end: int) -> bool:
     for boundary in _SEGMENT.finditer(before):
         cut = boundary.end()
     # The negator is read with the words after it in view ("over the last week" is a period, not a contrast).
-    negated = any(m.end() <= start for m in _NEGATOR.finditer(clause, cut, end))
+    negated = any(
+        m.end() <= start
+        for m in _NEGATOR.finditer(clause, cut, end)
+        if not (m.group(0).lower() == "against" and _COMPARED.search(clause[cut : m.start()]))
+    )
     if negated or _in_negated_list(clause, start):
         return False
     after = clause[end:]
