@@ -95,3 +95,14 @@ def test_a_declined_point_is_not_covered_and_the_challenge_quotes_what_was_decli
         declined_point("We fall back to reverse-chronological order behind a circuit breaker.", [point])
         is None
     )
+
+
+def test_naming_the_pooled_average_as_what_hides_a_broken_slice_is_reasoning(bank: QuestionBank) -> None:
+    q = bank.get("translation-service")
+    right = (
+        "I'd check quality for every language pair after quantising, because a small language can break while "
+        "the global average looks fine."
+    )
+    wrong = "After quantising I'd ship as long as the global average holds."
+    assert not [e for e in CHECKER.check(q, None, right) if "pooled average" in e.why]
+    assert [e for e in CHECKER.check(q, None, wrong) if "pooled average" in e.why]

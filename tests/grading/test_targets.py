@@ -88,3 +88,10 @@ def test_matching_against_a_list_compares_and_does_not_negate() -> None:
     assert is_asserted(text, text.index("cleaned"), text.index("cleaned") + 15)
     text = "We are against storing raw card numbers."
     assert not is_asserted(text, text.index("storing"), text.index("storing") + 7)
+
+
+def test_nothing_about_a_thing_denies_it() -> None:
+    text = "The price depends on the cell and the minute, nothing about the individual rider."
+    assert not is_asserted(text, text.index("individual"), text.index("individual") + 10)
+    text = "If nothing matches we show an empty results page."
+    assert is_asserted(text, text.index("empty"), text.index("empty") + 5)

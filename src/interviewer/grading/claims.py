@@ -108,8 +108,19 @@ _HARM = re.compile(
 )
 
 
+# "a small language can break while the global average looks fine": the mistake named as what hides a harm
+_HIDDEN_HARM = re.compile(
+    r"\b(?:can|could|may|might|will|would)\s+(?:\w+\s+)?(?:break|fail|degrade|drop|get worse|regress|collapse)\w*"
+    r"\s+(?:while|even (?:though|if|as|when)|although|and nobody|without anyone)\b",
+    re.I,
+)
+
+
 def reasons_about_mistake(sentence: str) -> bool:
-    """Whether `sentence` supposes a mistake to show its harm: "if X, Y goes wrong" does not assert X."""
+    """Whether `sentence` supposes a mistake to show its harm: "if X, Y goes wrong" does not assert X, nor
+    does "Y can break while X looks fine"."""
+    if _HIDDEN_HARM.search(sentence):
+        return True
     match = _CONDITION.match(sentence)
     return bool(match and _CHOOSER.search(match.group(1)) and _HARM.search(match.group(2)))
 
