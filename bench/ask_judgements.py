@@ -40,6 +40,7 @@ JUDGED_SETS = {
     "mlops": REPO / "tests" / "data" / "ask_judgements_ml-ops-org.yaml",
     "designdocs": REPO / "tests" / "data" / "ask_judgements_ml-design-docs.yaml",
     "mleng": REPO / "tests" / "data" / "ask_judgements_ml-engineering.yaml",
+    "appliedllms": REPO / "tests" / "data" / "ask_judgements_applied-llms.yaml",
 }
 IN_SCOPE_VERDICTS = ("correct", "partly", "wrong", "declined")
 OFF_TOPIC_VERDICTS = ("declined", "answered")
