@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from interviewer.config import Settings
 from interviewer.notes.ask import Answerer, AnswerResult
 from interviewer.notes.extract import units_of
@@ -32,6 +34,29 @@ def test_an_absolute_claim_stated_before_the_question_is_read_as_a_premise() -> 
 def test_an_absolute_word_inside_the_question_itself_is_no_premise() -> None:
     assert premise_of("How can I check that one tenant's documents never reach another tenant?") is None
     assert premise_of("What topics does a strong answer always touch?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "premise"),
+    [
+        (
+            "Our engineers can look after the cluster between jobs, so we don't need a sysadmin, do we?",
+            "Our engineers can look after the cluster between jobs, so we don't need a sysadmin",
+        ),
+        (
+            "With a job array queued, every crash recovers on the next restart, correct?",
+            "With a job array queued, every crash recovers on the next restart",
+        ),
+        ("A bigger batch lowers latency, right?", "A bigger batch lowers latency"),
+    ],
+)
+def test_a_statement_put_for_confirmation_is_a_premise(question: str, premise: str) -> None:
+    assert premise_of(question) == premise
+
+
+def test_a_question_with_a_tag_like_ending_is_no_premise() -> None:
+    assert premise_of("Is it true that a bigger batch lowers latency?") is None
+    assert premise_of("How do I know the sharding is right?") is None
 
 
 def test_an_ordinary_question_has_no_premise() -> None:

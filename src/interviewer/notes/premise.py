@@ -3,8 +3,9 @@
 "Since bigger batches always reduce latency, how big should they be?" takes a claim for granted. When the
 notes' passage says otherwise ("batching adds queue delay"), the offline answer should say so before
 quoting it. Kept conservative: a premise is only read from a question that states one outright, opening
-with "since", "because", "given that", "as" or "now that", or that makes an absolute claim ("always",
-"never", "guarantees", "at all", "the moment", "no need"). A passage unit contradicts it when it shares at
+with "since", "because", "given that", "as" or "now that", that puts a statement for confirmation ("...,
+right?", "..., do we?"), or that makes an absolute claim ("always", "never", "guarantees", "at all", "the
+moment", "no need"). A passage unit contradicts it when it shares at
 least one of the premise's terms and negates or qualifies it ("not", "no", "cannot", "but", "however",
 "instead", "until", "slower", "bigger", "cost", "downside", ...), or states a different amount of the same
 kind ("first token within one second" against "first token within 1 minute": `quantities`).
@@ -76,15 +77,30 @@ _QUANTITY = re.compile(
 )
 
 
+# "..., so we don't need a sysadmin, do we?", "... even one caused by a full disk, correct?": a statement put
+# for confirmation is a premise, whatever its words
+_TAG = re.compile(
+    r"^(?P<premise>[^?]{12,}?),?\s*(?:right|correct|true|yes|no|isn't it|aren't they|doesn't it|don't they|"
+    r"won't it|won't they|can't it|do we|don't we|does it|is it|should we|shouldn't we|shouldn't i|wouldn't it|"
+    r"will it|can we|am i right|isn't that so|isn't that right|aren't we|haven't we|wouldn't they)\s*\?\s*$",
+    re.IGNORECASE,
+)
+
+
 def premise_of(question: str) -> str | None:
     """The claim `question` takes for granted, if it states one outright (see the module docstring).
 
     An absolute word counts only in a statement ("Batching always cuts latency, so ..."), never in the
     question itself ("How do I make sure X never happens?" asks for a guarantee; it does not assume one).
+    A statement put for confirmation ("..., right?", "..., do we?") is a premise too.
     """
     opener = _OPENER.match(question)
     if opener:
         return opener.group("premise").strip()
+    last = _SENTENCE.split(question.strip())[-1]
+    tag = _TAG.match(last)
+    if tag and not _ASKING.match(tag.group("premise")):
+        return tag.group("premise").strip()
     for sentence in _SENTENCE.split(question.strip()):
         for clause in _CLAUSE.split(sentence):
             clause = clause.strip()
