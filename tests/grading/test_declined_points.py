@@ -82,13 +82,12 @@ def test_declining_what_no_key_point_asks_for_is_not(bank: QuestionBank, questio
     assert declined(bank.get(question), None, text) == []
 
 
-def test_a_declined_point_is_not_covered_and_the_challenge_quotes_what_was_declined(
-    bank: QuestionBank,
-) -> None:
+def test_a_declined_point_is_not_covered_and_is_questioned_on_its_own_sentence(bank: QuestionBank) -> None:
     q = bank.get("feed-ranking")
     text = "I wouldn't fall back to reverse-chronological order behind a circuit breaker."
     [error] = [e for e in CHECKER.check(q, "issues", text) if e.key_point_id == "chronological-fallback"]
-    assert "fall back to reverse-chronological order behind a circuit breaker" in error.challenge
+    assert error.quote == text
+    assert error.challenge.endswith("?") and "fall back" not in error.challenge  # the quote is said once
     point = next(p for p in q.phase("issues").key_points if p.id == "chronological-fallback")
     assert CHECKER.asserts_wrong(text, point)
     assert (

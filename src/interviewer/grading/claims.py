@@ -199,10 +199,8 @@ class ClaimChecker:
                 kind="claim",
                 quote=sentence,
                 why=f"This sets aside something a strong answer does: {point.correct or point.point}",
-                challenge=(
-                    f'You said "{declined.phrase.rstrip(" ,.;:")}". What could go wrong without it, and who '
-                    "would notice first?"
-                ),
+                # the interviewer quotes the sentence before asking this
+                challenge="What would go wrong without that, and who would notice first?",
                 key_point_id=point.id,
             )
         ]
