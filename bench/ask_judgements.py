@@ -10,8 +10,8 @@ offline answer that was read (its text and a digest), and a verdict given by rea
   `partly` (it holds part of the answer, or the answer is there but buried or cut), `wrong` (it does not
   answer), or `declined` (the answerer declined a question the notes answer);
 - off-topic questions: `declined` (rightly) or `answered` (wrongly).
-`--dump` keeps the verdict of every question whose answer has not changed and marks the others `unjudged`,
-so a verdict always belongs to the answer it was given for.
+`--dump` keeps the verdict of every question whose answer has not changed (its words; line breaks aside) and
+marks the others `unjudged`, so a verdict always belongs to the answer it was given for.
 """
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ def digest(answer: str) -> str:
     return hashlib.sha256(answer.encode("utf-8")).hexdigest()[:12]
 
 
+def _words(answer: str) -> str:
+    return " ".join(answer.split())
+
+
 def load(label_set: str) -> list[dict[str, str]]:
     path = JUDGED_SETS[label_set]
     if not path.exists():
@@ -59,7 +63,9 @@ def load(label_set: str) -> list[dict[str, str]]:
 
 def dump(label_set: str) -> None:
     """Answer every question of `label_set` offline and write them for judging, keeping standing verdicts."""
-    previous = {(j["q"], j["digest"]): j for j in load(label_set)}
+    # A verdict belongs to the answer's words: a change of line breaks alone (how the passage is laid out in
+    # Markdown) keeps it.
+    previous = {(j["q"], _words(j["answer"])): j for j in load(label_set)}
     embedder = MiniLMEmbedder()
     embedder.load()
     questions = load_questions(label_set, "all", KINDS)
@@ -72,7 +78,7 @@ def dump(label_set: str) -> None:
         }
         for q in questions:
             answer = answerers[q.folder].answer(q.text).answer
-            old = previous.get((q.text, digest(answer)), {})
+            old = previous.get((q.text, _words(answer)), {})
             entries.append(
                 {
                     "q": q.text,

@@ -230,3 +230,27 @@ def test_a_list_continued_in_the_next_chunk_follows_its_lead_in_once() -> None:
     assert [(u.kind, u.text) for u in more] == [("item", "free disk space"), ("item", "a write to the store")]
     assert all(u.position > lead.position for u in more)
     assert continued(lead, units_of("It then starts training.\n"), max_units=5) == []
+
+
+def test_paragraphs_and_table_rows_are_kept_apart_by_an_empty_line_and_a_list_stays_together() -> None:
+    text = (
+        "PEFT tunes a small subset of parameters. It keeps most weights frozen.\n\n"
+        "**Advantages of PEFT**\n\n"
+        "- Memory efficiency comes from freezing most weights.\n"
+        "- Forgetting is reduced since the base model stays intact.\n\n"
+        "Use it when memory is tight.\n\n"
+        "| method | memory |\n|---|---|\n| LoRA | low |\n| full | high |\n"
+    )
+    assert render(units_of(text)) == [
+        "PEFT tunes a small subset of parameters. It keeps most weights frozen.",
+        "",
+        "Advantages of PEFT",
+        "- Memory efficiency comes from freezing most weights.",
+        "- Forgetting is reduced since the base model stays intact.",
+        "",
+        "Use it when memory is tight.",
+        "",
+        "method: LoRA; memory: low",
+        "",
+        "method: full; memory: high",
+    ]

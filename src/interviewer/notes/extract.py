@@ -68,11 +68,18 @@ class Unit:
 def render(units: Sequence[Unit]) -> list[str]:
     """The passage's lines: sentences of one paragraph joined (with "…" where one was left out), each list
     item (as "- item", indented two spaces a level under the passage's shallowest item) and table row on its
-    own line."""
+    own line. An empty line comes before a new paragraph and each table row, as Markdown needs to keep them
+    apart (a bold line standing as a heading would otherwise run into the paragraph before it, a paragraph
+    after a list would join its last item, and a table's rows would read as one sentence)."""
     lines: list[str] = []
     previous: Unit | None = None
     top = min((unit.depth for unit in units if unit.kind == "item"), default=0)
     for unit in units:
+        if previous is not None and (
+            unit.kind == "row"
+            or (unit.kind == "sentence" and (previous.kind != "sentence" or previous.block != unit.block))
+        ):
+            lines.append("")
         if unit.kind == "code":
             lines.append(f"```\n{unit.text}\n```")
         elif unit.kind == "item":
