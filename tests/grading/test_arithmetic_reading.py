@@ -292,3 +292,12 @@ def test_a_multiple_of_the_number_before_is_not_read_as_a_division(youtube: Ques
         "sixty a second. Evenings run about three times that, so around fourteen hundred a second."
     )
     assert arithmetic(youtube, text) == []
+
+
+def test_a_result_from_a_number_said_before_says_so(youtube: Question) -> None:
+    [why] = arithmetic(
+        youtube,
+        "Each cached token takes about a hundred and thirty kilobytes. "
+        "A two thousand token chat is roughly twenty-six megabytes per sequence.",
+    )
+    assert "numbers stated here and just before" in why

@@ -47,13 +47,10 @@ class Derivation:
     result: Quantity
     context: tuple[Quantity, ...] = ()
     period: float | None = None  # "22 minutes of downtime a month": the result counted per this many seconds
-    # Its first input was said before its own clause; these are the other numbers said before that could
-    # stand in its place (the load a fleet divides may be "25K a second" or "20K of the 50K a second").
+    # When its first input was said before its own clause: the other numbers said before that could stand
+    # in its place (the load a fleet divides may be "25K a second" or "20K of the 50K a second").
     instead: tuple[Quantity, ...] = ()
-    carried: bool = False
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "carried", self.carried or bool(self.instead))
+    carried: bool = False  # its first input was said before its own clause
 
 
 def derivations(text: str, before: str = "") -> list[Derivation]:
@@ -112,7 +109,9 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         )
         per = _RESULT_PERIOD.match(clause[result.end : result.end + 40])
         period = _PERIODS[per.group(1).lower()] if per else None
-        steps.append(Derivation(tuple(inputs), divide, result, context, period, tuple(carried[1:])))
+        steps.append(
+            Derivation(tuple(inputs), divide, result, context, period, tuple(carried[1:]), bool(carried))
+        )
     return steps
 
 

@@ -190,10 +190,9 @@ class ClaimChecker:
 
     def _declined(self, sentence: str, points: Sequence[KeyPoint], following: str = "") -> list[ClaimError]:
         """A key point the sentence says the candidate would not do ("I wouldn't fall back to ...")."""
-        declined = declined_point(sentence, points, following)
-        if declined is None:
+        point = declined_point(sentence, points, following)
+        if point is None:
             return []
-        point = declined.point
         return [
             ClaimError(
                 kind="claim",

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from interviewer.content.questions import KeyPoint
@@ -101,18 +100,10 @@ MAX_SPREAD = (
 )
 
 
-@dataclass(frozen=True)
-class Declined:
-    """A key point declined: the point, and the words that decline it as the candidate said them."""
-
-    point: KeyPoint
-    phrase: str
-
-
-def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -> Declined | None:
+def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -> KeyPoint | None:
     """The key point `sentence` says the candidate would not do, if any (the closest one); `after` is the
     sentence that follows, which may say what is done instead."""
-    best: tuple[int, Declined] | None = None
+    best: tuple[int, KeyPoint] | None = None
     for clause in clauses(sentence):
         for match in _DECLINE.finditer(clause):
             phrase = _PHRASE_END.split(clause[match.end() :], maxsplit=1)[0].strip()
@@ -132,7 +123,7 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
                     and not _met_otherwise(instead & right - common, spread)
                     and (best is None or shared > best[0])
                 ):
-                    best = (shared, Declined(point, clause[match.start() :].strip()))
+                    best = (shared, point)
     return best[1] if best else None
 
 
