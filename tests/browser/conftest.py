@@ -47,6 +47,40 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """When a browser test fails, say what the page showed: a rare failure on a loaded machine leaves no
+    other trace. The report gains the newest chat lines, the answer box's text, any error on the page and
+    the end of the app's log, and a screenshot is saved under test-artifacts/."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    page = getattr(item, "funcargs", {}).get("page")
+    if report.when != "call" or not report.failed or page is None:
+        return
+    lines: list[str] = []
+    with contextlib.suppress(Exception):
+        lines.append(f"url: {page.url}")
+        chat = page.locator('[data-testid="stChatMessage"]').all_inner_texts()
+        lines.append(f"chat messages: {len(chat)}; the newest three:")
+        lines += [f"  | {' '.join(text.split())[:300]}" for text in chat[-3:]]
+        box = page.locator('[data-testid="stChatInputTextArea"]')
+        if box.count():
+            lines.append(f"answer box holds: {box.first.input_value()!r}")
+        lines += [
+            f"error on the page: {t[:300]}"
+            for t in page.locator('[data-testid="stException"]').all_inner_texts()
+        ]
+        state = page.locator("[data-test-script-state]").first.get_attribute("data-test-script-state")
+        lines.append(f"script state: {state}")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"failed-{item.name}.png"), full_page=True)
+    log = ARTIFACTS / "streamlit.log"
+    if log.exists():
+        lines.append("end of the app's log:")
+        lines += [f"  | {line}" for line in log.read_text(errors="replace").splitlines()[-30:]]
+    report.sections.append(("what the page showed", "\n".join(lines)))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from interviewer.config import Settings
@@ -101,12 +102,32 @@ def chat_texts(page: Any) -> list[str]:
     return [m.inner_text() for m in chat_messages(page).all()]
 
 
-def send(page: Any, text: str) -> None:
-    """Type an answer and wait until the interviewer's reply to it is on the page."""
+def type_answer(page: Any, text: str) -> int:
+    """Type `text` in the answer box and press Enter; return the chat's length before it.
+
+    If the answer is not on the page within 20 s and the box still holds it, the key press was not taken
+    (the page was being redrawn) and Enter is pressed again, as a candidate would. An answer that left the box
+    without reaching the chat is lost, and that fails the test.
+    """
     before = chat_messages(page).count()
     box = page.get_by_placeholder("Your answer, or a clarifying question")
     box.fill(text)
     box.press("Enter")
+    for _ in range(2):
+        try:
+            chat_messages(page).nth(before).wait_for(timeout=20_000)
+            return before
+        except PlaywrightTimeout:
+            held = box.input_value()
+            assert held == text, f"the typed answer left the box ({held!r}) but never reached the chat"
+            box.press("Enter")
+    chat_messages(page).nth(before).wait_for()
+    return before
+
+
+def send(page: Any, text: str) -> None:
+    """Type an answer and wait until the interviewer's reply to it is on the page."""
+    before = type_answer(page, text)
     chat_messages(page).nth(before + 1).wait_for()
     settled(page)
     chat_at_newest(page)

@@ -266,10 +266,9 @@ def test_boxes_and_arrows_made_with_the_boards_own_gestures_reach_the_controls(
     ]
 
     # A Mermaid block typed in the chat is drawn in the transcript, not shown as code.
-    before = chat_messages(page).count()
-    box = page.get_by_placeholder("Your answer, or a clarifying question")
-    box.fill("Here is the storage side.\n```mermaid\nflowchart LR\n  api[Feed API] --> db[(Posts DB)]\n```")
-    box.press("Enter")
+    before = _app.type_answer(
+        page, "Here is the storage side.\n```mermaid\nflowchart LR\n  api[Feed API] --> db[(Posts DB)]\n```"
+    )
     page.get_by_text("typed as Mermaid").first.wait_for()
     expect(chat_messages(page)).to_have_count(before + 2)  # and the interviewer's reply to it
     settled(page)
