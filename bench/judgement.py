@@ -15,8 +15,10 @@ its misses were read on 2026-12-05 and tuned on since) is reported as its own sp
 its own figures by kind; the third set (minimal_pairs_third.yaml, written blind after both held-out splits had
 been looked at, held out until the fifth stop of 2026-12-05 and tuned on since) likewise as "third (tuned on)",
 and its injection answers (injection_defence_third.yaml, still held out) as their own row of the injection
-table. The fourth set (minimal_pairs_fourth.yaml, written blind after the third had been looked at) is held out:
-"fourth (held out)", its misses never listed; `--tuning-only` leaves it out altogether. The tune,
+table. The fourth set (minimal_pairs_fourth.yaml, written blind after the third had been looked at, measured once
+and tuned on from 2026-12-06) is "fourth (tuned on)". The fifth set (minimal_pairs_fifth.yaml, written blind
+after the fourth had been looked at) is held out: "fifth (held out)", its misses never listed; `--tuning-only`
+leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
 
@@ -61,13 +63,15 @@ PAIR_FILES = {
     "fresh": "minimal_pairs_fresh.yaml",
     "third": "minimal_pairs_third.yaml",
     "fourth": "minimal_pairs_fourth.yaml",
+    "fifth": "minimal_pairs_fifth.yaml",
 }
-EXTRA = ("fresh", "third", "fourth")  # the later pair files, each reported as its own split
-HELD_OUT = frozenset({"fourth"})  # never tuned on: their misses are not listed
+EXTRA = ("fresh", "third", "fourth", "fifth")  # the later pair files, each reported as its own split
+HELD_OUT = frozenset({"fifth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
-    "fourth": "fourth (held out)",
+    "fourth": "fourth (tuned on)",
+    "fifth": "fifth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
@@ -149,7 +153,9 @@ def run(show_misses: bool, tuning_only: bool = False) -> dict[str, Any]:
     moves: dict[str, str] = {}
     grade_ms: list[float] = []
     located: dict[str, bool] = {}
-    quotes = {p["id"]: p.get("error_quote", "") for source in PAIR_FILES for p in load_raw_pairs(source)}
+    quotes = {
+        p["id"]: p.get("error_quote", "") for s in ("minimal_pairs", *sources) for p in load_raw_pairs(s)
+    }
     for pair in pairs:
         for answer in pair:
             question = bank.get(answer.question)

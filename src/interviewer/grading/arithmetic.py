@@ -37,7 +37,10 @@ _HEDGED_RESULT = re.compile(
 _OPERATION_NEXT = re.compile(
     r"^\s*(?:[A-Za-z]+\s+){0,2}?(?:times|multiplied by|divided by|over|plus|[×x*/÷+])\s", re.I
 )
-_PLUS = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,2}?(?:plus|\+|and another)\s*[~$]?\s*$", re.I)
+_PLUS = re.compile(
+    r"^\s*(?:[A-Za-z]+,?\s+){0,2}?,?\s*(?:plus|\+|and another)\s*(?:about |around |roughly |another |some )?[~$]?\s*$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Derivation:
     # in its place (the load a fleet divides may be "25K a second" or "20K of the 50K a second").
     instead: tuple[Quantity, ...] = ()
     carried: bool = False  # its first input was said before its own clause
+    busy: bool = False  # its clause names the busy part of a period ("over the 8 peak hours")
 
 
 def derivations(text: str, before: str = "") -> list[Derivation]:
@@ -64,12 +68,22 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     such number said before it, earlier in the sentence or in `before`, the sentence before (see `_carry`).
     """
     steps: list[Derivation] = []
-    earlier: list[Quantity] = [q for clause in clauses(before) for q in quantities(clause)] if before else []
+    earlier: list[Quantity] = (
+        [q for clause in clauses(before) for q in _definite(clause, quantities(clause))] if before else []
+    )
     for clause in clauses(text):
-        qs = quantities(clause)
+        qs = _definite(clause, quantities(clause))
         steps += _clause_steps(clause, qs, earlier)
         earlier += qs
     return steps
+
+
+_VAGUE = re.compile(r"\b(?:a few|several|many|dozens of|hundreds of)\s*$", re.I)
+
+
+def _definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
+    """The numbers a calculation can use: "a few hundred trees" describes, it is not a factor."""
+    return [q for q in qs if not _VAGUE.search(clause[max(0, q.start - 12) : q.start])]
 
 
 def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantity]) -> list[Derivation]:
@@ -109,8 +123,11 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         )
         per = _RESULT_PERIOD.match(clause[result.end : result.end + 40])
         period = _PERIODS[per.group(1).lower()] if per else None
+        busy = bool(_BUSY.search(clause[: result.start]))
         steps.append(
-            Derivation(tuple(inputs), divide, result, context, period, tuple(carried[1:]), bool(carried))
+            Derivation(
+                tuple(inputs), divide, result, context, period, tuple(carried[1:]), bool(carried), busy
+            )
         )
     return steps
 
@@ -124,6 +141,19 @@ def _carry(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quant
     kinds = {q.kind for q in inputs}
     if result.kind in ("money", "bytes") and result.kind not in kinds:
         return [q for q in reversed(earlier) if q.kind == result.kind and not q.per_seconds]
+    if result.kind == "duration" and "duration" not in kinds:
+        # "20 thousand rows a second per core is 160 thousand core-seconds": the rows said before, over the
+        # rate; "on 32 cores that's 14 hours": the machine time said before, over the cores
+        rate = any(q.time_power == -1 for q in inputs)
+        return [
+            q
+            for q in reversed(earlier)
+            if (
+                (q.kind == "count" and not q.per_seconds and q.value > 1_000)
+                if rate
+                else q.kind == "duration"
+            )
+        ]
     one = inputs[0]
     if not (
         result.kind == "count"
@@ -142,6 +172,7 @@ def _carry(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quant
     return loads if any(q.per_seconds for q in loads) else []
 
 
+_BUSY = re.compile(r"\b(?:busy|busiest|peak|active|waking|prime|evening|daytime|working|business)\b", re.I)
 _FRESH = re.compile(
     r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|[;:]|\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))",
     re.I,
@@ -204,6 +235,8 @@ def _comparable(inputs: Sequence[Quantity], result: Quantity) -> bool:
         return False
     if result.kind == "duration" and any(q.kind == "percent" and q.value >= 0.9 for q in inputs):
         return True  # downtime from an availability target
+    if result.kind == "duration" and "count" in kinds and any(q.time_power == -1 for q in inputs):
+        return True  # "3.2 billion rows at 20 thousand a second is 160 thousand seconds"
     if result.kind in ("duration", "bytes"):
         return result.kind in kinds
     if result.kind == "count" and ("bytes" in kinds or not kinds & {"count", "money"}):
@@ -251,7 +284,13 @@ def best_recomputation(d: Derivation) -> float | None:
         )
         if not money_ok or size != (result.kind == "bytes"):
             continue
-        if power == result.time_power:
+        slip = _period_slip(d, signs)
+        if slip is not None and power + 1 == result.time_power and result.per_seconds:
+            # "three billion a day, spread over the 3,600 seconds": a count per day spreads over a day's
+            # seconds; over fewer it is the busy part only when the candidate says so
+            readings.append(si * slip.si * result.per_seconds)
+            exact = True
+        elif power == result.time_power:
             readings.append(si * result.per_seconds if result.per_seconds else si)
             exact = True
         elif result.per_seconds and power == 0:
@@ -270,6 +309,17 @@ def best_recomputation(d: Derivation) -> float | None:
     if not finite:
         return None
     return min(finite, key=lambda r: abs(math.log(stated / r)))
+
+
+def _period_slip(d: Derivation, signs: Sequence[bool]) -> Quantity | None:
+    """The duration a count per period is divided by when it is much shorter than that period and no busy
+    part of it is named: a day's requests spread over an hour's seconds."""
+    if d.busy or len(d.inputs) != 2 or not signs[0]:
+        return None
+    rate, span = d.inputs
+    if not (rate.per_seconds and rate.per_seconds >= 3600 and span.kind == "duration"):
+        return None
+    return span if span.si < rate.per_seconds / 2 else None
 
 
 def downtime_reading(d: Derivation) -> float | None:

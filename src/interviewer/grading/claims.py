@@ -125,6 +125,15 @@ def reasons_about_mistake(sentence: str) -> bool:
     return bool(match and _CHOOSER.search(match.group(1)) and _HARM.search(match.group(2)))
 
 
+def _stated(sentence: str) -> str:
+    """What a sentence states: all of it, none of a question, and the part before the colon of a statement
+    that ends by asking ("I'd report accuracy on those same weeks: did the finished titles rank high?")."""
+    if not _QUESTION.match(sentence):
+        return sentence
+    head, colon, _ = sentence.rpartition(":")
+    return head if colon and head.strip() and not _QUESTION.match(head + ".") else ""
+
+
 class ClaimChecker:
     """Finds wrong claims and arithmetic errors in an answer; deterministic and offline."""
 
@@ -151,16 +160,17 @@ class ClaimChecker:
                 if error.key not in {e.key for e in errors}:
                     errors.append(_with_recovery(error, later, points, self, question.common_wrong))
         for i, sentence in enumerate(sentences):
-            if _QUESTION.match(sentence.text):
+            text = _stated(sentence.text)
+            if not text:
                 continue  # a question asks; it claims nothing
             later = " ".join(s.text for s in sentences[i + 1 :])
             following = sentences[i + 1].text if i + 1 < len(sentences) else ""
-            specific = self._claims(sentence.text, points) or self._declined(sentence.text, points, following)
+            specific = self._claims(text, points) or self._declined(text, points, following)
             found = [
                 *specific,
                 # a method error the question itself names is reported once, in the question's words
-                *([] if specific else self._common_claims(sentence.text, question)),
-                *self._constraints(sentence.text, constraints),
+                *([] if specific else self._common_claims(text, question)),
+                *self._constraints(text, constraints),
             ]
             for error in found:
                 if error.key not in {e.key for e in errors}:

@@ -91,7 +91,9 @@ _PER = re.compile(
 )
 _MONEY_AFTER = re.compile(r"^\s*(?:of an? )?(?:dollars?|usd|euros?|eur|cents?|bucks)\b", re.I)
 _UNIT_AFTER = re.compile(
-    r"^[\s-]*(?P<unit>ms|milliseconds?|secs?|seconds?|s|mins?|minutes?|hours?|hrs?|h|days?|weeks?|months?|years?|"
+    # "44 core-hours", "160 thousand GPU-seconds": machine time, a duration
+    r"^[\s-]*(?:(?:gpu|node|machine|core|cpu|instance|server|replica|worker)[\s-])?"
+    r"(?P<unit>ms|milliseconds?|secs?|seconds?|s|mins?|minutes?|hours?|hrs?|h|days?|weeks?|months?|years?|"
     r"(?:kilo|mega|giga|tera|peta)?bytes?|gigs?|megs?|gib|mib|tib|kb|mb|gb|tb|pb|qps|rps|tps)\b",
     re.I,
 )

@@ -24,16 +24,33 @@ from interviewer.grading.stance import clauses
 
 _DECLINE = re.compile(
     r"\b(?:(?:i|we)(?:'d| would)? (?:wouldn't|would not|won't|will not|don't|do not|shouldn't|should not)\s+"
+    r"(?!think|see|believe)"
     r"(?:(?:really |actually )?(?:need|want|plan|bother|have) (?:to |with )?)?"
-    r"|(?:i|we) (?:don't|do not) (?:think|see|believe) (?:we |there's |there is |a |any )?(?:really )?"
+    r"|(?:i|we) (?:don't|do not) (?:think|see|believe) (?:we(?:'d| would| will)? |there's |there is |a |any )?"
+    r"(?:really )?"
     r"(?:need|point|reason|value) (?:to |in |for )?"
     r"|(?:there's|there is) no (?:need|point|reason) (?:to |in |for )"
     r"|\bno need (?:to |for )"
-    r"|(?:i'd|we'd|we can|i would|we could|we'll) (?:skip|drop|leave out|do without) )",
+    r"|(?:i'd|we'd|we can|i would|we could|we'll) (?:skip|drop|leave out|do without) "
+    # "Autoplay doesn't need ranking in real time": a part of the system said not to need it
+    r"|\b(?:doesn't|does not|don't|do not) (?:really |actually )?need (?:to |a |an |any )?"
+    # "Rather than an idempotency key on each email, I'd restart the batch": what comes first is declined
+    r"|^(?:so |and )?(?:rather than|instead of) )",
+    re.I,
+)
+# "Inverse propensity weighting would be overkill here": what comes before is declined, after the fact.
+_DISMISSED = re.compile(
+    r"\b(?:(?:is|are|would be|will be|seems?|feels?|sounds?|looks?)(?: like)? (?:probably |just |really )?"
+    r"(?:overkill|unnecessary|not needed|not worth (?:it|the \w+)|a waste|pointless|more trouble than)"
+    r"|(?:adds?|add) (?:more )?(?:noise|complexity|cost|latency) for (?:little|no) (?:gain|benefit|value)"
+    r"|(?:isn't|aren't|is not|are not|wouldn't be) (?:really )?(?:needed|necessary|worth (?:it|the \w+)))",
     re.I,
 )
 # The declined phrase ends at a pause or where the reason for declining starts.
-_PHRASE_END = re.compile(r"[,:;.?!]|\b(?:because|since|so|but|unless|while|which)\b", re.I)
+_PHRASE_END = re.compile(
+    r"[,:;.?!]|\b(?:because|since|so|but|unless|while|which|and (?:do|go|use|just|keep|rely|run|serve|instead))\b",
+    re.I,
+)
 _WORD = re.compile(r"[a-z][a-z-]{3,}")
 STOP_WORDS = frozenset(
     [
@@ -94,7 +111,7 @@ STOP_WORDS = frozenset(
 )
 """Words too common to tell what a sentence is about (shared with the claim checker)."""
 MIN_SHARED = 2  # content words the declined phrase shares with the key point
-MIN_MARGIN = 2  # more than it shares with the point's wrong claims
+MIN_MARGIN = 2  # more than it shares with what the point's wrong claims assert
 MAX_SPREAD = (
     2  # one shared word at most this many of the key points use: the words that tell this point apart
 )
@@ -105,10 +122,13 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
     sentence that follows, which may say what is done instead."""
     best: tuple[int, KeyPoint] | None = None
     for clause in clauses(sentence):
-        for match in _DECLINE.finditer(clause):
-            phrase = _PHRASE_END.split(clause[match.end() :], maxsplit=1)[0].strip()
+        for phrase in _declined_phrases(clause):
             said = _words(phrase)
-            instead = _words(sentence[sentence.find(phrase) + len(phrase) :] + " " + after)
+            rest = sentence[sentence.find(phrase) + len(phrase) :]
+            # a decline with its own reason ("..., since we wrote them ourselves") is not followed by what
+            # is done instead
+            rest += "" if _REASON.match(rest) else " " + after
+            instead = _words(rest) if not _DISMISSED.search(rest) else frozenset()
             if len(said) < MIN_SHARED:
                 continue
             spread = Counter(w for point in points for w in _point_words(point)[0])
@@ -119,12 +139,41 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
                 if (
                     shared >= MIN_SHARED
                     and shared >= len(said & wrong) + MIN_MARGIN
-                    and any(spread[w] <= MAX_SPREAD for w in common)
-                    and not _met_otherwise(instead & right - common, spread)
+                    and any(spread[w] <= MAX_SPREAD for w in common - wrong)
+                    and not _met_otherwise(instead & _means(point) - common, spread)
                     and (best is None or shared > best[0])
                 ):
                     best = (shared, point)
     return best[1] if best else None
+
+
+# "I don't think per-tenant caps are needed for that"
+_NOT_THOUGHT_NEEDED = re.compile(
+    r"\b(?:i|we) (?:don't|do not) (?:think|believe) (?P<x>(?:(?!\b(?:we|i|you)\b)[^,;:])+?) "
+    r"(?:is|are|would be|will be) (?:really |actually |even )?(?:needed|necessary|required|worth)",
+    re.I,
+)
+_REASON = re.compile(r"^[\s,]*(?:since|because|as|given)\b", re.I)
+_INSTEAD_OF = re.compile(r"^(?:so |and )?(?:rather than|instead of)", re.I)
+_MAIN = re.compile(r",\s*(?:i|we|let's|i'd|we'd|i'll|we'll|just)\b", re.I)
+
+
+def _declined_phrases(clause: str) -> list[str]:
+    """What a clause declines: the phrase after "we don't need to", and the one before "would be overkill"
+    (from the clause's start or its last pause)."""
+    out = []
+    for m in _DECLINE.finditer(clause):
+        rest = clause[m.end() :]
+        lead = _INSTEAD_OF.match(m.group(0)) and _MAIN.search(rest)  # the phrase runs to the main clause
+        out.append((rest[: lead.start()] if lead else _PHRASE_END.split(rest, maxsplit=1)[0]).strip())
+    out += [m.group("x").strip() for m in _NOT_THOUGHT_NEEDED.finditer(clause)]
+    for m in _DISMISSED.finditer(clause):
+        before = re.split(r"[,:;]|\b(?:and|so|because|since)\b", clause[: m.start()])[-1].strip()
+        if not re.search(
+            r"\b(?:when|if|unless|whether|once)\b", before, re.I
+        ):  # "skip when it isn't worth it"
+            out.append(before)
+    return out
 
 
 def _met_otherwise(words: frozenset[str], spread: Counter[str]) -> bool:
@@ -135,13 +184,28 @@ def _met_otherwise(words: frozenset[str], spread: Counter[str]) -> bool:
 def _point_words(point: KeyPoint) -> tuple[frozenset[str], frozenset[str]]:
     return _cached_point_words(
         " ".join([point.point, point.correct, *point.alternatives]),
-        " ".join(x for w in point.wrong for x in (w.claim, w.example, *w.paraphrases)),
+        ". ".join(x for w in point.wrong for x in (w.claim, w.example, *w.paraphrases)),
     )
+
+
+# "..., so a retried run never sends a duplicate": what the point is for, not how it is done
+_PURPOSE = re.compile(r",?\s*\b(?:so(?: that)?|to avoid|to prevent|because|since)\b.*$", re.I)
+
+
+def _means(point: KeyPoint) -> frozenset[str]:
+    """The words of how a key point is met, without what it is for: saying what is done instead meets
+    the point only in these."""
+    return _cached_means(" ".join([point.point, point.correct, *point.alternatives]))
+
+
+@lru_cache(maxsize=4096)
+def _cached_means(text: str) -> frozenset[str]:
+    return _asserted_words(". ".join(_PURPOSE.sub("", c) for c in clauses(text)))
 
 
 @lru_cache(maxsize=4096)
 def _cached_point_words(right: str, wrong: str) -> tuple[frozenset[str], frozenset[str]]:
-    return _asserted_words(right), _words(wrong)
+    return _asserted_words(right), _asserted_words(wrong)
 
 
 # What a key point names only to keep it out ("prevents one channel from dominating", "demotes outrage"):
@@ -173,5 +237,5 @@ def _words(text: str) -> frozenset[str]:
     """Content words, cut to six letters so "quantising" meets "quantised"; amounts and units say how much,
     not what is done."""
     return frozenset(
-        w[:6] for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and not _AMOUNTS.match(w)
+        w[:7] for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and not _AMOUNTS.match(w)
     )
