@@ -144,13 +144,13 @@ def _carry(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quant
     if result.kind == "duration" and "duration" not in kinds:
         # "20 thousand rows a second per core is 160 thousand core-seconds": the rows said before, over the
         # rate; "on 32 cores that's 14 hours": the machine time said before, over the cores
-        rate = any(q.time_power == -1 for q in inputs)
+        over_rate = any(q.time_power == -1 for q in inputs)
         return [
             q
             for q in reversed(earlier)
             if (
                 (q.kind == "count" and not q.per_seconds and q.value > 1_000)
-                if rate
+                if over_rate
                 else q.kind == "duration"
             )
         ]
