@@ -24,7 +24,7 @@ CHALLENGES = {
 }
 _LATENCY_WORDS = re.compile(
     r"\b(?:latenc|takes?\b|took\b|respond|response|answers? in|p9\d|p50|budget|round.trip|time.?out|"
-    r"within|under|in about|in roughly|adds?\b|costs?\b|spend)",
+    r"within|under|in about|in roughly|adds?\b|costs?\b|spend|waits?\b|waiting\b)",
     re.I,
 )
 _OFFLINE_WORDS = re.compile(
@@ -40,7 +40,7 @@ _THRESHOLD = re.compile(
 )
 _REQUEST_PATH = re.compile(
     r"\b(?:request|response|api|call|serving|serve|p9\d|p50|page|quote|lookup|inference|predict|rank|scor|"
-    r"query|first token|round.trip|end.to.end|user waits|the user|reply|answer)",
+    r"query|first token|round.trip|end.to.end|user waits|the user|reply|answer|feed\b|home screen|checkout)",
     re.I,
 )
 _NOT_REQUEST = re.compile(
@@ -131,6 +131,8 @@ def breaks(sentence: str, constraint: Constraint) -> str | None:
                 return "That check runs too late."
             if constraint.kind == "ordering" and _event_without_check(clause, constraint):
                 return "That lets it happen with no check first."
+            if constraint.kind == "ordering" and _undone_after(clause, constraint):
+                return "That lets it happen first and undoes it after the check."
             for i, subject_part in enumerate(parts):
                 if not any(m.asserted for m in mentions(subject_part, constraint.subject)):
                     continue
@@ -276,10 +278,31 @@ def _event_without_check(clause: str, constraint: Constraint) -> bool:
     )
 
 
+# "within a second or two the fraud service can reverse the approval": the event went ahead unchecked
+_UNDO = re.compile(
+    r"\b(?:revers\w*|undo\w*|claw\w* back|roll\w* back|cancel\w*|void\w*|retract\w*|unpublish\w*|"
+    r"take\w* (?:it |them )?down|pull\w* (?:it |them )?back)\s+(?:the |that |an? |its |it )?",
+    re.I,
+)
+_BY_PEOPLE = re.compile(r"\b(?:analyst|reviewer|appeal|dispute|human|manual|moderator|customer asks)", re.I)
+
+
+def _undone_after(clause: str, constraint: Constraint) -> bool:
+    if _BY_PEOPLE.search(clause):
+        return False  # a person overturning a decision later is review, not the check
+    for m in _UNDO.finditer(clause):
+        if is_asserted(clause, m.start(), m.end()) and any(
+            True for _ in mentions(clause[m.end() : m.end() + 30], list(constraint.before))
+        ):
+            return True
+    return False
+
+
 # "checkout waits for it", "the order button stays disabled until an estimate comes back"
 _WAITS = re.compile(
     r"\b(?:waits?|waiting|hangs?|stalls?|blocks?|blocked|(?:stays?|remains?|is|are|gets?) "
-    r"(?:disabled|blocked|greyed out|locked|held|paused)|holds? (?:off|back))\b",
+    r"(?:disabled|blocked|greyed out|locked|held|paused)|holds? (?:off|back)|"
+    r"hold(?:s|ing)? (?:the|its|our) (?:\w+ )?(?:response|request|page|feed|screen))\b",
     re.I,
 )
 
