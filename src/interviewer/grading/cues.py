@@ -73,9 +73,11 @@ _DEMOTED = re.compile(
     re.I,
 )
 _DISMISSED_AFTER = re.compile(r"^\w*\s+(?:or not|either way)\b", re.I)
-# "watch time follows it anyway", "purchases follow from that": named as a consequence, not as the aim
+# "watch time follows it anyway", "purchases follow from that", "pickup times are a side effect": named as a
+# consequence, not as the aim
 _CONSEQUENCE_AFTER = re.compile(
-    r"^[\w-]*\s+(?:\w+\s+)?(?:will |should |would )?(?:follows?|comes? along|take care of (?:it|them)selves?)\b",
+    r"^[\w-]*\s+(?:\w+\s+){0,3}?(?:will |should |would )?(?:follows?|comes? along|take care of (?:it|them)selves?|"
+    r"(?:is|are|will be) (?:just |only |merely )?(?:a )?(?:side.effects?|by-?products?))\b",
     re.I,
 )
 _DISMISSED_BEFORE = re.compile(
