@@ -69,6 +69,36 @@ def test_numbers_in_a_list_are_not_read_as_one() -> None:
             "Ten cents per thousand emails times 51 million a day is about $500,000 a day.",
             "Ten cents per thousand emails times 51 million a day is about $5,100 a day.",
         ),
+        # a number type names its size: float32 is four bytes, fp16 two
+        (
+            "Half a billion products at 384 dimensions in float32 is about 7.7 GB of vectors.",
+            "Half a billion products at 384 dimensions in float32 is about 770 GB of vectors.",
+        ),
+        (
+            "In fp16 a thirteen billion parameter model is about 260 GB of weights.",
+            "In fp16 a thirteen billion parameter model is about 26 GB of weights.",
+        ),
+        # the rate one unit serves, said before the load it divides
+        (
+            "A replica handles about four hundred requests a second, and at peak we see forty thousand a "
+            "second, so we need around a thousand replicas.",
+            "A replica handles about four hundred requests a second, and at peak we see forty thousand a "
+            "second, so we need around a hundred replicas.",
+        ),
+        # the period of an event, said before the count it divides
+        (
+            "Every courier phone reports its location every five seconds, and with two million couriers on "
+            "shift that's ten million updates a second.",
+            "Every courier phone reports its location every five seconds, and with two million couriers on "
+            "shift that's four hundred thousand updates a second.",
+        ),
+        # "plus" after a pause still adds
+        (
+            "Five million users times twenty items is a hundred million rows, plus about fifty million for "
+            "new items, so a billion and a half.",
+            "Five million users times twenty items is a hundred million rows, plus about fifty million for "
+            "new items, so a hundred and fifty million.",
+        ),
     ],
 )
 def test_a_wrong_result_is_found_and_the_right_one_is_not(youtube: Question, wrong: str, right: str) -> None:
@@ -301,3 +331,35 @@ def test_a_result_from_a_number_said_before_says_so(youtube: Question) -> None:
         "A two thousand token chat is roughly twenty-six megabytes per sequence.",
     )
     assert "numbers stated here and just before" in why
+
+
+def test_machine_time_said_before_divides_by_the_cores(youtube: Question) -> None:
+    before = (
+        "Scoring is two billion rows, and a core does about ten thousand rows a second, which is two hundred "
+        "thousand core-seconds, about fifty-five core-hours. "
+    )
+    assert arithmetic(youtube, before + "On sixty-four cores that's a bit under an hour.") == []
+    assert arithmetic(
+        youtube, before + "On sixty-four cores that's around nine hours, too slow for the night."
+    )
+
+
+def test_a_day_is_spread_over_a_days_seconds_unless_the_busy_part_is_named(youtube: Question) -> None:
+    before = "Two hundred million users opening the app five times is a billion sessions a day. "
+    assert arithmetic(
+        youtube, before + "Spread over the thirty-six hundred seconds, that's about 280 thousand a second."
+    )
+    assert arithmetic(youtube, before + "Spread over the day, that's roughly twelve thousand a second.") == []
+    assert (
+        arithmetic(
+            youtube,
+            before + "Spread over the busy thirty-six hundred seconds, that's about 280 thousand a second.",
+        )
+        == []
+    )
+
+
+def test_a_vague_number_is_not_a_factor(youtube: Question) -> None:
+    before = "Three billion rows in all. "
+    text = "A few hundred trees score about fifteen thousand rows a second per core, which is 200 thousand core-seconds."
+    assert arithmetic(youtube, before + text) == []

@@ -196,3 +196,22 @@ def test_numbers_are_read_whichever_way_they_are_said_and_match_whole(
     )
     found = CHECKER.check(_with_claim(wrong), None, clause)
     assert any(e.key_point_id == "fallback-point" for e in found) is said
+
+
+def test_a_statement_that_ends_by_asking_is_still_checked() -> None:
+    movie = QuestionBank.load(KNOWLEDGE).get("movie-recommendations")
+    said = (
+        "I'd train the ranker on March's plays and report ranking accuracy on those same weeks: did the "
+        "finished titles come out on top?"
+    )
+    assert any(e.kind == "claim" for e in CHECKER.check(movie, "deep_dive", said))
+    asked = "Should I report ranking accuracy on those same weeks?"
+    assert not any(e.kind == "claim" for e in CHECKER.check(movie, "deep_dive", asked))
+
+
+def test_a_right_goal_called_a_side_effect_does_not_excuse_a_wrong_one() -> None:
+    pricing = QuestionBank.load(KNOWLEDGE).get("dynamic-pricing")
+    wrong = "The goal is the most gross bookings per cell, and completed trips are just a side effect."
+    right = "The goal is the most completed trips at short pickup times; bookings are a side effect."
+    assert any(e.kind == "claim" for e in CHECKER.check(pricing, "requirements", wrong))
+    assert not any(e.kind == "claim" for e in CHECKER.check(pricing, "requirements", right))

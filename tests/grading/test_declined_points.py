@@ -50,6 +50,35 @@ def declined(question: Question, phase: Phase | None, text: str) -> list[str]:
             "postings by group.",
             "fairness-legal",
         ),
+        # after the fact: "X would be overkill", "X adds noise for little gain"
+        (
+            "search-ranking",
+            "deep_dive",
+            "With this much traffic, inverse propensity weighting on clicks would be overkill here.",
+            "position-bias",
+        ),
+        # "rather than X, I'd ...": what comes first is declined, up to the main clause
+        (
+            "email-recommendations",
+            "issues",
+            "Rather than an idempotency key per user and campaign, I'd keep it simple and trust the provider.",
+            "idempotent-sending",
+        ),
+        # a part of the system said not to need it
+        (
+            "music-recommendations",
+            "requirements",
+            "Autoplay doesn't really need live session context in real time; a list built overnight does the "
+            "job.",
+            "surfaces-differ",
+        ),
+        # "I don't think X is needed", "I don't think we'd need to X"
+        (
+            "fraud-detection",
+            "deep_dive",
+            "I don't think we'd need to recalibrate the downsampled scores back to the natural fraud rate.",
+            "imbalance-handling",
+        ),
     ],
 )
 def test_declining_what_a_key_point_asks_for_is_an_error(
@@ -76,6 +105,17 @@ def test_declining_what_a_key_point_asks_for_is_an_error(
         ),
         # declining with no words of any key point
         ("feed-ranking", "I wouldn't worry about the colour of the buttons."),
+        # a condition, not a decline: "skip when it isn't worth it"
+        (
+            "email-recommendations",
+            "A model decides to skip a send when the email isn't worth it to the user.",
+        ),
+        # what is declined is one design; the point is met another way in the same breath
+        (
+            "feed-ranking",
+            "For candidates I'd skip inboxes and fan out on read for everyone, pulling each author's recent "
+            "posts from an in-memory index.",
+        ),
     ],
 )
 def test_declining_what_no_key_point_asks_for_is_not(bank: QuestionBank, question: str, text: str) -> None:

@@ -95,3 +95,46 @@ def test_nothing_about_a_thing_denies_it() -> None:
     assert not is_asserted(text, text.index("individual"), text.index("individual") + 10)
     text = "If nothing matches we show an empty results page."
     assert is_asserted(text, text.index("empty"), text.index("empty") + 5)
+
+
+APPROVE_FIRST = Constraint(
+    kind="ordering",
+    says="Each payment is scored before it is approved.",
+    subject=["fraud check", "score the transaction"],
+    before=["approv", "authoris"],
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "broken"),
+    [
+        (
+            "A few hundred milliseconds later the risk service can reverse the approval if the score is high.",
+            True,
+        ),
+        ("If the model disagrees, we void the authorisation within the minute.", True),
+        ("For approve-and-review, an analyst can reverse the approval the next morning.", False),
+        ("We never reverse an approval after the fact; the score comes first.", False),
+    ],
+)
+def test_an_event_undone_after_its_check_went_ahead_unchecked(sentence: str, broken: bool) -> None:
+    assert (breaks(sentence, APPROVE_FIRST) is not None) is broken
+
+
+FEED_FIRST = Constraint(
+    kind="nonblocking",
+    says="The feed never waits on ads.",
+    subject=["ranker", "ad server", "ads"],
+    before=["feed", "the page"],
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "broken"),
+    [
+        ("When the ad server is slow we hold the whole feed response until the ranker answers.", True),
+        ("When the ad server is slow the slot stays empty and the feed renders without waiting.", False),
+    ],
+)
+def test_holding_the_response_for_a_dependency_waits_on_it(sentence: str, broken: bool) -> None:
+    assert (breaks(sentence, FEED_FIRST) is not None) is broken

@@ -81,9 +81,30 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
 _VAGUE = re.compile(r"\b(?:a few|several|many|dozens of|hundreds of)\s*$", re.I)
 
 
+_SIZE_RESULT = re.compile(
+    r"\b(?:is|are|that's|comes? to|gives?|makes|so|about|roughly|which is|takes?)\b|=", re.I
+)
+_DTYPE = re.compile(r"\b(?:(float|fp|f|bf|bfloat|int|uint)(64|32|16|8|4))\b", re.I)
+
+
 def _definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
-    """The numbers a calculation can use: "a few hundred trees" describes, it is not a factor."""
-    return [q for q in qs if not _VAGUE.search(clause[max(0, q.start - 12) : q.start])]
+    """The numbers a calculation can use: "a few hundred trees" describes, it is not a factor. A number
+    type names its size when no size is said ("768 dimensions in float32": 4 bytes each)."""
+    found = [q for q in qs if not _VAGUE.search(clause[max(0, q.start - 12) : q.start])]
+    for m in _DTYPE.finditer(clause):
+        if any(
+            q.kind == "bytes"
+            and abs(q.start - m.end()) < 30
+            and not _SIZE_RESULT.search(clause[m.end() : q.start])
+            for q in found
+        ):
+            continue  # "float32, four bytes each": the size is said
+        size = Quantity(int(m.group(2)) / 8, m.start(), m.end(), "bytes", said=int(m.group(2)) / 8)
+        found = sorted(
+            [*(q for q in found if not (q.start < m.end() and m.start() < q.end)), size],
+            key=lambda q: q.start,
+        )
+    return found
 
 
 def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantity]) -> list[Derivation]:
@@ -102,15 +123,19 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             continue
         said, result = _added(clause, qs[first:i]), qs[i]
         carried = _carry(said, result, [*earlier, *qs[:first]])
-        inputs = [*carried[:1], *said]
+        fleet = bool(_FLEET.match(clause[result.end : result.end + 40]))
+        extra = [] if carried else _divisor(said, result, [*earlier, *qs[:first]], fleet)
+        inputs = [*carried[:1], *said, *extra]
         context = tuple(
             q for q in [*earlier, *qs[:first]] if q.kind == "count" and not q.per_seconds and _scale(q.value)
         )
         first = i
         availability = inputs[0].kind == "percent" and inputs[0].value >= 0.9 and result.kind == "duration"
+        summed = len(said) == 1 and bool(re.search(r"\bplus\b|\+", clause[said[0].start : said[0].end], re.I))
         if (
             len(inputs) == 1
             and not availability
+            and not summed
             and not (
                 inputs[0].per_seconds and result.per_seconds and inputs[0].per_seconds != result.per_seconds
             )
@@ -118,8 +143,13 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             continue  # one number restated, or scaled by something left unsaid: not a derivation
         if not _comparable(inputs, result):
             continue
-        divide = (False,) * len(carried[:1]) + tuple(
-            j > 0 and bool(_DIVIDE.search(clause[said[j - 1].end : said[j].start])) for j in range(len(said))
+        divide = (
+            (False,) * len(carried[:1])
+            + tuple(
+                j > 0 and bool(_DIVIDE.search(clause[said[j - 1].end : said[j].start]))
+                for j in range(len(said))
+            )
+            + (True,) * len(extra)
         )
         per = _RESULT_PERIOD.match(clause[result.end : result.end + 40])
         period = _PERIODS[per.group(1).lower()] if per else None
@@ -170,6 +200,30 @@ def _carry(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quant
         if q.kind == "count" and (q.si if q.per_seconds else q.value) > max(rate, result.value)
     ]
     return loads if any(q.per_seconds for q in loads) else []
+
+
+_FLEET = re.compile(
+    r"^\s*(?:more |extra |[\w-]+ )?(?:replicas?|gpus?|servers?|nodes?|machines?|instances?|pods?|workers?|"
+    r"shards?|hosts?|cores?|boxes|cards?|accelerators?)\b",
+    re.I,
+)
+
+
+def _divisor(
+    inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity], fleet: bool = False
+) -> list[Quantity]:
+    """A number said before that a step divides by, when no `_carry` applies: the period of an event
+    ("each driver pings every four seconds, and with a million drivers that's 250 thousand a second") or
+    the rate one unit serves ("each GPU does 10 thousand tokens a second, and we need 2 million a second,
+    so 200 GPUs")."""
+    if result.kind != "count" or any(q.kind != "count" for q in inputs):
+        return []
+    if result.per_seconds == 1.0 and all(q.time_power == 0 for q in inputs):
+        return [q for q in reversed(earlier) if q.kind == "duration" and q.value <= 600][:1]
+    if fleet and result.time_power == 0 and len(inputs) == 1 and inputs[0].time_power == -1:
+        rate = inputs[0].si
+        return [q for q in reversed(earlier) if q.per_seconds and q.si < rate][:1]
+    return []
 
 
 _BUSY = re.compile(r"\b(?:busy|busiest|peak|active|waking|prime|evening|daytime|working|business)\b", re.I)

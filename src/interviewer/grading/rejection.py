@@ -229,7 +229,8 @@ def _asserted_words(text: str) -> frozenset[str]:
 
 _AMOUNTS = re.compile(
     r"^(?:hundred|thousand|million|billion|trillion|dozen|zero|three|four|five|seven|eight|nine|eleven|twelve|"
-    r"\w+teen|\w+ty|half|percent|seconds?|minutes?|hours?|days?|weeks?|months?)$"
+    r"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|half|percent|"
+    r"seconds?|minutes?|hours?|days?|weeks?|months?)$"
 )
 
 
