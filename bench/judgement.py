@@ -17,8 +17,9 @@ been looked at, held out until the fifth stop of 2026-12-05 and tuned on since) 
 and its injection answers (injection_defence_third.yaml, still held out) as their own row of the injection
 table. The fourth set (minimal_pairs_fourth.yaml, written blind after the third had been looked at, measured once
 and tuned on from 2026-12-06) is "fourth (tuned on)". The fifth set (minimal_pairs_fifth.yaml, written blind
-after the fourth had been looked at) is held out: "fifth (held out)", its misses never listed; `--tuning-only`
-leaves it out altogether. The tune,
+after the fourth had been looked at, measured once and tuned on from then) is "fifth (tuned on)". The sixth set
+(minimal_pairs_sixth.yaml, written blind after the fifth had been looked at) is held out: "sixth (held out)",
+its misses never listed; `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
 
@@ -64,14 +65,16 @@ PAIR_FILES = {
     "third": "minimal_pairs_third.yaml",
     "fourth": "minimal_pairs_fourth.yaml",
     "fifth": "minimal_pairs_fifth.yaml",
+    "sixth": "minimal_pairs_sixth.yaml",
 }
-EXTRA = ("fresh", "third", "fourth", "fifth")  # the later pair files, each reported as its own split
-HELD_OUT = frozenset({"fifth"})  # never tuned on: their misses are not listed
+EXTRA = ("fresh", "third", "fourth", "fifth", "sixth")  # the later pair files, each reported as its own split
+HELD_OUT = frozenset({"sixth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
     "fourth": "fourth (tuned on)",
-    "fifth": "fifth (held out)",
+    "fifth": "fifth (tuned on)",
+    "sixth": "sixth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -81,6 +81,11 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
 _VAGUE = re.compile(r"\b(?:a few|several|many|dozens of|hundreds of)\s*$", re.I)
 
 
+# "seventy percent go to the 8B model": a model's name, not a factor ("an 8B model in fp16" multiplies)
+_THE = re.compile(r"\bthe\s*$", re.I)
+_NAMED = re.compile(
+    r"^\s*(?:b|bn|billion)?[\s-]*(?:parameter\s+)?(?:models?|pool|tier|variant|version|checkpoint)\b", re.I
+)
 _SIZE_RESULT = re.compile(
     r"\b(?:is|are|that's|comes? to|gives?|makes|so|about|roughly|which is|takes?)\b|=", re.I
 )
@@ -90,7 +95,14 @@ _DTYPE = re.compile(r"\b(?:(float|fp|f|bf|bfloat|int|uint)(64|32|16|8|4))\b", re
 def _definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
     """The numbers a calculation can use: "a few hundred trees" describes, it is not a factor. A number
     type names its size when no size is said ("768 dimensions in float32": 4 bytes each)."""
-    found = [q for q in qs if not _VAGUE.search(clause[max(0, q.start - 12) : q.start])]
+    found = [
+        q
+        for q in qs
+        if not _VAGUE.search(clause[max(0, q.start - 12) : q.start])
+        and not (
+            _THE.search(clause[max(0, q.start - 5) : q.start]) and _NAMED.match(clause[q.end : q.end + 20])
+        )
+    ]
     for m in _DTYPE.finditer(clause):
         if any(
             q.kind == "bytes"
@@ -121,7 +133,8 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         if _OPERATION_NEXT.match(clause[qs[i].end : qs[i].end + 30]) and i + 1 < len(qs):
             first = i  # "so 2,000 times 1,200, ...": this number starts the next calculation
             continue
-        said, result = _added(clause, qs[first:i]), qs[i]
+        said, result = _restated(_added(clause, qs[first:i])), qs[i]
+        said = _with_units(said, result, [*earlier, *qs[:first]])
         carried = _carry(said, result, [*earlier, *qs[:first]])
         fleet = bool(_FLEET.match(clause[result.end : result.end + 40]))
         extra = [] if carried else _divisor(said, result, [*earlier, *qs[:first]], fleet)
@@ -132,10 +145,18 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         first = i
         availability = inputs[0].kind == "percent" and inputs[0].value >= 0.9 and result.kind == "duration"
         summed = len(said) == 1 and bool(re.search(r"\bplus\b|\+", clause[said[0].start : said[0].end], re.I))
+        # "90,000 core-seconds, which is 25 core-hours": a unit conversion
+        converted = (
+            len(inputs) == 1
+            and inputs[0].kind == result.kind
+            and result.kind in ("duration", "bytes")
+            and inputs[0].value / inputs[0].spoken != result.value / result.spoken
+        )
         if (
             len(inputs) == 1
             and not availability
             and not summed
+            and not converted
             and not (
                 inputs[0].per_seconds and result.per_seconds and inputs[0].per_seconds != result.per_seconds
             )
@@ -175,6 +196,8 @@ def _carry(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quant
         # "20 thousand rows a second per core is 160 thousand core-seconds": the rows said before, over the
         # rate; "on 32 cores that's 14 hours": the machine time said before, over the cores
         over_rate = any(q.time_power == -1 for q in inputs)
+        if not over_rate and (len(inputs) != 1 or inputs[0].kind != "count"):
+            return []  # "on 32 cores": machine time over one count of machines
         return [
             q
             for q in reversed(earlier)
@@ -207,6 +230,35 @@ _FLEET = re.compile(
     r"shards?|hosts?|cores?|boxes|cards?|accelerators?)\b",
     re.I,
 )
+
+
+def _with_units(inputs: list[Quantity], result: Quantity, earlier: Sequence[Quantity]) -> list[Quantity]:
+    """A bare number that restates a size or price said before takes its unit back: "... at sixteen bytes
+    each. Eighty million times twelve times sixteen is 15 GB"."""
+    if result.kind not in ("money", "bytes") or any(q.kind == result.kind for q in inputs):
+        return inputs
+    sizes = [q for q in reversed(earlier) if q.kind == result.kind and not q.per_seconds]
+    for j, q in enumerate(inputs):
+        same = [x for x in sizes if q.kind == "count" and not q.per_seconds and x.spoken == q.value]
+        if same:
+            return [*inputs[:j], replace(same[0], start=q.start, end=q.end), *inputs[j + 1 :]]
+    return inputs
+
+
+def _restated(inputs: list[Quantity]) -> list[Quantity]:
+    """A number said with its unit and then again bare is one input, where the bare one stands, with its
+    unit: "fifty thousand rows a second per core, 4.5 billion divided by 50K"."""
+    out = list(inputs)
+    for j, q in enumerate(inputs):
+        if q.per_seconds is None and q.kind == "count":
+            same = [
+                k for k in range(j) if out[k].value == q.value and out[k].per_seconds and out[k] is not None
+            ]
+            if same:
+                k = same[0]
+                out[j] = replace(out[k], start=q.start, end=q.end)
+                out[k] = None  # type: ignore[call-overload]
+    return [q for q in out if q is not None]
 
 
 def _divisor(

@@ -122,7 +122,7 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
     sentence that follows, which may say what is done instead."""
     best: tuple[int, KeyPoint] | None = None
     for clause in clauses(sentence):
-        for phrase in _declined_phrases(clause):
+        for phrase, verb in _declined_phrases(clause):
             said = _words(phrase)
             rest = sentence[sentence.find(phrase) + len(phrase) :]
             # a decline with its own reason ("..., since we wrote them ourselves") is not followed by what
@@ -136,6 +136,8 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
                 right, wrong = _point_words(point)
                 common = said & right
                 shared = len(common)
+                if verb and _does(point, verb):
+                    continue  # "I'd skip that day's digest" is what the point asks for
                 if (
                     shared >= MIN_SHARED
                     and shared >= len(said & wrong) + MIN_MARGIN
@@ -158,22 +160,34 @@ _INSTEAD_OF = re.compile(r"^(?:so |and )?(?:rather than|instead of)", re.I)
 _MAIN = re.compile(r",\s*(?:i|we|let's|i'd|we'd|i'll|we'll|just)\b", re.I)
 
 
-def _declined_phrases(clause: str) -> list[str]:
-    """What a clause declines: the phrase after "we don't need to", and the one before "would be overkill"
+def _declined_phrases(clause: str) -> list[tuple[str, str]]:
+    """What a clause declines, with the verb that declines it when it is one a key point may itself ask for
+    ("skip the day's digest"): the phrase after "we don't need to", and the one before "would be overkill"
     (from the clause's start or its last pause)."""
-    out = []
+    out: list[tuple[str, str]] = []
     for m in _DECLINE.finditer(clause):
         rest = clause[m.end() :]
         lead = _INSTEAD_OF.match(m.group(0)) and _MAIN.search(rest)  # the phrase runs to the main clause
-        out.append((rest[: lead.start()] if lead else _PHRASE_END.split(rest, maxsplit=1)[0]).strip())
-    out += [m.group("x").strip() for m in _NOT_THOUGHT_NEEDED.finditer(clause)]
+        verb = _ACTION.search(m.group(0))
+        phrase = (rest[: lead.start()] if lead else _PHRASE_END.split(rest, maxsplit=1)[0]).strip()
+        out.append((phrase, verb.group(0).lower() if verb else ""))
+    out += [(m.group("x").strip(), "") for m in _NOT_THOUGHT_NEEDED.finditer(clause)]
     for m in _DISMISSED.finditer(clause):
         before = re.split(r"[,:;]|\b(?:and|so|because|since)\b", clause[: m.start()])[-1].strip()
         if not re.search(
             r"\b(?:when|if|unless|whether|once)\b", before, re.I
         ):  # "skip when it isn't worth it"
-            out.append(before)
+            out.append((before, ""))
     return out
+
+
+# Verbs a key point may ask for itself ("skip the day or send a short digest"): saying them agrees with it.
+_ACTION = re.compile(r"\b(?:skip|drop|leave out|do without)\b", re.I)
+
+
+def _does(point: KeyPoint, verb: str) -> bool:
+    text = " ".join([point.point, point.correct, *point.alternatives]).lower()
+    return bool(re.search(rf"\b{re.escape(verb)}", text))
 
 
 def _met_otherwise(words: frozenset[str], spread: Counter[str]) -> bool:
