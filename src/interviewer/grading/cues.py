@@ -31,12 +31,13 @@ def _says_cached(clause: str, cues: tuple[tuple[str, ...], ...], unless: tuple[s
     if not cues:
         return False
     numeric = _numeric(clause)
+    first = _split_terms(cues[0])[0]
     if numeric == clause:
-        return _cues_said(clause, cues) and not _unless_said(clause, unless)
+        return _cues_said(clause, cues) and not _unless_said(clause, unless, first)
     numeric_cues = tuple(tuple(_numeric_term(t) for t in group) for group in cues)
     numeric_unless = tuple(_numeric(t) for t in unless)
     said = _cues_said(clause, cues) or _cues_said(numeric, numeric_cues)
-    return said and not (_unless_said(clause, unless) or _unless_said(numeric, numeric_unless))
+    return said and not (_unless_said(clause, unless, first) or _unless_said(numeric, numeric_unless, first))
 
 
 def _cues_said(clause: str, cues: tuple[tuple[str, ...], ...]) -> bool:
@@ -57,10 +58,38 @@ def _cues_said(clause: str, cues: tuple[tuple[str, ...], ...]) -> bool:
     return True
 
 
-def _unless_said(clause: str, unless: tuple[str, ...]) -> bool:
+def _unless_said(clause: str, unless: tuple[str, ...], claimed: Sequence[str] = ()) -> bool:
     """Whether the clause says what makes the claim right after all; not when it sets that aside ("recruiter
-    replies as diagnostics only", "skipped or not")."""
-    return any(m.asserted and not _set_aside(clause, m.start, m.end) for m in mentions(clause, list(unless)))
+    replies as diagnostics only", "skipped or not"), nor when it is only the reason given for the claim
+    ("ship whichever collects more clicks, because clicks are the closest thing to relevance")."""
+    return any(
+        m.asserted and not _set_aside(clause, m.start, m.end) and not _justifies(clause, m.start, claimed)
+        for m in mentions(clause, list(unless))
+    )
+
+
+_REASON = re.compile(r"\b(?:because|since|as)\b(?![^,;]*\b(?:well|long|soon|much)\b)", re.I)
+
+
+def _justifies(clause: str, start: int, claimed: Sequence[str]) -> bool:
+    """Whether the term at `start` sits in the reason given for the claim, a reason that names the claim's own
+    metric again: "..., since every apply is a member showing intent and a recruiter receiving a candidate"."""
+    reasons = [m for m in _REASON.finditer(clause[:start]) if not re.search(r"[;.]", clause[m.end() : start])]
+    if not reasons or not claimed:
+        return False
+    reason = clause[reasons[-1].start() : start]
+    verb = _EQUATES.search(reason)
+    if verb is None:
+        return False  # "since that decides RAG versus fine-tuning" gives no reason the claim is right
+    subject = reason[: verb.start()]
+    if any(m.asserted for m in mentions(subject, list(claimed))):
+        return True
+    stems = {t[:4].lower() for t in claimed if " " not in t and len(t) >= 4}  # "every apply" for "applies"
+    return any(w[:4] in stems for w in re.findall(r"[a-z]{4,}", subject.lower()))
+
+
+# the claim's metric said to be, or to stand for, what would make it right
+_EQUATES = re.compile(r"\b(?:is|are|means|shows?|captures?|reflects?|tracks?|stands? for)\b", re.I)
 
 
 # What a candidate names only to set it aside: demoted to a diagnostic, or said not to matter.
@@ -69,7 +98,10 @@ _DEMOTED = re.compile(
     r"as (?:a )?secondary|secondary (?:metrics?|signals?)|but (?:not|never) optimi[sz]e|"
     r"(?:do not|don't|won't|will not|wouldn't|would not) optimi[sz]e|too late to steer|nice.to.have|as noise|"
     r"(?:on|to|for) a (?:secondary |separate )?dashboard|"
-    r"only (?:used )?for (?:\w+ ){0,2}(?:pacing|reporting|logging|monitoring|analytics|dashboards?|debugging))\b",
+    r"only (?:used )?for (?:\w+ ){0,2}(?:pacing|reporting|logging|monitoring|analytics|dashboards?|debugging)|"
+    r"too (?:late|slow) to (?:optimi[sz]e|steer|read|act on)|"
+    r"(?:leave|save|keep|look at|check) (?:\w+ )?(?:for|in) (?:the |a )?(?:quarterly|monthly|annual|yearly|weekly|later)"
+    r" (?:review|report|readout|check))\b",
     re.I,
 )
 _DISMISSED_AFTER = re.compile(r"^\w*\s+(?:or not|either way)\b", re.I)
@@ -91,8 +123,19 @@ _CONTRASTED_LIST = re.compile(
 )
 
 
+# "success is long-term engagement, and the cleanest proxy for that is minutes spent": what is measured is
+# what comes after; the aim named before it is not what the design optimises
+_PROXIED_AFTER = re.compile(
+    r"\b(?:proxy|stand-in|stand in|measure|number|metric|signal)\s+(?:for|of)\s+(?:that|it|this|them)\b|"
+    r"\bcaptures?\s+(?:that|it|this|both)\b",
+    re.I,
+)
+
+
 def _set_aside(clause: str, start: int, end: int) -> bool:
     before = clause[:start]
+    if _PROXIED_AFTER.search(clause[end:]):
+        return True
     if _DISMISSED_AFTER.match(clause[end:]) or _DISMISSED_BEFORE.search(before):
         return True
     if _CONSEQUENCE_AFTER.match(clause[end:]):
