@@ -28,7 +28,9 @@ _RESULT_CUE = re.compile(
 )
 _DIVIDE = re.compile(r"(?:\bdivided by\b|/|÷|\bover\b|\bsplit across\b|\bacross\b|\bper\s*$)", re.I)
 # "2,000 times 1,200, roughly 2.4 million": after an explicit operation a hedged number is its result
-_OPERATOR = re.compile(r"(?:\btimes\b|\bmultiplied by\b|\bdivided by\b|[×x*/÷]|\bover\b|\bplus\b|\+)", re.I)
+_OPERATOR = re.compile(
+    r"(?:\btimes\b|\bmultiplied by\b|\bdivided by\b|[×x*/÷]|\bover\b|\bplus\b|\+|\bper\b)", re.I
+)
 _HEDGED_RESULT = re.compile(
     r"^[\s,]*(?:,|\bor\b)\s*(?:about|around|roughly|approximately|nearly|almost|call it|so about|so roughly)\s*[~$]?\s*$",
     re.I,
@@ -71,8 +73,11 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     earlier: list[Quantity] = (
         [q for clause in clauses(before) for q in _definite(clause, quantities(clause))] if before else []
     )
-    for clause in clauses(text):
+    for k, clause in enumerate(clauses(text)):
         qs = _definite(clause, quantities(clause))
+        if k and earlier and CONTINUES.match(clause) and qs:
+            # "75 billion writes a day; over 86,400 seconds that's ...": the clause before ended on its input
+            qs = [replace(earlier[-1], start=0, end=0), *qs]
         steps += _clause_steps(clause, qs, earlier)
         earlier += qs
     return steps
@@ -190,6 +195,14 @@ def _carry(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quant
     230 MB"), the load a per-replica rate divides into a fleet smaller than it ("25K a second reach the
     models. At 300 a second a replica, that's 85")."""
     kinds = {q.kind for q in inputs}
+    if (
+        result.kind == "money"
+        and kinds == {"money", "count"}
+        and all(q.kind == "money" or _scale(q.value) for q in inputs)
+    ):
+        # "at ten cents per thousand that comes to $1,500 a day": a price per thousand needs the volume said
+        # before it
+        return [q for q in reversed(earlier) if q.kind == "count" and not _scale(q.value)]
     if result.kind in ("money", "bytes") and result.kind not in kinds:
         return [q for q in reversed(earlier) if q.kind == result.kind and not q.per_seconds]
     if result.kind == "duration" and "duration" not in kinds:

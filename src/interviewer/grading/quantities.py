@@ -135,6 +135,13 @@ class Quantity:
 @lru_cache(maxsize=4096)
 def words_to_digits(text: str) -> str:
     """`text` with spelled-out numbers in digits ("ten minutes" -> "10 minutes", "half a billion" -> "0.5 billion")."""
+    # "$2.50 a million" is a price per million tokens, not two and a half million dollars
+    text = re.sub(
+        r"(\$\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s+(?:cents?|dollars?))\s+a\s+(thousand|million|billion)\b",
+        r"\1 per \2",
+        text,
+        flags=re.I,
+    )
     # "two and a half thousand" is 2.5 thousand (text2num reads "half thousand" as 500), "one and a half
     # percent" 1.5 percent (text2num leaves a lone "one" in words)
     text = re.sub(
