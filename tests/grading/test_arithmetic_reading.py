@@ -363,3 +363,23 @@ def test_a_vague_number_is_not_a_factor(youtube: Question) -> None:
     before = "Three billion rows in all. "
     text = "A few hundred trees score about fifteen thousand rows a second per core, which is 200 thousand core-seconds."
     assert arithmetic(youtube, before + text) == []
+
+
+def test_a_price_per_million_tokens_is_a_price(youtube: Question) -> None:
+    text = "That's 400 million input tokens at $3 a million, about {}, so the input side is cheap."
+    assert arithmetic(youtube, text.format("$120"))
+    assert arithmetic(youtube, text.format("$1,200")) == []
+
+
+def test_a_price_per_thousand_takes_the_volume_said_before_it(youtube: Question) -> None:
+    text = (
+        "We send twenty million emails a day, and at ten cents per thousand that comes to roughly {} a day."
+    )
+    assert arithmetic(youtube, text.format("$200"))
+    assert arithmetic(youtube, text.format("$2,000")) == []
+
+
+def test_a_clause_opening_with_over_continues_from_the_clause_before(youtube: Question) -> None:
+    text = "That is 40 billion writes a day; over 86,400 seconds that's about {} writes a second."
+    assert arithmetic(youtube, text.format("forty-six thousand"))
+    assert arithmetic(youtube, text.format("four hundred and sixty thousand")) == []

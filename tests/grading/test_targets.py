@@ -138,3 +138,23 @@ FEED_FIRST = Constraint(
 )
 def test_holding_the_response_for_a_dependency_waits_on_it(sentence: str, broken: bool) -> None:
     assert (breaks(sentence, FEED_FIRST) is not None) is broken
+
+
+EXCHANGE_COMPUTE = Constraint(
+    kind="latency",
+    max=30,
+    says="About 30 ms of an exchange's 100 ms is left for compute.",
+    subject=["exchange traffic", "bid request"],
+)
+
+
+def test_a_latency_budget_for_one_part_holds_only_where_that_part_is_named() -> None:
+    said = "The heavy model takes about sixty milliseconds end to end on our side."
+    assert breaks(said, EXCHANGE_COMPUTE, "For exchange traffic we reuse the in-app pipeline") is not None
+    assert breaks(said, EXCHANGE_COMPUTE, "For the in-app feed we run the full pipeline") is None
+
+
+def test_every_half_hour_is_a_period() -> None:
+    fresh = Constraint(kind="freshness", max=60, says="Within a minute.", subject=["fan-out job"])
+    assert breaks("A fan-out job that runs every half hour pushes new posts to inboxes.", fresh) is not None
+    assert breaks("A fan-out job pushes new posts to inboxes within seconds.", fresh) is None

@@ -107,7 +107,7 @@ class WrongClaim(_Strict):
 class Constraint(_Strict):
     """A target a design must meet, as the checker reads it.
 
-    - `latency`: `max` milliseconds for a request on the serving path;
+    - `latency`: `max` milliseconds for a request on the serving path (for the part `subject` names, if any);
     - `availability`: `min` percent;
     - `freshness`: `max` seconds of staleness for what `subject` names (features, a profile, an index);
     - `ordering`: what `subject` names (a safety check, a filter) must happen `before` an event;

@@ -170,7 +170,7 @@ class ClaimChecker:
                 *specific,
                 # a method error the question itself names is reported once, in the question's words
                 *([] if specific else self._common_claims(text, question)),
-                *self._constraints(text, constraints),
+                *self._constraints(text, constraints, sentences[i - 1].text if i else ""),
             ]
             for error in found:
                 if error.key not in {e.key for e in errors}:
@@ -240,10 +240,12 @@ class ClaimChecker:
 
     # -- constraints ---------------------------------------------------------------------------------------
 
-    def _constraints(self, sentence: str, constraints: Sequence[Constraint]) -> list[ClaimError]:
+    def _constraints(
+        self, sentence: str, constraints: Sequence[Constraint], before: str = ""
+    ) -> list[ClaimError]:
         found: list[ClaimError] = []
         for constraint in constraints:
-            why = breaks(sentence, constraint)
+            why = breaks(sentence, constraint, before)
             if why:
                 found.append(
                     ClaimError(

@@ -156,9 +156,9 @@ def words_to_digits(text: str) -> str:
         )
     # "second" is a unit here, never the ordinal text2num would read it as.
     text = re.sub(r"\bsecond(s?)\b", r"sec\1", text, flags=re.I)
-    # "half a second", "a quarter of an hour", "a tenth of a second"
+    # "half a second", "a quarter of an hour", "a tenth of a second", "every half hour"
     text = re.sub(
-        r"\b(half|a quarter of|a tenth of) an? (sec|minute|hour|day|week|month|year)\b",
+        r"\b(half|a quarter of|a tenth of)(?: an?)? (sec|minute|hour|day|week|month|year)\b",
         lambda m: f"{_PART_OF[m.group(1).lower()]} {m.group(2)}",
         text,
         flags=re.I,

@@ -88,8 +88,9 @@ _LATER = re.compile(
 )
 
 
-def breaks(sentence: str, constraint: Constraint) -> str | None:
-    """Why `sentence` breaks `constraint`, or None when it does not (or does not say enough to tell)."""
+def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | None:
+    """Why `sentence` breaks `constraint`, or None when it does not (or does not say enough to tell).
+    `before` is the part of the sentence said just before, which may name what a latency budget is for."""
     text = words_to_digits(sentence)
     for clause in clauses(text):
         if constraint.kind == "latency":
@@ -97,6 +98,10 @@ def breaks(sentence: str, constraint: Constraint) -> str | None:
             wait = _batching_wait(clause, constraint.max)
             if wait:
                 return wait
+            if constraint.subject and not any(
+                m.asserted for m in mentions(f"{before} {clause}", constraint.subject)
+            ):
+                continue  # a budget for one part ("our side of the 100 ms"): only where that part is named
             for segment in segments(clause):
                 if not (_LATENCY_WORDS.search(segment) and _REQUEST_PATH.search(segment)):
                     continue
