@@ -158,3 +158,25 @@ def test_every_half_hour_is_a_period() -> None:
     fresh = Constraint(kind="freshness", max=60, says="Within a minute.", subject=["fan-out job"])
     assert breaks("A fan-out job that runs every half hour pushes new posts to inboxes.", fresh) is not None
     assert breaks("A fan-out job pushes new posts to inboxes within seconds.", fresh) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "broken"),
+    [
+        ("For refunds the bot checks the order and then issues it right away, with no extra step.", True),
+        ("For refunds the bot asks the customer to confirm, and only then calls the payments API.", False),
+        ("If the customer confirms, the refund goes through straight away.", False),
+    ],
+)
+def test_an_event_done_at_once_with_its_check_never_named_skips_it(sentence: str, broken: bool) -> None:
+    assert (breaks(sentence, CONFIRM_FIRST) is not None) is broken
+
+
+def test_going_on_only_once_a_dependency_answers_waits_on_it() -> None:
+    playback = Constraint(
+        kind="nonblocking", says="Playback never waits.", subject=["recommender"], before=["playback"]
+    )
+    assert breaks("Playback carries on once the recommender has picked the next track.", playback)
+    assert (
+        breaks("Playback carries on from a local queue while the recommender catches up.", playback) is None
+    )

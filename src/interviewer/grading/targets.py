@@ -138,6 +138,8 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                 return "That lets it happen with no check first."
             if constraint.kind == "ordering" and _undone_after(clause, constraint):
                 return "That lets it happen first and undoes it after the check."
+            if constraint.kind == "ordering" and _done_at_once(clause, constraint):
+                return "That lets it happen with no check first."
             for i, subject_part in enumerate(parts):
                 if not any(m.asserted for m in mentions(subject_part, constraint.subject)):
                     continue
@@ -303,11 +305,32 @@ def _undone_after(clause: str, constraint: Constraint) -> bool:
     return False
 
 
+# "... and then issues it straight away so the customer doesn't need an extra turn": the event at once, its
+# check never named
+_AT_ONCE = re.compile(
+    r"\b(?:straight away|right away|immediately|instantly|at once|without (?:asking|waiting|checking)|"
+    r"no extra (?:turn|step)|(?:doesn't|does not|don't|won't) need (?:an|any) extra (?:turn|step))",
+    re.I,
+)
+_CONDITIONED = re.compile(r"\b(?:if|when|unless|once|after|only)\b", re.I)
+
+
+def _done_at_once(clause: str, constraint: Constraint) -> bool:
+    if not any(m.asserted for m in mentions(clause, list(constraint.before))):
+        return False
+    if any(True for _ in mentions(clause, list(constraint.subject))):
+        return False  # the check is named: other rules read where it stands
+    at_once = [m for m in _AT_ONCE.finditer(clause) if is_asserted(clause, m.start(), m.end())]
+    return bool(at_once) and not _CONDITIONED.search(clause[: at_once[0].start()])
+
+
 # "checkout waits for it", "the order button stays disabled until an estimate comes back"
 _WAITS = re.compile(
     r"\b(?:waits?|waiting|hangs?|stalls?|blocks?|blocked|(?:stays?|remains?|is|are|gets?) "
     r"(?:disabled|blocked|greyed out|locked|held|paused)|holds? (?:off|back)|"
-    r"hold(?:s|ing)? (?:the|its|our) (?:\w+ )?(?:response|request|page|feed|screen))\b",
+    r"hold(?:s|ing)? (?:the|its|our) (?:\w+ )?(?:response|request|page|feed|screen)|"
+    # "playback carries on once the service has ranked": it goes on only when the dependency answers
+    r"(?:carries|carry) on (?:only )?(?:once|after|when)|(?:continues|resumes|proceeds) (?:only )?(?:once|after))\b",
     re.I,
 )
 
