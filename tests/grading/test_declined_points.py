@@ -72,6 +72,26 @@ def declined(question: Question, phase: Phase | None, text: str) -> list[str]:
             "job.",
             "surfaces-differ",
         ),
+        # "X seems unnecessary to me", "X feels excessive", "X isn't something I'd bother with"
+        (
+            "feed-ranking",
+            "issues",
+            "A reverse-chronological fallback feed for when ranking is down seems unnecessary to me.",
+            "chronological-fallback",
+        ),
+        (
+            "translation-service",
+            "deep_dive",
+            "Checking COMET for every language pair after quantising isn't something we'd bother with.",
+            "quantized-serving",
+        ),
+        # "people often do X, but I'd skip both": what "both" stands for is in the clause before
+        (
+            "feed-ranking",
+            "issues",
+            "Teams usually fall back to a reverse-chronological feed from the inbox, but I'd skip that.",
+            "chronological-fallback",
+        ),
         # "I don't think X is needed", "I don't think we'd need to X"
         (
             "fraud-detection",

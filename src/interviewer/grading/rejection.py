@@ -41,7 +41,9 @@ _DECLINE = re.compile(
 # "Inverse propensity weighting would be overkill here": what comes before is declined, after the fact.
 _DISMISSED = re.compile(
     r"\b(?:(?:is|are|would be|will be|seems?|feels?|sounds?|looks?)(?: like)? (?:probably |just |really )?"
-    r"(?:overkill|unnecessary|not needed|not worth (?:it|the \w+)|a waste|pointless|more trouble than)"
+    r"(?:overkill|unnecessary|excessive|too much|over the top|not needed|not worth (?:it|the \w+)|a waste|"
+    r"pointless|more trouble than)"
+    r"|(?:isn't|is not|aren't|are not) (?:something|anything) (?:i|we)(?:'d| would)? (?:bother|do|need|want)"
     r"|(?:adds?|add) (?:more )?(?:noise|complexity|cost|latency) for (?:little|no) (?:gain|benefit|value)"
     r"|(?:isn't|aren't|is not|are not|wouldn't be) (?:really )?(?:needed|necessary|worth (?:it|the \w+)))",
     re.I,
@@ -121,8 +123,11 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
     """The key point `sentence` says the candidate would not do, if any (the closest one); `after` is the
     sentence that follows, which may say what is done instead."""
     best: tuple[int, KeyPoint] | None = None
-    for clause in clauses(sentence):
+    parts = clauses(sentence)
+    for k, clause in enumerate(parts):
         for phrase, verb in _declined_phrases(clause):
+            if k and _ANAPHOR.match(phrase):
+                phrase = parts[k - 1]  # "people often keep X and Y, but I'd skip both"
             said = _words(phrase)
             rest = sentence[sentence.find(phrase) + len(phrase) :]
             # a decline with its own reason ("..., since we wrote them ourselves") is not followed by what
@@ -132,12 +137,14 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
             if len(said) < MIN_SHARED:
                 continue
             spread = Counter(w for point in points for w in _point_words(point)[0])
+            if verb and any(
+                _does(point, verb) and len(said & _point_words(point)[0]) >= MIN_SHARED for point in points
+            ):
+                continue  # "I'd skip that day's digest" does what a point asks: the phrase declines nothing
             for point in points:
                 right, wrong = _point_words(point)
                 common = said & right
                 shared = len(common)
-                if verb and _does(point, verb):
-                    continue  # "I'd skip that day's digest" is what the point asks for
                 if (
                     shared >= MIN_SHARED
                     and shared >= len(said & wrong) + MIN_MARGIN
@@ -156,6 +163,9 @@ _NOT_THOUGHT_NEEDED = re.compile(
     re.I,
 )
 _REASON = re.compile(r"^[\s,]*(?:since|because|as|given)\b", re.I)
+_ANAPHOR = re.compile(
+    r"^(?:both(?: of them)?|it|them|that|those|these|either|all (?:of )?that|that step)$", re.I
+)
 _INSTEAD_OF = re.compile(r"^(?:so |and )?(?:rather than|instead of)", re.I)
 _MAIN = re.compile(r",\s*(?:i|we|let's|i'd|we'd|i'll|we'll|just)\b", re.I)
 
@@ -173,10 +183,9 @@ def _declined_phrases(clause: str) -> list[tuple[str, str]]:
         out.append((phrase, verb.group(0).lower() if verb else ""))
     out += [(m.group("x").strip(), "") for m in _NOT_THOUGHT_NEEDED.finditer(clause)]
     for m in _DISMISSED.finditer(clause):
-        before = re.split(r"[,:;]|\b(?:and|so|because|since)\b", clause[: m.start()])[-1].strip()
-        if not re.search(
-            r"\b(?:when|if|unless|whether|once)\b", before, re.I
-        ):  # "skip when it isn't worth it"
+        before = re.split(r"[:;]|,\s*(?:and\s+)?|\b(?:so|because|since)\b", clause[: m.start()])[-1].strip()
+        # "skip when it isn't worth it" is a condition; "a page for when it is down seems unnecessary" is not
+        if not re.search(r"(?<!\bfor )\b(?:when|if|unless|whether|once)\b", before, re.I):
             out.append((before, ""))
     return out
 
@@ -249,8 +258,12 @@ _AMOUNTS = re.compile(
 
 
 def _words(text: str) -> frozenset[str]:
-    """Content words, cut to six letters so "quantising" meets "quantised"; amounts and units say how much,
+    """Content words, cut to seven letters so "quantising" meets "quantized" ("positive" stays apart from
+    "position"), hyphenated words also by their parts; amounts and units say how much,
     not what is done."""
-    return frozenset(
-        w[:7] for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and not _AMOUNTS.match(w)
-    )
+    text = _FALL_BACK.sub("fallback", text.lower()).replace("iz", "is")  # "falls back", "quantize"
+    words = [part for w in _WORD.findall(text) for part in (w, *w.split("-")[1:]) if len(part) >= 4]
+    return frozenset(w[:7] for w in words if w not in STOP_WORDS and not _AMOUNTS.match(w))
+
+
+_FALL_BACK = re.compile(r"\bfall(?:s|ing)? back\b")
