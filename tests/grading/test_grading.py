@@ -559,3 +559,16 @@ def test_a_derivation_said_across_a_spoken_sentence_break_is_checked_whole(
     grade = grader.grade(question, "optimization", answer)
     assert [e.kind for e in grade.errors] == ["arithmetic"]
     assert grade.errors[0].quote in answer
+
+
+def test_the_communication_numbers_criterion_rewards_arithmetic_that_holds(grader: OfflineGrader) -> None:
+    said = (
+        "Three hundred million daily users opening the feed ten times is three billion requests a day. "
+        "Over a day's 86,400 seconds that's about {} a second, and I'd plan for twice that at the evening peak."
+    )
+
+    def numbers(answer: str) -> int:
+        grade = grader.grade_communication([answer])
+        return next(c.score for c in grade.criteria if c.criterion_id == "quantification")
+
+    assert numbers(said.format("35 thousand")) > numbers(said.format("800 thousand"))

@@ -141,24 +141,8 @@ class ClaimChecker:
         """Errors in `answer`, in order. With `phase` None every phase's wrong claims are looked for."""
         points = _points(question, phase)
         constraints = [c for fact in question.hidden_facts for c in fact.constraints]
-        errors: list[ClaimError] = []
+        errors = self.arithmetic_errors(answer, points, question.common_wrong)
         sentences = split_sentences(answer)
-        carry = ""
-        target: float | None = None  # the availability the answer last stated
-        hard_sentences = [h.strip() for h in HARD_SENTENCE.split(answer) if h.strip()]
-        for i, text in enumerate(hard_sentences):
-            if _QUESTION.match(text):
-                continue
-            carried = carry if CONTINUES.match(text) else ""
-            before, carry = carry, last_quantity(text)
-            later = " ".join(hard_sentences[i + 1 :])
-            found = self._arithmetic(text, carried, hard_sentences[i - 1] if i else "", before)
-            if target is not None and not found:
-                found = _downtime(text, target, hard_sentences[i - 1] if i else "")
-            target = availability_target(text) or target
-            for error in found:
-                if error.key not in {e.key for e in errors}:
-                    errors.append(_with_recovery(error, later, points, self, question.common_wrong))
         for i, sentence in enumerate(sentences):
             text = _stated(sentence.text)
             if not text:
@@ -237,6 +221,30 @@ class ClaimChecker:
             return True
         said = [m for clause in clauses(sentence) for m in mentions(clause, _salient(point))]
         return bool(said) and not any(m.asserted for m in said)
+
+    def arithmetic_errors(
+        self, answer: str, points: Sequence[KeyPoint] = (), common: Sequence[WrongClaim] = ()
+    ) -> list[ClaimError]:
+        """The arithmetic errors of `answer`, sentence by sentence, each marked corrected when a later
+        sentence redoes it soundly; needs no question (the communication grade reads them too)."""
+        errors: list[ClaimError] = []
+        carry = ""
+        target: float | None = None  # the availability the answer last stated
+        hard_sentences = [h.strip() for h in HARD_SENTENCE.split(answer) if h.strip()]
+        for i, text in enumerate(hard_sentences):
+            if _QUESTION.match(text):
+                continue
+            carried = carry if CONTINUES.match(text) else ""
+            before, carry = carry, last_quantity(text)
+            later = " ".join(hard_sentences[i + 1 :])
+            found = self._arithmetic(text, carried, hard_sentences[i - 1] if i else "", before)
+            if target is not None and not found:
+                found = _downtime(text, target, hard_sentences[i - 1] if i else "")
+            target = availability_target(text) or target
+            for error in found:
+                if error.key not in {e.key for e in errors}:
+                    errors.append(_with_recovery(error, later, points, self, common))
+        return errors
 
     # -- constraints ---------------------------------------------------------------------------------------
 

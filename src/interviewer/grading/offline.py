@@ -154,9 +154,12 @@ class OfflineGrader:
         analysis = self.analyser.analyse_communication(answers, delivery)
         measures, evidence, delivery = analysis.measures, analysis.evidence, analysis.delivery
         criteria = []
+        # the numbers criterion rewards arithmetic that holds, not digits (the same rule as each phase's grade)
+        errors = [e for answer in answers for e in self.analyser.checker.arithmetic_errors(answer)]
         for criterion in rubric.criteria:
             value = measures.get(criterion.measure, 0.0)
             score = 1 if analysis.empty else _level(value, self.calibration.signal_levels)
+            score = max(1, score - _error_penalty(criterion.measure, errors))
             criteria.append(
                 CriterionGrade(
                     criterion_id=criterion.id,
