@@ -18,8 +18,9 @@ and its injection answers (injection_defence_third.yaml, still held out) as thei
 table. The fourth set (minimal_pairs_fourth.yaml, written blind after the third had been looked at, measured once
 and tuned on from 2026-12-06) is "fourth (tuned on)". The fifth set (minimal_pairs_fifth.yaml, written blind
 after the fourth had been looked at, measured once and tuned on from then) is "fifth (tuned on)". The sixth set
-(minimal_pairs_sixth.yaml, written blind after the fifth had been looked at) is held out: "sixth (held out)",
-its misses never listed; `--tuning-only` leaves it out altogether. The tune,
+(minimal_pairs_sixth.yaml, written blind after the fifth had been looked at, measured once and tuned on from
+then) is "sixth (tuned on)". The seventh set (minimal_pairs_seventh.yaml, written blind after the sixth had been
+looked at) is held out: "seventh (held out)", its misses never listed; `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
 
@@ -66,15 +67,24 @@ PAIR_FILES = {
     "fourth": "minimal_pairs_fourth.yaml",
     "fifth": "minimal_pairs_fifth.yaml",
     "sixth": "minimal_pairs_sixth.yaml",
+    "seventh": "minimal_pairs_seventh.yaml",
 }
-EXTRA = ("fresh", "third", "fourth", "fifth", "sixth")  # the later pair files, each reported as its own split
-HELD_OUT = frozenset({"sixth"})  # never tuned on: their misses are not listed
+EXTRA = (
+    "fresh",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+)  # the later pair files, each reported as its own split
+HELD_OUT = frozenset({"seventh"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
     "fourth": "fourth (tuned on)",
     "fifth": "fifth (tuned on)",
-    "sixth": "sixth (held out)",
+    "sixth": "sixth (tuned on)",
+    "seventh": "seventh (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -108,7 +108,7 @@ _DISMISSED_AFTER = re.compile(r"^\w*\s+(?:or not|either way)\b", re.I)
 # "watch time follows it anyway", "purchases follow from that", "pickup times are a side effect": named as a
 # consequence, not as the aim
 _CONSEQUENCE_AFTER = re.compile(
-    r"^[\w-]*\s+(?:\w+\s+){0,3}?(?:will |should |would )?(?:follows?|comes? along|take care of (?:it|them)selves?|"
+    r"^[\w-]*\s+(?:\w+\s+){0,5}?(?:will |should |would )?(?:follows?|comes? along|take care of (?:it|them)selves?|"
     r"(?:is|are|will be) (?:just |only |merely )?(?:a )?(?:side.effects?|by-?products?))\b",
     re.I,
 )
@@ -127,6 +127,7 @@ _CONTRASTED_LIST = re.compile(
 # what comes after; the aim named before it is not what the design optimises
 _PROXIED_AFTER = re.compile(
     r"\b(?:proxy|stand-in|stand in|measure|number|metric|signal)\s+(?:for|of)\s+(?:that|it|this|them)\b|"
+    r"\b(?:proxy|stand-in)\s+(?:is|are|would be)\b|"
     r"\bcaptures?\s+(?:that|it|this|both)\b",
     re.I,
 )

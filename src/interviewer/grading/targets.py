@@ -80,6 +80,10 @@ def _batching_wait(clause: str, budget_ms: float) -> str | None:
     return None
 
 
+# What describes the whole deadline or the network rather than the part a narrower budget is for
+_WHOLE_BUDGET = re.compile(
+    r"\b(?:includ\w*|deadline|network|round.trip|exchanges? (?:drop|allow|give))", re.I
+)
 _AVAILABILITY_WORDS = re.compile(r"\b(?:availab|uptime|up time|sla|slo|nines)", re.I)
 _OUTAGE = re.compile(r"\b(?:down|outage|unavailable|unreachable|fails?|failing|degraded)\b", re.I)
 _LATER = re.compile(
@@ -111,6 +115,8 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                     or _NOT_REQUEST.search(segment)
                 ):
                     continue
+                if constraint.subject and _WHOLE_BUDGET.search(segment):
+                    continue  # "the hundred milliseconds includes a network round trip": the whole deadline
                 for q in quantities(segment):
                     if q.kind == "duration" and q.value <= 10 and q.value * 1000 > constraint.max:
                         said = f"{q.value:g} s" if q.value >= 1 else f"{q.value * 1000:g} ms"
