@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_sixth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_seventh.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ THIRD = _pairs("minimal_pairs_third.yaml")
 FOURTH = _pairs("minimal_pairs_fourth.yaml")
 FIFTH = _pairs("minimal_pairs_fifth.yaml")
 SIXTH = _pairs("minimal_pairs_sixth.yaml")
-HELD_OUT = FRESH + THIRD + FOURTH + FIFTH + SIXTH
+SEVENTH = _pairs("minimal_pairs_seventh.yaml")
+HELD_OUT = FRESH + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
 
@@ -57,8 +58,8 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
 
 @pytest.mark.parametrize(
     ("prefix", "pairs"),
-    [("t-", THIRD), ("q-", FOURTH), ("v-", FIFTH), ("w-", SIXTH)],
-    ids=["third", "fourth", "fifth", "sixth"],
+    [("t-", THIRD), ("q-", FOURTH), ("v-", FIFTH), ("w-", SIXTH), ("x-", SEVENTH)],
+    ids=["third", "fourth", "fifth", "sixth", "seventh"],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
     prefix: str, pairs: list[dict[str, Any]]
@@ -126,12 +127,21 @@ def test_arithmetic_pairs_are_off_by_more_than_twice(pair: dict[str, Any]) -> No
 def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
     for pair in (p for p in HELD_OUT if p["kind"] == "valid-alternative"):
         assert pair["label_a"] >= 3 and pair["label_b"] >= 3, pair["id"]
-    assert all(p["why"].strip() for p in THIRD + FOURTH + FIFTH + SIXTH if p["kind"] == "valid-alternative")
+    assert all(
+        p["why"].strip() for p in THIRD + FOURTH + FIFTH + SIXTH + SEVENTH if p["kind"] == "valid-alternative"
+    )
 
 
 @pytest.mark.parametrize(
     "name, pairs",
-    [("fresh", FRESH), ("third", THIRD), ("fourth", FOURTH), ("fifth", FIFTH), ("sixth", SIXTH)],
+    [
+        ("fresh", FRESH),
+        ("third", THIRD),
+        ("fourth", FOURTH),
+        ("fifth", FIFTH),
+        ("sixth", SIXTH),
+        ("seventh", SEVENTH),
+    ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
     longer = Counter(
