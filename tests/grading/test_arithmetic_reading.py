@@ -92,6 +92,29 @@ def test_numbers_in_a_list_are_not_read_as_one() -> None:
             "Every courier phone reports its location every five seconds, and with two million couriers on "
             "shift that's four hundred thousand updates a second.",
         ),
+        # "one percent" and "one byte" are numbers; "8-bit" names a type
+        (
+            "Spam is about one percent of 400 million posts, so roughly 400 thousand a day.",
+            "Spam is about one percent of 400 million posts, so roughly 4 million a day.",
+        ),
+        (
+            "Thirty million vectors of 256 dimensions at one byte each after 8-bit quantisation is about "
+            "770 GB.",
+            "Thirty million vectors of 256 dimensions at one byte each after 8-bit quantisation is about "
+            "7.7 GB.",
+        ),
+        # a bare number restating a period said before, and a result set off by a comma
+        (
+            "Half a million scooters, each reporting every five seconds, works out to half a million times "
+            "five, two and a half million updates a second.",
+            "Half a million scooters, each reporting every five seconds, works out to half a million over "
+            "five, a hundred thousand updates a second.",
+        ),
+        # a result after a colon
+        (
+            "Ninety billion tokens a day at about 2 billion per GPU-day: roughly four hundred and fifty GPUs.",
+            "Ninety billion tokens a day at about 2 billion per GPU-day: roughly forty-five GPUs.",
+        ),
         # "plus" after a pause still adds
         (
             "Five million users times twenty items is a hundred million rows, plus about fifty million for "

@@ -20,7 +20,7 @@ from interviewer.grading.quantities import Quantity, quantities, words_to_digits
 from interviewer.grading.stance import clauses
 
 _RESULT_CUE = re.compile(
-    r"(?:=|≈|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
+    r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
     r"\bworks? out (?:at|to)\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b)"
     r"(?:\s+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|worth|"
     r"close to|on the order of|we(?:'re| are)? (?:at|near|need)|near|that's|,))*[\s,]*[~$]?\s*$",
@@ -32,7 +32,8 @@ _OPERATOR = re.compile(
     r"(?:\btimes\b|\bmultiplied by\b|\bdivided by\b|[×x*/÷]|\bover\b|\bplus\b|\+|\bper\b)", re.I
 )
 _HEDGED_RESULT = re.compile(
-    r"^[\s,]*(?:,|\bor\b)\s*(?:about|around|roughly|approximately|nearly|almost|call it|so about|so roughly)\s*[~$]?\s*$",
+    r"^[\s,]*(?:,|\bor\b)\s*(?:(?:about|around|roughly|approximately|nearly|almost|call it|so about|so roughly)\s*)?"
+    r"[~$]?\s*$",
     re.I,
 )
 # "so 2,000 times 1,200": a number followed by an operation starts a calculation; it is not a result
@@ -94,6 +95,7 @@ _NAMED = re.compile(
 _SIZE_RESULT = re.compile(
     r"\b(?:is|are|that's|comes? to|gives?|makes|so|about|roughly|which is|takes?)\b|=", re.I
 )
+_BITS = re.compile(r"^-?\s?bits?\b", re.I)
 _DTYPE = re.compile(r"\b(?:(float|fp|f|bf|bfloat|int|uint)(64|32|16|8|4))\b", re.I)
 
 
@@ -107,6 +109,7 @@ def _definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
         and not (
             _THE.search(clause[max(0, q.start - 5) : q.start]) and _NAMED.match(clause[q.end : q.end + 20])
         )
+        and not _BITS.match(clause[q.end : q.end + 8])  # "8-bit quantisation" names a type
     ]
     for m in _DTYPE.finditer(clause):
         if any(
@@ -248,6 +251,14 @@ _FLEET = re.compile(
 def _with_units(inputs: list[Quantity], result: Quantity, earlier: Sequence[Quantity]) -> list[Quantity]:
     """A bare number that restates a size or price said before takes its unit back: "... at sixteen bytes
     each. Eighty million times twelve times sixteen is 15 GB"."""
+    if result.kind == "count" and result.per_seconds and not any(q.time_power for q in inputs):
+        # "each pinging every four seconds, works out to a million times four": the four is the period
+        periods = [q for q in reversed(earlier) if q.kind == "duration" and q.value <= 600]
+        for j, q in enumerate(inputs):
+            same = [x for x in periods if q.kind == "count" and x.spoken == q.value]
+            if same:
+                return [*inputs[:j], replace(same[0], start=q.start, end=q.end), *inputs[j + 1 :]]
+        return inputs
     if result.kind not in ("money", "bytes") or any(q.kind == result.kind for q in inputs):
         return inputs
     sizes = [q for q in reversed(earlier) if q.kind == result.kind and not q.per_seconds]
@@ -293,7 +304,8 @@ def _divisor(
 
 _BUSY = re.compile(r"\b(?:busy|busiest|peak|active|waking|prime|evening|daytime|working|business)\b", re.I)
 _FRESH = re.compile(
-    r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|[;:]|\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))",
+    r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|;|:(?!\s*(?:roughly|about|around|approximately|call it)\b)|"
+    r"\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))",
     re.I,
 )
 _RESULT_PERIOD = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,3}?(?:a|per|each|every)\s+(day|week|month|year)\b", re.I)

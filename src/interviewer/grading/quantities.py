@@ -135,6 +135,13 @@ class Quantity:
 @lru_cache(maxsize=4096)
 def words_to_digits(text: str) -> str:
     """`text` with spelled-out numbers in digits ("ten minutes" -> "10 minutes", "half a billion" -> "0.5 billion")."""
+    # "one percent", "one byte": text2num leaves a lone "one" in words
+    text = re.sub(
+        r"\bone (percent|per cent|bytes?|kb|mb|gb|tb|dollars?|cents?|seconds?|minutes?|hours?|days?)\b",
+        r"1 \1",
+        text,
+        flags=re.I,
+    )
     # "$2.50 a million" is a price per million tokens, not two and a half million dollars
     text = re.sub(
         r"(\$\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s+(?:cents?|dollars?))\s+a\s+(thousand|million|billion)\b",
