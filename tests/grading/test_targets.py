@@ -180,3 +180,19 @@ def test_going_on_only_once_a_dependency_answers_waits_on_it() -> None:
     assert (
         breaks("Playback carries on from a local queue while the recommender catches up.", playback) is None
     )
+
+
+def test_a_breach_split_over_two_parts_of_a_sentence_is_read_whole() -> None:
+    from interviewer.content.questions import QuestionBank
+    from interviewer.grading.claims import ClaimChecker
+    from locations import KNOWLEDGE
+
+    moderation = QuestionBank.load(KNOWLEDGE).get("content-moderation")
+    late = (
+        "When someone posts, I'd let it appear right away, and put it on a queue where the hash check against "
+        "the known lists runs within seconds."
+    )
+    assert any(e.kind == "constraint" for e in ClaimChecker().check(moderation, None, late))
+    youtube = QuestionBank.load(KNOWLEDGE).get("youtube-recommendations")
+    fine = "Candidate lists can still be rebuilt daily; the ranker reads the fresh profile at request time."
+    assert not any(e.kind == "constraint" for e in ClaimChecker().check(youtube, None, fine))

@@ -46,7 +46,7 @@ from interviewer.grading.rejection import STOP_WORDS as _STOP
 from interviewer.grading.rejection import declined_point
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import clauses, mentions
-from interviewer.grading.targets import CHALLENGES, breaks
+from interviewer.grading.targets import CHALLENGES, breaks, holds_the_breach
 from interviewer.phases import PHASES, Phase
 
 ErrorKind = Literal["claim", "arithmetic", "constraint"]
@@ -123,6 +123,9 @@ def reasons_about_mistake(sentence: str) -> bool:
         return True
     match = _CONDITION.match(sentence)
     return bool(match and _CHOOSER.search(match.group(1)) and _HARM.search(match.group(2)))
+
+
+_ACROSS_PARTS = frozenset({"ordering", "freshness", "nonblocking"})
 
 
 def _stated(sentence: str) -> str:
@@ -254,6 +257,16 @@ class ClaimChecker:
         found: list[ClaimError] = []
         for constraint in constraints:
             why = breaks(sentence, constraint, before)
+            if (
+                why is None
+                and before
+                and constraint.kind in _ACROSS_PARTS
+                and holds_the_breach(sentence, constraint)
+                and breaks(before, constraint) is None
+            ):
+                # "I'd let the item appear right away, and put it on a queue / where the hash check runs
+                # within seconds": what the target names and what breaks it sit in two parts of a sentence
+                why = breaks(f"{before} {sentence}", constraint)
             if why:
                 found.append(
                     ClaimError(

@@ -80,6 +80,22 @@ def _batching_wait(clause: str, budget_ms: float) -> str | None:
     return None
 
 
+def holds_the_breach(sentence: str, constraint: Constraint) -> bool:
+    """Whether `sentence` itself says the part of a breach that is not what the target names: the period
+    (freshness), the deferral (ordering) or the wait (nonblocking). A sentence that only names the subject
+    ("the ranker reads the fresh profile") is not made wrong by a period said in the part before it."""
+    text = words_to_digits(sentence)
+    if constraint.kind == "freshness":
+        return any(sec > (constraint.max or 0) for sec, _, _ in periods(text))
+    if constraint.kind == "ordering":
+        return bool(
+            _DEFERRED.search(text) or _THEN_LATER.search(text) or _LATER.search(text) or _UNDO.search(text)
+        )
+    if constraint.kind == "nonblocking":
+        return bool(_WAITS.search(text))
+    return True
+
+
 # What describes the whole deadline or the network rather than the part a narrower budget is for
 _WHOLE_BUDGET = re.compile(
     r"\b(?:includ\w*|deadline|network|round.trip|exchanges? (?:drop|allow|give))", re.I
@@ -249,7 +265,9 @@ def _duration(seconds: float) -> str:
 # "Matching ... runs right after, in the async queue": the check deferred, in the words naming it or in a
 # phrase that follows them (not in another part that names its own work: "and the heavy models run async")
 _DEFERRED = re.compile(
-    r"\b(?:async\w*|in the background|out of band|off the (?:request|critical) path)\b|\bafter\s*$", re.I
+    r"\b(?:async\w*|in the background|out of band|off the (?:request|critical) path|(?:on|onto|into) a queue)\b|"
+    r"\bafter\s*$",
+    re.I,
 )
 # "The hash check runs synchronously, and the heavy models run asynchronously afterwards": the part naming the
 # check says it runs in time; the lateness belongs to the other work
@@ -336,7 +354,9 @@ _WAITS = re.compile(
     r"(?:disabled|blocked|greyed out|locked|held|paused)|holds? (?:off|back)|"
     r"hold(?:s|ing)? (?:the|its|our) (?:\w+ )?(?:response|request|page|feed|screen)|"
     # "playback carries on once the service has ranked": it goes on only when the dependency answers
-    r"(?:carries|carry) on (?:only )?(?:once|after|when)|(?:continues|resumes|proceeds) (?:only )?(?:once|after))\b",
+    r"(?:carries|carry) on (?:only )?(?:once|after|when)|(?:continues|resumes|proceeds) (?:only )?(?:once|after)|"
+    r"starts? (?:it|the (?:next )?track|playback|the page) (?:only )?(?:once|after|when) (?:the )?"
+    r"(?:answer|response|ranker|recommender|model|result|score))\b",
     re.I,
 )
 
