@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from interviewer.grading.delivery import strip_fillers
+from interviewer.grading.operands import definite, restated, with_units
 from interviewer.grading.quantities import Quantity, quantities, words_to_digits
 from interviewer.grading.stance import clauses
 
@@ -72,59 +73,16 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     """
     steps: list[Derivation] = []
     earlier: list[Quantity] = (
-        [q for clause in clauses(before) for q in _definite(clause, quantities(clause))] if before else []
+        [q for clause in clauses(before) for q in definite(clause, quantities(clause))] if before else []
     )
     for k, clause in enumerate(clauses(text)):
-        qs = _definite(clause, quantities(clause))
+        qs = definite(clause, quantities(clause))
         if k and earlier and CONTINUES.match(clause) and qs:
             # "75 billion writes a day; over 86,400 seconds that's ...": the clause before ended on its input
             qs = [replace(earlier[-1], start=0, end=0), *qs]
         steps += _clause_steps(clause, qs, earlier)
         earlier += qs
     return steps
-
-
-_VAGUE = re.compile(r"\b(?:a few|several|many|dozens of|hundreds of)\s*$", re.I)
-
-
-# "seventy percent go to the 8B model": a model's name, not a factor ("an 8B model in fp16" multiplies)
-_THE = re.compile(r"\bthe\s*$", re.I)
-_NAMED = re.compile(
-    r"^\s*(?:b|bn|billion)?[\s-]*(?:parameter\s+)?(?:models?|pool|tier|variant|version|checkpoint)\b", re.I
-)
-_SIZE_RESULT = re.compile(
-    r"\b(?:is|are|that's|comes? to|gives?|makes|so|about|roughly|which is|takes?)\b|=", re.I
-)
-_BITS = re.compile(r"^-?\s?bits?\b", re.I)
-_DTYPE = re.compile(r"\b(?:(float|fp|f|bf|bfloat|int|uint)(64|32|16|8|4))\b", re.I)
-
-
-def _definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
-    """The numbers a calculation can use: "a few hundred trees" describes, it is not a factor. A number
-    type names its size when no size is said ("768 dimensions in float32": 4 bytes each)."""
-    found = [
-        q
-        for q in qs
-        if not _VAGUE.search(clause[max(0, q.start - 12) : q.start])
-        and not (
-            _THE.search(clause[max(0, q.start - 5) : q.start]) and _NAMED.match(clause[q.end : q.end + 20])
-        )
-        and not _BITS.match(clause[q.end : q.end + 8])  # "8-bit quantisation" names a type
-    ]
-    for m in _DTYPE.finditer(clause):
-        if any(
-            q.kind == "bytes"
-            and abs(q.start - m.end()) < 30
-            and not _SIZE_RESULT.search(clause[m.end() : q.start])
-            for q in found
-        ):
-            continue  # "float32, four bytes each": the size is said
-        size = Quantity(int(m.group(2)) / 8, m.start(), m.end(), "bytes", said=int(m.group(2)) / 8)
-        found = sorted(
-            [*(q for q in found if not (q.start < m.end() and m.start() < q.end)), size],
-            key=lambda q: q.start,
-        )
-    return found
 
 
 def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantity]) -> list[Derivation]:
@@ -141,8 +99,8 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         if _OPERATION_NEXT.match(clause[qs[i].end : qs[i].end + 30]) and i + 1 < len(qs):
             first = i  # "so 2,000 times 1,200, ...": this number starts the next calculation
             continue
-        said, result = _restated(_added(clause, qs[first:i])), qs[i]
-        said = _with_units(said, result, [*earlier, *qs[:first]])
+        said, result = restated(_added(clause, qs[first:i])), qs[i]
+        said = with_units(said, result, [*earlier, *qs[:first]])
         carried = _carry(said, result, [*earlier, *qs[:first]])
         fleet = bool(_FLEET.match(clause[result.end : result.end + 40]))
         extra = [] if carried else _divisor(said, result, [*earlier, *qs[:first]], fleet)
@@ -246,43 +204,6 @@ _FLEET = re.compile(
     r"shards?|hosts?|cores?|boxes|cards?|accelerators?)\b",
     re.I,
 )
-
-
-def _with_units(inputs: list[Quantity], result: Quantity, earlier: Sequence[Quantity]) -> list[Quantity]:
-    """A bare number that restates a size or price said before takes its unit back: "... at sixteen bytes
-    each. Eighty million times twelve times sixteen is 15 GB"."""
-    if result.kind == "count" and result.per_seconds and not any(q.time_power for q in inputs):
-        # "each pinging every four seconds, works out to a million times four": the four is the period
-        periods = [q for q in reversed(earlier) if q.kind == "duration" and q.value <= 600]
-        for j, q in enumerate(inputs):
-            same = [x for x in periods if q.kind == "count" and x.spoken == q.value]
-            if same:
-                return [*inputs[:j], replace(same[0], start=q.start, end=q.end), *inputs[j + 1 :]]
-        return inputs
-    if result.kind not in ("money", "bytes") or any(q.kind == result.kind for q in inputs):
-        return inputs
-    sizes = [q for q in reversed(earlier) if q.kind == result.kind and not q.per_seconds]
-    for j, q in enumerate(inputs):
-        same = [x for x in sizes if q.kind == "count" and not q.per_seconds and x.spoken == q.value]
-        if same:
-            return [*inputs[:j], replace(same[0], start=q.start, end=q.end), *inputs[j + 1 :]]
-    return inputs
-
-
-def _restated(inputs: list[Quantity]) -> list[Quantity]:
-    """A number said with its unit and then again bare is one input, where the bare one stands, with its
-    unit: "fifty thousand rows a second per core, 4.5 billion divided by 50K"."""
-    out = list(inputs)
-    for j, q in enumerate(inputs):
-        if q.per_seconds is None and q.kind == "count":
-            same = [
-                k for k in range(j) if out[k].value == q.value and out[k].per_seconds and out[k] is not None
-            ]
-            if same:
-                k = same[0]
-                out[j] = replace(out[k], start=q.start, end=q.end)
-                out[k] = None  # type: ignore[call-overload]
-    return [q for q in out if q is not None]
 
 
 def _divisor(
