@@ -144,7 +144,7 @@ class ClaimChecker:
         """Errors in `answer`, in order. With `phase` None every phase's wrong claims are looked for."""
         points = _points(question, phase)
         constraints = [c for fact in question.hidden_facts for c in fact.constraints]
-        errors = self.arithmetic_errors(answer, points, question.common_wrong)
+        errors = self.arithmetic_errors(answer)
         sentences = split_sentences(answer)
         for i, sentence in enumerate(sentences):
             text = _stated(sentence.text)
@@ -225,9 +225,7 @@ class ClaimChecker:
         said = [m for clause in clauses(sentence) for m in mentions(clause, _salient(point))]
         return bool(said) and not any(m.asserted for m in said)
 
-    def arithmetic_errors(
-        self, answer: str, points: Sequence[KeyPoint] = (), common: Sequence[WrongClaim] = ()
-    ) -> list[ClaimError]:
+    def arithmetic_errors(self, answer: str) -> list[ClaimError]:
         """The arithmetic errors of `answer`, sentence by sentence, each marked corrected when a later
         sentence redoes it soundly; needs no question (the communication grade reads them too)."""
         errors: list[ClaimError] = []
@@ -246,7 +244,7 @@ class ClaimChecker:
             target = availability_target(text) or target
             for error in found:
                 if error.key not in {e.key for e in errors}:
-                    errors.append(_with_recovery(error, later, points, self, common))
+                    errors.append(_with_recovery(error, later, (), self))  # arithmetic needs no key point
         return errors
 
     # -- constraints ---------------------------------------------------------------------------------------

@@ -58,37 +58,36 @@ def definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
 
 
 def with_units(inputs: list[Quantity], result: Quantity, earlier: Sequence[Quantity]) -> list[Quantity]:
-    """A bare number that restates a size or price said before takes its unit back: "... at sixteen bytes
-    each. Eighty million times twelve times sixteen is 15 GB"."""
+    """A bare number that restates a number said before takes its unit back: a size or price ("... at sixteen
+    bytes each. Eighty million times twelve times sixteen is 15 GB"), or the period of a rate ("each pinging
+    every four seconds, works out to a million times four")."""
     if result.kind == "count" and result.per_seconds and not any(q.time_power for q in inputs):
-        # "each pinging every four seconds, works out to a million times four": the four is the period
-        periods = [q for q in reversed(earlier) if q.kind == "duration" and q.value <= 600]
-        for j, q in enumerate(inputs):
-            same = [x for x in periods if q.kind == "count" and x.spoken == q.value]
-            if same:
-                return [*inputs[:j], replace(same[0], start=q.start, end=q.end), *inputs[j + 1 :]]
+        pool = [q for q in reversed(earlier) if q.kind == "duration" and q.value <= 600]
+    elif result.kind in ("money", "bytes") and not any(q.kind == result.kind for q in inputs):
+        pool = [q for q in reversed(earlier) if q.kind == result.kind and not q.per_seconds]
+    else:
         return inputs
-    if result.kind not in ("money", "bytes") or any(q.kind == result.kind for q in inputs):
-        return inputs
-    sizes = [q for q in reversed(earlier) if q.kind == result.kind and not q.per_seconds]
     for j, q in enumerate(inputs):
-        same = [x for x in sizes if q.kind == "count" and not q.per_seconds and x.spoken == q.value]
-        if same:
-            return [*inputs[:j], replace(same[0], start=q.start, end=q.end), *inputs[j + 1 :]]
+        if q.kind != "count" or q.per_seconds:
+            continue
+        same = next((x for x in pool if x.spoken == q.value), None)
+        if same is not None:
+            return [*inputs[:j], replace(same, start=q.start, end=q.end), *inputs[j + 1 :]]
     return inputs
 
 
 def restated(inputs: list[Quantity]) -> list[Quantity]:
     """A number said with its unit and then again bare is one input, where the bare one stands, with its
     unit: "fifty thousand rows a second per core, 4.5 billion divided by 50K"."""
-    out = list(inputs)
+    out: list[Quantity | None] = list(inputs)
     for j, q in enumerate(inputs):
-        if q.per_seconds is None and q.kind == "count":
-            same = [
-                k for k in range(j) if out[k].value == q.value and out[k].per_seconds and out[k] is not None
-            ]
-            if same:
-                k = same[0]
-                out[j] = replace(out[k], start=q.start, end=q.end)
-                out[k] = None  # type: ignore[call-overload]
+        if q.per_seconds is not None or q.kind != "count":
+            continue
+        k = next(
+            (k for k in range(j) if (o := out[k]) is not None and o.per_seconds and o.value == q.value), None
+        )
+        if k is not None:
+            unit = out[k]
+            assert unit is not None
+            out[j], out[k] = replace(unit, start=q.start, end=q.end), None
     return [q for q in out if q is not None]

@@ -123,6 +123,7 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
     """The key point `sentence` says the candidate would not do, if any (the closest one); `after` is the
     sentence that follows, which may say what is done instead."""
     best: tuple[int, KeyPoint] | None = None
+    spread = Counter(w for point in points for w in _point_words(point)[0])
     parts = clauses(sentence)
     for k, clause in enumerate(parts):
         for phrase, verb in _declined_phrases(clause):
@@ -136,7 +137,6 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
             instead = _words(rest) if not _DISMISSED.search(rest) else frozenset()
             if len(said) < MIN_SHARED:
                 continue
-            spread = Counter(w for point in points for w in _point_words(point)[0])
             if verb and any(
                 _does(point, verb) and len(said & _point_words(point)[0]) >= MIN_SHARED for point in points
             ):
