@@ -54,8 +54,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     the end of the app's log, and a screenshot is saved under test-artifacts/."""
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
-    page = getattr(item, "funcargs", {}).get("page")
-    if report.when != "call" or not report.failed or page is None:
+    if report.when != "call" or not report.failed:
+        return
+    page = _failed_page(getattr(item, "funcargs", {}))
+    if page is None:
         return
     lines: list[str] = []
     with contextlib.suppress(Exception):
@@ -79,6 +81,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         lines.append("end of the app's log:")
         lines += [f"  | {line}" for line in log.read_text(errors="replace").splitlines()[-30:]]
     report.sections.append(("what the page showed", "\n".join(lines)))
+
+
+def _failed_page(funcargs: dict[str, object]) -> object | None:
+    """The test's page: its `page` fixture, or else the newest page it opened on the shared browser."""
+    if funcargs.get("page") is not None:
+        return funcargs["page"]
+    browser = funcargs.get("browser")
+    with contextlib.suppress(Exception):
+        pages = [pg for context in browser.contexts for pg in context.pages]  # type: ignore[attr-defined]
+        return pages[-1] if pages else None
+    return None
 
 
 def _free_port() -> int:
