@@ -20,7 +20,9 @@ and tuned on from 2026-12-06) is "fourth (tuned on)". The fifth set (minimal_pai
 after the fourth had been looked at, measured once and tuned on from then) is "fifth (tuned on)". The sixth set
 (minimal_pairs_sixth.yaml, written blind after the fifth had been looked at, measured once and tuned on from
 then) is "sixth (tuned on)". The seventh set (minimal_pairs_seventh.yaml, written blind after the sixth had been
-looked at) is held out: "seventh (held out)", its misses never listed; `--tuning-only` leaves it out altogether. The tune,
+looked at, measured once and tuned on from then) is "seventh (tuned on)". The eighth set (minimal_pairs_eighth.yaml, written blind after the seventh had been
+looked at) is held out. A set listed in HELD_OUT is reported as
+"(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
 
@@ -68,6 +70,7 @@ PAIR_FILES = {
     "fifth": "minimal_pairs_fifth.yaml",
     "sixth": "minimal_pairs_sixth.yaml",
     "seventh": "minimal_pairs_seventh.yaml",
+    "eighth": "minimal_pairs_eighth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -76,15 +79,17 @@ EXTRA = (
     "fifth",
     "sixth",
     "seventh",
+    "eighth",
 )  # the later pair files, each reported as its own split
-HELD_OUT = frozenset({"seventh"})  # never tuned on: their misses are not listed
+HELD_OUT = frozenset({"eighth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
     "fourth": "fourth (tuned on)",
     "fifth": "fifth (tuned on)",
     "sixth": "sixth (tuned on)",
-    "seventh": "seventh (held out)",
+    "seventh": "seventh (tuned on)",
+    "eighth": "eighth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_seventh.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_eighth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ FOURTH = _pairs("minimal_pairs_fourth.yaml")
 FIFTH = _pairs("minimal_pairs_fifth.yaml")
 SIXTH = _pairs("minimal_pairs_sixth.yaml")
 SEVENTH = _pairs("minimal_pairs_seventh.yaml")
-HELD_OUT = FRESH + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH
+EIGHTH = _pairs("minimal_pairs_eighth.yaml")
+HELD_OUT = FRESH + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH + EIGHTH
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
 
@@ -58,8 +59,8 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
 
 @pytest.mark.parametrize(
     ("prefix", "pairs"),
-    [("t-", THIRD), ("q-", FOURTH), ("v-", FIFTH), ("w-", SIXTH), ("x-", SEVENTH)],
-    ids=["third", "fourth", "fifth", "sixth", "seventh"],
+    [("t-", THIRD), ("q-", FOURTH), ("v-", FIFTH), ("w-", SIXTH), ("x-", SEVENTH), ("y-", EIGHTH)],
+    ids=["third", "fourth", "fifth", "sixth", "seventh", "eighth"],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
     prefix: str, pairs: list[dict[str, Any]]
@@ -74,7 +75,8 @@ def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
     assert kinds["objective"] >= 6 and kinds["negation"] >= 5
     assert min(kinds["arithmetic"], kinds["constraint"], kinds["method"]) >= 8
     assert 4 <= kinds["valid-alternative"] <= 7
-    assert sum(p.get("right_assumptions") == "alternative" for p in pairs) >= 2
+    # the eighth set's writer marked one right answer built on its own assumptions; the others two or more
+    assert sum(p.get("right_assumptions") == "alternative" for p in pairs) >= (1 if prefix == "y-" else 2)
 
 
 def test_pair_ids_are_unique_across_the_pair_files() -> None:
@@ -128,7 +130,9 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
     for pair in (p for p in HELD_OUT if p["kind"] == "valid-alternative"):
         assert pair["label_a"] >= 3 and pair["label_b"] >= 3, pair["id"]
     assert all(
-        p["why"].strip() for p in THIRD + FOURTH + FIFTH + SIXTH + SEVENTH if p["kind"] == "valid-alternative"
+        p["why"].strip()
+        for p in THIRD + FOURTH + FIFTH + SIXTH + SEVENTH + EIGHTH
+        if p["kind"] == "valid-alternative"
     )
 
 
@@ -141,6 +145,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("fifth", FIFTH),
         ("sixth", SIXTH),
         ("seventh", SEVENTH),
+        ("eighth", EIGHTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:

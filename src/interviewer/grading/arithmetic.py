@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from interviewer.grading.delivery import strip_fillers
-from interviewer.grading.operands import definite, restated, with_units
+from interviewer.grading.operands import definite, operated_again, restated, with_units
 from interviewer.grading.quantities import Quantity, quantities, words_to_digits
 from interviewer.grading.stance import clauses
 
 _RESULT_CUE = re.compile(
     r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
-    r"\bworks? out (?:at|to)\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b)"
+    r"\bworks? out(?: (?:at|to))?\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b)"
     r"(?:\s+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|worth|"
     r"close to|on the order of|we(?:'re| are)? (?:at|near|need)|near|that's|,))*[\s,]*[~$]?\s*$",
     re.I,
@@ -37,6 +37,7 @@ _HEDGED_RESULT = re.compile(
     r"[~$]?\s*$",
     re.I,
 )
+_OR_ABOUT = re.compile(r",\s*or\s+(?:about|around|roughly|approximately|nearly|call it)?\s*[~$]?\s*$", re.I)
 # "so 2,000 times 1,200": a number followed by an operation starts a calculation; it is not a result
 _OPERATION_NEXT = re.compile(
     r"^\s*(?:[A-Za-z]+\s+){0,2}?(?:times|multiplied by|divided by|over|plus|[×x*/÷+])\s", re.I
@@ -94,12 +95,18 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             first = i  # a new derivation starts here, not a continuation
             continue
         operated = any(_OPERATOR.search(clause[qs[j - 1].end : qs[j].start]) for j in range(first + 1, i))
-        if not (_RESULT_CUE.search(between) or (operated and _HEDGED_RESULT.search(between))):
+        # "7.5 million a day, or roughly 2.7 billion a year": a rate said again over another period
+        over_another = qs[i - 1].per_seconds not in (None, qs[i].per_seconds) and qs[i].per_seconds is not None
+        if not (
+            _RESULT_CUE.search(between)
+            or (operated and _HEDGED_RESULT.search(between))
+            or (over_another and _OR_ABOUT.search(between))
+        ):
             continue
         if _OPERATION_NEXT.match(clause[qs[i].end : qs[i].end + 30]) and i + 1 < len(qs):
             first = i  # "so 2,000 times 1,200, ...": this number starts the next calculation
             continue
-        said, result = restated(_added(clause, qs[first:i])), qs[i]
+        said, result = operated_again(clause, restated(_added(clause, qs[first:i]))), qs[i]
         said = with_units(said, result, [*earlier, *qs[:first]])
         carried = _carry(said, result, [*earlier, *qs[:first]])
         fleet = bool(_FLEET.match(clause[result.end : result.end + 40]))
@@ -176,7 +183,8 @@ def _carry(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quant
             q
             for q in reversed(earlier)
             if (
-                (q.kind == "count" and not q.per_seconds and q.value > 1_000)
+                # the rows to process, or a day's (week's...) worth of them
+                (q.kind == "count" and (q.per_seconds or 3_600) >= 3_600 and q.value > 1_000)
                 if over_rate
                 else q.kind == "duration"
             )
@@ -260,6 +268,36 @@ CONTINUES = re.compile(
 # "Sixty billion over that is ...": "that" is the number the sentence before ended on
 THAT = re.compile(r"\b(over|divided by|times|multiplied by)\s+(?:that|this)\b(?!\s+(?:many|much)\b)", re.I)
 _PERIOD_NAMES = {1.0: "sec", 60.0: "minute", 3600.0: "hour", 86_400.0: "day", 604_800.0: "week"}
+
+
+_OPENS_ON_RESULT = re.compile(
+    r"^\s*(?:so|that's|that is|which is|that gives|this gives|giving|call it)\b,?\s*"
+    r"(?:(?:about|around|roughly|approximately|nearly|maybe|call it|that's|it's)\b,?\s*)*[~$]?\d",
+    re.I,
+)
+
+
+def pending_operation(sentence: str) -> str:
+    """The operation a sentence ends on without its result ("... then that's 70,000 times 500."), which a
+    next sentence opening on a result ("So roughly 3.5 million a second") completes; else ""."""
+    text = words_to_digits(strip_fillers(sentence))
+    last = (clauses(text) or [""])[-1]
+    qs = quantities(last)
+
+    def joined(k: int) -> bool:
+        gap = last[qs[k - 1].end : qs[k].start]
+        return len(gap.split()) <= 4 and bool(_OPERATOR.search(gap)) and not _RESULT_CUE.search(gap)
+
+    if len(qs) < 2 or not joined(len(qs) - 1) or len(last[qs[-1].end :].split()) > 3 or "?" in last:
+        return ""
+    k = len(qs) - 1
+    while k > 0 and joined(k):
+        k -= 1
+    return last[qs[k].start : qs[-1].end]
+
+
+def opens_on_result(sentence: str) -> bool:
+    return bool(_OPENS_ON_RESULT.match(words_to_digits(strip_fillers(sentence))))
 
 
 def last_quantity(sentence: str) -> str:
@@ -402,6 +440,12 @@ def fmt(value: float) -> str:
 def amount(value: float, like: Quantity) -> str:
     """`value` said in the terms of `like`: "21.6 minutes", "28.9 thousand a second", "1 trillion bytes"."""
     if like.kind == "duration":
+        said_in = {86_400.0: "days", 3600.0: "hours", 60.0: "minutes"}.get(
+            round(like.value / like.said) if like.said else 0.0
+        )
+        size = like.value / (like.said or 1.0)
+        if said_in and value >= size:  # in the unit the candidate used: "83 hours, not 830 hours"
+            return f"{value / size:.3g} {said_in}"
         for size, name in ((86_400.0, "days"), (3600.0, "hours"), (60.0, "minutes"), (1.0, "seconds")):
             if value >= 2 * size or size == 1.0:
                 return f"{value / size:.3g} {name}" if value >= 1 else f"{value * 1000:.3g} ms"
@@ -413,13 +457,16 @@ def amount(value: float, like: Quantity) -> str:
     return f"{fmt(value)}{unit_text(like)}"
 
 
+_PERIOD_WORDS = {60.0: "minute", 3600.0: "hour", 86_400.0: "day", 604_800.0: "week", 31_536_000.0: "year"}
+
+
 def unit_text(q: Quantity) -> str:
     if q.kind == "duration":
         return " seconds"
     if q.per_seconds == 1.0:
         return " a second"
-    if q.per_seconds == 86_400.0:
-        return " a day"
+    if q.per_seconds in _PERIOD_WORDS:
+        return f" a {_PERIOD_WORDS[q.per_seconds]}"
     if q.kind == "bytes":
         return " bytes"
     return ""

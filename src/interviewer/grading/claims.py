@@ -36,6 +36,8 @@ from interviewer.grading.arithmetic import (
     derivations,
     downtime_reading,
     last_quantity,
+    opens_on_result,
+    pending_operation,
     stated_reading,
 )
 from interviewer.grading.cues import says
@@ -229,14 +231,16 @@ class ClaimChecker:
         """The arithmetic errors of `answer`, sentence by sentence, each marked corrected when a later
         sentence redoes it soundly; needs no question (the communication grade reads them too)."""
         errors: list[ClaimError] = []
-        carry = ""
+        carry = pending = ""
         target: float | None = None  # the availability the answer last stated
         hard_sentences = [h.strip() for h in HARD_SENTENCE.split(answer) if h.strip()]
         for i, text in enumerate(hard_sentences):
             if _QUESTION.match(text):
                 continue
             carried = carry if CONTINUES.match(text) else ""
-            before, carry = carry, last_quantity(text)
+            if not carried and pending and opens_on_result(text):
+                carried = pending  # "... that's 70,000 times 500. So roughly 3.5 million a second."
+            before, carry, pending = carry, last_quantity(text), pending_operation(text)
             later = " ".join(hard_sentences[i + 1 :])
             found = self._arithmetic(text, carried, hard_sentences[i - 1] if i else "", before)
             if target is not None and not found:

@@ -91,3 +91,25 @@ def restated(inputs: list[Quantity]) -> list[Quantity]:
             assert unit is not None
             out[j], out[k] = replace(unit, start=q.start, end=q.end), None
     return [q for q in out if q is not None]
+
+
+_OPERATION = re.compile(r"\btimes\b|\bmultiplied by\b|\bdivided by\b|[×*/÷]|\bover\b", re.I)
+
+
+def operated_again(clause: str, inputs: list[Quantity]) -> list[Quantity]:
+    """A count said in passing and then again inside an explicit operation is one input, the operated one:
+    "a light model keeps 500 of those, then 70,000 times 500 is ..." multiplies by 500 once."""
+
+    def operated(j: int) -> bool:
+        gaps = [clause[inputs[j - 1].end : inputs[j].start] if j else ""]
+        gaps.append(clause[inputs[j].end : inputs[j + 1].start] if j + 1 < len(inputs) else "")
+        return any(_OPERATION.search(gap) for gap in gaps)
+
+    drop = {
+        k
+        for j, q in enumerate(inputs)
+        if q.kind == "count" and not q.per_seconds and operated(j)
+        for k in range(j)
+        if inputs[k].value == q.value and inputs[k].kind == "count" and not inputs[k].per_seconds and not operated(k)
+    }
+    return [q for k, q in enumerate(inputs) if k not in drop]

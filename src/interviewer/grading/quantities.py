@@ -74,6 +74,13 @@ _BYTES.update(
 )
 _RATE_WORDS = {"qps": 1.0, "rps": 1.0, "tps": 1.0}
 _PART_OF = {"half": "0.5", "a quarter of": "0.25", "a tenth of": "0.1"}
+_PART_OF_PERCENT = {
+    "half": "0.5",
+    "a half": "0.5",
+    "a quarter of": "0.25",
+    "a tenth of": "0.1",
+    "a hundredth of": "0.01",
+}
 _FRACTIONS = {"half": 0.5, "a half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "quarter": 0.25}
 
 # A number in digits, possibly with thousands separators, a decimal point, a magnitude and a unit.
@@ -170,6 +177,15 @@ def words_to_digits(text: str) -> str:
         text,
         flags=re.I,
     )
+    # "a tenth of a percent", "half a percent", "a quarter of a percent"
+    text = re.sub(
+        r"\b(half|a half|a quarter of|a tenth of|a hundredth of)(?: an?| one)? (percent|per cent|%)",
+        lambda m: f"{_PART_OF_PERCENT[m.group(1).lower()]} {m.group(2)}",
+        text,
+        flags=re.I,
+    )
+    # "sampling one frame a second" is a rate of 1
+    text = re.sub(r"\bone ([a-z]+) (a|per|every) (sec|minute|hour|day)\b", r"1 \1 \2 \3", text, flags=re.I)
     # "a hundred and twenty thousand" is one number, as "one hundred and twenty thousand" is
     text = re.sub(r"\ban? (hundred|thousand|million|billion)\b", r"one \1", text, flags=re.I)
     # "seventeen fifty tokens" is said for 1,750
