@@ -32,9 +32,11 @@ _DIVIDE = re.compile(r"(?:\bdivided by\b|/|÷|\bover\b|\bsplit across\b|\bacross
 _OPERATOR = re.compile(
     r"(?:\btimes\b|\bmultiplied by\b|\bdivided by\b|[×x*/÷]|\bover\b|\bplus\b|\+|\bper\b)", re.I
 )
+_HEDGE = r"(?:about|around|roughly|approximately|nearly|almost|call it|so about|so roughly)"
 _HEDGED_RESULT = re.compile(
-    r"^[\s,]*(?:,|\bor\b)\s*(?:(?:about|around|roughly|approximately|nearly|almost|call it|so about|so roughly)\s*)?"
-    r"[~$]?\s*$",
+    rf"^[\s,]*(?:,|\bor\b)\s*(?:{_HEDGE}\s*)?[~$]?\s*$"
+    # "times 2 bytes, about 13 kilobytes": after the unit, a hedge is needed
+    rf"|^\s*(?:[A-Za-z-]+\s+){{0,2}}[A-Za-z-]+\s*(?:,\s*|\bor\s+)(?:or\s+)?{_HEDGE}\s*[~$]?\s*$",
     re.I,
 )
 _OR_ABOUT = re.compile(r",\s*or\s+(?:about|around|roughly|approximately|nearly|call it)?\s*[~$]?\s*$", re.I)
@@ -91,15 +93,24 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
     first = 0
     for i in range(1, len(qs)):
         between = clause[qs[i - 1].end : qs[i].start]
-        if _FRESH.search(between) or (qs[i].kind == "percent" and between.rstrip().endswith(",")):
+        # "3 regions and copies per language family, call it 450 GPUs": a new estimate after a long aside
+        aside = len(between.split()) > 5 and bool(re.search(r",\s*call it\s*$", between, re.I))
+        if aside or _FRESH.search(between) or (qs[i].kind == "percent" and between.rstrip().endswith(",")):
             first = i  # a new derivation starts here, not a continuation
             continue
         operated = any(_OPERATOR.search(clause[qs[j - 1].end : qs[j].start]) for j in range(first + 1, i))
         # "7.5 million a day, or roughly 2.7 billion a year": a rate said again over another period
         over_another = qs[i - 1].per_seconds not in (None, qs[i].per_seconds) and qs[i].per_seconds is not None
+        # "3 million core-seconds, roughly 830 core-hours": a time or size said again in another unit
+        a, b = qs[i - 1], qs[i]
+        in_another = (
+            a.kind == b.kind in ("duration", "bytes")
+            and bool(a.spoken and b.spoken)
+            and a.value / a.spoken != b.value / b.spoken
+        )
         if not (
             _RESULT_CUE.search(between)
-            or (operated and _HEDGED_RESULT.search(between))
+            or ((operated or in_another) and _HEDGED_RESULT.search(between))
             or (over_another and _OR_ABOUT.search(between))
         ):
             continue
