@@ -69,6 +69,51 @@ def test_a_candidate_who_redoes_the_arithmetic_is_not_challenged_on_it_again(
     assert moves.count("challenge") == 1
 
 
+RECOVERED = (
+    "Good, that fixes it.",
+    "That holds up now.",
+    "Good, that settles it.",
+    "Okay, that's the corrected",
+)
+
+
+def test_a_correction_is_acknowledged_before_the_next_question(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    arithmetic = "500 million daily users at 5 loads a day is about 2.9 million requests per second."
+    replies = interview(
+        capsys,
+        tmp_path,
+        arithmetic,
+        "You're right, let me redo it: 500 million times 5 is 2.5 billion a day, and over 86,400 seconds "
+        "that's about 29 thousand requests per second.",
+    )
+    assert replies[1]["move"] == "challenge"
+    assert replies[2]["move"] != "challenge"
+    assert replies[2]["text"].startswith(RECOVERED), replies[2]["text"]
+
+
+def test_an_answer_that_ignores_the_challenge_or_repeats_the_error_is_not_acknowledged_as_a_fix(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    arithmetic = "500 million daily users at 5 loads a day is about 2.9 million requests per second."
+    moved_on = interview(
+        capsys,
+        tmp_path,
+        arithmetic,
+        "Latency should be under 200 ms at the gateway, with a timeout per stage.",
+    )
+    assert not moved_on[2]["text"].startswith(RECOVERED), moved_on[2]["text"]
+    again = interview(
+        capsys,
+        tmp_path,
+        arithmetic,
+        "You're right, let me redo it: 500 million times 5 is 2.5 billion a day, which over 86,400 seconds "
+        "is about 290 thousand a second.",
+    )
+    assert not again[2]["text"].startswith(RECOVERED), again[2]["text"]
+
+
 def test_a_correct_answer_is_not_challenged(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     replies = interview(
         capsys,

@@ -100,7 +100,9 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             continue
         operated = any(_OPERATOR.search(clause[qs[j - 1].end : qs[j].start]) for j in range(first + 1, i))
         # "7.5 million a day, or roughly 2.7 billion a year": a rate said again over another period
-        over_another = qs[i - 1].per_seconds not in (None, qs[i].per_seconds) and qs[i].per_seconds is not None
+        over_another = (
+            qs[i - 1].per_seconds not in (None, qs[i].per_seconds) and qs[i].per_seconds is not None
+        )
         # "3 million core-seconds, roughly 830 core-hours": a time or size said again in another unit
         a, b = qs[i - 1], qs[i]
         in_another = (

@@ -110,6 +110,9 @@ def operated_again(clause: str, inputs: list[Quantity]) -> list[Quantity]:
         for j, q in enumerate(inputs)
         if q.kind == "count" and not q.per_seconds and operated(j)
         for k in range(j)
-        if inputs[k].value == q.value and inputs[k].kind == "count" and not inputs[k].per_seconds and not operated(k)
+        if inputs[k].value == q.value
+        and inputs[k].kind == "count"
+        and not inputs[k].per_seconds
+        and not operated(k)
     }
     return [q for k, q in enumerate(inputs) if k not in drop]

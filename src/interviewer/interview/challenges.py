@@ -21,11 +21,13 @@ from interviewer.store.sessions import Turn
 MAX_CHALLENGE_STREAK = 2
 """Challenges in a row after which errors left over from earlier turns are no longer raised."""
 MAX_PENDING = 3
+RECENT_CHALLENGES = 3
+"""A correction is heard as one when it comes within this many interviewer turns of the challenge."""
 
 _CHECKER = ClaimChecker()
 _CORRECTION = re.compile(
     r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i was wrong|correction|"
-    r"actually|scratch that)\b",
+    r"let me (?:revisit|take (?:that|it) back)|take that back|actually|scratch that)\b",
     re.I,
 )
 
@@ -52,6 +54,23 @@ def challenge_streak(turns: Sequence[Turn]) -> int:
             break
         streak += 1
     return streak
+
+
+def settles_challenge(text: str, turns: Sequence[Turn], new_point: bool) -> bool:
+    """Whether an answer free of errors puts right a claim the interviewer questioned: the one its latest
+    turn questioned (arithmetic redone soundly, or another claim revisited or replaced by a key point), or one
+    questioned a turn or two before, when the answer says it is going back to it ("you're right, ...")."""
+    asked = [t for t in turns if t.role == "interviewer"][-RECENT_CHALLENGES:]
+    revisited = bool(_CORRECTION.search(text))
+    for age, turn in enumerate(reversed(asked)):
+        kind = turn.meta.get("error")
+        if not kind or (age and not revisited):
+            continue
+        if kind == "arithmetic" and _CHECKER.has_sound_arithmetic(text):
+            return True
+        if kind != "arithmetic" and (revisited or new_point):
+            return True
+    return False
 
 
 def pick_challenge(question: Question, text: str, data: dict[str, Any], turns: Sequence[Turn]) -> Pick:

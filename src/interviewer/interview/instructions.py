@@ -106,6 +106,7 @@ def describe_move(move: Move, ctx: TurnContext) -> str:
         "thin": " Their answer was thin: acknowledge neutrally, no praise.",
         "weak": " Their answer was weak or repeated itself: do not praise or affirm it.",
         "wrong": " Their answer holds a wrong claim: do not affirm it in any way.",
+        "recovered": " Their answer puts right the claim you just questioned: say briefly that it holds now.",
     }.get(move.quality or "", "")
     vary = " Never reuse a sentence you have already said twice." if k in ("probe", "deepen") else ""
     return f"Your next move: {what}{received}{point}{probe}{time}{capped}{vary}".strip()

@@ -35,8 +35,9 @@ MoveKind = Literal[
     "close",  # the end of the interview
 ]
 # How good the answer a move replies to was, for the acknowledgement: a new key point, a substantial answer,
-# a thin one, a stalled or hand-waving one, or one with a wrong claim (never affirmed).
-Quality = Literal["strong", "solid", "thin", "weak", "wrong"]
+# a thin one, a stalled or hand-waving one, one with a wrong claim (never affirmed), or one that puts right the
+# claim just questioned.
+Quality = Literal["strong", "solid", "thin", "weak", "wrong", "recovered"]
 AdvanceReason = Literal["covered", "time", "candidate", "exhausted"]
 CloseReason = Literal["time", "ended", "finished"]  # out of time, ended by the candidate, every phase done
 

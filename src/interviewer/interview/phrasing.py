@@ -128,6 +128,10 @@ def phrase(move: Move, ctx: TurnContext) -> str:
         )
     probe = move.probe or _fallback_probe(move)
     kind = move.kind
+    if move.quality == "recovered" and (
+        kind in ("answer_fact", "no_fact") or move.facts or move.repeated_facts
+    ):
+        parts.append(acknowledgement(move))  # the correction is heard before the facts asked for
     if kind == "open":
         parts.append(_open(move, q))
     elif kind in ("answer_fact", "no_fact"):
@@ -292,7 +296,12 @@ def _open(move: Move, q: Question) -> str:
 def _fact_text(move: Move) -> str:
     said = [f.fact.strip() for f in move.facts]
     again = [f.fact.strip() for f in move.repeated_facts]
-    lead = _variant(("Good question.", "Sure.", "Yes, good to ask.", ""), move, "lead")
+    # after "Good, that fixes it." a second lead would stack praise
+    lead = (
+        ""
+        if move.quality == "recovered"
+        else _variant(("Good question.", "Sure.", "Yes, good to ask.", ""), move, "lead")
+    )
     text = " ".join(said)
     if again:
         text = (text + " " if text else "") + "As I mentioned, " + _mid_sentence(" ".join(again))

@@ -15,7 +15,7 @@ from typing import Any
 from interviewer.content.questions import HiddenFact, KeyPoint, Question
 from interviewer.diagrams.model import Diagram
 from interviewer.grading.grade import PointCoverage
-from interviewer.interview.challenges import pick_challenge
+from interviewer.interview.challenges import pick_challenge, settles_challenge
 from interviewer.interview.depth import components, load_phrase, next_follow_up
 from interviewer.interview.engine import Engine
 from interviewer.interview.fitting import answer_parts, fit_to_design, just_said, owner
@@ -128,6 +128,7 @@ class Policy:
                 unanswered=unanswered,
                 capped=capped,
                 time_note=self._time_note(),
+                quality="recovered" if settles_challenge(reading.text, self.turns, False) else None,
             )
             return self._say(move, "answer")
 
@@ -412,6 +413,8 @@ class Policy:
         """How good the turn was, from the grade's coverage signals, for how the reply receives it."""
         if getattr(self, "_turn_has_error", False):
             return "wrong"  # never affirm a turn that holds a wrong claim, questioned now or before
+        if settles_challenge(reading.text, self.turns, bool(newly)):
+            return "recovered"  # "Good, that fixes it.": the correction is heard before the next question
         if newly:
             return "strong"
         if stalled or reading.vague or reading.buzzwords:

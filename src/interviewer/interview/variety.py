@@ -44,6 +44,12 @@ ACKS: dict[Quality, tuple[str, ...]] = {
     "thin": ("Okay.", "I see.", "Alright.", "Hmm, okay.", "Noted."),
     "weak": ("Hmm.", "Okay.", "I see.", "Hmm, okay."),
     "wrong": ("", "Noted.", "Hmm."),
+    "recovered": (
+        "Good, that fixes it.",
+        "That holds up now.",
+        "Good, that settles it.",
+        "Okay, that's the corrected version.",
+    ),
 }
 # Said after a weak answer only: a good answer is never followed by "let me steer you".
 STEERS = (
@@ -59,6 +65,7 @@ DEEPEN_LEADS: dict[Quality, tuple[str, ...]] = {
     "thin": ("Okay.", "Alright.", "", "I see."),
     "weak": ("Hmm.", "Okay.", ""),
     "wrong": ("", "Hmm."),
+    "recovered": ("Good, that fixes it.", "That holds up now.", "Good, that settles it."),
 }
 
 
