@@ -122,6 +122,42 @@ def test_numbers_in_a_list_are_not_read_as_one() -> None:
             "Five million users times twenty items is a hundred million rows, plus about fifty million for "
             "new items, so a hundred and fifty million.",
         ),
+        # a count said in passing and again inside the product is one factor
+        (
+            "A light model keeps five hundred of those, then seventy thousand times five hundred is about "
+            "three and a half million scores a second.",
+            "A light model keeps five hundred of those, then seventy thousand times five hundred is about "
+            "thirty-five million scores a second.",
+        ),
+        # fractions of a percent, and a rate restated over another period
+        (
+            "Fifty million payments a day at a tenth of a percent fraud is about five million frauds a day.",
+            "Fifty million payments a day at a tenth of a percent fraud is about fifty thousand frauds a day.",
+        ),
+        (
+            "That's seven and a half million dollars of fraud a day, or roughly two hundred and seventy "
+            "million a year.",
+            "That's seven and a half million dollars of fraud a day, or roughly two point seven billion a "
+            "year.",
+        ),
+        # a result said after a unit with a hedge, and a time said again in another unit
+        (
+            "The cache per token is two times thirty-two layers, times eight heads, times a hundred and "
+            "twenty-eight dims, times two bytes, about thirteen kilobytes.",
+            "The cache per token is two times thirty-two layers, times eight heads, times a hundred and "
+            "twenty-eight dims, times two bytes, about a hundred and thirty kilobytes.",
+        ),
+        (
+            "That's three million core-seconds, roughly eight core-hours.",
+            "That's three million core-seconds, roughly eight hundred and thirty core-hours.",
+        ),
+        # "sampling one frame a second" is a rate of one
+        (
+            "Ten million videos of thirty seconds, sampling one frame a second, gives three billion frames a "
+            "day.",
+            "Ten million videos of thirty seconds, sampling one frame a second, gives three hundred million "
+            "frames a day.",
+        ),
     ],
 )
 def test_a_wrong_result_is_found_and_the_right_one_is_not(youtube: Question, wrong: str, right: str) -> None:
@@ -406,3 +442,27 @@ def test_a_clause_opening_with_over_continues_from_the_clause_before(youtube: Qu
     text = "That is 40 billion writes a day; over 86,400 seconds that's about {} writes a second."
     assert arithmetic(youtube, text.format("forty-six thousand"))
     assert arithmetic(youtube, text.format("four hundred and sixty thousand")) == []
+
+
+def test_a_result_that_opens_the_next_sentence_completes_the_operation_before_it(youtube: Question) -> None:
+    said = (
+        "If a light model keeps five hundred for the heavy one, that's seventy thousand times five hundred."
+    )
+    [why] = arithmetic(youtube, f"{said} So roughly three and a half million heavy scores a second.")
+    assert "35 million a second" in why
+    assert arithmetic(youtube, f"{said} So roughly thirty-five million heavy scores a second.") == []
+    # a sentence that only opens with "so" is not the result of the operation before
+    assert arithmetic(youtube, f"{said} So an advertiser bidding two dollars is worth it.") == []
+
+
+def test_an_error_in_time_is_said_in_the_unit_the_candidate_used(youtube: Question) -> None:
+    [why] = arithmetic(youtube, "That's three million core-seconds, roughly eight core-hours.")
+    assert "833 hours, not 8 hours" in why
+
+
+def test_a_new_estimate_after_a_long_aside_does_not_multiply_what_came_before(youtube: Question) -> None:
+    said = (
+        "With three regions and copies per language family, call it four hundred and fifty GPUs at two "
+        "dollars an hour, about six hundred and sixty thousand a month."
+    )
+    assert arithmetic(youtube, said) == []

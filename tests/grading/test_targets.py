@@ -196,3 +196,23 @@ def test_a_breach_split_over_two_parts_of_a_sentence_is_read_whole() -> None:
     youtube = QuestionBank.load(KNOWLEDGE).get("youtube-recommendations")
     fine = "Candidate lists can still be rebuilt daily; the ranker reads the fresh profile at request time."
     assert not any(e.kind == "constraint" for e in ClaimChecker().check(youtube, None, fine))
+
+
+def test_calls_made_one_after_another_add_up_against_the_budget() -> None:
+    listing = Constraint(
+        kind="latency", max=50, says="Under 50 ms for the list.", subject=["each restaurant"]
+    )
+    before = "For the restaurant list, the request carries twenty restaurants and the user's location."
+    slow = "Then it asks the routing service for each restaurant's travel time in turn, thirty-odd ms apiece."
+    assert "600 ms" in (breaks(slow, listing, before) or "")
+    batched = (
+        "Then it asks the routing service for each restaurant's travel time in one batched call of 30 ms."
+    )
+    assert breaks(batched, listing, before) is None
+    assert breaks(slow.replace("thirty-odd", "two"), listing, before) is None  # 40 ms in all
+
+
+def test_a_window_kept_is_not_a_refresh_period() -> None:
+    fresh = Constraint(kind="freshness", max=60, says="Within a minute.", subject=["inbox"])
+    assert breaks("Each inbox is trimmed to the last couple of days of posts.", fresh) is None
+    assert breaks("A per-user inbox that an hourly batch job rebuilds.", fresh) is not None

@@ -184,6 +184,8 @@ def words_to_digits(text: str) -> str:
         text,
         flags=re.I,
     )
+    # "thirty-odd milliseconds", "20-odd calls": about that many
+    text = re.sub(rf"\b({_NUMBER_WORD}|\d+)[- ]odd\b", r"\1", text, flags=re.I)
     # "sampling one frame a second" is a rate of 1
     text = re.sub(r"\bone ([a-z]+) (a|per|every) (sec|minute|hour|day)\b", r"1 \1 \2 \3", text, flags=re.I)
     # "a hundred and twenty thousand" is one number, as "one hundred and twenty thousand" is

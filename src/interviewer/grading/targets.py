@@ -24,7 +24,7 @@ CHALLENGES = {
 }
 _LATENCY_WORDS = re.compile(
     r"\b(?:latenc|takes?\b|took\b|respond|response|answers? in|p9\d|p50|budget|round.trip|time.?out|"
-    r"within|under|in about|in roughly|adds?\b|costs?\b|spend|waits?\b|waiting\b)",
+    r"within|under|in about|in roughly|adds?\b|costs?\b|spend|waits?\b|waiting\b|gives?\b|giving\b|allot)",
     re.I,
 )
 _OFFLINE_WORDS = re.compile(
@@ -40,7 +40,8 @@ _THRESHOLD = re.compile(
 )
 _REQUEST_PATH = re.compile(
     r"\b(?:request|response|api|call|serving|serve|p9\d|p50|page|quote|lookup|inference|predict|rank|scor|"
-    r"query|first token|round.trip|end.to.end|user waits|the user|reply|answer|feed\b|home screen|checkout)",
+    r"query|first token|round.trip|end.to.end|user waits|the user|reply|answer|feed\b|home screen|checkout|"
+    r"heavy model|ranker|scorer)",
     re.I,
 )
 _NOT_REQUEST = re.compile(
@@ -108,6 +109,43 @@ _LATER = re.compile(
 )
 
 
+_ONE_BY_ONE = re.compile(
+    r"\b(?:in turn|one by one|one after (?:another|the other)|sequentially|serially|one at a time)\b", re.I
+)
+_EACH = re.compile(r"^\s*(?:ms|milliseconds?|secs?|seconds?)?\s*(?:apiece|each|per (?:call|request|lookup|item)|a (?:call|request|lookup))\b", re.I)
+
+
+def _one_by_one(clause: str, before: str, budget_ms: float) -> str | None:
+    """Calls made one after another on the request path: "ask the routing service for each restaurant's
+    travel time in turn, 30 ms apiece", with twenty restaurants said, is 600 ms against a 50 ms budget."""
+    if not _ONE_BY_ONE.search(clause):
+        return None
+    each = [q for q in quantities(clause) if q.kind == "duration" and _EACH.match(clause[q.end : q.end + 20])]
+    counts = [
+        q
+        for q in [*quantities(words_to_digits(before)), *quantities(clause)]
+        if q.kind == "count" and not q.per_seconds and 2 <= q.value <= 10_000
+    ]
+    if not each or not counts:
+        return None
+    total = counts[-1].value * each[0].value * 1000
+    if total <= budget_ms:
+        return None
+    return (
+        f"{counts[-1].value:g} calls one after another at {each[0].value * 1000:g} ms each is about "
+        f"{total:,.0f} ms on the request path, over the budget."
+    )
+
+
+# "trimmed to the last couple of days", "over 86,400 seconds": a window kept or a divisor, not how often
+# something is refreshed
+_WINDOW = re.compile(
+    r"\b(?:last|past|previous|recent|over|across|divided by|spread over)\s+(?:the\s+)?(?:couple of\s+|few\s+)?"
+    r"[\d,.\s]*$",
+    re.I,
+)
+
+
 def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | None:
     """Why `sentence` breaks `constraint`, or None when it does not (or does not say enough to tell).
     `before` is the part of the sentence said just before, which may name what a latency budget is for."""
@@ -122,6 +160,9 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                 m.asserted for m in mentions(f"{before} {clause}", constraint.subject)
             ):
                 continue  # a budget for one part ("our side of the 100 ms"): only where that part is named
+            wait = _one_by_one(clause, before, constraint.max)
+            if wait:
+                return wait
             for segment in segments(clause):
                 if not (_LATENCY_WORDS.search(segment) and _REQUEST_PATH.search(segment)):
                     continue
@@ -177,7 +218,9 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                     stale = [
                         sec
                         for sec, start, end in periods(segment)
-                        if sec > constraint.max and _period_asserted(segment, start)
+                        if sec > constraint.max
+                        and _period_asserted(segment, start)
+                        and not _WINDOW.search(segment[max(0, start - 30) : start])
                     ]
                     if stale and not re.search(r"\b(?:within|under|at most|less than)\b", segment, re.I):
                         return f"Data refreshed every {_duration(stale[0])} is too stale."
