@@ -112,7 +112,10 @@ _LATER = re.compile(
 _ONE_BY_ONE = re.compile(
     r"\b(?:in turn|one by one|one after (?:another|the other)|sequentially|serially|one at a time)\b", re.I
 )
-_EACH = re.compile(r"^\s*(?:ms|milliseconds?|secs?|seconds?)?\s*(?:apiece|each|per (?:call|request|lookup|item)|a (?:call|request|lookup))\b", re.I)
+_EACH = re.compile(
+    r"^\s*(?:ms|milliseconds?|secs?|seconds?)?\s*(?:apiece|each|per (?:call|request|lookup|item)|a (?:call|request|lookup))\b",
+    re.I,
+)
 
 
 def _one_by_one(clause: str, before: str, budget_ms: float) -> str | None:
