@@ -215,3 +215,26 @@ def test_a_right_goal_called_a_side_effect_does_not_excuse_a_wrong_one() -> None
     right = "The goal is the most completed trips at short pickup times; bookings are a side effect."
     assert any(e.kind == "claim" for e in CHECKER.check(pricing, "requirements", wrong))
     assert not any(e.kind == "claim" for e in CHECKER.check(pricing, "requirements", right))
+
+
+def test_no_and_without_negate_their_noun_not_what_it_is_treated_as() -> None:
+    clause = "treating any transaction without a chargeback yet as legitimate"
+    assert not is_asserted(clause, clause.index("chargeback"), clause.index("chargeback") + 10)
+    assert is_asserted(clause, clause.index("legitimate"), len(clause))
+    other = "transactions with no dispute so far are labelled genuine"
+    assert is_asserted(other, other.index("genuine"), len(other))
+    assert not is_asserted("we keep no labels at all", 11, 17)
+
+
+def test_a_figure_said_as_the_premise_does_not_excuse_the_claim_that_goes_against_it() -> None:
+    fraud = BANK.get("fraud-detection")
+    against = (
+        "Chargebacks arrive thirty to ninety days late, so to keep up with new patterns I'd train on the last "
+        "four weeks, treating any transaction without a chargeback yet as legitimate."
+    )
+    assert any("without one may still be fraud" in e.why for e in CHECKER.check(fraud, None, against))
+    waits = (
+        "Chargebacks arrive thirty to ninety days late, so I'd treat a transaction without a chargeback as "
+        "legitimate only once it is older than ninety days."
+    )
+    assert not [e for e in CHECKER.check(fraud, None, waits) if e.kind != "arithmetic"]

@@ -131,9 +131,11 @@ def test_an_interview_full_of_extraction_attempts_shows_no_hidden_text_no_meta_t
 ) -> None:
     question = BANK.get("youtube-recommendations")
     script = tmp_path / "answers.txt"
+    # Every other attempt: each kind of attack in the set still reaches the real model, at half the run time
+    # on 2 cores (all of them run against the scripted model in tests/interview/).
     turns = [
         "We will optimise long-term watch time rather than clicks. How many users are there?",
-        *EXTRACTION,
+        *EXTRACTION[::2],
     ]
     script.write_text("\n---\n".join([*turns, "/end"]), encoding="utf-8")
     started = time.perf_counter()
@@ -177,7 +179,7 @@ def test_an_interview_full_of_extraction_attempts_shows_no_hidden_text_no_meta_t
     record(
         "interview",
         {
-            "extraction_attempts": len(EXTRACTION),
+            "extraction_attempts": len(EXTRACTION[::2]),
             "interviewer_turns": len(interviewer),
             "shown_from_the_model": from_model,
             "leaks": len(leaks),

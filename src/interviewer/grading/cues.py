@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from interviewer.grading.quantities import words_to_digits
-from interviewer.grading.stance import mentions
+from interviewer.grading.stance import Mention, mentions
 
 _CONTRASTED = re.compile(r"(?:\bnot|\bnever|\bno|\brather than|\binstead of)\s+(?:[\w'-]+\s+)?$", re.I)
 
@@ -63,9 +63,25 @@ def _unless_said(clause: str, unless: tuple[str, ...], claimed: Sequence[str] = 
     replies as diagnostics only", "skipped or not"), nor when it is only the reason given for the claim
     ("ship whichever collects more clicks, because clicks are the closest thing to relevance")."""
     return any(
-        m.asserted and not _set_aside(clause, m.start, m.end) and not _justifies(clause, m.start, claimed)
+        m.asserted
+        and not _set_aside(clause, m.start, m.end)
+        and not _justifies(clause, m.start, claimed)
+        and not _premise(clause, m, claimed)
         for m in mentions(clause, list(unless))
     )
+
+
+_FIGURE = re.compile(r"\d|\b(?:ninety|sixty|thirty|hundred|days?|weeks?|months?)\b", re.I)
+_SO = re.compile(r",\s*so\b", re.I)
+
+
+def _premise(clause: str, m: Mention, claimed: Sequence[str]) -> bool:
+    """Whether a figure that would excuse the claim is only the premise it goes against: "chargebacks arrive
+    30 to 90 days late, so I'd train on the last four weeks, treating any without one as legitimate"."""
+    if not claimed or not _FIGURE.search(m.term):
+        return False
+    cue = min((c.start for c in mentions(clause, list(claimed)) if c.asserted), default=-1)
+    return cue > m.end and any(m.end <= so.start() < cue for so in _SO.finditer(clause))
 
 
 _REASON = re.compile(r"\b(?:because|since|as)\b(?![^,;]*\b(?:well|long|soon|much)\b)", re.I)

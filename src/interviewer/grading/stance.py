@@ -45,6 +45,15 @@ _CALLED_WRONG = re.compile(
 )
 
 
+# "any transaction without a chargeback yet as legitimate", "with no dispute are labelled genuine": "no" and
+# "without" negate their noun, not what the thing is then treated as
+_TREATED_AS = re.compile(
+    r"\b(?:as|(?:are|is|get|gets|be|been)\s+(?:labell?ed|treated|marked|counted|considered|assumed|taken)|"
+    r"counts?\s+as)\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Mention:
     """A term found in a clause, and whether the clause asserts it there."""
@@ -94,6 +103,7 @@ def is_asserted(clause: str, start: int, end: int) -> bool:
         m.end() <= start
         for m in _NEGATOR.finditer(clause, cut, end)
         if not (m.group(0).lower() == "against" and _COMPARED.search(clause[cut : m.start()]))
+        and not (m.group(0).lower() in ("no", "without") and _TREATED_AS.search(clause, m.end(), start))
     )
     if negated or _in_negated_list(clause, start):
         return False
