@@ -238,3 +238,33 @@ def test_a_figure_said_as_the_premise_does_not_excuse_the_claim_that_goes_agains
         "legitimate only once it is older than ninety days."
     )
     assert not [e for e in CHECKER.check(fraud, None, waits) if e.kind != "arithmetic"]
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        (
+            "movie-recommendations",
+            "I'd hold out a random ten percent of each profile's plays from across the whole history and "
+            "evaluate on those.",
+            "I'd train on plays up to a cut-off date and evaluate on the following week.",
+        ),
+        (
+            "job-recommendations",
+            "Every impression without an apply is a negative, wherever it sat on the page.",
+            "An impression without an apply is a weak negative, weighted by how often its slot is examined, "
+            "which we estimate from a small randomised slice.",
+        ),
+        (
+            "youtube-recommendations",
+            "For training I'd compute features from the warehouse, and for serving the ranking service "
+            "recomputes them from the stream with its own code.",
+            "Each feature is defined once, computed from the stream for serving, and the served values are "
+            "logged for training.",
+        ),
+    ],
+)
+def test_common_method_errors_in_other_words(question: str, wrong: str, right: str) -> None:
+    q = BANK.get(question)
+    assert [e for e in CHECKER.check(q, None, wrong) if e.kind == "claim"]
+    assert not [e for e in CHECKER.check(q, None, right) if e.kind == "claim"]

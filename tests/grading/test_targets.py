@@ -216,3 +216,15 @@ def test_a_window_kept_is_not_a_refresh_period() -> None:
     fresh = Constraint(kind="freshness", max=60, says="Within a minute.", subject=["inbox"])
     assert breaks("Each inbox is trimmed to the last couple of days of posts.", fresh) is None
     assert breaks("A per-user inbox that an hourly batch job rebuilds.", fresh) is not None
+
+
+def test_a_check_picked_up_from_a_queue_after_going_live_runs_too_late() -> None:
+    checked_first = Constraint(
+        kind="ordering",
+        says="Images are checked before they appear.",
+        subject=["image classifier"],
+        before=["goes live", "visible"],
+    )
+    late = "If it's clean it goes live right away; the image classifier then picks it up from a queue."
+    assert breaks(late, checked_first) is not None
+    assert breaks("The image classifier runs inline, before the image goes live.", checked_first) is None

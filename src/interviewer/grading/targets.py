@@ -311,7 +311,7 @@ def _duration(seconds: float) -> str:
 # "Matching ... runs right after, in the async queue": the check deferred, in the words naming it or in a
 # phrase that follows them (not in another part that names its own work: "and the heavy models run async")
 _DEFERRED = re.compile(
-    r"\b(?:async\w*|in the background|out of band|off the (?:request|critical) path|(?:on|onto|into) a queue)\b|"
+    r"\b(?:async\w*|in the background|out of band|off the (?:request|critical) path|(?:on|onto|into|from|off) a queue)\b|"
     r"\bafter\s*$",
     re.I,
 )
@@ -328,7 +328,10 @@ _PHRASE_START = re.compile(r"^\s*(?:in|on|via|through|within|from|at|by|using)\b
 def _deferred(parts: Sequence[str], i: int) -> bool:
     """Whether the check named in `parts[i]` is deferred: async or "after" there or in a phrase that
     follows it, or "runs right after" just after it (the subject may be split at an "and")."""
-    said = [parts[i]] + [p for p in parts[i + 1 : i + 2] if _PHRASE_START.match(p)]
+    # the phrase after it, or the whole predicate when the part is the subject alone ("the image classifier |
+    # then picks it up from a queue")
+    short = len(parts[i].split()) <= 4
+    said = [parts[i]] + [p for p in parts[i + 1 : i + 2] if short or _PHRASE_START.match(p)]
     if any(is_asserted(p, m.start(), m.end()) for p in said for m in _DEFERRED.finditer(p)):
         return True
     nxt = parts[i + 1 : i + 2]
