@@ -116,6 +116,7 @@ _DEMOTED = re.compile(
     r"(?:on|to|for) a (?:secondary |separate )?dashboard|"
     r"only (?:used )?for (?:\w+ ){0,2}(?:pacing|reporting|logging|monitoring|analytics|dashboards?|debugging)|"
     r"too (?:late|slow) to (?:optimi[sz]e|steer|read|act on)|"
+    r"as (?:[\w-]+ ){0,2}checks|(?:something|things?) (?:i'd|we'd|to) (?:glance|peek) at|"
     r"(?:leave|save|keep|look at|check) (?:\w+ )?(?:for|in) (?:the |a )?(?:quarterly|monthly|annual|yearly|weekly|later)"
     r" (?:review|report|readout|check))\b",
     re.I,
