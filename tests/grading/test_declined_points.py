@@ -99,6 +99,22 @@ def declined(question: Question, phase: Phase | None, text: str) -> list[str]:
             "I don't think we'd need to recalibrate the downsampled scores back to the natural fraud rate.",
             "imbalance-handling",
         ),
+        # "..., but I'm not convinced it's worth it": "it" is what the clause before describes
+        (
+            "movie-recommendations",
+            "deep_dive",
+            "Placing new titles with content embeddings from genres, cast and synopsis sounds sensible, but I'm "
+            "not convinced it's worth it; collaborative filtering picks them up after a few weeks of plays.",
+            "new-title-cold-start",
+        ),
+        # the object said first: "X, I'd leave out as extra latency"
+        (
+            "support-chatbot-rag",
+            "issues",
+            "A separate groundedness check on every answer, comparing its claims with the retrieved chunks, I'd "
+            "leave out as extra latency.",
+            "hallucination",
+        ),
     ],
 )
 def test_declining_what_a_key_point_asks_for_is_an_error(

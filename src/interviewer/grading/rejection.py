@@ -162,6 +162,21 @@ _NOT_THOUGHT_NEEDED = re.compile(
     r"(?:is|are|would be|will be) (?:really |actually |even )?(?:needed|necessary|required|worth)",
     re.I,
 )
+# "... is the usual fix, but I don't think it earns its place", "sounds sensible, but I'm not convinced it's
+# worth it", "but I'd rule it out": what "it" stands for, said in the clause before, is declined
+_IT_DECLINED = re.compile(
+    r"\b(?:(?:i|we) (?:don't|do not) think (?P<a>it|that|this|they) (?:really )?(?:earns?|is worth|are worth|"
+    r"pays? (?:for )?(?:itself|its way)|justif)"
+    r"|(?:i'm|i am|we're|we are) not (?:convinced|sure|persuaded) (?P<b>it|that|this|they)(?:'s| is| would be| are)? "
+    r"(?:really )?(?:worth|needed|necessary)"
+    r"|(?:i'd|we'd|i would|we would|i'll|we'll|i) rule (?P<c>it|that|this|them) out)",
+    re.I,
+)
+# "a separate groundedness check on every answer ..., I'd leave out as extra latency": the object said first
+_FRONTED = re.compile(
+    r",\s*(?:i'd|we'd|i would|we would|i'll|we'll) (?:leave out|skip|drop|do without|pass on)\b(?=\s*(?:as|for|because|since|here|for now|[,.;]|$))",
+    re.I,
+)
 _REASON = re.compile(r"^[\s,]*(?:since|because|as|given)\b", re.I)
 _ANAPHOR = re.compile(
     r"^(?:both(?: of them)?|it|them|that|those|these|either|all (?:of )?that|that step)$", re.I
@@ -182,6 +197,8 @@ def _declined_phrases(clause: str) -> list[tuple[str, str]]:
         phrase = (rest[: lead.start()] if lead else _PHRASE_END.split(rest, maxsplit=1)[0]).strip()
         out.append((phrase, verb.group(0).lower() if verb else ""))
     out += [(m.group("x").strip(), "") for m in _NOT_THOUGHT_NEEDED.finditer(clause)]
+    out += [(m.group("a") or m.group("b") or m.group("c"), "") for m in _IT_DECLINED.finditer(clause)]
+    out += [(clause[: m.start()].strip(), "") for m in _FRONTED.finditer(clause)]
     for m in _DISMISSED.finditer(clause):
         before = re.split(r"[:;]|,\s*(?:and\s+)?|\b(?:so|because|since)\b", clause[: m.start()])[-1].strip()
         # "skip when it isn't worth it" is a condition; "a page for when it is down seems unnecessary" is not
