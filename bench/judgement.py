@@ -21,6 +21,7 @@ after the fourth had been looked at, measured once and tuned on from then) is "f
 (minimal_pairs_sixth.yaml, written blind after the fifth had been looked at, measured once and tuned on from
 then) is "sixth (tuned on)". The seventh set (minimal_pairs_seventh.yaml, written blind after the sixth had been
 looked at, measured once and tuned on from then) is "seventh (tuned on)". The eighth set (minimal_pairs_eighth.yaml, written blind after the seventh had been
+looked at, measured once and tuned on from then) is "eighth (tuned on)". The ninth set (minimal_pairs_ninth.yaml, written blind after the eighth had been
 looked at) is held out. A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
@@ -71,6 +72,7 @@ PAIR_FILES = {
     "sixth": "minimal_pairs_sixth.yaml",
     "seventh": "minimal_pairs_seventh.yaml",
     "eighth": "minimal_pairs_eighth.yaml",
+    "ninth": "minimal_pairs_ninth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -80,8 +82,9 @@ EXTRA = (
     "sixth",
     "seventh",
     "eighth",
+    "ninth",
 )  # the later pair files, each reported as its own split
-HELD_OUT = frozenset({"eighth"})  # never tuned on: their misses are not listed
+HELD_OUT = frozenset({"ninth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -89,7 +92,8 @@ SPLIT_NAMES = {
     "fifth": "fifth (tuned on)",
     "sixth": "sixth (tuned on)",
     "seventh": "seventh (tuned on)",
-    "eighth": "eighth (held out)",
+    "eighth": "eighth (tuned on)",
+    "ninth": "ninth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

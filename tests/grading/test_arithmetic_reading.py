@@ -466,3 +466,9 @@ def test_a_new_estimate_after_a_long_aside_does_not_multiply_what_came_before(yo
         "dollars an hour, about six hundred and sixty thousand a month."
     )
     assert arithmetic(youtube, said) == []
+
+
+def test_a_factor_that_counts_the_days_is_the_period_conversion(youtube: Question) -> None:
+    before = "So that's forty-five thousand dollars a day."
+    assert arithmetic(youtube, f"{before} Times thirty that's about 1.35 million a month.") == []
+    assert arithmetic(youtube, f"{before} Times thirty that's about 40 million a month.")

@@ -268,3 +268,28 @@ def test_common_method_errors_in_other_words(question: str, wrong: str, right: s
     q = BANK.get(question)
     assert [e for e in CHECKER.check(q, None, wrong) if e.kind == "claim"]
     assert not [e for e in CHECKER.check(q, None, right) if e.kind == "claim"]
+
+
+def test_a_design_said_to_be_out_is_rejected_not_asserted() -> None:
+    said = "so a large model on every turn is out"
+    assert not is_asserted(said, said.index("large"), said.index("large") + len("large model"))
+    stale = "so the model is out of date"
+    assert is_asserted(stale, stale.index("model"), stale.index("model") + len("model"))
+
+
+def test_a_reason_that_calls_the_wrong_metric_it_does_not_excuse_it() -> None:
+    email = BANK.get("email-recommendations")
+    said = (
+        "Now that opens are out, I'd put click-through per send as the headline, since it's the cleanest "
+        "signal we still have and purchases tend to follow clicks."
+    )
+    assert any(e.kind == "claim" and "click" in e.why.lower() for e in CHECKER.check(email, None, said))
+
+
+def test_declining_a_per_customer_split_agrees_with_a_point_that_rules_out_per_user_splits() -> None:
+    eta = BANK.get("eta-prediction")
+    said = (
+        "To test a new ETA model I wouldn't randomise by customer. I'd run switchback experiments where whole "
+        "cities alternate between models in hourly slots."
+    )
+    assert not [e for e in CHECKER.check(eta, None, said) if e.why.startswith("This sets aside")]

@@ -399,7 +399,9 @@ def best_recomputation(d: Derivation) -> float | None:
         elif result.per_seconds and power == 0:
             readings.append(si)  # a total the candidate states per period ("2.4 million reviews a day")
         bare.append(spoken * (result.value / result.spoken))
-    if not exact:
+    if _periods_said(d):
+        readings = bare  # the days are a factor said: the period is not converted a second time
+    elif not exact:
         readings += bare
     if any(q.kind == "percent" and q.value >= 0.9 for q in d.inputs):
         # "99.95% availability is 22 minutes of downtime a month": the complement, over the result's period
@@ -412,6 +414,21 @@ def best_recomputation(d: Derivation) -> float | None:
     if not finite:
         return None
     return min(finite, key=lambda r: abs(math.log(stated / r)))
+
+
+def _periods_said(d: Derivation) -> bool:
+    """Whether an input counts the periods itself: "45 thousand a day, times thirty, is 1.35 million a month"."""
+    if not d.result.per_seconds:
+        return False
+    ratios = [
+        d.result.per_seconds / q.per_seconds
+        for q in d.inputs
+        if q.per_seconds and q.per_seconds < d.result.per_seconds
+    ]
+    return any(
+        q.kind == "count" and not q.per_seconds and any(abs(q.value - r) <= 0.05 * r for r in ratios)
+        for q in d.inputs
+    )
 
 
 def _period_slip(d: Derivation, signs: Sequence[bool]) -> Quantity | None:
@@ -441,45 +458,3 @@ def stated_reading(d: Derivation) -> float | None:
     if power != d.result.time_power or si <= 0:
         return None
     return si * d.result.per_seconds if d.result.per_seconds else si
-
-
-def fmt(value: float) -> str:
-    for size, suffix in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million"), (1e3, " thousand")):
-        if abs(value) >= size:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:.3g}"
-
-
-def amount(value: float, like: Quantity) -> str:
-    """`value` said in the terms of `like`: "21.6 minutes", "28.9 thousand a second", "1 trillion bytes"."""
-    if like.kind == "duration":
-        said_in = {86_400.0: "days", 3600.0: "hours", 60.0: "minutes"}.get(
-            round(like.value / like.said) if like.said else 0.0
-        )
-        size = like.value / (like.said or 1.0)
-        if said_in and value >= size:  # in the unit the candidate used: "83 hours, not 830 hours"
-            return f"{value / size:.3g} {said_in}"
-        for size, name in ((86_400.0, "days"), (3600.0, "hours"), (60.0, "minutes"), (1.0, "seconds")):
-            if value >= 2 * size or size == 1.0:
-                return f"{value / size:.3g} {name}" if value >= 1 else f"{value * 1000:.3g} ms"
-    if like.kind == "bytes":
-        for size, name in ((1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
-            if value >= size:
-                return f"{value / size:.3g} {name}"
-        return f"{value:.3g} bytes"
-    return f"{fmt(value)}{unit_text(like)}"
-
-
-_PERIOD_WORDS = {60.0: "minute", 3600.0: "hour", 86_400.0: "day", 604_800.0: "week", 31_536_000.0: "year"}
-
-
-def unit_text(q: Quantity) -> str:
-    if q.kind == "duration":
-        return " seconds"
-    if q.per_seconds == 1.0:
-        return " a second"
-    if q.per_seconds in _PERIOD_WORDS:
-        return f" a {_PERIOD_WORDS[q.per_seconds]}"
-    if q.kind == "bytes":
-        return " bytes"
-    return ""

@@ -27,11 +27,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.claims import Constraint, WrongClaim
 from interviewer.content.questions import KeyPoint, Question
+from interviewer.grading.amounts import amount
 from interviewer.grading.arithmetic import (
     CONTINUES,
     HARD_SENTENCE,
     THAT,
-    amount,
     best_recomputation,
     derivations,
     downtime_reading,

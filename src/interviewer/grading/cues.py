@@ -94,6 +94,10 @@ def _justifies(clause: str, start: int, claimed: Sequence[str]) -> bool:
     if not reasons or not claimed:
         return False
     reason = clause[reasons[-1].start() : start]
+    if _IT_IS.match(reason):
+        return (
+            True  # "..., since it's the cleanest signal we have": the claim's own metric, said again as "it"
+        )
     verb = _EQUATES.search(reason)
     if verb is None:
         return False  # "since that decides RAG versus fine-tuning" gives no reason the claim is right
@@ -104,6 +108,7 @@ def _justifies(clause: str, start: int, claimed: Sequence[str]) -> bool:
     return any(w[:4] in stems for w in re.findall(r"[a-z]{4,}", subject.lower()))
 
 
+_IT_IS = re.compile(r"^(?:because|since|as)\s+(?:it|that|this)(?:'s|\s+is)\b", re.I)
 # the claim's metric said to be, or to stand for, what would make it right
 _EQUATES = re.compile(r"\b(?:is|are|means|shows?|captures?|reflects?|tracks?|stands? for)\b", re.I)
 

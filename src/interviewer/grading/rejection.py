@@ -280,7 +280,12 @@ def _words(text: str) -> frozenset[str]:
     not what is done."""
     text = _FALL_BACK.sub("fallback", text.lower()).replace("iz", "is")  # "falls back", "quantize"
     words = [part for w in _WORD.findall(text) for part in (w, *w.split("-")[1:]) if len(part) >= 4]
-    return frozenset(w[:7] for w in words if w not in STOP_WORDS and not _AMOUNTS.match(w))
+    return frozenset(_PEOPLE.get(w, w)[:7] for w in words if w not in STOP_WORDS and not _AMOUNTS.match(w))
+
+
+# The people a system serves, by whatever name a question gives them: "randomise by customer" is the
+# per-user split a point rules out
+_PEOPLE = {w: "user" for w in ("users", "customer", "customers", "member", "members", "viewer", "viewers")}
 
 
 _FALL_BACK = re.compile(r"\bfall(?:s|ing)? back\b")

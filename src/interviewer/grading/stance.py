@@ -40,7 +40,9 @@ _CALLED_WRONG = re.compile(
     r"(?:won't|wouldn't|doesn't|does not|will not|can't|cannot) (?:work|scale|keep up|hold|fit|meet|make it)|"
     r"(?:doesn't|does not|don't|do not) (?:belong|(?:really )?matter)|"
     r"would be (?:wrong|a mistake)|(?:is |are |far )?too (?:slow|expensive|costly|heavy)|"
-    r"is a bad idea|breaks?\b|falls? over|(?:would |can |will )?(?:hides?|mask(?:s)?) (?:that|it|them|the|a|problems|regressions))",
+    r"is a bad idea|breaks?\b|falls? over|"
+    r"(?:is|are)\s+(?:out\b(?!\s+(?:of|there|in|front|for|to|on|by|at)\b)|off the table|ruled out|a non-starter|"
+    r"not an option)|(?:would |can |will )?(?:hides?|mask(?:s)?) (?:that|it|them|the|a|problems|regressions))",
     re.I,
 )
 

@@ -1,0 +1,48 @@
+"""How an arithmetic error says a number back: in the candidate's own terms ("83 hours, not 830 hours",
+"2.74 billion a year, not 270 million a year", "131 KB")."""
+
+from __future__ import annotations
+
+from interviewer.grading.quantities import Quantity
+
+
+def fmt(value: float) -> str:
+    for size, suffix in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million"), (1e3, " thousand")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def amount(value: float, like: Quantity) -> str:
+    """`value` said in the terms of `like`: "21.6 minutes", "28.9 thousand a second", "1 trillion bytes"."""
+    if like.kind == "duration":
+        said_in = {86_400.0: "days", 3600.0: "hours", 60.0: "minutes"}.get(
+            round(like.value / like.said) if like.said else 0.0
+        )
+        size = like.value / (like.said or 1.0)
+        if said_in and value >= size:  # in the unit the candidate used: "83 hours, not 830 hours"
+            return f"{value / size:.3g} {said_in}"
+        for size, name in ((86_400.0, "days"), (3600.0, "hours"), (60.0, "minutes"), (1.0, "seconds")):
+            if value >= 2 * size or size == 1.0:
+                return f"{value / size:.3g} {name}" if value >= 1 else f"{value * 1000:.3g} ms"
+    if like.kind == "bytes":
+        for size, name in ((1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
+            if value >= size:
+                return f"{value / size:.3g} {name}"
+        return f"{value:.3g} bytes"
+    return f"{fmt(value)}{unit_text(like)}"
+
+
+_PERIOD_WORDS = {60.0: "minute", 3600.0: "hour", 86_400.0: "day", 604_800.0: "week", 31_536_000.0: "year"}
+
+
+def unit_text(q: Quantity) -> str:
+    if q.kind == "duration":
+        return " seconds"
+    if q.per_seconds == 1.0:
+        return " a second"
+    if q.per_seconds in _PERIOD_WORDS:
+        return f" a {_PERIOD_WORDS[q.per_seconds]}"
+    if q.kind == "bytes":
+        return " bytes"
+    return ""
