@@ -472,3 +472,15 @@ def test_a_factor_that_counts_the_days_is_the_period_conversion(youtube: Questio
     before = "So that's forty-five thousand dollars a day."
     assert arithmetic(youtube, f"{before} Times thirty that's about 1.35 million a month.") == []
     assert arithmetic(youtube, f"{before} Times thirty that's about 40 million a month.")
+
+
+def test_a_range_and_a_ratio_to_a_budget_are_not_results(youtube: Question) -> None:
+    said = (
+        "The exchange drops anything after a hundred milliseconds, and that hundred includes the round trip "
+        "over the network, which eats fifty or sixty of it."
+    )
+    assert arithmetic(youtube, said) == []
+    cost = (
+        "Times three hundred thousand turns a day, that's about $3,700 a day, nearly four times the budget."
+    )
+    assert arithmetic(youtube, f"That's about one and a quarter cents a turn. {cost}") == []

@@ -293,3 +293,23 @@ def test_declining_a_per_customer_split_agrees_with_a_point_that_rules_out_per_u
         "cities alternate between models in hourly slots."
     )
     assert not [e for e in CHECKER.check(eta, None, said) if e.why.startswith("This sets aside")]
+
+
+@pytest.mark.parametrize(
+    ("clause", "term", "asserted"),
+    [
+        ("A slightly worse list beats an error page", "error page", False),
+        (
+            "once a model beats production on last week's logs we switch all traffic at once",
+            "all traffic",
+            True,
+        ),
+        ("Quick cost check with a large model on every turn", "large model", False),
+        ("Scoring all thousand with the heavy model would be ten times that", "heavy model", False),
+    ],
+)
+def test_compared_hypothetical_and_priced_out_designs_are_not_asserted(
+    clause: str, term: str, asserted: bool
+) -> None:
+    start = clause.index(term)
+    assert is_asserted(clause, start, start + len(term)) is asserted

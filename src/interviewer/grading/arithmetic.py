@@ -39,6 +39,10 @@ _HEDGED_RESULT = re.compile(
     rf"|^\s*(?:[A-Za-z-]+\s+){{0,2}}[A-Za-z-]+\s*(?:,\s*|\bor\s+)(?:or\s+)?{_HEDGE}\s*[~$]?\s*$",
     re.I,
 )
+_RATIO_NEXT = re.compile(
+    r"^\s*(?:x|times|fold)\s+(?:the|our|its|their|what|as|more|less|bigger|smaller|larger|higher|lower|over|that)\b",
+    re.I,
+)
 _OR_ABOUT = re.compile(r",\s*or\s+(?:about|around|roughly|approximately|nearly|call it)?\s*[~$]?\s*$", re.I)
 # "so 2,000 times 1,200": a number followed by an operation starts a calculation; it is not a result
 _OPERATION_NEXT = re.compile(
@@ -80,7 +84,7 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     )
     for k, clause in enumerate(clauses(text)):
         qs = definite(clause, quantities(clause))
-        if k and earlier and CONTINUES.match(clause) and qs:
+        if k and earlier and (CONTINUES.match(clause) or _OPENS_ON_RESULT.match(clause)) and qs:
             # "75 billion writes a day; over 86,400 seconds that's ...": the clause before ended on its input
             qs = [replace(earlier[-1], start=0, end=0), *qs]
         steps += _clause_steps(clause, qs, earlier)
@@ -93,6 +97,12 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
     first = 0
     for i in range(1, len(qs)):
         between = clause[qs[i - 1].end : qs[i].start]
+        # "fifty or sixty", "four to five": a range, not a result
+        if re.fullmatch(r"\s*(?:or|to|-|–)\s*(?:maybe\s*)?", between, re.I):
+            continue
+        # "nearly four times the budget": a ratio to something unsaid, not a result
+        if _RATIO_NEXT.match(clause[qs[i].end : qs[i].end + 30]):
+            continue
         # "3 regions and copies per language family, call it 450 GPUs": a new estimate after a long aside
         aside = len(between.split()) > 5 and bool(re.search(r",\s*call it\s*$", between, re.I))
         if aside or _FRESH.search(between) or (qs[i].kind == "percent" and between.rstrip().endswith(",")):
@@ -284,7 +294,7 @@ _PERIOD_NAMES = {1.0: "sec", 60.0: "minute", 3600.0: "hour", 86_400.0: "day", 60
 
 
 _OPENS_ON_RESULT = re.compile(
-    r"^\s*(?:so|that's|that is|which is|that gives|this gives|giving|call it)\b,?\s*"
+    r"^\s*(?:so|that's|that is|which is|that gives|this gives|giving|call it|(?:that|which) works? out(?: to| at)?)\b,?\s*"
     r"(?:(?:about|around|roughly|approximately|nearly|maybe|call it|that's|it's)\b,?\s*)*[~$]?\d",
     re.I,
 )

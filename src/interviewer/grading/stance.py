@@ -28,6 +28,7 @@ _COMPARED = re.compile(
 )
 _NEGATOR = re.compile(
     r"(?<![\w-])(?:not|no|never|none|nothing (?:about|from|of|on|to do with|like)|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
+    r"beats?|(?:cost|sanity|quick) check (?:with|for|on)|what if|suppose|supposing|imagine|for comparison|"
     r"stop(?:s|ping)?|(?<!price )(?<!price-)drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
     r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
     r"hasn't|haven't|(?:cheaper|simpler|easier|faster|quicker|better|safer|slower|cleaner|smaller|lighter|more \w+) than)\b",
@@ -42,7 +43,7 @@ _CALLED_WRONG = re.compile(
     r"would be (?:wrong|a mistake)|(?:is |are |far )?too (?:slow|expensive|costly|heavy)|"
     r"is a bad idea|breaks?\b|falls? over|"
     r"(?:is|are)\s+(?:out\b(?!\s+(?:of|there|in|front|for|to|on|by|at)\b)|off the table|ruled out|a non-starter|"
-    r"not an option)|(?:would |can |will )?(?:hides?|mask(?:s)?) (?:that|it|them|the|a|problems|regressions))",
+    r"not an option)|would (?:be|cost|take|need) (?:\w+ ){0,2}times (?:that|as much|more|the)|(?:would |can |will )?(?:hides?|mask(?:s)?) (?:that|it|them|the|a|problems|regressions))",
     re.I,
 )
 
@@ -106,6 +107,8 @@ def is_asserted(clause: str, start: int, end: int) -> bool:
         for m in _NEGATOR.finditer(clause, cut, end)
         if not (m.group(0).lower() == "against" and _COMPARED.search(clause[cut : m.start()]))
         and not (m.group(0).lower() in ("no", "without") and _TREATED_AS.search(clause, m.end(), start))
+        # "a slightly worse list beats an error page": "beats" rejects only what it is compared with
+        and not (m.group(0).lower() in ("beat", "beats") and start - m.end() > 12)
     )
     if negated or _in_negated_list(clause, start):
         return False
