@@ -39,6 +39,7 @@ _HEDGED_RESULT = re.compile(
     rf"|^\s*(?:[A-Za-z-]+\s+){{0,2}}[A-Za-z-]+\s*(?:,\s*|\bor\s+)(?:or\s+)?{_HEDGE}\s*[~$]?\s*$",
     re.I,
 )
+_RANGE = re.compile(r"\s*(?:or|to|-|–)\s*(?:maybe\s*)?", re.I)
 _RATIO_NEXT = re.compile(
     r"^\s*(?:x|times|fold)\s+(?:the|our|its|their|what|as|more|less|bigger|smaller|larger|higher|lower|over|that)\b",
     re.I,
@@ -98,7 +99,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
     for i in range(1, len(qs)):
         between = clause[qs[i - 1].end : qs[i].start]
         # "fifty or sixty", "four to five": a range, not a result
-        if re.fullmatch(r"\s*(?:or|to|-|–)\s*(?:maybe\s*)?", between, re.I):
+        if _RANGE.fullmatch(between):
             continue
         # "nearly four times the budget": a ratio to something unsaid, not a result
         if _RATIO_NEXT.match(clause[qs[i].end : qs[i].end + 30]):

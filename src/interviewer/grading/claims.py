@@ -231,16 +231,17 @@ class ClaimChecker:
         """The arithmetic errors of `answer`, sentence by sentence, each marked corrected when a later
         sentence redoes it soundly; needs no question (the communication grade reads them too)."""
         errors: list[ClaimError] = []
-        carry = pending = ""
+        carry = ""
         target: float | None = None  # the availability the answer last stated
         hard_sentences = [h.strip() for h in HARD_SENTENCE.split(answer) if h.strip()]
         for i, text in enumerate(hard_sentences):
             if _QUESTION.match(text):
                 continue
             carried = carry if CONTINUES.match(text) else ""
-            if not carried and pending and opens_on_result(text):
-                carried = pending  # "... that's 70,000 times 500. So roughly 3.5 million a second."
-            before, carry, pending = carry, last_quantity(text), pending_operation(text)
+            if not carried and i and opens_on_result(text):
+                # "... that's 70,000 times 500. So roughly 3.5 million a second."
+                carried = pending_operation(hard_sentences[i - 1])
+            before, carry = carry, last_quantity(text)
             later = " ".join(hard_sentences[i + 1 :])
             found = self._arithmetic(text, carried, hard_sentences[i - 1] if i else "", before)
             if target is not None and not found:

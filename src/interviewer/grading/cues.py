@@ -94,10 +94,9 @@ def _justifies(clause: str, start: int, claimed: Sequence[str]) -> bool:
     if not reasons or not claimed:
         return False
     reason = clause[reasons[-1].start() : start]
+    # "..., since it's the cleanest signal we have": the claim's own metric, said again as "it"
     if _IT_IS.match(reason):
-        return (
-            True  # "..., since it's the cleanest signal we have": the claim's own metric, said again as "it"
-        )
+        return True
     verb = _EQUATES.search(reason)
     if verb is None:
         return False  # "since that decides RAG versus fine-tuning" gives no reason the claim is right

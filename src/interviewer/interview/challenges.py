@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from interviewer.content.questions import Question
@@ -60,17 +61,12 @@ def settles_challenge(text: str, turns: Sequence[Turn], new_point: bool) -> bool
     """Whether an answer free of errors puts right a claim the interviewer questioned: the one its latest
     turn questioned (arithmetic redone soundly, or another claim revisited or replaced by a key point), or one
     questioned a turn or two before, when the answer says it is going back to it ("you're right, ...")."""
-    asked = [t for t in turns if t.role == "interviewer"][-RECENT_CHALLENGES:]
+    asked = islice((t for t in reversed(turns) if t.role == "interviewer"), RECENT_CHALLENGES)
     revisited = bool(_CORRECTION.search(text))
-    for age, turn in enumerate(reversed(asked)):
-        kind = turn.meta.get("error")
-        if not kind or (age and not revisited):
-            continue
-        if kind == "arithmetic" and _CHECKER.has_sound_arithmetic(text):
-            return True
-        if kind != "arithmetic" and (revisited or new_point):
-            return True
-    return False
+    kinds = {t.meta.get("error") for age, t in enumerate(asked) if not age or revisited} - {None}
+    if kinds - {"arithmetic"} and (revisited or new_point):
+        return True
+    return "arithmetic" in kinds and _CHECKER.has_sound_arithmetic(text)
 
 
 def pick_challenge(question: Question, text: str, data: dict[str, Any], turns: Sequence[Turn]) -> Pick:
