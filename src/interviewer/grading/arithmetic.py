@@ -131,7 +131,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             first = i  # "so 2,000 times 1,200, ...": this number starts the next calculation
             continue
         said, result = operated_again(clause, restated(_added(clause, qs[first:i]))), qs[i]
-        said = with_units(said, result, [*earlier, *qs[:first]])
+        said = _unqualified(clause, with_units(said, result, [*earlier, *qs[:first]]), result)
         carried = _carry(said, result, [*earlier, *qs[:first]])
         fleet = bool(_FLEET.match(clause[result.end : result.end + 40]))
         extra = [] if carried else _divisor(said, result, [*earlier, *qs[:first]], fleet)
@@ -178,6 +178,28 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             )
         )
     return steps
+
+
+def _unqualified(clause: str, inputs: Sequence[Quantity], result: Quantity) -> Sequence[Quantity]:
+    """`inputs` without the plain counts a lone rate is divided "over" when the result is a plain count.
+
+    "One instance handles 250 requests a second over a thousand candidates, that's 80 rankers": a rate over
+    a count is still a rate and cannot give a number of machines, so the thousand qualifies the work each
+    request does, and the load the fleet serves was said before.
+    """
+    rates = [q for q in inputs if q.time_power == -1]
+    if len(rates) != 1 or result.kind != "count" or result.time_power != 0 or result.per_seconds:
+        return inputs
+    at = inputs.index(rates[0])
+    kept = list(inputs[: at + 1])
+    for q in inputs[at + 1 :]:
+        plain = q.kind == "count" and q.time_power == 0 and not q.per_seconds
+        if not (plain and _QUALIFIER.search(clause[kept[-1].end : q.start])):
+            return inputs
+    return kept if len(kept) < len(inputs) else inputs
+
+
+_QUALIFIER = re.compile(r"\b(?:over|across)\s+(?:a|an|the|some|about|roughly|up to)?\s*$", re.I)
 
 
 def _carry(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity]) -> list[Quantity]:
