@@ -23,8 +23,8 @@ then) is "sixth (tuned on)". The seventh set (minimal_pairs_seventh.yaml, writte
 looked at, measured once and tuned on from then) is "seventh (tuned on)". The eighth set (minimal_pairs_eighth.yaml, written blind after the seventh had been
 looked at, measured once and tuned on from then) is "eighth (tuned on)". The ninth set (minimal_pairs_ninth.yaml, written blind after the eighth had been
 looked at, measured once at the end of the release that tuned on the eighth, and tuned on from then) is
-"ninth (tuned on)". The tenth set (minimal_pairs_tenth.yaml, written blind after the ninth had been looked at)
-is held out: "tenth (held out)". A set listed in HELD_OUT is reported as
+"ninth (tuned on)". The tenth set (minimal_pairs_tenth.yaml, written blind after the ninth had been looked at,
+measured once and tuned on from then) is "tenth (tuned on)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -88,7 +88,7 @@ EXTRA = (
     "ninth",
     "tenth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"tenth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -98,7 +98,7 @@ SPLIT_NAMES = {
     "seventh": "seventh (tuned on)",
     "eighth": "eighth (tuned on)",
     "ninth": "ninth (tuned on)",
-    "tenth": "tenth (held out)",
+    "tenth": "tenth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -6,6 +6,7 @@ import pytest
 
 from interviewer.content.claims import Constraint
 from interviewer.content.questions import Question, QuestionBank
+from interviewer.grading.amounts import fmt
 from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.quantities import quantities, words_to_digits
 from interviewer.grading.targets import breaks
@@ -484,3 +485,31 @@ def test_a_range_and_a_ratio_to_a_budget_are_not_results(youtube: Question) -> N
         "Times three hundred thousand turns a day, that's about $3,700 a day, nearly four times the budget."
     )
     assert arithmetic(youtube, f"That's about one and a quarter cents a turn. {cost}") == []
+
+
+def test_a_fleet_sized_over_a_count_of_candidates_takes_the_load_said_before(youtube: Question) -> None:
+    before = "Forty percent of the fifty thousand peak, twenty thousand a second, reaches the models."
+    said = (
+        "If one ranking instance handles two hundred and fifty requests a second over a thousand "
+        "candidates, that's {} rankers for the cached load."
+    )
+    assert arithmetic(youtube, f"{before} {said.format('eighty')}") == []
+    [why] = arithmetic(youtube, f"{before} {said.format('eight hundred')}")
+    assert "80" in why
+
+
+def test_an_amount_needed_and_said_again_in_another_unit_is_a_conversion(youtube: Question) -> None:
+    said = "A light model doing a million scores per core-second needs three million core-seconds, about {}."
+    assert arithmetic(youtube, said.format("830 core-hours")) == []
+    [why] = arithmetic(youtube, said.format("fifty thousand core-hours"))
+    assert "833 hours, not 50 thousand hours" in why
+
+
+def test_an_amount_is_said_back_without_an_exponent() -> None:
+    assert [fmt(x) for x in (50_000.0, 999.9, 1e15, 0.25, 83.33)] == [
+        "50 thousand",
+        "1,000",
+        "1,000 trillion",
+        "0.25",
+        "83.3",
+    ]

@@ -313,3 +313,61 @@ def test_compared_hypothetical_and_priced_out_designs_are_not_asserted(
 ) -> None:
     start = clause.index(term)
     assert is_asserted(clause, start, start + len(term)) is asserted
+
+
+@pytest.mark.parametrize(
+    ("clause", "term", "asserted"),
+    [
+        ("I want to be careful about the goal, because it's tempting to say revenue", "revenue", False),
+        ("dropping age and gender from the features is necessary but not enough", "dropping age", False),
+        (
+            "a random split lets the model see the storm in training and then get tested on the same",
+            "random split",
+            False,
+        ),
+        ("a random split leaks the same storm into both sides", "random split", False),
+        ("a time split never leaks the future", "time split", True),
+        ("A global average is dominated by the big pairs", "global average", False),
+    ],
+)
+def test_a_position_named_to_be_argued_against_is_not_asserted(
+    clause: str, term: str, asserted: bool
+) -> None:
+    [part] = [c for c in clauses(clause) if term in c]
+    start = part.index(term)
+    assert is_asserted(part, start, start + len(term)) is asserted
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        (
+            "demand-forecasting",
+            "The failure I worry about most is silent: a warehouse's sales feed arrives half-empty and the model "
+            "reads it as zero demand.",
+        ),
+        (
+            "dynamic-pricing",
+            "If I split riders by user id, the treated group's higher prices free up drivers for the control "
+            "group, and neither arm looks like a full launch.",
+        ),
+    ],
+)
+def test_a_sentence_that_names_a_failure_or_supposes_a_mistake_makes_no_claim(
+    question: str, said: str
+) -> None:
+    assert CHECKER.check(BANK.get(question), None, said) == []
+
+
+def test_a_harm_avoided_is_not_a_step_declined() -> None:
+    moderation = BANK.get("content-moderation")
+    avoided = (
+        "Next to it I'd keep appeal overturns under ten percent, so we don't buy prevalence with over-removal, "
+        "and time to action for the severe categories."
+    )
+    assert CHECKER.check(moderation, None, avoided) == []
+    spared = (
+        "Those same labels give us the weekly prevalence number too, so we don't burn another hundred thousand "
+        "reviews on a random sample of views that are almost all fine anyway."
+    )
+    assert CHECKER.check(moderation, None, spared)

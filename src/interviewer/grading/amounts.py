@@ -9,8 +9,16 @@ from interviewer.grading.quantities import Quantity
 def fmt(value: float) -> str:
     for size, suffix in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million"), (1e3, " thousand")):
         if abs(value) >= size:
-            return f"{value / size:.3g}{suffix}"
-    return f"{value:.3g}"
+            return f"{_digits(value / size)}{suffix}"
+    return _digits(value)
+
+
+def _digits(value: float) -> str:
+    """Three significant figures, without an exponent: "0.25", "83.3", "1,200"."""
+    rounded = float(f"{value:.3g}")
+    if abs(rounded) >= 1000:
+        return f"{rounded:,.0f}"
+    return f"{rounded:.10f}".rstrip("0").rstrip(".") or "0"
 
 
 def amount(value: float, like: Quantity) -> str:
@@ -21,15 +29,15 @@ def amount(value: float, like: Quantity) -> str:
         )
         size = like.value / (like.said or 1.0)
         if said_in and value >= size:  # in the unit the candidate used: "83 hours, not 830 hours"
-            return f"{value / size:.3g} {said_in}"
+            return f"{fmt(value / size)} {said_in}"
         for size, name in ((86_400.0, "days"), (3600.0, "hours"), (60.0, "minutes"), (1.0, "seconds")):
             if value >= 2 * size or size == 1.0:
-                return f"{value / size:.3g} {name}" if value >= 1 else f"{value * 1000:.3g} ms"
+                return f"{fmt(value / size)} {name}" if value >= 1 else f"{value * 1000:.3g} ms"
     if like.kind == "bytes":
         for size, name in ((1e15, "PB"), (1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
             if value >= size:
-                return f"{value / size:.3g} {name}"
-        return f"{value:.3g} bytes"
+                return f"{fmt(value / size)} {name}"
+        return f"{fmt(value)} bytes"
     return f"{fmt(value)}{unit_text(like)}"
 
 

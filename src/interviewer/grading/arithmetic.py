@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from interviewer.grading.delivery import strip_fillers
-from interviewer.grading.operands import definite, operated_again, restated, with_units
+from interviewer.grading.operands import definite, operated_again, restated, unqualified, with_units
 from interviewer.grading.quantities import Quantity, quantities, words_to_digits
 from interviewer.grading.stance import clauses
 
@@ -38,6 +38,10 @@ _HEDGED_RESULT = re.compile(
     # "times 2 bytes, about 13 kilobytes": after the unit, a hedge is needed
     rf"|^\s*(?:[A-Za-z-]+\s+){{0,2}}[A-Za-z-]+\s*(?:,\s*|\bor\s+)(?:or\s+)?{_HEDGE}\s*[~$]?\s*$",
     re.I,
+)
+# "... needs three million core-seconds": the number after this is an amount stated, not an operand
+_STATED = re.compile(
+    r"\b(?:needs?|takes?|requires?|costs?|uses?|burns?)\s+(?:about |roughly |around )?$", re.I
 )
 _RANGE = re.compile(r"\s*(?:or|to|-|–)\s*(?:maybe\s*)?", re.I)
 _RATIO_NEXT = re.compile(
@@ -130,8 +134,11 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         if _OPERATION_NEXT.match(clause[qs[i].end : qs[i].end + 30]) and i + 1 < len(qs):
             first = i  # "so 2,000 times 1,200, ...": this number starts the next calculation
             continue
+        stated = i >= 2 and bool(_STATED.search(clause[qs[i - 2].end : qs[i - 1].start]))
+        if in_another and stated and not _RESULT_CUE.search(between):
+            first = i - 1  # "needs 3 million core-seconds, about 830 core-hours": the last amount restated
         said, result = operated_again(clause, restated(_added(clause, qs[first:i]))), qs[i]
-        said = _unqualified(clause, with_units(said, result, [*earlier, *qs[:first]]), result)
+        said = unqualified(clause, with_units(said, result, [*earlier, *qs[:first]]), result)
         carried = _carry(said, result, [*earlier, *qs[:first]])
         fleet = bool(_FLEET.match(clause[result.end : result.end + 40]))
         extra = [] if carried else _divisor(said, result, [*earlier, *qs[:first]], fleet)
@@ -178,28 +185,6 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             )
         )
     return steps
-
-
-def _unqualified(clause: str, inputs: Sequence[Quantity], result: Quantity) -> Sequence[Quantity]:
-    """`inputs` without the plain counts a lone rate is divided "over" when the result is a plain count.
-
-    "One instance handles 250 requests a second over a thousand candidates, that's 80 rankers": a rate over
-    a count is still a rate and cannot give a number of machines, so the thousand qualifies the work each
-    request does, and the load the fleet serves was said before.
-    """
-    rates = [q for q in inputs if q.time_power == -1]
-    if len(rates) != 1 or result.kind != "count" or result.time_power != 0 or result.per_seconds:
-        return inputs
-    at = inputs.index(rates[0])
-    kept = list(inputs[: at + 1])
-    for q in inputs[at + 1 :]:
-        plain = q.kind == "count" and q.time_power == 0 and not q.per_seconds
-        if not (plain and _QUALIFIER.search(clause[kept[-1].end : q.start])):
-            return inputs
-    return kept if len(kept) < len(inputs) else inputs
-
-
-_QUALIFIER = re.compile(r"\b(?:over|across)\s+(?:a|an|the|some|about|roughly|up to)?\s*$", re.I)
 
 
 def _carry(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity]) -> list[Quantity]:

@@ -98,18 +98,28 @@ _CONDITION = re.compile(
 )
 # The condition must be a choice someone makes ("if we train on clicks"), not an event ("if Redis is down,
 # the request fails" is a design that lets requests fail).
-_CHOOSER = re.compile(r"\b(?:we|you|they|the team|someone|anyone)\b", re.I)
+_CHOOSER = re.compile(r"\b(?:i|we|you|they|the team|someone|anyone)\b", re.I)
 _HARM = re.compile(
     r"\b(?:cop(?:y|ies|ying)|reinforc\w*|feedback loop|leak\w*|overfit\w*|bias(?:ed)?|collaps\w*|degrad\w*|"
     r"break\w*|broke|fail\w*|drift\w*|stale|miss(?:es|ing)?|los(?:e|es|ing)|hurt\w*|wrong|worse|bad|"
     r"clickbait|explod\w*|blow\w* up|crash\w*|overload\w*|time(?:s)? out|timeouts?|violat\w*|too (?:slow|late|"
     r"expensive|costly)|amplif\w*|starv\w*|inflat\w*|mislead\w*|gam(?:e|ed|ing)\b|exploit\w*|problem\w*|"
     r"risk\w*|suffer\w*|regress\w*|unfair\w*|penali[sz]\w*|punish\w*|never|can't|cannot|won't|"
-    r"misses|useless|meaningless|garbage|noise|noisy|optimistic|over-?estimat\w*|under-?estimat\w*)\b",
+    r"misses|useless|meaningless|garbage|noise|noisy|optimistic|over-?estimat\w*|under-?estimat\w*|"
+    r"interfer\w*|contaminat\w*|spill\w*|confound\w*|skew\w*|neither)\b",
     re.I,
 )
 
 
+# "The failure I worry about most is silent: a feed arrives half-empty and the model reads it as zero demand":
+# a sentence that opens by naming a failure describes the harm, not the design
+_HAZARD = re.compile(
+    r"^\s*(?:(?:so|and|but|now)\s+)?(?:(?:the|a|one|my|our)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:failure(?: mode)?|risk|danger|trap|pitfall|worry|hazard)s?"
+    r"(?:\s+(?:i|we)(?:'d| would)?\s+(?:worry|care|think|watch)\s+(?:about|for)(?:\s+most)?)?\s+(?:is|are)\b|"
+    r"what (?:worries|scares|concerns) me\b)",
+    re.I,
+)
 # "a small language can break while the global average looks fine": the mistake named as what hides a harm
 _HIDDEN_HARM = re.compile(
     r"\b(?:can|could|may|might|will|would)\s+(?:\w+\s+)?(?:break|fail|degrade|drop|get worse|regress|collapse)\w*"
@@ -121,7 +131,7 @@ _HIDDEN_HARM = re.compile(
 def reasons_about_mistake(sentence: str) -> bool:
     """Whether `sentence` supposes a mistake to show its harm: "if X, Y goes wrong" does not assert X, nor
     does "Y can break while X looks fine"."""
-    if _HIDDEN_HARM.search(sentence):
+    if _HIDDEN_HARM.search(sentence) or _HAZARD.match(sentence):
         return True
     match = _CONDITION.match(sentence)
     return bool(match and _CHOOSER.search(match.group(1)) and _HARM.search(match.group(2)))

@@ -116,3 +116,25 @@ def operated_again(clause: str, inputs: list[Quantity]) -> list[Quantity]:
         and not operated(k)
     }
     return [q for k, q in enumerate(inputs) if k not in drop]
+
+
+def unqualified(clause: str, inputs: list[Quantity], result: Quantity) -> list[Quantity]:
+    """`inputs` without the plain counts a lone rate is divided "over" when the result is a plain count.
+
+    "One instance handles 250 requests a second over a thousand candidates, that's 80 rankers": a rate over
+    a count is still a rate and cannot give a number of machines, so the thousand qualifies the work each
+    request does, and the load the fleet serves was said before.
+    """
+    rates = [q for q in inputs if q.time_power == -1]
+    if len(rates) != 1 or result.kind != "count" or result.time_power != 0 or result.per_seconds:
+        return inputs
+    at = inputs.index(rates[0])
+    kept = list(inputs[: at + 1])
+    for q in inputs[at + 1 :]:
+        plain = q.kind == "count" and q.time_power == 0 and not q.per_seconds
+        if not (plain and _QUALIFIER.search(clause[kept[-1].end : q.start])):
+            return inputs
+    return kept if len(kept) < len(inputs) else inputs
+
+
+_QUALIFIER = re.compile(r"\b(?:over|across)\s+(?:a|an|the|some|about|roughly|up to)?\s*$", re.I)

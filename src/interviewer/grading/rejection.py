@@ -185,12 +185,27 @@ _INSTEAD_OF = re.compile(r"^(?:so |and )?(?:rather than|instead of)", re.I)
 _MAIN = re.compile(r",\s*(?:i|we|let's|i'd|we'd|i'll|we'll|just)\b", re.I)
 
 
+_PRESENT_NEGATION = re.compile(r"\b(?:don't|do not)\b", re.I)
+_NEEDED = re.compile(r"\b(?:need|think|see|believe|want|plan|have)\b", re.I)
+_SPENT = re.compile(r"(?:need to |have to )?(?:spend|burn|waste|pay|bother|run|build|keep|maintain)\b", re.I)
+_AVOIDED = re.compile(r"\b(?:so|so that|to make sure|making sure|to ensure|ensuring|lest)\s*$", re.I)
+
+
 def _declined_phrases(clause: str) -> list[tuple[str, str]]:
     """What a clause declines, with the verb that declines it when it is one a key point may itself ask for
     ("skip the day's digest"): the phrase after "we don't need to", and the one before "would be overkill"
     (from the clause's start or its last pause)."""
     out: list[tuple[str, str]] = []
     for m in _DECLINE.finditer(clause):
+        if (
+            _AVOIDED.search(clause[: m.start()])
+            and not _SPENT.match(clause[m.end() :])
+            and not _NEEDED.search(m.group(0))
+            and _PRESENT_NEGATION.search(m.group(0))
+        ):
+            # "so we don't buy prevalence with over-removal": a harm avoided, not a step declined ("so we don't
+            # burn reviews on a random sample" still declines what it would cost)
+            continue
         rest = clause[m.end() :]
         lead = _INSTEAD_OF.match(m.group(0)) and _MAIN.search(rest)  # the phrase runs to the main clause
         verb = _ACTION.search(m.group(0))

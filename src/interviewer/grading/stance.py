@@ -15,7 +15,7 @@ from functools import lru_cache
 
 # Clauses: co-occurring terms must sit in one of these ("7 a.m." and "e.g." end none).
 _CLAUSE = re.compile(
-    r";|(?<!\ba\.m)(?<!\bp\.m)(?<!\be\.g)(?<!\bi\.e)\.\s|\?\s|!\s|\bbut\b|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b",
+    r";|(?<!\ba\.m)(?<!\bp\.m)(?<!\be\.g)(?<!\bi\.e)\.\s|\?\s|!\s|\bbut\b(?!\s+not\s+(?:enough|sufficient)\b)|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b",
     re.I,
 )
 # Segments within a clause: a negator's reach ends at the next of these.
@@ -29,6 +29,7 @@ _COMPARED = re.compile(
 _NEGATOR = re.compile(
     r"(?<![\w-])(?:not|no|never|none|nothing (?:about|from|of|on|to do with|like)|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
     r"beats?|(?:cost|sanity|quick) check (?:with|for|on)|what if|suppose|supposing|imagine|for comparison|"
+    r"tempting to (?:\w+ )?(?:say|pick|use|go with|chase|optimi[sz]e|reach for|think)|the temptation is to|"
     r"stop(?:s|ping)?|(?<!price )(?<!price-)drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
     r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
     r"hasn't|haven't|(?:cheaper|simpler|easier|faster|quicker|better|safer|slower|cleaner|smaller|lighter|more \w+) than)\b",
@@ -37,11 +38,14 @@ _NEGATOR = re.compile(
 _CALLED_WRONG = re.compile(
     r"^[^,;]{0,80}?\b(?:(?:is|are|was|were)\s+(?:a\s+|an\s+)?(?:trap|wrong|misleading|bad|poor|useless|"
     r"meaningless|dangerous|a mistake|the wrong|noisy|unreliable|flawed|biased|gameable|overrated|insufficient|"
+    r"(?:necessary|needed|required|useful|a start|fine) but not (?:enough|sufficient)|"
     r"not enough|slow to move|hard to (?:measure|trust)|a vanity metric)|rewards?\s+clickbait|means? nothing|is not|are not|isn't|aren't|"
     r"(?:won't|wouldn't|doesn't|does not|will not|can't|cannot) (?:work|scale|keep up|hold|fit|meet|make it)|"
     r"(?:doesn't|does not|don't|do not) (?:belong|(?:really )?matter)|"
     r"would be (?:wrong|a mistake)|(?:is |are |far )?too (?:slow|expensive|costly|heavy)|"
-    r"is a bad idea|breaks?\b|falls? over|"
+    r"is a bad idea|breaks?\b|falls? over|(?<!n't )(?<!not )(?<!never )(?:leaks?|inflates?|flatters?|overstates?)\b|"
+    r"(?:tested|evaluated|validated|scored) on the same\b|"
+    r"(?:is|are|gets?) (?:dominated|swamped|drowned out) by\b|"
     r"(?:is|are)\s+(?:out\b(?!\s+(?:of|there|in|front|for|to|on|by|at)\b)|off the table|ruled out|a non-starter|"
     r"not an option)|would (?:be|cost|take|need) (?:\w+ ){0,2}times (?:that|as much|more|the)|(?:would |can |will )?(?:hides?|mask(?:s)?) (?:that|it|them|the|a|problems|regressions))",
     re.I,
