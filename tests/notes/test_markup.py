@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from interviewer.notes.chunking import Chunk, chunk_note
-from interviewer.notes.markup import hide_invisible, plain_text
+from interviewer.notes.markup import clean_heading, hide_invisible, plain_text, readable
 from interviewer.notes.reader import NoteFile, decode_note
 
 
@@ -79,3 +79,11 @@ def test_comparisons_in_prose_are_not_mistaken_for_tags() -> None:
 
 def test_a_tag_whose_attribute_holds_a_bracket_is_removed_whole() -> None:
     assert plain_text('<img alt="a > b" src="x.png"> caption').strip() == "caption"
+
+
+def test_a_footnote_mark_is_not_part_of_a_heading_or_of_the_text() -> None:
+    assert clean_heading("Why SVR? [^1]") == "Why SVR?"
+    assert plain_text("SVR fits the series well [^note].") == "SVR fits the series well."
+    assert readable("SVR fits the series well [^1].") == "SVR fits the series well."
+    # a footnote's own definition stays: it is shown at the foot of the rendered note
+    assert readable("[^1]: Source: the lesson's author.") == "[^1]: Source: the lesson's author."

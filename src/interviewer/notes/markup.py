@@ -25,6 +25,8 @@ LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 URL = re.compile(r"<?https?://[^\s)>]+>?")
+# "### Why SVR? [^1]": a footnote reference renders as a small number, not as its label
+FOOTNOTE = re.compile(r"\s?\[\^[^\]\s]+\](?!:)")
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -89,12 +91,13 @@ def plain_text(text: str) -> str:
     text = IMAGE.sub("", text)
     text = LINK.sub(r"\1", text)
     text = TAG.sub(" ", text)
+    text = FOOTNOTE.sub("", text)
     return URL.sub("", text)
 
 
 def clean_heading(raw: str) -> str:
-    """Heading text as a reader sees it: no `#`, emphasis, link syntax or HTML."""
-    text = LINK.sub(r"\1", raw)
+    """Heading text as a reader sees it: no `#`, emphasis, link syntax, footnote marks or HTML."""
+    text = FOOTNOTE.sub("", LINK.sub(r"\1", raw))
     text = TAG.sub("", text)
     for _ in range(2):
         text = EMPHASIS.sub(r"\2", text)
@@ -115,6 +118,7 @@ def readable(text: str) -> str:
     text = IMAGE.sub("", text)
     text = LINK.sub(r"\1", text)
     text = _REFERENCE_LINK.sub(r"\1", text)
+    text = FOOTNOTE.sub("", text)
     text = TAG.sub(" ", text)
     text = URL.sub(lambda m: m.group(0).strip("<>"), text)
     text = _CODE_SPAN.sub(r"\1", text)
