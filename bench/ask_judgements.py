@@ -41,6 +41,7 @@ JUDGED_SETS = {
     "designdocs": REPO / "tests" / "data" / "ask_judgements_ml-design-docs.yaml",
     "mleng": REPO / "tests" / "data" / "ask_judgements_ml-engineering.yaml",
     "appliedllms": REPO / "tests" / "data" / "ask_judgements_applied-llms.yaml",
+    "mlbeginners": REPO / "tests" / "data" / "ask_judgements_ml-for-beginners.yaml",
 }
 IN_SCOPE_VERDICTS = ("correct", "partly", "wrong", "declined")
 OFF_TOPIC_VERDICTS = ("declined", "answered")
