@@ -371,3 +371,32 @@ def test_a_harm_avoided_is_not_a_step_declined() -> None:
         "reviews on a random sample of views that are almost all fine anyway."
     )
     assert CHECKER.check(moderation, None, spared)
+
+
+def test_the_quick_word_test_finds_every_term_the_full_search_finds() -> None:
+    """`mentions` skips a term when no word of the clause starts as the term does; it must never skip one
+    the term's own pattern would find ("'something went wrong'", "don't", "re-rank", "5,000", "100ms")."""
+    from interviewer.grading.stance import _term_pattern, mentions
+
+    clauses_said = [
+        "the screen shows a 'something went wrong' message",
+        "we don't re-rank the 5,000 candidates in under 100ms, it's p99",
+        "Prompt logs go to one shared bucket for a quarter (redacted)",
+        *[s.text for q in BANK for s in split_sentences(q.prompt)],
+    ]
+    terms = sorted(
+        {t.lstrip("~").strip() for q in BANK for w in q.common_wrong for g in w.cues for t in g}
+        | {
+            t.lstrip("~").strip()
+            for q in BANK
+            for p in PHASES
+            for k in q.phase(p).key_points
+            for w in k.wrong
+            for g in w.cues
+            for t in g
+        }
+    )
+    for clause in clauses_said:
+        found = {m.term for m in mentions(clause, terms)}
+        full = {t for t in terms if _term_pattern(t).search(clause)}
+        assert found == full, clause

@@ -137,6 +137,7 @@ def reasons_about_mistake(sentence: str) -> bool:
     return bool(match and _CHOOSER.search(match.group(1)) and _HARM.search(match.group(2)))
 
 
+_MAX_REMEMBERED = 20_000
 _ACROSS_PARTS = frozenset({"ordering", "freshness", "nonblocking"})
 
 
@@ -151,6 +152,11 @@ def _stated(sentence: str) -> str:
 
 class ClaimChecker:
     """Finds wrong claims and arithmetic errors in an answer; deterministic and offline."""
+
+    def __init__(self) -> None:
+        # `asserts_wrong` per sentence and key point: an interview's coverage reads its recent answers again on
+        # every turn. The point is kept with its answer, so an id reused by another object never matches.
+        self._asserts: dict[tuple[str, int], tuple[KeyPoint, bool]] = {}
 
     def check(self, question: Question, phase: Phase | None, answer: str) -> list[ClaimError]:
         """Errors in `answer`, in order. With `phase` None every phase's wrong claims are looked for."""
@@ -228,6 +234,17 @@ class ClaimChecker:
     def asserts_wrong(self, sentence: str, point: KeyPoint) -> bool:
         """Whether `sentence` cannot cover `point`: it asserts one of the point's wrong alternatives, or it
         says the point's own words only to reject them ("we don't need candidate generation")."""
+        key = (sentence, id(point))
+        known = self._asserts.get(key)
+        if known is not None and known[0] is point:
+            return known[1]
+        if len(self._asserts) > _MAX_REMEMBERED:
+            self._asserts.clear()
+        found = self._asserts_wrong(sentence, point)
+        self._asserts[key] = (point, found)
+        return found
+
+    def _asserts_wrong(self, sentence: str, point: KeyPoint) -> bool:
         if any(
             says(clause, wrong.cues, wrong.unless) for wrong in point.wrong for clause in clauses(sentence)
         ):

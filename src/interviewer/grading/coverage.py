@@ -180,8 +180,16 @@ class Analyser:
     # -- reading an answer ---------------------------------------------------------------------------
 
     def analyse(
-        self, question: Question, phase: Phase, answer: str, delivery: Delivery | None = None
+        self,
+        question: Question,
+        phase: Phase,
+        answer: str,
+        delivery: Delivery | None = None,
+        *,
+        check_claims: bool = True,
     ) -> Analysis:
+        """What an answer covers and signals; without `check_claims` its `errors` are left empty (key-point
+        coverage on every interview turn needs only the matches)."""
         c = self.calibration
         delivery = delivery or measure_delivery(answer)
         injections = tuple(find_injections(answer))
@@ -247,7 +255,7 @@ class Analyser:
         evidence["coverage"] = tuple(
             dict.fromkeys(m.evidence.text for m in matches if m.evidence and m.score >= c.covered)
         )
-        errors = tuple(self.checker.check(question, None, _rejoin(answer, kept)))
+        errors = tuple(self.checker.check(question, None, _rejoin(answer, kept))) if check_claims else ()
         return Analysis(
             tuple(kept),
             repeated,

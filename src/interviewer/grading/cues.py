@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from interviewer.grading.quantities import words_to_digits
-from interviewer.grading.stance import Mention, mentions
+from interviewer.grading.stance import Mention, mentions, said_at_all
 
 _CONTRASTED = re.compile(r"(?:\bnot|\bnever|\bno|\brather than|\binstead of)\s+(?:[\w'-]+\s+)?$", re.I)
 
@@ -34,13 +34,15 @@ def _says_cached(clause: str, cues: tuple[tuple[str, ...], ...], unless: tuple[s
     first = _split_terms(cues[0])[0]
     if numeric == clause:
         return _cues_said(clause, cues) and not _unless_said(clause, unless, first)
-    numeric_cues = tuple(tuple(_numeric_term(t) for t in group) for group in cues)
-    numeric_unless = tuple(_numeric(t) for t in unless)
+    numeric_cues = _numeric_cues(cues)
+    numeric_unless = _numeric_unless(unless)
     said = _cues_said(clause, cues) or _cues_said(numeric, numeric_cues)
     return said and not (_unless_said(clause, unless, first) or _unless_said(numeric, numeric_unless, first))
 
 
 def _cues_said(clause: str, cues: tuple[tuple[str, ...], ...]) -> bool:
+    if not said_at_all(clause, _bare(cues[0])):
+        return False  # none of the first group's terms is said, asserted or denied
     said, denied = _split_terms(cues[0])
     if not any(m.asserted for m in mentions(clause, said)) and not any(
         not m.asserted for m in mentions(clause, denied)
@@ -196,9 +198,26 @@ def _numeric_term(term: str) -> str:
     return "~" + _numeric(term[1:]) if term.startswith("~") else _numeric(term)
 
 
-def _split_terms(group: Sequence[str]) -> tuple[list[str], list[str]]:
+@lru_cache(maxsize=16384)
+def _split_terms(group: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """A group's plain terms, which must be said, and its `~` terms, which must be denied ("~fallback"
     is said by "there is no fallback" and "we wouldn't bother with a fallback")."""
     said = [t for t in group if not t.startswith("~")]
     denied = [t[1:].strip() for t in group if t.startswith("~")]
     return said, denied
+
+
+@lru_cache(maxsize=16384)
+def _bare(group: tuple[str, ...]) -> tuple[str, ...]:
+    """A group's terms without their `~` marks."""
+    return tuple(t.lstrip("~").strip() for t in group)
+
+
+@lru_cache(maxsize=16384)
+def _numeric_cues(cues: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(_numeric_term(t) for t in group) for group in cues)
+
+
+@lru_cache(maxsize=16384)
+def _numeric_unless(unless: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_numeric(t) for t in unless)

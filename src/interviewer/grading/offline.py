@@ -66,7 +66,7 @@ class OfflineGrader:
     # -- the Grader protocol --------------------------------------------------------------------------
 
     def coverage(self, question: Question, phase: Phase, answer: str) -> list[PointCoverage]:
-        analysis = self.analyse(question, phase, answer)
+        analysis = self.analyser.analyse(question, phase, answer, check_claims=False)
         return [
             PointCoverage(
                 key_point_id=m.point.id,

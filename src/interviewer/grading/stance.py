@@ -85,16 +85,53 @@ def segments(clause: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8192)
 def _term_pattern(term: str) -> re.Pattern[str]:
+    return re.compile(_term_regex(term), re.I)
+
+
+def _term_regex(term: str) -> str:
     # A term matches at a word start and may continue ("optimi" matches optimise and optimizing).
     # A number matches whole: "5,000" is not said by "50000000", nor "30" by "300 ms".
     words = [re.escape(w) for w in term.lower().split()]
     whole = r"(?!\d|,\d{3})" if term.strip()[-1:].isdigit() else ""
-    return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words) + whole, re.I)
+    return r"(?<![\w-])" + r"[\s-]+".join(words) + whole
+
+
+def said_at_all(clause: str, terms: tuple[str, ...]) -> bool:
+    """Whether any of `terms` may be said in `clause`, either way: a quick test before `mentions` reads
+    each term. A term is said only where a word of the clause starts with the term's first word; a term
+    whose first word is not a plain word is always looked for."""
+    prefixes = _word_prefixes(clause)
+    return any(first is None or first in prefixes for first in _first_words(terms))
+
+
+_PLAIN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")  # "don't" is one word, "'something" starts at the s
+_PREFIX_LENGTH = 16
+
+
+@lru_cache(maxsize=16384)
+def _word_prefixes(clause: str) -> frozenset[str]:
+    return frozenset(
+        w[:k] for w in _PLAIN_WORD.findall(clause.lower()) for k in range(1, min(len(w), _PREFIX_LENGTH) + 1)
+    )
+
+
+@lru_cache(maxsize=16384)
+def _first_words(terms: tuple[str, ...]) -> tuple[str | None, ...]:
+    firsts: list[str | None] = []
+    for term in terms:
+        words = term.lower().split()
+        first = words[0] if words else ""
+        plain = bool(_PLAIN_WORD.fullmatch(first)) and len(first) <= _PREFIX_LENGTH
+        firsts.append(first if plain else None)
+    return tuple(firsts)
 
 
 def mentions(clause: str, terms: list[str]) -> Iterator[Mention]:
     """Each place one of `terms` is said in `clause`, with its polarity."""
-    for term in terms:
+    prefixes = _word_prefixes(clause)
+    for term, first in zip(terms, _first_words(tuple(terms)), strict=True):
+        if first is not None and first not in prefixes:
+            continue  # no word of the clause starts as the term does
         for match in _term_pattern(term).finditer(clause):
             yield Mention(term, match.start(), match.end(), is_asserted(clause, match.start(), match.end()))
 
