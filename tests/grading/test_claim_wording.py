@@ -400,3 +400,69 @@ def test_the_quick_word_test_finds_every_term_the_full_search_finds() -> None:
         found = {m.term for m in mentions(clause, terms)}
         full = {t for t in terms if _term_pattern(t).search(clause)}
         assert found == full, clause
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        (
+            "youtube-recommendations",
+            "The naive move would be to optimise click-through rate, but that rewards clickbait, so the target "
+            "is long-term watch time.",
+        ),
+        (
+            "youtube-recommendations",
+            "We could optimise click-through rate, but that rewards clickbait; I'd target long-term watch time.",
+        ),
+        (
+            "youtube-recommendations",
+            "A common mistake is to optimise click-through rate; I'd target long-term watch time instead.",
+        ),
+        (
+            "youtube-recommendations",
+            "It's easy to say clicks are the goal, but the goal is long-term watch time.",
+        ),
+        (
+            "youtube-recommendations",
+            "You might think click-through rate is the goal. It isn't: it's long-term watch time.",
+        ),
+        (
+            "youtube-recommendations",
+            "Maximising clicks was the old approach here, and it promoted clickbait; the goal now is long-term "
+            "watch time.",
+        ),
+        (
+            "fraud-detection",
+            "We could cache the velocity features for an hour, but that misses a burst of card testing, so "
+            "they're computed in the stream within seconds.",
+        ),
+        (
+            "content-moderation",
+            "A common mistake is to check uploads after they go live; here every upload is hashed and checked "
+            "before it's visible.",
+        ),
+    ],
+)
+def test_a_design_set_up_to_be_knocked_down_is_not_claimed(question: str, said: str) -> None:
+    assert CHECKER.check(BANK.get(question), None, said) == []
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "We could optimise watch time, but that's slow to move, so I'd optimise click-through rate.",
+        "We will optimise click-through rate, but it needs a guardrail on dwell time.",
+        "The naive move would be watch time, but I'd optimise click-through rate because clicks are the "
+        "clearest signal.",
+    ],
+)
+def test_the_design_chosen_after_a_set_up_is_still_read(said: str) -> None:
+    assert CHECKER.check(BANK.get("youtube-recommendations"), None, said)
+
+
+def test_naming_a_trap_as_a_fact_is_not_setting_it_aside() -> None:
+    from interviewer.grading.stance import is_asserted
+
+    clause = "One trap is that declined payments never get an outcome"
+    start = clause.index("declined payments")
+    assert is_asserted(clause, start, start + len("declined payments"))

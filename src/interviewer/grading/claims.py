@@ -47,7 +47,7 @@ from interviewer.grading.quantities import Quantity, words_to_digits
 from interviewer.grading.rejection import STOP_WORDS as _STOP
 from interviewer.grading.rejection import declined_point
 from interviewer.grading.signals import split_sentences
-from interviewer.grading.stance import clauses, mentions
+from interviewer.grading.stance import claimed_clauses, clauses, mentions
 from interviewer.grading.targets import CHALLENGES, breaks, holds_the_breach
 from interviewer.phases import PHASES, Phase
 
@@ -190,7 +190,7 @@ class ClaimChecker:
             return found
         for point in points:
             for wrong in point.wrong:
-                if any(says(clause, wrong.cues, wrong.unless) for clause in clauses(sentence)):
+                if any(says(clause, wrong.cues, wrong.unless) for clause in claimed_clauses(sentence)):
                     found.append(
                         ClaimError(
                             kind="claim",
@@ -228,7 +228,7 @@ class ClaimChecker:
                 kind="claim", quote=sentence, why=wrong.why, challenge=wrong.challenge, serious=wrong.serious
             )
             for wrong in question.common_wrong
-            if any(says(clause, wrong.cues, wrong.unless) for clause in clauses(sentence))
+            if any(says(clause, wrong.cues, wrong.unless) for clause in claimed_clauses(sentence))
         ]
 
     def asserts_wrong(self, sentence: str, point: KeyPoint) -> bool:
@@ -246,7 +246,7 @@ class ClaimChecker:
 
     def _asserts_wrong(self, sentence: str, point: KeyPoint) -> bool:
         if any(
-            says(clause, wrong.cues, wrong.unless) for wrong in point.wrong for clause in clauses(sentence)
+            says(clause, wrong.cues, wrong.unless) for wrong in point.wrong for clause in claimed_clauses(sentence)
         ):
             return True
         if declined_point(sentence, [point]) is not None:

@@ -30,6 +30,9 @@ _NEGATOR = re.compile(
     r"(?<![\w-])(?:not|no|never|none|nothing (?:about|from|of|on|to do with|like)|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
     r"beats?|(?:cost|sanity|quick) check (?:with|for|on)|what if|suppose|supposing|imagine|for comparison|"
     r"tempting to (?:\w+ )?(?:say|pick|use|go with|chase|optimi[sz]e|reach for|think)|the temptation is to|"
+    r"(?:naive|na\xefve|obvious|easy|lazy|knee-jerk) (?:move|approach|answer|choice|option|thing) (?:would be|is)|"
+    r"(?:common |classic |typical |big |first )?(?:mistake|trap|pitfall) (?:is|would be|here is) (?:to|thinking|assuming|using|treating|optimi[sz]ing|chasing)|"
+    r"easy to (?:say|think|assume|reach for)|(?:you|one|people|some) (?:might|may|could|would) (?:think|say|assume|argue)|"
     r"stop(?:s|ping)?|(?<!price )(?<!price-)drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
     r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
     r"hasn't|haven't|(?:cheaper|simpler|easier|faster|quicker|better|safer|slower|cleaner|smaller|lighter|more \w+) than)\b",
@@ -46,6 +49,8 @@ _CALLED_WRONG = re.compile(
     r"is a bad idea|breaks?\b|falls? over|(?<!n't )(?<!not )(?<!never )(?:leaks?|inflates?|flatters?|overstates?)\b|"
     r"(?:tested|evaluated|validated|scored) on the same\b|"
     r"(?:is|are|gets?) (?:dominated|swamped|drowned out) by\b|"
+    r"(?:is|are|looks?|seems?|sounds?) tempting\b|(?:was|were) the (?:old|previous|legacy|original) "
+    r"(?:approach|way|objective|target|metric|setup|design)\b|"
     r"(?:is|are)\s+(?:out\b(?!\s+(?:of|there|in|front|for|to|on|by|at)\b)|off the table|ruled out|a non-starter|"
     r"not an option)|would (?:be|cost|take|need) (?:\w+ ){0,2}times (?:that|as much|more|the)|(?:would |can |will )?(?:hides?|mask(?:s)?) (?:that|it|them|the|a|problems|regressions))",
     re.I,
@@ -75,6 +80,35 @@ class Mention:
 def clauses(text: str) -> tuple[str, ...]:
     """The clauses of `text`: co-occurring terms of one claim must share a clause."""
     return tuple(c.strip() for c in _CLAUSE.split(text) if c and c.strip())
+
+
+def claimed_clauses(text: str) -> tuple[str, ...]:
+    """The clauses of `text` that claim something: not one set up only to be knocked down by the clause after
+    it ("We could optimise click-through rate, but that rewards clickbait"; "..., but the goal is watch time")."""
+    out: list[str] = []
+    start = 0
+    for end in [*(m.start() for m in _CLAUSE.finditer(text)), len(text)]:
+        part = text[start:end].strip()
+        but = _BUT.match(text, end)
+        if part and not (but and _REBUTTAL.match(text, but.end())):
+            out.append(part)
+        separator = _CLAUSE.match(text, end)
+        start = separator.end() if separator else len(text)
+    return tuple(out)
+
+
+_BUT = re.compile(r"\s*but\b\s*", re.I)
+# what knocks the clause before down: "that rewards clickbait", "it isn't the goal", "the real goal is ..."
+_REBUTTAL = re.compile(
+    r"(?:(?:that|it|this|they|those|doing so|which)(?:'s|'re)?\s+(?:\w+\s+){0,3}?"
+    r"(?:rewards?|hurts?|breaks?|misses|miss|ignores?|fails?|leaks?|promotes?|favou?rs?|inflates?|"
+    r"overstates?|hides?|costs?|loses?|invites?|encourages?|is wrong|are wrong|is a trap|isn't|aren't|"
+    r"is not|are not|won't|wouldn't|doesn't|don't|can't|cannot|would (?:reward|hurt|break|miss|ignore|"
+    r"fail|leak|promote|favou?r|cost|lose|invite|encourage))\b"
+    r"|(?:\w+\s+){0,3}?(?:wins? that game|games? it)\b"
+    r"|the (?:real |actual |true )?(?:goal|target|objective|aim|north star|metric that matters) is\b)",
+    re.I,
+)
 
 
 @lru_cache(maxsize=16384)
