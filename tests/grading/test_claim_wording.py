@@ -441,6 +441,30 @@ def test_the_quick_word_test_finds_every_term_the_full_search_finds() -> None:
             "A common mistake is to check uploads after they go live; here every upload is hashed and checked "
             "before it's visible.",
         ),
+        (
+            "youtube-recommendations",
+            "I considered optimising click-through rate and rejected it, because clickbait wins; the goal is "
+            "long-term watch time.",
+        ),
+        (
+            "youtube-recommendations",
+            "I'd steer clear of optimising click-through rate, because it rewards clickbait; long-term watch "
+            "time is the goal.",
+        ),
+        (
+            "youtube-recommendations",
+            "Click-through rate alone would be the wrong target; long-term watch time is the goal.",
+        ),
+        (
+            "youtube-recommendations",
+            "Some teams optimise click-through rate, and they end up with clickbait; I'd target long-term watch "
+            "time.",
+        ),
+        (
+            "fraud-detection",
+            "Caching velocity features for an hour sounds cheap, but a card-testing burst is over in minutes, "
+            "so they're updated in the stream.",
+        ),
     ],
 )
 def test_a_design_set_up_to_be_knocked_down_is_not_claimed(question: str, said: str) -> None:

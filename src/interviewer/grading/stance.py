@@ -33,6 +33,7 @@ _NEGATOR = re.compile(
     r"(?:naive|na\xefve|obvious|easy|lazy|knee-jerk) (?:move|approach|answer|choice|option|thing) (?:would be|is)|"
     r"(?:common |classic |typical |big |first )?(?:mistake|trap|pitfall) (?:is|would be|here is) (?:to|thinking|assuming|using|treating|optimi[sz]ing|chasing)|"
     r"easy to (?:say|think|assume|reach for)|(?:you|one|people|some) (?:might|may|could|would) (?:think|say|assume|argue)|"
+    r"steer clear of|stay away from|(?<!how )(?:some|many|most|lots of|a lot of|plenty of|other) (?:teams|companies|shops|tutorials|candidates)|"
     r"stop(?:s|ping)?|(?<!price )(?<!price-)drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
     r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
     r"hasn't|haven't|(?:cheaper|simpler|easier|faster|quicker|better|safer|slower|cleaner|smaller|lighter|more \w+) than)\b",
@@ -49,6 +50,8 @@ _CALLED_WRONG = re.compile(
     r"is a bad idea|breaks?\b|falls? over|(?<!n't )(?<!not )(?<!never )(?:leaks?|inflates?|flatters?|overstates?)\b|"
     r"(?:tested|evaluated|validated|scored) on the same\b|"
     r"(?:is|are|gets?) (?:dominated|swamped|drowned out) by\b|"
+    r"and (?:rejected|ruled out|dropped|discarded|abandoned) (?:it|that|them|the idea)\b|"
+    r"(?:is|are) (?:the|a|an) (?:\w+ )?(?:mistake|anti-pattern)\b|would be the wrong\b|"
     r"(?:is|are|looks?|seems?|sounds?) tempting\b|(?:was|were) the (?:old|previous|legacy|original) "
     r"(?:approach|way|objective|target|metric|setup|design)\b|"
     r"(?:is|are)\s+(?:out\b(?!\s+(?:of|there|in|front|for|to|on|by|at)\b)|off the table|ruled out|a non-starter|"
@@ -90,13 +93,20 @@ def claimed_clauses(text: str) -> tuple[str, ...]:
     for end in [*(m.start() for m in _CLAUSE.finditer(text)), len(text)]:
         part = text[start:end].strip()
         but = _BUT.match(text, end)
-        if part and not (but and _REBUTTAL.match(text, but.end())):
+        set_up = bool(but) and (bool(_REBUTTAL.match(text, but.end())) or bool(_SOUNDS_FINE.search(part)))
+        if part and not set_up:
             out.append(part)
         separator = _CLAUSE.match(text, end)
         start = separator.end() if separator else len(text)
     return tuple(out)
 
 
+# "Caching them for an hour sounds cheap, but ...": a clause that ends by granting the option its appeal
+_SOUNDS_FINE = re.compile(
+    r"\b(?:sounds?|looks?|seems?|feels?) (?:\w+ ){0,2}?(?:cheap|simple|easy|appealing|attractive|reasonable|"
+    r"tempting|fine|good|nice|obvious|natural|convenient|clean|neat)\W*$",
+    re.I,
+)
 _BUT = re.compile(r"\s*but\b\s*", re.I)
 # what knocks the clause before down: "that rewards clickbait", "it isn't the goal", "the real goal is ..."
 _REBUTTAL = re.compile(
