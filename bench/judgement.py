@@ -24,7 +24,8 @@ looked at, measured once and tuned on from then) is "seventh (tuned on)". The ei
 looked at, measured once and tuned on from then) is "eighth (tuned on)". The ninth set (minimal_pairs_ninth.yaml, written blind after the eighth had been
 looked at, measured once at the end of the release that tuned on the eighth, and tuned on from then) is
 "ninth (tuned on)". The tenth set (minimal_pairs_tenth.yaml, written blind after the ninth had been looked at,
-measured once and tuned on from then) is "tenth (tuned on)". A set listed in HELD_OUT is reported as
+measured once and tuned on from then) is "tenth (tuned on)". The eleventh set (minimal_pairs_eleventh.yaml,
+written blind after the tenth had been looked at) is held out: "eleventh (held out)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -76,6 +77,7 @@ PAIR_FILES = {
     "eighth": "minimal_pairs_eighth.yaml",
     "ninth": "minimal_pairs_ninth.yaml",
     "tenth": "minimal_pairs_tenth.yaml",
+    "eleventh": "minimal_pairs_eleventh.yaml",
 }
 EXTRA = (
     "fresh",
@@ -87,8 +89,9 @@ EXTRA = (
     "eighth",
     "ninth",
     "tenth",
+    "eleventh",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"eleventh"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -99,6 +102,7 @@ SPLIT_NAMES = {
     "eighth": "eighth (tuned on)",
     "ninth": "ninth (tuned on)",
     "tenth": "tenth (tuned on)",
+    "eleventh": "eleventh (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

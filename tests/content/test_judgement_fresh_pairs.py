@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_tenth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_eleventh.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ SEVENTH = _pairs("minimal_pairs_seventh.yaml")
 EIGHTH = _pairs("minimal_pairs_eighth.yaml")
 NINTH = _pairs("minimal_pairs_ninth.yaml")
 TENTH = _pairs("minimal_pairs_tenth.yaml")
-HELD_OUT = FRESH + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH + EIGHTH + NINTH + TENTH
+ELEVENTH = _pairs("minimal_pairs_eleventh.yaml")
+HELD_OUT = FRESH + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH + EIGHTH + NINTH + TENTH + ELEVENTH
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
 
@@ -70,8 +71,9 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("y-", EIGHTH),
         ("z-", NINTH),
         ("k-", TENTH),
+        ("m-", ELEVENTH),
     ],
-    ids=["third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"],
+    ids=["third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh"],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
     prefix: str, pairs: list[dict[str, Any]]
@@ -159,6 +161,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("eighth", EIGHTH),
         ("ninth", NINTH),
         ("tenth", TENTH),
+        ("eleventh", ELEVENTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
