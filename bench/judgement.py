@@ -25,7 +25,7 @@ looked at, measured once and tuned on from then) is "eighth (tuned on)". The nin
 looked at, measured once at the end of the release that tuned on the eighth, and tuned on from then) is
 "ninth (tuned on)". The tenth set (minimal_pairs_tenth.yaml, written blind after the ninth had been looked at,
 measured once and tuned on from then) is "tenth (tuned on)". The eleventh set (minimal_pairs_eleventh.yaml,
-written blind after the tenth had been looked at) is held out: "eleventh (held out)". A set listed in HELD_OUT is reported as
+written blind after the tenth had been looked at, measured once and tuned on from then) is "eleventh (tuned on)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -91,7 +91,7 @@ EXTRA = (
     "tenth",
     "eleventh",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"eleventh"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -102,7 +102,7 @@ SPLIT_NAMES = {
     "eighth": "eighth (tuned on)",
     "ninth": "ninth (tuned on)",
     "tenth": "tenth (tuned on)",
-    "eleventh": "eleventh (held out)",
+    "eleventh": "eleventh (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -513,3 +513,35 @@ def test_an_amount_is_said_back_without_an_exponent() -> None:
         "0.25",
         "83.3",
     ]
+
+
+def test_a_product_set_off_by_a_comma_is_its_result(youtube: Question) -> None:
+    said = (
+        "That's five hundred million posts a day times about two hundred followers, {} inbox writes a day, "
+        "which is about 1.2 million writes a second."
+    )
+    assert arithmetic(youtube, said.format("a hundred billion")) == []
+    assert arithmetic(youtube, said.format("ten billion"))
+
+
+def test_what_gets_past_a_cache_is_the_share_it_misses(youtube: Question) -> None:
+    said = (
+        "Say a three-minute cache hits seventy percent of the fifty thousand peak requests a second, so {} a "
+        "second reach the models."
+    )
+    assert arithmetic(youtube, said.format("fifteen thousand")) == []
+    assert arithmetic(youtube, said.format("a hundred and fifty thousand"))
+
+
+def test_a_number_set_aside_and_a_rate_said_over_two_periods_are_one_input(youtube: Question) -> None:
+    before = "I'll take fifty tokens per request rather than sixty, so a billion requests is fifty billion tokens a day."
+    assert arithmetic(youtube, before) == []
+    said = "A GPU at fifteen thousand tokens a second does about 1.3 billion a day, so roughly {} GPUs on average."
+    assert arithmetic(youtube, f"{before} {said.format('thirty-nine')}") == []
+    assert arithmetic(youtube, f"{before} {said.format('four hundred')}")
+
+
+def test_a_margin_left_unsaid_may_explain_a_larger_result_but_not_a_smaller_one(youtube: Question) -> None:
+    said = "Eighty GPUs at peak times three regions with headroom, that's about {} GPUs."
+    assert arithmetic(youtube, said.format("three hundred")) == []
+    assert arithmetic(youtube, said.format("five"))

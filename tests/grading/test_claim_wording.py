@@ -490,3 +490,27 @@ def test_naming_a_trap_as_a_fact_is_not_setting_it_aside() -> None:
     clause = "One trap is that declined payments never get an outcome"
     start = clause.index("declined payments")
     assert is_asserted(clause, start, start + len("declined payments"))
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        (
+            "ad-serving",
+            "If last night's retrain treated yesterday's unconverted clicks as negatives, it would mark many "
+            "future buyers as failures and underprice conversion campaigns.",
+        ),
+        (
+            "feed-ranking",
+            "If every post is pushed to every follower, that's five hundred million posts a day times about two "
+            "hundred followers, a hundred billion inbox writes a day.",
+        ),
+        (
+            "job-recommendations",
+            "Fairness needs monitoring even with age and gender kept out of the model, because proxies creep "
+            "in: graduation year, school, location or career gaps can stand in for them.",
+        ),
+    ],
+)
+def test_a_counterfactual_a_sized_option_and_an_audit_claim_nothing(question: str, said: str) -> None:
+    assert CHECKER.check(BANK.get(question), None, said) == []

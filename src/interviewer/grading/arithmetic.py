@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from interviewer.grading.delivery import strip_fillers
-from interviewer.grading.operands import definite, operated_again, restated, unqualified, with_units
+from interviewer.grading.operands import (
+    definite,
+    missed_share,
+    operated_again,
+    restated,
+    unqualified,
+    with_units,
+)
 from interviewer.grading.quantities import Quantity, quantities, words_to_digits
 from interviewer.grading.stance import clauses
 
@@ -48,6 +55,7 @@ _RATIO_NEXT = re.compile(
     r"^\s*(?:x|times|fold)\s+(?:the|our|its|their|what|as|more|less|bigger|smaller|larger|higher|lower|over|that)\b",
     re.I,
 )
+_APPOSITIVE = re.compile(r"^\s*(?:[A-Za-z-]+\s+){0,2}[A-Za-z-]+\s*,\s*[~$]?\s*$")
 _OR_ABOUT = re.compile(r",\s*or\s+(?:about|around|roughly|approximately|nearly|call it)?\s*[~$]?\s*$", re.I)
 # "so 2,000 times 1,200": a number followed by an operation starts a calculation; it is not a result
 _OPERATION_NEXT = re.compile(
@@ -125,10 +133,19 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             and bool(a.spoken and b.spoken)
             and a.value / a.spoken != b.value / b.spoken
         )
+        # "500 million posts a day times about 200 followers, 100 billion writes a day": after an explicit
+        # product, a rate over the same period as its first factor, set off by a comma, is its result
+        appositive = (
+            operated
+            and qs[i].per_seconds is not None
+            and qs[i].per_seconds == qs[first].per_seconds
+            and bool(_APPOSITIVE.match(between))
+        )
         if not (
             _RESULT_CUE.search(between)
             or ((operated or in_another) and _HEDGED_RESULT.search(between))
             or (over_another and _OR_ABOUT.search(between))
+            or appositive
         ):
             continue
         if _OPERATION_NEXT.match(clause[qs[i].end : qs[i].end + 30]) and i + 1 < len(qs):
@@ -139,6 +156,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             first = i - 1  # "needs 3 million core-seconds, about 830 core-hours": the last amount restated
         said, result = operated_again(clause, restated(_added(clause, qs[first:i]))), qs[i]
         said = unqualified(clause, with_units(said, result, [*earlier, *qs[:first]]), result)
+        said = missed_share(clause, said, result)
         carried = _carry(said, result, [*earlier, *qs[:first]])
         fleet = bool(_FLEET.match(clause[result.end : result.end + 40]))
         extra = [] if carried else _divisor(said, result, [*earlier, *qs[:first]], fleet)

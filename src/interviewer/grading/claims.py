@@ -98,7 +98,16 @@ _CONDITION = re.compile(
 )
 # The condition must be a choice someone makes ("if we train on clicks"), not an event ("if Redis is down,
 # the request fails" is a design that lets requests fail).
-_CHOOSER = re.compile(r"\b(?:i|we|you|they|the team|someone|anyone)\b", re.I)
+_CHOOSER = re.compile(
+    r"\b(?:i|we|you|they|the team|someone|anyone)\b|\b(?:every|all|each)\b.*\b(?:is|are|gets?) \w+ed\b", re.I
+)
+_PAST = re.compile(r"\b(?:\w+ed|were|was|did|had|used|took|sent|kept|ran)\b", re.I)
+_WOULD = re.compile(r"\b(?:would|could|might)\b|'d\b", re.I)
+_SIZED = re.compile(
+    r"^\s*(?:that's|that is|that would be|it's|it would be|this is|we'd (?:have|need|get)|we would (?:have|need|get))\b"
+    r".*(?:\d|\b(?:hundred|thousand|million|billion|trillion)\b)",
+    re.I,
+)
 _HARM = re.compile(
     r"\b(?:cop(?:y|ies|ying)|reinforc\w*|feedback loop|leak\w*|overfit\w*|bias(?:ed)?|collaps\w*|degrad\w*|"
     r"break\w*|broke|fail\w*|drift\w*|stale|miss(?:es|ing)?|los(?:e|es|ing)|hurt\w*|wrong|worse|bad|"
@@ -134,10 +143,24 @@ def reasons_about_mistake(sentence: str) -> bool:
     if _HIDDEN_HARM.search(sentence) or _HAZARD.match(sentence):
         return True
     match = _CONDITION.match(sentence)
-    return bool(match and _CHOOSER.search(match.group(1)) and _HARM.search(match.group(2)))
+    if not match:
+        return False
+    # "If last night's retrain treated unconverted clicks as negatives, it would ...": a counterfactual
+    counterfactual = bool(_PAST.search(match.group(1)) and _WOULD.search(match.group(2)))
+    if not (_CHOOSER.search(match.group(1)) or counterfactual):
+        return False
+    # "If every post is pushed to every follower, that's 100 billion writes a day": sizing the option
+    return bool(_HARM.search(match.group(2)) or _SIZED.match(match.group(2)))
 
 
 _MAX_REMEMBERED = 20_000
+# a margin added without a number: the result may rightly exceed what the numbers said give
+_ALLOWANCE = re.compile(
+    r"\b(?:with|plus|and|leaving|add(?:ing)?)\s+(?:some\s+|a\s+bit\s+of\s+|enough\s+)?"
+    r"(?:headroom|redundancy|spare capacity|spares|buffer|slack|safety margin|margin)\s*,?\s*"
+    r"(?:that's|that is|so|it's|which is|we get|about|roughly|around|call it)\b",
+    re.I,
+)
 _ACROSS_PARTS = frozenset({"ordering", "freshness", "nonblocking"})
 
 
@@ -246,7 +269,9 @@ class ClaimChecker:
 
     def _asserts_wrong(self, sentence: str, point: KeyPoint) -> bool:
         if any(
-            says(clause, wrong.cues, wrong.unless) for wrong in point.wrong for clause in claimed_clauses(sentence)
+            says(clause, wrong.cues, wrong.unless)
+            for wrong in point.wrong
+            for clause in claimed_clauses(sentence)
         ):
             return True
         if declined_point(sentence, [point]) is not None:
@@ -341,8 +366,8 @@ class ClaimChecker:
                 continue
             shown = downtime_reading(derivation) or stated_reading(derivation) or computed
             factor = max(stated / computed, computed / stated)
-            if factor <= TOLERANCE:
-                continue
+            if factor <= TOLERANCE or (stated > computed and _ALLOWANCE.search(text)):
+                continue  # "with headroom, that's about 300 GPUs": a margin left unsaid may explain more
             found.append(
                 ClaimError(
                     kind="arithmetic",

@@ -149,7 +149,7 @@ _CONTRASTED_LIST = re.compile(
 # "success is long-term engagement, and the cleanest proxy for that is minutes spent": what is measured is
 # what comes after; the aim named before it is not what the design optimises
 _PROXIED_AFTER = re.compile(
-    r"\b(?:proxy|stand-in|stand in|measure|number|metric|signal)\s+(?:for|of)\s+(?:that|it|this|them)\b|"
+    r"\b(?:proxy|stand-in|measure|number|metric|signal)\s+(?:for|of)\s+(?:that|it|this)\b|"
     r"\b(?:proxy|stand-in)\s+(?:is|are|would be)\b|"
     r"\bcaptures?\s+(?:that|it|this|both)\b",
     re.I,

@@ -25,6 +25,12 @@ _NAMED = re.compile(
 _SIZE_RESULT = re.compile(
     r"\b(?:is|are|that's|comes? to|gives?|makes|so|about|roughly|which is|takes?)\b|=", re.I
 )
+# "a three-minute cache", "a 10-second timeout": a setting of the thing named, not a factor
+_SETTING = re.compile(
+    r"^[\s-]?(?:second|minute|hour|day|ms|millisecond)s?[\s-]+(?:\w+[\s-]+)?(?:cache|ttl|timeout|expiry|lock|hold)\b",
+    re.I,
+)
+_REJECTED = re.compile(r"\b(?:rather than|instead of)\s*(?:the\s+)?$", re.I)
 _BITS = re.compile(r"^-?\s?bits?\b", re.I)
 _DTYPE = re.compile(r"\b(?:(float|fp|f|bf|bfloat|int|uint)(64|32|16|8|4))\b", re.I)
 
@@ -40,6 +46,8 @@ def definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
             _THE.search(clause[max(0, q.start - 5) : q.start]) and _NAMED.match(clause[q.end : q.end + 20])
         )
         and not _BITS.match(clause[q.end : q.end + 8])  # "8-bit quantisation" names a type
+        and not (q.kind == "duration" and _SETTING.match(clause[q.end : q.end + 30]))
+        and not _REJECTED.search(clause[max(0, q.start - 16) : q.start])  # "fifty tokens rather than sixty"
     ]
     for m in _DTYPE.finditer(clause):
         if any(
@@ -90,7 +98,19 @@ def restated(inputs: list[Quantity]) -> list[Quantity]:
             unit = out[k]
             assert unit is not None
             out[j], out[k] = replace(unit, start=q.start, end=q.end), None
+    # "15 thousand tokens a second per GPU does about 1.3 billion a day": one rate said over two periods
+    for j, q in enumerate(inputs):
+        o = out[j - 1] if j else None
+        if o is not None and out[j] is not None and _same_rate(o, q):
+            out[j - 1] = None
     return [q for q in out if q is not None]
+
+
+def _same_rate(a: Quantity, b: Quantity) -> bool:
+    """Whether `b` says `a` again over another period (within 10%)."""
+    if not (a.per_seconds and b.per_seconds and a.per_seconds != b.per_seconds and a.kind == b.kind):
+        return False
+    return abs(a.value / a.per_seconds / (b.value / b.per_seconds) - 1) <= 0.1
 
 
 _OPERATION = re.compile(r"\btimes\b|\bmultiplied by\b|\bdivided by\b|[×*/÷]|\bover\b", re.I)
@@ -121,9 +141,9 @@ def operated_again(clause: str, inputs: list[Quantity]) -> list[Quantity]:
 def unqualified(clause: str, inputs: list[Quantity], result: Quantity) -> list[Quantity]:
     """`inputs` without the plain counts a lone rate is divided "over" when the result is a plain count.
 
-    "One instance handles 250 requests a second over a thousand candidates, that's 80 rankers": a rate over
-    a count is still a rate and cannot give a number of machines, so the thousand qualifies the work each
-    request does, and the load the fleet serves was said before.
+    "One instance handles 250 requests a second over a thousand candidates (or "with a thousand candidates
+    each"), that's 80 rankers": a rate over a count is still a rate and cannot give a number of machines, so the
+    thousand qualifies the work each request does, and the load the fleet serves was said before.
     """
     rates = [q for q in inputs if q.time_power == -1]
     if len(rates) != 1 or result.kind != "count" or result.time_power != 0 or result.per_seconds:
@@ -132,9 +152,36 @@ def unqualified(clause: str, inputs: list[Quantity], result: Quantity) -> list[Q
     kept = list(inputs[: at + 1])
     for q in inputs[at + 1 :]:
         plain = q.kind == "count" and q.time_power == 0 and not q.per_seconds
-        if not (plain and _QUALIFIER.search(clause[kept[-1].end : q.start])):
+        before, after = clause[kept[-1].end : q.start], clause[q.end : q.end + 30]
+        qualifies = _QUALIFIER.search(before) or (_WITH.search(before) and _EACH.match(after))
+        if not (plain and qualifies):
             return inputs
     return kept if len(kept) < len(inputs) else inputs
 
 
+# "200 requests a second with a thousand candidates each"
+_WITH = re.compile(r"\bwith\s+(?:a|an|about|roughly|up to)?\s*$", re.I)
+_EACH = re.compile(r"^\s*(?:[\w-]+\s+)?(?:each|apiece|per request|per query)\b", re.I)
 _QUALIFIER = re.compile(r"\b(?:over|across)\s+(?:a|an|the|some|about|roughly|up to)?\s*$", re.I)
+
+
+def missed_share(clause: str, inputs: list[Quantity], result: Quantity) -> list[Quantity]:
+    """A cache's hit rate taken as the share that gets past it, when the result is what still gets through.
+
+    "A cache hits seventy percent of the fifty thousand requests, so fifteen thousand reach the models": the
+    models see the thirty percent the cache misses.
+    """
+    out = []
+    for q in inputs:
+        hit = q.kind == "percent" and bool(_HIT.search(clause[max(0, q.start - 40) : q.end + 12]))
+        through = hit and bool(_THROUGH.search(clause[q.end : result.end + 40]))
+        out.append(replace(q, value=1.0 - q.value) if through and 0 < q.value < 1 else q)
+    return out
+
+
+_HIT = re.compile(r"\b(?:hits?|hit rate|hit ratio|served from (?:the )?cache|cached)\b", re.I)
+_THROUGH = re.compile(
+    r"\b(?:reach(?:es)?|get(?:s)? (?:past|through)|fall(?:s)? through|go(?:es)? through|pass(?:es)? (?:on|through)|"
+    r"miss(?:es)?|left over|remain(?:s|ing)?|still (?:hit|go|reach)|make it (?:to|through))\b",
+    re.I,
+)

@@ -93,7 +93,9 @@ def claimed_clauses(text: str) -> tuple[str, ...]:
     for end in [*(m.start() for m in _CLAUSE.finditer(text)), len(text)]:
         part = text[start:end].strip()
         but = _BUT.match(text, end)
-        set_up = bool(but) and (bool(_REBUTTAL.match(text, but.end())) or bool(_SOUNDS_FINE.search(part)))
+        set_up = but is not None and (
+            _REBUTTAL.match(text, but.end()) is not None or _SOUNDS_FINE.search(part) is not None
+        )
         if part and not set_up:
             out.append(part)
         separator = _CLAUSE.match(text, end)
