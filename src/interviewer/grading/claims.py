@@ -47,7 +47,7 @@ from interviewer.grading.quantities import Quantity, words_to_digits
 from interviewer.grading.rejection import STOP_WORDS as _STOP
 from interviewer.grading.rejection import declined_point
 from interviewer.grading.signals import split_sentences
-from interviewer.grading.stance import claimed_clauses, clauses, mentions
+from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, mentions
 from interviewer.grading.targets import CHALLENGES, breaks, holds_the_breach
 from interviewer.phases import PHASES, Phase
 
@@ -115,7 +115,7 @@ _HARM = re.compile(
     r"expensive|costly)|amplif\w*|starv\w*|inflat\w*|mislead\w*|gam(?:e|ed|ing)\b|exploit\w*|problem\w*|"
     r"risk\w*|suffer\w*|regress\w*|unfair\w*|penali[sz]\w*|punish\w*|never|can't|cannot|won't|"
     r"misses|useless|meaningless|garbage|noise|noisy|optimistic|over-?estimat\w*|under-?estimat\w*|"
-    r"interfer\w*|contaminat\w*|spill\w*|confound\w*|skew\w*|neither)\b",
+    r"interfer\w*|contaminat\w*|spill\w*|confound\w*|skew\w*|neither|outages?)\b",
     re.I,
 )
 
@@ -137,10 +137,20 @@ _HIDDEN_HARM = re.compile(
 )
 
 
+# "Holding every upload would turn a classifier outage into a posting outage": an option as the subject of
+# what it would do
+_SUPPOSED = re.compile(
+    r"^\s*(?:(?:but|and|so|now)\s+)?[a-z]+ing\b[^,;:]{0,100}?\b(?:would|could|might)\b(.+)$", re.I
+)
+
+
 def reasons_about_mistake(sentence: str) -> bool:
     """Whether `sentence` supposes a mistake to show its harm: "if X, Y goes wrong" does not assert X, nor
-    does "Y can break while X looks fine"."""
+    does "Y can break while X looks fine" or "doing X would break Y"."""
     if _HIDDEN_HARM.search(sentence) or _HAZARD.match(sentence):
+        return True
+    supposed = _SUPPOSED.match(sentence)
+    if supposed and _HARM.search(supposed.group(1)):
         return True
     match = _CONDITION.match(sentence)
     if not match:
@@ -161,7 +171,7 @@ _ALLOWANCE = re.compile(
     r"(?:that's|that is|so|it's|which is|we get|about|roughly|around|call it)\b",
     re.I,
 )
-_ACROSS_PARTS = frozenset({"ordering", "freshness", "nonblocking"})
+_ACROSS_PARTS = frozenset({"ordering", "freshness", "nonblocking", "availability"})
 
 
 def _stated(sentence: str) -> str:
@@ -193,7 +203,8 @@ class ClaimChecker:
                 continue  # a question asks; it claims nothing
             later = " ".join(s.text for s in sentences[i + 1 :])
             following = sentences[i + 1].text if i + 1 < len(sentences) else ""
-            specific = self._claims(text, points) or self._declined(text, points, following)
+            goal = bool(i) and asks_the_goal(sentences[i - 1].text)
+            specific = self._claims(text, points, goal) or self._declined(text, points, following)
             found = [
                 *specific,
                 # a method error the question itself names is reported once, in the question's words
@@ -207,13 +218,17 @@ class ClaimChecker:
 
     # -- wrong claims ------------------------------------------------------------------------------------
 
-    def _claims(self, sentence: str, points: Sequence[KeyPoint]) -> list[ClaimError]:
+    def _claims(self, sentence: str, points: Sequence[KeyPoint], goal: bool = False) -> list[ClaimError]:
+        """`goal`: the sentence answers "what are we maximising?", so its first clause names the goal."""
         found: list[ClaimError] = []
         if reasons_about_mistake(sentence):
             return found
+        said = claimed_clauses(sentence)
+        if goal and said:
+            said = (f"the goal is {said[0]}", *said)
         for point in points:
             for wrong in point.wrong:
-                if any(says(clause, wrong.cues, wrong.unless) for clause in claimed_clauses(sentence)):
+                if any(says(clause, wrong.cues, wrong.unless) for clause in said):
                     found.append(
                         ClaimError(
                             kind="claim",

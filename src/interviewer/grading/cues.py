@@ -119,7 +119,8 @@ _DEMOTED = re.compile(
     r"\b(?:as (?:a |mere |just )?diagnostics?|diagnostics? only|only as (?:a )?diagnostics?|"
     r"as (?:a )?secondary|secondary (?:metrics?|signals?)|but (?:not|never) optimi[sz]e|"
     r"(?:do not|don't|won't|will not|wouldn't|would not) optimi[sz]e|too late to steer|nice.to.have|as noise|"
-    r"(?:on|to|for) a (?:secondary |separate )?dashboard|"
+    r"(?:on|to|for) a (?:secondary |separate )?dashboard|as a (?:nice |happy |welcome )?(?:side.effect|bonus)|"
+    r"belongs? to (?:the )?(?:[\w-]+ ){0,2}teams?|"
     r"only (?:used )?for (?:\w+ ){0,2}(?:pacing|reporting|logging|monitoring|analytics|dashboards?|debugging)|"
     r"too (?:late|slow) to (?:optimi[sz]e|steer|read|act on)|"
     r"as (?:[\w-]+ ){0,2}checks|(?:something|things?) (?:i'd|we'd|to) (?:glance|peek) at|"
@@ -132,11 +133,16 @@ _DISMISSED_AFTER = re.compile(r"^\w*\s+(?:or not|either way)\b", re.I)
 # consequence, not as the aim
 _CONSEQUENCE_AFTER = re.compile(
     r"^[\w-]*\s+(?:\w+\s+){0,5}?(?:will |should |would )?(?:follows?|comes? along|take care of (?:it|them)selves?|"
-    r"(?:is|are|will be) (?:just |only |merely )?(?:a )?(?:side.effects?|by-?products?))\b",
+    r"(?:is|are|will be) (?:just |only |merely )?(?:a )?(?:side.effects?|by-?products?)|"
+    # "the positional noise averages out": named only to be dismissed
+    r"(?:averages?|washes|wash|cancels?|evens?) out)\b",
     re.I,
 )
 _DISMISSED_BEFORE = re.compile(
-    r"\b(?:regardless of|no matter|whether or not|irrespective of)\s+(?:\w+\s+){0,2}$", re.I
+    r"\b(?:regardless of|no matter|whether or not|irrespective of)\s+(?:\w+\s+){0,2}$|"
+    # "which saves tuning a watermark": what the choice spares is not part of it
+    r"\b(?:saves?|spares?)\s+(?:us\s+)?(?:[\w-]+ing\s+)?(?:a\s+|an\s+|the\s+)?$",
+    re.I,
 )
 
 

@@ -15,7 +15,10 @@ from functools import lru_cache
 
 # Clauses: co-occurring terms must sit in one of these ("7 a.m." and "e.g." end none).
 _CLAUSE = re.compile(
-    r";|(?<!\ba\.m)(?<!\bp\.m)(?<!\be\.g)(?<!\bi\.e)\.\s|\?\s|!\s|\bbut\b(?!\s+not\s+(?:enough|sufficient)\b)|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b",
+    r";|(?<!\ba\.m)(?<!\bp\.m)(?<!\be\.g)(?<!\bi\.e)\.\s|\?\s|!\s|"
+    # "everyone but the author": "but" meaning "except" joins
+    r"(?<!\beveryone )(?<!\banyone )(?<!\bnobody )(?<!\bno one )(?<!\ball )(?<!\bnothing )"
+    r"\bbut\b(?!\s+not\s+(?:enough|sufficient)\b)|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b",
     re.I,
 )
 # Segments within a clause: a negator's reach ends at the next of these.
@@ -123,6 +126,26 @@ _REBUTTAL = re.compile(
 )
 
 
+# "So what are we maximising?", "Let me pin the objective first.", "Goal first.": the sentence after one of
+# these names the goal, whatever words it uses ("I'd say gross bookings per hour")
+_GOAL_ASKED = re.compile(
+    r"^\s*(?:(?:so|okay|ok|now|first|then|and|well)\W+)*(?:"
+    r"(?:what|which)\b[^.!?]*\b(?:optimi[sz]\w*|maximi[sz]\w*|goal|objective|target|north star|success|metric|"
+    r"trying to (?:achieve|improve|do|get)|(?:is|are) (?:it|this|they|we) (?:\w+ )?for)\b[^.!]*\?|"
+    r"(?:let me|let's|let us|i'll|i'd|i want to|i'd like to)\s+(?:first\s+)?(?:pin|nail|settle|fix|lock|define|"
+    r"agree|start with|begin with|set)\w*\s+(?:down\s+)?(?:on\s+)?(?:the|our|what)\s+(?:\w+\s+)?"
+    r"(?:objective|goal|metric|target|north star|success)\w*\b[^.!?]*[.!]?|"
+    r"(?:the\s+)?(?:goal|objective|metric|north star|success metric)s?\s+first\b[^.!?]*[.!]?"
+    r")\s*$",
+    re.I,
+)
+
+
+def asks_the_goal(sentence: str) -> bool:
+    """Whether `sentence` asks or announces the goal, so that the next sentence states it."""
+    return bool(_GOAL_ASKED.match(sentence))
+
+
 @lru_cache(maxsize=16384)
 def segments(clause: str) -> tuple[str, ...]:
     """The segments of a clause (split at commas, "and", "so", "because"...): a negator reaches its own."""
@@ -134,10 +157,15 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(_term_regex(term), re.I)
 
 
+_INFLECTION = r"(?:s|es|ed|d|ing)?"
+
+
 def _term_regex(term: str) -> str:
     # A term matches at a word start and may continue ("optimi" matches optimise and optimizing).
     # A number matches whole: "5,000" is not said by "50000000", nor "30" by "300 ms".
+    # A word before the last may be inflected: "push up" is said by "pushes up" and "pushed up".
     words = [re.escape(w) for w in term.lower().split()]
+    words = [w + _INFLECTION if w.isalpha() and len(w) >= 3 else w for w in words[:-1]] + words[-1:]
     whole = r"(?!\d|,\d{3})" if term.strip()[-1:].isdigit() else ""
     return r"(?<![\w-])" + r"[\s-]+".join(words) + whole
 

@@ -41,7 +41,7 @@ _THRESHOLD = re.compile(
 _REQUEST_PATH = re.compile(
     r"\b(?:request|response|api|call|serving|serve|p9\d|p50|page|quote|lookup|inference|predict|rank|scor|"
     r"query|first token|round.trip|end.to.end|user waits|the user|reply|answer|feed\b|home screen|checkout|"
-    r"heavy model|ranker|scorer)",
+    r"heavy model|ranker|scorer|inline|upload|posting path|before (?:it|they) appears?)",
     re.I,
 )
 _NOT_REQUEST = re.compile(
@@ -94,6 +94,8 @@ def holds_the_breach(sentence: str, constraint: Constraint) -> bool:
         )
     if constraint.kind == "nonblocking":
         return bool(_WAITS.search(text))
+    if constraint.kind == "availability":
+        return bool(_BACK.match(text))
     return True
 
 
@@ -103,6 +105,19 @@ _WHOLE_BUDGET = re.compile(
 )
 _AVAILABILITY_WORDS = re.compile(r"\b(?:availab|uptime|up time|sla|slo|nines)", re.I)
 _OUTAGE = re.compile(r"\b(?:down|outage|unavailable|unreachable|fails?|failing|degraded)\b", re.I)
+# "uploads are held as pending until the classifiers come back", "it parks the authorisation until the model is
+# back": what users wait for is held while a dependency is down, so the product is down with it
+_RECOVERY = (
+    r"[^.;]{0,60}?\b(?:comes? back|(?:is|are|'s|'re) back|back up|back online|recover\w*|"
+    r"(?:is|are|gets?) restored|up again|healthy again)\b"
+)
+_HELD_TILL_BACK = re.compile(
+    r"\b(?:hold|held|holding|holds|park(?:s|ed|ing)?|waits?|waiting|pending|only (?:be )?(?:published|posted|"
+    r"released|approved|served|sent|shown))\b[^.;]{0,140}?\b(?:until|till|once|when)\b" + _RECOVERY,
+    re.I,
+)
+# the rest of a hold cut off from its verb: "... holding the order button / until an estimate comes back"
+_BACK = re.compile(r"^\s*(?:until|till|once)\b" + _RECOVERY, re.I)
 _LATER = re.compile(
     r"\b(?:nightly|daily|overnight|once a day|every night|later|afterwards|after the fact|weekly|hourly)\b",
     re.I,
@@ -166,8 +181,12 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
             wait = _one_by_one(clause, before, constraint.max)
             if wait:
                 return wait
-            for segment in segments(clause):
-                if not (_LATENCY_WORDS.search(segment) and _REQUEST_PATH.search(segment)):
+            parts = segments(clause)
+            for j, segment in enumerate(parts):
+                # "... inline before it appears, even though that takes half a second": the path may be
+                # named in the segment just before
+                on_path = _REQUEST_PATH.search(segment) or (j and _REQUEST_PATH.search(parts[j - 1]))
+                if not (_LATENCY_WORDS.search(segment) and on_path):
                     continue
                 if (
                     _OFFLINE_WORDS.search(segment)
@@ -186,6 +205,9 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
             if why:
                 return why
         elif constraint.kind == "availability":
+            held = _HELD_TILL_BACK.search(clause)
+            if held and is_asserted(clause, held.start(), held.end()):
+                return "That holds everything while a dependency is down, so the product is down with it."
             if not _AVAILABILITY_WORDS.search(clause):
                 continue
             assert constraint.min is not None
