@@ -25,7 +25,9 @@ looked at, measured once and tuned on from then) is "eighth (tuned on)". The nin
 looked at, measured once at the end of the release that tuned on the eighth, and tuned on from then) is
 "ninth (tuned on)". The tenth set (minimal_pairs_tenth.yaml, written blind after the ninth had been looked at,
 measured once and tuned on from then) is "tenth (tuned on)". The eleventh set (minimal_pairs_eleventh.yaml,
-written blind after the tenth had been looked at, measured once and tuned on from then) is "eleventh (tuned on)". A set listed in HELD_OUT is reported as
+written blind after the tenth had been looked at, measured once and tuned on from then) is "eleventh (tuned on)".
+The twelfth set (minimal_pairs_twelfth.yaml, written blind after the eleventh had been looked at) is "twelfth (held
+out)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -78,6 +80,7 @@ PAIR_FILES = {
     "ninth": "minimal_pairs_ninth.yaml",
     "tenth": "minimal_pairs_tenth.yaml",
     "eleventh": "minimal_pairs_eleventh.yaml",
+    "twelfth": "minimal_pairs_twelfth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -90,8 +93,9 @@ EXTRA = (
     "ninth",
     "tenth",
     "eleventh",
+    "twelfth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"twelfth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -103,6 +107,7 @@ SPLIT_NAMES = {
     "ninth": "ninth (tuned on)",
     "tenth": "tenth (tuned on)",
     "eleventh": "eleventh (tuned on)",
+    "twelfth": "twelfth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
