@@ -133,3 +133,96 @@ def test_a_heavy_model_inline_before_a_post_appears_breaks_the_latency_budget() 
     )
     assert any(kind == "constraint" for kind, _ in _kinds("content-moderation", "architecture", wrong))
     assert not any(kind == "constraint" for kind, _ in _kinds("content-moderation", "architecture", right))
+
+
+@pytest.mark.parametrize(
+    ("question", "phase", "answer"),
+    [
+        (
+            "demand-forecasting",
+            "issues",
+            "The failure I'd plan for first is a broken input feed. If one warehouse's sales feed arrives "
+            "half-empty, the model reads the gap as zero demand and we under-order for weeks.",
+        ),
+        (
+            "movie-recommendations",
+            "issues",
+            "On evaluation, I'd be careful about the offline-online gap. Offline ranking metrics on logged plays "
+            "only see titles we already showed, so a model that copies the old ranking looks good.",
+        ),
+        (
+            "youtube-recommendations",
+            "issues",
+            "No retries on the hot path, since retrying a slow service just adds load to it.",
+        ),
+    ],
+)
+def test_a_hazard_described_after_it_is_named_is_not_the_design(
+    question: str, phase: str, answer: str
+) -> None:
+    assert _kinds(question, phase, answer) == []
+
+
+def test_a_design_said_after_naming_a_hazard_is_still_read() -> None:
+    answer = (
+        "The failure I worry about most is a late run. So if a warehouse's sales feed arrives half-empty, the "
+        "DAG fills the missing rows as zero sales and carries on."
+    )
+    assert _kinds("demand-forecasting", "issues", answer) != []
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [
+        ("That is a hundred and fifty billion inbox writes a day, about 170 thousand writes a second.", True),
+        ("That is a hundred and fifty billion inbox writes a day, about 1.7 million writes a second.", False),
+        ("Output is 250 tokens each, 6.25 billion a day, around 72 thousand a second.", False),
+        ("Four GPUs at around 3 dollars an hour each, roughly 9 thousand a month.", False),
+        (
+            "Point zero five percent of a thirty-day month is 0.0005 times 43,200 minutes, about 21.6 minutes a "
+            "month, roughly four and a half hours a year.",
+            False,
+        ),
+        (
+            "Point zero five percent of a thirty-day month is 0.0005 times 43,200 minutes, about 21.6 minutes a "
+            "month, roughly forty hours a year.",
+            True,
+        ),
+    ],
+)
+def test_an_amount_said_again_over_another_period(said: str, wrong: bool) -> None:
+    assert bool(CHECKER.arithmetic_errors(said)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("question", "phase", "said"),
+    [
+        (
+            "feed-ranking",
+            "optimization",
+            "I'd push only for ordinary accounts, pull the big ones at read time, and trim inboxes to two days of "
+            "posts.",
+        ),
+        (
+            "search-ranking",
+            "architecture",
+            "Changes reach the index by change data capture within a minute. I'd still rebuild fully every night "
+            "to clear drift.",
+        ),
+        (
+            "search-ranking",
+            "deep_dive",
+            "I estimate examination propensity by position from a small randomised slice, where we lightly "
+            "shuffle the top results, and weight clicks by inverse propensity when training.",
+        ),
+    ],
+)
+def test_a_retention_window_a_backstop_rebuild_and_an_exploration_shuffle_are_sound(
+    question: str, phase: str, said: str
+) -> None:
+    assert _kinds(question, phase, said) == []
+
+
+def test_a_nightly_rebuild_alone_is_still_too_stale() -> None:
+    said = "The index is rebuilt every night from the product database."
+    assert _kinds("search-ranking", "architecture", said) != []

@@ -17,10 +17,14 @@ from dataclasses import dataclass, replace
 
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.operands import (
+    added,
     definite,
     missed_share,
     operated_again,
+    period_after,
+    rate_again,
     restated,
+    same_over_periods,
     unqualified,
     with_units,
 )
@@ -60,10 +64,6 @@ _OR_ABOUT = re.compile(r",\s*or\s+(?:about|around|roughly|approximately|nearly|c
 # "so 2,000 times 1,200": a number followed by an operation starts a calculation; it is not a result
 _OPERATION_NEXT = re.compile(
     r"^\s*(?:[A-Za-z]+\s+){0,2}?(?:times|multiplied by|divided by|over|plus|[×x*/÷+])\s", re.I
-)
-_PLUS = re.compile(
-    r"^\s*(?:[A-Za-z]+,?\s+){0,2}?,?\s*(?:plus|\+|and another)\s*(?:about |around |roughly |another |some )?[~$]?\s*$",
-    re.I,
 )
 
 
@@ -126,6 +126,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         over_another = (
             qs[i - 1].per_seconds not in (None, qs[i].per_seconds) and qs[i].per_seconds is not None
         )
+        again = over_another and rate_again(clause, qs, i, i - 1 == first)
         # "3 million core-seconds, roughly 830 core-hours": a time or size said again in another unit
         a, b = qs[i - 1], qs[i]
         in_another = (
@@ -146,15 +147,18 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             or ((operated or in_another) and _HEDGED_RESULT.search(between))
             or (over_another and _OR_ABOUT.search(between))
             or appositive
+            or again
         ):
             continue
+        if again and not _RESULT_CUE.search(between):
+            first = i - 1
         if _OPERATION_NEXT.match(clause[qs[i].end : qs[i].end + 30]) and i + 1 < len(qs):
             first = i  # "so 2,000 times 1,200, ...": this number starts the next calculation
             continue
         stated = i >= 2 and bool(_STATED.search(clause[qs[i - 2].end : qs[i - 1].start]))
         if in_another and stated and not _RESULT_CUE.search(between):
             first = i - 1  # "needs 3 million core-seconds, about 830 core-hours": the last amount restated
-        said, result = operated_again(clause, restated(_added(clause, qs[first:i]))), qs[i]
+        said, result = operated_again(clause, restated(added(clause, qs[first:i]))), qs[i]
         said = unqualified(clause, with_units(said, result, [*earlier, *qs[:first]]), result)
         said = missed_share(clause, said, result)
         carried = _carry(said, result, [*earlier, *qs[:first]])
@@ -174,6 +178,8 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             and result.kind in ("duration", "bytes")
             and inputs[0].value / inputs[0].spoken != result.value / result.spoken
         )
+        if converted and same_over_periods(clause, inputs[0], result):
+            continue  # "21.6 minutes a month, roughly 4.5 hours a year": the same amount over another period
         if (
             len(inputs) == 1
             and not availability
@@ -194,8 +200,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             )
             + (True,) * len(extra)
         )
-        per = _RESULT_PERIOD.match(clause[result.end : result.end + 40])
-        period = _PERIODS[per.group(1).lower()] if per else None
+        period = period_after(clause, result)
         busy = bool(_BUSY.search(clause[: result.start]))
         steps.append(
             Derivation(
@@ -286,21 +291,6 @@ _FRESH = re.compile(
     r"\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))",
     re.I,
 )
-_RESULT_PERIOD = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,3}?(?:a|per|each|every)\s+(day|week|month|year)\b", re.I)
-_PERIODS = {"day": 86_400.0, "week": 604_800.0, "month": 2_592_000.0, "year": 31_536_000.0}
-
-
-def _added(clause: str, inputs: Sequence[Quantity]) -> list[Quantity]:
-    """Inputs joined by "plus" are one input, their sum: "10 million plus 9 million tracks at 128 bytes"."""
-    out: list[Quantity] = []
-    for q in inputs:
-        prev = out[-1] if out else None
-        if prev and prev.kind == q.kind and _PLUS.match(clause[prev.end : q.start]):
-            said = prev.spoken + q.spoken if prev.said is not None or q.said is not None else None
-            out[-1] = Quantity(prev.value + q.value, prev.start, q.end, prev.kind, prev.per_seconds, said)
-        else:
-            out.append(q)
-    return out
 
 
 def _scale(value: float) -> bool:

@@ -185,3 +185,57 @@ _THROUGH = re.compile(
     r"miss(?:es)?|left over|remain(?:s|ing)?|still (?:hit|go|reach)|make it (?:to|through))\b",
     re.I,
 )
+
+
+_RESULT_PERIOD = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,3}?(?:a|per|each|every)\s+(day|week|month|year)\b", re.I)
+_PERIODS = {"day": 86_400.0, "week": 604_800.0, "month": 2_592_000.0, "year": 31_536_000.0}
+
+
+def period_after(clause: str, q: Quantity) -> float | None:
+    """The period, in seconds, said right after an amount ("20 minutes a month"), or None."""
+    per = _RESULT_PERIOD.match(clause[q.end : q.end + 40])
+    return _PERIODS[per.group(1).lower()] if per else None
+
+
+def same_over_periods(clause: str, said: Quantity, result: Quantity) -> bool:
+    """Whether `result` says `said` again over another period (within 25%): "21.6 minutes a month, roughly
+    4.5 hours a year"."""
+    a, b = period_after(clause, said), period_after(clause, result)
+    if not (a and b and a != b and result.value):
+        return False
+    return abs(said.value / a / (result.value / b) - 1) <= 0.25
+
+
+_HEDGE = r"(?:about|around|roughly|approximately|nearly|almost|call it|so about|so roughly)"
+_PER_UNIT = re.compile(r"\bper (?!sec|second|minute|hour|day|week|month|year)[a-z]+|\beach\b", re.I)
+_ENDS_COMMA = re.compile(r",\s*[~$]?\s*$")
+_RATE_AGAIN = re.compile(rf"^\s*(?:[A-Za-z-]+\s+){{2,5}}[A-Za-z-]+\s*,\s*{_HEDGE}\s*[~$]?\s*$", re.I)
+
+
+def rate_again(clause: str, qs: Sequence[Quantity], i: int, starts: bool) -> bool:
+    """Whether `qs[i]`, set off by a comma and a hedge, says the rate just before it again over another period:
+    "..., 6.25 billion a day, around 72 thousand a second". That rate must start the calculation (`starts`) or
+    be a result itself, set off by a comma, not one factor of a product ("4 GPUs at 3 dollars an hour")."""
+    between = clause[qs[i - 1].end : qs[i].start]
+    if not _RATE_AGAIN.match(between) or _PER_UNIT.search(between):
+        return False  # "5 loads per user a day, about 50K QPS": a factor per user, not a total
+    return starts or bool(_ENDS_COMMA.search(clause[: qs[i - 1].start]))
+
+
+_PLUS = re.compile(
+    r"^\s*(?:[A-Za-z]+,?\s+){0,2}?,?\s*(?:plus|\+|and another)\s*(?:about |around |roughly |another |some )?[~$]?\s*$",
+    re.I,
+)
+
+
+def added(clause: str, inputs: Sequence[Quantity]) -> list[Quantity]:
+    """Inputs joined by "plus" are one input, their sum: "10 million plus 9 million tracks at 128 bytes"."""
+    out: list[Quantity] = []
+    for q in inputs:
+        prev = out[-1] if out else None
+        if prev and prev.kind == q.kind and _PLUS.match(clause[prev.end : q.start]):
+            said = prev.spoken + q.spoken if prev.said is not None or q.said is not None else None
+            out[-1] = Quantity(prev.value + q.value, prev.start, q.end, prev.kind, prev.per_seconds, said)
+        else:
+            out.append(q)
+    return out

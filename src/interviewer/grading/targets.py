@@ -157,6 +157,13 @@ def _one_by_one(clause: str, before: str, budget_ms: float) -> str | None:
 
 # "trimmed to the last couple of days", "over 86,400 seconds": a window kept or a divisor, not how often
 # something is refreshed
+# "trim inboxes to two days of posts": how much is kept, not how often it is refreshed
+_KEPT = re.compile(
+    r"^\s*(?:[a-z]+\s+)?(?:worth\s+)?of\s+(?:\w+\s+)?(?:posts|history|data|events|items|logs|activity)\b",
+    re.I,
+)
+# "I'd still rebuild fully every night to clear drift": a periodic rebuild behind a fresher path
+_BACKSTOP = re.compile(r"\b(?:still|backstop|safety net|reconcil\w*|clear (?:out )?drift|as well)\b", re.I)
 _WINDOW = re.compile(
     r"\b(?:last|past|previous|recent|over|across|divided by|spread over)\s+(?:the\s+)?(?:couple of\s+|few\s+)?"
     r"[\d,.\s]*$",
@@ -246,8 +253,13 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                         if sec > constraint.max
                         and _period_asserted(segment, start)
                         and not _WINDOW.search(segment[max(0, start - 30) : start])
+                        and not _KEPT.match(segment[end : end + 30])
                     ]
-                    if stale and not re.search(r"\b(?:within|under|at most|less than)\b", segment, re.I):
+                    if (
+                        stale
+                        and not re.search(r"\b(?:within|under|at most|less than)\b", segment, re.I)
+                        and not _BACKSTOP.search(segment)
+                    ):
                         return f"Data refreshed every {_duration(stale[0])} is too stale."
                 elif _after(segment, constraint.before) or (
                     (

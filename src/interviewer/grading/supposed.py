@@ -1,0 +1,114 @@
+"""Sentences that suppose a mistake to show its harm, rather than make it.
+
+"If we train on raw clicks, the model copies the old ranking" does not train on raw clicks; "Holding every
+upload would turn a classifier outage into a posting outage" does not hold uploads; after "The failure I'd plan
+for first is a broken feed", "If a feed arrives half-empty, we under-order for weeks" describes that failure.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "If we train on raw clicks, the model copies the old ranking": a condition whose consequence is a harm
+# reasons about the mistake rather than making it. "If NDCG improves offline, we ship" states a plan.
+_CONDITION = re.compile(
+    r"^\s*(?:(?:but|and|so|now)\s+)?(?:if|when|whenever|once|suppose|say)\b([^,]{3,160}),\s*(.+)$",
+    re.I | re.S,
+)
+# The condition must be a choice someone makes ("if we train on clicks"), not an event ("if Redis is down,
+# the request fails" is a design that lets requests fail).
+_CHOOSER = re.compile(
+    r"\b(?:i|we|you|they|the team|someone|anyone)\b|\b(?:every|all|each)\b.*\b(?:is|are|gets?) \w+ed\b", re.I
+)
+_PAST = re.compile(r"\b(?:\w+ed|were|was|did|had|used|took|sent|kept|ran)\b", re.I)
+_WOULD = re.compile(r"\b(?:would|could|might)\b|'d\b", re.I)
+_SIZED = re.compile(
+    r"^\s*(?:that's|that is|that would be|it's|it would be|this is|we'd (?:have|need|get)|we would (?:have|need|get))\b"
+    r".*(?:\d|\b(?:hundred|thousand|million|billion|trillion)\b)",
+    re.I,
+)
+_HARM = re.compile(
+    r"\b(?:cop(?:y|ies|ying)|reinforc\w*|feedback loop|leak\w*|overfit\w*|bias(?:ed)?|collaps\w*|degrad\w*|"
+    r"break\w*|broke|fail\w*|drift\w*|stale|miss(?:es|ing)?|los(?:e|es|ing)|hurt\w*|wrong|worse|bad|"
+    r"clickbait|explod\w*|blow\w* up|crash\w*|overload\w*|time(?:s)? out|timeouts?|violat\w*|too (?:slow|late|"
+    r"expensive|costly)|amplif\w*|starv\w*|inflat\w*|mislead\w*|gam(?:e|ed|ing)\b|exploit\w*|problem\w*|"
+    r"risk\w*|suffer\w*|regress\w*|unfair\w*|penali[sz]\w*|punish\w*|never|can't|cannot|won't|"
+    r"misses|useless|meaningless|garbage|noise|noisy|optimistic|over-?estimat\w*|under-?estimat\w*|"
+    r"interfer\w*|contaminat\w*|spill\w*|confound\w*|skew\w*|neither|outages?|(?:adds?|piles? on|more) load|makes? (?:it|things|matters) worse|under-?(?:order|forecast|stock|pric|count|report|deliver)\w*|over-?order\w*)\b",
+    re.I,
+)
+
+
+# "The failure I worry about most is silent: a feed arrives half-empty and the model reads it as zero demand":
+# a sentence that opens by naming a failure describes the harm, not the design
+_HAZARD = re.compile(
+    r"^\s*(?:(?:so|and|but|now)\s+)?(?:(?:the|a|one|my|our)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:failure(?: mode)?|risk|danger|trap|pitfall|worry|hazard)s?"
+    r"(?:\s+(?:i|we)(?:'d| would)?\s+(?:worry|care|think|watch)\s+(?:about|for)(?:\s+most)?)?\s+(?:is|are)\b|"
+    r"what (?:worries|scares|concerns) me\b)",
+    re.I,
+)
+# "a small language can break while the global average looks fine": the mistake named as what hides a harm
+_HIDDEN_HARM = re.compile(
+    r"\b(?:can|could|may|might|will|would)\s+(?:\w+\s+)?(?:break|fail|degrade|drop|get worse|regress|collapse)\w*"
+    r"\s+(?:while|even (?:though|if|as|when)|although|and nobody|without anyone)\b",
+    re.I,
+)
+
+
+# "Holding every upload would turn a classifier outage into a posting outage": an option as the subject of
+# what it would do
+# "..., since retrying a slow service just adds load to it"
+_SUPPOSED = re.compile(
+    r"(?:^\s*(?:(?:but|and|so|now)\s+)?|\b(?:since|because)\s+)[a-z]+ing\b[^,;:]{0,100}?"
+    r"\b(?:would|could|might|just|only|simply)\b(.+)$",
+    re.I,
+)
+
+
+def reasons_about_mistake(sentence: str) -> bool:
+    """Whether `sentence` supposes a mistake to show its harm: "if X, Y goes wrong" does not assert X, nor
+    does "Y can break while X looks fine" or "doing X would break Y"."""
+    if _HIDDEN_HARM.search(sentence) or _HAZARD.match(sentence):
+        return True
+    supposed = _SUPPOSED.search(sentence)
+    if supposed and _HARM.search(supposed.group(1)):
+        return True
+    match = _CONDITION.match(sentence)
+    if not match:
+        return False
+    # "If last night's retrain treated unconverted clicks as negatives, it would ...": a counterfactual
+    counterfactual = bool(_PAST.search(match.group(1)) and _WOULD.search(match.group(2)))
+    if not (_CHOOSER.search(match.group(1)) or counterfactual):
+        return False
+    # "If every post is pushed to every follower, that's 100 billion writes a day": sizing the option
+    return bool(_HARM.search(match.group(2)) or _SIZED.match(match.group(2)))
+
+
+# "On evaluation, I'd be careful about the offline-online gap.": the sentence after describes the hazard
+_CAUTION = re.compile(
+    r"\b(?:be careful (?:about|with|of)|watch out for|(?:worr(?:y|ied)|concerned|nervous) about|beware|"
+    r"the catch is|plan for first|biggest (?:risk|danger|worry)|what can go wrong)\b",
+    re.I,
+)
+
+
+def warns(sentence: str) -> bool:
+    """Whether `sentence` names a hazard the next sentence goes on to describe."""
+    return bool(_HAZARD.match(sentence) or _CAUTION.search(sentence))
+
+
+def describes_hazard(sentence: str) -> bool:
+    """Whether `sentence`, said right after a warning, describes the harm: a harm in what it says, or in the
+    consequence of its condition ("If a feed arrives half-empty, ... we under-order for weeks")."""
+    match = _CONDITION.match(sentence)
+    return bool(_OUTCOME.search(match.group(2) if match else sentence))
+
+
+# what a hazard does to the product, not only what it touches ("missing rows" names no harm done)
+_OUTCOME = re.compile(
+    r"\b(?:under-?\w+|over-?order\w*|los(?:e|es|ing|t)|break\w*|broke|fail\w*|wrong|worse|cop(?:y|ies|ying)|"
+    r"inflat\w*|bias\w*|mislead\w*|overstat\w*|looks? (?:good|great|better)|stockouts?|outages?|"
+    r"complain\w*|(?:adds?|piles? on|more) load)\b",
+    re.I,
+)
