@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_twelfth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_thirteenth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -42,7 +42,21 @@ NINTH = _pairs("minimal_pairs_ninth.yaml")
 TENTH = _pairs("minimal_pairs_tenth.yaml")
 ELEVENTH = _pairs("minimal_pairs_eleventh.yaml")
 TWELFTH = _pairs("minimal_pairs_twelfth.yaml")
-HELD_OUT = FRESH + THIRD + FOURTH + FIFTH + SIXTH + SEVENTH + EIGHTH + NINTH + TENTH + ELEVENTH + TWELFTH
+THIRTEENTH = _pairs("minimal_pairs_thirteenth.yaml")
+HELD_OUT = (
+    FRESH
+    + THIRD
+    + FOURTH
+    + FIFTH
+    + SIXTH
+    + SEVENTH
+    + EIGHTH
+    + NINTH
+    + TENTH
+    + ELEVENTH
+    + TWELFTH
+    + THIRTEENTH
+)
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
 
@@ -74,8 +88,21 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("k-", TENTH),
         ("m-", ELEVENTH),
         ("n-", TWELFTH),
+        ("p-", THIRTEENTH),
     ],
-    ids=["third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"],
+    ids=[
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+    ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
     prefix: str, pairs: list[dict[str, Any]]
@@ -165,6 +192,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("tenth", TENTH),
         ("eleventh", ELEVENTH),
         ("twelfth", TWELFTH),
+        ("thirteenth", THIRTEENTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
