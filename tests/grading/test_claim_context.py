@@ -226,3 +226,75 @@ def test_a_retention_window_a_backstop_rebuild_and_an_exploration_shuffle_are_so
 def test_a_nightly_rebuild_alone_is_still_too_stale() -> None:
     said = "The index is rebuilt every night from the product database."
     assert _kinds("search-ranking", "architecture", said) != []
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [
+        (
+            "Thirty million browsing sessions a day, say five list loads each with twenty restaurants, is three "
+            "billion ETA predictions a day.",
+            False,
+        ),
+        (
+            "Thirty million browsing sessions a day, say five list loads each with twenty restaurants, is thirty "
+            "billion ETA predictions a day.",
+            True,
+        ),
+        (
+            "At 0.1% of fifty million, about fifty thousand fraudulent transactions a day, at roughly $150 each, "
+            "that's $7.5 million attempted a day, about $2.7 billion a year.",
+            False,
+        ),
+        ("At 0.1% of fifty million, about five thousand fraudulent transactions a day.", True),
+        (
+            "That leaves about 27,500 requests a second reaching the models. If one ranker instance handles around "
+            "400 QPS on a thousand candidates, that's roughly 70 instances.",
+            False,
+        ),
+        (
+            "Forty million people get the daily digest and eighty million the weekly one, which is about 11.4 "
+            "million a day, so roughly 51 million digests daily.",
+            False,
+        ),
+        (
+            "That's about 20 million emails inside a four-hour window, 20 million over 14,400 seconds, so around "
+            "1,400 a second.",
+            False,
+        ),
+        (
+            "That's about 20 million emails inside a four-hour window, 20 million over 14,400 seconds, so around "
+            "14,000 a second.",
+            True,
+        ),
+    ],
+)
+def test_factors_assumed_per_unit_shares_of_a_total_and_a_window_said_twice(said: str, wrong: bool) -> None:
+    assert bool(CHECKER.arithmetic_errors(said)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("question", "phase", "said"),
+    [
+        (
+            "dynamic-pricing",
+            None,
+            "I'd run small randomised price perturbations, a few percent up or down per cell and time block, "
+            "inside the caps.",
+        ),
+        (
+            "fraud-detection",
+            None,
+            "The graph model for fraud rings is heavier, so it runs only on the uncertain band, or asynchronously "
+            "for approve-and-review cases.",
+        ),
+        (
+            "demand-forecasting",
+            None,
+            "I'd use a probabilistic sequence model, DeepAR style, and sample a couple of hundred ninety-day "
+            "demand paths per series.",
+        ),
+    ],
+)
+def test_words_that_only_look_like_a_wrong_claim(question: str, phase: str | None, said: str) -> None:
+    assert CHECKER.check(BANK.get(question), phase, said) == []  # type: ignore[arg-type]

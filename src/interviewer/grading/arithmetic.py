@@ -21,10 +21,12 @@ from interviewer.grading.operands import (
     definite,
     missed_share,
     operated_again,
+    per_unit_factor,
     period_after,
     rate_again,
     restated,
     same_over_periods,
+    share_of,
     unqualified,
     with_units,
 )
@@ -118,10 +120,14 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             continue
         # "3 regions and copies per language family, call it 450 GPUs": a new estimate after a long aside
         aside = len(between.split()) > 5 and bool(re.search(r",\s*call it\s*$", between, re.I))
-        if aside or _FRESH.search(between) or (qs[i].kind == "percent" and between.rstrip().endswith(",")):
+        fresh = _FRESH.search(between) and not per_unit_factor(clause, between, qs[i])
+        if aside or fresh or (qs[i].kind == "percent" and between.rstrip().endswith(",")):
             first = i  # a new derivation starts here, not a continuation
             continue
-        operated = any(_OPERATOR.search(clause[qs[j - 1].end : qs[j].start]) for j in range(first + 1, i))
+        operated = any(
+            _OPERATOR.search(clause[qs[j - 1].end : qs[j].start]) or share_of(clause, qs[j - 1], qs[j])
+            for j in range(first + 1, i)
+        )
         # "7.5 million a day, or roughly 2.7 billion a year": a rate said again over another period
         over_another = (
             qs[i - 1].per_seconds not in (None, qs[i].per_seconds) and qs[i].per_seconds is not None
@@ -288,7 +294,8 @@ def _divisor(
 _BUSY = re.compile(r"\b(?:busy|busiest|peak|active|waking|prime|evening|daytime|working|business)\b", re.I)
 _FRESH = re.compile(
     r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|;|:(?!\s*(?:roughly|about|around|approximately|call it)\b)|"
-    r"\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))",
+    r"\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))|"
+    r"^\s*(?:[\w'-]+\s+){4,}and\s+$",  # "40 million people get the daily digest and 80 million ..."
     re.I,
 )
 

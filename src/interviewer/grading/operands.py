@@ -117,8 +117,9 @@ _OPERATION = re.compile(r"\btimes\b|\bmultiplied by\b|\bdivided by\b|[×*/÷]|\b
 
 
 def operated_again(clause: str, inputs: list[Quantity]) -> list[Quantity]:
-    """A count said in passing and then again inside an explicit operation is one input, the operated one:
-    "a light model keeps 500 of those, then 70,000 times 500 is ..." multiplies by 500 once."""
+    """A count or a time said in passing and then again inside an explicit operation is one input, the operated
+    one: "a light model keeps 500 of those, then 70,000 times 500 is ..." multiplies by 500 once, and "inside a
+    four-hour window, 20 million over 14,400 seconds" divides by the window once."""
 
     def operated(j: int) -> bool:
         gaps = [clause[inputs[j - 1].end : inputs[j].start] if j else ""]
@@ -128,10 +129,10 @@ def operated_again(clause: str, inputs: list[Quantity]) -> list[Quantity]:
     drop = {
         k
         for j, q in enumerate(inputs)
-        if q.kind == "count" and not q.per_seconds and operated(j)
+        if q.kind in ("count", "duration") and not q.per_seconds and operated(j)
         for k in range(j)
         if inputs[k].value == q.value
-        and inputs[k].kind == "count"
+        and inputs[k].kind == q.kind
         and not inputs[k].per_seconds
         and not operated(k)
     }
@@ -162,7 +163,7 @@ def unqualified(clause: str, inputs: list[Quantity], result: Quantity) -> list[Q
 # "200 requests a second with a thousand candidates each"
 _WITH = re.compile(r"\bwith\s+(?:a|an|about|roughly|up to)?\s*$", re.I)
 _EACH = re.compile(r"^\s*(?:[\w-]+\s+)?(?:each|apiece|per request|per query)\b", re.I)
-_QUALIFIER = re.compile(r"\b(?:over|across)\s+(?:a|an|the|some|about|roughly|up to)?\s*$", re.I)
+_QUALIFIER = re.compile(r"\b(?:over|across|on)\s+(?:a|an|the|some|about|roughly|up to)?\s*$", re.I)
 
 
 def missed_share(clause: str, inputs: list[Quantity], result: Quantity) -> list[Quantity]:
@@ -239,3 +240,22 @@ def added(clause: str, inputs: Sequence[Quantity]) -> list[Quantity]:
         else:
             out.append(q)
     return out
+
+
+_SAY = re.compile(r"(?:^|,)\s*say\s+(?:about\s+|roughly\s+|around\s+)?$", re.I)
+_EACH_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,2}(?:each|apiece|per (?!sec|second|minute|hour|day|week|month|year)\w+)\b", re.I
+)
+
+
+def per_unit_factor(clause: str, between: str, q: Quantity) -> bool:
+    """Whether "say N ... each" assumes a factor per unit of what was said before, so the calculation goes on:
+    "30 million sessions a day, say five list loads each with twenty restaurants, is 3 billion"."""
+    return bool(_SAY.search(between) and _EACH_AFTER.match(clause[q.end : q.end + 40]))
+
+
+def share_of(clause: str, a: Quantity, b: Quantity) -> bool:
+    """Whether a percentage is taken of the amount after it: "0.1% of fifty million"."""
+    return a.kind == "percent" and bool(
+        re.match(r"\s*of\s+(?:the\s+|our\s+|about\s+|roughly\s+)?$", clause[a.end : b.start], re.I)
+    )
