@@ -298,3 +298,49 @@ def test_factors_assumed_per_unit_shares_of_a_total_and_a_window_said_twice(said
 )
 def test_words_that_only_look_like_a_wrong_claim(question: str, phase: str | None, said: str) -> None:
     assert CHECKER.check(BANK.get(question), phase, said) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("question", "phase", "wrong", "right"),
+    [
+        (
+            "job-recommendations",
+            "requirements",
+            "Replies come days later, so I'd make applications per member the number the ranker maximises, and "
+            "treat replies as a report we look at monthly.",
+            "I'd make applications that get a recruiter reply the number the ranker maximises, with raw applies "
+            "only as a fast diagnostic.",
+        ),
+        (
+            "search-ranking",
+            "deep_dive",
+            "Clicks are plentiful, so I'd train on them as they come.",
+            "Clicks are plentiful, so I'd train on them weighted by inverse propensity of their position.",
+        ),
+        (
+            "youtube-recommendations",
+            "issues",
+            "The service retries the call up to three times with a short backoff, and only if all three fail does "
+            "it fall back to the cached candidate list.",
+            "The call gets one deadline of fifty milliseconds, no retries, and past it we serve the cached "
+            "candidate list at once.",
+        ),
+    ],
+)
+def test_a_goal_demoted_to_a_report_clicks_taken_as_they_come_and_retries_before_the_fallback(
+    question: str, phase: str, wrong: str, right: str
+) -> None:
+    assert _kinds(question, phase, wrong) != []
+    assert _kinds(question, phase, right) == []
+
+
+def test_a_long_sentence_cut_before_its_relative_clause_is_read_whole() -> None:
+    answer = (
+        "So for each origin we train on history before it, with sales and inventory as loaded that night, and "
+        "forecast forward, feeding in the promotions that actually ran over the horizon, since those are the "
+        "cleanest record of what happened and the planned calendar is messy."
+    )
+    errors = CHECKER.check(BANK.get("demand-forecasting"), "issues", answer)
+    assert [e.kind for e in errors] == ["claim"]
+    assert errors[0].quote in answer and "actually ran" in errors[0].quote
+    assert not errors[0].corrected  # "actually" inside the quote is not a correction

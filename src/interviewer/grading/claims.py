@@ -99,6 +99,7 @@ _ALLOWANCE = re.compile(
     r"(?:that's|that is|so|it's|which is|we get|about|roughly|around|call it)\b",
     re.I,
 )
+_CUT_INSIDE = re.compile(r"^(?:that|which|who|where|whose)\b")  # lower case: the same sentence goes on
 _ACROSS_PARTS = frozenset({"ordering", "freshness", "nonblocking", "availability"})
 
 
@@ -137,10 +138,17 @@ class ClaimChecker:
             specific = (
                 [] if hazard else self._claims(text, points, goal) or self._declined(text, points, following)
             )
+            common = [] if specific or hazard else self._common_claims(text, question)
+            if not (specific or common or hazard) and text == sentence.text and _CUT_INSIDE.match(following):
+                # a long sentence cut before its relative clause: "feeding in the promotions / that actually ran"
+                whole = answer[sentence.start : sentences[i + 1].end]
+                specific = self._claims(whole, points)
+                common = [] if specific else self._common_claims(whole, question)
+                later = " ".join(s.text for s in sentences[i + 2 :])
             found = [
                 *specific,
                 # a method error the question itself names is reported once, in the question's words
-                *([] if specific or hazard else self._common_claims(text, question)),
+                *common,
                 *self._constraints(text, constraints, sentences[i - 1].text if i else ""),
             ]
             for error in found:

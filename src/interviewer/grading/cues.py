@@ -73,6 +73,13 @@ def _unless_said(clause: str, unless: tuple[str, ...], claimed: Sequence[str] = 
     )
 
 
+# "recruiter replies come days later, so ...": what would excuse the claim, named as too slow to use
+_SLOW_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:come|comes|arrive|arrives|land|lands|take|takes)\s+(?:\w+\s+){0,2}?"
+    r"(?:days|weeks|months|later|too long)\b|^\s*(?:[\w-]+\s+){0,2}?(?:is|are) too (?:slow|late|sparse|rare)\b|"
+    r"^\w*\s+(?:\w+\s+)?(?:days|weeks|months) later\b",  # "... and hires weeks later"
+    re.I,
+)
 _FIGURE = re.compile(r"\d|\b(?:ninety|sixty|thirty|hundred|days?|weeks?|months?)\b", re.I)
 _SO = re.compile(r",\s*so\b", re.I)
 
@@ -80,7 +87,7 @@ _SO = re.compile(r",\s*so\b", re.I)
 def _premise(clause: str, m: Mention, claimed: Sequence[str]) -> bool:
     """Whether a figure that would excuse the claim is only the premise it goes against: "chargebacks arrive
     30 to 90 days late, so I'd train on the last four weeks, treating any without one as legitimate"."""
-    if not claimed or not _FIGURE.search(m.term):
+    if not claimed or not (_FIGURE.search(m.term) or _SLOW_AFTER.match(clause[m.end :])):
         return False
     cue = min((c.start for c in mentions(clause, list(claimed)) if c.asserted), default=-1)
     return cue > m.end and any(m.end <= so.start() < cue for so in _SO.finditer(clause))
@@ -120,6 +127,7 @@ _DEMOTED = re.compile(
     r"as (?:a )?secondary|secondary (?:metrics?|signals?)|but (?:not|never) optimi[sz]e|"
     r"(?:do not|don't|won't|will not|wouldn't|would not) optimi[sz]e|too late to steer|nice.to.have|as noise|"
     r"(?:on|to|for) a (?:secondary |separate )?dashboard|as a (?:nice |happy |welcome )?(?:side.effect|bonus)|"
+    r"(?:as )?a report (?:we|i|they|the team) (?:look at|read|check|review)|"
     r"belongs? to (?:the )?(?:[\w-]+ ){0,2}teams?|"
     r"only (?:used )?for (?:\w+ ){0,2}(?:pacing|reporting|logging|monitoring|analytics|dashboards?|debugging)|"
     r"too (?:late|slow) to (?:optimi[sz]e|steer|read|act on)|"
