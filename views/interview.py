@@ -25,7 +25,8 @@ from interviewer.web.timeline import clock_text
 from interviewer.web.workbench import DRILL_MINUTES, LENGTHS, WORKBENCH_KEY, Workbench
 
 wb: Workbench = st.session_state[WORKBENCH_KEY]
-PENDING_KEY = "interview-pending"  # an action taken outside the conversation, for it to carry out
+PENDING_KEY = "interview-pending"  # actions taken outside the conversation, in order, for it to carry out
+ANSWER_BOX_KEY = "answer-box"
 CHAT_HEIGHT = 460
 SHORT_CHAT = 2  # the phase and the opening question; from the first answer on, the chat scrolls
 STATUS_ICON = {
@@ -317,7 +318,7 @@ def whiteboard() -> None:
         disabled=board.diagram.empty,
         help="Send the whiteboard to the interviewer as your answer",
     ):
-        st.session_state[PENDING_KEY] = ("drawing", st.session_state.get(words_key) or "")
+        queue_action("drawing", st.session_state.get(words_key) or "")
         st.session_state[BOARD_SENT_KEY] = st.session_state.get(BOARD_SENT_KEY, 0) + 1
         st.rerun()
     if board.submitted is not None and not board.changed_since_submitted:
@@ -388,33 +389,50 @@ def board_controls() -> None:
         st.error(refused)
 
 
+def queue_action(kind: str, text: str = "") -> None:
+    """Queue an action for the conversation to carry out, after any queued before it."""
+    st.session_state.setdefault(PENDING_KEY, []).append((kind, text))
+
+
+def take_typed() -> None:
+    """The answer box's submit callback. It runs first in whichever run carries the answer, before any part
+    of the page that could start the page again, so an answer sent while the page is being redrawn (just
+    after "Next phase", say) is queued, never dropped."""
+    typed = st.session_state.get(ANSWER_BOX_KEY)
+    if typed:
+        queue_action("typed", typed)
+
+
 @st.fragment
 def conversation() -> None:
     """The buttons, the chat and the answer box. A typed answer reruns only this part; when a phase
     ends, the whole page is drawn again (see `stream_reply`)."""
-    action: tuple[str, str] | None = st.session_state.pop(PENDING_KEY, None)
     narrow = wb.board_open  # beside the whiteboard the buttons go without icons, so their words fit
     hint, move_on, end, _ = st.columns([2, 3, 3, 0.01] if narrow else [1, 1, 1, 1])
     if hint.button("Hint", icon=None if narrow else ":material/lightbulb:", width="stretch"):
-        action = ("hint", "")
+        queue_action("hint")
     if move_on.button("Next phase", icon=None if narrow else ":material/skip_next:", width="stretch"):
-        action = ("next", "")
+        queue_action("next")
     if end.button("End interview", icon=None if narrow else ":material/flag:", width="stretch"):
-        action = ("end", "")
+        queue_action("end")
     lines = wb.chat()
     # A short chat takes the room it needs; a longer one scrolls, kept at its newest reply.
     log = st.container(height=CHAT_HEIGHT if len(lines) > SHORT_CHAT else "content", border=False)
-    typed = st.chat_input("Your answer, or a clarifying question", max_chars=4 * input_limit())
-    if typed:
-        action = ("typed", typed)
+    st.chat_input(
+        "Your answer, or a clarifying question",
+        max_chars=4 * input_limit(),
+        key=ANSWER_BOX_KEY,
+        on_submit=take_typed,
+    )
+    queued: list[tuple[str, str]] = st.session_state.get(PENDING_KEY) or []
     with log:
         for line in lines:
             chat_line(line)
-        if action is None:
+        if not queued:
             return
-        kind, text = action
+        kind, text = queued.pop(0)
         if kind == "typed":  # a typed Mermaid block is drawn once the turn is saved
-            stream_reply(lambda: wb.submit(text), said=text, redraw="```mermaid" in text)
+            stream_reply(lambda: wb.submit(text), said=text, redraw="```mermaid" in text or bool(queued))
         elif kind == "spoken":
             stream_reply(lambda: wb.submit_spoken(text), said=text, redraw=True)
         elif kind == "drawing":
@@ -422,9 +440,9 @@ def conversation() -> None:
         elif kind == "hint":
             stream_reply(wb.hint, redraw=True)  # draws the request and the reply's "hint" note
         elif kind == "next":
-            stream_reply(wb.next_phase)
+            stream_reply(wb.next_phase, redraw=bool(queued))
         else:
-            stream_reply(wb.end)
+            stream_reply(wb.end, redraw=bool(queued))
 
 
 def read_only() -> None:
@@ -455,8 +473,12 @@ def interview() -> None:
     st.subheader(session.question.title)
     with st.expander("The question"):  # the interviewer's opening turn says it too
         st.markdown(session.question.prompt)
-    timeline()
-    show_notices()
+    # The clock and the notices vary in how many elements they draw; each in a container of its own, they
+    # leave the chat where it was, so the answer box is not drawn afresh (emptied) when a phase ends.
+    with st.container():
+        timeline()
+    with st.container():
+        show_notices()
     notes_drawer()
     if wb.board_open:  # the whiteboard between the chat and the side panel, all three in view
         chat_col, board_col, side = st.columns([5, 5, 3], gap="small")
@@ -471,7 +493,7 @@ def interview() -> None:
             st.audio(speech, format="audio/wav", autoplay=True)
         spoken = voice_panel()
         if spoken:
-            st.session_state[PENDING_KEY] = spoken
+            queue_action(*spoken)
         cards = wb.feedback()
         st.divider()
         st.markdown("**Feedback**")

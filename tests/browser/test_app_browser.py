@@ -195,6 +195,24 @@ def test_after_deleting_an_interview_the_next_ones_confirmation_stays_closed(
     screenshot(page, "history-after-delete")
 
 
+def test_an_answer_sent_the_moment_a_phase_ends_is_not_lost(page: Any, app_url: str) -> None:
+    """The page is drawn again when a phase ends (the whiteboard opens, a notice appears); an answer typed and
+    sent while that happens reaches the chat, and the box is not emptied under the candidate's hands."""
+    start_interview(page, app_url)
+    send(page, ANSWER)
+    page.get_by_role("button", name="Next phase").click()
+    early = "Two stages: candidate generation narrows millions of videos, then a ranker orders a few hundred."
+    box = page.get_by_placeholder("Your answer, or a clarifying question")
+    box.fill(early)
+    box.press("Enter")
+    page.get_by_text("— Phase: Architecture —").wait_for()
+    page.get_by_text(early).wait_for()
+    settled(page)
+    texts = chat_texts(page)
+    assert sum(early in t for t in texts) == 1
+    assert texts.index(next(t for t in texts if early in t)) < len(texts) - 1  # and it was answered
+
+
 def test_a_refresh_mid_interview_keeps_the_transcript(page: Any, app_url: str) -> None:
     start_interview(page, app_url)
     send(page, ANSWER)
