@@ -51,8 +51,21 @@ def test_each_wrong_claim_of_a_turn_is_challenged_on_its_own_turn(
     assert "click-through rate" in replies[1]["text"]
     assert "2.9 million requests per second" in replies[2]["text"]
     assert replies[3]["move"] != "challenge"
-    for reply in replies[1:3]:
-        assert not reply["text"].startswith(("Right", "Good", "Sure", "Makes sense"))
+    assert not replies[1]["text"].startswith(("Right", "Good", "Sure", "Makes sense"))
+    # The objective was put right, so that is said before the figure from the same turn is questioned.
+    assert replies[2]["text"].startswith(RECOVERED), replies[2]["text"]
+    assert "from earlier" in replies[2]["text"] or "Earlier you also said" in replies[2]["text"] or (
+        "go back to something else" in replies[2]["text"]
+    )
+
+
+def test_the_second_challenge_acknowledges_nothing_when_the_first_was_not_put_right(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    replies = interview(capsys, tmp_path, WRONG_TURN, "Latency should be under 200 ms at the gateway.")
+    assert [r["move"] for r in replies[1:3]] == ["challenge", "challenge"]
+    assert "2.9 million requests per second" in replies[2]["text"]
+    assert not replies[2]["text"].startswith(("Right", "Good", "Sure", "Makes sense", "That holds"))
 
 
 def test_a_candidate_who_redoes_the_arithmetic_is_not_challenged_on_it_again(
@@ -155,3 +168,20 @@ def test_grade_json_lists_errors_with_real_quotes_and_they_cost_levels(
     assert kinds == ["arithmetic", "claim"]
     assert all(e["quote"] in WRONG_TURN for e in wrong["errors"])  # type: ignore[union-attr]
     assert wrong["score"] < right["score"]  # type: ignore[operator]
+
+
+def test_only_the_point_the_challenged_claim_got_wrong_counts_as_putting_it_right(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    objective = "We will optimise click-through rate rather than watch time."
+    elsewhere = interview(capsys, tmp_path, objective, "Latency should be under 200 ms at the gateway.")
+    assert elsewhere[1]["move"] == "challenge"
+    assert not elsewhere[2]["text"].startswith(RECOVERED), elsewhere[2]["text"]
+    fixed = interview(
+        capsys,
+        tmp_path,
+        objective,
+        "The objective is long-term watch time and satisfaction; click-through rate is only a guardrail.",
+    )
+    assert fixed[1]["move"] == "challenge"
+    assert fixed[2]["text"].startswith(RECOVERED), fixed[2]["text"]

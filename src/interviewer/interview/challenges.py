@@ -10,7 +10,7 @@ interviewer doesn't grill one sentence turn after turn. The state lives in the s
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -57,16 +57,25 @@ def challenge_streak(turns: Sequence[Turn]) -> int:
     return streak
 
 
-def settles_challenge(text: str, turns: Sequence[Turn], new_point: bool) -> bool:
+def settles_challenge(text: str, turns: Sequence[Turn], newly: Collection[str]) -> bool:
     """Whether an answer free of errors puts right a claim the interviewer questioned: the one its latest
-    turn questioned (arithmetic redone soundly, or another claim revisited or replaced by a key point), or one
-    questioned a turn or two before, when the answer says it is going back to it ("you're right, ...")."""
+    turn questioned (arithmetic redone soundly, another claim revisited, or the key point it got wrong now
+    covered, `newly` being the points this answer covered for the first time), or one questioned a turn or
+    two before, when the answer says it is going back to it ("you're right, ...")."""
     asked = islice((t for t in reversed(turns) if t.role == "interviewer"), RECENT_CHALLENGES)
     revisited = bool(_CORRECTION.search(text))
-    kinds = {t.meta.get("error") for age, t in enumerate(asked) if not age or revisited} - {None}
-    if kinds - {"arithmetic"} and (revisited or new_point):
-        return True
-    return "arithmetic" in kinds and _CHECKER.has_sound_arithmetic(text)
+    questioned = [t.meta for age, t in enumerate(asked) if (not age or revisited) and t.meta.get("error")]
+    for meta in questioned:
+        if meta["error"] == "arithmetic":
+            continue
+        if revisited:
+            return True
+        # A turn saved before the point was kept with it: any new point counts, as it did then.
+        point = meta.get("point") if "point" in meta else next(iter(newly), None)
+        if point is not None and point in newly:
+            return True
+    arithmetic = any(meta["error"] == "arithmetic" for meta in questioned)
+    return arithmetic and _CHECKER.has_sound_arithmetic(text)
 
 
 def pick_challenge(question: Question, text: str, data: dict[str, Any], turns: Sequence[Turn]) -> Pick:

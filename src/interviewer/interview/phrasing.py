@@ -262,15 +262,19 @@ def _challenge(move: Move, question: str) -> str:
     said = (move.detail or "").strip().rstrip(".")
     if len(said.split()) > 30:
         said = " ".join(said.split()[:30]) + "..."
-    lead = _variant(
-        (
+    if move.quality == "recovered":  # the claim questioned last is put right; this one was raised earlier
+        leads = (
+            f"Good, that fixes it. One more from earlier: you said \u201c{said}.\u201d",
+            f"That holds up now. I also want to go back to something else you said: \u201c{said}.\u201d",
+            f"Good, that settles it. Earlier you also said \u201c{said}.\u201d",
+        )
+    else:
+        leads = (
             f"Hold on. You said \u201c{said}.\u201d",
             f"Let me stop you there. You said \u201c{said}.\u201d",
             f"I want to check something you said: \u201c{said}.\u201d",
-        ),
-        move,
-    )
-    return f"{lead} {question}"
+        )
+    return f"{_variant(leads, move)} {question}"
 
 
 def _open(move: Move, q: Question) -> str:

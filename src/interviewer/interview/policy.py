@@ -128,7 +128,7 @@ class Policy:
                 unanswered=unanswered,
                 capped=capped,
                 time_note=self._time_note(),
-                quality="recovered" if settles_challenge(reading.text, self.turns, False) else None,
+                quality="recovered" if settles_challenge(reading.text, self.turns, ()) else None,
             )
             return self._say(move, "answer")
 
@@ -260,10 +260,14 @@ class Policy:
         error = pick.error
         if error is None:
             return None
+        before = set(self.data["covered"].get(phase, []))
         coverage = self.engine.coverage(self.question, phase, "\n".join(self.answers(phase)))
         self.data["covered"][phase] = sorted(c.key_point_id for c in coverage if c.covered)
+        newly = set(self.data["covered"][phase]) - before
         points = self.question.phase(phase).key_points
         target = next((k for k in points if k.id == error.get("key_point_id")), None)
+        # An answer that puts right the claim just questioned hears so before an earlier one is raised.
+        fixed = not pick.turn_has_error and settles_challenge(reading.text, self.turns, newly)
         move = self._move(
             "challenge",
             phase,
@@ -272,8 +276,9 @@ class Policy:
             detail=error["quote"],
             capped=capped,
             time_note=self._time_note(),
+            quality="recovered" if fixed else None,
         )
-        return self._say(move, "question", extra={"error": error["kind"]})
+        return self._say(move, "question", extra={"error": error["kind"], "point": error.get("key_point_id")})
 
     def _respond_hint(self) -> ReplyStream:
         phase = self.phase
@@ -413,7 +418,7 @@ class Policy:
         """How good the turn was, from the grade's coverage signals, for how the reply receives it."""
         if getattr(self, "_turn_has_error", False):
             return "wrong"  # never affirm a turn that holds a wrong claim, questioned now or before
-        if settles_challenge(reading.text, self.turns, bool(newly)):
+        if settles_challenge(reading.text, self.turns, newly):
             return "recovered"  # "Good, that fixes it.": the correction is heard before the next question
         if newly:
             return "strong"
