@@ -54,8 +54,10 @@ def test_each_wrong_claim_of_a_turn_is_challenged_on_its_own_turn(
     assert not replies[1]["text"].startswith(("Right", "Good", "Sure", "Makes sense"))
     # The objective was put right, so that is said before the figure from the same turn is questioned.
     assert replies[2]["text"].startswith(RECOVERED), replies[2]["text"]
-    assert "from earlier" in replies[2]["text"] or "Earlier you also said" in replies[2]["text"] or (
-        "go back to something else" in replies[2]["text"]
+    assert (
+        "from earlier" in replies[2]["text"]
+        or "Earlier you also said" in replies[2]["text"]
+        or ("go back to something else" in replies[2]["text"])
     )
 
 
