@@ -22,15 +22,16 @@ MAX_SAYS = 2  # a sentence of four words or more is said at most this many times
 _MIN_WORDS = 4
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"'])")
 
-# How an answer is received, by its quality. Affirmations ("Sure, that works.") only for a new key point.
+# How an answer is received, by its quality. Affirmations only for a new key point, and even then they say the
+# point matters, not that the design is right: a claim the checker missed must not be certified.
 ACKS: dict[Quality, tuple[str, ...]] = {
     "strong": (
         "Good.",
         "Makes sense.",
-        "Sure, that works.",
+        "Okay, that's a real consideration.",
         "Right, that's an important one.",
         "Good, that matters here.",
-        "Yes, that's the right direction.",
+        "Good, that's worth pinning down.",
         "Nice.",
     ),
     "solid": (
