@@ -29,8 +29,8 @@ written blind after the tenth had been looked at, measured once and tuned on fro
 The twelfth set (minimal_pairs_twelfth.yaml, written blind after the eleventh had been looked at, measured once and
 tuned on from then) is "twelfth (tuned on)". The thirteenth (minimal_pairs_thirteenth.yaml, written blind after
 the twelfth had been looked at, measured once and tuned on from then) is "thirteenth (tuned on)". The fourteenth
-(minimal_pairs_fourteenth.yaml, written blind after the thirteenth had been looked at) is "fourteenth (held out)"
-until it has been measured once. A set listed in HELD_OUT is reported as
+(minimal_pairs_fourteenth.yaml, written blind after the thirteenth had been looked at, measured once and tuned on
+from then) is "fourteenth (tuned on)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -102,7 +102,7 @@ EXTRA = (
     "thirteenth",
     "fourteenth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"fourteenth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -116,7 +116,7 @@ SPLIT_NAMES = {
     "eleventh": "eleventh (tuned on)",
     "twelfth": "twelfth (tuned on)",
     "thirteenth": "thirteenth (tuned on)",
-    "fourteenth": "fourteenth (held out)",
+    "fourteenth": "fourteenth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -545,3 +545,62 @@ def test_a_margin_left_unsaid_may_explain_a_larger_result_but_not_a_smaller_one(
     said = "Eighty GPUs at peak times three regions with headroom, that's about {} GPUs."
     assert arithmetic(youtube, said.format("three hundred")) == []
     assert arithmetic(youtube, said.format("five"))
+
+
+def _bank_question(qid: str) -> Question:
+    return QuestionBank.load(KNOWLEDGE).get(qid)
+
+
+@pytest.mark.parametrize(
+    ("qid", "right", "wrong"),
+    [
+        (  # a rate said "at peak" may be about twice the day's average
+            "feed-ranking",
+            "Three hundred million daily users opening ten times a day gives about seventy thousand requests a "
+            "second at peak.",
+            "Three hundred million daily users opening ten times a day gives about seven hundred thousand "
+            "requests a second at peak.",
+        ),
+        (  # two costs said in turn, then their total over the same period
+            "translation-service",
+            "Sixty billion input tokens a day at fifteen cents per million is about nine thousand dollars, and "
+            "sixty billion output at sixty cents is thirty-six thousand, so forty-five thousand dollars a day.",
+            "Sixty billion input tokens a day at fifteen cents per million is about nine thousand dollars, and "
+            "sixty billion output at sixty cents is thirty-six thousand, so forty-five thousand dollars a month "
+            "in total.",
+        ),
+        (  # a window said again in seconds, then the amount spread over it
+            "email-recommendations",
+            "That's twenty million emails to hand over inside a four-hour window, which is fourteen thousand four "
+            "hundred seconds, so roughly fourteen hundred a second.",
+            "That's twenty million emails to hand over inside a four-hour window, which is fourteen thousand four "
+            "hundred seconds, so roughly fourteen thousand a second.",
+        ),
+        (  # "A plus B divided by N": the division binds first
+            "email-recommendations",
+            "Forty million daily plus eighty million weekly divided by seven is about fifty-one million digests "
+            "a day.",
+            "Forty million daily plus eighty million weekly divided by seven is about five million digests a day.",
+        ),
+        (  # a price said as "a cent and a quarter" carries into the next sentence
+            "support-chatbot-rag",
+            "That's about a cent and a quarter a turn. Three hundred thousand turns a day is around three thousand "
+            "seven hundred dollars a day.",
+            "That's about a cent and a quarter a turn. Three hundred thousand turns a day is around twelve "
+            "hundred and fifty dollars a day.",
+        ),
+    ],
+)
+def test_spoken_shortcuts_in_a_derivation_are_read_as_meant(qid: str, right: str, wrong: str) -> None:
+    question = _bank_question(qid)
+    assert arithmetic(question, right) == []
+    assert arithmetic(question, wrong)
+
+
+def test_money_said_as_a_fraction_of_a_unit_is_read() -> None:
+    assert [(q.value, q.kind) for q in quantities(words_to_digits("about a cent and a quarter a turn"))] == [
+        (0.0125, "money")
+    ]
+    assert [(q.value, q.kind) for q in quantities(words_to_digits("half a cent per email"))] == [
+        (0.005, "money")
+    ]

@@ -344,3 +344,63 @@ def test_a_long_sentence_cut_before_its_relative_clause_is_read_whole() -> None:
     assert [e.kind for e in errors] == ["claim"]
     assert errors[0].quote in answer and "actually ran" in errors[0].quote
     assert not errors[0].corrected  # "actually" inside the quote is not a correction
+
+
+@pytest.mark.parametrize(
+    ("question", "phase", "said", "point"),
+    [
+        (  # an option put up to be costed, then turned down
+            "support-chatbot-rag",
+            "optimization",
+            "Let me cost the simple version, the large model on every turn.",
+            "model-routing",
+        ),
+        (  # an option sized: "pushing every post into inboxes is N writes"
+            "feed-ranking",
+            "architecture",
+            "If the average author has about two hundred followers, pushing every post into inboxes is a hundred "
+            "billion writes a day.",
+            "fanout-strategy",
+        ),
+        (  # a signal dismissed: "says almost nothing"
+            "llm-serving-platform",
+            "optimization",
+            "For autoscaling, the GPU servers' CPU usage says almost nothing; the host CPU idles while the GPU is "
+            "saturated.",
+            "autoscale-signals",
+        ),
+        (  # training rebalanced, evaluation at the real rate
+            "content-moderation",
+            "deep_dive",
+            "I'd oversample those classes in training, but evaluate on a sample drawn at the real rate: a "
+            "classifier that looks precise on a balanced set can be mostly false alarms.",
+            "imbalance-and-label-quality",
+        ),
+    ],
+)
+def test_an_option_costed_sized_or_dismissed_is_not_claimed(
+    question: str, phase: str, said: str, point: str
+) -> None:
+    assert ("claim", point) not in _kinds(question, phase, said)
+
+
+@pytest.mark.parametrize(
+    ("question", "phase", "said", "point"),
+    [
+        ("support-chatbot-rag", "optimization", "We use the large model on every turn.", "model-routing"),
+        (
+            "feed-ranking",
+            "requirements",
+            "I'd aim at total time spent in the feed per user per day, since it's the broadest measure.",
+            "engagement-objective",
+        ),
+        (
+            "llm-serving-platform",
+            "optimization",
+            "We autoscale the GPU servers on CPU utilisation.",
+            "autoscale-signals",
+        ),
+    ],
+)
+def test_the_same_options_chosen_are_claimed(question: str, phase: str, said: str, point: str) -> None:
+    assert ("claim", point) in _kinds(question, phase, said)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.operands import (
     added,
+    carried_from,
     definite,
     missed_share,
     operated_again,
@@ -26,6 +27,7 @@ from interviewer.grading.operands import (
     rate_again,
     restated,
     same_over_periods,
+    scale_word,
     share_of,
     unqualified,
     with_units,
@@ -91,7 +93,7 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     before its result. Numbers said earlier in the sentence but not used are kept as `context`: a factor
     stated once ("times a thousand") that a later step leaves unsaid. A step whose result needs a number of
     a kind its own inputs lack (a price for dollars, a size for bytes, a load for a fleet) takes the latest
-    such number said before it, earlier in the sentence or in `before`, the sentence before (see `_carry`).
+    such number said before it, earlier in the sentence or in `before`, the sentence before (see `operands.carried_from`).
     """
     steps: list[Derivation] = []
     earlier: list[Quantity] = (
@@ -162,17 +164,23 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             first = i  # "so 2,000 times 1,200, ...": this number starts the next calculation
             continue
         stated = i >= 2 and bool(_STATED.search(clause[qs[i - 2].end : qs[i - 1].start]))
-        if in_another and stated and not _RESULT_CUE.search(between):
-            first = i - 1  # "needs 3 million core-seconds, about 830 core-hours": the last amount restated
+        if in_another and (
+            (stated and not _RESULT_CUE.search(between)) or math.isclose(qs[i - 1].si, qs[i].si, rel_tol=0.02)
+        ):
+            # "needs 3 million core-seconds, about 830 core-hours", "a 4-hour window, which is 14,400 seconds":
+            # the last amount restated
+            first = i - 1
         said, result = operated_again(clause, restated(added(clause, qs[first:i]))), qs[i]
         said = unqualified(clause, with_units(said, result, [*earlier, *qs[:first]]), result)
         said = missed_share(clause, said, result)
-        carried = _carry(said, result, [*earlier, *qs[:first]])
+        carried = carried_from(said, result, [*earlier, *qs[:first]])
         fleet = bool(_FLEET.match(clause[result.end : result.end + 40]))
         extra = [] if carried else _divisor(said, result, [*earlier, *qs[:first]], fleet)
         inputs = [*carried[:1], *said, *extra]
         context = tuple(
-            q for q in [*earlier, *qs[:first]] if q.kind == "count" and not q.per_seconds and _scale(q.value)
+            q
+            for q in [*earlier, *qs[:first]]
+            if q.kind == "count" and not q.per_seconds and scale_word(q.value)
         )
         first = i
         availability = inputs[0].kind == "percent" and inputs[0].value >= 0.9 and result.kind == "duration"
@@ -216,57 +224,6 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
     return steps
 
 
-def _carry(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity]) -> list[Quantity]:
-    """The numbers said before that could supply what a step's result needs and its own inputs lack,
-    latest first: the price a cost multiplies ("10 cents per thousand emails, and we send 51 million a day,
-    so about $5,000 a day"), the size a total multiplies ("about 130 KB per token. 1,750 tokens is roughly
-    230 MB"), the load a per-replica rate divides into a fleet smaller than it ("25K a second reach the
-    models. At 300 a second a replica, that's 85")."""
-    kinds = {q.kind for q in inputs}
-    if (
-        result.kind == "money"
-        and kinds == {"money", "count"}
-        and all(q.kind == "money" or _scale(q.value) for q in inputs)
-    ):
-        # "at ten cents per thousand that comes to $1,500 a day": a price per thousand needs the volume said
-        # before it
-        return [q for q in reversed(earlier) if q.kind == "count" and not _scale(q.value)]
-    if result.kind in ("money", "bytes") and result.kind not in kinds:
-        return [q for q in reversed(earlier) if q.kind == result.kind and not q.per_seconds]
-    if result.kind == "duration" and "duration" not in kinds:
-        # "20 thousand rows a second per core is 160 thousand core-seconds": the rows said before, over the
-        # rate; "on 32 cores that's 14 hours": the machine time said before, over the cores
-        over_rate = any(q.time_power == -1 for q in inputs)
-        if not over_rate and (len(inputs) != 1 or inputs[0].kind != "count"):
-            return []  # "on 32 cores": machine time over one count of machines
-        return [
-            q
-            for q in reversed(earlier)
-            if (
-                # the rows to process, or a day's (week's...) worth of them
-                (q.kind == "count" and (q.per_seconds or 3_600) >= 3_600 and q.value > 1_000)
-                if over_rate
-                else q.kind == "duration"
-            )
-        ]
-    one = inputs[0]
-    if not (
-        result.kind == "count"
-        and result.time_power == 0
-        and len(inputs) == 1
-        and one.kind == "count"
-        and one.time_power == -1
-    ):
-        return []
-    rate = one.si
-    loads = [
-        q
-        for q in reversed(earlier)
-        if q.kind == "count" and (q.si if q.per_seconds else q.value) > max(rate, result.value)
-    ]
-    return loads if any(q.per_seconds for q in loads) else []
-
-
 _FLEET = re.compile(
     r"^\s*(?:more |extra |[\w-]+ )?(?:replicas?|gpus?|servers?|nodes?|machines?|instances?|pods?|workers?|"
     r"shards?|hosts?|cores?|boxes|cards?|accelerators?)\b",
@@ -277,7 +234,7 @@ _FLEET = re.compile(
 def _divisor(
     inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity], fleet: bool = False
 ) -> list[Quantity]:
-    """A number said before that a step divides by, when no `_carry` applies: the period of an event
+    """A number said before that a step divides by, when no `carried_from` applies: the period of an event
     ("each driver pings every four seconds, and with a million drivers that's 250 thousand a second") or
     the rate one unit serves ("each GPU does 10 thousand tokens a second, and we need 2 million a second,
     so 200 GPUs")."""
@@ -298,11 +255,6 @@ _FRESH = re.compile(
     r"^\s*(?:[\w'-]+\s+){4,}and\s+$",  # "40 million people get the daily digest and 80 million ..."
     re.I,
 )
-
-
-def _scale(value: float) -> bool:
-    """A power of ten from a hundred up: the "per thousand" or "per million" a formula may leave unsaid."""
-    return value >= 100 and math.isclose(math.log10(value), round(math.log10(value)), abs_tol=1e-9)
 
 
 HARD_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")

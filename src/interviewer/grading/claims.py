@@ -18,6 +18,7 @@ The interviewer challenges what it finds; the graders lower the criteria the err
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -56,6 +57,31 @@ ErrorKind = Literal["claim", "arithmetic", "constraint"]
 
 TOLERANCE = 2.0  # a result within this factor of the recomputed one is consistent
 SERIOUS = 10.0  # an order of magnitude off
+PEAK = 3.0  # a rate said "at peak" may be up to this many times the day's average without saying why
+
+
+_PLUS_OVER = re.compile(
+    r"\b(\d+(?:\.\d+)?(?:(?:\s+[a-z]+){0,2}?)\s+plus\s+)(\d+(?:\.\d+)?)((?:\s+[a-z]+){0,2}?)\s+"
+    r"(?:divided by|over)\s+(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|secs?|minutes?|hours?|days?|weeks?|months?|years?)\b)",
+    re.I,
+)
+
+
+def _divided_first(m: re.Match[str]) -> str:
+    """ "A plus B divided by N" read as A plus (B/N)."""
+    b, n = float(m.group(2)), float(m.group(4))
+    if n == 0:
+        return m.group(0)
+    return f"{m.group(1)}{b / n:.3f}{m.group(3)}"
+
+
+def _totals(stated: float, parts: Sequence[float]) -> bool:
+    """Whether `stated` is the sum of the last two or more results stated before it (within 10%)."""
+    for n in range(2, len(parts) + 1):
+        total = sum(parts[-n:])
+        if total > 0 and abs(math.log(stated / total)) <= math.log(1.1):
+            return True
+    return False
 
 
 class ClaimError(BaseModel):
@@ -93,6 +119,7 @@ _CORRECTION = re.compile(
 
 _MAX_REMEMBERED = 20_000
 # a margin added without a number: the result may rightly exceed what the numbers said give
+_PEAK = re.compile(r"\b(?:peak|busiest)\b", re.I)
 _ALLOWANCE = re.compile(
     r"\b(?:with|plus|and|leaving|add(?:ing)?)\s+(?:some\s+|a\s+bit\s+of\s+|enough\s+)?"
     r"(?:headroom|redundancy|spare capacity|spares|buffer|slack|safety margin|margin)\s*,?\s*"
@@ -314,15 +341,24 @@ class ClaimChecker:
         if that and not carried and THAT.search(text):
             text, continued = THAT.sub(lambda m: f"{m.group(1)} {that}", text), True
         earlier = words_to_digits(strip_fillers(before)) if before and not continued else ""
+        results: list[float] = []  # the results stated so far in this sentence
+        periods: set[float] = set()  # the periods its rates were said over
         for derivation in derivations(f"{carried} {text}" if carried else text, earlier):
             computed = best_recomputation(derivation)
             stated = derivation.result.value
+            results.append(stated)
+            periods |= {q.per_seconds for q in derivation.inputs if q.per_seconds}
             if computed is None or stated <= 0 or computed <= 0:
                 continue
+            over = derivation.result.per_seconds
+            if _totals(stated, results[:-1]) and (not over or not periods or over in periods):
+                continue  # "... is 9 thousand, and ... is 36 thousand, so 45 thousand a day": the parts added up
             shown = downtime_reading(derivation) or stated_reading(derivation) or computed
             factor = max(stated / computed, computed / stated)
             if factor <= TOLERANCE or (stated > computed and _ALLOWANCE.search(text)):
                 continue  # "with headroom, that's about 300 GPUs": a margin left unsaid may explain more
+            if stated > computed and factor <= PEAK and derivation.result.per_seconds and _PEAK.search(text):
+                continue  # "... gives about 70 thousand a second at peak": twice the average, for the busy hours
             found.append(
                 ClaimError(
                     kind="arithmetic",
@@ -336,6 +372,12 @@ class ClaimChecker:
                 )
             )
             break  # one error per sentence: later steps build on the wrong number
+        if (
+            found
+            and (alt := _PLUS_OVER.sub(_divided_first, text)) != text
+            and not self._arithmetic(alt, carried, before, that)
+        ):
+            return []  # "40 million daily plus 80 million weekly divided by seven": the division binds first
         return found
 
 

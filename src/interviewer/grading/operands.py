@@ -3,11 +3,13 @@
 "A few hundred trees" describes and "the 8B model" names: neither is a factor. "768 dimensions in float32" holds
 a size of 4 bytes no number says. A number said with its unit and then again bare ("fifty thousand rows a
 second ..., 4.5 billion divided by 50K") is one input, and a bare number that restates a size, price or period
-said before takes its unit back.
+said before takes its unit back. A step whose own inputs lack what its result needs (a price, a size, a load, the
+amount a window spreads) takes it from the numbers said before (`carried_from`).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -259,3 +261,64 @@ def share_of(clause: str, a: Quantity, b: Quantity) -> bool:
     return a.kind == "percent" and bool(
         re.match(r"\s*of\s+(?:the\s+|our\s+|about\s+|roughly\s+)?$", clause[a.end : b.start], re.I)
     )
+
+
+def scale_word(value: float) -> bool:
+    """A power of ten from a hundred up: the "per thousand" or "per million" a formula may leave unsaid."""
+    return value >= 100 and math.isclose(math.log10(value), round(math.log10(value)), abs_tol=1e-9)
+
+
+def carried_from(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity]) -> list[Quantity]:
+    """The numbers said before that could supply what a step's result needs and its own inputs lack,
+    latest first: the price a cost multiplies ("10 cents per thousand emails, and we send 51 million a day,
+    so about $5,000 a day"), the size a total multiplies ("about 130 KB per token. 1,750 tokens is roughly
+    230 MB"), the load a per-replica rate divides into a fleet smaller than it ("25K a second reach the
+    models. At 300 a second a replica, that's 85")."""
+    kinds = {q.kind for q in inputs}
+    if (
+        result.kind == "money"
+        and kinds == {"money", "count"}
+        and all(q.kind == "money" or scale_word(q.value) for q in inputs)
+    ):
+        # "at ten cents per thousand that comes to $1,500 a day": a price per thousand needs the volume said
+        # before it
+        return [q for q in reversed(earlier) if q.kind == "count" and not scale_word(q.value)]
+    if result.kind in ("money", "bytes") and result.kind not in kinds:
+        return [q for q in reversed(earlier) if q.kind == result.kind and not q.per_seconds]
+    if result.kind == "duration" and "duration" not in kinds:
+        # "20 thousand rows a second per core is 160 thousand core-seconds": the rows said before, over the
+        # rate; "on 32 cores that's 14 hours": the machine time said before, over the cores
+        over_rate = any(q.time_power == -1 for q in inputs)
+        if not over_rate and (len(inputs) != 1 or inputs[0].kind != "count"):
+            return []  # "on 32 cores": machine time over one count of machines
+        return [
+            q
+            for q in reversed(earlier)
+            if (
+                # the rows to process, or a day's (week's...) worth of them
+                (q.kind == "count" and (q.per_seconds or 3_600) >= 3_600 and q.value > 1_000)
+                if over_rate
+                else q.kind == "duration"
+            )
+        ]
+    if result.kind == "count" and result.per_seconds and len(inputs) == 1 and inputs[0].kind == "duration":
+        # "20 million emails inside a 4-hour window, which is 14,400 seconds, so about 1,400 a second": the
+        # amount said before, spread over the window just restated in seconds
+        last = next((q for q in reversed(earlier) if q.kind == "count"), None)
+        return [last] if last and not last.per_seconds and last.value > result.value else []
+    one = inputs[0]
+    if not (
+        result.kind == "count"
+        and result.time_power == 0
+        and len(inputs) == 1
+        and one.kind == "count"
+        and one.time_power == -1
+    ):
+        return []
+    rate = one.si
+    loads = [
+        q
+        for q in reversed(earlier)
+        if q.kind == "count" and (q.si if q.per_seconds else q.value) > max(rate, result.value)
+    ]
+    return loads if any(q.per_seconds for q in loads) else []

@@ -149,6 +149,14 @@ def words_to_digits(text: str) -> str:
         text,
         flags=re.I,
     )
+    # "a cent and a quarter a turn", "half a cent", "a dollar and a half": money said as a fraction of a unit
+    text = re.sub(
+        r"\b(?:an?|one) (cent|dollar) and a (half|quarter)\b",
+        lambda m: f"{1.5 if m.group(2).lower() == 'half' else 1.25} {m.group(1)}s",
+        text,
+        flags=re.I,
+    )
+    text = re.sub(r"\bhalf an? (cent|dollar)\b", r"0.5 \1s", text, flags=re.I)
     # "$2.50 a million" is a price per million tokens, not two and a half million dollars
     text = re.sub(
         r"(\$\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s+(?:cents?|dollars?))\s+a\s+(thousand|million|billion)\b",

@@ -46,7 +46,7 @@ _CALLED_WRONG = re.compile(
     r"^[^,;]{0,80}?\b(?:(?:is|are|was|were)\s+(?:a\s+|an\s+)?(?:trap|wrong|misleading|bad|poor|useless|"
     r"meaningless|dangerous|a mistake|the wrong|noisy|unreliable|flawed|biased|gameable|overrated|insufficient|"
     r"(?:necessary|needed|required|useful|a start|fine) but not (?:enough|sufficient)|"
-    r"not enough|slow to move|hard to (?:measure|trust)|a vanity metric)|rewards?\s+clickbait|means? nothing|is not|are not|isn't|aren't|"
+    r"not enough|slow to move|hard to (?:measure|trust)|a vanity metric)|rewards?\s+clickbait|means? (?:almost )?nothing|(?:says|tells(?: us| you)?) (?:almost |next to |close to )?(?:nothing|very little)\b|is not|are not|isn't|aren't|"
     r"(?:won't|wouldn't|doesn't|does not|will not|can't|cannot) (?:work|scale|keep up|hold|fit|meet|make it)|"
     r"(?:doesn't|does not|don't|do not) (?:belong|(?:really )?matter)|"
     r"would be (?:wrong|a mistake)|(?:is |are |far )?too (?:slow|expensive|costly|heavy)|"

@@ -66,10 +66,30 @@ _SUPPOSED = re.compile(
 )
 
 
+# "Let me cost the simple version, the large model on every turn.": an option put up to be costed
+_COSTED = re.compile(
+    r"^\s*(?:(?:first|so|okay|ok|now),?\s+)?let(?:'s| me| us)\s+(?:first\s+|quickly\s+)?"
+    r"(?:cost|price|size|estimate|sanity[- ]check)(?:\s+out)?\s+(?:the|a|an)\s+"
+    r"(?:simple|simplest|naive|na\xefve|obvious|brute[- ]force|baseline|straightforward|easy)\b",
+    re.I,
+)
+
+
+# "..., pushing every post into inboxes is a hundred billion writes a day": an option sized, not chosen
+_OPTION_SIZED = re.compile(
+    r"(?:^|[,;:]\s*)(?:(?:but|and|so|then)\s+)?[a-z]+ing\b[^,;:]{0,80}?\s(?:is|would be|means|costs?|comes to|"
+    r"works out (?:to|at)|adds up to)\s+(?:about\s+|roughly\s+|around\s+|some\s+|nearly\s+|over\s+)?"
+    r"(?:a\s+|an\s+)?(?:\d|(?:hundred|thousand|million|billion|trillion|few|couple)\b)",
+    re.I,
+)
+
+
 def reasons_about_mistake(sentence: str) -> bool:
     """Whether `sentence` supposes a mistake to show its harm: "if X, Y goes wrong" does not assert X, nor
-    does "Y can break while X looks fine" or "doing X would break Y"."""
-    if _HIDDEN_HARM.search(sentence) or _HAZARD.match(sentence):
+    does "Y can break while X looks fine", "doing X would break Y" or "let me cost the naive version, X"."""
+    if _HIDDEN_HARM.search(sentence) or _HAZARD.match(sentence) or _COSTED.match(sentence):
+        return True
+    if _OPTION_SIZED.search(sentence):
         return True
     supposed = _SUPPOSED.search(sentence)
     if supposed and _HARM.search(supposed.group(1)):
