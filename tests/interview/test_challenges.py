@@ -187,3 +187,23 @@ def test_only_the_point_the_challenged_claim_got_wrong_counts_as_putting_it_righ
     )
     assert fixed[1]["move"] == "challenge"
     assert fixed[2]["text"].startswith(RECOVERED), fixed[2]["text"]
+
+
+def _drill(capsys: pytest.CaptureFixture[str], tmp_path: Path, question: str, phase: str, answer: str) -> str:
+    script = tmp_path / "answers.txt"
+    script.write_text(f"{answer}\n---\n/end", encoding="utf-8")
+    args = ["interview", "--question", question, "--drill", phase, "--answers", str(script)]
+    assert main([*args, "--engine", "offline", "--json"]) == 0
+    turns = json.loads(capsys.readouterr().out)["turns"]
+    return str([t for t in turns if t["role"] == "interviewer"][1]["move"])
+
+
+def test_declining_a_key_point_of_the_phase_being_drilled_is_challenged(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    declined = (
+        "Invalid traffic exists, but I don't think we need a separate filter in front of billing or training."
+    )
+    assert _drill(capsys, tmp_path, "ad-serving", "issues", declined) == "challenge"
+    asked_more = "I wouldn't rely on the system prompt alone to keep answers grounded; each claim is checked."
+    assert _drill(capsys, tmp_path, "support-chatbot-rag", "architecture", asked_more) != "challenge"

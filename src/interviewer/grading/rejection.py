@@ -191,6 +191,9 @@ _SPENT = re.compile(r"(?:need to |have to )?(?:spend|burn|waste|pay|bother|run|b
 _AVOIDED = re.compile(r"\b(?:so|so that|to make sure|making sure|to ensure|ensuring|lest)\s*$", re.I)
 
 
+_ALONE = re.compile(r"\b(?:alone|by itself|on its own|by themselves|on their own)\b", re.I)
+
+
 def _declined_phrases(clause: str) -> list[tuple[str, str]]:
     """What a clause declines, with the verb that declines it when it is one a key point may itself ask for
     ("skip the day's digest"): the phrase after "we don't need to", and the one before "would be overkill"
@@ -210,6 +213,8 @@ def _declined_phrases(clause: str) -> list[tuple[str, str]]:
         lead = _INSTEAD_OF.match(m.group(0)) and _MAIN.search(rest)  # the phrase runs to the main clause
         verb = _ACTION.search(m.group(0))
         phrase = (rest[: lead.start()] if lead else _PHRASE_END.split(rest, maxsplit=1)[0]).strip()
+        if _ALONE.search(phrase):
+            continue  # "I wouldn't rely on the system prompt alone": asks for more, declines nothing
         out.append((phrase, verb.group(0).lower() if verb else ""))
     out += [(m.group("x").strip(), "") for m in _NOT_THOUGHT_NEEDED.finditer(clause)]
     out += [(m.group("a") or m.group("b") or m.group("c"), "") for m in _IT_DECLINED.finditer(clause)]

@@ -17,6 +17,7 @@ from typing import Any
 
 from interviewer.content.questions import Question
 from interviewer.grading.claims import ClaimChecker
+from interviewer.phases import Phase
 from interviewer.store.sessions import Turn
 
 MAX_CHALLENGE_STREAK = 2
@@ -78,11 +79,16 @@ def settles_challenge(text: str, turns: Sequence[Turn], newly: Collection[str]) 
     return arithmetic and _CHECKER.has_sound_arithmetic(text)
 
 
-def pick_challenge(question: Question, text: str, data: dict[str, Any], turns: Sequence[Turn]) -> Pick:
-    """The error in `text`, or one left from an earlier turn, to question now; updates `data`."""
+def pick_challenge(
+    question: Question, text: str, data: dict[str, Any], turns: Sequence[Turn], phase: Phase | None = None
+) -> Pick:
+    """The error in `text`, or one left from an earlier turn, to question now; updates `data`. Wrong claims
+    are looked for in every phase; with `phase`, a key point of that phase the answer declines is one too."""
     challenged: list[str] = data.setdefault("challenged", [])
     pending: list[dict[str, Any]] = data.setdefault("pending_challenges", [])
     errors = [e for e in _CHECKER.check(question, None, text) if not e.corrected]
+    if phase is not None and not errors:
+        errors = [e for e in _CHECKER.check(question, phase, text) if not e.corrected]
     found = [e for e in errors if e.key not in challenged]
     # A pending error the candidate has just put right is not questioned any more.
     redone = _CHECKER.has_sound_arithmetic(text)

@@ -255,7 +255,7 @@ class Policy:
     def _challenge(self, phase: Phase, reading: Reading, capped: bool) -> ReplyStream | None:
         """Question a wrong claim or wrong arithmetic (see `interview.challenges`). The answer's key points
         are still read and saved, so nothing said right is lost."""
-        pick = pick_challenge(self.question, reading.text, self.data, self.turns)
+        pick = pick_challenge(self.question, reading.text, self.data, self.turns, phase)
         self._turn_has_error = pick.turn_has_error
         error = pick.error
         if error is None:
