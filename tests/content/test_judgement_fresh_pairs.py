@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_fourteenth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_fifteenth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ ELEVENTH = _pairs("minimal_pairs_eleventh.yaml")
 TWELFTH = _pairs("minimal_pairs_twelfth.yaml")
 THIRTEENTH = _pairs("minimal_pairs_thirteenth.yaml")
 FOURTEENTH = _pairs("minimal_pairs_fourteenth.yaml")
+FIFTEENTH = _pairs("minimal_pairs_fifteenth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -58,6 +59,7 @@ HELD_OUT = (
     + TWELFTH
     + THIRTEENTH
     + FOURTEENTH
+    + FIFTEENTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -92,6 +94,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("n-", TWELFTH),
         ("p-", THIRTEENTH),
         ("r-", FOURTEENTH),
+        ("u-", FIFTEENTH),
     ],
     ids=[
         "third",
@@ -106,6 +109,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "twelfth",
         "thirteenth",
         "fourteenth",
+        "fifteenth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -198,6 +202,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("twelfth", TWELFTH),
         ("thirteenth", THIRTEENTH),
         ("fourteenth", FOURTEENTH),
+        ("fifteenth", FIFTEENTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:

@@ -88,6 +88,7 @@ def clauses(text: str) -> tuple[str, ...]:
     return tuple(c.strip() for c in _CLAUSE.split(text) if c and c.strip())
 
 
+@lru_cache(maxsize=16384)
 def claimed_clauses(text: str) -> tuple[str, ...]:
     """The clauses of `text` that claim something: not one set up only to be knocked down by the clause after
     it ("We could optimise click-through rate, but that rewards clickbait"; "..., but the goal is watch time")."""
