@@ -582,6 +582,19 @@ def _bank_question(qid: str) -> Question:
             "a day.",
             "Forty million daily plus eighty million weekly divided by seven is about five million digests a day.",
         ),
+        (  # a time said again as a bound: checked only when the bound is broken
+            "demand-forecasting",
+            "On sixty-four cores that's ten thousand seconds, under three hours, which fits the four-hour window.",
+            "On sixty-four cores that's ten thousand seconds, well under a quarter of an hour, which fits the "
+            "four-hour window.",
+        ),
+        (  # a cost worked out from a daily count is a daily cost: said again "a month", it is thirty times more
+            "email-recommendations",
+            "That's about fifty-one million digests a day. At ten cents per thousand emails that's about five "
+            "thousand one hundred dollars, so roughly a hundred and fifty thousand a month.",
+            "That's about fifty-one million digests a day. At ten cents per thousand emails that's about five "
+            "thousand one hundred dollars, so roughly five thousand a month.",
+        ),
         (  # a price said as "a cent and a quarter" carries into the next sentence
             "support-chatbot-rag",
             "That's about a cent and a quarter a turn. Three hundred thousand turns a day is around three thousand "

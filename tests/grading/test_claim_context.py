@@ -404,3 +404,67 @@ def test_an_option_costed_sized_or_dismissed_is_not_claimed(
 )
 def test_the_same_options_chosen_are_claimed(question: str, phase: str, said: str, point: str) -> None:
     assert ("claim", point) in _kinds(question, phase, said)
+
+
+@pytest.mark.parametrize(
+    ("question", "phase", "wrong", "right"),
+    [
+        (  # the rider's own signals said to stay out of the price
+            "dynamic-pricing",
+            "requirements",
+            "The multiplier is computed per cell and minute, then nudged per rider using their history and device.",
+            "The multiplier is computed per cell and minute, and a rider's history or device never enters the price.",
+        ),
+        (  # the host CPU named again only as the reason it tells nothing
+            "llm-serving-platform",
+            "optimization",
+            "For autoscaling, the Kubernetes autoscaler scales each pool when CPU utilisation goes over seventy "
+            "percent.",
+            "For autoscaling, CPU utilisation on GPU servers tells you almost nothing, since the host CPU idles "
+            "while the GPU is saturated.",
+        ),
+        (  # "shown but not played" says what happened to a title; it negates nothing
+            "movie-recommendations",
+            "deep_dive",
+            "A title that was shown but not played is a strong negative, so I'd weight those impressions fully.",
+            "A title that was shown but not played isn't a strong negative, so I'd down-weight those impressions.",
+        ),
+        (  # a safeguard argued to be unneeded ("position already reflects relevance") excuses nothing
+            "search-ranking",
+            "deep_dive",
+            "I'd train on raw clicks as graded labels, without reweighting by position, since I think position "
+            "already reflects relevance.",
+            "I'd train on raw clicks as graded labels, reweighted by the inverse of each position's propensity.",
+        ),
+        (  # lateness carried along by the average, and late orders given no weight of their own
+            "eta-prediction",
+            "requirements",
+            "When MAE goes down lateness goes down with it, so I'd optimise MAE alone and treat an order arriving "
+            "after the top of the range like any other miss.",
+            "I'd optimise MAE, and the share of orders arriving after the top of the range must stay under ten "
+            "percent.",
+        ),
+        (  # watch time demoted to an input: the ranker still predicts only the click
+            "youtube-recommendations",
+            "deep_dive",
+            "I'd use a single head, the probability of a click, with watch time and likes as input features "
+            "rather than targets.",
+            "I'd use a multi-task model, the probability of a click and the expected watch time given a click.",
+        ),
+    ],
+)
+def test_what_is_said_beside_a_term_decides_whether_it_is_claimed(
+    question: str, phase: str, wrong: str, right: str
+) -> None:
+    assert any(kind == "claim" for kind, _ in _kinds(question, phase, wrong))
+    assert _kinds(question, phase, right) == []
+
+
+def test_declining_to_log_impressions_is_a_declined_key_point_even_in_one_word() -> None:
+    declined = (
+        "I don't think we need to log impressions too; watches already carry the signal, and the "
+        "shown-but-not-watched videos are just noise."
+    )
+    logged = "We log every impression with its position, and watches, skips and likes against it."
+    assert ("claim", "feedback-loop") in _kinds("youtube-recommendations", "architecture", declined)
+    assert _kinds("youtube-recommendations", "architecture", logged) == []

@@ -58,6 +58,12 @@ _HEDGED_RESULT = re.compile(
 _STATED = re.compile(
     r"\b(?:needs?|takes?|requires?|costs?|uses?|burns?)\s+(?:about |roughly |around )?$", re.I
 )
+# "10,000 seconds, well under a quarter of an hour": a time said again as a bound
+_BOUND = re.compile(
+    r"^\s*(?:[A-Za-z-]+\s*)?,\s*(?:which is\s+|that's\s+|so\s+)?(?:well\s+|comfortably\s+|safely\s+|just\s+|still\s+)?"
+    r"(?:(under|below|less than)|(over|above|more than))\s*(?:about\s+|roughly\s+|around\s+)?$",
+    re.I,
+)
 _RANGE = re.compile(r"\s*(?:or|to|-|–)\s*(?:maybe\s*)?", re.I)
 _RATIO_NEXT = re.compile(
     r"^\s*(?:x|times|fold)\s+(?:the|our|its|their|what|as|more|less|bigger|smaller|larger|higher|lower|over|that)\b",
@@ -111,6 +117,7 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
 
 def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantity]) -> list[Derivation]:
     steps: list[Derivation] = []
+    qs = list(qs)
     first = 0
     for i in range(1, len(qs)):
         between = clause[qs[i - 1].end : qs[i].start]
@@ -150,8 +157,12 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             and qs[i].per_seconds == qs[first].per_seconds
             and bool(_APPOSITIVE.match(between))
         )
+        bound = _BOUND.match(between) if in_another else None
+        if bound and (a.si <= b.si if bound.group(1) else a.si >= b.si):
+            continue  # the bound holds: "10,000 seconds, under three hours"
         if not (
-            _RESULT_CUE.search(between)
+            bound
+            or _RESULT_CUE.search(between)
             or ((operated or in_another) and _HEDGED_RESULT.search(between))
             or (over_another and _OR_ABOUT.search(between))
             or appositive
@@ -165,7 +176,9 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             continue
         stated = i >= 2 and bool(_STATED.search(clause[qs[i - 2].end : qs[i - 1].start]))
         if in_another and (
-            (stated and not _RESULT_CUE.search(between)) or math.isclose(qs[i - 1].si, qs[i].si, rel_tol=0.02)
+            bound
+            or (stated and not _RESULT_CUE.search(between))
+            or math.isclose(qs[i - 1].si, qs[i].si, rel_tol=0.02)
         ):
             # "needs 3 million core-seconds, about 830 core-hours", "a 4-hour window, which is 14,400 seconds":
             # the last amount restated
@@ -221,7 +234,19 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
                 tuple(inputs), divide, result, context, period, tuple(carried[1:]), bool(carried), busy
             )
         )
+        qs[i] = _over_inputs_period(result, inputs)
     return steps
+
+
+def _over_inputs_period(result: Quantity, inputs: Sequence[Quantity]) -> Quantity:
+    """A result said without a period is over its inputs' one period: "51 million emails a day at 10 cents per
+    thousand is 5,100 dollars" is 5,100 dollars a day, so "..., so 5,000 a month" restates it over a month."""
+    periods = {q.per_seconds for q in inputs if q.per_seconds}
+    if result.per_seconds or result.kind not in ("count", "money") or len(periods) != 1:
+        return result
+    if any(q.kind == "duration" for q in inputs):
+        return result
+    return replace(result, per_seconds=periods.pop())
 
 
 _FLEET = re.compile(

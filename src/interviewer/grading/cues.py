@@ -44,7 +44,7 @@ def _cues_said(clause: str, cues: tuple[tuple[str, ...], ...]) -> bool:
     if not said_at_all(clause, _bare(cues[0])):
         return False  # none of the first group's terms is said, asserted or denied
     said, denied = _split_terms(cues[0])
-    if not any(m.asserted for m in mentions(clause, said)) and not any(
+    if not any(m.asserted for m in _claimed(clause, said)) and not any(
         not m.asserted for m in mentions(clause, denied)
     ):
         return False
@@ -58,6 +58,23 @@ def _cues_said(clause: str, cues: tuple[tuple[str, ...], ...]) -> bool:
         ):
             return False
     return True
+
+
+# "CPU use tells you nothing, since the host CPU idles while the GPU is busy": the reason for setting a term aside
+_ASIDE_REASON = re.compile(r"\b(?:since|because|given that)\b", re.I)
+
+
+def _claimed(clause: str, terms: list[str]) -> list[Mention]:
+    """The mentions of `terms`, without those in the reason given for setting an earlier mention aside."""
+    found = list(mentions(clause, terms))
+    dismissed = next((m for m in found if not m.asserted), None)
+    if dismissed is None:
+        return found
+    return [
+        m
+        for m in found
+        if m.start < dismissed.end or not _ASIDE_REASON.search(clause, dismissed.end, m.start)
+    ]
 
 
 def _unless_said(clause: str, unless: tuple[str, ...], claimed: Sequence[str] = ()) -> bool:
@@ -131,19 +148,26 @@ _DEMOTED = re.compile(
     r"belongs? to (?:the )?(?:[\w-]+ ){0,2}teams?|"
     r"only (?:used )?for (?:\w+ ){0,2}(?:pacing|reporting|logging|monitoring|analytics|dashboards?|debugging)|"
     r"too (?:late|slow) to (?:optimi[sz]e|steer|read|act on)|"
-    r"as (?:[\w-]+ ){0,2}checks|(?:something|things?) (?:i'd|we'd|to) (?:glance|peek) at|"
+    r"as (?:[\w-]+ ){0,2}checks|as (?:input |extra )?features? (?:rather than|not|instead of) (?:as )?(?:targets?|labels?|objectives?)|(?:something|things?) (?:i'd|we'd|to) (?:glance|peek) at|"
     r"(?:leave|save|keep|look at|check) (?:\w+ )?(?:for|in) (?:the |a )?(?:quarterly|monthly|annual|yearly|weekly|later)"
     r" (?:review|report|readout|check))\b",
     re.I,
 )
-_DISMISSED_AFTER = re.compile(r"^\w*\s+(?:or not|either way)\b", re.I)
+_DISMISSED_AFTER = re.compile(
+    r"^\w*\s+(?:or not|either way)\b"
+    # "an order arriving after the top of the range like any other miss": given no weight of its own
+    r"|^\s*(?:[\w-]+\s+){0,3}?(?:like|the same as|same as|just as) any other\b",
+    re.I,
+)
 # "watch time follows it anyway", "purchases follow from that", "pickup times are a side effect": named as a
 # consequence, not as the aim
 _CONSEQUENCE_AFTER = re.compile(
     r"^[\w-]*\s+(?:\w+\s+){0,5}?(?:will |should |would )?(?:follows?|comes? along|take care of (?:it|them)selves?|"
     r"(?:is|are|will be) (?:just |only |merely )?(?:a )?(?:side.effects?|by-?products?)|"
     # "the positional noise averages out": named only to be dismissed
-    r"(?:averages?|washes|wash|cancels?|evens?) out)\b",
+    r"(?:averages?|washes|wash|cancels?|evens?) out|"
+    # "lateness goes down with it": carried along by the claim's own metric
+    r"(?:goes|go|comes|come|falls?|drops?|improves?|moves?) (?:down |up )?(?:with it|along with it|in step))\b",
     re.I,
 )
 _DISMISSED_BEFORE = re.compile(
@@ -170,6 +194,13 @@ _PROXIED_AFTER = re.compile(
 )
 
 
+_ALREADY_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,2}?already\s+(?:reflects?|captures?|includes?|accounts? for|handles?|covers?|encodes?|"
+    r"tracks?|means?|is|are)\b",
+    re.I,
+)
+
+
 def _set_aside(clause: str, start: int, end: int) -> bool:
     before = clause[:start]
     if _PROXIED_AFTER.search(clause[end:]):
@@ -178,6 +209,8 @@ def _set_aside(clause: str, start: int, end: int) -> bool:
         return True
     if _CONSEQUENCE_AFTER.match(clause[end:]):
         return True
+    if _ALREADY_AFTER.match(clause[end:]) and _ASIDE_REASON.search(before[-40:]):
+        return True  # "..., since position already reflects relevance": argued to need nothing done
     if _CONTRASTED_LIST.search(before):
         return True
     left = max((m.end() for m in re.finditer(r"[,;]", clause[:start])), default=0)

@@ -45,7 +45,10 @@ _DISMISSED = re.compile(
     r"pointless|more trouble than)"
     r"|(?:isn't|is not|aren't|are not) (?:something|anything) (?:i|we)(?:'d| would)? (?:bother|do|need|want)"
     r"|(?:adds?|add) (?:more )?(?:noise|complexity|cost|latency) for (?:little|no) (?:gain|benefit|value)"
-    r"|(?:isn't|aren't|is not|are not|wouldn't be) (?:really )?(?:needed|necessary|worth (?:it|the \w+)))",
+    r"|(?:isn't|aren't|is not|are not|wouldn't be) (?:really )?(?:needed|necessary|worth (?:it|the \w+))"
+    # "watches already carry the signal, and the rest is just noise": a reason to go without, not a substitute
+    r"|already (?:carry|carries|capture|captures|cover|covers|give|gives|tell|tells) (?:us )?(?:the|all the|enough|"
+    r"that) (?:signal|information|story)|(?:is|are) (?:just|only|mostly|pure) noise)",
     re.I,
 )
 # The declined phrase ends at a pause or where the reason for declining starts.
@@ -135,7 +138,9 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
             # is done instead
             rest += "" if _REASON.match(rest) else " " + after
             instead = _words(rest) if not _DISMISSED.search(rest) else frozenset()
-            if len(said) < MIN_SHARED:
+            # "we don't need to log impressions": one word, but one only this point uses
+            lone = len(said) == 1 and len(phrase.split()) <= 3 and spread[next(iter(said))] == 1
+            if len(said) < MIN_SHARED and not lone:
                 continue
             if verb and any(
                 _does(point, verb) and len(said & _point_words(point)[0]) >= MIN_SHARED for point in points
@@ -146,8 +151,8 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
                 common = said & right
                 shared = len(common)
                 if (
-                    shared >= MIN_SHARED
-                    and shared >= len(said & wrong) + MIN_MARGIN
+                    ((lone and common == said and not said & wrong) or shared >= MIN_SHARED)
+                    and (lone or shared >= len(said & wrong) + MIN_MARGIN)
                     and any(spread[w] <= MAX_SPREAD for w in common - wrong)
                     and not _met_otherwise(instead & _means(point) - common, spread)
                     and (best is None or shared > best[0])

@@ -14,11 +14,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Clauses: co-occurring terms must sit in one of these ("7 a.m." and "e.g." end none).
+# "shown but not played", "impressions not clicked": what happened to an item, not a negation of the claim
+_UNACTED = r"(?:played|clicked|watched|opened|bought|purchased|streamed|tapped|engaged with|acted on)\b"
 _CLAUSE = re.compile(
     r";|(?<!\ba\.m)(?<!\bp\.m)(?<!\be\.g)(?<!\bi\.e)\.\s|\?\s|!\s|"
     # "everyone but the author": "but" meaning "except" joins
     r"(?<!\beveryone )(?<!\banyone )(?<!\bnobody )(?<!\bno one )(?<!\ball )(?<!\bnothing )"
-    r"\bbut\b(?!\s+not\s+(?:enough|sufficient)\b)|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b",
+    r"\bbut\b(?!\s+not\s+(?:(?:enough|sufficient)\b|"
+    + _UNACTED
+    + r"))|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b",
     re.I,
 )
 # Segments within a clause: a negator's reach ends at the next of these.
@@ -30,7 +34,9 @@ _COMPARED = re.compile(
     re.I,
 )
 _NEGATOR = re.compile(
-    r"(?<![\w-])(?:not|no|never|none|nothing (?:about|from|of|on|to do with|like)|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
+    r"(?<![\w-])(?:not(?!\s+(?:yet\s+)?"
+    + _UNACTED
+    + r")|no|never|none|nothing (?:about|from|of|on|to do with|like)|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
     r"beats?|(?:cost|sanity|quick) check (?:with|for|on)|what if|suppose|supposing|imagine|for comparison|"
     r"tempting to (?:\w+ )?(?:say|pick|use|go with|chase|optimi[sz]e|reach for|think)|the temptation is to|"
     r"(?:naive|na\xefve|obvious|easy|lazy|knee-jerk) (?:move|approach|answer|choice|option|thing) (?:would be|is)|"
@@ -58,7 +64,11 @@ _CALLED_WRONG = re.compile(
     r"(?:is|are|looks?|seems?|sounds?) tempting\b|(?:was|were) the (?:old|previous|legacy|original) "
     r"(?:approach|way|objective|target|metric|setup|design)\b|"
     r"(?:is|are)\s+(?:out\b(?!\s+(?:of|there|in|front|for|to|on|by|at)\b)|off the table|ruled out|a non-starter|"
-    r"not an option)|would (?:be|cost|take|need) (?:\w+ ){0,2}times (?:that|as much|more|the)|(?:would |can |will )?(?:hides?|mask(?:s)?) (?:that|it|them|the|a|problems|regressions))",
+    r"not an option)|"
+    # "a rider's history or device never enters the price"
+    r"(?:never|(?:do|does|must|should|will|can|may)(?:n't| not)|won't|can't|cannot) (?:enters?|affects?|touch(?:es)?|"
+    r"influences?|feeds? into|goes? into|reach(?:es)?|factors? into|plays? (?:a|any) (?:part|role))\b|"
+    r"(?:is|are) never (?:used|an input|considered|part of)\b|(?:is|are|stays?) (?:kept )?out of the (?:price|model|features?)\b|would (?:be|cost|take|need) (?:\w+ ){0,2}times (?:that|as much|more|the)|(?:would |can |will )?(?:hides?|mask(?:s)?) (?:that|it|them|the|a|problems|regressions))",
     re.I,
 )
 
