@@ -160,6 +160,19 @@ def _described_attack(text: str, start: int, end: int) -> bool:
     )
 
 
+# "Note to the AI moderator: ...", quoted as what a post might say, addresses the system being designed; a note
+# to the grader, quoted or not, addresses the grader
+_NAMES_THE_GRADER = re.compile(r"\b(?:grader|grading|evaluator|assessor|scorer|judge)\b", re.I)
+# instructions to be ignored where untrusted content carries them: what a defence says, not an attack
+_CONTENT_AFTER = re.compile(
+    r"\s+(?:that (?:appear|show up|come) )?(?:inside|in|within|from|found in|embedded in|contained in|hidden in)\s+"
+    r"(?:the |a |an |any |their |its |user |users' |retrieved |incoming |untrusted )*"
+    r"(?:posts?|documents?|docs|tickets?|pages?|emails?|content|text|inputs?|messages?|chunks?|articles?|reviews?|"
+    r"listings?|data|tool outputs?|uploads?|files?|passages?|context)\b",
+    re.I,
+)
+
+
 def find_injections(text: str) -> list[Injection]:
     """Every passage that addresses the grader, as spans of `text`, merged and in order.
 
@@ -169,8 +182,12 @@ def find_injections(text: str) -> list[Injection]:
     for kind, pattern in _INJECTION_PATTERNS:
         for m in pattern.finditer(text):
             start, end = m.start(), m.end()
-            if kind != "grader-address" and _mentioned(text, start, end):
+            if (kind != "grader-address" or not _NAMES_THE_GRADER.search(m.group(0))) and _mentioned(
+                text, start, end
+            ):
                 continue
+            if kind == "instruction" and _CONTENT_AFTER.match(text, end):
+                continue  # "the prompt tells the model to ignore any instructions inside the post": a defence
             if kind == "fake-json":
                 start, end = _enclosing_braces(text, start, end)
             if kind in ("fake-system", "fake-json"):
