@@ -468,3 +468,64 @@ def test_declining_to_log_impressions_is_a_declined_key_point_even_in_one_word()
     logged = "We log every impression with its position, and watches, skips and likes against it."
     assert ("claim", "feedback-loop") in _kinds("youtube-recommendations", "architecture", declined)
     assert _kinds("youtube-recommendations", "architecture", logged) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "phase", "point", "declined", "kept"),
+    [
+        (  # the decline's own "is worth it" comes before the reason, which names no substitute
+            "fraud-detection",
+            "issues",
+            "selection-bias",
+            "I don't think a random pass-through group is worth it, though, since letting risky payments through "
+            "just pays the fraudsters.",
+            "I'd keep a small random pass-through group with amount caps, so declined payments still get labels.",
+        ),
+        (  # two words, one of them a word only this point uses
+            "support-chatbot-rag",
+            "architecture",
+            "tools",
+            "For the refund tool, a confirmation step isn't really needed, since the customer already asked.",
+            "For the refund tool, a confirmation step comes first: the customer confirms before it runs.",
+        ),
+        (  # "those days" are the stockout days of the clause before
+            "demand-forecasting",
+            "deep_dive",
+            "censored-demand",
+            "When a product is out of stock, recorded sales are zero or capped, but I don't think we need to treat "
+            "those days differently.",
+            "When a product is out of stock, recorded sales are zero or capped, so I'd treat those days as censored "
+            "and mask them from the loss.",
+        ),
+        (  # the reason after is a dismissal of the problem, not a way of meeting the point
+            "ad-serving",
+            "issues",
+            "click-fraud",
+            "Invalid traffic exists, but I don't think we need a separate filter in front of billing or training. "
+            "Bots are a small share of clicks, and the model down-weights them on its own.",
+            "Invalid traffic exists, so I'd put a separate filter in front of billing and training.",
+        ),
+    ],
+)
+def test_a_declined_key_point_is_heard_in_the_words_people_use(
+    question: str, phase: str, point: str, declined: str, kept: str
+) -> None:
+    assert ("claim", point) in _kinds(question, phase, declined)
+    assert _kinds(question, phase, kept) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "phase", "sentence"),
+    [
+        (
+            "demand-forecasting",
+            "optimization",
+            "To prove the model is worth shipping I wouldn't stop at forecast error.",
+        ),
+        ("dynamic-pricing", "deep_dive", "To test a new pricing policy, I wouldn't randomise riders."),
+    ],
+)
+def test_going_further_or_declining_a_different_thing_declines_no_key_point(
+    question: str, phase: str, sentence: str
+) -> None:
+    assert _kinds(question, phase, sentence) == []

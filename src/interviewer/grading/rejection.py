@@ -48,7 +48,11 @@ _DISMISSED = re.compile(
     r"|(?:isn't|aren't|is not|are not|wouldn't be) (?:really )?(?:needed|necessary|worth (?:it|the \w+))"
     # "watches already carry the signal, and the rest is just noise": a reason to go without, not a substitute
     r"|already (?:carry|carries|capture|captures|cover|covers|give|gives|tell|tells) (?:us )?(?:the|all the|enough|"
-    r"that) (?:signal|information|story)|(?:is|are) (?:just|only|mostly|pure) noise)",
+    r"that) (?:signal|information|story)|(?:is|are) (?:just|only|mostly|pure) noise"
+    # "bots are a small share of clicks, and the model down-weights them on its own"
+    r"|(?:is|are) (?:only |just )?(?:a )?(?:small|tiny|negligible|minor) (?:share|part|fraction|slice|problem)"
+    r"|(?:learns?|handles?|fixes?|sorts?|corrects?|down-?weights?) (?:\w+ ){0,3}?(?:on its own|by itself|"
+    r"on their own|by themselves))",
     re.I,
 )
 # The declined phrase ends at a pause or where the reason for declining starts.
@@ -132,15 +136,20 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
         for phrase, verb in _declined_phrases(clause):
             if k and _ANAPHOR.match(phrase):
                 phrase = parts[k - 1]  # "people often keep X and Y, but I'd skip both"
-            said = _words(phrase)
-            rest = sentence[sentence.find(phrase) + len(phrase) :]
+            said = own = _words(phrase)
+            if k and _DEMONSTRATIVE.search(phrase):
+                # "..., but I don't think we need to treat those days differently": the days of the clause before
+                said |= _words(" ".join(parts[:k]))
+            rest = _PREDICATE.sub("", sentence[sentence.find(phrase) + len(phrase) :], count=1)
             # a decline with its own reason ("..., since we wrote them ourselves") is not followed by what
             # is done instead
             rest += "" if _REASON.match(rest) else " " + after
-            instead = _words(rest) if not _DISMISSED.search(rest) else frozenset()
-            # "we don't need to log impressions": one word, but one only this point uses
-            lone = len(said) == 1 and len(phrase.split()) <= 3 and spread[next(iter(said))] == 1
-            if len(said) < MIN_SHARED and not lone:
+            # what is done instead is read word for word, plurals apart, as the point's means are
+            instead = _words(rest, singular=False) if not _DISMISSED.search(rest) else frozenset()
+            # "we don't need to log impressions", "a confirmation step isn't needed": a short phrase whose one
+            # shared word only this point uses
+            short = len(_ARTICLE.sub("", phrase).split()) <= 2
+            if not said:
                 continue
             if verb and any(
                 _does(point, verb) and len(said & _point_words(point)[0]) >= MIN_SHARED for point in points
@@ -150,9 +159,17 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
                 right, wrong = _point_words(point)
                 common = said & right
                 shared = len(common)
+                lone = (
+                    short
+                    and shared == 1
+                    and spread[next(iter(common))] == 1
+                    and not said & wrong
+                    # and nothing else the phrase says names a point
+                    and not any(spread[w] for w in said - common)
+                )
                 if (
-                    ((lone and common == said and not said & wrong) or shared >= MIN_SHARED)
-                    and (lone or shared >= len(said & wrong) + MIN_MARGIN)
+                    (lone or shared >= MIN_SHARED)
+                    and (lone or shared >= len(own & wrong) + MIN_MARGIN)
                     and any(spread[w] <= MAX_SPREAD for w in common - wrong)
                     and not _met_otherwise(instead & _means(point) - common, spread)
                     and (best is None or shared > best[0])
@@ -161,6 +178,8 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
     return best[1] if best else None
 
 
+_ARTICLE = re.compile(r"\b(?:a|an|the|to|any|too|our|its|their)\b", re.I)
+_DEMONSTRATIVE = re.compile(r"\b(?:those|these|such)\b", re.I)
 # "I don't think per-tenant caps are needed for that"
 _NOT_THOUGHT_NEEDED = re.compile(
     r"\b(?:i|we) (?:don't|do not) (?:think|believe) (?P<x>(?:(?!\b(?:we|i|you)\b)[^,;:])+?) "
@@ -182,7 +201,13 @@ _FRONTED = re.compile(
     r",\s*(?:i'd|we'd|i would|we would|i'll|we'll) (?:leave out|skip|drop|do without|pass on)\b(?=\s*(?:as|for|because|since|here|for now|[,.;]|$))",
     re.I,
 )
-_REASON = re.compile(r"^[\s,]*(?:since|because|as|given)\b", re.I)
+# the decline's own verb after its object: "... a random pass-through group is worth it, though, since ..."
+_PREDICATE = re.compile(
+    r"^\s*(?:is|are|would be|will be)\s+(?:really\s+|actually\s+)?(?:worth it|worth the \w+|needed|necessary|"
+    r"required)\b",
+    re.I,
+)
+_REASON = re.compile(r"^[\s,]*(?:(?:though|here|for now|really)\b[\s,]*)?(?:since|because|as|given)\b", re.I)
 _ANAPHOR = re.compile(
     r"^(?:both(?: of them)?|it|them|that|those|these|either|all (?:of )?that|that step)$", re.I
 )
@@ -196,6 +221,7 @@ _SPENT = re.compile(r"(?:need to |have to )?(?:spend|burn|waste|pay|bother|run|b
 _AVOIDED = re.compile(r"\b(?:so|so that|to make sure|making sure|to ensure|ensuring|lest)\s*$", re.I)
 
 
+_GOES_FURTHER = re.compile(r"^\s*(?:stop (?:at|with|there)|settle for|leave it (?:at|there))\b", re.I)
 _ALONE = re.compile(r"\b(?:alone|by itself|on its own|by themselves|on their own)\b", re.I)
 
 
@@ -218,8 +244,8 @@ def _declined_phrases(clause: str) -> list[tuple[str, str]]:
         lead = _INSTEAD_OF.match(m.group(0)) and _MAIN.search(rest)  # the phrase runs to the main clause
         verb = _ACTION.search(m.group(0))
         phrase = (rest[: lead.start()] if lead else _PHRASE_END.split(rest, maxsplit=1)[0]).strip()
-        if _ALONE.search(phrase):
-            continue  # "I wouldn't rely on the system prompt alone": asks for more, declines nothing
+        if _ALONE.search(phrase) or _GOES_FURTHER.match(rest):
+            continue  # "I wouldn't rely on the system prompt alone", "I wouldn't stop at forecast error": asks for more
         out.append((phrase, verb.group(0).lower() if verb else ""))
     out += [(m.group("x").strip(), "") for m in _NOT_THOUGHT_NEEDED.finditer(clause)]
     out += [(m.group("a") or m.group("b") or m.group("c"), "") for m in _IT_DECLINED.finditer(clause)]
@@ -248,7 +274,7 @@ def _met_otherwise(words: frozenset[str], spread: Counter[str]) -> bool:
 
 def _point_words(point: KeyPoint) -> tuple[frozenset[str], frozenset[str]]:
     return _cached_point_words(
-        " ".join([point.point, point.correct, *point.alternatives]),
+        ". ".join([point.point, point.correct, *point.alternatives]),
         ". ".join(x for w in point.wrong for x in (w.claim, w.example, *w.paraphrases)),
     )
 
@@ -265,7 +291,7 @@ def _means(point: KeyPoint) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _cached_means(text: str) -> frozenset[str]:
-    return _asserted_words(". ".join(_PURPOSE.sub("", c) for c in clauses(text)))
+    return _asserted_words(". ".join(_PURPOSE.sub("", c) for c in clauses(text)), singular=False)
 
 
 @lru_cache(maxsize=4096)
@@ -283,13 +309,22 @@ _GUARDS = re.compile(
 )
 
 
-def _asserted_words(text: str) -> frozenset[str]:
+def _asserted_words(text: str, singular: bool = True) -> frozenset[str]:
     """The content words a key point asks for, not those it names only to keep out or set aside."""
     out: set[str] = set()
     for clause in clauses(text):
-        guard = _GUARDS.search(clause)
-        out |= _words(clause[: guard.start()] if guard else clause)
+        # "... never get labels and keeps a small random control group": a guard reaches to the next verb
+        for piece in _NEXT_VERB.split(clause):
+            guard = _GUARDS.search(piece)
+            out |= _words(piece[: guard.start()] if guard else piece, singular)
     return frozenset(out)
+
+
+_NEXT_VERB = re.compile(
+    r"\s+and\s+(?=(?:keeps|uses|adds|runs|holds|sets|puts|sends|treats|measures|logs|feeds|trains|makes|"
+    r"checks|tracks|caches|routes|serves|stores|shows|falls)\b)",
+    re.I,
+)
 
 
 _AMOUNTS = re.compile(
@@ -299,13 +334,24 @@ _AMOUNTS = re.compile(
 )
 
 
-def _words(text: str) -> frozenset[str]:
+def _words(text: str, singular: bool = True) -> frozenset[str]:
     """Content words, cut to seven letters so "quantising" meets "quantized" ("positive" stays apart from
     "position"), hyphenated words also by their parts; amounts and units say how much,
     not what is done."""
     text = _FALL_BACK.sub("fallback", text.lower()).replace("iz", "is")  # "falls back", "quantize"
     words = [part for w in _WORD.findall(text) for part in (w, *w.split("-")[1:]) if len(part) >= 4]
-    return frozenset(_PEOPLE.get(w, w)[:7] for w in words if w not in STOP_WORDS and not _AMOUNTS.match(w))
+    return frozenset(
+        _PEOPLE.get(w, _singular(w) if singular else w)[:7]
+        for w in words
+        if w not in STOP_WORDS and not _AMOUNTS.match(w)
+    )
+
+
+def _singular(word: str) -> str:
+    """ "treats" meets "treat", "stocks" meets "stock"; "process" and "bias" keep their s."""
+    return (
+        word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
+    )
 
 
 # The people a system serves, by whatever name a question gives them: "randomise by customer" is the
