@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_fifteenth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_sixteenth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ TWELFTH = _pairs("minimal_pairs_twelfth.yaml")
 THIRTEENTH = _pairs("minimal_pairs_thirteenth.yaml")
 FOURTEENTH = _pairs("minimal_pairs_fourteenth.yaml")
 FIFTEENTH = _pairs("minimal_pairs_fifteenth.yaml")
+SIXTEENTH = _pairs("minimal_pairs_sixteenth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -60,6 +61,7 @@ HELD_OUT = (
     + THIRTEENTH
     + FOURTEENTH
     + FIFTEENTH
+    + SIXTEENTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -95,6 +97,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("p-", THIRTEENTH),
         ("r-", FOURTEENTH),
         ("u-", FIFTEENTH),
+        ("g-", SIXTEENTH),
     ],
     ids=[
         "third",
@@ -110,6 +113,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "thirteenth",
         "fourteenth",
         "fifteenth",
+        "sixteenth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -203,6 +207,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("thirteenth", THIRTEENTH),
         ("fourteenth", FOURTEENTH),
         ("fifteenth", FIFTEENTH),
+        ("sixteenth", SIXTEENTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
