@@ -32,7 +32,8 @@ the twelfth had been looked at, measured once and tuned on from then) is "thirte
 (minimal_pairs_fourteenth.yaml, written blind after the thirteenth had been looked at, measured once and tuned on
 from then) is "fourteenth (tuned on)". The fifteenth (minimal_pairs_fifteenth.yaml, written blind after the
 fourteenth had been looked at, measured once and tuned on from then) is "fifteenth (tuned on)". The sixteenth
-(minimal_pairs_sixteenth.yaml, written blind after the fifteenth had been looked at) is "sixteenth (held out)". A set listed in HELD_OUT is reported as
+(minimal_pairs_sixteenth.yaml, written blind after the fifteenth had been looked at, measured once and tuned on from
+then) is "sixteenth (tuned on)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -108,7 +109,7 @@ EXTRA = (
     "fifteenth",
     "sixteenth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"sixteenth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -124,7 +125,7 @@ SPLIT_NAMES = {
     "thirteenth": "thirteenth (tuned on)",
     "fourteenth": "fourteenth (tuned on)",
     "fifteenth": "fifteenth (tuned on)",
-    "sixteenth": "sixteenth (held out)",
+    "sixteenth": "sixteenth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

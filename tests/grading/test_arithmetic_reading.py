@@ -595,6 +595,11 @@ def _bank_question(qid: str) -> Question:
             "That's about fifty-one million digests a day. At ten cents per thousand emails that's about five "
             "thousand one hundred dollars, so roughly five thousand a month.",
         ),
+        (  # with no rate said, "thirty seconds times two frames" counts two frames a second
+            "content-moderation",
+            "Ten million videos times thirty seconds times two frames is 600 million frames a day.",
+            "Ten million videos times thirty seconds times two frames is 60 million frames a day.",
+        ),
         (  # a price said as "a cent and a quarter" carries into the next sentence
             "support-chatbot-rag",
             "That's about a cent and a quarter a turn. Three hundred thousand turns a day is around three thousand "

@@ -529,3 +529,25 @@ def test_going_further_or_declining_a_different_thing_declines_no_key_point(
     question: str, phase: str, sentence: str
 ) -> None:
     assert _kinds(question, phase, sentence) == []
+
+
+def test_each_budget_in_a_list_of_budgets_belongs_to_its_own_part() -> None:
+    listed = (
+        "There are three moments: twenty ETAs on the list in under 50 ms on the request path, a checkout promise "
+        "under 100 ms, and in-flight updates every thirty seconds."
+    )
+    slow = "We score the twenty restaurants on the list per request, which takes about 120 ms on the request path."
+    assert _kinds("eta-prediction", "requirements", listed) == []
+    assert ("constraint", None) in _kinds("eta-prediction", "requirements", slow)
+
+
+def test_an_option_costed_at_several_times_the_budget_is_ruled_out_not_chosen() -> None:
+    costed = "A large model on every turn costs about $112 thousand a month, four times the budget."
+    chosen = "We run the large model on every turn."
+    assert _kinds("support-chatbot-rag", "optimization", costed) == []
+    assert ("claim", "model-routing") in _kinds("support-chatbot-rag", "optimization", chosen)
+
+
+def test_a_feed_that_is_late_is_a_condition_not_a_counterfactual() -> None:
+    late = "If one warehouse's sales feed is late, I'd fill its missing day with zeros so the run finishes by six."
+    assert ("claim", "missing-data-as-zeros") in _kinds("demand-forecasting", "issues", late)

@@ -64,6 +64,7 @@ _BOUND = re.compile(
     r"(?:(under|below|less than)|(over|above|more than))\s*(?:about\s+|roughly\s+|around\s+)?$",
     re.I,
 )
+_TIMES_NEXT = re.compile(r"\s*(?:[a-z-]+\s+)?(?:times|multiplied by|x|×|\*)\s", re.I)
 _RANGE = re.compile(r"\s*(?:or|to|-|–)\s*(?:maybe\s*)?", re.I)
 _RATIO_NEXT = re.compile(
     r"^\s*(?:x|times|fold)\s+(?:the|our|its|their|what|as|more|less|bigger|smaller|larger|higher|lower|over|that)\b",
@@ -89,6 +90,8 @@ class Derivation:
     instead: tuple[Quantity, ...] = ()
     carried: bool = False  # its first input was said before its own clause
     busy: bool = False  # its clause names the busy part of a period ("over the 8 peak hours")
+    # a time multiplied by a plain count ("thirty seconds times two frames"): the count is per unit of that time
+    timed_count: bool = False
 
 
 def derivations(text: str, before: str = "") -> list[Derivation]:
@@ -229,9 +232,20 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         )
         period = period_after(clause, result)
         busy = bool(_BUSY.search(clause[: result.start]))
+        timed_count = not any(q.per_seconds for q in inputs) and any(
+            q.kind == "duration" and _TIMES_NEXT.match(clause, q.end) for q in said
+        )
         steps.append(
             Derivation(
-                tuple(inputs), divide, result, context, period, tuple(carried[1:]), bool(carried), busy
+                tuple(inputs),
+                divide,
+                result,
+                context,
+                period,
+                tuple(carried[1:]),
+                bool(carried),
+                busy,
+                timed_count,
             )
         )
         qs[i] = _over_inputs_period(result, inputs)
@@ -242,7 +256,7 @@ def _over_inputs_period(result: Quantity, inputs: Sequence[Quantity]) -> Quantit
     """A result said without a period is over its inputs' one period: "51 million emails a day at 10 cents per
     thousand is 5,100 dollars" is 5,100 dollars a day, so "..., so 5,000 a month" restates it over a month."""
     periods = {q.per_seconds for q in inputs if q.per_seconds}
-    if result.per_seconds or result.kind not in ("count", "money") or len(periods) != 1:
+    if result.per_seconds or result.kind != "money" or len(periods) != 1:
         return result
     if any(q.kind == "duration" for q in inputs):
         return result
@@ -411,7 +425,8 @@ def best_recomputation(d: Derivation) -> float | None:
         bare.append(spoken * (result.value / result.spoken))
     if _periods_said(d):
         readings = bare  # the days are a factor said: the period is not converted a second time
-    elif not exact:
+    elif not exact or d.timed_count:
+        # "thirty seconds times two frames": frames a second, the rate left unsaid
         readings += bare
     if any(q.kind == "percent" and q.value >= 0.9 for q in d.inputs):
         # "99.95% availability is 22 minutes of downtime a month": the complement, over the result's period

@@ -20,7 +20,11 @@ _CONDITION = re.compile(
 _CHOOSER = re.compile(
     r"\b(?:i|we|you|they|the team|someone|anyone)\b|\b(?:every|all|each)\b.*\b(?:is|are|gets?) \w+ed\b", re.I
 )
-_PAST = re.compile(r"\b(?:\w+ed|were|was|did|had|used|took|sent|kept|ran)\b", re.I)
+_PAST = re.compile(
+    r"\b(?:(?!(?:feed|need|speed|seed|embed|bed|red|shed|breed|proceed|exceed|succeed)\b)\w+ed|were|was|did|had|"
+    r"used|took|sent|kept|ran)\b",
+    re.I,
+)
 _WOULD = re.compile(r"\b(?:would|could|might)\b|'d\b", re.I)
 _SIZED = re.compile(
     r"^\s*(?:that's|that is|that would be|it's|it would be|this is|we'd (?:have|need|get)|we would (?:have|need|get))\b"
@@ -84,12 +88,21 @@ _OPTION_SIZED = re.compile(
 )
 
 
+# "A large model on every turn costs about $112 thousand a month, four times the budget": sized and ruled out
+_OVER_BUDGET = re.compile(
+    r"\bcosts?\b[^.;]{0,80}?(?:\b(?:two|three|four|five|six|ten|several|many|\d+(?:\.\d+)?)\s*(?:times|x)\s+"
+    r"(?:the|our|its|that)\s+budget|\b(?:well |far |way )?(?:over|above) (?:the|our) budget|"
+    r"\b(?:blows|breaks|busts|exceeds) (?:the|our) budget)",
+    re.I,
+)
+
+
 def reasons_about_mistake(sentence: str) -> bool:
     """Whether `sentence` supposes a mistake to show its harm: "if X, Y goes wrong" does not assert X, nor
     does "Y can break while X looks fine", "doing X would break Y" or "let me cost the naive version, X"."""
     if _HIDDEN_HARM.search(sentence) or _HAZARD.match(sentence) or _COSTED.match(sentence):
         return True
-    if _OPTION_SIZED.search(sentence):
+    if _OPTION_SIZED.search(sentence) or _OVER_BUDGET.search(sentence):
         return True
     supposed = _SUPPOSED.search(sentence)
     if supposed and _HARM.search(supposed.group(1)):

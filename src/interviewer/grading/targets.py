@@ -171,6 +171,12 @@ _WINDOW = re.compile(
 )
 
 
+# a segment that goes on about the same part ("..., so I'd give the heavy model seventy milliseconds")
+_GOES_ON = re.compile(
+    r"(?:so|then|and|which|while|i|we|i'd|we'd|i'll|we'll|it|its|they|them|their|that|this)\b", re.I
+)
+
+
 def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | None:
     """Why `sentence` breaks `constraint`, or None when it does not (or does not say enough to tell).
     `before` is the part of the sentence said just before, which may name what a latency budget is for."""
@@ -189,7 +195,16 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
             if wait:
                 return wait
             parts = segments(clause)
+            timed_subject = False  # a segment before named the subject with its own time
             for j, segment in enumerate(parts):
+                named = not constraint.subject or any(
+                    m.asserted for m in mentions(segment, constraint.subject)
+                )
+                timed = any(q.kind == "duration" for q in quantities(segment))
+                listed = clause[: clause.find(segment)].rstrip().endswith(",") and not _GOES_ON.match(segment)
+                if timed_subject and not named and listed:
+                    continue  # "the list in under 50 ms, a checkout promise under 100 ms": another part's time
+                timed_subject = timed_subject or (named and timed and bool(constraint.subject))
                 # "... inline before it appears, even though that takes half a second": the path may be
                 # named in the segment just before
                 on_path = _REQUEST_PATH.search(segment) or (j and _REQUEST_PATH.search(parts[j - 1]))
