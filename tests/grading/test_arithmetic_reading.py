@@ -600,6 +600,13 @@ def _bank_question(qid: str) -> Question:
             "Ten million videos times thirty seconds times two frames is 600 million frames a day.",
             "Ten million videos times thirty seconds times two frames is 60 million frames a day.",
         ),
+        (  # a window said in hours, then divided by as a bare number of minutes, for a rate per second
+            "email-recommendations",
+            "About 17 million emails go out in a 4 hour window. That's 17 million over 240 minutes, roughly 70 "
+            "thousand a minute.",
+            "About 17 million emails go out in a 4 hour window. That's 17 million over 240, roughly 70 thousand a "
+            "second.",
+        ),
         (  # a price said as "a cent and a quarter" carries into the next sentence
             "support-chatbot-rag",
             "That's about a cent and a quarter a turn. Three hundred thousand turns a day is around three thousand "

@@ -26,6 +26,7 @@ from interviewer.grading.operands import (
     period_after,
     rate_again,
     restated,
+    restated_durations,
     same_over_periods,
     scale_word,
     share_of,
@@ -192,7 +193,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         carried = carried_from(said, result, [*earlier, *qs[:first]])
         fleet = bool(_FLEET.match(clause[result.end : result.end + 40]))
         extra = [] if carried else _divisor(said, result, [*earlier, *qs[:first]], fleet)
-        inputs = [*carried[:1], *said, *extra]
+        inputs = restated_durations([*carried[:1], *said, *extra], [*earlier, *qs[:first]], result)
         context = tuple(
             q
             for q in [*earlier, *qs[:first]]

@@ -322,3 +322,25 @@ def carried_from(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence
         if q.kind == "count" and (q.si if q.per_seconds else q.value) > max(rate, result.value)
     ]
     return loads if any(q.per_seconds for q in loads) else []
+
+
+def restated_durations(
+    inputs: Sequence[Quantity], before: Sequence[Quantity], result: Quantity
+) -> list[Quantity]:
+    """Inputs said as a bare number that is a time said before in other units: "17 million in a 4-hour window.
+    That's 17 million over 240, roughly 70 thousand a second" divides by the window's minutes, so 240 is read as
+    the 4 hours it stands for, and a rate per second checks it in seconds."""
+    if not result.per_seconds:
+        return list(inputs)
+    durations = [q for q in before if q.kind == "duration" and q.said is not None and q.value >= 3_600]
+    out: list[Quantity] = []
+    for q in inputs:
+        if q.kind == "count" and not q.per_seconds and q.value >= 2:
+            for d in reversed(durations):
+                if any(math.isclose(q.value, d.value / unit, rel_tol=0.01) for unit in (60, 3_600)) and not (
+                    math.isclose(q.value, d.spoken, rel_tol=0.01)
+                ):
+                    q = replace(d, start=q.start, end=q.end)
+                    break
+        out.append(q)
+    return out
