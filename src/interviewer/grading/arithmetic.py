@@ -103,7 +103,8 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     before its result. Numbers said earlier in the sentence but not used are kept as `context`: a factor
     stated once ("times a thousand") that a later step leaves unsaid. A step whose result needs a number of
     a kind its own inputs lack (a price for dollars, a size for bytes, a load for a fleet) takes the latest
-    such number said before it, earlier in the sentence or in `before`, the sentence before (see `operands.carried_from`).
+    such number said before it, earlier in the sentence or in `before`, the sentence before (see
+    `operands.carried_from`).
     """
     steps: list[Derivation] = []
     earlier: list[Quantity] = (

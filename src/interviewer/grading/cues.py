@@ -143,12 +143,14 @@ _DEMOTED = re.compile(
     r"\b(?:as (?:a |mere |just )?diagnostics?|diagnostics? only|only as (?:a )?diagnostics?|"
     r"as (?:a )?secondary|secondary (?:metrics?|signals?)|but (?:not|never) optimi[sz]e|"
     r"(?:do not|don't|won't|will not|wouldn't|would not) optimi[sz]e|too late to steer|nice.to.have|as noise|"
-    r"(?:on|to|for) a (?:secondary |separate )?dashboard|(?:leave|left|leaving) (?:[\w-]+ ){0,3}?to (?:the |a )?dashboards?|as a (?:nice |happy |welcome )?(?:side.effect|bonus)|"
+    r"(?:on|to|for) a (?:secondary |separate )?dashboard|(?:leave|left|leaving) (?:[\w-]+ ){0,3}?to (?:the |a )?"
+    r"dashboards?|as a (?:nice |happy |welcome )?(?:side.effect|bonus)|"
     r"(?:as )?a report (?:we|i|they|the team) (?:look at|read|check|review)|"
     r"belongs? to (?:the )?(?:[\w-]+ ){0,2}teams?|"
     r"only (?:used )?for (?:\w+ ){0,2}(?:pacing|reporting|logging|monitoring|analytics|dashboards?|debugging)|"
     r"too (?:late|slow) to (?:optimi[sz]e|steer|read|act on)|"
-    r"as (?:[\w-]+ ){0,2}checks|as (?:input |extra )?features? (?:rather than|not|instead of) (?:as )?(?:targets?|labels?|objectives?)|(?:something|things?) (?:i'd|we'd|to) (?:glance|peek) at|"
+    r"as (?:[\w-]+ ){0,2}checks|as (?:input |extra )?features? (?:rather than|not|instead of) (?:as )?"
+    r"(?:targets?|labels?|objectives?)|(?:something|things?) (?:i'd|we'd|to) (?:glance|peek) at|"
     r"(?:leave|save|keep|look at|check) (?:\w+ )?(?:for|in) (?:the |a )?(?:quarterly|monthly|annual|yearly|weekly|later)"
     r" (?:review|report|readout|check))\b",
     re.I,

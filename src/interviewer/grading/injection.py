@@ -173,6 +173,15 @@ _CONTENT_AFTER = re.compile(
 )
 
 
+# ... told to the model being designed, not to the reader: "the prompt tells the model to", "the bot must"
+_DEFENCE_LEAD = re.compile(
+    r"(?:\b(?:tells?|told|instructs?|instructed|asks?|reminds?|trains?|trained|teach(?:es)?)\s+(?:the |our |its )?"
+    r"(?:model|llm|bot|assistant|classifier|labell?er|agent)\s+(?:to\s+)?"
+    r"|\b(?:model|llm|bot|assistant|agent)\s+(?:should|must|will|is told to|learns to|is trained to)\s+)$",
+    re.I,
+)
+
+
 def find_injections(text: str) -> list[Injection]:
     """Every passage that addresses the grader, as spans of `text`, merged and in order.
 
@@ -186,7 +195,11 @@ def find_injections(text: str) -> list[Injection]:
                 text, start, end
             ):
                 continue
-            if kind == "instruction" and _CONTENT_AFTER.match(text, end):
+            if (
+                kind == "instruction"
+                and _CONTENT_AFTER.match(text, end)
+                and _DEFENCE_LEAD.search(text[:start])
+            ):
                 continue  # "the prompt tells the model to ignore any instructions inside the post": a defence
             if kind == "fake-json":
                 start, end = _enclosing_braces(text, start, end)

@@ -36,7 +36,8 @@ _COMPARED = re.compile(
 _NEGATOR = re.compile(
     r"(?<![\w-])(?:not(?!\s+(?:yet\s+)?"
     + _UNACTED
-    + r")|no|never|none|nothing (?:about|from|of|on|to do with|like)|nor|without|avoid(?:s|ing)?|instead of|rather than|against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
+    + r")|no|never|none|nothing (?:about|from|of|on|to do with|like)|nor|without|avoid(?:s|ing)?|instead of|"
+    r"rather than|against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
     r"beats?|(?:cost|sanity|quick) check (?:with|for|on)|what if|suppose|supposing|imagine|for comparison|"
     r"tempting to (?:\w+ )?(?:say|pick|use|go with|chase|optimi[sz]e|reach for|think)|the temptation is to|"
     r"(?:naive|na\xefve|obvious|easy|lazy|knee-jerk) (?:move|approach|answer|choice|option|thing) (?:would be|is)|"
@@ -68,7 +69,9 @@ _CALLED_WRONG = re.compile(
     # "a rider's history or device never enters the price"
     r"(?:never|(?:do|does|must|should|will|can|may)(?:n't| not)|won't|can't|cannot) (?:enters?|affects?|touch(?:es)?|"
     r"influences?|feeds? into|goes? into|reach(?:es)?|factors? into|plays? (?:a|any) (?:part|role))\b|"
-    r"(?:is|are) never (?:used|an input|considered|part of)\b|(?:is|are|stays?) (?:kept )?out of the (?:price|model|features?)\b|would (?:be|cost|take|need) (?:\w+ ){0,2}times (?:that|as much|more|the)|(?:would |can |will )?(?:hides?|mask(?:s)?) (?:that|it|them|the|a|problems|regressions))",
+    r"(?:is|are) never (?:used|an input|considered|part of)\b|"
+    r"(?:is|are|stays?) (?:kept )?out of the (?:price|model|features?)\b|"
+    r"would (?:be|cost|take|need) (?:\w+ ){0,2}times (?:that|as much|more|the)|(?:would |can |will )?(?:hides?|mask(?:s)?) (?:that|it|them|the|a|problems|regressions))",
     re.I,
 )
 

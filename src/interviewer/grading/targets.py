@@ -197,14 +197,15 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
             parts = segments(clause)
             timed_subject = False  # a segment before named the subject with its own time
             for j, segment in enumerate(parts):
-                named = not constraint.subject or any(
-                    m.asserted for m in mentions(segment, constraint.subject)
-                )
-                timed = any(q.kind == "duration" for q in quantities(segment))
-                listed = clause[: clause.find(segment)].rstrip().endswith(",") and not _GOES_ON.match(segment)
-                if timed_subject and not named and listed:
-                    continue  # "the list in under 50 ms, a checkout promise under 100 ms": another part's time
-                timed_subject = timed_subject or (named and timed and bool(constraint.subject))
+                times = [q for q in quantities(segment) if q.kind == "duration"]
+                if constraint.subject:
+                    named = any(m.asserted for m in mentions(segment, constraint.subject))
+                    listed = clause[: clause.find(segment)].rstrip().endswith(",") and not _GOES_ON.match(
+                        segment
+                    )
+                    if timed_subject and not named and listed:
+                        continue  # "the list in under 50 ms, a checkout promise under 100 ms": another part's time
+                    timed_subject = timed_subject or (named and bool(times))
                 # "... inline before it appears, even though that takes half a second": the path may be
                 # named in the segment just before
                 on_path = _REQUEST_PATH.search(segment) or (j and _REQUEST_PATH.search(parts[j - 1]))
@@ -218,8 +219,8 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                     continue
                 if constraint.subject and _WHOLE_BUDGET.search(segment):
                     continue  # "the hundred milliseconds includes a network round trip": the whole deadline
-                for q in quantities(segment):
-                    if q.kind == "duration" and q.value <= 10 and q.value * 1000 > constraint.max:
+                for q in times:
+                    if q.value <= 10 and q.value * 1000 > constraint.max:
                         said = f"{q.value:g} s" if q.value >= 1 else f"{q.value * 1000:g} ms"
                         return f"{said} on the request path is over the budget."
         elif constraint.kind == "nonblocking":
