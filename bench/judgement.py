@@ -33,7 +33,8 @@ the twelfth had been looked at, measured once and tuned on from then) is "thirte
 from then) is "fourteenth (tuned on)". The fifteenth (minimal_pairs_fifteenth.yaml, written blind after the
 fourteenth had been looked at, measured once and tuned on from then) is "fifteenth (tuned on)". The sixteenth
 (minimal_pairs_sixteenth.yaml, written blind after the fifteenth had been looked at, measured once and tuned on from
-then) is "sixteenth (tuned on)". A set listed in HELD_OUT is reported as
+then) is "sixteenth (tuned on)". The seventeenth (minimal_pairs_seventeenth.yaml, written blind after the sixteenth
+had been looked at) is "seventeenth (held out)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -91,6 +92,7 @@ PAIR_FILES = {
     "fourteenth": "minimal_pairs_fourteenth.yaml",
     "fifteenth": "minimal_pairs_fifteenth.yaml",
     "sixteenth": "minimal_pairs_sixteenth.yaml",
+    "seventeenth": "minimal_pairs_seventeenth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -108,8 +110,9 @@ EXTRA = (
     "fourteenth",
     "fifteenth",
     "sixteenth",
+    "seventeenth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"seventeenth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -126,6 +129,7 @@ SPLIT_NAMES = {
     "fourteenth": "fourteenth (tuned on)",
     "fifteenth": "fifteenth (tuned on)",
     "sixteenth": "sixteenth (tuned on)",
+    "seventeenth": "seventeenth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_sixteenth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_seventeenth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ THIRTEENTH = _pairs("minimal_pairs_thirteenth.yaml")
 FOURTEENTH = _pairs("minimal_pairs_fourteenth.yaml")
 FIFTEENTH = _pairs("minimal_pairs_fifteenth.yaml")
 SIXTEENTH = _pairs("minimal_pairs_sixteenth.yaml")
+SEVENTEENTH = _pairs("minimal_pairs_seventeenth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -62,6 +63,7 @@ HELD_OUT = (
     + FOURTEENTH
     + FIFTEENTH
     + SIXTEENTH
+    + SEVENTEENTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -98,6 +100,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("r-", FOURTEENTH),
         ("u-", FIFTEENTH),
         ("g-", SIXTEENTH),
+        ("h-", SEVENTEENTH),
     ],
     ids=[
         "third",
@@ -114,6 +117,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "fourteenth",
         "fifteenth",
         "sixteenth",
+        "seventeenth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -208,6 +212,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("fourteenth", FOURTEENTH),
         ("fifteenth", FIFTEENTH),
         ("sixteenth", SIXTEENTH),
+        ("seventeenth", SEVENTEENTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
