@@ -112,7 +112,7 @@ EXTRA = (
     "sixteenth",
     "seventeenth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"seventeenth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -129,7 +129,7 @@ SPLIT_NAMES = {
     "fourteenth": "fourteenth (tuned on)",
     "fifteenth": "fifteenth (tuned on)",
     "sixteenth": "sixteenth (tuned on)",
-    "seventeenth": "seventeenth (held out)",
+    "seventeenth": "seventeenth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -614,6 +614,64 @@ def _bank_question(qid: str) -> Question:
             "That's about a cent and a quarter a turn. Three hundred thousand turns a day is around twelve "
             "hundred and fifty dollars a day.",
         ),
+        (  # a count from a size: the free memory over one sequence's size said before, not over the card
+            "llm-serving-platform",
+            "An average sequence is 1,750 tokens, so roughly 230 MB. The weights take 16 GB, so about 60 GB of an "
+            "80 GB card is free, which fits about 260 concurrent sequences.",
+            "An average sequence is 1,750 tokens, so roughly 230 MB. The weights take 16 GB, so about 60 GB of an "
+            "80 GB card is free, which fits only about 26 concurrent sequences.",
+        ),
+        (  # a per-request count times the load said before: multiplied, never divided
+            "ad-serving",
+            "At a hundred thousand requests a second, a light model does a hundred million scores a second. Only "
+            "the top hundred per request go to the heavy model, so about ten million heavy scores a second.",
+            "At a hundred thousand requests a second, a light model does a hundred million scores a second. Only "
+            "the top hundred per request go to the heavy model, so about a million heavy scores a second.",
+        ),
+        (  # a factor said earlier is not used to undo the operation the candidate said
+            "ad-serving",
+            "At a hundred thousand requests a second with a thousand eligible ads each, the light model is busy. "
+            "If the top hundred per request reach the heavy model, that's 100K times 100, about ten million.",
+            "At a hundred thousand requests a second with a thousand eligible ads each, the light model is busy. "
+            "If the top hundred per request reach the heavy model, that's 100K times 100, about a million.",
+        ),
+        (  # Little's law in bare numbers: a rate a second times minutes
+            "eta-prediction",
+            "Five million orders a day is about fifty-eight a second, say a hundred and seventy-five at peak. With "
+            "forty minutes per delivery, that's 175 times 40 minutes, 175 times 2,400 seconds, about 420 thousand "
+            "in flight.",
+            "Five million orders a day is about fifty-eight a second, say a hundred and seventy-five at peak. With "
+            "forty minutes per delivery, that's 175 times 40, around seven thousand orders in flight.",
+        ),
+        (  # a product over a day's count, said again per second
+            "feed-ranking",
+            "Five hundred million posts a day times three hundred is a hundred and fifty billion inbox writes, "
+            "about 1.7 million writes a second on average.",
+            "Five hundred million posts a day times three hundred is a hundred and fifty billion inbox writes, "
+            "about 170 thousand writes a second on average.",
+        ),
+        (  # "a day has 86,400 seconds, so that averages ...": the count said before, over the day
+            "feed-ranking",
+            "That's three billion requests a day. A day has 86,400 seconds, so that averages about 35 thousand a "
+            "second.",
+            "That's three billion requests a day. A day has 86,400 seconds, so that averages about 3,500 a second.",
+        ),
+        (  # a count said again after a comma is one input; "one and a quarter cents" is read
+            "support-chatbot-rag",
+            "At four thousand input tokens a turn, four thousand at $2.50 per million is one cent, plus a quarter "
+            "of a cent out: about one and a quarter cents a turn. Three hundred thousand turns a day is about "
+            "3,750 dollars a day.",
+            "At four thousand input tokens a turn, four thousand at $2.50 per million is one cent, plus a quarter "
+            "of a cent out: about one and a quarter cents a turn. Three hundred thousand turns a day is about "
+            "375 dollars a day.",
+        ),
+        (  # a break-even threshold: p x 150 > (1 - p) x 20 solves to 20/170
+            "fraud-detection",
+            "We decline when p times a hundred and fifty is more than one minus p times twenty, which solves to "
+            "p above twenty over a hundred and seventy, roughly twelve percent.",
+            "We decline when p times a hundred and fifty is more than one minus p times twenty, which solves to "
+            "p above a hundred and fifty over a hundred and seventy, roughly eighty-eight percent.",
+        ),
     ],
 )
 def test_spoken_shortcuts_in_a_derivation_are_read_as_meant(qid: str, right: str, wrong: str) -> None:
@@ -628,4 +686,26 @@ def test_money_said_as_a_fraction_of_a_unit_is_read() -> None:
     ]
     assert [(q.value, q.kind) for q in quantities(words_to_digits("half a cent per email"))] == [
         (0.005, "money")
+    ]
+
+
+def test_a_later_sound_sum_of_other_numbers_does_not_put_an_earlier_slip_right() -> None:
+    slip = (
+        "Twenty-five million requests a day at 1,500 tokens is 37.5 billion tokens a day, about 43 thousand a "
+        "second."
+    )
+    other = " Output is 6.25 billion tokens a day, around 72 thousand a second, so output is actually bigger."
+    redo = " Actually, let me redo that: 37.5 billion over 86,400 seconds is about 434 thousand a second."
+    [error] = [e for e in CHECKER.arithmetic_errors(slip + other) if e.quote.startswith("Twenty-five")]
+    assert not error.corrected
+    [error] = [e for e in CHECKER.arithmetic_errors(slip + redo) if e.quote.startswith("Twenty-five")]
+    assert error.corrected
+
+
+def test_a_size_with_a_word_on_how_much_is_usable_keeps_its_unit() -> None:
+    assert [(q.value, q.kind) for q in quantities(words_to_digits("sixty free gigabytes"))] == [
+        (60e9, "bytes")
+    ]
+    assert [(q.value, q.kind) for q in quantities(words_to_digits("three quarters of a cent"))] == [
+        (0.0075, "money")
     ]

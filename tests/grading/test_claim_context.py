@@ -355,6 +355,12 @@ def test_a_long_sentence_cut_before_its_relative_clause_is_read_whole() -> None:
             "Let me cost the simple version, the large model on every turn.",
             "model-routing",
         ),
+        (  # the option alone, put up to be costed
+            "support-chatbot-rag",
+            "optimization",
+            "Let me cost the large model everywhere.",
+            "model-routing",
+        ),
         (  # an option sized: "pushing every post into inboxes is N writes"
             "feed-ranking",
             "architecture",
@@ -551,3 +557,29 @@ def test_an_option_costed_at_several_times_the_budget_is_ruled_out_not_chosen() 
 def test_a_feed_that_is_late_is_a_condition_not_a_counterfactual() -> None:
     late = "If one warehouse's sales feed is late, I'd fill its missing day with zeros so the run finishes by six."
     assert ("claim", "missing-data-as-zeros") in _kinds("demand-forecasting", "issues", late)
+
+
+def test_a_part_with_its_own_budget_is_not_timed_against_another_parts_budget() -> None:
+    own = (
+        "A batched call takes a few milliseconds, which keeps us well inside the fifty-millisecond p99 for the "
+        "list, and checkout runs the fuller model within its hundred milliseconds."
+    )
+    slow = "A batched call for the list takes about a hundred milliseconds on the request path."
+    assert _kinds("eta-prediction", "architecture", own) == []
+    assert ("constraint", None) in _kinds("eta-prediction", "architecture", slow)
+
+
+def test_a_mistake_named_with_the_harm_it_does_is_not_claimed() -> None:
+    harm = (
+        "Blocked payments never get an outcome, so retraining only on approved ones shows the model a world "
+        "without the fraud it caught."
+    )
+    chosen = "We retrain only on approved payments, since those are the ones with outcomes."
+    cost = (
+        "More shards are not free: every query fans out to all of them and waits for the slowest, so tail "
+        "latency rises as the shard count goes up."
+    )
+    assert ("claim", None) not in _kinds("fraud-detection", "issues", harm)
+    assert ("claim", None) in _kinds("fraud-detection", "issues", chosen)
+    assert _kinds("search-ranking", "deep_dive", cost) == []
+    assert _kinds("search-ranking", "deep_dive", "Every query waits for the slowest shard.") != []

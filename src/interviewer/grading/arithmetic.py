@@ -20,8 +20,13 @@ from interviewer.grading.operands import (
     added,
     carried_from,
     definite,
+    divisor,
+    fanned_out,
+    items_in,
     missed_share,
+    once,
     operated_again,
+    over_inputs_period,
     per_unit_factor,
     period_after,
     rate_again,
@@ -38,9 +43,12 @@ from interviewer.grading.stance import clauses
 
 _RESULT_CUE = re.compile(
     r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
-    r"\bworks? out(?: (?:at|to))?\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b)"
-    r"(?:\s+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|worth|"
-    r"close to|on the order of|we(?:'re| are)? (?:at|near|need)|near|that's|,))*[\s,]*[~$]?\s*$",
+    r"\bworks? out(?: (?:at|to))?\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b|"
+    r"\b(?:which|that) (?:fits|holds)\b|\broom for\b)"
+    r"(?:\s+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|"
+    r"worth|then|"
+    r"close to|on the order of|we(?:'re| are)? (?:at|near|need)|near|that's|(?:that |which )?averag(?:es|ing)|,))*"
+    r"[\s,]*[~$]?\s*$",
     re.I,
 )
 _DIVIDE = re.compile(r"(?:\bdivided by\b|/|÷|\bover\b|\bsplit across\b|\bacross\b|\bper\s*$)", re.I)
@@ -93,6 +101,7 @@ class Derivation:
     busy: bool = False  # its clause names the busy part of a period ("over the 8 peak hours")
     # a time multiplied by a plain count ("thirty seconds times two frames"): the count is per unit of that time
     timed_count: bool = False
+    fanned: bool = False  # a per-request count times a load said before: multiplied, never divided
 
 
 def derivations(text: str, before: str = "") -> list[Derivation]:
@@ -124,6 +133,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
     steps: list[Derivation] = []
     qs = list(qs)
     first = 0
+    last = -1  # the index of the latest result
     for i in range(1, len(qs)):
         between = clause[qs[i - 1].end : qs[i].start]
         # "fifty or sixty", "four to five": a range, not a result
@@ -170,6 +180,8 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             or _RESULT_CUE.search(between)
             or ((operated or in_another) and _HEDGED_RESULT.search(between))
             or (over_another and _OR_ABOUT.search(between))
+            # "... is 150 billion writes, about 1.7 million a second": a result said again over another period
+            or (over_another and i - 1 == last and _HEDGED_RESULT.search(between))
             or appositive
             or again
         ):
@@ -188,12 +200,16 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             # "needs 3 million core-seconds, about 830 core-hours", "a 4-hour window, which is 14,400 seconds":
             # the last amount restated
             first = i - 1
-        said, result = operated_again(clause, restated(added(clause, qs[first:i]))), qs[i]
+        said, result = operated_again(clause, restated(once(clause, added(clause, qs[first:i])))), qs[i]
         said = unqualified(clause, with_units(said, result, [*earlier, *qs[:first]]), result)
         said = missed_share(clause, said, result)
         carried = carried_from(said, result, [*earlier, *qs[:first]])
+        fanned = not carried and bool(carried := fanned_out(clause, said, result, [*earlier, *qs[:first]]))
         fleet = bool(_FLEET.match(clause[result.end : result.end + 40]))
-        extra = [] if carried else _divisor(said, result, [*earlier, *qs[:first]], fleet)
+        extra = [] if carried else divisor(said, result, [*earlier, *qs[:first]], fleet)
+        if not carried and (items := items_in(said, result, [*earlier, *qs[:first]])) is not None:
+            said, extra = items
+        carried = [] if carried and any(carried[0].value == s.value for s in said) else carried  # said again
         inputs = restated_durations([*carried[:1], *said, *extra], [*earlier, *qs[:first]], result)
         context = tuple(
             q
@@ -206,6 +222,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         # "90,000 core-seconds, which is 25 core-hours": a unit conversion
         converted = (
             len(inputs) == 1
+            and not re.search(r"\bso\b", between, re.I)  # "230 MB, so 60 GB free": a new amount
             and inputs[0].kind == result.kind
             and result.kind in ("duration", "bytes")
             and inputs[0].value / inputs[0].spoken != result.value / result.spoken
@@ -222,7 +239,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             )
         ):
             continue  # one number restated, or scaled by something left unsaid: not a derivation
-        if not _comparable(inputs, result):
+        if not (_comparable(inputs, result) or (items and items[1])):
             continue
         divide = (
             (False,) * len(carried[:1])
@@ -248,21 +265,12 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
                 bool(carried),
                 busy,
                 timed_count,
+                fanned,
             )
         )
-        qs[i] = _over_inputs_period(result, inputs)
+        qs[i] = over_inputs_period(result, inputs, divide)
+        last = i
     return steps
-
-
-def _over_inputs_period(result: Quantity, inputs: Sequence[Quantity]) -> Quantity:
-    """A result said without a period is over its inputs' one period: "51 million emails a day at 10 cents per
-    thousand is 5,100 dollars" is 5,100 dollars a day, so "..., so 5,000 a month" restates it over a month."""
-    periods = {q.per_seconds for q in inputs if q.per_seconds}
-    if result.per_seconds or result.kind != "money" or len(periods) != 1:
-        return result
-    if any(q.kind == "duration" for q in inputs):
-        return result
-    return replace(result, per_seconds=periods.pop())
 
 
 _FLEET = re.compile(
@@ -270,23 +278,6 @@ _FLEET = re.compile(
     r"shards?|hosts?|cores?|boxes|cards?|accelerators?)\b",
     re.I,
 )
-
-
-def _divisor(
-    inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity], fleet: bool = False
-) -> list[Quantity]:
-    """A number said before that a step divides by, when no `carried_from` applies: the period of an event
-    ("each driver pings every four seconds, and with a million drivers that's 250 thousand a second") or
-    the rate one unit serves ("each GPU does 10 thousand tokens a second, and we need 2 million a second,
-    so 200 GPUs")."""
-    if result.kind != "count" or any(q.kind != "count" for q in inputs):
-        return []
-    if result.per_seconds == 1.0 and all(q.time_power == 0 for q in inputs):
-        return [q for q in reversed(earlier) if q.kind == "duration" and q.value <= 600][:1]
-    if fleet and result.time_power == 0 and len(inputs) == 1 and inputs[0].time_power == -1:
-        rate = inputs[0].si
-        return [q for q in reversed(earlier) if q.per_seconds and q.si < rate][:1]
-    return []
 
 
 _BUSY = re.compile(r"\b(?:busy|busiest|peak|active|waking|prime|evening|daytime|working|business)\b", re.I)
@@ -397,7 +388,12 @@ def best_recomputation(d: Derivation) -> float | None:
     exact = (
         False  # some reading's time units come out as the result's ("a million every 4 seconds": per second)
     )
+    as_said: list[float] = []  # the readings of the operations the candidate said
+    said_bare = math.nan
     for signs in itertools.product((False, True), repeat=len(d.inputs) - 1):
+        if d.fanned and any(signs):
+            continue
+        count = len(readings)
         si, spoken, power = d.inputs[0].si, d.inputs[0].spoken, d.inputs[0].time_power
         money, size = int(d.inputs[0].kind == "money"), int(d.inputs[0].kind == "bytes")
         for q, div in zip(d.inputs[1:], signs, strict=True):
@@ -425,17 +421,24 @@ def best_recomputation(d: Derivation) -> float | None:
         elif result.per_seconds and power == 0:
             readings.append(si)  # a total the candidate states per period ("2.4 million reviews a day")
         bare.append(spoken * (result.value / result.spoken))
+        if signs == d.divide[1 : len(d.inputs)]:
+            as_said += readings[count:]
+            said_bare = bare[-1]
     if _periods_said(d):
-        readings = bare  # the days are a factor said: the period is not converted a second time
+        readings, as_said = bare, [said_bare]  # the days are a factor said: the period is not converted again
     elif not exact or d.timed_count:
         # "thirty seconds times two frames": frames a second, the rate left unsaid
         readings += bare
+        as_said.append(said_bare)
     if any(q.kind == "percent" and q.value >= 0.9 for q in d.inputs):
         # "99.95% availability is 22 minutes of downtime a month": the complement, over the result's period
         down = math.prod(1 - q.value if q.kind == "percent" and q.value >= 0.9 else q.si for q in d.inputs)
         readings += [down, down * (d.period or 1.0)]
-    for factor in d.context:  # a factor stated earlier and left unsaid here
-        readings += [r * factor.value for r in list(readings)] + [r / factor.value for r in list(readings)]
+        as_said += [down, down * (d.period or 1.0)]
+    used = {q.value for q in d.inputs}
+    for factor in d.context:  # a factor stated earlier and left unsaid here, with the operations said
+        if factor.value not in used:
+            readings += [r * factor.value for r in as_said] + [r / factor.value for r in as_said]
     stated = result.value
     finite = [r for r in readings if r > 0 and math.isfinite(r)]
     if not finite:

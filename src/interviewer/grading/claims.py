@@ -41,6 +41,7 @@ from interviewer.grading.arithmetic import (
     pending_operation,
     stated_reading,
 )
+from interviewer.grading.breakeven import threshold_slip
 from interviewer.grading.cues import says
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.downtime import availability_target, downtime_error
@@ -280,6 +281,8 @@ class ClaimChecker:
             found = self._arithmetic(text, carried, hard_sentences[i - 1] if i else "", before)
             if target is not None and not found:
                 found = _downtime(text, target, hard_sentences[i - 1] if i else "")
+            if not found and (slip := threshold_slip(text)) is not None:
+                found = [ClaimError(kind="arithmetic", quote=text, why=slip.why, challenge=slip.challenge)]
             target = availability_target(text) or target
             for error in found:
                 if error.key not in {e.key for e in errors}:
@@ -428,9 +431,14 @@ def _with_recovery(
     if not later or not _CORRECTION.search(later):
         return error
     if error.kind == "arithmetic":
+        redone = _said_numbers(error.quote)
         for sentence in split_sentences(later):
-            if derivations(words_to_digits(strip_fillers(sentence.text))) and not checker._arithmetic(
-                sentence.text
+            found = derivations(words_to_digits(strip_fillers(sentence.text)))
+            # a redo repeats a number of the slip; a later sound sum of other numbers puts nothing right
+            if (
+                found
+                and not checker._arithmetic(sentence.text)
+                and any(_said(q.value, redone) for d in found for q in (*d.inputs, d.result))
             ):
                 return error.model_copy(update={"corrected": True})
         return error
@@ -454,6 +462,15 @@ def _with_recovery(
         for s in split_sentences(later)
     )
     return error.model_copy(update={"corrected": True}) if fixed else error
+
+
+def _said_numbers(sentence: str) -> list[float]:
+    text = words_to_digits(strip_fillers(sentence))
+    return [q.value for d in derivations(text) for q in (*d.inputs, d.result)]
+
+
+def _said(value: float, values: Sequence[float]) -> bool:
+    return any(math.isclose(value, v, rel_tol=0.01) for v in values)
 
 
 _RETRACTION = re.compile(

@@ -71,6 +71,8 @@ def with_units(inputs: list[Quantity], result: Quantity, earlier: Sequence[Quant
     """A bare number that restates a number said before takes its unit back: a size or price ("... at sixteen
     bytes each. Eighty million times twelve times sixteen is 15 GB"), or the period of a rate ("each pinging
     every four seconds, works out to a million times four")."""
+    if result.kind == "count" and not result.per_seconds and (stock := _little(inputs, earlier)):
+        return stock
     if result.kind == "count" and result.per_seconds and not any(q.time_power for q in inputs):
         pool = [q for q in reversed(earlier) if q.kind == "duration" and q.value <= 600]
     elif result.kind in ("money", "bytes") and not any(q.kind == result.kind for q in inputs):
@@ -84,6 +86,33 @@ def with_units(inputs: list[Quantity], result: Quantity, earlier: Sequence[Quant
         if same is not None:
             return [*inputs[:j], replace(same, start=q.start, end=q.end), *inputs[j + 1 :]]
     return inputs
+
+
+def _little(inputs: list[Quantity], earlier: Sequence[Quantity]) -> list[Quantity] | None:
+    """Little's law said in bare numbers: "175 orders a second, each lasting about 40 minutes, so 175 times 40,
+    some 7,000 in flight" multiplies a rate by a time said before, so both take their units back (420,000).
+    The rate may be a peak said after its rate without a unit ("58 a second, say 175 at peak"). Only when
+    both bare numbers restate numbers said before; else None."""
+    if len(inputs) != 2 or any(q.kind != "count" or q.per_seconds for q in inputs):
+        return None
+    time = next((x for x in reversed(earlier) if x.kind == "duration" and x.spoken == inputs[1].value), None)
+    k = next(
+        (
+            k
+            for k in reversed(range(len(earlier)))
+            if earlier[k].kind == "count" and earlier[k].value == inputs[0].value
+        ),
+        None,
+    )
+    if time is None or k is None:
+        return None
+    period = earlier[k].per_seconds or next(
+        (x.per_seconds for x in reversed(earlier[:k]) if x.kind == "count" and x.per_seconds), None
+    )
+    if not period:
+        return None
+    rate = replace(earlier[k], per_seconds=period, start=inputs[0].start, end=inputs[0].end)
+    return [rate, replace(time, start=inputs[1].start, end=inputs[1].end)]
 
 
 def restated(inputs: list[Quantity]) -> list[Quantity]:
@@ -282,9 +311,14 @@ def carried_from(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence
     ):
         # "at ten cents per thousand that comes to $1,500 a day": a price per thousand needs the volume said
         # before it
-        return [q for q in reversed(earlier) if q.kind == "count" and not scale_word(q.value)]
+        # (a volume per period may be a round number: "a billion tokens a day")
+        return [
+            q for q in reversed(earlier) if q.kind == "count" and (q.per_seconds or not scale_word(q.value))
+        ]
     if result.kind in ("money", "bytes") and result.kind not in kinds:
-        return [q for q in reversed(earlier) if q.kind == result.kind and not q.per_seconds]
+        # the latest: "..., a quarter of a cent: about 1.25 cents a turn. 300 thousand turns is ..." costs the
+        # total, not a part of it
+        return [q for q in reversed(earlier) if q.kind == result.kind and not q.per_seconds][:1]
     if result.kind == "duration" and "duration" not in kinds:
         # "20 thousand rows a second per core is 160 thousand core-seconds": the rows said before, over the
         # rate; "on 32 cores that's 14 hours": the machine time said before, over the cores
@@ -305,7 +339,9 @@ def carried_from(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence
         # "20 million emails inside a 4-hour window, which is 14,400 seconds, so about 1,400 a second": the
         # amount said before, spread over the window just restated in seconds
         last = next((q for q in reversed(earlier) if q.kind == "count"), None)
-        return [last] if last and not last.per_seconds and last.value > result.value else []
+        # or a count per the period just spelled out: "3 billion a day. A day has 86,400 seconds, so ..."
+        over = last is not None and last.per_seconds in (None, inputs[0].value)
+        return [replace(last, per_seconds=None)] if last and over and last.value > result.value else []
     one = inputs[0]
     if not (
         result.kind == "count"
@@ -344,3 +380,89 @@ def restated_durations(
                     break
         out.append(q)
     return out
+
+
+def over_inputs_period(result: Quantity, inputs: Sequence[Quantity], divide: Sequence[bool] = ()) -> Quantity:
+    """A result said without a period is over its inputs' one period: "51 million emails a day at 10 cents per
+    thousand is 5,100 dollars" is 5,100 dollars a day, so "..., so 5,000 a month" restates it over a month."""
+    periods = {q.per_seconds for q in inputs if q.per_seconds}
+    if result.per_seconds or result.kind not in ("money", "count") or len(periods) != 1:
+        return result
+    if result.kind == "count" and (any(divide) or any(q.kind != "count" for q in inputs)):
+        return result
+    if any(q.kind == "duration" for q in inputs):
+        return result
+    return replace(result, per_seconds=periods.pop())
+
+
+def items_in(
+    said: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity]
+) -> tuple[list[Quantity], list[Quantity]] | None:
+    """A count of items that fit in a size: "roughly 230 MB a sequence. With 60 GB free on an 80 GB card,
+    that's 260 sequences" is the free size over the item's size said before; the card's own size is where
+    it sits, not a factor. Returns the inputs and the divisor (none if no item size was said), or None when
+    the step is not a count from sizes."""
+    if result.kind != "count" or not said or any(q.kind != "bytes" for q in said):
+        return None
+    total = said[0]
+    sizes = [q for q in earlier if q.kind == "bytes" and not q.per_seconds and q.si < total.si]
+    # of the sizes said before (the weights, a sequence), the one whose count comes nearest the stated one
+    item = sorted(sizes, key=lambda q: abs(math.log(total.si / q.si / result.value)))[:1]
+    return [total], item  # with no item size said, one size alone derives no count
+
+
+_PER_ITEM = re.compile(
+    # not "each": "250 output tokens each" may be per request while the load said last counts tokens
+    r"\b(?:top|per (?:request|query|search|user|page|call|impression|session|ad|feed))\b",
+    re.I,
+)
+
+
+def fanned_out(
+    clause: str, said: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity]
+) -> list[Quantity]:
+    """The loads a per-request count multiplies: "100 thousand requests a second ... only the top hundred per
+    request go to the heavy model, so about 10 million scores a second". Every rate said before is a
+    candidate, latest first; the recomputation takes the nearest."""
+    if not (
+        result.kind == "count"
+        and result.per_seconds
+        and len(said) == 1
+        and said[0].kind == "count"
+        and not said[0].per_seconds
+        and said[0].value >= 2
+        and _PER_ITEM.search(clause[: result.start])
+    ):
+        return []
+    return [q for q in reversed(earlier) if q.kind == "count" and q.per_seconds]
+
+
+def divisor(
+    inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity], fleet: bool = False
+) -> list[Quantity]:
+    """A number said before that a step divides by, when no `carried_from` applies: the period of an event
+    ("each driver pings every four seconds, and with a million drivers that's 250 thousand a second") or
+    the rate one unit serves ("each GPU does 10 thousand tokens a second, and we need 2 million a second,
+    so 200 GPUs")."""
+    if result.kind != "count" or any(q.kind != "count" for q in inputs):
+        return []
+    if result.per_seconds == 1.0 and all(q.time_power == 0 for q in inputs):
+        return [q for q in reversed(earlier) if q.kind == "duration" and q.value <= 600][:1]
+    if fleet and result.time_power == 0 and len(inputs) == 1 and inputs[0].time_power == -1:
+        rate = inputs[0].si
+        return [q for q in reversed(earlier) if q.per_seconds and q.si < rate][:1]
+    return []
+
+
+def once(clause: str, inputs: list[Quantity]) -> list[Quantity]:
+    """A count said and at once said again after a comma is one input: "at 4,000 input tokens a turn, 4,000 at
+    $2.50 per million is a cent"."""
+    out = list(inputs)
+    for j in range(len(inputs) - 1, 0, -1):
+        a, b = inputs[j - 1], inputs[j]
+        if a.kind == b.kind == "count" and a.value == b.value and _SAID_AGAIN.match(clause[a.end : b.start]):
+            del out[j - 1]
+    return out
+
+
+_SAID_AGAIN = re.compile(r"^[^\d,;]*,\s*$")

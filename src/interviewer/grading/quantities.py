@@ -81,6 +81,7 @@ _PART_OF_PERCENT = {
     "a tenth of": "0.1",
     "a hundredth of": "0.01",
 }
+_QUARTERS = {"a": 0.25, "one": 0.25, "two": 0.5, "three": 0.75}
 _FRACTIONS = {"half": 0.5, "a half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "quarter": 0.25}
 
 # A number in digits, possibly with thousands separators, a decimal point, a magnitude and a unit.
@@ -99,7 +100,9 @@ _PER = re.compile(
 _MONEY_AFTER = re.compile(r"^\s*(?:of an? )?(?:dollars?|usd|euros?|eur|cents?|bucks)\b", re.I)
 _UNIT_AFTER = re.compile(
     # "44 core-hours", "160 thousand GPU-seconds": machine time, a duration
-    r"^[\s-]*(?:(?:gpu|node|machine|core|cpu|instance|server|replica|worker)[\s-])?"
+    # "60 free gigabytes": a size with a word on how much of it is usable
+    r"^[\s-]*(?:(?:free|spare|usable|available)\s+(?=(?:kilo|mega|giga|tera)?bytes|gigs?|gb|mb|tb)\b)?"
+    r"(?:(?:gpu|node|machine|core|cpu|instance|server|replica|worker)[\s-])?"
     r"(?P<unit>ms|milliseconds?|secs?|seconds?|s|mins?|minutes?|hours?|hrs?|h|days?|weeks?|months?|years?|"
     r"(?:kilo|mega|giga|tera|peta)?bytes?|gigs?|megs?|gib|mib|tib|kb|mb|gb|tb|pb|qps|rps|tps)\b",
     re.I,
@@ -157,6 +160,13 @@ def words_to_digits(text: str) -> str:
         flags=re.I,
     )
     text = re.sub(r"\bhalf an? (cent|dollar)\b", r"0.5 \1s", text, flags=re.I)
+    # "three quarters of a cent", "a quarter of a dollar"
+    text = re.sub(
+        r"\b(a|one|two|three) quarters? of an? (cent|dollar)\b",
+        lambda m: f"{_QUARTERS[m.group(1).lower()]} {m.group(2)}s",
+        text,
+        flags=re.I,
+    )
     # "$2.50 a million" is a price per million tokens, not two and a half million dollars
     text = re.sub(
         r"(\$\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s+(?:cents?|dollars?))\s+a\s+(thousand|million|billion)\b",
@@ -169,6 +179,13 @@ def words_to_digits(text: str) -> str:
     text = re.sub(
         rf"\b({_NUMBER_WORD}|\d+) and a half\b",
         lambda m: f"{_digits(m.group(1))}.5",
+        text,
+        flags=re.I,
+    )
+    # "one and a quarter cents"
+    text = re.sub(
+        rf"\b({_NUMBER_WORD}|\d+) and a quarter\b",
+        lambda m: f"{_digits(m.group(1))}.25",
         text,
         flags=re.I,
     )

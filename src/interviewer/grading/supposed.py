@@ -37,7 +37,8 @@ _HARM = re.compile(
     r"clickbait|explod\w*|blow\w* up|crash\w*|overload\w*|time(?:s)? out|timeouts?|violat\w*|too (?:slow|late|"
     r"expensive|costly)|amplif\w*|starv\w*|inflat\w*|mislead\w*|gam(?:e|ed|ing)\b|exploit\w*|problem\w*|"
     r"risk\w*|suffer\w*|regress\w*|unfair\w*|penali[sz]\w*|punish\w*|never|can't|cannot|won't|"
-    r"misses|useless|meaningless|garbage|noise|noisy|optimistic|over-?estimat\w*|under-?estimat\w*|"
+    r"misses|useless|meaningless|garbage|noise|noisy|optimistic|a world without|blind to|"
+    r"over-?estimat\w*|under-?estimat\w*|"
     r"interfer\w*|contaminat\w*|spill\w*|confound\w*|skew\w*|neither|outages?|(?:adds?|piles? on|more) load|makes? (?:it|things|matters) worse|under-?(?:order|forecast|stock|pric|count|report|deliver)\w*|over-?order\w*)\b",
     re.I,
 )
@@ -64,17 +65,21 @@ _HIDDEN_HARM = re.compile(
 # what it would do
 # "..., since retrying a slow service just adds load to it"
 _SUPPOSED = re.compile(
-    r"(?:^\s*(?:(?:but|and|so|now)\s+)?|\b(?:since|because)\s+)[a-z]+ing\b[^,;:]{0,100}?"
+    # ", so retraining only on approved ones shows the model a world without the fraud it caught"
+    r"(?:^\s*(?:(?:but|and|so|now)\s+)?|\b(?:since|because)\s+|[,;]\s*so\s+)[a-z]+ing\b[^,;:]{0,100}?"
     r"\b(?:would|could|might|just|only|simply)\b(.+)$",
     re.I,
 )
 
 
-# "Let me cost the simple version, the large model on every turn.": an option put up to be costed
+# "Let me cost the simple version, the large model on every turn.", "Let me cost the large model everywhere.":
+# an option put up to be costed
 _COSTED = re.compile(
     r"^\s*(?:(?:first|so|okay|ok|now),?\s+)?let(?:'s| me| us)\s+(?:first\s+|quickly\s+)?"
     r"(?:cost|price|size|estimate|sanity[- ]check)(?:\s+out)?\s+(?:the|a|an)\s+"
-    r"(?:simple|simplest|naive|na\xefve|obvious|brute[- ]force|baseline|straightforward|easy)\b",
+    r"(?:(?:simple|simplest|naive|na\xefve|obvious|brute[- ]force|baseline|straightforward|easy)\b|"
+    # "Let me cost the large model everywhere.": the option alone, put up to be costed
+    r"[\w -]{1,40}\b(?:everywhere|on every \w+|for every \w+|for all \w+)\s*[.:]?\s*$)",
     re.I,
 )
 
@@ -97,10 +102,25 @@ _OVER_BUDGET = re.compile(
 )
 
 
+# "More shards are not free: every query waits for the slowest, so tail latency rises": the cost of an option
+_NOT_FREE = re.compile(
+    r"^\s*(?:[\w-]+\s+){1,4}(?:is|are)(?:n't| not) free\s*[:,;]|^\s*(?:[\w-]+\s+){1,4}(?:has|have|comes? with) a "
+    r"(?:cost|price|catch)\s*[:,;]",
+    re.I,
+)
+_HARM_GROWS = re.compile(
+    r"\b(?:latency|p9\d|tail|cost|load|lag|delay)s?\s+(?:\w+\s+)?(?:rises?|grows?|goes up|climbs?|increases?|"
+    r"blows? up|spikes?)\b",
+    re.I,
+)
+
+
 def reasons_about_mistake(sentence: str) -> bool:
     """Whether `sentence` supposes a mistake to show its harm: "if X, Y goes wrong" does not assert X, nor
     does "Y can break while X looks fine", "doing X would break Y" or "let me cost the naive version, X"."""
     if _HIDDEN_HARM.search(sentence) or _HAZARD.match(sentence) or _COSTED.match(sentence):
+        return True
+    if _NOT_FREE.match(sentence) and _HARM_GROWS.search(sentence):
         return True
     if _OPTION_SIZED.search(sentence) or _OVER_BUDGET.search(sentence):
         return True

@@ -101,7 +101,10 @@ def holds_the_breach(sentence: str, constraint: Constraint) -> bool:
 
 # What describes the whole deadline or the network rather than the part a narrower budget is for
 _WHOLE_BUDGET = re.compile(
-    r"\b(?:includ\w*|deadline|network|round.trip|exchanges? (?:drop|allow|give))", re.I
+    # "checkout runs within its hundred milliseconds": a part's own budget, not time spent
+    r"\b(?:includ\w*|deadline|network|round.trip|exchanges? (?:drop|allow|give)|"
+    r"(?:within|inside|under) (?:its|their) (?:own )?\d)",
+    re.I,
 )
 _AVAILABILITY_WORDS = re.compile(r"\b(?:availab|uptime|up time|sla|slo|nines)", re.I)
 _OUTAGE = re.compile(r"\b(?:down|outage|unavailable|unreachable|fails?|failing|degraded)\b", re.I)
