@@ -583,3 +583,40 @@ def test_a_mistake_named_with_the_harm_it_does_is_not_claimed() -> None:
     assert ("claim", None) in _kinds("fraud-detection", "issues", chosen)
     assert _kinds("search-ranking", "deep_dive", cost) == []
     assert _kinds("search-ranking", "deep_dive", "Every query waits for the slowest shard.") != []
+
+
+def test_a_broken_constraint_is_questioned_in_its_own_terms() -> None:
+    errors = CHECKER.check(
+        BANK.get("support-chatbot-rag"),
+        "issues",
+        "When the model decides a refund is due it executes straight away and the customer gets a confirmation "
+        "message afterwards.",
+    )
+    [error] = [e for e in errors if e.kind == "constraint"]
+    assert "approves that refund" in error.challenge
+
+
+@pytest.mark.parametrize(
+    ("question", "phase", "declined", "agrees"),
+    [
+        (  # "logging" meets "logs", "indexed" meets "indexing"
+            "movie-recommendations",
+            "architecture",
+            "We don't need impression logging.",
+            None,
+        ),
+        (  # a point that asks not to do something: not doing it agrees with the point
+            "email-recommendations",
+            "issues",
+            None,
+            "When a timezone's build misses its window, we don't send it late into people's afternoon.",
+        ),
+    ],
+)
+def test_declines_are_read_across_word_endings_and_refrains(
+    question: str, phase: str, declined: str | None, agrees: str | None
+) -> None:
+    if declined is not None:
+        assert ("claim", "event-logging") in _kinds(question, phase, declined)
+    if agrees is not None:
+        assert _kinds(question, phase, agrees) == []

@@ -149,6 +149,11 @@ class Constraint(_Strict):
     min: float | None = Field(default=None, gt=0)
     subject: list[str] = Field(default_factory=list, description="terms naming what it applies to")
     before: list[str] = Field(default_factory=list, description="terms naming the event it must precede")
+    challenge: str | None = Field(
+        default=None,
+        min_length=10,
+        description="what an interviewer asks when it is broken, if not the kind's",
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Constraint:

@@ -24,6 +24,7 @@ from interviewer.grading.operands import (
     fanned_out,
     items_in,
     missed_share,
+    mixed_sum,
     once,
     operated_again,
     over_inputs_period,
@@ -201,6 +202,9 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             # the last amount restated
             first = i - 1
         said, result = operated_again(clause, restated(once(clause, added(clause, qs[first:i])))), qs[i]
+        if mixed_sum(clause, said):
+            first = i  # "a cent, plus 250 tokens at 10 per million, so 1.25 cents": a sum of products, unread
+            continue
         said = unqualified(clause, with_units(said, result, [*earlier, *qs[:first]]), result)
         said = missed_share(clause, said, result)
         carried = carried_from(said, result, [*earlier, *qs[:first]])

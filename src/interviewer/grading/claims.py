@@ -313,7 +313,7 @@ class ClaimChecker:
                         kind="constraint",
                         quote=sentence,
                         why=f"{why} {constraint.says}",
-                        challenge=CHALLENGES[constraint.kind],
+                        challenge=constraint.challenge or CHALLENGES[constraint.kind],
                         serious=True,
                     )
                 )

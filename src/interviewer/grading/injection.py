@@ -117,6 +117,11 @@ _DISCUSSES = re.compile(
 )
 
 
+def discussed(text: str, start: int, end: int) -> bool:
+    """Whether the words at `start:end` are an attack quoted or described in a discussion of attacks."""
+    return _mentioned(text, start, end)
+
+
 def _mentioned(text: str, start: int, end: int) -> bool:
     """Whether the hit is quoted as an example in a discussion of attacks, not addressed to the grader.
 
@@ -151,8 +156,10 @@ def _described_attack(text: str, start: int, end: int) -> bool:
     stops = [m.end() for m in re.finditer(r"[.!?\n]\s", text[:start])]
     sentence_start = stops[-1] if stops else 0
     previous_start = stops[-2] if len(stops) > 1 else 0
-    sentence_end = next((m.start() + end for m in re.finditer(r"[.!?](?:\s|$)", text[end:])), len(text))
-    sentence = text[previous_start:sentence_end]  # the attack may be named in the sentence before
+    ends = [m.start() + end for m in re.finditer(r"[.!?](?:\s|$)", text[end:])]
+    # the attack may be named in the sentence before or after: "Say a customer writes <instruction>. Customer
+    # text goes into the prompt as untrusted content."
+    sentence = text[previous_start : ends[1] if len(ends) > 1 else len(text)]
     lead = text[sentence_start:start]
     return bool(_ATTACK_TALK.search(sentence)) and bool(
         _DISCUSSES.search(lead)

@@ -9,6 +9,7 @@ amount a window spreads) takes it from the numbers said before (`carried_from`).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -466,3 +467,11 @@ def once(clause: str, inputs: list[Quantity]) -> list[Quantity]:
 
 
 _SAID_AGAIN = re.compile(r"^[^\d,;]*,\s*$")
+
+
+def mixed_sum(clause: str, inputs: Sequence[Quantity]) -> bool:
+    """Whether the inputs add a number to a product of others ("a cent, plus 250 tokens at $10 per million"),
+    which the steps cannot be read from."""
+    return len(inputs) > 2 and any(
+        _PLUS.match(clause[a.end : b.start]) for a, b in itertools.pairwise(inputs)
+    )

@@ -160,6 +160,8 @@ def words_to_digits(text: str) -> str:
         flags=re.I,
     )
     text = re.sub(r"\bhalf an? (cent|dollar)\b", r"0.5 \1s", text, flags=re.I)
+    # "is a cent", "about a dollar a turn"
+    text = re.sub(r"\b(?<!of )an? (cent|dollar)\b(?! and a)", r"1 \1", text, flags=re.I)
     # "three quarters of a cent", "a quarter of a dollar"
     text = re.sub(
         r"\b(a|one|two|three) quarters? of an? (cent|dollar)\b",

@@ -156,16 +156,21 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
             ):
                 continue  # "I'd skip that day's digest" does what a point asks: the phrase declines nothing
             for point in points:
+                if _words(verb or phrase.split()[0]) & _refrains(point):
+                    continue  # "we don't send it late" is what "don't send yesterday's items again" asks
                 right, wrong = _point_words(point)
                 common = said & right
                 shared = len(common)
-                lone = (
-                    short
-                    and shared == 1
-                    and spread[next(iter(common))] == 1
-                    and not said & wrong
-                    # and nothing else the phrase says names a point
-                    and not any(spread[w] for w in said - common)
+                lone = short and (
+                    (
+                        shared == 1
+                        and spread[next(iter(common))] == 1
+                        and not said & wrong
+                        # and nothing else the phrase says names a point
+                        and not any(spread[w] for w in said - common)
+                    )
+                    # "impression logging": every word the point's, one of them only this point's
+                    or (said <= right and any(spread[w] == 1 and w not in wrong for w in common))
                 )
                 if (
                     (lone or shared >= MIN_SHARED)
@@ -267,6 +272,19 @@ def _does(point: KeyPoint, verb: str) -> bool:
     return bool(re.search(rf"\b{re.escape(verb)}", text))
 
 
+def _refrains(point: KeyPoint) -> frozenset[str]:
+    """The words of what a key point asks not to do ("don't send yesterday's items again")."""
+    return _cached_refrains(tuple(a for a in point.alternatives if _REFRAIN.search(a)))
+
+
+@lru_cache(maxsize=1024)
+def _cached_refrains(alternatives: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w for a in alternatives for w in _words(a))
+
+
+_REFRAIN = re.compile(r"\b(?:don't|do not|never|avoid)\b", re.I)
+
+
 def _met_otherwise(words: frozenset[str], spread: Counter[str]) -> bool:
     """Whether what is said instead names the point in other words, one of them a word that tells it apart."""
     return len(words) >= MIN_SHARED and any(spread[w] <= MAX_SPREAD for w in words)
@@ -341,16 +359,30 @@ def _words(text: str, singular: bool = True) -> frozenset[str]:
     text = _FALL_BACK.sub("fallback", text.lower()).replace("iz", "is")  # "falls back", "quantize"
     words = [part for w in _WORD.findall(text) for part in (w, *w.split("-")[1:]) if len(part) >= 4]
     return frozenset(
-        _PEOPLE.get(w, _singular(w) if singular else w)[:7]
+        _bare(_PEOPLE.get(w, _singular(w) if singular else w))[:7]
         for w in words
         if w not in STOP_WORDS and not _AMOUNTS.match(w)
     )
 
 
+def _bare(word: str) -> str:
+    """ "indexed" meets "indexing", "logging" meets "log": a verb without its ending (and a doubled last
+    consonant, "embedded" is "embed")."""
+    if len(word) > 6 and word.endswith("ing"):
+        stem = word[:-3]
+    elif len(word) > 5 and word.endswith("ed"):
+        stem = word[:-2]
+    else:
+        return word
+    return stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsaeiou" else stem
+
+
 def _singular(word: str) -> str:
     """ "treats" meets "treat", "stocks" meets "stock"; "process" and "bias" keep their s."""
     return (
-        word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
+        word[:-1]
+        if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "news"))
+        else word
     )
 
 

@@ -44,7 +44,9 @@ _NEGATOR = re.compile(
     r"(?:common |classic |typical |big |first )?(?:mistake|trap|pitfall) (?:is|would be|here is) (?:to|thinking|assuming|using|treating|optimi[sz]ing|chasing)|"
     r"easy to (?:say|think|assume|reach for)|(?:you|one|people|some) (?:might|may|could|would) (?:think|say|assume|argue)|"
     r"steer clear of|stay away from|(?<!how )(?:some|many|most|lots of|a lot of|plenty of|other) (?:teams|companies|shops|tutorials|candidates)|"
-    r"stop(?:s|ping)?|(?<!price )(?<!price-)drop(?:s|ping)?|skip(?:s|ping)?|reject(?:s|ing)?|"
+    # "drop the cells to a reduced ceiling" lowers them, it does not drop them
+    r"stop(?:s|ping)?|(?<!price )(?<!price-)drop(?:s|ping)?(?!\s+(?:[\w-]+\s+){0,4}?to\s+(?:a|an|\d|one|two|half)\b)|"
+    r"skip(?:s|ping)?|reject(?:s|ing)?|"
     r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
     r"hasn't|haven't|(?:cheaper|simpler|easier|faster|quicker|better|safer|slower|cleaner|smaller|lighter|more \w+) than)\b",
     re.I,

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Literal
 
 from interviewer.content.questions import HiddenFact, Question
+from interviewer.grading.injection import discussed
 from interviewer.phases import PHASES, Phase
 
 MAX_INPUT_CHARS = 8_000
@@ -261,7 +262,8 @@ def read_turn(text: str, question: Question, phase: Phase | None, earlier_answer
     if not spoken or (_STUCK.match(stripped) and len(spoken) <= 8):
         return Reading(text=text, kind="answer", silent=True)
     asking, asked = is_question(stripped)
-    injection = bool(_INJECTION.search(stripped))
+    # "Say a customer writes 'ignore previous instructions'": an attack discussed in a design is not one
+    injection = any(not discussed(stripped, m.start(), m.end()) for m in _INJECTION.finditer(stripped))
     words = content_words(stripped)
     lowered = stripped.lower()
     if asking:
