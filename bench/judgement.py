@@ -34,7 +34,8 @@ from then) is "fourteenth (tuned on)". The fifteenth (minimal_pairs_fifteenth.ya
 fourteenth had been looked at, measured once and tuned on from then) is "fifteenth (tuned on)". The sixteenth
 (minimal_pairs_sixteenth.yaml, written blind after the fifteenth had been looked at, measured once and tuned on from
 then) is "sixteenth (tuned on)". The seventeenth (minimal_pairs_seventeenth.yaml, written blind after the sixteenth
-had been looked at) is "seventeenth (held out)". A set listed in HELD_OUT is reported as
+had been looked at, measured once and tuned on from then) is "seventeenth (tuned on)". The eighteenth
+(minimal_pairs_eighteenth.yaml, written blind after the seventeenth had been looked at) is "eighteenth (held out)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -93,6 +94,7 @@ PAIR_FILES = {
     "fifteenth": "minimal_pairs_fifteenth.yaml",
     "sixteenth": "minimal_pairs_sixteenth.yaml",
     "seventeenth": "minimal_pairs_seventeenth.yaml",
+    "eighteenth": "minimal_pairs_eighteenth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -111,8 +113,9 @@ EXTRA = (
     "fifteenth",
     "sixteenth",
     "seventeenth",
+    "eighteenth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"eighteenth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -130,6 +133,7 @@ SPLIT_NAMES = {
     "fifteenth": "fifteenth (tuned on)",
     "sixteenth": "sixteenth (tuned on)",
     "seventeenth": "seventeenth (tuned on)",
+    "eighteenth": "eighteenth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

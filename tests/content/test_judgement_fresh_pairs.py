@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_seventeenth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_eighteenth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ FOURTEENTH = _pairs("minimal_pairs_fourteenth.yaml")
 FIFTEENTH = _pairs("minimal_pairs_fifteenth.yaml")
 SIXTEENTH = _pairs("minimal_pairs_sixteenth.yaml")
 SEVENTEENTH = _pairs("minimal_pairs_seventeenth.yaml")
+EIGHTEENTH = _pairs("minimal_pairs_eighteenth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -64,6 +65,7 @@ HELD_OUT = (
     + FIFTEENTH
     + SIXTEENTH
     + SEVENTEENTH
+    + EIGHTEENTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -101,6 +103,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("u-", FIFTEENTH),
         ("g-", SIXTEENTH),
         ("h-", SEVENTEENTH),
+        ("j-", EIGHTEENTH),
     ],
     ids=[
         "third",
@@ -118,6 +121,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "fifteenth",
         "sixteenth",
         "seventeenth",
+        "eighteenth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -213,6 +217,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("fifteenth", FIFTEENTH),
         ("sixteenth", SIXTEENTH),
         ("seventeenth", SEVENTEENTH),
+        ("eighteenth", EIGHTEENTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
