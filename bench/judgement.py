@@ -115,7 +115,7 @@ EXTRA = (
     "seventeenth",
     "eighteenth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"eighteenth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -133,7 +133,7 @@ SPLIT_NAMES = {
     "fifteenth": "fifteenth (tuned on)",
     "sixteenth": "sixteenth (tuned on)",
     "seventeenth": "seventeenth (tuned on)",
-    "eighteenth": "eighteenth (held out)",
+    "eighteenth": "eighteenth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

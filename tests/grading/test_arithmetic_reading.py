@@ -665,6 +665,27 @@ def _bank_question(qid: str) -> Question:
             "of a cent out: about one and a quarter cents a turn. Three hundred thousand turns a day is about "
             "375 dollars a day.",
         ),
+        (  # a backlog: the rate said before, over the time a consumer stalls
+            "dynamic-pricing",
+            "A million drivers each send an update every four seconds, which is 250 thousand events a second. If "
+            "a consumer stalls for two minutes, the backlog is around thirty million events.",
+            "A million drivers each send an update every four seconds, which is 250 thousand events a second. If "
+            "a consumer stalls for two minutes, the backlog is only around five hundred thousand events.",
+        ),
+        (  # "of N, only M still reach": the share that gets through
+            "search-ranking",
+            "Forty percent times eighty-five percent is thirty-four percent of traffic served from cache, so of "
+            "twenty thousand queries a second at peak, about thirteen thousand still reach ranking.",
+            "Forty percent times eighty-five percent is thirty-four percent of traffic served from cache, so of "
+            "twenty thousand queries a second at peak, only about seven hundred still reach ranking.",
+        ),
+        (  # "A plus B spread over seven days": the spreading binds first
+            "email-recommendations",
+            "Forty million daily subscribers plus eighty million weekly ones spread over seven days is about "
+            "fifty-one million digests a day.",
+            "Forty million daily subscribers plus eighty million weekly ones spread over seven days is about "
+            "five million digests a day.",
+        ),
         (  # a break-even threshold: p x 150 > (1 - p) x 20 solves to 20/170
             "fraud-detection",
             "We decline when p times a hundred and fifty is more than one minus p times twenty, which solves to "
@@ -709,3 +730,21 @@ def test_a_size_with_a_word_on_how_much_is_usable_keeps_its_unit() -> None:
     assert [(q.value, q.kind) for q in quantities(words_to_digits("three quarters of a cent"))] == [
         (0.0075, "money")
     ]
+
+
+def test_a_ratio_of_headroom_and_a_machine_count_are_not_results(youtube: Question) -> None:
+    assert (
+        arithmetic(
+            youtube,
+            "The cache takes the normal load down to twenty thousand, so that's two and a half times headroom.",
+        )
+        == []
+    )
+    assert (
+        arithmetic(
+            youtube,
+            "A GPU doing about a thousand frames a second means three hundred thousand GPU-seconds, which is "
+            "around eighty-three GPU-hours, so four GPUs around the clock.",
+        )
+        == []
+    )

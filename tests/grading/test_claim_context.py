@@ -361,6 +361,33 @@ def test_a_long_sentence_cut_before_its_relative_clause_is_read_whole() -> None:
             "Let me cost the large model everywhere.",
             "model-routing",
         ),
+        (  # an option said to be several times the budget, without "costs"
+            "support-chatbot-rag",
+            "optimization",
+            "Using the large model for every turn is about a cent and a quarter per turn, roughly a hundred and "
+            "twelve thousand a month, four times the budget.",
+            "model-routing",
+        ),
+        (  # an option as the subject of the harm it would do
+            "llm-serving-platform",
+            "architecture",
+            "One shared first-in-first-out queue would let the biggest tenant set everyone's latency.",
+            "fair-scheduler",
+        ),
+        (  # the worst thing, after a condition
+            "youtube-recommendations",
+            "issues",
+            "If the candidate service gets slow, the worst thing is to keep waiting or retrying without a "
+            "deadline, because the whole request then blows the 200 milliseconds.",
+            "slow-candidates",
+        ),
+        (  # demoted: "as an operational number only"
+            "content-moderation",
+            "requirements",
+            "Takedown counts I'd treat as an operational number only, because they rise when there's more bad "
+            "content as well as when we catch more.",
+            "prevalence-metric",
+        ),
         (  # an option sized: "pushing every post into inboxes is N writes"
             "feed-ranking",
             "architecture",
@@ -405,6 +432,25 @@ def test_an_option_costed_sized_or_dismissed_is_not_claimed(
             "optimization",
             "We autoscale the GPU servers on CPU utilisation.",
             "autoscale-signals",
+        ),
+        (
+            "llm-serving-platform",
+            "architecture",
+            "One shared first-in-first-out queue in front of each pool serves whoever arrives first.",
+            "fair-scheduler",
+        ),
+        (
+            "youtube-recommendations",
+            "issues",
+            "If the candidate service gets slow, we keep retrying it without a deadline until it answers.",
+            "slow-candidates",
+        ),
+        (
+            "content-moderation",
+            "requirements",
+            "The headline I'd track is the weekly count of items we took down; if removals rise, enforcement is "
+            "improving.",
+            "prevalence-metric",
         ),
     ],
 )

@@ -23,7 +23,6 @@ from interviewer.grading.operands import (
     divisor,
     fanned_out,
     items_in,
-    missed_share,
     mixed_sum,
     once,
     operated_again,
@@ -40,6 +39,7 @@ from interviewer.grading.operands import (
     with_units,
 )
 from interviewer.grading.quantities import Quantity, quantities, words_to_digits
+from interviewer.grading.shares import missed_share, passed_share
 from interviewer.grading.stance import clauses
 
 _RESULT_CUE = re.compile(
@@ -77,7 +77,8 @@ _BOUND = re.compile(
 _TIMES_NEXT = re.compile(r"\s*(?:[a-z-]+\s+)?(?:times|multiplied by|x|×|\*)\s", re.I)
 _RANGE = re.compile(r"\s*(?:or|to|-|–)\s*(?:maybe\s*)?", re.I)
 _RATIO_NEXT = re.compile(
-    r"^\s*(?:x|times|fold)\s+(?:the|our|its|their|what|as|more|less|bigger|smaller|larger|higher|lower|over|that)\b",
+    r"^\s*(?:x|times|fold)\s+(?:the|our|its|their|what|as|more|less|bigger|smaller|larger|higher|lower|over|that|"
+    r"headroom|overhead|margin|capacity)\b",
     re.I,
 )
 _APPOSITIVE = re.compile(r"^\s*(?:[A-Za-z-]+\s+){0,2}[A-Za-z-]+\s*,\s*[~$]?\s*$")
@@ -137,6 +138,10 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
     last = -1  # the index of the latest result
     for i in range(1, len(qs)):
         between = clause[qs[i - 1].end : qs[i].start]
+        if (share := passed_share(clause, qs, i)) is not None:
+            steps.append(Derivation((qs[i - 1], share), (False, False), qs[i]))
+            first = last = i
+            continue
         # "fifty or sixty", "four to five": a range, not a result
         if _RANGE.fullmatch(between):
             continue

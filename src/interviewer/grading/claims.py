@@ -63,14 +63,15 @@ PEAK = 3.0  # a rate said "at peak" may be up to this many times the day's avera
 
 _PLUS_OVER = re.compile(
     r"\b(\d+(?:\.\d+)?(?:(?:\s+[a-z]+){0,2}?)\s+plus\s+)(\d+(?:\.\d+)?)((?:\s+[a-z]+){0,2}?)\s+"
-    r"(?:divided by|over)\s+(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|secs?|minutes?|hours?|days?|weeks?|months?|years?)\b)",
+    r"(?:(?:divided by|over)\s+(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|secs?|minutes?|hours?|days?|weeks?|months?|"
+    r"years?)\b)|(?:spread|averaged) (?:over|across)\s+(\d+(?:\.\d+)?)(?:\s+days)?\b)",
     re.I,
 )
 
 
 def _divided_first(m: re.Match[str]) -> str:
-    """ "A plus B divided by N" read as A plus (B/N)."""
-    b, n = float(m.group(2)), float(m.group(4))
+    """ "A plus B divided by N" (or "spread over N days") read as A plus (B/N)."""
+    b, n = float(m.group(2)), float(m.group(4) or m.group(5))
     if n == 0:
         return m.group(0)
     return f"{m.group(1)}{b / n:.3f}{m.group(3)}"

@@ -44,9 +44,10 @@ def _cues_said(clause: str, cues: tuple[tuple[str, ...], ...]) -> bool:
     if not said_at_all(clause, _bare(cues[0])):
         return False  # none of the first group's terms is said, asserted or denied
     said, denied = _split_terms(cues[0])
-    if not any(m.asserted for m in _claimed(clause, said)) and not any(
-        not m.asserted for m in mentions(clause, denied)
-    ):
+    # "takedown counts I'd treat as an operational number only": named, and demoted
+    if not any(
+        m.asserted and not _demoted(clause, m.start, m.end, _SIDELINED) for m in _claimed(clause, said)
+    ) and not any(not m.asserted for m in mentions(clause, denied)):
         return False
     # The other groups must be said, and not only contrasted away: "training data comes from mined corpora,
     # not from API customers" does not train on API customers' text. A negated verb stays part of the
@@ -141,6 +142,8 @@ _EQUATES = re.compile(r"\b(?:is|are|means|shows?|captures?|reflects?|tracks?|sta
 # What a candidate names only to set it aside: demoted to a diagnostic, or said not to matter.
 _DEMOTED = re.compile(
     r"\b(?:as (?:a |mere |just )?diagnostics?|diagnostics? only|only as (?:a )?diagnostics?|"
+    # "takedown counts I'd treat as an operational number only"
+    r"as an? (?:operational|ops|workload|capacity|health) (?:number|metric|signal|figure)|"
     r"as (?:a )?secondary|secondary (?:metrics?|signals?)|but (?:not|never) optimi[sz]e|"
     r"(?:do not|don't|won't|will not|wouldn't|would not) optimi[sz]e|too late to steer|nice.to.have|as noise|"
     r"(?:on|to|for) a (?:secondary |separate )?dashboard|(?:leave|left|leaving) (?:[\w-]+ ){0,3}?to (?:the |a )?"
@@ -215,9 +218,23 @@ def _set_aside(clause: str, start: int, end: int) -> bool:
         return True  # "..., since position already reflects relevance": argued to need nothing done
     if _CONTRASTED_LIST.search(before):
         return True
+    return _demoted(clause, start, end)
+
+
+def _demoted(clause: str, start: int, end: int, demoting: re.Pattern[str] = _DEMOTED) -> bool:
+    """Whether the comma-bounded part around `start:end` demotes it ("as a diagnostic only")."""
     left = max((m.end() for m in re.finditer(r"[,;]", clause[:start])), default=0)
     right = next((m.start() + end for m in re.finditer(r"[,;]", clause[end:])), len(clause))
-    return bool(_DEMOTED.search(clause[left:right]))
+    return bool(demoting.search(clause[left:right]))
+
+
+# what a claim's own term may be demoted to and no longer be claimed ("on a dashboard" is itself a wrong claim
+# about a budget, so it is not here)
+_SIDELINED = re.compile(
+    r"\b(?:as (?:a |mere |just )?diagnostics?|diagnostics? only|only as (?:a )?diagnostics?|as (?:a )?secondary|"
+    r"as an? (?:operational|ops|workload|capacity|health) (?:number|metric|signal|figure))\b",
+    re.I,
+)
 
 
 _THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}\b)")

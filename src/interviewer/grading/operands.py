@@ -198,28 +198,6 @@ _EACH = re.compile(r"^\s*(?:[\w-]+\s+)?(?:each|apiece|per request|per query)\b",
 _QUALIFIER = re.compile(r"\b(?:over|across|on)\s+(?:a|an|the|some|about|roughly|up to)?\s*$", re.I)
 
 
-def missed_share(clause: str, inputs: list[Quantity], result: Quantity) -> list[Quantity]:
-    """A cache's hit rate taken as the share that gets past it, when the result is what still gets through.
-
-    "A cache hits seventy percent of the fifty thousand requests, so fifteen thousand reach the models": the
-    models see the thirty percent the cache misses.
-    """
-    out = []
-    for q in inputs:
-        hit = q.kind == "percent" and bool(_HIT.search(clause[max(0, q.start - 40) : q.end + 12]))
-        through = hit and bool(_THROUGH.search(clause[q.end : result.end + 40]))
-        out.append(replace(q, value=1.0 - q.value) if through and 0 < q.value < 1 else q)
-    return out
-
-
-_HIT = re.compile(r"\b(?:hits?|hit rate|hit ratio|served from (?:the )?cache|cached)\b", re.I)
-_THROUGH = re.compile(
-    r"\b(?:reach(?:es)?|get(?:s)? (?:past|through)|fall(?:s)? through|go(?:es)? through|pass(?:es)? (?:on|through)|"
-    r"miss(?:es)?|left over|remain(?:s|ing)?|still (?:hit|go|reach)|make it (?:to|through))\b",
-    re.I,
-)
-
-
 _RESULT_PERIOD = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,3}?(?:a|per|each|every)\s+(day|week|month|year)\b", re.I)
 _PERIODS = {"day": 86_400.0, "week": 604_800.0, "month": 2_592_000.0, "year": 31_536_000.0}
 
@@ -336,6 +314,17 @@ def carried_from(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence
                 else q.kind == "duration"
             )
         ]
+    if (
+        result.kind == "count"
+        and not result.per_seconds
+        and len(inputs) == 1
+        and inputs[0].kind == "duration"
+    ):
+        # "250 thousand events a second. If a consumer stalls for two minutes, the backlog is 30 million": the
+        # rate said before, over the time
+        flow = [q for q in reversed(earlier) if q.kind == "count" and q.per_seconds][:1]
+        # a backlog holds at least a second's worth; "300 thousand GPU-seconds, so 4 GPUs" counts machines
+        return flow if flow and result.value >= flow[0].si else []
     if result.kind == "count" and result.per_seconds and len(inputs) == 1 and inputs[0].kind == "duration":
         # "20 million emails inside a 4-hour window, which is 14,400 seconds, so about 1,400 a second": the
         # amount said before, spread over the window just restated in seconds
@@ -413,8 +402,8 @@ def items_in(
 
 
 _PER_ITEM = re.compile(
-    # not "each": "250 output tokens each" may be per request while the load said last counts tokens
-    r"\b(?:top|per (?:request|query|search|user|page|call|impression|session|ad|feed))\b",
+    # "the top hundred per request": not "250 tokens per request", whose load may not be the one said last
+    r"\btop\b",
     re.I,
 )
 

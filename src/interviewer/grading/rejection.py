@@ -169,8 +169,10 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
                         # and nothing else the phrase says names a point
                         and not any(spread[w] for w in said - common)
                     )
-                    # "impression logging": every word the point's, one of them only this point's
-                    or (said <= right and any(spread[w] == 1 and w not in wrong for w in common))
+                    # "impression logging": every word in the point's own statement, one of them only this point's
+                    or (
+                        said <= _words(point.point) and any(spread[w] == 1 and w not in wrong for w in common)
+                    )
                 )
                 if (
                     (lone or shared >= MIN_SHARED)

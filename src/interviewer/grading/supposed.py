@@ -38,6 +38,7 @@ _HARM = re.compile(
     r"expensive|costly)|amplif\w*|starv\w*|inflat\w*|mislead\w*|gam(?:e|ed|ing)\b|exploit\w*|problem\w*|"
     r"risk\w*|suffer\w*|regress\w*|unfair\w*|penali[sz]\w*|punish\w*|never|can't|cannot|won't|"
     r"misses|useless|meaningless|garbage|noise|noisy|optimistic|a world without|blind to|"
+    r"reward\w* (?:the )?(?:fraud\w*|spam\w*|abuse\w*|bots?|clickbait)|set everyone's|starv\w*|hog\w*|swamp\w*|"
     r"over-?estimat\w*|under-?estimat\w*|"
     r"interfer\w*|contaminat\w*|spill\w*|confound\w*|skew\w*|neither|outages?|(?:adds?|piles? on|more) load|makes? (?:it|things|matters) worse|under-?(?:order|forecast|stock|pric|count|report|deliver)\w*|over-?order\w*)\b",
     re.I,
@@ -47,8 +48,9 @@ _HARM = re.compile(
 # "The failure I worry about most is silent: a feed arrives half-empty and the model reads it as zero demand":
 # a sentence that opens by naming a failure describes the harm, not the design
 _HAZARD = re.compile(
-    r"^\s*(?:(?:so|and|but|now)\s+)?(?:(?:the|a|one|my|our)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:failure(?: mode)?|risk|danger|trap|pitfall|worry|hazard)s?"
+    # "If the candidate service gets slow, the worst thing is to keep retrying": after a condition too
+    r"^\s*(?:if\s[^,;]{1,80},\s*)?(?:(?:so|and|but|now)\s+)?(?:(?:the|a|one|my|our)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:failure(?: mode)?|risk|danger|trap|pitfall|worry|hazard|worst thing|worst mistake|mistake|anti-pattern)s?"
     r"(?:\s+(?:i|we)(?:'d| would)?\s+(?:worry|care|think|watch)\s+(?:about|for)(?:\s+most)?)?\s+(?:is|are)\b|"
     r"what (?:worries|scares|concerns) me\b)",
     re.I,
@@ -69,6 +71,13 @@ _SUPPOSED = re.compile(
     r"(?:^\s*(?:(?:but|and|so|now)\s+)?|\b(?:since|because)\s+|[,;]\s*so\s+)[a-z]+ing\b[^,;:]{0,100}?"
     r"\b(?:would|could|might|just|only|simply)\b(.+)$",
     re.I,
+)
+
+
+# "One shared first-in-first-out queue would let the biggest tenant set everyone's latency": an option as the
+# subject of the harm it would do
+_OPTION_WOULD = re.compile(
+    r"^\s*(?:(?:but|and|so)\s+)?(?:(?:a|an|one|the|any|every|just)\s+)?(?:[\w-]+\s+){0,5}?would\s+(.+)$", re.I
 )
 
 
@@ -95,7 +104,7 @@ _OPTION_SIZED = re.compile(
 
 # "A large model on every turn costs about $112 thousand a month, four times the budget": sized and ruled out
 _OVER_BUDGET = re.compile(
-    r"\bcosts?\b[^.;]{0,80}?(?:\b(?:two|three|four|five|six|ten|several|many|\d+(?:\.\d+)?)\s*(?:times|x)\s+"
+    r"\b(?:costs?|is|comes to|runs)\b[^.;]{0,140}?(?:\b(?:two|three|four|five|six|ten|several|many|\d+(?:\.\d+)?)\s*(?:times|x)\s+"
     r"(?:the|our|its|that)\s+budget|\b(?:well |far |way )?(?:over|above) (?:the|our) budget|"
     r"\b(?:blows|breaks|busts|exceeds) (?:the|our) budget)",
     re.I,
@@ -124,7 +133,7 @@ def reasons_about_mistake(sentence: str) -> bool:
         return True
     if _OPTION_SIZED.search(sentence) or _OVER_BUDGET.search(sentence):
         return True
-    supposed = _SUPPOSED.search(sentence)
+    supposed = _SUPPOSED.search(sentence) or _OPTION_WOULD.match(sentence)
     if supposed and _HARM.search(supposed.group(1)):
         return True
     match = _CONDITION.match(sentence)

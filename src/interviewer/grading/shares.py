@@ -1,0 +1,59 @@
+"""Shares of a load: what a cache lets through, and a load said as "of N, only M reach ranking".
+
+A hit rate taken as the share that gets past a cache is the commonest slip in cache arithmetic; a result said as
+the part of a load that still gets through is checked against the share said before it in the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from interviewer.grading.quantities import Quantity
+
+
+def missed_share(clause: str, inputs: list[Quantity], result: Quantity) -> list[Quantity]:
+    """A cache's hit rate taken as the share that gets past it, when the result is what still gets through.
+
+    "A cache hits seventy percent of the fifty thousand requests, so fifteen thousand reach the models": the
+    models see the thirty percent the cache misses.
+    """
+    out = []
+    for q in inputs:
+        hit = q.kind == "percent" and bool(_HIT.search(clause[max(0, q.start - 40) : q.end + 12]))
+        through = hit and bool(_THROUGH.search(clause[q.end : result.end + 40]))
+        out.append(replace(q, value=1.0 - q.value) if through and 0 < q.value < 1 else q)
+    return out
+
+
+_HIT = re.compile(r"\b(?:hits?|hit rate|hit ratio|served from (?:the )?cache|cached)\b", re.I)
+_THROUGH = re.compile(
+    r"\b(?:reach(?:es)?|get(?:s)? (?:past|through)|fall(?:s)? through|go(?:es)? through|pass(?:es)? (?:on|through)|"
+    r"miss(?:es)?|left over|remain(?:s|ing)?|still (?:hit|go|reach)|make it (?:to|through))\b",
+    re.I,
+)
+
+
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+|about\s+|roughly\s+|around\s+)?$", re.I)
+_ONLY_ABOUT = re.compile(
+    r"^[^.;:]*?,\s*(?:only\s+|just\s+)?(?:about\s+|around\s+|roughly\s+|some\s+)?$", re.I
+)
+
+
+def passed_share(clause: str, qs: Sequence[Quantity], i: int) -> Quantity | None:
+    """The share of the load `qs[i - 1]` that the result `qs[i]` is, when said as "34 percent of traffic is
+    served from cache, so of 20,000 queries a second, only about 700 still reach ranking": the share that
+    gets through (the hit rate's complement), or None when the step is not said that way."""
+    load, result = qs[i - 1], qs[i]
+    if i < 2 or load.kind != "count" or result.kind != "count":
+        return None
+    if not _OF_BEFORE.search(clause[: load.start]) or not _ONLY_ABOUT.match(clause[load.end : result.start]):
+        return None
+    if not _THROUGH.search(clause[result.end : result.end + 40]):
+        return None
+    share = next((q for q in reversed(qs[: i - 1]) if q.kind == "percent" and 0 < q.value < 1), None)
+    if share is None:
+        return None
+    hit = bool(_HIT.search(clause[share.end : share.end + 40]))
+    return replace(share, value=1.0 - share.value) if hit else share
