@@ -32,6 +32,7 @@ from interviewer.errors import FALLBACK_WORDS, LLMError
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.llm.protocol import ChatModel, Message
 from interviewer.notes.chunking import Chunk
+from interviewer.notes.concepts import absent_concepts
 from interviewer.notes.coverage import Coverage, assess
 from interviewer.notes.embeddings import Embedder
 from interviewer.notes.extract import Unit, continued, passage, render, restates, units_of
@@ -95,6 +96,13 @@ class ReadsOn(Protocol):
     """A retriever that can give the next chunk of a section (`NotesIndex` can), for a passage cut at a lead-in."""
 
     def following(self, chunk: Chunk) -> Chunk | None: ...
+
+
+@runtime_checkable
+class NamesConcepts(Protocol):
+    """A retriever that can tell which spellings of a concept its notes hold (`NotesIndex` can)."""
+
+    def mentions(self, spellings: Sequence[str]) -> set[str]: ...
 
 
 class AnswerStream:
@@ -197,7 +205,10 @@ class Answerer:
                 for h, v in zip(hits, vectors[1:], strict=True)
             ]
         frequencies, documents = self.index.document_frequencies(lexical_tokens(question))
-        return assess(question, hits, frequencies, documents)
+        absent = (
+            absent_concepts(question, self.index.mentions) if isinstance(self.index, NamesConcepts) else []
+        )
+        return assess(question, hits, frequencies, documents, absent)
 
     def _covered(self, question: str, hits: Sequence[Hit]) -> bool:
         """Whether the notes cover the question, judged by its salient terms and the evidence (offline)."""

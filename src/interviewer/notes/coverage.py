@@ -23,8 +23,14 @@ is judged by three things:
   evidence lacks: "product quantization" asked of notes that name quantization once, in a list, is not
   answered by a section that only shares "product".
 
+- `absent_concepts`: the field's named concepts the question asks about ("feature store", "in-batch
+  negatives", "A/B test"; `interviewer.notes.concepts`) that the notes never name in any spelling, even when
+  each of their words is common in the notes.
+
 `support = similarity + 0.25 * coverage - 0.5 * unknown - 0.25 * unknown_names - 0.15 * unknown_subject
-- 0.3 * absent_subject`; the notes cover the question when it reaches `0.31`. The weights and the threshold
+- 0.3 * absent_subject - 0.25 * len(absent_concepts)`; the notes cover the question when it reaches `0.31`
+and the best similarity is at least `0.2` (below that no passage is about the question, whatever words a
+cover letter or a recipe shares with it). The weights and the threshold
 were chosen on the `tune` half of the ML design patterns questions, the design-docs questions and the
 project's own labelled sets (`bench/retrieval.py`), never on held-out questions.
 """
@@ -45,6 +51,9 @@ UNKNOWN_WEIGHT = 0.5
 UNKNOWN_NAME_WEIGHT = 0.25
 UNKNOWN_SUBJECT_WEIGHT = 0.15
 ABSENT_SUBJECT_WEIGHT = 0.3
+ABSENT_CONCEPT_WEIGHT = 0.25
+MIN_SIMILARITY = 0.2
+"""Below this best dense similarity nothing in the notes is about the question, whatever words it shares."""
 RARE_IN_NOTES = 1
 """A subject word the notes use in at most this many chunks is a passing mention: the evidence must hold it."""
 _SUBJECT_MIN_LETTERS = 4
@@ -70,6 +79,7 @@ class Coverage:
     unknown_names: int = 0  # how many of those are written as names
     unknown_subject: int = 0  # words of the question's subject the notes never use (names aside)
     absent_subject: int = 0  # words of its subject the notes use once at most and the evidence lacks
+    absent_concepts: tuple[str, ...] = ()  # glossary concepts it names that the notes never name
 
     @property
     def support(self) -> float:
@@ -80,11 +90,12 @@ class Coverage:
             - UNKNOWN_NAME_WEIGHT * self.unknown_names
             - UNKNOWN_SUBJECT_WEIGHT * self.unknown_subject
             - ABSENT_SUBJECT_WEIGHT * self.absent_subject
+            - ABSENT_CONCEPT_WEIGHT * len(self.absent_concepts)
         )
 
     @property
     def covered(self) -> bool:
-        return self.support >= MIN_SUPPORT
+        return self.similarity >= MIN_SIMILARITY and self.support >= MIN_SUPPORT
 
 
 def assess(
@@ -92,13 +103,14 @@ def assess(
     hits: Sequence[Hit],
     document_frequency: Mapping[str, int],
     documents: int,
+    absent_concepts: Sequence[str] = (),
 ) -> Coverage:
     """How well `hits` cover `question`, given each term's document frequency over `documents` chunks."""
     question = _POSSESSIVE.sub("", question)
     terms = [t for t in dict.fromkeys(lexical_tokens(question)) if t not in _FRAMING]
     similarity = max((h.similarity for h in hits if h.similarity is not None), default=0.0)
     if not terms or not hits:
-        return Coverage(similarity, 0.0, 0.0, tuple(terms), ())
+        return Coverage(similarity, 0.0, 0.0, tuple(terms), (), absent_concepts=tuple(absent_concepts))
     evidence = {t for h in hits[:EVIDENCE_HITS] for t in lexical_tokens(h.chunk.embed_text)}
     prefixes = {t[:_STEM_PREFIX] for t in evidence if len(t) >= _STEM_PREFIX}
 
@@ -135,6 +147,7 @@ def assess(
             and not _spelled_alike(t) & evidence
             and document_frequency.get(t, 0) <= RARE_IN_NOTES
         ),
+        absent_concepts=tuple(absent_concepts),
     )
 
 

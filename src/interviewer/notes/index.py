@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +19,7 @@ import numpy as np
 from interviewer.config import Settings
 from interviewer.errors import NotesError
 from interviewer.notes.chunking import Chunk
+from interviewer.notes.concepts import phrase_text
 from interviewer.notes.embeddings import Embedder
 from interviewer.notes.lexical import (
     bm25_document_frequency,
@@ -194,6 +196,16 @@ class NotesIndex(SyncedIndex):
                 counts[term] += bm25_document_frequency(snapshot.bm25, term)
         return counts, documents
 
+    def mentions(self, spellings: Sequence[str]) -> set[str]:
+        """Which of `spellings` (normalised by `concepts.normalise`) occur, word for word, anywhere in the notes."""
+        if not self._synced:
+            self.ensure_synced()
+        held: set[str] = set()
+        for _, snapshot in (self._loaded(folder) for folder in self.notes_dirs):
+            text = phrase_text(snapshot.generation, partial(_texts, snapshot.chunks))
+            held.update(s for s in spellings if f" {s} " in text)
+        return held
+
     def _clause_search(
         self, sets: Sequence[tuple[str, _Snapshot]], vectors: np.ndarray, pool: int
     ) -> list[tuple[Chunk, float]]:
@@ -303,6 +315,10 @@ _PART_BREAK = re.compile(
     r"|,\s*(?=(?:what|how|why|when|which|where|who)\b)",
     re.IGNORECASE,
 )
+
+
+def _texts(chunks: Sequence[Chunk]) -> Iterator[str]:
+    return (c.embed_text for c in chunks)
 
 
 def question_parts(query: str) -> list[str]:
