@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_eighteenth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_nineteenth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ FIFTEENTH = _pairs("minimal_pairs_fifteenth.yaml")
 SIXTEENTH = _pairs("minimal_pairs_sixteenth.yaml")
 SEVENTEENTH = _pairs("minimal_pairs_seventeenth.yaml")
 EIGHTEENTH = _pairs("minimal_pairs_eighteenth.yaml")
+NINETEENTH = _pairs("minimal_pairs_nineteenth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -66,6 +67,7 @@ HELD_OUT = (
     + SIXTEENTH
     + SEVENTEENTH
     + EIGHTEENTH
+    + NINETEENTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -104,6 +106,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("g-", SIXTEENTH),
         ("h-", SEVENTEENTH),
         ("j-", EIGHTEENTH),
+        ("b-", NINETEENTH),
     ],
     ids=[
         "third",
@@ -122,6 +125,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "sixteenth",
         "seventeenth",
         "eighteenth",
+        "nineteenth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -137,8 +141,9 @@ def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
     assert kinds["objective"] >= 6 and kinds["negation"] >= 5
     assert min(kinds["arithmetic"], kinds["constraint"], kinds["method"]) >= 8
     assert 4 <= kinds["valid-alternative"] <= 7
-    # the eighth set's writer marked one right answer built on its own assumptions; the others two or more
-    assert sum(p.get("right_assumptions") == "alternative" for p in pairs) >= (1 if prefix == "y-" else 2)
+    # the eighth and nineteenth sets' writers marked one right answer built on its own assumptions; the others
+    # two or more
+    assert sum(p.get("right_assumptions") == "alternative" for p in pairs) >= (1 if prefix in ("y-", "b-") else 2)
 
 
 def test_pair_ids_are_unique_across_the_pair_files() -> None:
@@ -218,6 +223,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("sixteenth", SIXTEENTH),
         ("seventeenth", SEVENTEENTH),
         ("eighteenth", EIGHTEENTH),
+        ("nineteenth", NINETEENTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
