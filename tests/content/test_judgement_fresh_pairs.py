@@ -143,7 +143,9 @@ def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
     assert 4 <= kinds["valid-alternative"] <= 7
     # the eighth and nineteenth sets' writers marked one right answer built on its own assumptions; the others
     # two or more
-    assert sum(p.get("right_assumptions") == "alternative" for p in pairs) >= (1 if prefix in ("y-", "b-") else 2)
+    assert sum(p.get("right_assumptions") == "alternative" for p in pairs) >= (
+        1 if prefix in ("y-", "b-") else 2
+    )
 
 
 def test_pair_ids_are_unique_across_the_pair_files() -> None:

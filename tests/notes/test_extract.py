@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from interviewer.config import Settings
 from interviewer.notes.ask import Answerer
-from interviewer.notes.extract import Unit, continued, passage, render, restates, units_of
+from interviewer.notes.chunking import Chunk
+from interviewer.notes.extract import Unit, continued, passage, render, restates, result_after, units_of
 from interviewer.notes.index import NotesIndex
 from interviewer.notes.markup import readable
+from interviewer.notes.results import Hit
 from interviewer.testing import FakeEmbedder
 
 
@@ -254,3 +257,70 @@ def test_paragraphs_and_table_rows_are_kept_apart_by_an_empty_line_and_a_list_st
         "",
         "method: full; memory: high",
     ]
+
+
+def test_a_code_block_brings_the_sentence_that_says_what_it_gives() -> None:
+    units = units_of(
+        "Compute the area under the curve:\n\n```python\nauc = roc_auc_score(y, p)\nprint(auc)\n```\n\n"
+        "✅ Try another solver.\n\nThe result is 0.975, a good score.\n\nNext, a new lesson starts.\n"
+    )
+    chosen = passage(units, [0.2, 0.9, 0.1, 0.1, 0.1], "what area under the curve did it reach")
+
+    assert [u.text for u in chosen][-2:] == [
+        "auc = roc_auc_score(y, p)\nprint(auc)",
+        "The result is 0.975, a good score.",
+    ]
+    assert "Try another solver." not in [u.text for u in chosen]
+
+
+def test_a_code_block_followed_by_no_result_brings_nothing_after_it() -> None:
+    units = units_of("Run this:\n\n```\nmake all\n```\n\nThen open the page.\n")
+
+    assert result_after(units, 1) is None
+
+
+class TwoChunkNotes:
+    """A section in two chunks: the first ends on a code block, the next says what the code gives."""
+
+    def __init__(self) -> None:
+        def chunk(n: int, text: str) -> Chunk:
+            return Chunk(
+                chunk_id=f"c{n}",
+                source="lesson.md",
+                heading="Score the classifier",
+                heading_path="lesson.md › Score the classifier",
+                start_line=n * 10,
+                content_hash=f"h{n}",
+                text=text,
+            )
+
+        self.first = chunk(
+            1,
+            "Score the pumpkin classifier with this code:\n\n```python\nauc = roc_auc_score(y_test, scores)\n"
+            "print(auc)\n```\n",
+        )
+        self.second = chunk(
+            2, "The result is 0.975, so the classifier is pretty good.\n\nThe next lesson starts."
+        )
+
+    def retrieve(self, query: str, k: int = 5) -> list[Hit]:
+        return [Hit(chunk=self.first, score=1.0, similarity=0.8, lexical=None)]
+
+    def document_frequencies(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        return dict.fromkeys(terms, 1), 2
+
+    def following(self, chunk: Chunk) -> Chunk | None:
+        return self.second if chunk == self.first else None
+
+
+def test_a_result_the_next_chunk_gives_completes_a_passage_that_ends_on_code() -> None:
+    answer = Answerer(TwoChunkNotes(), FakeEmbedder(dim=256)).answer(
+        "What code scores the pumpkin classifier?"
+    )
+
+    assert answer.grounded
+    assert "print(auc)" in answer.answer
+    assert answer.answer.index("print(auc)") < answer.answer.index(
+        "The result is 0.975, so the classifier is pretty good. [1]"
+    )
+    assert "next lesson" not in answer.answer

@@ -35,7 +35,7 @@ from interviewer.notes.chunking import Chunk
 from interviewer.notes.concepts import absent_concepts
 from interviewer.notes.coverage import Coverage, assess
 from interviewer.notes.embeddings import Embedder
-from interviewer.notes.extract import Unit, continued, passage, render, restates, units_of
+from interviewer.notes.extract import Unit, continued, passage, render, restates, result_after, units_of
 from interviewer.notes.lexical import bm25_scores, lexical_tokens
 from interviewer.notes.markup import plain_text, readable
 from interviewer.notes.premise import contradiction, denial, premise_of, reversal, warning
@@ -281,6 +281,8 @@ class Answerer:
         chunk = hits[best].chunk
         if units and units[-1].text.rstrip().endswith(":") and units[-1] == every[-1]:
             units = [*units, *self._read_on(chunk, units)]
+        elif units and units[-1].kind == "code" and units[-1] == every[-1]:
+            units = [*units, *self._result_on(chunk, units[-1])]
         others = [i for i in _other_sections(hits, best)][: self.see_also]
         premise = premise_of(question)
         against = None
@@ -333,6 +335,21 @@ class Answerer:
         items = [u.depth for u in units if u.kind == "item"]
         depth = lead.depth + 1 if lead.kind == "item" else min(items, default=0)
         return continued(lead, units_of(following.text), self.max_units, depth)
+
+    def _result_on(self, chunk: Chunk, code: Unit) -> list[Unit]:
+        """The sentence saying what the code block the passage and its chunk end on gives, from the section's
+        next chunk, when the index can give it."""
+        following = self.index.following(chunk) if isinstance(self.index, ReadsOn) else None
+        if following is None:
+            return []
+        after = units_of(following.text)
+        start = next((i + 1 for i, u in enumerate(after) if u.text == code.text), 0)
+        probe = [code, *after[start:]]
+        found = result_after(probe, 0)
+        if found is None:
+            return []
+        unit = probe[found]
+        return [Unit(unit.text, unit.kind, code.block + 1, code.position + 1)]
 
     def _contradiction_elsewhere(self, premise: str, hits: list[Hit], best: int) -> tuple[int, Unit] | None:
         """A unit of another retrieved section that contradicts `premise` on two of its terms or more."""

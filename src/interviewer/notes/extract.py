@@ -10,8 +10,9 @@ of markup (no `*emphasis*`, link syntax, HTML tags or entities).
 lead-in of its list, and the units around it that score nearly as well, in the chunk's order. A unit that
 mostly repeats the question's own words (a restated question, a heading-like line) is never the answer when
 the line after it gives the guidance; a sentence that states a problem brings the remedy the next sentence
-gives ("To fix this...", "Use..."); and a lead-in ending in a colon brings what it introduces, as much of a
-list as fits a word budget.
+gives ("To fix this...", "Use..."); a lead-in ending in a colon brings what it introduces, as much of a
+list as fits a word budget; and a code block brings the sentence after it, which in a tutorial says what the
+code gives ("The result is 0.975").
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ _REMEDY = re.compile(
     r"use|set|add|make sure|try|consider|always|never|do not|don't|avoid|prefer|switch|enable|disable)\b",
     re.IGNORECASE,
 )
+# A sentence after a code block that reports what it gives.
+_RESULT = re.compile(
+    r"\d|\b(?:results?|returns?|outputs?|prints?|shows?|gives?|reports?|you(?:'ll| will| should) (?:see|get)"
+    r"|you get)\b",
+    re.IGNORECASE,
+)
+_RESULT_REACH = 3  # how many units after a code block its result may come
 _MAX_WORDS = 120
 _MAX_CODE_LINES = 8
 _MAX_CODE_CHARS = 400
@@ -296,6 +304,12 @@ def passage(
             break
         if scores[i] >= floor and not restates(units[i], question):
             chosen.add(i)
+    # A code block brings the sentence after it that says what it gives ("The result is 0.975").
+    for i in sorted(chosen):
+        if units[i].kind == "code":
+            result = result_after(units, i)
+            if result is not None:
+                chosen.add(result)
     # A lead-in chosen for its score brings what it introduces. When the chunk ends on it, it stays: it tells
     # the reader the section goes on, and the citation opens it.
     for i in sorted(chosen):
@@ -307,6 +321,18 @@ def passage(
         ):
             chosen.update(_introduced(units, i, max_units))
     return [units[i] for i in sorted(chosen)]
+
+
+def result_after(units: Sequence[Unit], code: int) -> int | None:
+    """The sentence that says what the code block `units[code]` gives: the first of the next few units that is
+    a sentence holding a number or speaking of a result ("The result is 0.975", "The accuracy is good at over
+    80%!"), before any other code block."""
+    for i in range(code + 1, min(len(units), code + 1 + _RESULT_REACH)):
+        if units[i].kind == "code":
+            return None
+        if units[i].kind == "sentence" and _RESULT.search(units[i].text):
+            return i
+    return None
 
 
 def _introduced(units: Sequence[Unit], lead: int, max_units: int) -> list[int]:
