@@ -42,6 +42,7 @@ JUDGED_SETS = {
     "mleng": REPO / "tests" / "data" / "ask_judgements_ml-engineering.yaml",
     "appliedllms": REPO / "tests" / "data" / "ask_judgements_applied-llms.yaml",
     "mlbeginners": REPO / "tests" / "data" / "ask_judgements_ml-for-beginners.yaml",
+    "dtumlops": REPO / "tests" / "data" / "ask_judgements_dtu-mlops.yaml",
 }
 IN_SCOPE_VERDICTS = ("correct", "partly", "wrong", "declined")
 OFF_TOPIC_VERDICTS = ("declined", "answered")
