@@ -37,7 +37,8 @@ then) is "sixteenth (tuned on)". The seventeenth (minimal_pairs_seventeenth.yaml
 had been looked at, measured once and tuned on from then) is "seventeenth (tuned on)". The eighteenth
 (minimal_pairs_eighteenth.yaml, written blind after the seventeenth had been looked at, measured once and tuned on
 from then) is "eighteenth (tuned on)". The nineteenth (minimal_pairs_nineteenth.yaml, written blind after the
-eighteenth had been looked at, in varied candidate voices) is "nineteenth (held out)". A set listed in HELD_OUT is reported as
+eighteenth had been looked at, in varied candidate voices, measured once and tuned on from then) is "nineteenth
+(tuned on)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -119,7 +120,7 @@ EXTRA = (
     "eighteenth",
     "nineteenth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"nineteenth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -138,7 +139,7 @@ SPLIT_NAMES = {
     "sixteenth": "sixteenth (tuned on)",
     "seventeenth": "seventeenth (tuned on)",
     "eighteenth": "eighteenth (tuned on)",
-    "nineteenth": "nineteenth (held out)",
+    "nineteenth": "nineteenth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -693,6 +693,49 @@ def _bank_question(qid: str) -> Question:
             "We decline when p times a hundred and fifty is more than one minus p times twenty, which solves to "
             "p above a hundred and fifty over a hundred and seventy, roughly eighty-eight percent.",
         ),
+        (  # "one in a thousand" is a share
+            "fraud-detection",
+            "Fraud is about one in a thousand of fifty million transactions a day, so fifty thousand attempts daily.",
+            "Fraud is about one in a thousand of fifty million transactions a day, so half a million attempts daily.",
+        ),
+        (  # a day's seconds said bare divide a daily count once
+            "movie-recommendations",
+            "Four hundred million loads a day. Divide by 86,400: about 4.6 thousand a second.",
+            "Four hundred million loads a day. Divide by 86,400: about 46 thousand a second.",
+        ),
+        (  # a weekly addend spread over its own days
+            "email-recommendations",
+            "Forty million daily plus eighty million weekly over 7, about 51 million digests a day.",
+            "Forty million daily plus eighty million weekly over 7, about 17 million digests a day.",
+        ),
+        (  # a price per machine-hour costs the machines said before
+            "translation-service",
+            "Copies per region and headroom come to around 300 GPUs; at two dollars an hour that's about 440 "
+            "thousand a month.",
+            "Copies per region and headroom come to around 300 GPUs; at two dollars an hour that's about 44 "
+            "thousand a month.",
+        ),
+        (  # "each one" multiplies the requests just counted
+            "youtube-recommendations",
+            "Twenty thousand requests a second need ranking. Each one scores about a thousand candidates, that's "
+            "twenty million scores a second.",
+            "Twenty thousand requests a second need ranking. Each one scores about a thousand candidates, that's "
+            "two million scores a second.",
+        ),
+        (  # a fleet size alone divides the load said before
+            "youtube-recommendations",
+            "We score twenty million candidates a second. Across two hundred ranking boxes, that's a hundred "
+            "thousand scores a second per box.",
+            "We score twenty million candidates a second. Across two hundred ranking boxes, that's ten thousand "
+            "scores a second per box.",
+        ),
+        (  # a period's seconds said in passing; "so one GPU does" opens the result
+            "translation-service",
+            "A GPU does twenty thousand tokens a second, and a day's got 86,400 seconds, so one GPU does about "
+            "1.7 billion tokens a day.",
+            "A GPU does twenty thousand tokens a second, and a day's got 86,400 seconds, so one GPU does about "
+            "170 million tokens a day.",
+        ),
     ],
 )
 def test_spoken_shortcuts_in_a_derivation_are_read_as_meant(qid: str, right: str, wrong: str) -> None:

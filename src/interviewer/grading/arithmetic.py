@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from interviewer.grading.delivery import strip_fillers
+from interviewer.grading.linking import CONTINUES, OPENS_ON_RESULT
+from interviewer.grading.loads import fanned_out, spread_over_fleet
 from interviewer.grading.operands import (
     added,
     carried_from,
     definite,
     divisor,
-    fanned_out,
     items_in,
     mixed_sum,
     once,
@@ -45,7 +46,9 @@ from interviewer.grading.stance import clauses
 _RESULT_CUE = re.compile(
     r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
     r"\bworks? out(?: (?:at|to))?\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b|"
-    r"\b(?:which|that) (?:fits|holds)\b|\broom for\b)"
+    r"\b(?:which|that) (?:fits|holds)\b|\broom for\b|"
+    # "..., so one GPU does about 1.7 billion tokens a day"
+    r"\bso (?:one|each|a single|every) [\w-]+ (?:does|handles|serves|processes|produces|generates|sees)\b)"
     r"(?:\s+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|"
     r"worth|then|"
     r"close to|on the order of|we(?:'re| are)? (?:at|near|need)|near|that's|(?:that |which )?averag(?:es|ing)|,))*"
@@ -122,8 +125,9 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
         [q for clause in clauses(before) for q in definite(clause, quantities(clause))] if before else []
     )
     for k, clause in enumerate(clauses(text)):
+        clause = _PERIOD_ASIDE.sub(lambda m: " " * len(m.group()), clause)
         qs = definite(clause, quantities(clause))
-        if k and earlier and (CONTINUES.match(clause) or _OPENS_ON_RESULT.match(clause)) and qs:
+        if k and earlier and (CONTINUES.match(clause) or OPENS_ON_RESULT.match(clause)) and qs:
             # "75 billion writes a day; over 86,400 seconds that's ...": the clause before ended on its input
             qs = [replace(earlier[-1], start=0, end=0), *qs]
         steps += _clause_steps(clause, qs, earlier)
@@ -213,6 +217,10 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         said = unqualified(clause, with_units(said, result, [*earlier, *qs[:first]]), result)
         said = missed_share(clause, said, result)
         carried = carried_from(said, result, [*earlier, *qs[:first]])
+        if not carried and spread_over_fleet(clause, said, result):
+            carried = [q for q in reversed([*earlier, *qs[:first]]) if q.kind == "count" and q.per_seconds][
+                :1
+            ]
         fanned = not carried and bool(carried := fanned_out(clause, said, result, [*earlier, *qs[:first]]))
         fleet = bool(_FLEET.match(clause[result.end : result.end + 40]))
         extra = [] if carried else divisor(said, result, [*earlier, *qs[:first]], fleet)
@@ -298,20 +306,11 @@ _FRESH = re.compile(
 )
 
 
-HARD_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-CONTINUES = re.compile(
-    r"^\s*(?:and |so |then )?(?:divid\w*|times|multipl\w*|over|that over|that times|"
-    r"spread (?:out )?(?:over|across)|averaged? (?:out )?over|on average over|per sec\w*)\b",
-    re.I,
-)
-# "Sixty billion over that is ...": "that" is the number the sentence before ended on
-THAT = re.compile(r"\b(over|divided by|times|multiplied by)\s+(?:that|this)\b(?!\s+(?:many|much)\b)", re.I)
-_PERIOD_NAMES = {1.0: "sec", 60.0: "minute", 3600.0: "hour", 86_400.0: "day", 604_800.0: "week"}
-
-
-_OPENS_ON_RESULT = re.compile(
-    r"^\s*(?:so|that's|that is|which is|that gives|this gives|giving|call it|(?:that|which) works? out(?: to| at)?)\b,?\s*"
-    r"(?:(?:about|around|roughly|approximately|nearly|maybe|call it|that's|it's)\b,?\s*)*[~$]?\d",
+# "20 thousand tokens a second, and a day's got 86,400 seconds, so ...": the seconds of a period said in passing,
+# which neither start a new calculation nor count as one of its inputs
+_PERIOD_ASIDE = re.compile(
+    r",\s*and\s+(?:a|one)\s+(?:day|hour)(?:'s|\s+has|\s+is)(?:\s+got)?\s+(?:about\s+)?(?:86,?400|3,?600)\s+"
+    r"sec(?:ond)?s\b",
     re.I,
 )
 
@@ -333,28 +332,6 @@ def pending_operation(sentence: str) -> str:
     while k > 0 and joined(k):
         k -= 1
     return last[qs[k].start : qs[-1].end]
-
-
-def opens_on_result(sentence: str) -> bool:
-    return bool(_OPENS_ON_RESULT.match(words_to_digits(strip_fillers(sentence))))
-
-
-def last_quantity(sentence: str) -> str:
-    """The last number of a sentence, written so a following "Dividing by..." can continue from it."""
-    found = quantities(words_to_digits(strip_fillers(sentence)))
-    if not found:
-        return ""
-    q = found[-1]
-    number = format(q.spoken, "f").rstrip("0").rstrip(".")
-    if q.kind == "duration":
-        return f"{format(q.value, 'f').rstrip('0').rstrip('.')} secs"
-    if q.per_seconds in _PERIOD_NAMES:
-        return f"{number} per {_PERIOD_NAMES[q.per_seconds]}"
-    if q.kind == "money":
-        return f"${number}"
-    if q.kind == "bytes":
-        return f"{format(q.value, 'f').rstrip('0').rstrip('.')} bytes"
-    return number if q.kind == "count" else ""
 
 
 def _comparable(inputs: Sequence[Quantity], result: Quantity) -> bool:
@@ -456,13 +433,19 @@ def best_recomputation(d: Derivation) -> float | None:
 
 
 def _periods_said(d: Derivation) -> bool:
-    """Whether an input counts the periods itself: "45 thousand a day, times thirty, is 1.35 million a month"."""
+    """Whether an input counts the periods itself: "45 thousand a day, times thirty, is 1.35 million a month",
+    "400M a day, divided by 86,400, is 4.6K a second"."""
     if not d.result.per_seconds:
         return False
     ratios = [
         d.result.per_seconds / q.per_seconds
         for q in d.inputs
         if q.per_seconds and q.per_seconds < d.result.per_seconds
+    ] + [
+        # "400M a day. Divide by 86,400: about 4.6K a second": the seconds of the input's period, said bare
+        q.per_seconds / d.result.per_seconds
+        for q in d.inputs
+        if q.per_seconds and q.per_seconds > d.result.per_seconds
     ]
     return any(
         q.kind == "count" and not q.per_seconds and any(abs(q.value - r) <= 0.05 * r for r in ratios)

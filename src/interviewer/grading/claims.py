@@ -30,14 +30,9 @@ from interviewer.content.claims import Constraint, WrongClaim
 from interviewer.content.questions import KeyPoint, Question
 from interviewer.grading.amounts import amount
 from interviewer.grading.arithmetic import (
-    CONTINUES,
-    HARD_SENTENCE,
-    THAT,
     best_recomputation,
     derivations,
     downtime_reading,
-    last_quantity,
-    opens_on_result,
     pending_operation,
     stated_reading,
 )
@@ -45,6 +40,7 @@ from interviewer.grading.breakeven import threshold_slip
 from interviewer.grading.cues import says
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.downtime import availability_target, downtime_error
+from interviewer.grading.linking import CONTINUES, HARD_SENTENCE, THAT, last_quantity, opens_on_result
 from interviewer.grading.quantities import Quantity, words_to_digits
 from interviewer.grading.rejection import STOP_WORDS as _STOP
 from interviewer.grading.rejection import declined_point

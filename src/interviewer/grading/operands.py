@@ -239,12 +239,27 @@ _PLUS = re.compile(
 )
 
 
+_OWN_PERIOD_OVER = re.compile(
+    r"^\s*(?:[\w-]+\s+)?(?:weekly|monthly|a week|a month|per week|per month|each week|each month)\s*"
+    r"(?:over|divided by|/)\s*$",
+    re.I,
+)
+
+
 def added(clause: str, inputs: Sequence[Quantity]) -> list[Quantity]:
     """Inputs joined by "plus" are one input, their sum: "10 million plus 9 million tracks at 128 bytes"."""
     out: list[Quantity] = []
-    for q in inputs:
+    spread: Quantity | None = None  # "80M weekly over 7": an addend spread over its own period's days
+    for k, q in enumerate(inputs):
         prev = out[-1] if out else None
+        if q is spread:
+            continue
         if prev and prev.kind == q.kind and _PLUS.match(clause[prev.end : q.start]):
+            after = inputs[k + 1] if k + 1 < len(inputs) else None
+            if after is not None and _OWN_PERIOD_OVER.match(clause[q.end : after.start]) and after.value > 1:
+                # "40M daily plus 80M weekly over 7, about 51M a day": the weekly part spread over the days
+                spread = after
+                q = replace(q, value=q.value / after.value, said=None)
             said = prev.spoken + q.spoken if prev.said is not None or q.said is not None else None
             out[-1] = Quantity(prev.value + q.value, prev.start, q.end, prev.kind, prev.per_seconds, said)
         else:
@@ -333,6 +348,17 @@ def carried_from(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence
         over = last is not None and last.per_seconds in (None, inputs[0].value)
         return [replace(last, per_seconds=None)] if last and over and last.value > result.value else []
     one = inputs[0]
+    if (
+        len(inputs) == 1
+        and one.kind == "money"
+        and one.per_seconds
+        and one.per_seconds <= 3_600  # a price per machine-hour, not a day's spend said again per month
+        and result.kind in ("money", "count")
+        and result.per_seconds
+        and result.per_seconds > one.per_seconds
+    ):
+        # "around 300 GPUs; at 2 dollars an hour that's about 440 thousand a month": the machines said before
+        return [q for q in reversed(earlier) if q.kind == "count" and not q.per_seconds][:1]
     if not (
         result.kind == "count"
         and result.time_power == 0
@@ -399,32 +425,6 @@ def items_in(
     # of the sizes said before (the weights, a sequence), the one whose count comes nearest the stated one
     item = sorted(sizes, key=lambda q: abs(math.log(total.si / q.si / result.value)))[:1]
     return [total], item  # with no item size said, one size alone derives no count
-
-
-_PER_ITEM = re.compile(
-    # "the top hundred per request": not "250 tokens per request", whose load may not be the one said last
-    r"\btop\b",
-    re.I,
-)
-
-
-def fanned_out(
-    clause: str, said: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity]
-) -> list[Quantity]:
-    """The loads a per-request count multiplies: "100 thousand requests a second ... only the top hundred per
-    request go to the heavy model, so about 10 million scores a second". Every rate said before is a
-    candidate, latest first; the recomputation takes the nearest."""
-    if not (
-        result.kind == "count"
-        and result.per_seconds
-        and len(said) == 1
-        and said[0].kind == "count"
-        and not said[0].per_seconds
-        and said[0].value >= 2
-        and _PER_ITEM.search(clause[: result.start])
-    ):
-        return []
-    return [q for q in reversed(earlier) if q.kind == "count" and q.per_seconds]
 
 
 def divisor(

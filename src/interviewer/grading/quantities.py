@@ -299,6 +299,9 @@ def _join(match: re.Match[str]) -> str:
     return format(value, "f").rstrip("0").rstrip(".")
 
 
+_ONE_IN = re.compile(r"\b(?:one|1)\s+in\s+(?:every\s+)?$", re.I)
+
+
 def quantities(text: str) -> list[Quantity]:
     """Every number in `text` (already in digits: see `words_to_digits`) with its magnitude and unit."""
     found: list[Quantity] = []
@@ -312,6 +315,14 @@ def quantities(text: str) -> list[Quantity]:
             if mag:
                 value *= _MAGNITUDES[mag.lower()]
         rest = text[m.end() : m.end() + 60]
+        one_in = _ONE_IN.search(text[max(0, m.start() - 20) : m.start()])
+        if one_in and value >= 2 and not m.group("pct"):
+            # "about one in a thousand": a share, 1/1000
+            start = m.start() - (len(text[max(0, m.start() - 20) : m.start()]) - one_in.start())
+            if found and found[-1].start >= start:
+                found.pop()  # the "1" of "1 in 1000"
+            found.append(Quantity(1.0 / value, start, m.end(), "percent"))
+            continue
         if m.group("pct"):
             found.append(Quantity(value / 100.0, m.start(), m.end(), "percent"))
             continue

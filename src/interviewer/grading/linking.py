@@ -1,0 +1,53 @@
+"""How a calculation carries from one sentence of an answer to the next.
+
+"75 billion writes a day. Dividing by 86,400, that's ..." continues from the number the sentence before ended
+on (`CONTINUES`, `last_quantity`); "Sixty billion over that is ..." names it (`THAT`); "So roughly 3.5 million a
+second" opens on the result of an operation the sentence before left open (`OPENS_ON_RESULT`,
+`opens_on_result`). `HARD_SENTENCE` splits an answer where a calculation may not run on.
+"""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.grading.delivery import strip_fillers
+from interviewer.grading.quantities import quantities, words_to_digits
+
+HARD_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+CONTINUES = re.compile(
+    r"^\s*(?:and |so |then )?(?:divid\w*|times|multipl\w*|over|that over|that times|"
+    r"spread (?:out )?(?:over|across)|averaged? (?:out )?over|on average over|per sec\w*)\b",
+    re.I,
+)
+# "Sixty billion over that is ...": "that" is the number the sentence before ended on
+THAT = re.compile(r"\b(over|divided by|times|multiplied by)\s+(?:that|this)\b(?!\s+(?:many|much)\b)", re.I)
+_PERIOD_NAMES = {1.0: "sec", 60.0: "minute", 3600.0: "hour", 86_400.0: "day", 604_800.0: "week"}
+
+
+OPENS_ON_RESULT = re.compile(
+    r"^\s*(?:so|that's|that is|which is|that gives|this gives|giving|call it|(?:that|which) works? out(?: to| at)?)\b,?\s*"
+    r"(?:(?:about|around|roughly|approximately|nearly|maybe|call it|that's|it's)\b,?\s*)*[~$]?\d",
+    re.I,
+)
+
+
+def opens_on_result(sentence: str) -> bool:
+    return bool(OPENS_ON_RESULT.match(words_to_digits(strip_fillers(sentence))))
+
+
+def last_quantity(sentence: str) -> str:
+    """The last number of a sentence, written so a following "Dividing by..." can continue from it."""
+    found = quantities(words_to_digits(strip_fillers(sentence)))
+    if not found:
+        return ""
+    q = found[-1]
+    number = format(q.spoken, "f").rstrip("0").rstrip(".")
+    if q.kind == "duration":
+        return f"{format(q.value, 'f').rstrip('0').rstrip('.')} secs"
+    if q.per_seconds in _PERIOD_NAMES:
+        return f"{number} per {_PERIOD_NAMES[q.per_seconds]}"
+    if q.kind == "money":
+        return f"${number}"
+    if q.kind == "bytes":
+        return f"{format(q.value, 'f').rstrip('0').rstrip('.')} bytes"
+    return number if q.kind == "count" else ""

@@ -1,0 +1,63 @@
+"""The loads a step takes from what was said before it, when a count per request or a fleet size alone cannot
+give its result: "only the top hundred per request go to the heavy model, so 10 million scores a second"
+multiplies the request rate said before (`fanned_out`); "across 200 ranking boxes, that's 100 thousand scores a
+second per box" divides it (`spread_over_fleet`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from interviewer.grading.quantities import Quantity
+
+_PER_ITEM = re.compile(
+    # "the top hundred per request": not "250 tokens per request", whose load may not be the one said last;
+    # "Each one scores about a thousand candidates": each of the requests just counted
+    r"\btop\b|^\s*(?:and\s+|so\s+)?each\s+(?:one|request|query|call|of (?:them|those|these))\b",
+    re.I,
+)
+
+
+def fanned_out(
+    clause: str, said: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity]
+) -> list[Quantity]:
+    """The loads a per-request count multiplies: "100 thousand requests a second ... only the top hundred per
+    request go to the heavy model, so about 10 million scores a second". Every rate said before is a
+    candidate, latest first; the recomputation takes the nearest."""
+    if not (
+        result.kind == "count"
+        and result.per_seconds
+        and len(said) == 1
+        and said[0].kind == "count"
+        and not said[0].per_seconds
+        and said[0].value >= 2
+        and _PER_ITEM.search(clause[: result.start])
+    ):
+        return []
+    return [q for q in reversed(earlier) if q.kind == "count" and q.per_seconds]
+
+
+_ACROSS_FLEET = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:across|over|spread (?:over|across)|split (?:across|over|between)|"
+    r"divided (?:among|between|across))\s+$",
+    re.I,
+)
+_PER_MACHINE = re.compile(
+    r"^[^,;.]*?\bper\s+(?:box|replica|gpu|node|server|machine|worker|shard|host|core|pod|instance|card)\b",
+    re.I,
+)
+
+
+def spread_over_fleet(clause: str, inputs: Sequence[Quantity], result: Quantity) -> bool:
+    """Whether a rate per machine comes from a fleet size alone: "Across 200 ranking boxes, that's 100 thousand
+    scores a second per box" divides the load said before."""
+    return (
+        len(inputs) == 1
+        and inputs[0].kind == "count"
+        and not inputs[0].per_seconds
+        and result.kind == "count"
+        and bool(result.per_seconds)
+        and bool(_ACROSS_FLEET.match(clause[: inputs[0].start]))
+        and bool(_PER_MACHINE.match(clause[result.end :]))
+    )
