@@ -117,7 +117,10 @@ _REASON = re.compile(r"\b(?:because|since|as)\b(?![^,;]*\b(?:well|long|soon|much
 def _justifies(clause: str, start: int, claimed: Sequence[str]) -> bool:
     """Whether the term at `start` sits in the reason given for the claim, a reason that names the claim's own
     metric again: "..., since every apply is a member showing intent and a recruiter receiving a candidate"."""
-    reasons = [m for m in _REASON.finditer(clause[:start]) if not re.search(r"[;.]", clause[m.end() : start])]
+    # a colon ends the reason: "since this is hiring, employment law is in play: we keep age out of the model"
+    reasons = [
+        m for m in _REASON.finditer(clause[:start]) if not re.search(r"[;.:]", clause[m.end() : start])
+    ]
     if not reasons or not claimed:
         return False
     reason = clause[reasons[-1].start() : start]
@@ -136,7 +139,10 @@ def _justifies(clause: str, start: int, claimed: Sequence[str]) -> bool:
 
 _IT_IS = re.compile(r"^(?:because|since|as)\s+(?:it|that|this)(?:'s|\s+is)\b", re.I)
 # the claim's metric said to be, or to stand for, what would make it right
-_EQUATES = re.compile(r"\b(?:is|are|means|shows?|captures?|reflects?|tracks?|stands? for)\b", re.I)
+# ("clicks for shows nobody finishes": "shows" after "for", "the" or "of" is the noun)
+_EQUATES = re.compile(
+    r"\b(?:is|are|means|(?<!for )(?<!the )(?<!of )shows?|captures?|reflects?|tracks?|stands? for)\b", re.I
+)
 
 
 # What a candidate names only to set it aside: demoted to a diagnostic, or said not to matter.
@@ -225,7 +231,15 @@ def _demoted(clause: str, start: int, end: int, demoting: re.Pattern[str] = _DEM
     """Whether the comma-bounded part around `start:end` demotes it ("as a diagnostic only")."""
     left = max((m.end() for m in re.finditer(r"[,;]", clause[:start])), default=0)
     right = next((m.start() + end for m in re.finditer(r"[,;]", clause[end:])), len(clause))
+    # "watch time and satisfaction, like survey answers, are things we look at on a dashboard": an example
+    # set off by commas leaves the subject's own predicate after it
+    if _APPOSITIVE.match(clause[right + 1 :]):
+        after = [m.start() for m in re.finditer(r"[,;]", clause[right + 1 :])]
+        right = right + 1 + after[1] if len(after) > 1 else len(clause)
     return bool(demoting.search(clause[left:right]))
+
+
+_APPOSITIVE = re.compile(r"\s*(?:like|such as|e\.g\.|including|for example)\b", re.I)
 
 
 # what a claim's own term may be demoted to and no longer be claimed ("on a dashboard" is itself a wrong claim
