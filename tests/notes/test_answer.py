@@ -10,15 +10,9 @@ import pytest
 from interviewer.config import ReplyTokens, Settings
 from interviewer.errors import LLMRefused, LLMUnavailable
 from interviewer.llm.prompts import PromptLibrary
-from interviewer.notes.ask import (
-    ABSTAIN,
-    EXTRACT_NOTICE,
-    Answerer,
-    CitationFilter,
-    check_citations,
-    lexical_coverage,
-)
+from interviewer.notes.ask import ABSTAIN, EXTRACT_NOTICE, Answerer, lexical_coverage
 from interviewer.notes.chunking import Chunk
+from interviewer.notes.citations import CitationFilter, check_citations
 from interviewer.notes.index import NotesIndex
 from interviewer.notes.results import Hit
 from interviewer.testing import FakeEmbedder, FakeLLM
