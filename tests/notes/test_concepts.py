@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from interviewer.config import Settings
+from interviewer.llm.prompts import PromptLibrary
 from interviewer.notes.ask import ABSTAIN, Answerer
 from interviewer.notes.concepts import absent_concepts, named_concepts, normalise, phrase_text
 from interviewer.notes.coverage import ABSENT_CONCEPT_WEIGHT, MIN_SIMILARITY, MIN_SUPPORT, Coverage
 from interviewer.notes.index import NotesIndex
-from interviewer.testing import FakeEmbedder
+from interviewer.testing import FakeEmbedder, FakeLLM
 
 NOTES = {
     "Features": (
@@ -88,3 +89,22 @@ def test_the_offline_answerer_declines_a_concept_the_notes_never_name_and_answer
     assert index.mentions([normalise("a/b test"), normalise("feature store")]) == {normalise("a/b test")}
     assert declined.grounded is False and declined.answer.startswith(ABSTAIN)
     assert answered.grounded is True and answered.citations[0].heading == "Features"
+
+
+def test_with_a_model_a_concept_the_notes_never_name_is_declined_before_the_model_is_asked(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    text = "\n\n".join(f"## {heading}\n\n{body}" for heading, body in NOTES.items())
+    (folder / "notes.md").write_text(f"# Serving\n\n{text}\n", encoding="utf-8")
+    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+    llm = FakeLLM(["A feature store keeps the features [1]."])
+    answerer = Answerer(
+        index, index.embedder, llm, PromptLibrary(settings.prompts_dir), k=3, min_similarity=0.0
+    )
+
+    declined = answerer.answer("How does a feature store keep the features of training and serving the same?")
+
+    assert declined.grounded is False and declined.answer.startswith(ABSTAIN)
+    assert llm.calls == []

@@ -52,7 +52,9 @@ _DISMISSED = re.compile(
     # "bots are a small share of clicks, and the model down-weights them on its own"
     r"|(?:is|are) (?:only |just )?(?:a )?(?:small|tiny|negligible|minor) (?:share|part|fraction|slice|problem)"
     r"|(?:learns?|handles?|fixes?|sorts?|corrects?|down-?weights?) (?:\w+ ){0,3}?(?:on its own|by itself|"
-    r"on their own|by themselves))",
+    r"on their own|by themselves)"
+    # "daily retraining picks up whatever starts trending, so the loop sorts itself out"
+    r"|(?:sorts?|takes? care of|fixes?|works?|irons?) (?:itself|themselves) out|(?:takes?|take) care of (?:itself|themselves))",
     re.I,
 )
 # The declined phrase ends at a pause or where the reason for declining starts.
@@ -141,6 +143,8 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
                 # "..., but I don't think we need to treat those days differently": the days of the clause before
                 said |= _words(" ".join(parts[:k]))
             rest = _PREDICATE.sub("", sentence[sentence.find(phrase) + len(phrase) :], count=1)
+            # "I don't think we need to reserve slots, or log the probability ...": declined too, not instead
+            rest = _DECLINED_TOO.sub("", rest, count=1)
             # a decline with its own reason ("..., since we wrote them ourselves") is not followed by what
             # is done instead
             rest += "" if _REASON.match(rest) else " " + after
@@ -185,6 +189,7 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
     return best[1] if best else None
 
 
+_DECLINED_TOO = re.compile(r"^\s*,?\s*(?:or|nor)\s+[^;.]*", re.I)
 _ARTICLE = re.compile(r"\b(?:a|an|the|to|any|too|our|its|their)\b", re.I)
 _DEMONSTRATIVE = re.compile(r"\b(?:those|these|such)\b", re.I)
 # "I don't think per-tenant caps are needed for that"

@@ -218,9 +218,13 @@ class Answerer:
         """Whether retrieval found something to answer from.
 
         A close dense match is enough. A weaker one counts when the best chunks also contain most of
-        the question's content words (short questions such as "sizing a Kafka topic" embed loosely).
+        the question's content words (short questions such as "sizing a Kafka topic" embed loosely). A
+        question about a named concept the notes never name ("a feature store") is not answered from
+        sections that only share its words, as offline.
         """
         if not hits:
+            return False
+        if isinstance(self.index, NamesConcepts) and absent_concepts(question, self.index.mentions):
             return False
         similarities = [h.similarity for h in hits if h.similarity is not None]
         best = max(similarities) if similarities else None
