@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from interviewer.config import Settings
 from interviewer.llm.prompts import PromptLibrary
 from interviewer.notes.ask import ABSTAIN, Answerer
@@ -73,14 +75,18 @@ def test_each_absent_concept_lowers_support_and_a_far_question_is_never_covered(
     assert far.support >= MIN_SUPPORT and not far.covered
 
 
-def test_the_offline_answerer_declines_a_concept_the_notes_never_name_and_answers_their_own_words(
-    settings: Settings, tmp_path: Path
-) -> None:
+@pytest.fixture
+def index(settings: Settings, tmp_path: Path) -> NotesIndex:
     folder = tmp_path / "notes"
     folder.mkdir()
     text = "\n\n".join(f"## {heading}\n\n{body}" for heading, body in NOTES.items())
     (folder / "notes.md").write_text(f"# Serving\n\n{text}\n", encoding="utf-8")
-    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+    return NotesIndex(settings, FakeEmbedder(dim=256), [folder])
+
+
+def test_the_offline_answerer_declines_a_concept_the_notes_never_name_and_answers_their_own_words(
+    index: NotesIndex,
+) -> None:
     answerer = Answerer(index, index.embedder, k=3)
 
     declined = answerer.answer("How does a feature store keep the features of training and serving the same?")
@@ -92,13 +98,8 @@ def test_the_offline_answerer_declines_a_concept_the_notes_never_name_and_answer
 
 
 def test_with_a_model_a_concept_the_notes_never_name_is_declined_before_the_model_is_asked(
-    settings: Settings, tmp_path: Path
+    settings: Settings, index: NotesIndex
 ) -> None:
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    text = "\n\n".join(f"## {heading}\n\n{body}" for heading, body in NOTES.items())
-    (folder / "notes.md").write_text(f"# Serving\n\n{text}\n", encoding="utf-8")
-    index = NotesIndex(settings, FakeEmbedder(dim=256), [folder])
     llm = FakeLLM(["A feature store keeps the features [1]."])
     answerer = Answerer(
         index, index.embedder, llm, PromptLibrary(settings.prompts_dir), k=3, min_similarity=0.0

@@ -15,6 +15,7 @@ Stop words are kept: "in-batch negatives" is not "batch negatives".
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 
@@ -227,6 +228,7 @@ def absent_concepts(question: str, mentioned: Callable[[Sequence[str]], set[str]
 
 _TEXTS: dict[str, str] = {}
 _TEXTS_KEPT = 32
+_TEXTS_LOCK = threading.Lock()
 
 
 def phrase_text(generation: str, texts: Callable[[], Iterable[str]]) -> str:
@@ -234,7 +236,8 @@ def phrase_text(generation: str, texts: Callable[[], Iterable[str]]) -> str:
     text = _TEXTS.get(generation)
     if text is None:
         text = " " + " | ".join(normalise(t) for t in texts()) + " "
-        if len(_TEXTS) >= _TEXTS_KEPT:
-            _TEXTS.pop(next(iter(_TEXTS)))
-        _TEXTS[generation] = text
+        with _TEXTS_LOCK:  # the app's sessions ask from several threads
+            if len(_TEXTS) >= _TEXTS_KEPT:
+                _TEXTS.pop(next(iter(_TEXTS)), None)
+            _TEXTS[generation] = text
     return text
