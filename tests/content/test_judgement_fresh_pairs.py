@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_nineteenth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_twentieth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ SIXTEENTH = _pairs("minimal_pairs_sixteenth.yaml")
 SEVENTEENTH = _pairs("minimal_pairs_seventeenth.yaml")
 EIGHTEENTH = _pairs("minimal_pairs_eighteenth.yaml")
 NINETEENTH = _pairs("minimal_pairs_nineteenth.yaml")
+TWENTIETH = _pairs("minimal_pairs_twentieth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -68,6 +69,7 @@ HELD_OUT = (
     + SEVENTEENTH
     + EIGHTEENTH
     + NINETEENTH
+    + TWENTIETH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -107,6 +109,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("h-", SEVENTEENTH),
         ("j-", EIGHTEENTH),
         ("b-", NINETEENTH),
+        ("c-", TWENTIETH),
     ],
     ids=[
         "third",
@@ -126,6 +129,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "seventeenth",
         "eighteenth",
         "nineteenth",
+        "twentieth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -159,7 +163,9 @@ def test_both_answers_are_spoken_length_and_within_fifteen_percent_of_each_other
     pair: dict[str, Any],
 ) -> None:
     first, second = (len(text.split()) for text in _texts(pair))
-    assert 40 <= first <= 120 and 40 <= second <= 120
+    # the twentieth set's long turns run to 130 words (its README note)
+    longest = 130 if pair["id"].startswith("c-") else 120
+    assert 40 <= first <= longest and 40 <= second <= longest
     # the fifth and sixth sets' writers measured the 15% against the longer answer (their README note)
     base = max(first, second) if pair["id"][:2] in ("v-", "w-") else min(first, second)
     assert abs(first - second) <= 0.15 * base
@@ -226,6 +232,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("seventeenth", SEVENTEENTH),
         ("eighteenth", EIGHTEENTH),
         ("nineteenth", NINETEENTH),
+        ("twentieth", TWENTIETH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
@@ -234,7 +241,9 @@ def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[
         for p in pairs
         if p["kind"] != "valid-alternative" and len(p["right"].split()) != len(p["wrong"].split())
     )
-    assert abs(longer["right"] - longer["wrong"]) <= (4 if name in ("fifth", "sixth") else 3), name
+    assert abs(longer["right"] - longer["wrong"]) <= (4 if name in ("fifth", "sixth", "twentieth") else 3), (
+        name
+    )
 
 
 def test_third_injection_set_is_held_out_with_defences_spread_over_labels_and_two_attacks() -> None:

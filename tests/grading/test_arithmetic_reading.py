@@ -9,6 +9,7 @@ from interviewer.content.questions import Question, QuestionBank
 from interviewer.grading.amounts import fmt
 from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.quantities import quantities, words_to_digits
+from interviewer.grading.signals import split_sentences
 from interviewer.grading.targets import breaks
 from locations import KNOWLEDGE
 
@@ -791,3 +792,34 @@ def test_a_ratio_of_headroom_and_a_machine_count_are_not_results(youtube: Questi
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    ("slip", "right"),
+    [
+        (
+            "Twenty-five million requests a day, fifteen hundred prompt tokens each, so that's... 3.75 billion "
+            "input tokens a day.",
+            "Twenty-five million requests a day, fifteen hundred prompt tokens each, so that's... 37.5 billion "
+            "input tokens a day.",
+        ),
+        (
+            "That's a hundred billion inbox writes a day. Per second, divide by 86,400... roughly twelve "
+            "thousand writes a second.",
+            "That's a hundred billion inbox writes a day. Per second, divide by 86,400... roughly 1.2 million "
+            "writes a second.",
+        ),
+    ],
+)
+def test_a_spoken_pause_inside_a_derivation_ends_no_sentence(
+    youtube: Question, slip: str, right: str
+) -> None:
+    assert arithmetic(youtube, slip)
+    assert not arithmetic(youtube, right)
+
+
+def test_a_pause_before_a_capital_still_ends_the_sentence() -> None:
+    said = [
+        s.text for s in split_sentences("We could shard it... Then again, one box may do. So that's... fine.")
+    ]
+    assert said == ["We could shard it...", "Then again, one box may do.", "So that's... fine."]

@@ -63,13 +63,19 @@ class Delivery(BaseModel):
         return self.words / self.sentences if self.sentences else 0.0
 
 
+_PAUSE = re.compile(r"(\d)?[ \t]*(?:\.{3}|\u2026)(?=[ \t]*[a-z0-9])")
+
+
 def strip_fillers(text: str) -> str:
     """The answer with filler words removed and the spacing tidied; content words are kept.
 
     The commas that set a filler off go with it ("I'd, um, add a cache" becomes "I'd add a cache"), so a
     spoken answer does not look like a list once its fillers are gone.
     """
-    stripped = _FILLER.sub("\x00", text)
+    # a spoken pause inside a sentence is no sentence end: after a number it parts two phrases like a comma
+    # ("divide by 86,400... roughly 1.2 million"), elsewhere it is only a breath ("so that's... 3.75 billion")
+    stripped = _PAUSE.sub(lambda m: f"{m.group(1)}," if m.group(1) else " ", text)
+    stripped = _FILLER.sub("\x00", stripped)
     stripped = re.sub(r"[ \t]*,?[ \t]*(?:\x00[ \t]*,?[ \t]*)+", " ", stripped)
     stripped = re.sub(r"[ \t]+([,.!?;:])", r"\1", stripped)
     stripped = re.sub(r"([,.!?;:])(?:\s*,)+", r"\1", stripped)

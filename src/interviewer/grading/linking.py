@@ -13,7 +13,8 @@ import re
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.quantities import quantities, words_to_digits
 
-HARD_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# "so that's... 3.75 billion": a spoken pause before a lower-case word or a digit ends no sentence
+HARD_SENTENCE = re.compile(r"(?<=[.!?])(?<!\.\.\.)\s+|(?<=\.\.\.)\s+(?![a-z0-9])|\n+")
 CONTINUES = re.compile(
     r"^\s*(?:and |so |then )?(?:divid\w*|times|multipl\w*|over|that over|that times|"
     r"spread (?:out )?(?:over|across)|averaged? (?:out )?over|on average over|per sec\w*)\b",

@@ -52,6 +52,11 @@ _WINDOW = 26  # words per window when a long run has no soft boundary at all
 _SNAP = 6  # words a window's cut may move to land on a clause start
 
 
+def _paused(text: str, start: int, end: int) -> bool:
+    """A spoken pause, not a sentence end: "so that's... 3.75 billion"."""
+    return text.endswith("...", 0, start) and end < len(text) and (text[end].islower() or text[end].isdigit())
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences with their spans in `text`. Long unpunctuated runs are cut at clause boundaries.
 
@@ -62,6 +67,8 @@ def split_sentences(text: str) -> list[Sentence]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for match in _BOUNDARY.finditer(text):
+        if _paused(text, match.start(), match.end()):
+            continue
         spans.append((pos, match.start()))
         pos = match.end()
     spans.append((pos, len(text)))
