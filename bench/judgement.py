@@ -39,7 +39,8 @@ had been looked at, measured once and tuned on from then) is "seventeenth (tuned
 from then) is "eighteenth (tuned on)". The nineteenth (minimal_pairs_nineteenth.yaml, written blind after the
 eighteenth had been looked at, in varied candidate voices, measured once and tuned on from then) is "nineteenth
 (tuned on)". The twentieth (minimal_pairs_twentieth.yaml, written blind after the nineteenth had been looked
-at, in long turns with the error between correct claims) is "twentieth (held out)". A set listed in HELD_OUT is reported as
+at, in long turns with the error between correct claims, measured once and tuned on from then) is "twentieth
+(tuned on)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -123,7 +124,7 @@ EXTRA = (
     "nineteenth",
     "twentieth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"twentieth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -143,7 +144,7 @@ SPLIT_NAMES = {
     "seventeenth": "seventeenth (tuned on)",
     "eighteenth": "eighteenth (tuned on)",
     "nineteenth": "nineteenth (tuned on)",
-    "twentieth": "twentieth (held out)",
+    "twentieth": "twentieth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from interviewer.grading.delivery import strip_fillers
-from interviewer.grading.linking import CONTINUES, OPENS_ON_RESULT
+from interviewer.grading.linking import CONTINUES, OPENS_ON_RESULT, repaired
 from interviewer.grading.loads import fanned_out, spread_over_fleet
 from interviewer.grading.operands import (
     added,
@@ -39,7 +39,7 @@ from interviewer.grading.operands import (
     unqualified,
     with_units,
 )
-from interviewer.grading.quantities import Quantity, quantities, words_to_digits
+from interviewer.grading.quantities import Quantity, quantities, unit_change, words_to_digits
 from interviewer.grading.shares import missed_share, passed_share
 from interviewer.grading.stance import clauses
 
@@ -121,6 +121,7 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     `operands.carried_from`).
     """
     steps: list[Derivation] = []
+    text, before = repaired(text), repaired(before)
     earlier: list[Quantity] = (
         [q for clause in clauses(before) for q in definite(clause, quantities(clause))] if before else []
     )
@@ -368,6 +369,10 @@ def best_recomputation(d: Derivation) -> float | None:
         return min(found, key=lambda r: abs(math.log(d.result.value / r))) if found else None
     if any(q.value == 0 or q.spoken == 0 for q in d.inputs):
         return None
+    if unit_change(d.inputs, d.result, d.divide):
+        return d.inputs[
+            0
+        ].si  # "160 thousand core-seconds, divided by 3,600, about 44 core-hours": the same time
     result = d.result
     readings: list[float] = []
     bare: list[float] = []  # the numbers as said, units ignored: only when no reading's units work out
@@ -474,6 +479,11 @@ def downtime_reading(d: Derivation) -> float | None:
 
 def stated_reading(d: Derivation) -> float | None:
     """The result of the operators as stated (multiply unless "divided by"), in the result's terms."""
+    if _periods_said(d):
+        return None  # "3 billion a day, divided by 86,400": the period is not converted again
+    if unit_change(d.inputs, d.result, d.divide):
+        # "160 thousand core-seconds, divided by sixty, 2,700 core-hours": a change of unit keeps the time
+        return d.inputs[0].si
     si, power = d.inputs[0].si, d.inputs[0].time_power
     for q, div in zip(d.inputs[1:], d.divide[1:], strict=True):
         si, power = (si / q.si, power - q.time_power) if div else (si * q.si, power + q.time_power)

@@ -37,7 +37,7 @@ from interviewer.grading.arithmetic import (
     stated_reading,
 )
 from interviewer.grading.breakeven import threshold_slip
-from interviewer.grading.cues import says
+from interviewer.grading.cues import says, says_in
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.downtime import availability_target, downtime_error
 from interviewer.grading.linking import CONTINUES, HARD_SENTENCE, THAT, last_quantity, opens_on_result
@@ -124,6 +124,7 @@ _ALLOWANCE = re.compile(
     r"(?:that's|that is|so|it's|which is|we get|about|roughly|around|call it)\b",
     re.I,
 )
+_ENDED = re.compile(r"[.!?]\s")
 _CUT_INSIDE = re.compile(r"^(?:that|which|who|where|whose)\b")  # lower case: the same sentence goes on
 _ACROSS_PARTS = frozenset({"ordering", "freshness", "nonblocking", "availability"})
 
@@ -155,7 +156,10 @@ class ClaimChecker:
             text = _stated(sentence.text)
             if not text:
                 continue  # a question asks; it claims nothing
-            later = " ".join(s.text for s in sentences[i + 1 :])
+            # what comes after this sentence; a long one cut in pieces does not correct itself
+            later = " ".join(
+                s.text for s in sentences[i + 1 :] if _ENDED.search(answer, sentence.start, s.start)
+            )
             following = sentences[i + 1].text if i + 1 < len(sentences) else ""
             goal = bool(i) and asks_the_goal(sentences[i - 1].text)
             # the hazard just named, described: "If a feed arrives half-empty, we under-order for weeks"
@@ -193,7 +197,7 @@ class ClaimChecker:
             said = (f"the goal is {said[0]}", *said)
         for point in points:
             for wrong in point.wrong:
-                if any(says(clause, wrong.cues, wrong.unless) for clause in said):
+                if says_in(sentence, said, wrong.cues, wrong.unless):
                     found.append(
                         ClaimError(
                             kind="claim",

@@ -40,6 +40,18 @@ def _says_cached(clause: str, cues: tuple[tuple[str, ...], ...], unless: tuple[s
     return said and not (_unless_said(clause, unless, first) or _unless_said(numeric, numeric_unless, first))
 
 
+# "One head predicts applies, and a second predicts recruiter replies": the parts of one design, a clause each
+_PARTS = re.compile(r"\b(?:one|the first)\b.+\b(?:a second|the second|another|the other)\b", re.I)
+
+
+def says_in(sentence: str, said: Sequence[str], cues: Sequence[Sequence[str]], unless: Sequence[str]) -> bool:
+    """Whether a clause of `sentence` (`said`) says the claim, and no other part of the design the sentence lists
+    names what would make it right."""
+    if not any(says(clause, cues, unless) for clause in said):
+        return False
+    return not (_PARTS.search(sentence) and not says(sentence, cues, unless))
+
+
 def _cues_said(clause: str, cues: tuple[tuple[str, ...], ...]) -> bool:
     if not said_at_all(clause, _bare(cues[0])):
         return False  # none of the first group's terms is said, asserted or denied
@@ -118,8 +130,13 @@ def _justifies(clause: str, start: int, claimed: Sequence[str]) -> bool:
     """Whether the term at `start` sits in the reason given for the claim, a reason that names the claim's own
     metric again: "..., since every apply is a member showing intent and a recruiter receiving a candidate"."""
     # a colon ends the reason: "since this is hiring, employment law is in play: we keep age out of the model"
+    # and so does the next part of a design: "since applies are logged instantly, and a second head predicts ..."
     reasons = [
-        m for m in _REASON.finditer(clause[:start]) if not re.search(r"[;.:]", clause[m.end() : start])
+        m
+        for m in _REASON.finditer(clause[:start])
+        if not re.search(
+            r"[;.:]|,\s+and\s+(?:a second|the second|another|the other)\b", clause[m.end() : start]
+        )
     ]
     if not reasons or not claimed:
         return False
@@ -152,7 +169,7 @@ _DEMOTED = re.compile(
     r"as an? (?:operational|ops|workload|capacity|health) (?:number|metric|signal|figure)|"
     r"as (?:a )?secondary|secondary (?:metrics?|signals?)|but (?:not|never) optimi[sz]e|"
     r"(?:do not|don't|won't|will not|wouldn't|would not) optimi[sz]e|too late to steer|nice.to.have|as noise|"
-    r"(?:on|to|for) a (?:secondary |separate )?dashboard|(?:leave|left|leaving) (?:[\w-]+ ){0,3}?to (?:the |a )?"
+    r"(?:on|to|for) a (?:secondary |separate )?dashboard|as an? (?:[\w-]+ ){0,2}?dashboard(?: number| metric)?s?|(?:leave|left|leaving) (?:[\w-]+ ){0,3}?to (?:the |a )?"
     r"dashboards?|as a (?:nice |happy |welcome )?(?:side.effect|bonus)|"
     r"(?:as )?a report (?:we|i|they|the team) (?:look at|read|check|review)|"
     r"belongs? to (?:the )?(?:[\w-]+ ){0,2}teams?|"
@@ -181,6 +198,10 @@ _CONSEQUENCE_AFTER = re.compile(
     r"(?:goes|go|comes|come|falls?|drops?|improves?|moves?) (?:down |up )?(?:with it|along with it|in step))\b",
     re.I,
 )
+_EVENED_BEFORE = re.compile(
+    r"\b(?:averages?|averaging|washes|wash|cancels?|evens?|smooths?)\s+(?:the\s+|any\s+)?$", re.I
+)
+_EVENED_AFTER = re.compile(r"^[\w-]*\s+(?:[\w-]+\s+)?out\b", re.I)
 _DISMISSED_BEFORE = re.compile(
     r"\b(?:regardless of|no matter|whether or not|irrespective of)\s+(?:\w+\s+){0,2}$|"
     # "which saves tuning a watermark": what the choice spares is not part of it
@@ -220,6 +241,8 @@ def _set_aside(clause: str, start: int, end: int) -> bool:
         return True
     if _CONSEQUENCE_AFTER.match(clause[end:]):
         return True
+    if _EVENED_BEFORE.search(before) and _EVENED_AFTER.match(clause[end:]):
+        return True  # "the volume averages position effects out": named only to be dismissed
     if _ALREADY_AFTER.match(clause[end:]) and _ASIDE_REASON.search(before[-40:]):
         return True  # "..., since position already reflects relevance": argued to need nothing done
     if _CONTRASTED_LIST.search(before):
@@ -246,7 +269,7 @@ _APPOSITIVE = re.compile(r"\s*(?:like|such as|e\.g\.|including|for example)\b", 
 # about a budget, so it is not here)
 _SIDELINED = re.compile(
     r"\b(?:as (?:a |mere |just )?diagnostics?|diagnostics? only|only as (?:a )?diagnostics?|as (?:a )?secondary|"
-    r"as an? (?:operational|ops|workload|capacity|health) (?:number|metric|signal|figure))\b",
+    r"as an? (?:operational|operations|ops|workload|capacity|health) (?:number|metric|signal|figure|dashboard))\b",
     re.I,
 )
 

@@ -3,7 +3,8 @@
 "75 billion writes a day. Dividing by 86,400, that's ..." continues from the number the sentence before ended
 on (`CONTINUES`, `last_quantity`); "Sixty billion over that is ..." names it (`THAT`); "So roughly 3.5 million a
 second" opens on the result of an operation the sentence before left open (`OPENS_ON_RESULT`,
-`opens_on_result`). `HARD_SENTENCE` splits an answer where a calculation may not run on.
+`opens_on_result`). `HARD_SENTENCE` splits an answer where a calculation may not run on; `repaired` drops a
+result the speaker took back at once ("about 3,500 a second, no wait, 35,000").
 """
 
 from __future__ import annotations
@@ -52,3 +53,16 @@ def last_quantity(sentence: str) -> str:
     if q.kind == "bytes":
         return f"{format(q.value, 'f').rstrip('0').rstrip('.')} bytes"
     return number if q.kind == "count" else ""
+
+
+# a result said and taken back at once: "about 3500 a second, no wait, 35000 a second"
+_SELF_REPAIR = re.compile(
+    r"\b\d[\d.,]*\s*(?:%|percent|[kmb]\b)?(?:\s+(?:a|an|per)\s+[a-z]+)?,?\s+(?:(?:no|wait|sorry|i mean|make that|"
+    r"scratch that|actually)\b,?\s+)+(?=(?:about\s+|roughly\s+|around\s+|more like\s+)?\d)",
+    re.I,
+)
+
+
+def repaired(text: str) -> str:
+    """`text` with the results a speaker took back blanked out, its length kept."""
+    return _SELF_REPAIR.sub(lambda m: " " * len(m.group()), text)

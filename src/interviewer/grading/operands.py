@@ -246,6 +246,19 @@ _OWN_PERIOD_OVER = re.compile(
 )
 
 
+_SPREAD = re.compile(r"\b(?:over|divided|spread|across)\b|/", re.I)
+_OWN_DAYS = {"daily": 1, "day": 1, "weekly": 7, "week": 7, "monthly": 30, "month": 30}
+_PERIOD_WORD = re.compile(
+    r"^\s*(?:[\w-]+\s+)?(?:(daily|weekly|monthly)|(?:a|per|each)\s+(day|week|month))\b", re.I
+)
+
+
+def _own_days(after: str) -> int | None:
+    """The days of the period the words after a number name ("weekly", "a week"), if they name one."""
+    match = _PERIOD_WORD.match(after)
+    return _OWN_DAYS[(match.group(1) or match.group(2)).lower()] if match else None
+
+
 def added(clause: str, inputs: Sequence[Quantity]) -> list[Quantity]:
     """Inputs joined by "plus" are one input, their sum: "10 million plus 9 million tracks at 128 bytes"."""
     out: list[Quantity] = []
@@ -260,6 +273,13 @@ def added(clause: str, inputs: Sequence[Quantity]) -> list[Quantity]:
                 # "40M daily plus 80M weekly over 7, about 51M a day": the weekly part spread over the days
                 spread = after
                 q = replace(q, value=q.value / after.value, said=None)
+            elif (
+                (days := _own_days(clause[q.end : q.end + 24]))
+                and _own_days(clause[prev.end : q.start]) == 1
+                and not (after and _SPREAD.search(clause[q.end : after.start]))
+            ):
+                # "40M daily plus 80M weekly is about 51M a day": the weekly part is a seventh of it a day
+                q = replace(q, value=q.value / days, said=None)
             said = prev.spoken + q.spoken if prev.said is not None or q.said is not None else None
             out[-1] = Quantity(prev.value + q.value, prev.start, q.end, prev.kind, prev.per_seconds, said)
         else:

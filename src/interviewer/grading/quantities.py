@@ -9,6 +9,7 @@ million, billion) and units here. The arithmetic checker (`interviewer.grading.c
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -367,7 +368,8 @@ _PERIOD_WORDS = {
 }
 _PERIOD = re.compile(
     r"\b(?P<word>hourly|daily|nightly|overnight|weekly|monthly)\b|"
-    r"\b(?:for|every|within|after|over|once|once a|once an|once every|each|up to)\s+(?:an?\s+|one\s+)?"
+    r"\b(?:for|every|within|after|over|once|once a|once an|once every|each|up to|lives?|lasts?|ttl of)\s+"
+    r"(?:(?:about|around|roughly|nearly)\s+)?(?:an?\s+|one\s+)?"
     r"(?P<unit>second|minute|hour|day|night|week|month)\b|"
     r"\b(?:by|until|till|on|in)\s+the\s+(?:next|following)\s+(?P<next>day|morning|night|week|month)\b|"
     r"\b(?P<tomorrow>tomorrow|the next morning|the morning after|the next day)\b|"
@@ -395,3 +397,17 @@ def periods(text: str) -> list[tuple[float, int, int]]:
             unit = m.group("unit").lower()
             found.append((86_400.0 if unit == "night" else _SECONDS[unit], m.start(), m.end()))
     return sorted(found, key=lambda f: f[1])
+
+
+_TIME_FACTORS = frozenset({60.0, 3600.0, 24.0, 86400.0, 7.0, 1000.0})
+
+
+def unit_change(inputs: Sequence[Quantity], result: Quantity, divide: Sequence[bool]) -> bool:
+    """A duration divided by the size of a unit and said as a duration again: a change of unit, not a calculation
+    ("160 thousand core-seconds, divided by 3,600, about 44 core-hours")."""
+    return (
+        inputs[0].kind == result.kind == "duration"
+        and len(inputs) > 1
+        and all(q.kind == "count" and q.value in _TIME_FACTORS for q in inputs[1:])
+        and all(divide[1 : len(inputs)])
+    )

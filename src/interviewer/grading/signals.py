@@ -104,7 +104,7 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if piece_start < end:
         pieces.append((piece_start, end))
     result: list[tuple[int, int]] = []
-    for a, b in pieces:
+    for a, b in _halved(text, pieces, cuts):
         words = list(_WORDS.finditer(text[a:b]))
         if len(words) <= _LONG:
             result.append((a, b))
@@ -116,6 +116,26 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
             first = cut
         result.append((a + words[first].start(), b))
     return result
+
+
+def _halved(text: str, pieces: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A piece still too long is cut at its soft boundary nearest its middle that leaves 12 words each side, before
+    any window cut through it: "..., and I'd also write the full prompts and completions ..." is cut at ", and"."""
+    out: list[tuple[int, int]] = []
+    for a, b in pieces:
+        total = len(_WORDS.findall(text[a:b]))
+        inside = [
+            (cut_end, nxt, len(_WORDS.findall(text[a:cut_end])))
+            for cut_end, nxt in cuts
+            if a < cut_end < b and total > _LONG
+        ]
+        fair = [c for c in inside if c[2] >= 12 and total - c[2] >= 12]
+        if not fair:
+            out.append((a, b))
+            continue
+        cut_end, nxt, _ = min(fair, key=lambda c: abs(c[2] - total / 2))
+        out += [(a, cut_end), (nxt, b)]
+    return out
 
 
 def _window_cut(words: list[re.Match[str]], target: int) -> int:

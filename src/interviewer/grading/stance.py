@@ -22,7 +22,11 @@ _CLAUSE = re.compile(
     r"(?<!\beveryone )(?<!\banyone )(?<!\bnobody )(?<!\bno one )(?<!\ball )(?<!\bnothing )"
     r"\bbut\b(?!\s+not\s+(?:(?:enough|sufficient)\b|"
     + _UNACTED
-    + r"))|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b",
+    + r"))|\bwhereas\b|\bwhile\b|\balthough\b|\bhowever\b|"
+    # "..., and I'd also write the prompts to the lake": a second thing done is a claim of its own
+    r",\s+and\s+(?=(?:i|we)(?:'d|'ll|\s+would|\s+will)?\s+also\b)|"
+    # "moderator decisions, plus every automatic removal as a positive": an item added on is claimed by itself
+    r",\s+plus\s+(?=(?:every|all|any|each)\b)",
     re.I,
 )
 # Segments within a clause: a negator's reach ends at the next of these.

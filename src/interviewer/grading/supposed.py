@@ -33,9 +33,9 @@ _SIZED = re.compile(
 )
 _HARM = re.compile(
     r"\b(?:cop(?:y|ies|ying)|reinforc\w*|feedback loop|leak\w*|overfit\w*|bias(?:ed)?|collaps\w*|degrad\w*|"
-    r"break\w*|broke|fail\w*|drift\w*|stale|miss(?:es|ing)?|los(?:e|es|ing)|hurt\w*|wrong|worse|bad|"
+    r"break\w*|broke|fail\w*|drift\w*|stale|miss(?:es|ing)?|los(?:e|es|ing)|hurt\w*|wrong|worse|worst|bad|"
     r"clickbait|explod\w*|blow\w* up|crash\w*|overload\w*|time(?:s)? out|timeouts?|violat\w*|too (?:slow|late|"
-    r"expensive|costly)|amplif\w*|starv\w*|inflat\w*|mislead\w*|gam(?:e|ed|ing)\b|exploit\w*|problem\w*|"
+    r"expensive|costly|low|high)|amplif\w*|starv\w*|inflat\w*|mislead\w*|gam(?:e|ed|ing)\b|exploit\w*|problem\w*|"
     r"risk\w*|suffer\w*|regress\w*|unfair\w*|penali[sz]\w*|punish\w*|never|can't|cannot|won't|"
     r"misses|useless|meaningless|garbage|noise|noisy|optimistic|a world without|blind to|"
     r"reward\w* (?:the )?(?:fraud\w*|spam\w*|abuse\w*|bots?|clickbait)|set everyone's|starv\w*|hog\w*|swamp\w*|"

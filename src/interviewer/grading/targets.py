@@ -107,7 +107,11 @@ _WHOLE_BUDGET = re.compile(
     re.I,
 )
 _AVAILABILITY_WORDS = re.compile(r"\b(?:availab|uptime|up time|sla|slo|nines)", re.I)
-_OUTAGE = re.compile(r"\b(?:down|outage|unavailable|unreachable|fails?|failing|degraded)\b", re.I)
+# "so we never slow down approval": slowing down is no outage
+_OUTAGE = re.compile(
+    r"\b(?:(?<!slow )(?<!slows )(?<!slowing )(?<!slowed )down|outage|unavailable|unreachable|fails?|failing|degraded)\b",
+    re.I,
+)
 # "uploads are held as pending until the classifiers come back", "it parks the authorisation until the model is
 # back": what users wait for is held while a dependency is down, so the product is down with it
 _RECOVERY = (
@@ -264,6 +268,9 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                 # "Text gets checked in a nightly batch, after it is visible": the timing may sit in the
                 # segment after the one naming what is checked.
                 segment = ", ".join(parts[i : i + 2])
+                if constraint.kind == "freshness" and i and _CACHE_LIFE.search(parts[i - 1]):
+                    # "Entries live about an hour, since stock changes are small": the lifetime said just before
+                    segment = ", ".join(parts[i - 1 : i + 2])
                 if constraint.kind == "freshness":
                     assert constraint.max is not None
                     stale = [
@@ -276,7 +283,7 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                     ]
                     if (
                         stale
-                        and not re.search(r"\b(?:within|under|at most|less than)\b", segment, re.I)
+                        and not _bounded_within(segment, constraint.max)
                         and not _BACKSTOP.search(segment)
                     ):
                         return f"Data refreshed every {_duration(stale[0])} is too stale."
@@ -290,6 +297,28 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                 ):
                     return "That check runs too late."
     return None
+
+
+_CACHE_LIFE = re.compile(
+    r"\b(?:entries|cache[sd]?|cached|results)\b[^,]*\b(?:live|lives|lasts?|expires?)\b|\bttl\b", re.I
+)
+_BOUND = re.compile(
+    r"\b(?:within|under|at most|less than)\b(?:\s+(?:about|roughly|around|a|an|the|one|(\d+(?:\.\d+)?)))*\s*"
+    r"(sec(?:ond)?|min(?:ute)?|hour|day|week)?",
+    re.I,
+)
+_UNIT_SECONDS = {"sec": 1, "min": 60, "hou": 3600, "day": 86400, "wee": 604800}
+
+
+def _bounded_within(segment: str, limit: float) -> bool:
+    """Whether the segment bounds its staleness inside `limit` ("fresh within five minutes, with an hourly
+    backfill"); a bound past it excuses nothing ("shows up within the hour or so")."""
+    for m in _BOUND.finditer(segment):
+        if not m.group(2):
+            return True  # a bound said without its time: give it the benefit of the doubt
+        if float(m.group(1) or 1) * _UNIT_SECONDS[m.group(2)[:3].lower()] <= limit:
+            return True
+    return False
 
 
 # A period is denied only by a plain negator before it in its segment ("not once a day", "never hourly"):
