@@ -109,3 +109,16 @@ def test_with_a_model_a_concept_the_notes_never_name_is_declined_before_the_mode
 
     assert declined.grounded is False and declined.answer.startswith(ABSTAIN)
     assert llm.calls == []
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("A/B tests on the KV-cache", "a b test on the kv cach"),
+        ("Caching, cached: CACHES!", "cach cach cach"),
+        ("naïve café über-fast p99", "na ve caf ber fast p99"),
+        ("  tabs\tand\nnew lines  ", "tab and new lin"),
+    ],
+)
+def test_notes_and_questions_are_normalised_to_ascii_words(text: str, normalised: str) -> None:
+    assert normalise(text) == normalised

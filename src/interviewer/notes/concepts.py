@@ -14,7 +14,6 @@ Stop words are kept: "in-batch negatives" is not "batch negatives".
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
@@ -193,12 +192,14 @@ def _groups() -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
-_RUN = re.compile(r"[a-z0-9]+")
+# every byte but a-z and 0-9 is a word break; text is read as ASCII with anything else a break too
+_BREAKS = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
 
 
 def normalise(text: str) -> str:
     """Lower-cased, lightly stemmed words joined by single spaces (punctuation and hyphens are word breaks)."""
-    return " ".join(_stem(w) for w in _RUN.findall(text.lower()))
+    words = text.lower().encode("ascii", "replace").translate(_BREAKS).decode("ascii").split()
+    return " ".join(map(_stem, words))
 
 
 def named_concepts(question: str) -> list[tuple[str, ...]]:
