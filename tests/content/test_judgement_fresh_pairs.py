@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_twentieth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_twentyfirst.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ SEVENTEENTH = _pairs("minimal_pairs_seventeenth.yaml")
 EIGHTEENTH = _pairs("minimal_pairs_eighteenth.yaml")
 NINETEENTH = _pairs("minimal_pairs_nineteenth.yaml")
 TWENTIETH = _pairs("minimal_pairs_twentieth.yaml")
+TWENTYFIRST = _pairs("minimal_pairs_twentyfirst.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -70,6 +71,7 @@ HELD_OUT = (
     + EIGHTEENTH
     + NINETEENTH
     + TWENTIETH
+    + TWENTYFIRST
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -110,6 +112,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("j-", EIGHTEENTH),
         ("b-", NINETEENTH),
         ("c-", TWENTIETH),
+        ("d-", TWENTYFIRST),
     ],
     ids=[
         "third",
@@ -130,6 +133,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "eighteenth",
         "nineteenth",
         "twentieth",
+        "twentyfirst",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -233,6 +237,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("eighteenth", EIGHTEENTH),
         ("nineteenth", NINETEENTH),
         ("twentieth", TWENTIETH),
+        ("twentyfirst", TWENTYFIRST),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
