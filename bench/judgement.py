@@ -41,8 +41,8 @@ eighteenth had been looked at, in varied candidate voices, measured once and tun
 (tuned on)". The twentieth (minimal_pairs_twentieth.yaml, written blind after the nineteenth had been looked
 at, in long turns with the error between correct claims, measured once and tuned on from then) is "twentieth
 (tuned on)". The twenty-first (minimal_pairs_twentyfirst.yaml, written blind after the twentieth had been
-looked at, in the voices of non-native speakers and of senior engineers speaking in jargon) is "twenty-first (held
-out)". A set listed in HELD_OUT is reported as
+looked at, in the voices of non-native speakers and of senior engineers speaking in jargon, measured once and tuned on
+from then) is "twenty-first (tuned on)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -128,7 +128,7 @@ EXTRA = (
     "twentieth",
     "twentyfirst",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"twentyfirst"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -149,7 +149,7 @@ SPLIT_NAMES = {
     "eighteenth": "eighteenth (tuned on)",
     "nineteenth": "nineteenth (tuned on)",
     "twentieth": "twentieth (tuned on)",
-    "twentyfirst": "twenty-first (held out)",
+    "twentyfirst": "twenty-first (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -184,3 +184,81 @@ def test_the_rest_of_a_cut_sentence_is_not_a_correction() -> None:
         "afterwards for any sign of trouble."
     )
     assert ("claim", "safe-rollout") in _errors("translation-service", said)
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [
+        ("Ranker at ~200 QPS/instance on 1K candidates → 25K ÷ 200 = 125 rankers.", False),
+        ("Ranker at ~200 QPS/instance on 1K candidates → 25K ÷ 200 ≈ 12 rankers.", True),
+        ("Avg seq 1,500 + 250 ≈ 1,750 tokens at 131 KB/token → ~230 MB/seq.", False),
+        ("Avg seq 1,500 + 250 ≈ 1,750 tokens at 131 KB/token → ~23 MB/seq.", True),
+    ],
+)
+def test_an_arrow_starts_a_calculation_or_gives_its_result(said: str, wrong: bool) -> None:
+    assert bool(_errors("youtube-recommendations", said)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [
+        ("One billion requests, 60 tokens in and about 60 out, so 60 billion each side per day.", False),
+        ("One billion requests, 60 tokens in and about 60 out, so 120 billion tokens a day.", False),
+        ("One billion requests, 60 tokens in and about 60 out, so 6 billion each side per day.", True),
+    ],
+)
+def test_tokens_in_and_out_are_two_sides_not_two_factors(said: str, wrong: bool) -> None:
+    assert bool(_errors("translation-service", said)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [
+        (
+            "The cutoff is 100 ms including the network, which eats ~50-60 ms, plus ~10 ms parse, so ~30 ms compute.",
+            False,
+        ),
+        (
+            "The cutoff is 100 ms including the network, which eats ~50-60 ms, plus ~10 ms parse, so ~5 ms compute.",
+            True,
+        ),
+    ],
+)
+def test_what_a_budget_leaves_is_a_difference(said: str, wrong: bool) -> None:
+    assert bool(_errors("ad-serving", said)) is wrong
+
+
+def test_a_denominator_is_not_the_aim_and_a_metric_tracked_alongside_excuses_nothing() -> None:
+    said = "Objective: session time spent per DAU, since it's dense, moves fast and tracks retention."
+    assert _errors("feed-ranking", said) == [("claim", "engagement-objective")]
+    said = "Winners go to a proper A/B read on CTR of the first results page, with rater NDCG@10 tracked."
+    assert _errors("search-ranking", said) == [("claim", "experiment-method")]
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        (
+            "fraud-detection",
+            "Payment switch approve the payment and put it to Kafka, and our fraud service read from Kafka and give "
+            "score, so authorisation is never waiting for model.",
+        ),
+        (
+            "email-recommendations",
+            "Triggers: CDC on price/stock into Kafka, consumer buffers them and folds them into the user's next "
+            "morning digest.",
+        ),
+    ],
+)
+def test_a_check_read_off_a_queue_and_a_trigger_carried_by_pronouns_are_read(
+    question: str, said: str
+) -> None:
+    assert [kind for kind, _ in _errors(question, said)] == ["constraint"]
+
+
+def test_a_scorer_called_before_approval_that_also_publishes_to_kafka_is_sound() -> None:
+    said = (
+        "The switch calls the fraud service synchronously before it approves the payment, and every scored payment "
+        "is published to Kafka for the feature pipeline."
+    )
+    assert _errors("fraud-detection", said) == []

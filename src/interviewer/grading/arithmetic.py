@@ -16,15 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from interviewer.grading.delivery import strip_fillers
-from interviewer.grading.linking import CONTINUES, OPENS_ON_RESULT, repaired
+from interviewer.grading.linking import CONTINUES, OPENS_ON_RESULT, arrows, repaired
 from interviewer.grading.loads import fanned_out, spread_over_fleet
 from interviewer.grading.operands import (
-    added,
     carried_from,
     definite,
     divisor,
     items_in,
-    mixed_sum,
     once,
     operated_again,
     over_inputs_period,
@@ -42,6 +40,7 @@ from interviewer.grading.operands import (
 from interviewer.grading.quantities import Quantity, quantities, unit_change, words_to_digits
 from interviewer.grading.shares import missed_share, passed_share
 from interviewer.grading.stance import clauses
+from interviewer.grading.sums import added, mixed_sum
 
 _RESULT_CUE = re.compile(
     r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
@@ -121,7 +120,7 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     `operands.carried_from`).
     """
     steps: list[Derivation] = []
-    text, before = repaired(text), repaired(before)
+    text, before = arrows(repaired(text)), arrows(repaired(before))
     earlier: list[Quantity] = (
         [q for clause in clauses(before) for q in definite(clause, quantities(clause))] if before else []
     )

@@ -46,6 +46,7 @@ from interviewer.grading.rejection import STOP_WORDS as _STOP
 from interviewer.grading.rejection import declined_point
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, mentions
+from interviewer.grading.sums import remainder_fits
 from interviewer.grading.supposed import describes_hazard, reasons_about_mistake, warns
 from interviewer.grading.targets import CHALLENGES, breaks, holds_the_breach
 from interviewer.phases import PHASES, Phase
@@ -363,6 +364,8 @@ class ClaimChecker:
                 continue  # "with headroom, that's about 300 GPUs": a margin left unsaid may explain more
             if stated > computed and factor <= PEAK and derivation.result.per_seconds and _PEAK.search(text):
                 continue  # "... gives about 70 thousand a second at peak": twice the average, for the busy hours
+            if remainder_fits(text, derivation.inputs, derivation.result, TOLERANCE):
+                continue  # "100 ms, and the network eats 60 and parsing 10, so 30 ms to compute": what is left
             found.append(
                 ClaimError(
                     kind="arithmetic",

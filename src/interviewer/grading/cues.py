@@ -96,11 +96,17 @@ def _unless_said(clause: str, unless: tuple[str, ...], claimed: Sequence[str] = 
     ("ship whichever collects more clicks, because clicks are the closest thing to relevance")."""
     return any(
         m.asserted
+        # "time spent per DAU": a population the metric is divided by, not the aim
+        and not (_PER_BEFORE.search(clause, 0, m.start) and _POPULATION.fullmatch(m.term))
         and not _set_aside(clause, m.start, m.end)
         and not _justifies(clause, m.start, claimed)
         and not _premise(clause, m, claimed)
         for m in mentions(clause, list(unless))
     )
+
+
+_PER_BEFORE = re.compile(r"\bper\s+$", re.I)
+_POPULATION = re.compile(r"dau|daily actives?|daily active users?|users?|members?|sessions?|viewers?", re.I)
 
 
 # "recruiter replies come days later, so ...": what would excuse the claim, named as too slow to use
@@ -169,7 +175,7 @@ _DEMOTED = re.compile(
     r"as an? (?:operational|ops|workload|capacity|health) (?:number|metric|signal|figure)|"
     r"as (?:a )?secondary|secondary (?:metrics?|signals?)|but (?:not|never) optimi[sz]e|"
     r"(?:do not|don't|won't|will not|wouldn't|would not) optimi[sz]e|too late to steer|nice.to.have|as noise|"
-    r"(?:on|to|for) a (?:secondary |separate )?dashboard|as an? (?:[\w-]+ ){0,2}?dashboard(?: number| metric)?s?|(?:leave|left|leaving) (?:[\w-]+ ){0,3}?to (?:the |a )?"
+    r"(?:on|to|for) a (?:secondary |separate )?dashboard|with (?:[\w@-]+ ){1,4}(?:tracked|watched|logged)|as an? (?:[\w-]+ ){0,2}?dashboard(?: number| metric)?s?|(?:leave|left|leaving) (?:[\w-]+ ){0,3}?to (?:the |a )?"
     r"dashboards?|as a (?:nice |happy |welcome )?(?:side.effect|bonus)|"
     r"(?:as )?a report (?:we|i|they|the team) (?:look at|read|check|review)|"
     r"belongs? to (?:the )?(?:[\w-]+ ){0,2}teams?|"

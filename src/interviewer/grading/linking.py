@@ -66,3 +66,20 @@ _SELF_REPAIR = re.compile(
 def repaired(text: str) -> str:
     """`text` with the results a speaker took back blanked out, its length kept."""
     return _SELF_REPAIR.sub(lambda m: " " * len(m.group()), text)
+
+
+_ARROW = re.compile(r"\u2192|->|=>")
+_OPERATOR_AHEAD = re.compile(
+    r"[^;.\u2192]*?(?:\u00f7|\u00d7|\*|\s/\s|\d\s*/\s*\d|\btimes\b|\bdivided by\b)"
+)  # "MB/seq" is a unit
+
+
+def arrows(text: str) -> str:
+    """An arrow starts a new step when a calculation follows it ("200 QPS an instance -> 25K / 200 = 125"); else
+    it gives a result ("25K / 200 -> 125 rankers"). The text keeps its length."""
+    return _ARROW.sub(
+        lambda m: (
+            ";".ljust(len(m.group())) if _OPERATOR_AHEAD.match(text, m.end()) else "=".ljust(len(m.group()))
+        ),
+        text,
+    )

@@ -9,7 +9,6 @@ amount a window spreads) takes it from the numbers said before (`carried_from`).
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -233,60 +232,6 @@ def rate_again(clause: str, qs: Sequence[Quantity], i: int, starts: bool) -> boo
     return starts or bool(_ENDS_COMMA.search(clause[: qs[i - 1].start]))
 
 
-_PLUS = re.compile(
-    r"^\s*(?:[A-Za-z]+,?\s+){0,2}?,?\s*(?:plus|\+|and another)\s*(?:about |around |roughly |another |some )?[~$]?\s*$",
-    re.I,
-)
-
-
-_OWN_PERIOD_OVER = re.compile(
-    r"^\s*(?:[\w-]+\s+)?(?:weekly|monthly|a week|a month|per week|per month|each week|each month)\s*"
-    r"(?:over|divided by|/)\s*$",
-    re.I,
-)
-
-
-_SPREAD = re.compile(r"\b(?:over|divided|spread|across)\b|/", re.I)
-_OWN_DAYS = {"daily": 1, "day": 1, "weekly": 7, "week": 7, "monthly": 30, "month": 30}
-_PERIOD_WORD = re.compile(
-    r"^\s*(?:[\w-]+\s+)?(?:(daily|weekly|monthly)|(?:a|per|each)\s+(day|week|month))\b", re.I
-)
-
-
-def _own_days(after: str) -> int | None:
-    """The days of the period the words after a number name ("weekly", "a week"), if they name one."""
-    match = _PERIOD_WORD.match(after)
-    return _OWN_DAYS[(match.group(1) or match.group(2)).lower()] if match else None
-
-
-def added(clause: str, inputs: Sequence[Quantity]) -> list[Quantity]:
-    """Inputs joined by "plus" are one input, their sum: "10 million plus 9 million tracks at 128 bytes"."""
-    out: list[Quantity] = []
-    spread: Quantity | None = None  # "80M weekly over 7": an addend spread over its own period's days
-    for k, q in enumerate(inputs):
-        prev = out[-1] if out else None
-        if q is spread:
-            continue
-        if prev and prev.kind == q.kind and _PLUS.match(clause[prev.end : q.start]):
-            after = inputs[k + 1] if k + 1 < len(inputs) else None
-            if after is not None and _OWN_PERIOD_OVER.match(clause[q.end : after.start]) and after.value > 1:
-                # "40M daily plus 80M weekly over 7, about 51M a day": the weekly part spread over the days
-                spread = after
-                q = replace(q, value=q.value / after.value, said=None)
-            elif (
-                (days := _own_days(clause[q.end : q.end + 24]))
-                and _own_days(clause[prev.end : q.start]) == 1
-                and not (after and _SPREAD.search(clause[q.end : after.start]))
-            ):
-                # "40M daily plus 80M weekly is about 51M a day": the weekly part is a seventh of it a day
-                q = replace(q, value=q.value / days, said=None)
-            said = prev.spoken + q.spoken if prev.said is not None or q.said is not None else None
-            out[-1] = Quantity(prev.value + q.value, prev.start, q.end, prev.kind, prev.per_seconds, said)
-        else:
-            out.append(q)
-    return out
-
-
 _SAY = re.compile(r"(?:^|,)\s*say\s+(?:about\s+|roughly\s+|around\s+)?$", re.I)
 _EACH_AFTER = re.compile(
     r"^\s*(?:[\w-]+\s+){0,2}(?:each|apiece|per (?!sec|second|minute|hour|day|week|month|year)\w+)\b", re.I
@@ -319,7 +264,8 @@ def carried_from(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence
     models. At 300 a second a replica, that's 85")."""
     kinds = {q.kind for q in inputs}
     if (
-        result.kind == "money"
+        # "input 0.15 dollar per million gives 9K": the total may leave its currency unsaid
+        (result.kind == "money" or (result.kind == "count" and not result.per_seconds))
         and kinds == {"money", "count"}
         and all(q.kind == "money" or scale_word(q.value) for q in inputs)
     ):
@@ -476,11 +422,3 @@ def once(clause: str, inputs: list[Quantity]) -> list[Quantity]:
 
 
 _SAID_AGAIN = re.compile(r"^[^\d,;]*,\s*$")
-
-
-def mixed_sum(clause: str, inputs: Sequence[Quantity]) -> bool:
-    """Whether the inputs add a number to a product of others ("a cent, plus 250 tokens at $10 per million"),
-    which the steps cannot be read from."""
-    return len(inputs) > 2 and any(
-        _PLUS.match(clause[a.end : b.start]) for a, b in itertools.pairwise(inputs)
-    )

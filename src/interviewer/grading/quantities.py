@@ -372,7 +372,7 @@ _PERIOD = re.compile(
     r"(?:(?:about|around|roughly|nearly)\s+)?(?:an?\s+|one\s+)?"
     r"(?P<unit>second|minute|hour|day|night|week|month)\b|"
     r"\b(?:by|until|till|on|in)\s+the\s+(?:next|following)\s+(?P<next>day|morning|night|week|month)\b|"
-    r"\b(?P<tomorrow>tomorrow|the next morning|the morning after|the next day)\b|"
+    r"\b(?P<tomorrow>tomorrow|the next morning|the morning after|the next day|next morning's|next morning)\b|"
     r"\b(?:a\s+)?(?P<few>couple of|few)\s+(?P<funit>minute|hour|day|week)s\b",
     re.I,
 )

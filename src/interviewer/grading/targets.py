@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from interviewer.content.claims import Constraint
+from interviewer.grading.freshness import CACHE_LIFE, bounded_within, period_asserted
 from interviewer.grading.quantities import periods, quantities, words_to_digits
 from interviewer.grading.stance import clauses, is_asserted, mentions, segments
 
@@ -268,22 +269,25 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                 # "Text gets checked in a nightly batch, after it is visible": the timing may sit in the
                 # segment after the one naming what is checked.
                 segment = ", ".join(parts[i : i + 2])
-                if constraint.kind == "freshness" and i and _CACHE_LIFE.search(parts[i - 1]):
+                if constraint.kind == "freshness" and i and CACHE_LIFE.search(parts[i - 1]):
                     # "Entries live about an hour, since stock changes are small": the lifetime said just before
                     segment = ", ".join(parts[i - 1 : i + 2])
+                elif constraint.kind == "freshness" and i + 2 < len(parts) and _THEM.search(parts[i + 1]):
+                    # "price changes into Kafka, a consumer buffers them, folds them into the next morning's digest"
+                    segment = ", ".join(parts[i : i + 3])
                 if constraint.kind == "freshness":
                     assert constraint.max is not None
                     stale = [
                         sec
                         for sec, start, end in periods(segment)
                         if sec > constraint.max
-                        and _period_asserted(segment, start)
+                        and period_asserted(segment, start)
                         and not _WINDOW.search(segment[max(0, start - 30) : start])
                         and not _KEPT.match(segment[end : end + 30])
                     ]
                     if (
                         stale
-                        and not _bounded_within(segment, constraint.max)
+                        and not bounded_within(segment, constraint.max)
                         and not _BACKSTOP.search(segment)
                     ):
                         return f"Data refreshed every {_duration(stale[0])} is too stale."
@@ -297,41 +301,6 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                 ):
                     return "That check runs too late."
     return None
-
-
-_CACHE_LIFE = re.compile(
-    r"\b(?:entries|cache[sd]?|cached|results)\b[^,]*\b(?:live|lives|lasts?|expires?)\b|\bttl\b", re.I
-)
-_BOUND = re.compile(
-    r"\b(?:within|under|at most|less than)\b(?:\s+(?:about|roughly|around|a|an|the|one|(\d+(?:\.\d+)?)))*\s*"
-    r"(sec(?:ond)?|min(?:ute)?|hour|day|week)?",
-    re.I,
-)
-_UNIT_SECONDS = {"sec": 1, "min": 60, "hou": 3600, "day": 86400, "wee": 604800}
-
-
-def _bounded_within(segment: str, limit: float) -> bool:
-    """Whether the segment bounds its staleness inside `limit` ("fresh within five minutes, with an hourly
-    backfill"); a bound past it excuses nothing ("shows up within the hour or so")."""
-    for m in _BOUND.finditer(segment):
-        if not m.group(2):
-            return True  # a bound said without its time: give it the benefit of the doubt
-        if float(m.group(1) or 1) * _UNIT_SECONDS[m.group(2)[:3].lower()] <= limit:
-            return True
-    return False
-
-
-# A period is denied only by a plain negator before it in its segment ("not once a day", "never hourly"):
-# "drops out by the next day" keeps the day, though "drop" rejects what it governs elsewhere.
-_PLAIN_NEGATOR = re.compile(
-    r"(?<![\w-])(?:not|no|never|without|instead of|rather than|\w+n't|cannot)\b", re.I
-)
-
-
-def _period_asserted(text: str, start: int) -> bool:
-    before = text[:start]
-    cut = max((m.end() for m in re.finditer(r",|;|\bbut\b", before)), default=0)
-    return not _PLAIN_NEGATOR.search(before[cut:])
 
 
 # "We approve the payment first and score it afterwards", "once it's published, the classifier checks it":
@@ -371,7 +340,20 @@ def _after_event_first(parts: Sequence[str], constraint: Constraint) -> bool:
             for r in rest
         ):
             return True
+        # "the switch approves the payment and puts it to Kafka, and the fraud service reads from Kafka and
+        # scores it": the check reads what the event already let through off a queue
+        later = parts[i + 1 : i + 4]
+        if any(_FROM_QUEUE.search(r) for r in later) and any(_CHECK_VERBS.search(r) for r in later):
+            return True
     return False
+
+
+_THEM = re.compile(r"\b(?:them|it)\b", re.I)
+_FROM_QUEUE = re.compile(
+    r"\b(?:reads?|reading|consum\w*|pulls?|pulling|picks? (?:it|them) up)\s+(?:it\s+|them\s+)?(?:from|off)\s+"
+    r"(?:the\s+)?(?:kafka|queue|topic|stream)\b",
+    re.I,
+)
 
 
 def _after(segment: str, events: Sequence[str]) -> bool:

@@ -1,0 +1,41 @@
+"""How fresh a design keeps its data: the bound it says its staleness stays within, a cache's lifetime, and
+whether a period said is asserted or denied ("not once a day")."""
+
+from __future__ import annotations
+
+import re
+
+# "Entries live about an hour, since stock changes are small": a lifetime said before what it keeps
+CACHE_LIFE = re.compile(
+    r"\b(?:entries|cache[sd]?|cached|results)\b[^,]*\b(?:live|lives|lasts?|expires?)\b|\bttl\b", re.I
+)
+_BOUND = re.compile(
+    r"\b(?:within|under|at most|less than)\b(?:\s+(?:about|roughly|around|a|an|the|one|(\d+(?:\.\d+)?)))*\s*"
+    r"(sec(?:ond)?|min(?:ute)?|hour|day|week)?",
+    re.I,
+)
+_UNIT_SECONDS = {"sec": 1, "min": 60, "hou": 3600, "day": 86400, "wee": 604800}
+
+
+def bounded_within(segment: str, limit: float) -> bool:
+    """Whether the segment bounds its staleness inside `limit` ("fresh within five minutes, with an hourly
+    backfill"); a bound past it excuses nothing ("shows up within the hour or so")."""
+    for m in _BOUND.finditer(segment):
+        if not m.group(2):
+            return True  # a bound said without its time: give it the benefit of the doubt
+        if float(m.group(1) or 1) * _UNIT_SECONDS[m.group(2)[:3].lower()] <= limit:
+            return True
+    return False
+
+
+# A period is denied only by a plain negator before it in its segment ("not once a day", "never hourly"):
+# "drops out by the next day" keeps the day, though "drop" rejects what it governs elsewhere.
+_PLAIN_NEGATOR = re.compile(
+    r"(?<![\w-])(?:not|no|never|without|instead of|rather than|\w+n't|cannot)\b", re.I
+)
+
+
+def period_asserted(text: str, start: int) -> bool:
+    before = text[:start]
+    cut = max((m.end() for m in re.finditer(r",|;|\bbut\b", before)), default=0)
+    return not _PLAIN_NEGATOR.search(before[cut:])
