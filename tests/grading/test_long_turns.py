@@ -262,3 +262,12 @@ def test_a_scorer_called_before_approval_that_also_publishes_to_kafka_is_sound()
         "is published to Kafka for the feature pipeline."
     )
     assert _errors("fraud-detection", said) == []
+
+
+def test_a_second_priced_item_after_a_result_is_a_calculation_of_its_own() -> None:
+    said = (
+        "One billion requests, 60 tokens in and about 60 out, so 60 billion each side per day. Small hosted model "
+        "price, input 0.15 dollar per million gives 9K, output 0.60 gives 36K, together 45K per day, that is 1.35 "
+        "million in month."
+    )
+    assert _errors("translation-service", said) == []

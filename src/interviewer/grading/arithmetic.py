@@ -155,6 +155,8 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         # "3 regions and copies per language family, call it 450 GPUs": a new estimate after a long aside
         aside = len(between.split()) > 5 and bool(re.search(r",\s*call it\s*$", between, re.I))
         fresh = _FRESH.search(between) and not per_unit_factor(clause, between, qs[i])
+        # "input 0.15 per million gives 9K, output 0.60 gives 36K": after a result, a new item by its label
+        fresh = fresh or bool(_LABEL.match(between))
         if aside or fresh or (qs[i].kind == "percent" and between.rstrip().endswith(",")):
             first = i  # a new derivation starts here, not a continuation
             continue
@@ -298,6 +300,11 @@ _FLEET = re.compile(
 
 
 _BUSY = re.compile(r"\b(?:busy|busiest|peak|active|waking|prime|evening|daytime|working|business)\b", re.I)
+_LABEL = re.compile(
+    r",\s*(?!(?:about|roughly|around|approximately|so|maybe|call|times|over|divided|plus|minus|or|and|at|with|per|"
+    r"each|which|that|is|then|say|nearly|almost|just|only|peak|up|down|another|more|less)\b)[a-z]+\s+[~$]?$",
+    re.I,
+)
 _FRESH = re.compile(
     r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|;|:(?!\s*(?:roughly|about|around|approximately|call it)\b)|"
     r"\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))|"
