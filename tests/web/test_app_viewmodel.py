@@ -509,8 +509,14 @@ def test_the_llm_interviewer_gets_notes_guidance_only_once_the_notes_are_indexed
 
 def test_warming_up_indexes_the_shipped_notes_in_the_background(shared: Shared) -> None:
     assert not shared.notes_ready()
+    from interviewer.notes import concepts
+
+    concepts._TEXTS.clear()
     shared.warm_up().join(timeout=60)
     assert shared.notes_ready()
+    # the named-concept check's text is read during the warm-up, not on the first question
+    held = next(iter(concepts._TEXTS.values()))
+    assert len(concepts._TEXTS) == 1 and f" {concepts.normalise('feature store')} " in held
     assert shared.guidance("feature store point-in-time correctness")
 
 

@@ -252,7 +252,10 @@ class NotesDesk:
                     max_files=self.settings.index_max_files,
                     max_bytes=quota_bytes(self.settings.index_max_mb),
                 )
-            return self.index().ensure_synced(job.progress(progress))
+            index = self.index()
+            reports = index.ensure_synced(job.progress(progress))
+            index.mentions(())  # the named-concept check's text, read once here rather than on a question
+            return reports
 
     def indexing_elsewhere(self) -> bool:
         """Whether this user's notes are being indexed from another tab."""

@@ -121,6 +121,9 @@ class Shared:
             try:
                 self.grader  # noqa: B018 (loads the embedding model once, off the first turn)
                 self.index.ensure_synced()
+                # the text the named-concept check reads (half a second at ten thousand chunks), off the
+                # first question asked
+                self.index.mentions(())
             except InterviewerError as err:
                 log.warning("background indexing of the notes failed: %s", err)
             except Exception:
