@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_twentyfirst.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_twentysecond.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ EIGHTEENTH = _pairs("minimal_pairs_eighteenth.yaml")
 NINETEENTH = _pairs("minimal_pairs_nineteenth.yaml")
 TWENTIETH = _pairs("minimal_pairs_twentieth.yaml")
 TWENTYFIRST = _pairs("minimal_pairs_twentyfirst.yaml")
+TWENTYSECOND = _pairs("minimal_pairs_twentysecond.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -72,6 +73,7 @@ HELD_OUT = (
     + NINETEENTH
     + TWENTIETH
     + TWENTYFIRST
+    + TWENTYSECOND
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -113,6 +115,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("b-", NINETEENTH),
         ("c-", TWENTIETH),
         ("d-", TWENTYFIRST),
+        ("e-", TWENTYSECOND),
     ],
     ids=[
         "third",
@@ -134,6 +137,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "nineteenth",
         "twentieth",
         "twentyfirst",
+        "twentysecond",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -149,10 +153,10 @@ def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
     assert kinds["objective"] >= 6 and kinds["negation"] >= 5
     assert min(kinds["arithmetic"], kinds["constraint"], kinds["method"]) >= 8
     assert 4 <= kinds["valid-alternative"] <= 7
-    # the eighth and nineteenth sets' writers marked one right answer built on its own assumptions; the others
-    # two or more
+    # the eighth and nineteenth sets' writers marked one right answer built on its own assumptions, the
+    # twenty-second's none (its author was not asked to); the others two or more
     assert sum(p.get("right_assumptions") == "alternative" for p in pairs) >= (
-        1 if prefix in ("y-", "b-") else 2
+        0 if prefix == "e-" else 1 if prefix in ("y-", "b-") else 2
     )
 
 
@@ -238,6 +242,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("nineteenth", NINETEENTH),
         ("twentieth", TWENTIETH),
         ("twentyfirst", TWENTYFIRST),
+        ("twentysecond", TWENTYSECOND),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
