@@ -43,8 +43,8 @@ at, in long turns with the error between correct claims, measured once and tuned
 (tuned on)". The twenty-first (minimal_pairs_twentyfirst.yaml, written blind after the twentieth had been
 looked at, in the voices of non-native speakers and of senior engineers speaking in jargon, measured once and tuned on
 from then) is "twenty-first (tuned on)". The twenty-second (minimal_pairs_twentysecond.yaml, written blind after
-the twenty-first had been looked at, as a browser's speech-to-text transcript of a live answer) is "twenty-second
-(held out)". A set listed in HELD_OUT is reported as
+the twenty-first had been looked at, as a browser's speech-to-text transcript of a live answer, measured once and tuned on from then) is
+"twenty-second (tuned on)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -132,7 +132,7 @@ EXTRA = (
     "twentyfirst",
     "twentysecond",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"twentysecond"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -154,7 +154,7 @@ SPLIT_NAMES = {
     "nineteenth": "nineteenth (tuned on)",
     "twentieth": "twentieth (tuned on)",
     "twentyfirst": "twenty-first (tuned on)",
-    "twentysecond": "twenty-second (held out)",
+    "twentysecond": "twenty-second (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -43,8 +43,8 @@ from interviewer.grading.stance import clauses
 from interviewer.grading.sums import added, mixed_sum
 
 _RESULT_CUE = re.compile(
-    r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
-    r"\bworks? out(?: (?:at|to))?\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves\b|"
+    r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bis\b|\bare\b|\bthat's\b|\bthat is\b|(?<!once )(?<!when )(?<!until )(?<!if )\bit's\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
+    r"\bworks? out(?: (?:at|to))?\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves?\b|"
     r"\b(?:which|that) (?:fits|holds)\b|\broom for\b|"
     # "..., so one GPU does about 1.7 billion tokens a day"
     r"\bso (?:one|each|a single|every) [\w-]+ (?:does|handles|serves|processes|produces|generates|sees)\b)"
@@ -54,7 +54,7 @@ _RESULT_CUE = re.compile(
     r"[\s,]*[~$]?\s*$",
     re.I,
 )
-_DIVIDE = re.compile(r"(?:\bdivided by\b|/|÷|\bover\b|\bsplit across\b|\bacross\b|\bper\s*$)", re.I)
+_DIVIDE = re.compile(r"(?:\bdivided? by\b|/|÷|\bover\b|\bsplit across\b|\bacross\b|\bper\s*$)", re.I)
 # "2,000 times 1,200, roughly 2.4 million": after an explicit operation a hedged number is its result
 _OPERATOR = re.compile(
     r"(?:\btimes\b|\bmultiplied by\b|\bdivided by\b|[×x*/÷]|\bover\b|\bplus\b|\+|\bper\b)", re.I
@@ -154,9 +154,12 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             continue
         # "3 regions and copies per language family, call it 450 GPUs": a new estimate after a long aside
         aside = len(between.split()) > 5 and bool(re.search(r",\s*call it\s*$", between, re.I))
-        fresh = _FRESH.search(between) and not per_unit_factor(clause, between, qs[i])
-        # "input 0.15 per million gives 9K, output 0.60 gives 36K": after a result, a new item by its label
-        fresh = fresh or bool(_LABEL.match(between))
+        # not "... 3 billion a day, and over 3,600 seconds"; but "input 0.15 per million gives 9K, output 0.60
+        # gives 36K": after a result, a new item by its label
+        onto = i - 1 == last and _ONTO.search(between)
+        fresh = (
+            _FRESH.search(between) and not per_unit_factor(clause, between, qs[i]) and not onto
+        ) or _LABEL.match(between)
         if aside or fresh or (qs[i].kind == "percent" and between.rstrip().endswith(",")):
             first = i  # a new derivation starts here, not a continuation
             continue
@@ -260,13 +263,12 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             continue  # one number restated, or scaled by something left unsaid: not a derivation
         if not (_comparable(inputs, result) or (items and items[1])):
             continue
+        # "3 billion a day. Divide by 86,400, it's 35K a second" divides the number said before
+        gaps = [
+            clause[said[j - 1].end if j else 0 : q.start] if j or carried else "" for j, q in enumerate(said)
+        ]
         divide = (
-            (False,) * len(carried[:1])
-            + tuple(
-                j > 0 and bool(_DIVIDE.search(clause[said[j - 1].end : said[j].start]))
-                for j in range(len(said))
-            )
-            + (True,) * len(extra)
+            (False,) * len(carried[:1]) + tuple(bool(_DIVIDE.search(g)) for g in gaps) + (True,) * len(extra)
         )
         period = period_after(clause, result)
         busy = bool(_BUSY.search(clause[: result.start]))
@@ -305,6 +307,7 @@ _LABEL = re.compile(
     r"each|which|that|is|then|say|nearly|almost|just|only|peak|up|down|another|more|less)\b)[a-z]+\s+[~$]?$",
     re.I,
 )
+_ONTO = re.compile(r",\s*and\s+(?:then\s+)?(?:over|divided by|spread over|across)\s*$", re.I)
 _FRESH = re.compile(
     r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|;|:(?!\s*(?:roughly|about|around|approximately|call it)\b)|"
     r"\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))|"
@@ -376,15 +379,13 @@ def best_recomputation(d: Derivation) -> float | None:
     if any(q.value == 0 or q.spoken == 0 for q in d.inputs):
         return None
     if unit_change(d.inputs, d.result, d.divide):
-        return d.inputs[
-            0
-        ].si  # "160 thousand core-seconds, divided by 3,600, about 44 core-hours": the same time
+        # "160 thousand core-seconds, divided by 3,600, about 44 core-hours": the same time
+        return d.inputs[0].si
     result = d.result
     readings: list[float] = []
     bare: list[float] = []  # the numbers as said, units ignored: only when no reading's units work out
-    exact = (
-        False  # some reading's time units come out as the result's ("a million every 4 seconds": per second)
-    )
+    # some reading's time units come out as the result's ("a million every 4 seconds": per second)
+    exact = False
     as_said: list[float] = []  # the readings of the operations the candidate said
     said_bare = math.nan
     for signs in itertools.product((False, True), repeat=len(d.inputs) - 1):

@@ -38,14 +38,15 @@ from interviewer.grading.arithmetic import (
 )
 from interviewer.grading.breakeven import threshold_slip
 from interviewer.grading.cues import says, says_in
-from interviewer.grading.delivery import strip_fillers
+from interviewer.grading.delivery import heard, strip_fillers
 from interviewer.grading.downtime import availability_target, downtime_error
 from interviewer.grading.linking import CONTINUES, HARD_SENTENCE, THAT, last_quantity, opens_on_result
 from interviewer.grading.quantities import Quantity, words_to_digits
+from interviewer.grading.redo import redoes
 from interviewer.grading.rejection import STOP_WORDS as _STOP
 from interviewer.grading.rejection import declined_point
 from interviewer.grading.signals import split_sentences
-from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, mentions
+from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, mentions, with_topic
 from interviewer.grading.sums import remainder_fits
 from interviewer.grading.supposed import describes_hazard, reasons_about_mistake, warns
 from interviewer.grading.targets import CHALLENGES, breaks, holds_the_breach
@@ -149,6 +150,7 @@ class ClaimChecker:
 
     def check(self, question: Question, phase: Phase | None, answer: str) -> list[ClaimError]:
         """Errors in `answer`, in order. With `phase` None every phase's wrong claims are looked for."""
+        answer = heard(answer)
         points = _points(question, phase)
         constraints = [c for fact in question.hidden_facts for c in fact.constraints]
         errors = self.arithmetic_errors(answer)
@@ -165,9 +167,10 @@ class ClaimChecker:
             goal = bool(i) and asks_the_goal(sentences[i - 1].text)
             # the hazard just named, described: "If a feed arrives half-empty, we under-order for weeks"
             hazard = bool(i) and warns(sentences[i - 1].text) and describes_hazard(text)
-            specific = (
-                [] if hazard else self._claims(text, points, goal) or self._declined(text, points, following)
-            )
+            # "so to your point about using an LLM. I'd call it on every load": "it" is the topic said back
+            topical = with_topic(sentences[i - 1].text if i else "", text)
+            claimed = [e.model_copy(update={"quote": text}) for e in self._claims(topical, points, goal)]
+            specific = [] if hazard else claimed or self._declined(text, points, following)
             common = [] if specific or hazard else self._common_claims(text, question)
             if not (specific or common or hazard) and text == sentence.text and _CUT_INSIDE.match(following):
                 # a long sentence cut before its relative clause: "feeding in the promotions / that actually ran"
@@ -267,14 +270,14 @@ class ClaimChecker:
     def arithmetic_errors(self, answer: str) -> list[ClaimError]:
         """The arithmetic errors of `answer`, sentence by sentence, each marked corrected when a later
         sentence redoes it soundly; needs no question (the communication grade reads them too)."""
-        errors: list[ClaimError] = []
+        answer, errors = heard(answer), list[ClaimError]()
         carry = ""
         target: float | None = None  # the availability the answer last stated
         hard_sentences = [h.strip() for h in HARD_SENTENCE.split(answer) if h.strip()]
         for i, text in enumerate(hard_sentences):
             if _QUESTION.match(text):
                 continue
-            carried = carry if CONTINUES.match(text) else ""
+            carried = carry if CONTINUES.match(strip_fillers(text)) else ""  # "um, divide by 86,400 ..."
             if not carried and i and opens_on_result(text):
                 # "... that's 70,000 times 500. So roughly 3.5 million a second."
                 carried = pending_operation(hard_sentences[i - 1])
@@ -435,17 +438,8 @@ def _with_recovery(
     if not later or not _CORRECTION.search(later):
         return error
     if error.kind == "arithmetic":
-        redone = _said_numbers(error.quote)
-        for sentence in split_sentences(later):
-            found = derivations(words_to_digits(strip_fillers(sentence.text)))
-            # a redo repeats a number of the slip; a later sound sum of other numbers puts nothing right
-            if (
-                found
-                and not checker._arithmetic(sentence.text)
-                and any(_said(q.value, redone) for d in found for q in (*d.inputs, d.result))
-            ):
-                return error.model_copy(update={"corrected": True})
-        return error
+        fixed = redoes(error.quote, later, lambda sentence: not checker._arithmetic(sentence), TOLERANCE)
+        return error.model_copy(update={"corrected": True}) if fixed else error
     if error.kind == "constraint":
         return error.model_copy(update={"corrected": True})  # later sentences are checked on their own
     point = next((p for p in points if p.id == error.key_point_id), None)
@@ -466,15 +460,6 @@ def _with_recovery(
         for s in split_sentences(later)
     )
     return error.model_copy(update={"corrected": True}) if fixed else error
-
-
-def _said_numbers(sentence: str) -> list[float]:
-    text = words_to_digits(strip_fillers(sentence))
-    return [q.value for d in derivations(text) for q in (*d.inputs, d.result)]
-
-
-def _said(value: float, values: Sequence[float]) -> bool:
-    return any(math.isclose(value, v, rel_tol=0.01) for v in values)
 
 
 _RETRACTION = re.compile(

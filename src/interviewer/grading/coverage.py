@@ -20,7 +20,7 @@ import numpy as np
 from interviewer.content.questions import KeyPoint, Question
 from interviewer.content.rubrics import Measure
 from interviewer.grading.claims import ClaimChecker, ClaimError
-from interviewer.grading.delivery import Delivery
+from interviewer.grading.delivery import Delivery, heard
 from interviewer.grading.delivery import combine as combine_deliveries
 from interviewer.grading.delivery import measure as measure_delivery
 from interviewer.grading.injection import Injection, find_injections
@@ -192,6 +192,7 @@ class Analyser:
         coverage on every interview turn needs only the matches)."""
         c = self.calibration
         delivery = delivery or measure_delivery(answer)
+        answer = heard(answer)
         injections = tuple(find_injections(answer))
         flags: list[str] = ["injection"] if injections else []
         candidates = [

@@ -99,6 +99,7 @@ def _unless_said(clause: str, unless: tuple[str, ...], claimed: Sequence[str] = 
         # "time spent per DAU": a population the metric is divided by, not the aim
         and not (_PER_BEFORE.search(clause, 0, m.start) and _POPULATION.fullmatch(m.term))
         and not _set_aside(clause, m.start, m.end)
+        and not any(e.start() <= m.start < e.end() for e in _EITHER.finditer(clause))  # "small or large"
         and not _justifies(clause, m.start, claimed)
         and not _premise(clause, m, claimed)
         for m in mentions(clause, list(unless))
@@ -106,6 +107,10 @@ def _unless_said(clause: str, unless: tuple[str, ...], claimed: Sequence[str] = 
 
 
 _PER_BEFORE = re.compile(r"\bper\s+$", re.I)
+# "we decline every transaction, small or large": both ends named, so neither sets the claim apart
+_EITHER = re.compile(
+    r"\b(small|big|large|low|high)\s+(?:or|and)\s+(?!\1)(?:small|big|large|low|high)\b", re.I
+)
 _POPULATION = re.compile(r"dau|daily actives?|daily active users?|users?|members?|sessions?|viewers?", re.I)
 
 
@@ -113,7 +118,9 @@ _POPULATION = re.compile(r"dau|daily actives?|daily active users?|users?|members
 _SLOW_AFTER = re.compile(
     r"^\s*(?:[\w-]+\s+){0,2}?(?:come|comes|arrive|arrives|land|lands|take|takes)\s+(?:\w+\s+){0,2}?"
     r"(?:days|weeks|months|later|too long)\b|^\s*(?:[\w-]+\s+){0,2}?(?:is|are) too (?:slow|late|sparse|rare)\b|"
-    r"^\w*\s+(?:\w+\s+)?(?:days|weeks|months) later\b",  # "... and hires weeks later"
+    r"^\w*\s+(?:\w+\s+)?(?:days|weeks|months) later\b|"  # "... and hires weeks later"
+    # "retention is what we care about but it moves slowly"
+    r"^[^,.;]{0,40}?\bbut (?:it|they) (?:moves?|reacts?|responds?|shifts?) (?:too |very |so )?slowly\b",
     re.I,
 )
 _FIGURE = re.compile(r"\d|\b(?:ninety|sixty|thirty|hundred|days?|weeks?|months?)\b", re.I)

@@ -150,3 +150,29 @@ def combine(deliveries: Iterable[Delivery]) -> Delivery:
         words_per_minute=round(wpm, 1) if wpm is not None else None,
         pace=_pace(wpm),
     )
+
+
+# What a browser's speech recogniser writes for the field's words: "cash" for cache, "pee ninety nine" for
+# p99, "idem potency" for idempotency. Money said as cash ("pay in cash", "cash out") stays.
+_MISHEARD = (
+    (
+        re.compile(
+            r"(?<!\bin )(?<!\bpay )(?<!\bpaid )\bcash(?:e)?\b(?!\s*(?:out|flow|back|payments?|register)\b)",
+            re.I,
+        ),
+        "cache",
+    ),
+    (re.compile(r"\b(?:pee|p) (?:ninety[ -]nine)\b", re.I), "p99"),
+    (re.compile(r"\b(?:pee|p) (?:ninety[ -]five)\b", re.I), "p95"),
+    (re.compile(r"\b(?:pee|p) fifty\b", re.I), "p50"),
+    (re.compile(r"\bidem potency\b", re.I), "idempotency"),
+    (re.compile(r"\bidem potent\b", re.I), "idempotent"),
+)
+
+
+def heard(text: str) -> str:
+    """`text` with the field's words a speech recogniser mishears written as meant ("an in memory cash with a
+    ten minute TTL" is a cache)."""
+    for pattern, meant in _MISHEARD:
+        text = pattern.sub(meant, text)
+    return text

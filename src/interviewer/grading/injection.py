@@ -142,6 +142,8 @@ def _mentioned(text: str, start: int, end: int) -> bool:
 # instruction asks nothing of a grader.
 _ATTACK_TALK = re.compile(
     r"\b(?:attacker|inject\w*|malicious|untrusted|poison\w*|jailbreak\w*|adversar\w*|red.team\w*|"
+    # "so to your point about a customer typing <instruction>": the attack the interviewer raised
+    r"(?:customer|user|someone) (?:typ(?:es|ing|ed)|writ(?:es|ing)|past(?:es|ing))|"
     r"(?:ticket|document|page|article|email|posting|pdf|review|message|chunk|tool output) (?:says|contains|reads)\b)",
     re.I,
 )

@@ -18,7 +18,9 @@ from interviewer.grading.quantities import quantities, words_to_digits
 HARD_SENTENCE = re.compile(r"(?<=[.!?])(?<!\.\.\.)\s+|(?<=\.\.\.)\s+(?![a-z0-9])|\n+")
 CONTINUES = re.compile(
     r"^\s*(?:and |so |then )?(?:divid\w*|times|multipl\w*|over|that over|that times|"
-    r"spread (?:out )?(?:over|across)|averaged? (?:out )?over|on average over|per sec\w*)\b",
+    r"spread (?:out )?(?:over|across)|averaged? (?:out )?over|on average over|"
+    # "Per second, 37.5 billion over 86,400 ...": a sum of its own, not the number before continued
+    r"per sec\w*(?![\s,]+[\d.,]+(?:\s+\w+)?\s+(?:over|divided by)\b))\b",
     re.I,
 )
 # "Sixty billion over that is ...": "that" is the number the sentence before ended on

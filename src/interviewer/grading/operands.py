@@ -34,6 +34,8 @@ _SETTING = re.compile(
 )
 _REJECTED = re.compile(r"\b(?:rather than|instead of)\s*(?:the\s+)?$", re.I)
 _BITS = re.compile(r"^-?\s?bits?\b", re.I)
+# "two tower retrieval": a kind of model, not a factor
+_KIND_OF = re.compile(r"^[\s-]?towers?\b", re.I)
 _DTYPE = re.compile(r"\b(?:(float|fp|f|bf|bfloat|int|uint)(64|32|16|8|4))\b", re.I)
 
 
@@ -48,6 +50,7 @@ def definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
             _THE.search(clause[max(0, q.start - 5) : q.start]) and _NAMED.match(clause[q.end : q.end + 20])
         )
         and not _BITS.match(clause[q.end : q.end + 8])  # "8-bit quantisation" names a type
+        and not (q.kind == "count" and q.value == 2 and _KIND_OF.match(clause[q.end : q.end + 8]))
         and not (q.kind == "duration" and _SETTING.match(clause[q.end : q.end + 30]))
         and not _REJECTED.search(clause[max(0, q.start - 16) : q.start])  # "fifty tokens rather than sixty"
     ]
@@ -73,6 +76,16 @@ def with_units(inputs: list[Quantity], result: Quantity, earlier: Sequence[Quant
     every four seconds, works out to a million times four")."""
     if result.kind == "count" and not result.per_seconds and (stock := _little(inputs, earlier)):
         return stock
+    # "leaves 0.01 percent of a month, that's 43,200 minutes times 0.01": the share said bare is that percent
+    shares = [x for x in earlier if x.kind == "percent"]
+    inputs = [
+        next(
+            (replace(x, start=q.start, end=q.end) for x in shares if math.isclose(x.value * 100, q.value)), q
+        )
+        if q.kind == "count" and not q.per_seconds and q.value < 1
+        else q
+        for q in inputs
+    ]
     if result.kind == "count" and result.per_seconds and not any(q.time_power for q in inputs):
         pool = [q for q in reversed(earlier) if q.kind == "duration" and q.value <= 600]
     elif result.kind in ("money", "bytes") and not any(q.kind == result.kind for q in inputs):

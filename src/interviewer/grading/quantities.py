@@ -82,6 +82,7 @@ _PART_OF_PERCENT = {
     "a tenth of": "0.1",
     "a hundredth of": "0.01",
 }
+_PARTS = {"tenth": 10, "hundredth": 100, "thousandth": 1000}
 _QUARTERS = {"a": 0.25, "one": 0.25, "two": 0.5, "three": 0.75}
 _FRACTIONS = {"half": 0.5, "a half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "quarter": 0.25}
 
@@ -146,10 +147,21 @@ class Quantity:
 @lru_cache(maxsize=4096)
 def words_to_digits(text: str) -> str:
     """`text` with spelled-out numbers in digits ("ten minutes" -> "10 minutes", "half a billion" -> "0.5 billion")."""
-    # "one percent", "one byte": text2num leaves a lone "one" in words
+    # "one percent", "one byte": text2num leaves a lone "one" in words ("thirty one KB" it reads whole)
     text = re.sub(
-        r"\bone (percent|per cent|bytes?|kb|mb|gb|tb|dollars?|cents?|seconds?|minutes?|hours?|days?)\b",
-        r"1 \1",
+        rf"\b((?:{_TENS}|hundred|thousand)[ -])?one "
+        r"(percent|per cent|bytes?|kb|mb|gb|tb|dollars?|cents?|seconds?|minutes?|hours?|days?)\b",
+        lambda m: m.group(0) if m.group(1) else f"1 {m.group(2)}",
+        text,
+        flags=re.I,
+    )
+    # "six hundredths of a cent": a fraction said in words (text2num reads "six hundred" and "ths")
+    text = re.sub(
+        rf"\b({_UNITS}|{_TEENS}) (tenth|hundredth|thousandth)s\b(?: of an? (cent|dollar|percent)\b)?",
+        lambda m: (
+            f"{_word_value(m.group(1)) / _PARTS[m.group(2).lower()]:g}"
+            + (f" {m.group(3)}{'' if m.group(3).lower() == 'percent' else 's'}" if m.group(3) else "")
+        ),
         text,
         flags=re.I,
     )
@@ -180,7 +192,7 @@ def words_to_digits(text: str) -> str:
     # "two and a half thousand" is 2.5 thousand (text2num reads "half thousand" as 500), "one and a half
     # percent" 1.5 percent (text2num leaves a lone "one" in words)
     text = re.sub(
-        rf"\b({_NUMBER_WORD}|\d+) and a half\b",
+        rf"\b((?:{_TENS}) (?:{_UNITS})|{_NUMBER_WORD}|\d+) and a half\b",
         lambda m: f"{_digits(m.group(1))}.5",
         text,
         flags=re.I,
@@ -218,6 +230,8 @@ def words_to_digits(text: str) -> str:
     text = re.sub(r"\bone ([a-z]+) (a|per|every) (sec|minute|hour|day)\b", r"1 \1 \2 \3", text, flags=re.I)
     # "a hundred and twenty thousand" is one number, as "one hundred and twenty thousand" is
     text = re.sub(r"\ban? (hundred|thousand|million|billion)\b", r"one \1", text, flags=re.I)
+    # "eighty six four hundred" is said for the 86,400 seconds of a day
+    text = _SAID_IN_THOUSANDS.sub(_thousands, text)
     # "seventeen fifty tokens" is said for 1,750
     text = _SAID_IN_HUNDREDS.sub(_hundreds, text)
     # "eight-hour shifts", "thirty-day month": the number before its unit
@@ -225,6 +239,13 @@ def words_to_digits(text: str) -> str:
     out = alpha2digit(text, "en", threshold=1.5)
     # "2 and a half gigabytes"
     out = re.sub(r"\b(\d+) and a half\b", lambda m: f"{m.group(1)}.5", out)
+    # "point zero 1 percent": zeros said after the point
+    out = re.sub(
+        r"(?<![\d.] )(?<![\d.])\bpoint ((?:(?:zero|oh) )+)(\d+)\b",
+        lambda m: "0." + "0" * len(m.group(1).split()) + m.group(2),
+        out,
+        flags=re.I,
+    )
     # "point 4 percent" said without its leading zero
     out = re.sub(r"(?<![\d.] )(?<![\d.])\bpoint (\d+)\b", r"0.\1", out, flags=re.I)
     # "2.9 1000000" (digits followed by a spelled magnitude that text2num wrote as digits)
@@ -273,13 +294,23 @@ _SAID_IN_HUNDREDS = re.compile(
 )
 
 
+_SAID_IN_THOUSANDS = re.compile(
+    rf"\b((?:{_TENS})[- ](?:{_UNITS})|{_TEENS}) ({_UNITS}) hundred\b(?! (?:thousand|million|billion)\b)", re.I
+)
+
+
+def _thousands(match: re.Match[str]) -> str:
+    """ "eighty six four hundred" -> "86400": thousands and hundreds said as two numbers."""
+    return str(_word_value(match.group(1)) * 1000 + _word_value(match.group(2)) * 100)
+
+
 def _digits(number: str) -> str:
     """A whole number said in one word or in digits, in digits ("twelve" -> "12")."""
     return number if number.isdigit() else str(_word_value(number))
 
 
 def _word_value(words: str) -> int:
-    return sum(_WORD_VALUES[w] for w in words.lower().split("-"))
+    return sum(_WORD_VALUES[w] for w in re.split(r"[- ]", words.lower()))
 
 
 def _hundreds(match: re.Match[str]) -> str:

@@ -119,11 +119,37 @@ def claimed_clauses(text: str) -> tuple[str, ...]:
         set_up = but is not None and (
             _REBUTTAL.match(text, but.end()) is not None or _SOUNDS_FINE.search(part) is not None
         )
-        if part and not set_up:
+        if part and not set_up and not _ECHO.match(part):
             out.append(part)
         separator = _CLAUSE.match(text, end)
         start = separator.end() if separator else len(text)
     return tuple(out)
+
+
+# "so you asked about the click labels", "to your point about freshness": the interviewer's topic said back,
+# no claim of the candidate's
+_ECHO = re.compile(
+    r"^(?:\w+[\s,]+){0,4}?(?:you (?:asked|mentioned|brought up|raised)|(?:to|on|re) your (?:point|question)"
+    r"|(?:good|great|fair) (?:question|point))\s+(?:about|on|of|regarding|around)\b(?:\s+[\w'-]+){1,6}[\s.?!]*$",
+    re.I,
+)
+_TOPIC = re.compile(
+    r"(?:you (?:asked|mentioned|brought up|raised)|(?:to|on|re) your (?:point|question)|(?:good|great|fair) "
+    r"(?:question|point))\s+(?:about|on|of|regarding|around)\s+(?:using\s+|adding\s+)?(?P<topic>[\w' -]{3,60}?)"
+    r"[\s.?!]*$",
+    re.I,
+)
+_PRONOUN = re.compile(r"\b(?:it|them)\b(?!')", re.I)
+
+
+def with_topic(previous: str, text: str) -> str:
+    """`text` with its opening "it" read as the topic the sentence before said back: after "so to your point
+    about using a large language model", "I'd call it on every load" calls the language model."""
+    topic = _TOPIC.search(previous)
+    pronoun = _PRONOUN.search(text, 0, 40) if topic else None
+    if topic is None or pronoun is None:
+        return text
+    return f"{text[: pronoun.start()]}{topic.group('topic')}{text[pronoun.end() :]}"
 
 
 # "Caching them for an hour sounds cheap, but ...": a clause that ends by granting the option its appeal
