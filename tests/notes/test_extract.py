@@ -80,6 +80,28 @@ def test_a_problem_brings_the_remedy_the_next_sentence_gives() -> None:
     ]
 
 
+def test_asked_what_to_do_a_problem_ending_its_paragraph_brings_the_next_paragraph() -> None:
+    text = (
+        "Users without sudo cannot stop a run that a colleague started before going to sleep.\n\n"
+        "We added a kill switch for this. The loop polls for a file before each step. If the file is there it "
+        "saves a checkpoint and exits. Anyone can create the file.\n"
+    )
+    units = units_of(text)
+    scores = [0.9, 0.2, 0.3, 0.3, 0.1]
+    how = passage(units, scores, "How can my team stop a run someone else started without sudo?")
+    assert texts(how) == [
+        "Users without sudo cannot stop a run that a colleague started before going to sleep.",
+        "We added a kill switch for this.",
+        "The loop polls for a file before each step.",
+        "If the file is there it saves a checkpoint and exits.",
+    ]
+    # asked what the problem is, the problem is the answer
+    what = passage(units, scores, "Why can't users stop each other's runs?")
+    assert texts(what) == [
+        "Users without sudo cannot stop a run that a colleague started before going to sleep."
+    ]
+
+
 def test_a_lead_in_brings_what_it_introduces() -> None:
     items = "".join(f"- check number {i} of the list\n" for i in range(1, 10))
     units = units_of(f"Before a run starts, check these:\n\n{items}")

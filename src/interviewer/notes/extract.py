@@ -45,6 +45,19 @@ _REMEDY = re.compile(
     r"use|set|add|make sure|try|consider|always|never|do not|don't|avoid|prefer|switch|enable|disable)\b",
     re.IGNORECASE,
 )
+# A question that asks what to do about something, and a sentence that states a problem.
+_ASKS_REMEDY = re.compile(
+    r"^\s*(?:how (?:can|could|do|does|should|would|to|is|are)|what (?:can|could|should|do) (?:i|we|one|you)"
+    r"|is there (?:a|any) way|can (?:i|we|one))\b",
+    re.IGNORECASE,
+)
+_PROBLEM = re.compile(
+    r"\b(?:can't|cannot|can not|unable|nobody|no one|problems?|issues?|hangs?|hanging|stuck|fails?|failing|"
+    r"crash(?:es)?|won't|doesn't|don't|isn't|aren't|not|never|without|run(?:s|ning)? out|out of memory|"
+    r"lose|loses|lost|difficult|hard to|too (?:slow|large|big|much|many|long))\b",
+    re.IGNORECASE,
+)
+_REMEDY_REACH = 3  # the units of the next paragraph a problem stated at the end of its own brings
 # A sentence after a code block that reports what it gives.
 _RESULT = re.compile(
     r"\d|\b(?:results?|returns?|outputs?|prints?|shows?|gives?|reports?|you(?:'ll| will| should) (?:see|get)"
@@ -298,6 +311,18 @@ def passage(
             chosen.add(best + 1)
     elif best + 1 < len(units) and units[best + 1].kind == "code" and anchor.kind == "sentence":
         chosen.add(best + 1)  # "...add this to the job script" followed by the lines to add
+    elif (
+        best + 1 < len(units)
+        and anchor.kind == "sentence"
+        and units[best + 1].kind == "sentence"
+        and _ASKS_REMEDY.match(question)
+        and _PROBLEM.search(anchor.text)
+    ):
+        # A problem that ends its paragraph, asked how to deal with: what to do is the next paragraph.
+        block = units[best + 1].block
+        chosen.update(
+            i for i in range(best + 1, min(len(units), best + 1 + _REMEDY_REACH)) if units[i].block == block
+        )
     floor = near * scores[order[0]]
     for i in order[1:]:
         if len(chosen) >= max_units:
