@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_twentysecond.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_twentythird.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ NINETEENTH = _pairs("minimal_pairs_nineteenth.yaml")
 TWENTIETH = _pairs("minimal_pairs_twentieth.yaml")
 TWENTYFIRST = _pairs("minimal_pairs_twentyfirst.yaml")
 TWENTYSECOND = _pairs("minimal_pairs_twentysecond.yaml")
+TWENTYTHIRD = _pairs("minimal_pairs_twentythird.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -74,6 +75,7 @@ HELD_OUT = (
     + TWENTIETH
     + TWENTYFIRST
     + TWENTYSECOND
+    + TWENTYTHIRD
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -116,6 +118,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("c-", TWENTIETH),
         ("d-", TWENTYFIRST),
         ("e-", TWENTYSECOND),
+        ("a-", TWENTYTHIRD),
     ],
     ids=[
         "third",
@@ -138,6 +141,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "twentieth",
         "twentyfirst",
         "twentysecond",
+        "twentythird",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -243,6 +247,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("twentieth", TWENTIETH),
         ("twentyfirst", TWENTYFIRST),
         ("twentysecond", TWENTYSECOND),
+        ("twentythird", TWENTYTHIRD),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
