@@ -45,7 +45,8 @@ looked at, in the voices of non-native speakers and of senior engineers speaking
 from then) is "twenty-first (tuned on)". The twenty-second (minimal_pairs_twentysecond.yaml, written blind after
 the twenty-first had been looked at, as a browser's speech-to-text transcript of a live answer, measured once and tuned on from then) is
 "twenty-second (tuned on)". The twenty-third (minimal_pairs_twentythird.yaml, written blind after the twenty-second had been
-looked at, as second turns replying to the interviewer's pushback) is "twenty-third (held out)". A set listed in HELD_OUT is reported as
+looked at, as second turns replying to the interviewer's pushback, measured once and tuned on from then) is
+"twenty-third (tuned on)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -135,7 +136,7 @@ EXTRA = (
     "twentysecond",
     "twentythird",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"twentythird"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -158,7 +159,7 @@ SPLIT_NAMES = {
     "twentieth": "twentieth (tuned on)",
     "twentyfirst": "twenty-first (tuned on)",
     "twentysecond": "twenty-second (tuned on)",
-    "twentythird": "twenty-third (held out)",
+    "twentythird": "twenty-third (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

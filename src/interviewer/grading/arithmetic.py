@@ -44,7 +44,7 @@ from interviewer.grading.sums import added, mixed_sum
 
 _RESULT_CUE = re.compile(
     r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bis\b|\bare\b|\bthat's\b|\bthat is\b|(?<!once )(?<!when )(?<!until )(?<!if )\bit's\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
-    r"\bworks? out(?: (?:at|to))?\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves?\b|"
+    r"\bworks? out(?: (?:at|to))?\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves?\b|\bcontains?\b|"
     r"\b(?:which|that) (?:fits|holds)\b|\broom for\b|"
     # "..., so one GPU does about 1.7 billion tokens a day"
     r"\bso (?:one|each|a single|every) [\w-]+ (?:does|handles|serves|processes|produces|generates|sees)\b)"
@@ -59,7 +59,9 @@ _DIVIDE = re.compile(r"(?:\bdivided? by\b|/|÷|\bover\b|\bsplit across\b|\bacros
 _OPERATOR = re.compile(
     r"(?:\btimes\b|\bmultiplied by\b|\bdivided by\b|[×x*/÷]|\bover\b|\bplus\b|\+|\bper\b)", re.I
 )
-_HEDGE = r"(?:about|around|roughly|approximately|nearly|almost|call it|so about|so roughly)"
+_HEDGE = (
+    r"(?:(?:only |just )?(?:about|around|roughly|approximately|nearly|almost)|call it|so about|so roughly)"
+)
 _HEDGED_RESULT = re.compile(
     rf"^[\s,]*(?:,|\bor\b)\s*(?:{_HEDGE}\s*)?[~$]?\s*$"
     # "times 2 bytes, about 13 kilobytes": after the unit, a hedge is needed
@@ -98,8 +100,7 @@ class Derivation:
     result: Quantity
     context: tuple[Quantity, ...] = ()
     period: float | None = None  # "22 minutes of downtime a month": the result counted per this many seconds
-    # When its first input was said before its own clause: the other numbers said before that could stand
-    # in its place (the load a fleet divides may be "25K a second" or "20K of the 50K a second").
+    # its first input said before its clause: others said before that could stand in ("25K a second", "20K of 50K")
     instead: tuple[Quantity, ...] = ()
     carried: bool = False  # its first input was said before its own clause
     busy: bool = False  # its clause names the busy part of a period ("over the 8 peak hours")
@@ -351,8 +352,8 @@ def _comparable(inputs: Sequence[Quantity], result: Quantity) -> bool:
         return False
     if result.kind == "duration" and any(q.kind == "percent" and q.value >= 0.9 for q in inputs):
         return True  # downtime from an availability target
-    if result.kind == "duration" and "count" in kinds and any(q.time_power == -1 for q in inputs):
-        return True  # "3.2 billion rows at 20 thousand a second is 160 thousand seconds"
+    if result.kind == "duration" and kinds & {"count", "bytes"} and any(q.time_power == -1 for q in inputs):
+        return True  # "3.2 billion rows at 20 thousand a second is 160 thousand seconds"; 70 GB over a link
     if result.kind in ("duration", "bytes"):
         return result.kind in kinds
     if result.kind == "count" and ("bytes" in kinds or not kinds & {"count", "money"}):

@@ -54,6 +54,7 @@ from interviewer.phases import PHASES, Phase
 
 ErrorKind = Literal["claim", "arithmetic", "constraint"]
 
+_ROOT = re.compile(r"\bsquare root\b|\bsqrt\b|√|\blog(?:arithm)? of\b", re.I)
 TOLERANCE = 2.0  # a result within this factor of the recomputed one is consistent
 SERIOUS = 10.0  # an order of magnitude off
 PEAK = 3.0  # a rate said "at peak" may be up to this many times the day's average without saying why
@@ -345,6 +346,8 @@ class ClaimChecker:
         ended on, which "over that" divides by."""
         found: list[ClaimError] = []
         text = words_to_digits(strip_fillers(sentence))
+        if _ROOT.search(text):
+            return found  # "the square root of 0.001 times 0.999 over 100K": a root is not recomputed
         continued = bool(carried)
         if that and not carried and THAT.search(text):
             text, continued = THAT.sub(lambda m: f"{m.group(1)} {that}", text), True

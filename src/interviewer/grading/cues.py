@@ -101,6 +101,7 @@ def _unless_said(clause: str, unless: tuple[str, ...], claimed: Sequence[str] = 
         and not _set_aside(clause, m.start, m.end)
         and not any(e.start() <= m.start < e.end() for e in _EITHER.finditer(clause))  # "small or large"
         and not _justifies(clause, m.start, claimed)
+        and not _proxied(clause, m.start, claimed)
         and not _premise(clause, m, claimed)
         for m in mentions(clause, list(unless))
     )
@@ -120,7 +121,7 @@ _SLOW_AFTER = re.compile(
     r"(?:days|weeks|months|later|too long)\b|^\s*(?:[\w-]+\s+){0,2}?(?:is|are) too (?:slow|late|sparse|rare)\b|"
     r"^\w*\s+(?:\w+\s+)?(?:days|weeks|months) later\b|"  # "... and hires weeks later"
     # "retention is what we care about but it moves slowly"
-    r"^[^,.;]{0,40}?\bbut (?:it|they) (?:moves?|reacts?|responds?|shifts?) (?:too |very |so )?slowly\b",
+    r"^[^.;]{0,40}?\bbut (?:it|they) (?:moves?|reacts?|responds?|shifts?) (?:too |very |so )?slowly\b",
     re.I,
 )
 _FIGURE = re.compile(r"\d|\b(?:ninety|sixty|thirty|hundred|days?|weeks?|months?)\b", re.I)
@@ -137,6 +138,20 @@ def _premise(clause: str, m: Mention, claimed: Sequence[str]) -> bool:
 
 
 _REASON = re.compile(r"\b(?:because|since|as)\b(?![^,;]*\b(?:well|long|soon|much)\b)", re.I)
+
+
+# "click-through per search tracks purchases closely enough that I'd make it the metric": what the claimed metric
+# is said to stand in for
+_PROXY = re.compile(
+    r"\b(?:tracks?|correlates? (?:well |closely )?with|mirrors?|is a (?:good |decent |fine |close )?proxy for|"
+    r"stands? in for|moves? (?:together )?with|(?:sits?|is|are) (?:just )?one step (?:before|ahead of))\s+(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+
+
+def _proxied(clause: str, start: int, claimed: Sequence[str]) -> bool:
+    proxy = _PROXY.search(clause, 0, start)
+    return proxy is not None and any(m.asserted for m in mentions(clause[: proxy.start()], list(claimed)))
 
 
 def _justifies(clause: str, start: int, claimed: Sequence[str]) -> bool:

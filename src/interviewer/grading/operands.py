@@ -229,7 +229,9 @@ def same_over_periods(clause: str, said: Quantity, result: Quantity) -> bool:
     return abs(said.value / a / (result.value / b) - 1) <= 0.25
 
 
-_HEDGE = r"(?:about|around|roughly|approximately|nearly|almost|call it|so about|so roughly)"
+_HEDGE = (
+    r"(?:(?:only |just )?(?:about|around|roughly|approximately|nearly|almost)|call it|so about|so roughly)"
+)
 _PER_UNIT = re.compile(r"\bper (?!sec|second|minute|hour|day|week|month|year)[a-z]+|\beach\b", re.I)
 _ENDS_COMMA = re.compile(r",\s*[~$]?\s*$")
 _RATE_AGAIN = re.compile(rf"^\s*(?:[A-Za-z-]+\s+){{2,5}}[A-Za-z-]+\s*,\s*{_HEDGE}\s*[~$]?\s*$", re.I)

@@ -100,13 +100,19 @@ _PER = re.compile(
     re.I,
 )
 _MONEY_AFTER = re.compile(r"^\s*(?:of an? )?(?:dollars?|usd|euros?|eur|cents?|bucks)\b", re.I)
+_BITS = {"kilobit": 1e3, "megabit": 1e6, "gigabit": 1e9, "terabit": 1e12, "gbit": 1e9}
+_BITS |= {f"{k}s": v for k, v in list(_BITS.items())} | {"kbps": 1e3, "mbps": 1e6, "gbps": 1e9, "tbps": 1e12}
+_LINK = re.compile(
+    r"^[\s-]*(?:per sec\w*|a sec\w*|/\s?s\b|links?|connections?|network|nics?|ethernet|pipe|uplink)", re.I
+)
 _UNIT_AFTER = re.compile(
     # "44 core-hours", "160 thousand GPU-seconds": machine time, a duration
     # "60 free gigabytes": a size with a word on how much of it is usable
     r"^[\s-]*(?:(?:free|spare|usable|available)\s+(?=(?:kilo|mega|giga|tera)?bytes|gigs?|gb|mb|tb)\b)?"
     r"(?:(?:gpu|node|machine|core|cpu|instance|server|replica|worker)[\s-])?"
     r"(?P<unit>ms|milliseconds?|secs?|seconds?|s|mins?|minutes?|hours?|hrs?|h|days?|weeks?|months?|years?|"
-    r"(?:kilo|mega|giga|tera|peta)?bytes?|gigs?|megs?|gib|mib|tib|kb|mb|gb|tb|pb|qps|rps|tps)\b",
+    r"(?:kilo|mega|giga|tera|peta)?bytes?|gigs?|megs?|gib|mib|tib|kb|mb|gb|tb|pb|qps|rps|tps|"
+    r"(?:kilo|mega|giga|tera)bits?|[kmgt]bps|gbit)\b",
     re.I,
 )
 
@@ -217,6 +223,15 @@ def words_to_digits(text: str) -> str:
         text,
         flags=re.I,
     )
+    # "nearly a minute", "about an hour": one of the unit, said as a bound or a guess ("about a second" is
+    # a manner of speaking: "a page that loads in about a second")
+    text = re.sub(
+        r"\b(about|roughly|around|nearly|almost|under|just under|well under) an? "
+        r"(minute|hour|day|week|month|year)\b",
+        r"\1 1 \2",
+        text,
+        flags=re.I,
+    )
     # "a tenth of a percent", "half a percent", "a quarter of a percent"
     text = re.sub(
         r"\b(half|a half|a quarter of|a tenth of|a hundredth of)(?: an?| one)? (percent|per cent|%)",
@@ -259,7 +274,9 @@ _TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _TEENS_AND_TENS = f"{_TEENS}|(?:{_TENS})(?:-(?:{_UNITS}))?"
 _NUMBER_WORD = f"{_UNITS}|{_TEENS_AND_TENS}|hundred|thousand"
-_UNIT_WORD = "(?:second|sec|minute|min|hour|day|week|month|year|gigabyte|megabyte|byte|dollar)"
+_UNIT_WORD = (
+    "(?:second|sec|minute|min|hour|day|week|month|year|gigabyte|megabyte|byte|gigabit|megabit|dollar)"
+)
 _WORD_VALUES = {
     w: i
     for i, w in enumerate(
@@ -376,6 +393,12 @@ def quantities(text: str) -> list[Quantity]:
                 found.append(
                     Quantity(value * _BYTES[name], m.start(), m.end(), "bytes", per_bytes, said=value)
                 )
+                continue
+            if name in _BITS:
+                # "a ten-gigabit link", "25 Gbps": a link's rate in bytes a second; "560 gigabits": a size
+                rate = name.endswith("ps") or bool(_LINK.match(rest[unit.end() :]))
+                size = value * _BITS[name] / 8
+                found.append(Quantity(size, m.start(), m.end(), "bytes", 1.0 if rate else None, said=value))
                 continue
             if name in _RATE_WORDS:
                 found.append(Quantity(value, m.start(), m.end(), "count", per_seconds=1.0))

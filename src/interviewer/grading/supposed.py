@@ -124,6 +124,15 @@ _HARM_GROWS = re.compile(
 )
 
 
+# "optimising raw click-through pulls cheap, sensational items to the top": an option named by what it does wrong
+_OPTION_HARMS = re.compile(
+    r"\b(?:optimi[sz]ing|maximi[sz]ing|chasing|ranking (?:by|on)|training on)\s[^,;.]{0,40}?\b(?:pulls?|push(?:es)?|"
+    r"promotes?|rewards?|favou?rs?|surfaces?|floats?)\s[^.;]{0,30}?\b(?:cheap|sensational|clickbait|baity|"
+    r"misleading|low-quality|junk|spam\w*)\b",
+    re.I,
+)
+
+
 def reasons_about_mistake(sentence: str) -> bool:
     """Whether `sentence` supposes a mistake to show its harm: "if X, Y goes wrong" does not assert X, nor
     does "Y can break while X looks fine", "doing X would break Y" or "let me cost the naive version, X"."""
@@ -131,7 +140,7 @@ def reasons_about_mistake(sentence: str) -> bool:
         return True
     if _NOT_FREE.match(sentence) and _HARM_GROWS.search(sentence):
         return True
-    if _OPTION_SIZED.search(sentence) or _OVER_BUDGET.search(sentence):
+    if _OPTION_SIZED.search(sentence) or _OVER_BUDGET.search(sentence) or _OPTION_HARMS.search(sentence):
         return True
     supposed = _SUPPOSED.search(sentence) or _OPTION_WOULD.match(sentence)
     if supposed and _HARM.search(supposed.group(1)):
