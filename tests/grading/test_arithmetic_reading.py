@@ -823,3 +823,46 @@ def test_a_pause_before_a_capital_still_ends_the_sentence() -> None:
         s.text for s in split_sentences("We could shard it... Then again, one box may do. So that's... fine.")
     ]
     assert said == ["We could shard it...", "Then again, one box may do.", "So that's... fine."]
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [
+        (
+            "Seven and a half million dollars a day are attempted, which over a year is about two point seven billion.",
+            False,
+        ),
+        (
+            "Seven and a half million dollars a day are attempted, which over a year is about two hundred and seventy million.",
+            True,
+        ),
+        (
+            "Fifty million payments a day, and we may decline at most 0.3 percent of the good ones, which works out to about a hundred and fifty thousand a day.",
+            False,
+        ),
+        (
+            "Fifty million payments a day, and we may decline at most 0.3 percent of the good ones, which works out to about fifty thousand a day.",
+            True,
+        ),
+    ],
+)
+def test_a_period_said_before_its_result_and_a_share_of_an_amount_said_before(said: str, wrong: bool) -> None:
+    assert bool(CHECKER.arithmetic_errors(said)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("worth", "wrong"),
+    [
+        ("about 27 million dollars a year", False),
+        ("about 2.7 million dollars a year", True),
+        ("roughly $270K a year", True),
+    ],
+)
+def test_a_point_of_recall_is_one_percent_of_the_amount_at_stake_not_of_the_losses(
+    worth: str, wrong: bool
+) -> None:
+    answer = (
+        "Fifty thousand frauds a day at $150 each is $7.5M attempted a day, about 2.7 billion dollars a year. "
+        f"We still lose 250 million dollars, so each extra point of recall is worth {worth}."
+    )
+    assert bool(CHECKER.arithmetic_errors(answer)) is wrong

@@ -50,6 +50,7 @@ from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, 
 from interviewer.grading.sums import remainder_fits
 from interviewer.grading.supposed import describes_hazard, reasons_about_mistake, warns
 from interviewer.grading.targets import CHALLENGES, breaks, holds_the_breach
+from interviewer.grading.worth import point_slip
 from interviewer.phases import PHASES, Phase
 
 ErrorKind = Literal["claim", "arithmetic", "constraint"]
@@ -287,7 +288,8 @@ class ClaimChecker:
             found = self._arithmetic(text, carried, hard_sentences[i - 1] if i else "", before)
             if target is not None and not found:
                 found = _downtime(text, target, hard_sentences[i - 1] if i else "")
-            if not found and (slip := threshold_slip(text)) is not None:
+            slip = None if found else threshold_slip(text) or point_slip(text, " ".join(hard_sentences[:i]))
+            if slip is not None:
                 found = [ClaimError(kind="arithmetic", quote=text, why=slip.why, challenge=slip.challenge)]
             target = availability_target(text) or target
             for error in found:

@@ -278,6 +278,14 @@ def carried_from(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence
     230 MB"), the load a per-replica rate divides into a fleet smaller than it ("25K a second reach the
     models. At 300 a second a replica, that's 85")."""
     kinds = {q.kind for q in inputs}
+    if len(inputs) == 1 and inputs[0].kind == "percent" and result.kind in ("count", "money"):
+        # "50 million a day, and we may decline 0.3 percent of the good ones, about 150 thousand a day": a share
+        # of an amount of the result's kind said before, any of them
+        return [
+            q
+            for q in reversed(earlier)
+            if q.kind == result.kind and (q.per_seconds is None) == (result.per_seconds is None)
+        ]
     if (
         # "input 0.15 dollar per million gives 9K": the total may leave its currency unsaid
         (result.kind == "money" or (result.kind == "count" and not result.per_seconds))

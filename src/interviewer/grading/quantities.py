@@ -381,7 +381,7 @@ def quantities(text: str) -> list[Quantity]:
                 value /= 100.0
             after = rest[money.end() :] if money else rest
             per = _PER.match(after)
-            per_money = _SECONDS[per.group("unit").lower()] if per else None
+            per_money = _SECONDS[per.group("unit").lower()] if per else _period_before(text, m.start())
             found.append(Quantity(value, m.start(), m.end(), "money", per_seconds=per_money))
             continue
         unit = _UNIT_AFTER.match(rest)
@@ -407,9 +407,23 @@ def quantities(text: str) -> list[Quantity]:
                 found.append(Quantity(value * _SECONDS[name], m.start(), m.end(), "duration", said=value))
                 continue
         per = _PER.match(rest)
-        per_seconds = _SECONDS[per.group("unit").lower()] if per else None
+        per_seconds = _SECONDS[per.group("unit").lower()] if per else _period_before(text, m.start())
         found.append(Quantity(value, m.start(), m.end(), "count", per_seconds=per_seconds))
     return found
+
+
+# "7.5 million a day, which over a year is about 2.7 billion": the period a result is counted over, said first
+_PERIOD_BEFORE = re.compile(
+    r"\b(?:over|in|across|for)\s+(?:a|one|the)\s+(?:(?:whole|full|entire)\s+)?(?P<unit>year|month|week|day)\s*,?\s*"
+    r"(?:(?:which|that|this|it)\s+)?(?:is|'s|comes to|gives|works out to|would be|adds up to|becomes|totals?)\s+"
+    r"(?:(?:about|roughly|around|nearly|almost|maybe|some|close to|call it|only|just)\s+)?[$~]?\s*$",
+    re.I,
+)
+
+
+def _period_before(text: str, start: int) -> float | None:
+    said = _PERIOD_BEFORE.search(text[max(0, start - 60) : start])
+    return _SECONDS[said.group("unit").lower()] if said else None
 
 
 _PERIOD_WORDS = {

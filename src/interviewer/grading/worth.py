@@ -1,0 +1,88 @@
+"""What a point of a rate is worth: "each extra point of recall is worth about $27 million a year".
+
+A point of recall (or of any catch rate) is one percent of the amount at stake, which the candidate states
+first ("$7.5 million attempted a day, about $2.7 billion a year"). The value they give a point is checked
+against one percent of every amount of money said before it, over the point's own period; it is a slip only
+when none of them comes within 2x. Amounts said as losses ("we still lose $250 million") are left out: a point
+of recall is a share of what is attempted, not of what gets through.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from interviewer.grading.delivery import strip_fillers
+from interviewer.grading.quantities import Quantity, quantities, words_to_digits
+
+_POINT = re.compile(
+    r"\b(?:each|every|one|a|an|per)\s+(?:(?:extra|additional|more|single)\s+)?(?:percentage\s+)?point\s+of\s+"
+    r"(?:recall|catch rate|detection(?: rate)?|coverage)\b[^.;]{0,40}?\b(?:is|'s|are)?\s*"
+    r"(?:worth|saves?|buys?|brings?|adds?|recovers?)\b",
+    re.I,
+)
+_LOSS = re.compile(r"\b(?:lose|loses|losing|lost|losses|loss|leaks?|leaking|chargebacks?)\b", re.I)
+TOLERANCE = 2.0
+_YEAR = 365 * 86_400.0
+
+
+@dataclass(frozen=True)
+class PointSlip:
+    stated: Quantity  # the value given to a point
+    nearest: float  # one percent of the closest amount said before, in the stated value's terms
+
+    challenge: str = "What is one point of recall out of the amount at stake? Walk me through it."
+
+    @property
+    def why(self) -> str:
+        per = " a year" if self.stated.per_seconds == _YEAR else ""
+        return (
+            f"One point is one percent of the amount at stake you stated: about {_money(self.nearest)}{per}, "
+            f"not {_money(self.stated.value)}{per}."
+        )
+
+
+def point_slip(sentence: str, before: str) -> PointSlip | None:
+    """The value `sentence` gives a point of recall when it is not one percent of any amount said `before`."""
+    text = words_to_digits(strip_fillers(sentence))
+    match = _POINT.search(text)
+    if not match:
+        return None
+    stated = next((q for q in quantities(text[match.end() :]) if q.kind == "money"), None)
+    if stated is None or stated.value <= 0:
+        return None
+    earlier = words_to_digits(strip_fillers(f"{before} {text[: match.start()]}"))
+    bases = [
+        q
+        for q in quantities(earlier)
+        if q.kind == "money" and q.value > stated.value and not _LOSS.search(_around(earlier, q))
+    ]
+    if not bases:
+        return None
+    points = [0.01 * _over(q, stated.per_seconds) for q in bases]
+    nearest = min(points, key=lambda p: abs(math.log(stated.value / p)))
+    factor = max(stated.value / nearest, nearest / stated.value)
+    return PointSlip(stated, nearest) if factor > TOLERANCE else None
+
+
+def _around(text: str, q: Quantity) -> str:
+    """The three words either side of an amount."""
+    left = text[: q.start].split()[-3:]
+    right = text[q.end :].split()[:3]
+    return " ".join([*left, *right])
+
+
+def _over(q: Quantity, per_seconds: float | None) -> float:
+    """An amount over another period: a day's $7.5 million is $2.7 billion a year; amounts without a period
+    are taken as they are."""
+    if not q.per_seconds or not per_seconds:
+        return q.value
+    return q.value * per_seconds / q.per_seconds
+
+
+def _money(value: float) -> str:
+    for size, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
+        if value >= size:
+            return f"${value / size:.3g} {word}"
+    return f"${value:.3g}"
