@@ -866,3 +866,9 @@ def test_a_point_of_recall_is_one_percent_of_the_amount_at_stake_not_of_the_loss
         f"We still lose 250 million dollars, so each extra point of recall is worth {worth}."
     )
     assert bool(CHECKER.arithmetic_errors(answer)) is wrong
+
+
+@pytest.mark.parametrize(("seconds", "wrong"), [("fifty-six", False), ("seven", True)])
+def test_a_link_said_after_the_transfer_time_it_gives_is_an_input(seconds: str, wrong: bool) -> None:
+    answer = f"The weights are about seventy gigabytes, so roughly {seconds} seconds over a ten-gigabit link at line rate."
+    assert bool(CHECKER.arithmetic_errors(answer)) is wrong

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from interviewer.grading.delivery import strip_fillers
-from interviewer.grading.linking import CONTINUES, OPENS_ON_RESULT, arrows, repaired
+from interviewer.grading.linking import CONTINUES, OPENS_ON_RESULT, arrows, link_first, repaired
 from interviewer.grading.loads import fanned_out, spread_over_fleet
 from interviewer.grading.operands import (
     carried_from,
@@ -121,7 +121,7 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     `operands.carried_from`).
     """
     steps: list[Derivation] = []
-    text, before = arrows(repaired(text)), arrows(repaired(before))
+    text, before = link_first(arrows(repaired(text))), arrows(repaired(before))
     earlier: list[Quantity] = (
         [q for clause in clauses(before) for q in definite(clause, quantities(clause))] if before else []
     )

@@ -85,3 +85,19 @@ def arrows(text: str) -> str:
         ),
         text,
     )
+
+
+# "70 gigabytes, so roughly 56 seconds over a 10-gigabit link": the link a transfer time is taken over, said after it
+_LINK_AFTER = re.compile(
+    r"(?P<cue>,?\s*(?:so|that's|which is|which takes|it takes|takes)\s+(?:(?:roughly|about|around|only|just)\s+)*)"
+    r"(?P<time>\d[\d.,]*\s*(?:ms|milliseconds?|seconds?|secs?|minutes?|mins?|hours?))(?P<gap>\s+)"
+    r"(?P<link>(?:over|on|across|through)\s+(?:a|an|the|one)\s+\d[\d.,]*[\s-]*"
+    r"(?:gigabit|gbit|gbps|megabit|mbps|terabit)s?(?:[\s-]+(?:link|network|nic|connection|pipe|uplink|ethernet))?)",
+    re.I,
+)
+
+
+def link_first(text: str) -> str:
+    """A link said after the time a transfer over it takes, moved before it ("70 GB over a 10-gigabit link, so
+    roughly 56 seconds"), so the time reads as the result. The text keeps its length."""
+    return _LINK_AFTER.sub(lambda m: f"{m['gap']}{m['link']}{m['cue']}{m['time']}", text)
