@@ -46,7 +46,9 @@ from then) is "twenty-first (tuned on)". The twenty-second (minimal_pairs_twenty
 the twenty-first had been looked at, as a browser's speech-to-text transcript of a live answer, measured once and tuned on from then) is
 "twenty-second (tuned on)". The twenty-third (minimal_pairs_twentythird.yaml, written blind after the twenty-second had been
 looked at, as second turns replying to the interviewer's pushback, measured once and tuned on from then) is
-"twenty-third (tuned on)". A set listed in HELD_OUT is reported as
+"twenty-third (tuned on)". The twenty-fourth (minimal_pairs_twentyfourth.yaml, written blind after the twenty-third had
+been looked at, as notes typed into a chat box: bullets, arrows, symbols and k/M/B numbers) is "twenty-fourth (held
+out)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -111,6 +113,7 @@ PAIR_FILES = {
     "twentyfirst": "minimal_pairs_twentyfirst.yaml",
     "twentysecond": "minimal_pairs_twentysecond.yaml",
     "twentythird": "minimal_pairs_twentythird.yaml",
+    "twentyfourth": "minimal_pairs_twentyfourth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -135,8 +138,9 @@ EXTRA = (
     "twentyfirst",
     "twentysecond",
     "twentythird",
+    "twentyfourth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"twentyfourth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -160,6 +164,7 @@ SPLIT_NAMES = {
     "twentyfirst": "twenty-first (tuned on)",
     "twentysecond": "twenty-second (tuned on)",
     "twentythird": "twenty-third (tuned on)",
+    "twentyfourth": "twenty-fourth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_twentythird.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_twentyfourth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ TWENTIETH = _pairs("minimal_pairs_twentieth.yaml")
 TWENTYFIRST = _pairs("minimal_pairs_twentyfirst.yaml")
 TWENTYSECOND = _pairs("minimal_pairs_twentysecond.yaml")
 TWENTYTHIRD = _pairs("minimal_pairs_twentythird.yaml")
+TWENTYFOURTH = _pairs("minimal_pairs_twentyfourth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -76,6 +77,7 @@ HELD_OUT = (
     + TWENTYFIRST
     + TWENTYSECOND
     + TWENTYTHIRD
+    + TWENTYFOURTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -119,6 +121,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("d-", TWENTYFIRST),
         ("e-", TWENTYSECOND),
         ("a-", TWENTYTHIRD),
+        ("i-", TWENTYFOURTH),
     ],
     ids=[
         "third",
@@ -142,6 +145,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "twentyfirst",
         "twentysecond",
         "twentythird",
+        "twentyfourth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -248,6 +252,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("twentyfirst", TWENTYFIRST),
         ("twentysecond", TWENTYSECOND),
         ("twentythird", TWENTYTHIRD),
+        ("twentyfourth", TWENTYFOURTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
@@ -256,9 +261,10 @@ def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[
         for p in pairs
         if p["kind"] != "valid-alternative" and len(p["right"].split()) != len(p["wrong"].split())
     )
-    assert abs(longer["right"] - longer["wrong"]) <= (4 if name in ("fifth", "sixth", "twentieth") else 3), (
-        name
-    )
+    # the twenty-fourth set's wrong answers are the longer ones in six more pairs (its README note): length
+    # would order it below chance, not above
+    allowed = 6 if name == "twentyfourth" else 4 if name in ("fifth", "sixth", "twentieth") else 3
+    assert abs(longer["right"] - longer["wrong"]) <= allowed, name
 
 
 def test_third_injection_set_is_held_out_with_defences_spread_over_labels_and_two_attacks() -> None:
