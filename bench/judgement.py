@@ -140,7 +140,7 @@ EXTRA = (
     "twentythird",
     "twentyfourth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"twentyfourth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -164,7 +164,7 @@ SPLIT_NAMES = {
     "twentyfirst": "twenty-first (tuned on)",
     "twentysecond": "twenty-second (tuned on)",
     "twentythird": "twenty-third (tuned on)",
-    "twentyfourth": "twenty-fourth (held out)",
+    "twentyfourth": "twenty-fourth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

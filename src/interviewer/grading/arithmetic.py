@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from interviewer.grading.delivery import strip_fillers
-from interviewer.grading.linking import CONTINUES, OPENS_ON_RESULT, arrows, link_first, repaired
+from interviewer.grading.linking import CONTINUES, OPENS_ON_RESULT, arrows, asides, link_first, repaired
 from interviewer.grading.loads import fanned_out, spread_over_fleet
 from interviewer.grading.operands import (
     carried_from,
@@ -126,7 +126,7 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
         [q for clause in clauses(before) for q in definite(clause, quantities(clause))] if before else []
     )
     for k, clause in enumerate(clauses(text)):
-        clause = _PERIOD_ASIDE.sub(lambda m: " " * len(m.group()), clause)
+        clause = asides(clause)
         qs = definite(clause, quantities(clause))
         if k and earlier and (CONTINUES.match(clause) or OPENS_ON_RESULT.match(clause)) and qs:
             # "75 billion writes a day; over 86,400 seconds that's ...": the clause before ended on its input
@@ -222,7 +222,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             continue
         said = unqualified(clause, with_units(said, result, [*earlier, *qs[:first]]), result)
         said = missed_share(clause, said, result)
-        carried = carried_from(said, result, [*earlier, *qs[:first]])
+        carried = carried_from(said, result, [*earlier, *qs[:first]], clause)
         if not carried and spread_over_fleet(clause, said, result):
             carried = [q for q in reversed([*earlier, *qs[:first]]) if q.kind == "count" and q.per_seconds][
                 :1
@@ -313,15 +313,6 @@ _FRESH = re.compile(
     r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|;|:(?!\s*(?:roughly|about|around|approximately|call it)\b)|"
     r"\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))|"
     r"^\s*(?:[\w'-]+\s+){4,}and\s+$",  # "40 million people get the daily digest and 80 million ..."
-    re.I,
-)
-
-
-# "20 thousand tokens a second, and a day's got 86,400 seconds, so ...": the seconds of a period said in passing,
-# which neither start a new calculation nor count as one of its inputs
-_PERIOD_ASIDE = re.compile(
-    r",\s*and\s+(?:a|one)\s+(?:day|hour)(?:'s|\s+has|\s+is)(?:\s+got)?\s+(?:about\s+)?(?:86,?400|3,?600)\s+"
-    r"sec(?:ond)?s\b",
     re.I,
 )
 

@@ -44,7 +44,7 @@ from interviewer.grading.linking import CONTINUES, HARD_SENTENCE, THAT, last_qua
 from interviewer.grading.quantities import Quantity, words_to_digits
 from interviewer.grading.redo import redoes
 from interviewer.grading.rejection import STOP_WORDS as _STOP
-from interviewer.grading.rejection import declined_point
+from interviewer.grading.rejection import asked_option, declined_point
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, mentions, with_topic
 from interviewer.grading.sums import remainder_fits
@@ -173,6 +173,9 @@ class ClaimChecker:
             topical = with_topic(sentences[i - 1].text if i else "", text)
             claimed = [e.model_copy(update={"quote": text}) for e in self._claims(topical, points, goal)]
             specific = [] if hazard else claimed or self._declined(text, points, following)
+            if not specific and i and (option := asked_option(sentences[i - 1].text, text)):
+                # "weighted fair share? tbh I don't think we need that": the option asked, turned down
+                specific = [e.model_copy(update={"quote": text}) for e in self._declined(option, points)]
             common = [] if specific or hazard else self._common_claims(text, question)
             if not (specific or common or hazard) and text == sentence.text and _CUT_INSIDE.match(following):
                 # a long sentence cut before its relative clause: "feeding in the promotions / that actually ran"

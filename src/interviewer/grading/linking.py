@@ -17,10 +17,11 @@ from interviewer.grading.quantities import quantities, words_to_digits
 # "so that's... 3.75 billion": a spoken pause before a lower-case word or a digit ends no sentence
 HARD_SENTENCE = re.compile(r"(?<=[.!?])(?<!\.\.\.)\s+|(?<=\.\.\.)\s+(?![a-z0-9])|\n+")
 CONTINUES = re.compile(
-    r"^\s*(?:and |so |then )?(?:divid\w*|times|multipl\w*|over|that over|that times|"
+    # "- / 86.4k ≈ 1.2M writes/s": a typed line may open on the operation, after its bullet
+    r"^\s*(?:[-*•]\s+)?(?:[/÷×](?=\s*[~$]?\d)|(?:and |so |then )?(?:divid\w*|times|multipl\w*|over|that over|that times|"
     r"spread (?:out )?(?:over|across)|averaged? (?:out )?over|on average over|"
     # "Per second, 37.5 billion over 86,400 ...": a sum of its own, not the number before continued
-    r"per sec\w*(?![\s,]+[\d.,]+(?:\s+\w+)?\s+(?:over|divided by)\b))\b",
+    r"per sec\w*(?![\s,]+[\d.,]+(?:\s+\w+)?\s+(?:over|divided by)\b))\b)",
     re.I,
 )
 # "Sixty billion over that is ...": "that" is the number the sentence before ended on
@@ -101,3 +102,24 @@ def link_first(text: str) -> str:
     """A link said after the time a transfer over it takes, moved before it ("70 GB over a 10-gigabit link, so
     roughly 56 seconds"), so the time reads as the result. The text keeps its length."""
     return _LINK_AFTER.sub(lambda m: f"{m['gap']}{m['link']}{m['cue']}{m['time']}", text)
+
+
+# "20 thousand tokens a second, and a day's got 86,400 seconds, so ...": the seconds of a period said in passing,
+# which neither start a new calculation nor count as one of its inputs
+_PERIOD_ASIDE = re.compile(
+    r",\s*and\s+(?:a|one)\s+(?:day|hour)(?:'s|\s+has|\s+is)(?:\s+got)?\s+(?:about\s+)?(?:86,?400|3,?600)\s+"
+    r"sec(?:ond)?s\b",
+    re.I,
+)
+# "200M profiles active in 30d", "users seen in the last 7 days": the window a count is taken over, not a factor
+_WINDOW = re.compile(
+    r"\b(?:in|within|over)\s+(?:the\s+)?(?:(?:last|past)\s+)?\d+\s*(?:d|days?|wks?|weeks?|months?)\b(?=\s*[×x*]|\s+times\b)",
+    re.I,
+)
+
+
+def asides(clause: str) -> str:
+    """`clause` with numbers said in passing blanked out, its length kept: the seconds of a period ("and a day's
+    got 86,400 seconds") and the window a count is taken over ("200M profiles active in 30d × 15k titles")."""
+    clause = _PERIOD_ASIDE.sub(lambda m: " " * len(m.group()), clause)
+    return _WINDOW.sub(lambda m: " " * len(m.group()), clause)

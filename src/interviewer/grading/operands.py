@@ -271,14 +271,25 @@ def scale_word(value: float) -> bool:
     return value >= 100 and math.isclose(math.log10(value), round(math.log10(value)), abs_tol=1e-9)
 
 
-def carried_from(inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity]) -> list[Quantity]:
+# "0.3 percent of the good ones": a share of an amount named, not said again
+_OF_THE = re.compile(r"\s*(?:percent\s+)?of\s+(?:the|our|all|those|these|its|their)\s+(?![\d~$])", re.I)
+
+
+def carried_from(
+    inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity], clause: str = ""
+) -> list[Quantity]:
     """The numbers said before that could supply what a step's result needs and its own inputs lack,
     latest first: the price a cost multiplies ("10 cents per thousand emails, and we send 51 million a day,
     so about $5,000 a day"), the size a total multiplies ("about 130 KB per token. 1,750 tokens is roughly
     230 MB"), the load a per-replica rate divides into a fleet smaller than it ("25K a second reach the
     models. At 300 a second a replica, that's 85")."""
     kinds = {q.kind for q in inputs}
-    if len(inputs) == 1 and inputs[0].kind == "percent" and result.kind in ("count", "money"):
+    if (
+        len(inputs) == 1
+        and inputs[0].kind == "percent"
+        and result.kind in ("count", "money")
+        and _OF_THE.match(clause, inputs[0].end)
+    ):
         # "50 million a day, and we may decline 0.3 percent of the good ones, about 150 thousand a day": a share
         # of an amount of the result's kind said before, any of them
         return [

@@ -56,6 +56,12 @@ _SECONDS = {
     "months": 2_592_000.0,
     "year": 31_536_000.0,
     "years": 31_536_000.0,
+    # as typed: "$112k/mo", "2.7B/yr", "10k/wk"
+    "mo": 2_592_000.0,
+    "wk": 604_800.0,
+    "wks": 604_800.0,
+    "yr": 31_536_000.0,
+    "yrs": 31_536_000.0,
 }
 _BYTES = {"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "pb": 1e15}
 for _prefix, _size in (("kilo", 1e3), ("mega", 1e6), ("giga", 1e9), ("tera", 1e12), ("peta", 1e15)):
@@ -95,8 +101,8 @@ _NUMBER = re.compile(
     re.I,
 )
 _PER = re.compile(
-    r"^\s*(?:times\s+(?=(?:per|a|an|each|every)\b))?(?:(?!times\b|is\b|at\b|so\b)[A-Za-z][A-Za-z'-]*\s+){0,3}?(?:per|a|an|each|every|/|in(?=\s+(?:day|week|month|year)\b))\s*(?:(?:gpu|node|machine|core|cpu|instance|server|replica|worker)-)?(?P<unit>ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|"
-    r"hours?|hrs?|h|days?|weeks?|months?|years?)\b",
+    r"^\s*(?:times\s+(?=(?:per|a|an|each|every)\b))?(?:(?!times\b|is\b|at\b|so\b)[A-Za-z][A-Za-z'-]*(?:\s+|(?=/))){0,3}?(?:per|a|an|each|every|/|in(?=\s+(?:day|week|month|year)\b))\s*(?:(?:gpu|node|machine|core|cpu|instance|server|replica|worker)-)?(?P<unit>ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|"
+    r"hours?|hrs?|h|days?|weeks?|wks?|months?|mo|years?|yrs?)\b",
     re.I,
 )
 _MONEY_AFTER = re.compile(r"^\s*(?:of an? )?(?:dollars?|usd|euros?|eur|cents?|bucks)\b", re.I)
@@ -265,8 +271,14 @@ def words_to_digits(text: str) -> str:
     out = re.sub(r"(?<![\d.] )(?<![\d.])\bpoint (\d+)\b", r"0.\1", out, flags=re.I)
     # "2.9 1000000" (digits followed by a spelled magnitude that text2num wrote as digits)
     out = re.sub(r"\b(\d+(?:\.\d+)?) (1000|1000000|1000000000)\b", lambda m: _join(m), out)
+    # "$2.5/M", "$0.15/1M tok", "$3/k": a price per million or per thousand, as typed
+    out = _PER_SCALE.sub(lambda m: f" per {_SCALE[m.group(1)]}", out)
     # "3 10ths" (three tenths) is a fraction, not two numbers
     return re.sub(r"\b(\d+) (2|3|4|5|8|10|100|1000)(?:nd|rd|th)s?\b", _fraction, out)
+
+
+_PER_SCALE = re.compile(r"(?<=\d)\s*/\s*(?:1\s*)?(M|K|k|B)\b")
+_SCALE = {"M": 1_000_000, "K": 1000, "k": 1000, "B": 1_000_000_000}
 
 
 _UNITS = "one|two|three|four|five|six|seven|eight|nine"

@@ -399,3 +399,27 @@ _PEOPLE = {w: "user" for w in ("users", "customer", "customers", "member", "memb
 
 
 _FALL_BACK = re.compile(r"\bfall(?:s|ing)? back\b")
+
+
+# "keep a small price exploration running? I'd switch it off ...": an option the candidate asks themselves about,
+# then turns down in the next sentence
+_ASKED = re.compile(
+    r"^\W*(?:(?:do|should|would|could|can|shall) (?:we|i|you) (?:really )?(?:need|want|use|keep|add|bother with)?\s*)?"
+    r"(?P<option>(?!(?:what|which|how|why|who|whom|where|when|is|are|does|did|was|were)\b)[^?]{3,120}?)\s*\?\s*$",
+    re.I,
+)
+_TURNS_DOWN = re.compile(
+    r"^\W*(?:(?:tbh|honestly|imo|meh|hmm|eh|nah|no)[,\s]+)*(?:nah\b|nope\b|no\b(?! (?:doubt|question)\b)|not really|"
+    r"(?:i )?don't (?:see the point|think (?:we|it|that|so)|need (?:it|that|this|them))|no (?:point|need)\b|"
+    r"not (?:needed|worth)|i'd (?:switch|turn) (?:it|that|this) off|(?:i'd )?(?:skip|drop) (?:it|that|this)\b|overkill)",
+    re.I,
+)
+
+
+def asked_option(previous: str, text: str) -> str:
+    """The option `previous` asks about when `text` turns it down ("weighted fair share? tbh I don't think we
+    need that"), worded as declined ("we don't need weighted fair share"); else ""."""
+    asked = _ASKED.match(previous)
+    if asked is None or not _TURNS_DOWN.match(text):
+        return ""
+    return f"we don't need {asked.group('option')}"

@@ -142,11 +142,20 @@ _TOPIC = re.compile(
 _PRONOUN = re.compile(r"\b(?:it|them)\b(?!')", re.I)
 
 
+# "seniority + salary band as soft features? nah, I wouldn't, filter them out hard": an option asked and turned down
+_ASKED_OPTION = re.compile(
+    r"^\W*(?P<topic>[\w+/&' -]{3,60}?)\s+(?:as|for|in|into|on|via|with)\b[^?]{0,60}\?\s*$", re.I
+)
+_TURNED_DOWN = re.compile(r"^\W*(?:nah|no|nope|not really)\b", re.I)
+
+
 def with_topic(previous: str, text: str) -> str:
     """`text` with its opening "it" read as the topic the sentence before said back: after "so to your point
-    about using a large language model", "I'd call it on every load" calls the language model."""
-    topic = _TOPIC.search(previous)
-    pronoun = _PRONOUN.search(text, 0, 40) if topic else None
+    about using a large language model", "I'd call it on every load" calls the language model; after an option
+    the candidate asked themselves and turned down ("seniority as a soft feature? nah, filter them out"), "them"
+    is that option's subject."""
+    topic = _TOPIC.search(previous) or (_ASKED_OPTION.match(previous) if _TURNED_DOWN.match(text) else None)
+    pronoun = _PRONOUN.search(text, 0, 60) if topic else None
     if topic is None or pronoun is None:
         return text
     return f"{text[: pronoun.start()]}{topic.group('topic')}{text[pronoun.end() :]}"

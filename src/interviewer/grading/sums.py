@@ -13,7 +13,9 @@ from dataclasses import replace
 from interviewer.grading.quantities import Quantity
 
 _PLUS = re.compile(
-    r"^\s*(?:[A-Za-z]+,?\s+){0,2}?,?\s*(?:plus|\+|and another)\s*(?:about |around |roughly |another |some )?[~$]?\s*$",
+    # "2.7B + lead-time quantiles ~0.5B": what is added may be named before its number
+    r"^\s*(?:[A-Za-z]+,?\s+){0,2}?,?\s*(?:plus|\+|and another)\s*(?:[A-Za-z][\w-]*\s+){0,3}?"
+    r"(?:about |around |roughly |another |some )?[~$]?\s*$",
     re.I,
 )
 
@@ -63,6 +65,10 @@ def added(clause: str, inputs: Sequence[Quantity]) -> list[Quantity]:
     return _plus(clause, out)
 
 
+_TIMES_AFTER = re.compile(r"\s*(?:[A-Za-z-]+\s+){0,2}?(?:×|x|\*|times)\s", re.I)
+_TIMES_BEFORE = re.compile(r"(?:×|\bx|\*|\btimes)\s*[~$]?\s*$", re.I)
+
+
 def _plus(clause: str, inputs: Sequence[Quantity]) -> list[Quantity]:
     out: list[Quantity] = []
     spread: Quantity | None = None  # "80M weekly over 7": an addend spread over its own period's days
@@ -70,7 +76,14 @@ def _plus(clause: str, inputs: Sequence[Quantity]) -> list[Quantity]:
         prev = out[-1] if out else None
         if q is spread:
             continue
-        if prev and prev.kind == q.kind and _PLUS.match(clause[prev.end : q.start]):
+        if (
+            prev
+            and prev.kind == q.kind
+            and _PLUS.match(clause[prev.end : q.start])
+            # "800 + 5 chunks × 400": a factor of a product is not an addend
+            and not _TIMES_AFTER.match(clause, q.end)
+            and not _TIMES_BEFORE.search(clause[: prev.start])
+        ):
             after = inputs[k + 1] if k + 1 < len(inputs) else None
             if after is not None and _OWN_PERIOD_OVER.match(clause[q.end : after.start]) and after.value > 1:
                 # "40M daily plus 80M weekly over 7, about 51M a day": the weekly part spread over the days

@@ -126,9 +126,11 @@ _HARM_GROWS = re.compile(
 
 # "optimising raw click-through pulls cheap, sensational items to the top": an option named by what it does wrong
 _OPTION_HARMS = re.compile(
-    r"\b(?:optimi[sz]ing|maximi[sz]ing|chasing|ranking (?:by|on)|training on)\s[^,;.]{0,40}?\b(?:pulls?|push(?:es)?|"
-    r"promotes?|rewards?|favou?rs?|surfaces?|floats?)\s[^.;]{0,30}?\b(?:cheap|sensational|clickbait|baity|"
-    r"misleading|low-quality|junk|spam\w*)\b",
+    # "a pure click target favours thumbnails people bail on"
+    r"\b(?:optimi[sz]ing|maximi[sz]ing|chasing|ranking (?:by|on)|training on|"
+    r"(?:a|the) (?:pure|raw|plain|naive|bare) [\w-]+ (?:target|objective|goal|label))\s[^,;.]{0,40}?\b(?:pulls?|"
+    r"push(?:es)?|promotes?|rewards?|favou?rs?|surfaces?|floats?)\s[^.;]{0,30}?\b(?:cheap|sensational|clickbait|"
+    r"baity|misleading|low-quality|junk|spam\w*|bail\w*|abandon\w*)\b",
     re.I,
 )
 

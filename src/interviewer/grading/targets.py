@@ -173,8 +173,10 @@ _KEPT = re.compile(
 # "I'd still rebuild fully every night to clear drift": a periodic rebuild behind a fresher path
 _BACKSTOP = re.compile(r"\b(?:still|backstop|safety net|reconcil\w*|clear (?:out )?drift|as well)\b", re.I)
 _WINDOW = re.compile(
-    r"\b(?:last|past|previous|recent|over|across|divided by|spread over)\s+(?:the\s+)?(?:couple of\s+|few\s+)?"
-    r"[\d,.\s]*$",
+    r"\b(?:last|past|previous|recent|over|across|divided by|spread over|"
+    # "cap inboxes at ~2 days", "trimmed to 3 days", "retain 7 days": how much is kept
+    r"cap(?:ped|s)?\s+(?:\w+\s+)?(?:at|to)|trim(?:med|s)?\s+(?:\w+\s+)?to|retain(?:ed|s)?)\s+(?:the\s+)?"
+    r"(?:couple of\s+|few\s+)?[\d,.\s~]*$",
     re.I,
 )
 
