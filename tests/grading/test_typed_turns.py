@@ -102,3 +102,15 @@ def test_a_cap_on_how_much_an_inbox_keeps_is_not_how_stale_it_is() -> None:
         )
         == []
     )
+
+
+def test_a_typed_note_that_says_its_relations_in_symbols_is_not_a_keyword_list() -> None:
+    from interviewer.grading.signals import sentence_quality
+
+    assert (
+        sentence_quality("skip before 30s → negative, and the second matters, skip @3s ≫ skip @25s") >= 0.35
+    )
+    assert sentence_quality("stream >30s, save, playlist add → positive (save/add weighted higher)") >= 0.35
+    # a bare list of names is still one
+    assert sentence_quality("Kafka, Redis, two-tower, ANN, feature store, A/B test") < 0.35
+    assert sentence_quality("autoplay: last tracks, tempo/energy, time of day, device") < 0.35

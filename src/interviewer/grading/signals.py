@@ -161,7 +161,7 @@ _REASONING = re.compile(
     r"\b(?:because|since|so that|which means|that means|this means|meaning that|therefore|thus|hence|"
     r"as a result|otherwise|in order to|that's why|that is why|the reason|so we|so the|so it|so i'd|so i would|"
     r"which lets|which gives|which keeps|which avoids|to avoid|to keep|to make sure|to ensure|given that|"
-    r"if we|if the|when the|unless)\b",
+    r"if we|if the|when the|unless|due to|b/c|bc|cuz|coz)\b",
     re.I,
 )
 _UNIT = (
@@ -180,7 +180,7 @@ _NUMBER_WITH_UNIT = re.compile(
     re.I,
 )
 _ARITHMETIC = re.compile(
-    r"(?:\d\s*(?:[x×*/÷]|times|divided by|multiplied by|over|plus|minus)\s*\d|\d\s*[x×]\s+\d|=\s*[~≈]?\s*\d|"
+    r"(?:\d\s*(?:[x×*/÷]|times|divided by|multiplied by|over|plus|minus)\s*\d|\d\s*[x×]\s+\d|[=≈→]\s*[~≈$]?\s*\d|"
     r"\b(?:roughly|about|around|approximately|so|which is|that's|gives|comes to|works out to)\s+[~≈]?\s*"
     r"\$?\d[\d,.]*\s*" + _UNIT + r")",
     re.I,
@@ -319,6 +319,9 @@ def count_signposts(text: str) -> int:
     return len(_SIGNPOST.findall(text))
 
 
+_RELATION = re.compile(r"^(?:→|->|=>|⇒|<|>|≤|≥|≫|≪|=|≈|~|×|\+|w/o?$|b/c$|vs\.?$|@|i\.e\.?$|e\.g\.?$)")
+
+
 def sentence_quality(text: str) -> float:
     """1.0 for a plain sentence, falling towards 0.0 for a bare keyword list.
 
@@ -329,8 +332,10 @@ def sentence_quality(text: str) -> float:
     words = [w for w in words if w]
     if not words:
         return 0.0
-    share = sum(w in _FUNCTION_WORDS for w in words) / len(words)
-    items = [i for i in re.split(r"[,;/|]|\s-\s", text) if i.strip()]
+    # typed notes say their relations in symbols ("skip <30s → negative", "w/ backoff"): those are its function words
+    share = sum(w in _FUNCTION_WORDS or bool(_RELATION.match(w)) for w in words) / len(words)
+    # "save/add", "turns/s": a slash inside a word is shorthand, not a list
+    items = [i for i in re.split(r"[,;|]|\s/\s|\s-\s", text) if i.strip()]
     short_items = sum(len(i.split()) <= 3 for i in items)
     listiness = short_items / len(items) if len(items) >= 4 else 0.0
     quality = min(1.0, max(0.0, (share - 0.08) / 0.22))
