@@ -9,6 +9,7 @@ import pytest
 from interviewer.content.questions import QuestionBank
 from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.quantities import quantities, words_to_digits
+from interviewer.grading.signals import sentence_quality
 from locations import KNOWLEDGE
 
 BANK = QuestionBank.load(KNOWLEDGE)
@@ -105,8 +106,6 @@ def test_a_cap_on_how_much_an_inbox_keeps_is_not_how_stale_it_is() -> None:
 
 
 def test_a_typed_note_that_says_its_relations_in_symbols_is_not_a_keyword_list() -> None:
-    from interviewer.grading.signals import sentence_quality
-
     assert (
         sentence_quality("skip before 30s → negative, and the second matters, skip @3s ≫ skip @25s") >= 0.35
     )
