@@ -113,3 +113,36 @@ def test_a_typed_note_that_says_its_relations_in_symbols_is_not_a_keyword_list()
     # a bare list of names is still one
     assert sentence_quality("Kafka, Redis, two-tower, ANN, feature store, A/B test") < 0.35
     assert sentence_quality("autoplay: last tracks, tempo/energy, time of day, device") < 0.35
+
+
+def test_an_abbreviation_typed_with_a_full_stop_ends_no_sentence() -> None:
+    answer = "video: async queue; meanwhile it's live at full reach incl. recs/trending, we pull it if it scores bad"
+    assert [e.quote for e in CHECKER.check(BANK.get("content-moderation"), None, answer)] == [
+        answer.split("; ")[1]
+    ]
+    assert CHECKER.arithmetic_errors("peak is approx. 3× the avg of 580/s, so ~1.7k/s") == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "wrong"),
+    [
+        ("launch gate = A/B on results-page CTR, moves fastest, purchases too sparse per search", True),
+        ("launch gate = A/B on purchases per search, CTR only as a guardrail", False),
+    ],
+)
+def test_an_excuse_named_as_too_sparse_to_use_excuses_nothing(typed: str, wrong: bool) -> None:
+    assert ("experiment-method" in _points("search-ranking", typed)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("typed", "wrong"),
+    [
+        (
+            "model dead → rules-only mode: approve everything that passes the blocklist, any amount, no extra caps",
+            True,
+        ),
+        ("model dead → rules-only mode w/ tighter limits: large payments held for step-up", False),
+    ],
+)
+def test_rules_in_an_outage_need_limits_on_large_amounts(typed: str, wrong: bool) -> None:
+    assert ("scoring-outage" in _points("fraud-detection", typed)) is wrong

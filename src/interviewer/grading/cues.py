@@ -118,11 +118,15 @@ _POPULATION = re.compile(r"dau|daily actives?|daily active users?|users?|members
 # "recruiter replies come days later, so ...": what would excuse the claim, named as too slow to use
 _SLOW_AFTER = re.compile(
     r"^\s*(?:[\w-]+\s+){0,2}?(?:come|comes|arrive|arrives|land|lands|take|takes)\s+(?:\w+\s+){0,2}?"
-    r"(?:days|weeks|months|later|too long)\b|^\s*(?:[\w-]+\s+){0,2}?(?:is|are) too (?:slow|late|sparse|rare)\b|"
+    r"(?:days|weeks|months|later|too long)\b|^\s*(?:[\w-]+\s+){0,2}?(?:(?:is|are|way|far)\s+)?too (?:slow|late|sparse|rare|noisy)\b|"
     r"^\w*\s+(?:\w+\s+)?(?:days|weeks|months) later\b|"  # "... and hires weeks later"
     # "retention is what we care about but it moves slowly"
     r"^[^.;]{0,40}?\bbut (?:it|they) (?:moves?|reacts?|responds?|shifts?) (?:too |very |so )?slowly\b",
     re.I,
+)
+# "purchases too sparse per search", "replies are too slow": named as unusable
+_TOO_SPARSE = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:(?:is|are|way|far)\s+)?too (?:slow|late|sparse|rare|noisy)\b", re.I
 )
 _FIGURE = re.compile(r"\d|\b(?:ninety|sixty|thirty|hundred|days?|weeks?|months?)\b", re.I)
 _SO = re.compile(r",\s*so\b", re.I)
@@ -269,6 +273,8 @@ def _set_aside(clause: str, start: int, end: int) -> bool:
         return True
     if _CONSEQUENCE_AFTER.match(clause[end:]):
         return True
+    if _TOO_SPARSE.match(clause[end:]) and not _REASON.search(before):
+        return True  # "A/B on CTR, moves fastest, purchases too sparse per search": named as unusable
     if _EVENED_BEFORE.search(before) and _EVENED_AFTER.match(clause[end:]):
         return True  # "the volume averages position effects out": named only to be dismissed
     if _ALREADY_AFTER.match(clause[end:]) and _ASIDE_REASON.search(before[-40:]):

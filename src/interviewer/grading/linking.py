@@ -13,9 +13,15 @@ import re
 
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.quantities import quantities, words_to_digits
+from interviewer.grading.signals import ABBREVIATIONS
 
 # "so that's... 3.75 billion": a spoken pause before a lower-case word or a digit ends no sentence
-HARD_SENTENCE = re.compile(r"(?<=[.!?])(?<!\.\.\.)\s+|(?<=\.\.\.)\s+(?![a-z0-9])|\n+")
+HARD_SENTENCE = re.compile(
+    # typed "approx. 3k", "incl. peaks": an abbreviation's full stop ends no sentence before a lower-case word
+    r"(?<=[.!?])(?<!\.\.\.)(?:"
+    + "".join(f"(?<!{a})" for a in ABBREVIATIONS)
+    + r"\s+|\s+(?=[A-Z]))|(?<=\.\.\.)\s+(?![a-z0-9])|\n+"
+)
 CONTINUES = re.compile(
     # "- / 86.4k ≈ 1.2M writes/s": a typed line may open on the operation, after its bullet
     r"^\s*(?:[-*•]\s+)?(?:[/÷×](?=\s*[~$]?\d)|(?:and |so |then )?(?:divid\w*|times|multipl\w*|over|that over|that times|"

@@ -29,10 +29,27 @@ class Sentence:
 
 
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'%$./-]*")
-# "At 7 a.m. we send" and "e.g. clicks" end no sentence, unless a capital letter starts the next one.
+# "At 7 a.m. we send", "e.g. clicks" and typed "incl. recs", "approx. 3k", "vs. batch" end no sentence, unless a
+# capital letter starts the next one.
+ABBREVIATIONS = (
+    r"a\.m\.",
+    r"p\.m\.",
+    r"e\.g\.",
+    r"i\.e\.",
+    r"incl\.",
+    r"approx\.",
+    r"vs\.",
+    r"avg\.",
+    r"esp\.",
+    r"etc\.",
+    r"est\.",
+)
 _BOUNDARY = re.compile(
-    r"(?<=[.!?])(?<!a\.m\.)(?<!p\.m\.)(?<!e\.g\.)(?<!i\.e\.)[\"')\]]*\s+|"
-    r"(?<=a\.m\.|p\.m\.|e\.g\.|i\.e\.)\s+(?=[A-Z])|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|;\s+"
+    r"(?<=[.!?])"
+    + "".join(f"(?<!{a})" for a in ABBREVIATIONS)
+    + r"[\"')\]]*\s+|(?:"
+    + "|".join(f"(?<={a})" for a in ABBREVIATIONS)
+    + r")\s+(?=[A-Z])|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|;\s+"
 )
 _SOFT_SPLIT = re.compile(
     r",\s+(?=(?:and|so|but|then|which|because|or)\b)|\s+(?=(?:and then|and so|so then)\b)"

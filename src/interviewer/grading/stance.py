@@ -17,7 +17,9 @@ from functools import lru_cache
 # "shown but not played", "impressions not clicked": what happened to an item, not a negation of the claim
 _UNACTED = r"(?:played|clicked|watched|opened|bought|purchased|streamed|tapped|engaged with|acted on)\b"
 _CLAUSE = re.compile(
-    r";|(?<!\ba\.m)(?<!\bp\.m)(?<!\be\.g)(?<!\bi\.e)\.\s|\?\s|!\s|"
+    # typed "incl. recs", "approx. 3k", "vs. batch": an abbreviation's full stop ends no clause
+    r";|(?<!\ba\.m)(?<!\bp\.m)(?<!\be\.g)(?<!\bi\.e)(?<!\bincl)(?<!\bapprox)(?<!\bvs)(?<!\bavg)(?<!\besp)(?<!\best)"
+    r"\.\s|\?\s|!\s|"
     # "everyone but the author": "but" meaning "except" joins
     r"(?<!\beveryone )(?<!\banyone )(?<!\bnobody )(?<!\bno one )(?<!\ball )(?<!\bnothing )"
     r"\bbut\b(?!\s+not\s+(?:(?:enough|sufficient)\b|"
