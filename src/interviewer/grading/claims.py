@@ -142,6 +142,9 @@ def _stated(sentence: str) -> str:
     return head if colon and head.strip() and not _QUESTION.match(head + ".") else ""
 
 
+_BULLET = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
+
+
 class ClaimChecker:
     """Finds wrong claims and arithmetic errors in an answer; deterministic and offline."""
 
@@ -278,7 +281,8 @@ class ClaimChecker:
         answer, errors = heard(answer), list[ClaimError]()
         carry = ""
         target: float | None = None  # the availability the answer last stated
-        hard_sentences = [h.strip() for h in HARD_SENTENCE.split(answer) if h.strip()]
+        # a typed line is quoted without its bullet: "- / 86.4k ≈ 2.8k/s" is "/ 86.4k ≈ 2.8k/s"
+        hard_sentences = [_BULLET.sub("", h.strip()) for h in HARD_SENTENCE.split(answer) if h.strip()]
         for i, text in enumerate(hard_sentences):
             if _QUESTION.match(text):
                 continue
