@@ -48,7 +48,9 @@ the twenty-first had been looked at, as a browser's speech-to-text transcript of
 looked at, as second turns replying to the interviewer's pushback, measured once and tuned on from then) is
 "twenty-third (tuned on)". The twenty-fourth (minimal_pairs_twentyfourth.yaml, written blind after the twenty-third had
 been looked at, as notes typed into a chat box: bullets, arrows, symbols and k/M/B numbers) is "twenty-fourth (held
-out)". A set listed in HELD_OUT is reported as
+out)" until it was measured once and "twenty-fourth (tuned on)" from then. The twenty-fifth
+(minimal_pairs_twentyfifth.yaml, written blind after the twenty-fourth had been looked at, as written answers pasted in
+as Markdown: headings, numbered steps, bold labels and small tables) is "twenty-fifth (held out)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -114,6 +116,7 @@ PAIR_FILES = {
     "twentysecond": "minimal_pairs_twentysecond.yaml",
     "twentythird": "minimal_pairs_twentythird.yaml",
     "twentyfourth": "minimal_pairs_twentyfourth.yaml",
+    "twentyfifth": "minimal_pairs_twentyfifth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -139,8 +142,9 @@ EXTRA = (
     "twentysecond",
     "twentythird",
     "twentyfourth",
+    "twentyfifth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"twentyfifth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -165,6 +169,7 @@ SPLIT_NAMES = {
     "twentysecond": "twenty-second (tuned on)",
     "twentythird": "twenty-third (tuned on)",
     "twentyfourth": "twenty-fourth (tuned on)",
+    "twentyfifth": "twenty-fifth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
