@@ -144,7 +144,7 @@ EXTRA = (
     "twentyfourth",
     "twentyfifth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"twentyfifth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -169,7 +169,7 @@ SPLIT_NAMES = {
     "twentysecond": "twenty-second (tuned on)",
     "twentythird": "twenty-third (tuned on)",
     "twentyfourth": "twenty-fourth (tuned on)",
-    "twentyfifth": "twenty-fifth (held out)",
+    "twentyfifth": "twenty-fifth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

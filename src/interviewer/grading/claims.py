@@ -39,9 +39,9 @@ from interviewer.grading.arithmetic import (
 from interviewer.grading.breakeven import threshold_slip
 from interviewer.grading.cues import says, says_in
 from interviewer.grading.delivery import heard, strip_fillers
-from interviewer.grading.downtime import availability_target, downtime_error
+from interviewer.grading.downtime import DOWNTIME_CHALLENGE, availability_target, downtime_slip
 from interviewer.grading.linking import CONTINUES, HARD_SENTENCE, THAT, last_quantity, opens_on_result
-from interviewer.grading.quantities import Quantity, words_to_digits
+from interviewer.grading.quantities import words_to_digits
 from interviewer.grading.redo import redoes
 from interviewer.grading.rejection import STOP_WORDS as _STOP
 from interviewer.grading.rejection import asked_option, declined_point
@@ -49,6 +49,7 @@ from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, mentions, with_topic
 from interviewer.grading.sums import remainder_fits
 from interviewer.grading.supposed import describes_hazard, reasons_about_mistake, warns
+from interviewer.grading.tables import quoted_as_written, table_reading, unmarked
 from interviewer.grading.targets import CHALLENGES, breaks, holds_the_breach
 from interviewer.grading.worth import point_slip
 from interviewer.phases import PHASES, Phase
@@ -135,7 +136,10 @@ _ACROSS_PARTS = frozenset({"ordering", "freshness", "nonblocking", "availability
 
 def _stated(sentence: str) -> str:
     """What a sentence states: all of it, none of a question, and the part before the colon of a statement
-    that ends by asking ("I'd report accuracy on those same weeks: did the finished titles rank high?")."""
+    that ends by asking ("I'd report accuracy on those same weeks: did the finished titles rank high?"); nothing
+    of a heading ("### Alerting", "**Cost check (large model on every turn)**")."""
+    if _HEADING.match(sentence):
+        return ""
     if not _QUESTION.match(sentence):
         return sentence
     head, colon, _ = sentence.rpartition(":")
@@ -143,6 +147,7 @@ def _stated(sentence: str) -> str:
 
 
 _BULLET = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
+_HEADING = re.compile(r"^\s*(?:#{1,6}\s.*|\*\*[^*]+\*\*:?|__[^_]+__:?)\s*$")
 
 
 class ClaimChecker:
@@ -155,6 +160,8 @@ class ClaimChecker:
 
     def check(self, question: Question, phase: Phase | None, answer: str) -> list[ClaimError]:
         """Errors in `answer`, in order. With `phase` None every phase's wrong claims are looked for."""
+        if (plain := unmarked(answer)) != answer:  # "≈ **12,000 writes/s**": read without its Markdown marks
+            return quoted_as_written(self.check(question, phase, plain), plain, answer)
         answer = heard(answer)
         points = _points(question, phase)
         constraints = [c for fact in question.hidden_facts for c in fact.constraints]
@@ -162,8 +169,10 @@ class ClaimChecker:
         sentences = split_sentences(answer)
         for i, sentence in enumerate(sentences):
             text = _stated(sentence.text)
-            if not text:
-                continue  # a question asks; it claims nothing
+            read = table_reading(answer, sentence.start, text) if text else None
+            if not text or read == "":
+                continue  # a question asks, a table's header names columns; neither claims anything
+            said = read or text  # a table's row is read with its header's names, and quoted as written
             # what comes after this sentence; a long one cut in pieces does not correct itself
             later = " ".join(
                 s.text for s in sentences[i + 1 :] if _ENDED.search(answer, sentence.start, s.start)
@@ -173,13 +182,13 @@ class ClaimChecker:
             # the hazard just named, described: "If a feed arrives half-empty, we under-order for weeks"
             hazard = bool(i) and warns(sentences[i - 1].text) and describes_hazard(text)
             # "so to your point about using an LLM. I'd call it on every load": "it" is the topic said back
-            topical = with_topic(sentences[i - 1].text if i else "", text)
+            topical = with_topic(sentences[i - 1].text if i else "", said)
             claimed = [e.model_copy(update={"quote": text}) for e in self._claims(topical, points, goal)]
-            specific = [] if hazard else claimed or self._declined(text, points, following)
+            specific = [] if hazard else claimed or self._declined(said, points, following)
             if not specific and i and (option := asked_option(sentences[i - 1].text, text)):
                 # "weighted fair share? tbh I don't think we need that": the option asked, turned down
                 specific = [e.model_copy(update={"quote": text}) for e in self._declined(option, points)]
-            common = [] if specific or hazard else self._common_claims(text, question)
+            common = [] if specific or hazard else self._common_claims(said, question)
             if not (specific or common or hazard) and text == sentence.text and _CUT_INSIDE.match(following):
                 # a long sentence cut before its relative clause: "feeding in the promotions / that actually ran"
                 whole = answer[sentence.start : sentences[i + 1].end]
@@ -190,9 +199,9 @@ class ClaimChecker:
                 *specific,
                 # a method error the question itself names is reported once, in the question's words
                 *common,
-                *self._constraints(text, constraints, sentences[i - 1].text if i else ""),
+                *self._constraints(said, constraints, sentences[i - 1].text if i else ""),
             ]
-            for error in found:
+            for error in (e.model_copy(update={"quote": text}) if e.quote == said else e for e in found):
                 if error.key not in {e.key for e in errors}:
                     errors.append(_with_recovery(error, later, points, self, question.common_wrong))
         return sorted(errors, key=lambda e: answer.find(e.quote))
@@ -278,6 +287,8 @@ class ClaimChecker:
     def arithmetic_errors(self, answer: str) -> list[ClaimError]:
         """The arithmetic errors of `answer`, sentence by sentence, each marked corrected when a later
         sentence redoes it soundly; needs no question (the communication grade reads them too)."""
+        if (plain := unmarked(answer)) != answer:
+            return quoted_as_written(self.arithmetic_errors(plain), plain, answer)
         answer, errors = heard(answer), list[ClaimError]()
         carry = ""
         target: float | None = None  # the availability the answer last stated
@@ -294,7 +305,20 @@ class ClaimChecker:
             later = " ".join(hard_sentences[i + 1 :])
             found = self._arithmetic(text, carried, hard_sentences[i - 1] if i else "", before)
             if target is not None and not found:
-                found = _downtime(text, target, hard_sentences[i - 1] if i else "")
+                down = downtime_slip(text, target, hard_sentences[i - 1] if i else "", SERIOUS)
+                found = (
+                    [
+                        ClaimError(
+                            kind="arithmetic",
+                            quote=text,
+                            why=down[0],
+                            challenge=DOWNTIME_CHALLENGE,
+                            serious=down[1],
+                        )
+                    ]
+                    if down
+                    else []
+                )
             slip = None if found else threshold_slip(text) or point_slip(text, " ".join(hard_sentences[:i]))
             if slip is not None:
                 found = [ClaimError(kind="arithmetic", quote=text, why=slip.why, challenge=slip.challenge)]
@@ -401,26 +425,6 @@ class ClaimChecker:
         ):
             return []  # "40 million daily plus 80 million weekly divided by seven": the division binds first
         return found
-
-
-def _downtime(sentence: str, target: float, before: str) -> list[ClaimError]:
-    """A downtime that does not fit the availability target an earlier sentence stated."""
-    error = downtime_error(sentence, target, before)
-    if error is None:
-        return []
-    like = Quantity(error.stated, 0, 0, "duration")
-    return [
-        ClaimError(
-            kind="arithmetic",
-            quote=sentence,
-            why=(
-                f"At {target * 100:g}% availability, {amount(error.period, like)} allow about "
-                f"{amount(error.allowed, like)} of downtime, not {amount(error.stated, like)}."
-            ),
-            challenge="How much downtime does that availability target leave you? Walk me through it.",
-            serious=error.factor >= SERIOUS,
-        )
-    ]
 
 
 @lru_cache(maxsize=4096)

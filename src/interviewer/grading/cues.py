@@ -128,6 +128,7 @@ _SLOW_AFTER = re.compile(
 _TOO_SPARSE = re.compile(
     r"^\s*(?:[\w-]+\s+){0,2}?(?:(?:is|are|way|far)\s+)?too (?:slow|late|sparse|rare|noisy)\b", re.I
 )
+_KEPT_RULE = re.compile(r"\b(?:never|not|no|without|off|exclud\w*)\b", re.I)
 _FIGURE = re.compile(r"\d|\b(?:ninety|sixty|thirty|hundred|days?|weeks?|months?)\b", re.I)
 _SO = re.compile(r",\s*so\b", re.I)
 
@@ -135,7 +136,9 @@ _SO = re.compile(r",\s*so\b", re.I)
 def _premise(clause: str, m: Mention, claimed: Sequence[str]) -> bool:
     """Whether a figure that would excuse the claim is only the premise it goes against: "chargebacks arrive
     30 to 90 days late, so I'd train on the last four weeks, treating any without one as legitimate"."""
-    if not claimed or not (_FIGURE.search(m.term) or _SLOW_AFTER.match(clause[m.end :])):
+    # "it works for both sides, so I'd anchor on applications submitted": a premise the claim is drawn from; not
+    # a rule the answer keeps ("text is never logged, so for the API we only keep counts")
+    if not claimed or _KEPT_RULE.search(m.term):
         return False
     cue = min((c.start for c in mentions(clause, list(claimed)) if c.asserted), default=-1)
     return cue > m.end and any(m.end <= so.start() < cue for so in _SO.finditer(clause))
@@ -273,7 +276,7 @@ def _set_aside(clause: str, start: int, end: int) -> bool:
         return True
     if _CONSEQUENCE_AFTER.match(clause[end:]):
         return True
-    if _TOO_SPARSE.match(clause[end:]) and not _REASON.search(before):
+    if _TOO_SPARSE.match(clause[end:]):
         return True  # "A/B on CTR, moves fastest, purchases too sparse per search": named as unusable
     if _EVENED_BEFORE.search(before) and _EVENED_AFTER.match(clause[end:]):
         return True  # "the volume averages position effects out": named only to be dismissed

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from interviewer.grading.amounts import amount
 from interviewer.grading.quantities import Quantity, quantities, words_to_digits
 
 _NINES = {
@@ -92,3 +93,20 @@ def downtime_error(sentence: str, target: float, before: str = "") -> DowntimeEr
         return None
     error = DowntimeError(sentence, allowed, said, period)
     return error if error.factor > TOLERANCE else None
+
+
+DOWNTIME_CHALLENGE = "How much downtime does that availability target leave you? Walk me through it."
+
+
+def downtime_slip(sentence: str, target: float, before: str, serious: float) -> tuple[str, bool] | None:
+    """Why `sentence` is wrong, and whether seriously, when it states a downtime that does not fit the
+    availability `target` an earlier sentence stated; `serious` is the factor from which it is serious."""
+    error = downtime_error(sentence, target, before)
+    if error is None:
+        return None
+    like = Quantity(error.stated, 0, 0, "duration")
+    why = (
+        f"At {target * 100:g}% availability, {amount(error.period, like)} allow about "
+        f"{amount(error.allowed, like)} of downtime, not {amount(error.stated, like)}."
+    )
+    return why, error.factor >= serious

@@ -18,7 +18,8 @@ from interviewer.grading.signals import ABBREVIATIONS
 # "so that's... 3.75 billion": a spoken pause before a lower-case word or a digit ends no sentence
 HARD_SENTENCE = re.compile(
     # typed "approx. 3k", "incl. peaks": an abbreviation's full stop ends no sentence before a lower-case word
-    r"(?<=[.!?])(?<!\.\.\.)(?:"
+    # nor does a list's number ("3. × 2.5 at dinner ≈ 70,000/s")
+    r"(?<=[.!?])(?<!\.\.\.)(?<!^\d\.)(?<!\n\d\.)(?<!^\d\d\.)(?<!\n\d\d\.)(?:"
     + "".join(f"(?<!{a})" for a in ABBREVIATIONS)
     + r"\s+|\s+(?=[A-Z]))|(?<=\.\.\.)\s+(?![a-z0-9])|\n+"
 )

@@ -45,7 +45,9 @@ ABBREVIATIONS = (
     r"est\.",
 )
 _BOUNDARY = re.compile(
-    r"(?<=[.!?])"
+    # a new line ends a sentence, and its list marker goes with the break ("...\n2. Other"), not with the text
+    r"(?<=[.!?])[\"')\]]*\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|"
+    r"(?<=[.!?])(?<!^\d\.)(?<!^\d\d\.)"  # "1. Clicks are ...": a list's number ends no sentence
     + "".join(f"(?<!{a})" for a in ABBREVIATIONS)
     + r"[\"')\]]*\s+|(?:"
     + "|".join(f"(?<={a})" for a in ABBREVIATIONS)

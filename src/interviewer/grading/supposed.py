@@ -135,10 +135,22 @@ _OPTION_HARMS = re.compile(
 )
 
 
+# "**Pitfall I'd avoid:** reading propensities off ...", "Common mistake: ...", "Not doing: ...": a label that
+# names what follows as the mistake
+_PITFALL = re.compile(
+    r"^\W*(?:[\w']+\s+){0,2}?(?:pitfalls?|traps?|anti-?patterns?|mistakes?|gotchas?|what (?:not )?to avoid|to avoid|"
+    r"avoid|don'?t|do not|not doing|rejected|ruled out)\b[^:.]{0,30}:",
+    re.I,
+)
+
+
 def reasons_about_mistake(sentence: str) -> bool:
     """Whether `sentence` supposes a mistake to show its harm: "if X, Y goes wrong" does not assert X, nor
-    does "Y can break while X looks fine", "doing X would break Y" or "let me cost the naive version, X"."""
+    does "Y can break while X looks fine", "doing X would break Y", "let me cost the naive version, X" or
+    "**Pitfall I'd avoid:** X"."""
     if _HIDDEN_HARM.search(sentence) or _HAZARD.match(sentence) or _COSTED.match(sentence):
+        return True
+    if _PITFALL.match(sentence):
         return True
     if _NOT_FREE.match(sentence) and _HARM_GROWS.search(sentence):
         return True
