@@ -51,7 +51,7 @@ from interviewer.grading.sums import remainder_fits
 from interviewer.grading.supposed import describes_hazard, reasons_about_mistake, warns
 from interviewer.grading.tables import quoted_as_written, table_reading, unmarked
 from interviewer.grading.targets import CHALLENGES, breaks, holds_the_breach
-from interviewer.grading.worth import point_slip
+from interviewer.grading.worth import day_slip, point_slip
 from interviewer.phases import PHASES, Phase
 
 ErrorKind = Literal["claim", "arithmetic", "constraint"]
@@ -319,7 +319,11 @@ class ClaimChecker:
                     if down
                     else []
                 )
-            slip = None if found else threshold_slip(text) or point_slip(text, " ".join(hard_sentences[:i]))
+            slip = (
+                None
+                if found
+                else threshold_slip(text) or point_slip(text, " ".join(hard_sentences[:i])) or day_slip(text)
+            )
             if slip is not None:
                 found = [ClaimError(kind="arithmetic", quote=text, why=slip.why, challenge=slip.challenge)]
             target = availability_target(text) or target

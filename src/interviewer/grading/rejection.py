@@ -29,6 +29,9 @@ _DECLINE = re.compile(
     r"|(?:i|we) (?:don't|do not) (?:think|see|believe) (?:we(?:'d| would| will)? |there's |there is |a |any )?"
     r"(?:really )?"
     r"(?:need|point|reason|value) (?:to |in |for )?"
+    # "I don't see the forecast needing quantiles", "I don't think the ranker needs ...": a part said not to need it
+    r"|(?:i|we) (?:don't|do not) (?:think|see|believe) (?:the |a |an |our |this )?[\w-]+ (?:needing|needs|requiring|requires) "
+    r"(?:to |a |an |any )?"
     r"|(?:there's|there is) no (?:need|point|reason) (?:to |in |for )"
     r"|\bno need (?:to |for )"
     r"|(?:i'd|we'd|we can|i would|we could|we'll) (?:skip|drop|leave out|do without) "

@@ -86,3 +86,25 @@ def _money(value: float) -> str:
         if value >= size:
             return f"${value / size:.3g} {word}"
     return f"${value:.3g}"
+
+
+# "One GPU-day = 30K × 3,600 ≈ 108M tokens": a day's worth worked out with an hour's seconds
+_DAY_NAMED = re.compile(
+    r"\b(?:(?:gpu|machine|node|server|core|replica|instance)[\s-]days?|one day|a day|per day|each day|daily)\b",
+    re.I,
+)
+_HOUR_SECONDS = re.compile(r"(?:[×x*]|\btimes\b)\s*3,?600\b|\b3,?600\s*(?:[×x*]|\btimes\b)", re.I)
+_DAY_SECONDS = re.compile(r"86,?400|86\.4\s*k|\b24\s*(?:h|hours?)\b|[×x*]\s*24\b", re.I)
+
+
+@dataclass(frozen=True)
+class DaySlip:
+    challenge: str = "How many seconds are there in the day you are counting? Walk me through it."
+    why: str = "A day has 86,400 seconds, not 3,600: multiplying by an hour's seconds gives an hour's worth, 24 times too little for a day."
+
+
+def day_slip(sentence: str) -> DaySlip | None:
+    """A day's amount (a GPU-day, a day's tokens) worked out with the 3,600 seconds of an hour."""
+    if _DAY_NAMED.search(sentence) and _HOUR_SECONDS.search(sentence) and not _DAY_SECONDS.search(sentence):
+        return DaySlip()
+    return None
