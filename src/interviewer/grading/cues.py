@@ -141,7 +141,19 @@ def _premise(clause: str, m: Mention, claimed: Sequence[str]) -> bool:
     if not claimed or _KEPT_RULE.search(m.term):
         return False
     cue = min((c.start for c in mentions(clause, list(claimed)) if c.asserted), default=-1)
-    return cue > m.end and any(m.end <= so.start() < cue for so in _SO.finditer(clause))
+    # a figure or a named delay is a premise wherever it sits; anything else only before a choice drawn from it
+    figure = bool(_FIGURE.search(m.term) or _SLOW_AFTER.match(clause[m.end :]))
+    return cue > m.end and any(
+        m.end <= so.start() < cue and (figure or _CHOSEN.match(clause, so.end()))
+        for so in _SO.finditer(clause)
+    )
+
+
+# "..., so I'd anchor on applications", "..., so the target is ...": a choice drawn from what was said before
+_CHOSEN = re.compile(
+    r"\s+(?:i'd|we'd|i would|we would|i'll|we'll|i will|we will|let's|the (?:goal|target|metric|objective|aim) is)\b",
+    re.I,
+)
 
 
 _REASON = re.compile(r"\b(?:because|since|as)\b(?![^,;]*\b(?:well|long|soon|much)\b)", re.I)

@@ -32,6 +32,8 @@ _DECLINE = re.compile(
     # "I don't see the forecast needing quantiles", "I don't think the ranker needs ...": a part said not to need it
     r"|(?:i|we) (?:don't|do not) (?:think|see|believe) (?:the |a |an |our |this )?[\w-]+ (?:needing|needs|requiring|requires) "
     r"(?:to |a |an |any )?"
+    # "the service does not fall back to a reverse-chronological feed": a step said not to be taken
+    r"|\b(?:doesn't|does not|won't|will not|never) (?=falls? back\b)"
     r"|(?:there's|there is) no (?:need|point|reason) (?:to |in |for )"
     r"|\bno need (?:to |for )"
     r"|(?:i'd|we'd|we can|i would|we could|we'll) (?:skip|drop|leave out|do without) "
