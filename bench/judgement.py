@@ -50,7 +50,10 @@ looked at, as second turns replying to the interviewer's pushback, measured once
 been looked at, as notes typed into a chat box: bullets, arrows, symbols and k/M/B numbers) is "twenty-fourth (held
 out)" until it was measured once and "twenty-fourth (tuned on)" from then. The twenty-fifth
 (minimal_pairs_twentyfifth.yaml, written blind after the twenty-fourth had been looked at, as written answers pasted in
-as Markdown: headings, numbered steps, bold labels and small tables) is "twenty-fifth (held out)". A set listed in HELD_OUT is reported as
+as Markdown: headings, numbered steps, bold labels and small tables) is "twenty-fifth (held out)" until it was measured
+once and "twenty-fifth (tuned on)" from then. The twenty-sixth (minimal_pairs_twentysixth.yaml, written blind after the
+twenty-fifth had been looked at, spoken by a backend engineer new to ML who names its ideas in plain engineering words)
+is "twenty-sixth (held out)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -117,6 +120,7 @@ PAIR_FILES = {
     "twentythird": "minimal_pairs_twentythird.yaml",
     "twentyfourth": "minimal_pairs_twentyfourth.yaml",
     "twentyfifth": "minimal_pairs_twentyfifth.yaml",
+    "twentysixth": "minimal_pairs_twentysixth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -143,8 +147,9 @@ EXTRA = (
     "twentythird",
     "twentyfourth",
     "twentyfifth",
+    "twentysixth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"twentysixth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -170,6 +175,7 @@ SPLIT_NAMES = {
     "twentythird": "twenty-third (tuned on)",
     "twentyfourth": "twenty-fourth (tuned on)",
     "twentyfifth": "twenty-fifth (tuned on)",
+    "twentysixth": "twenty-sixth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

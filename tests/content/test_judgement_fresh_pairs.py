@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_twentyfifth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_twentysixth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ TWENTYSECOND = _pairs("minimal_pairs_twentysecond.yaml")
 TWENTYTHIRD = _pairs("minimal_pairs_twentythird.yaml")
 TWENTYFOURTH = _pairs("minimal_pairs_twentyfourth.yaml")
 TWENTYFIFTH = _pairs("minimal_pairs_twentyfifth.yaml")
+TWENTYSIXTH = _pairs("minimal_pairs_twentysixth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -80,6 +81,7 @@ HELD_OUT = (
     + TWENTYTHIRD
     + TWENTYFOURTH
     + TWENTYFIFTH
+    + TWENTYSIXTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -125,6 +127,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("a-", TWENTYTHIRD),
         ("i-", TWENTYFOURTH),
         ("o-", TWENTYFIFTH),
+        ("l-", TWENTYSIXTH),
     ],
     ids=[
         "third",
@@ -150,6 +153,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "twentythird",
         "twentyfourth",
         "twentyfifth",
+        "twentysixth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -258,6 +262,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("twentythird", TWENTYTHIRD),
         ("twentyfourth", TWENTYFOURTH),
         ("twentyfifth", TWENTYFIFTH),
+        ("twentysixth", TWENTYSIXTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
