@@ -7,6 +7,7 @@ import pytest
 
 from interviewer.content.questions import QuestionBank
 from interviewer.grading.claims import ClaimChecker
+from interviewer.grading.quantities import quantities, words_to_digits
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.tables import table_reading, unmarked
 from locations import KNOWLEDGE
@@ -100,3 +101,29 @@ def test_a_day_worked_out_with_an_hours_seconds_is_caught(written: str, wrong: b
 def test_a_part_said_not_to_need_a_key_point_declines_it() -> None:
     said = "I don't see the forecast needing quantiles of daily or lead-time demand."
     assert any(point == "quantiles-needed" for _, point, _ in _errors("demand-forecasting", said))
+
+
+@pytest.mark.parametrize(
+    ("said", "wrong"),
+    [
+        (
+            "Over the day, that's four billion divided by thirty-six hundred, roughly 1.1 million a second.",
+            True,
+        ),
+        (
+            "Over the day, that's four billion divided by eighty-six thousand four hundred, roughly 46 thousand a second.",
+            False,
+        ),
+        (
+            "At the peak hour, 10 percent of the day's four billion divided by 3,600 is about 110 thousand a second.",
+            False,
+        ),
+    ],
+)
+def test_a_day_spread_over_an_hours_seconds_is_caught_but_not_a_peak_hour(said: str, wrong: bool) -> None:
+    assert bool(CHECKER.arithmetic_errors(said)) is wrong
+
+
+def test_bits_are_an_eighth_of_a_byte() -> None:
+    [size] = [q for q in quantities(words_to_digits("stored as eight bits a number")) if q.kind == "bytes"]
+    assert (size.value, size.spoken) == (1.0, 8.0)

@@ -106,7 +106,7 @@ _PER = re.compile(
     re.I,
 )
 _MONEY_AFTER = re.compile(r"^\s*(?:of an? )?(?:dollars?|usd|euros?|eur|cents?|bucks)\b", re.I)
-_BITS = {"kilobit": 1e3, "megabit": 1e6, "gigabit": 1e9, "terabit": 1e12, "gbit": 1e9}
+_BITS = {"bit": 1.0, "kilobit": 1e3, "megabit": 1e6, "gigabit": 1e9, "terabit": 1e12, "gbit": 1e9}
 _BITS |= {f"{k}s": v for k, v in list(_BITS.items())} | {"kbps": 1e3, "mbps": 1e6, "gbps": 1e9, "tbps": 1e12}
 _LINK = re.compile(
     r"^[\s-]*(?:per sec\w*|a sec\w*|/\s?s\b|links?|connections?|network|nics?|ethernet|pipe|uplink)", re.I
@@ -118,7 +118,7 @@ _UNIT_AFTER = re.compile(
     r"(?:(?:gpu|node|machine|core|cpu|instance|server|replica|worker)[\s-])?"
     r"(?P<unit>ms|milliseconds?|secs?|seconds?|s|mins?|minutes?|hours?|hrs?|h|days?|weeks?|months?|years?|"
     r"(?:kilo|mega|giga|tera|peta)?bytes?|gigs?|megs?|gib|mib|tib|kb|mb|gb|tb|pb|qps|rps|tps|"
-    r"(?:kilo|mega|giga|tera)bits?|[kmgt]bps|gbit)\b",
+    r"(?:kilo|mega|giga|tera)?bits?|[kmgt]bps|gbit)\b",
     re.I,
 )
 

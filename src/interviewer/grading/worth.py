@@ -90,10 +90,17 @@ def _money(value: float) -> str:
 
 # "One GPU-day = 30K × 3,600 ≈ 108M tokens": a day's worth worked out with an hour's seconds
 _DAY_NAMED = re.compile(
-    r"\b(?:(?:gpu|machine|node|server|core|replica|instance)[\s-]days?|one day|a day|per day|each day|daily)\b",
+    r"\b(?:(?:gpu|machine|node|server|core|replica|instance)[\s-]days?|one day|a day|per day|each day|daily|"
+    r"over the day|in a day|the whole day)\b",
     re.I,
 )
-_HOUR_SECONDS = re.compile(r"(?:[×x*]|\btimes\b)\s*3,?600\b|\b3,?600\s*(?:[×x*]|\btimes\b)", re.I)
+_HOUR_SECONDS = re.compile(
+    r"(?:[×x*÷/]|\btimes\b|\bdivided by\b|\bover\b)\s*3,?600\b|\b3,?600\s*(?:[×x*]|\btimes\b)", re.I
+)
+# "at the peak hour", "per hour": an hour meant as an hour
+_AN_HOUR = re.compile(
+    r"\b(?:peak|busiest|busy|prime|evening|single|one)\s+hour\b|\bper hour\b|\ban hour\b|\bhourly\b", re.I
+)
 _DAY_SECONDS = re.compile(r"86,?400|86\.4\s*k|\b24\s*(?:h|hours?)\b|[×x*]\s*24\b", re.I)
 
 
@@ -105,6 +112,7 @@ class DaySlip:
 
 def day_slip(sentence: str) -> DaySlip | None:
     """A day's amount (a GPU-day, a day's tokens) worked out with the 3,600 seconds of an hour."""
-    if _DAY_NAMED.search(sentence) and _HOUR_SECONDS.search(sentence) and not _DAY_SECONDS.search(sentence):
-        return DaySlip()
+    text = words_to_digits(strip_fillers(sentence))
+    if _DAY_NAMED.search(text) and _HOUR_SECONDS.search(text) and not _DAY_SECONDS.search(text):
+        return None if _AN_HOUR.search(text) else DaySlip()
     return None
