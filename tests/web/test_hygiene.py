@@ -52,6 +52,12 @@ def test_plain_text_starts_no_heading_list_or_quote(typed: str, escaped: str) ->
     assert plain(typed) == escaped
 
 
+def test_plain_text_keeps_the_line_breaks_of_pasted_notes() -> None:
+    typed = "**Load**\n1. 500M DAU\n| Goal | Metric |\n\nNext paragraph"
+
+    assert plain(typed) == "\\*\\*Load\\*\\*  \n1\\. 500M DAU  \n\\| Goal \\| Metric \\|\n\nNext paragraph"
+
+
 def test_model_and_notes_text_keeps_emphasis_and_citations_but_no_link_image_or_html() -> None:
     shown = safe_markdown("**Cache-aside** reads first [1]. " + PAYLOAD + " [2](http://evil.invalid)")
 

@@ -1,8 +1,10 @@
 """Markdown in a written answer: emphasis read as plain text, and tables read row by row with their header.
 
 Bold and code marks ("≈ **12,000 writes/s**", "`Redis` **every ten minutes**") are blanked out before an answer is
-read, keeping its length, and what is quoted from it is taken from the answer as written. A pasted answer may carry part of its design in a table. A row such as `| Latency | mean latency > 200 ms |`
-says nothing of alerts by itself; under the header `| Signal | Alert |` it says that the latency alert fires on
+read, keeping its length, and what is quoted from it is taken from the answer as written.
+
+A pasted answer may carry part of its design in a table. A row such as `| Latency | mean latency > 200 ms |` says
+nothing of alerts by itself; under the header `| Signal | Alert |` it says that the latency alert fires on
 the mean. Each row is read as "Signal: Latency; Alert: mean latency > 200 ms", and the header row claims nothing.
 """
 

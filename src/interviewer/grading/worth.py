@@ -5,6 +5,9 @@ first ("$7.5 million attempted a day, about $2.7 billion a year"). The value the
 against one percent of every amount of money said before it, over the point's own period; it is a slip only
 when none of them comes within 2x. Amounts said as losses ("we still lose $250 million") are left out: a point
 of recall is a share of what is attempted, not of what gets through.
+
+A day's worth is 86,400 seconds of it: "One GPU-day = 30K × 3,600 ≈ 108M tokens" works out a day with an hour's
+seconds (`day_slip`), unless the hour is named as one ("at the peak hour, ... divided by 3,600").
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from interviewer.grading.amounts import amount
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.quantities import Quantity, quantities, words_to_digits
 
@@ -24,7 +28,6 @@ _POINT = re.compile(
 )
 _LOSS = re.compile(r"\b(?:lose|loses|losing|lost|losses|loss|leaks?|leaking|chargebacks?)\b", re.I)
 TOLERANCE = 2.0
-_YEAR = 365 * 86_400.0
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,9 @@ class PointSlip:
 
     @property
     def why(self) -> str:
-        per = " a year" if self.stated.per_seconds == _YEAR else ""
         return (
-            f"One point is one percent of the amount at stake you stated: about {_money(self.nearest)}{per}, "
-            f"not {_money(self.stated.value)}{per}."
+            f"One point is one percent of the amount at stake you stated: about ${amount(self.nearest, self.stated)}, "
+            f"not ${amount(self.stated.value, self.stated)}."
         )
 
 
@@ -79,13 +81,6 @@ def _over(q: Quantity, per_seconds: float | None) -> float:
     if not q.per_seconds or not per_seconds:
         return q.value
     return q.value * per_seconds / q.per_seconds
-
-
-def _money(value: float) -> str:
-    for size, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
-        if value >= size:
-            return f"${value / size:.3g} {word}"
-    return f"${value:.3g}"
 
 
 # "One GPU-day = 30K × 3,600 ≈ 108M tokens": a day's worth worked out with an hour's seconds

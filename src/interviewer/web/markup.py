@@ -11,6 +11,7 @@ _LINE_START_SYNTAX = re.compile(r"^(\s{0,3})(\d+)?([#>=+.)-])", re.MULTILINE)
 _LINK_SYNTAX = re.compile(r"([\\\[\]<>&])")
 _CITATION = re.compile(r"\\\[(\d{1,3})\\\](?![(\[:])")
 _BARE_URL = re.compile(r"(?<=:)//|(?<=\bwww)\.|@", re.IGNORECASE)
+_SOFT_BREAK = re.compile(r"[ \t]*(?<!\n)\n(?!\n)")
 WORD_JOINER = "\u2060"
 """Invisible, and it keeps `http://`, `www.` and `name@host` from being found as links: Markdown finds bare URLs in the
 text after escapes are read, so only a character that is not part of a URL stops it."""
@@ -23,6 +24,8 @@ def plain(text: str) -> str:
     Only what would start markup is escaped, so an ordinary sentence reads the same in the page source."""
     escaped = _INLINE_SYNTAX.sub(r"\\\1", text)
     escaped = _LINE_START_SYNTAX.sub(lambda m: m.group(1) + (m.group(2) or "") + "\\" + m.group(3), escaped)
+    # a line break typed inside a paragraph (pasted notes, a table's rows) stays a line break
+    escaped = _SOFT_BREAK.sub("  \n", escaped)
     return _BARE_URL.sub(lambda m: WORD_JOINER + m.group(0), escaped)
 
 
