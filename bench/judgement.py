@@ -53,7 +53,10 @@ out)" until it was measured once and "twenty-fourth (tuned on)" from then. The t
 as Markdown: headings, numbered steps, bold labels and small tables) is "twenty-fifth (held out)" until it was measured
 once and "twenty-fifth (tuned on)" from then. The twenty-sixth (minimal_pairs_twentysixth.yaml, written blind after the
 twenty-fifth had been looked at, spoken by a backend engineer new to ML who names its ideas in plain engineering words)
-is "twenty-sixth (held out)". A set listed in HELD_OUT is reported as
+is "twenty-sixth (held out)" until it was measured once and "twenty-sixth (tuned on)" from then. The twenty-seventh
+(minimal_pairs_twentyseventh.yaml, written blind after the twenty-sixth had been looked at, in a research scientist's
+formal written register: passive voice, hedges, i.e./cf./ca., British spelling, powers of ten) is "twenty-seventh (held
+out)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -121,6 +124,7 @@ PAIR_FILES = {
     "twentyfourth": "minimal_pairs_twentyfourth.yaml",
     "twentyfifth": "minimal_pairs_twentyfifth.yaml",
     "twentysixth": "minimal_pairs_twentysixth.yaml",
+    "twentyseventh": "minimal_pairs_twentyseventh.yaml",
 }
 EXTRA = (
     "fresh",
@@ -148,8 +152,9 @@ EXTRA = (
     "twentyfourth",
     "twentyfifth",
     "twentysixth",
+    "twentyseventh",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"twentyseventh"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -176,6 +181,7 @@ SPLIT_NAMES = {
     "twentyfourth": "twenty-fourth (tuned on)",
     "twentyfifth": "twenty-fifth (tuned on)",
     "twentysixth": "twenty-sixth (tuned on)",
+    "twentyseventh": "twenty-seventh (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_twentysixth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_twentyseventh.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ TWENTYTHIRD = _pairs("minimal_pairs_twentythird.yaml")
 TWENTYFOURTH = _pairs("minimal_pairs_twentyfourth.yaml")
 TWENTYFIFTH = _pairs("minimal_pairs_twentyfifth.yaml")
 TWENTYSIXTH = _pairs("minimal_pairs_twentysixth.yaml")
+TWENTYSEVENTH = _pairs("minimal_pairs_twentyseventh.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -82,6 +83,7 @@ HELD_OUT = (
     + TWENTYFOURTH
     + TWENTYFIFTH
     + TWENTYSIXTH
+    + TWENTYSEVENTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -128,6 +130,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("i-", TWENTYFOURTH),
         ("o-", TWENTYFIFTH),
         ("l-", TWENTYSIXTH),
+        ("s-", TWENTYSEVENTH),
     ],
     ids=[
         "third",
@@ -154,6 +157,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "twentyfourth",
         "twentyfifth",
         "twentysixth",
+        "twentyseventh",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -263,6 +267,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("twentyfourth", TWENTYFOURTH),
         ("twentyfifth", TWENTYFIFTH),
         ("twentysixth", TWENTYSIXTH),
+        ("twentyseventh", TWENTYSEVENTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:

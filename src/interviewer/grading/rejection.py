@@ -23,7 +23,7 @@ from interviewer.content.questions import KeyPoint
 from interviewer.grading.stance import clauses
 
 _DECLINE = re.compile(
-    r"\b(?:(?:i|we)(?:'d| would)? (?:wouldn't|would not|won't|will not|don't|do not|shouldn't|should not)\s+"
+    r"\b(?:(?:i|we)(?:(?:'d| would)? (?:wouldn't|would not|won't|will not|don't|do not|shouldn't|should not)|'d not)\s+"
     # "I wouldn't rely on the system prompt to stop it" doubts what something does, not whether to have it
     r"(?!think|see|believe|rely|count on|depend|trust|lean on)"
     r"(?:(?:really |actually )?(?:need|want|plan|bother|have) (?:to |with )?)?"
@@ -204,6 +204,12 @@ _NOT_THOUGHT_NEEDED = re.compile(
     r"(?:is|are|would be|will be) (?:really |actually |even )?(?:needed|necessary|required|worth)",
     re.I,
 )
+# "I don't think the weekly human grades need to gate a launch": the part and what it is said not to need to do
+_NOT_THOUGHT_TO_NEED = re.compile(
+    r"\b(?:i|we) (?:don't|do not) (?:think|believe) (?:that )?(?P<x>(?:(?!\b(?:we|i|you|it|they)\b)[^,;:])+?) "
+    r"(?:(?:needs?|has|have) to|needs? (?=(?:a|an|its|their|any) )|requires? ) ?(?P<y>[^,;:]+)",
+    re.I,
+)
 # "... is the usual fix, but I don't think it earns its place", "sounds sensible, but I'm not convinced it's
 # worth it", "but I'd rule it out": what "it" stands for, said in the clause before, is declined
 _IT_DECLINED = re.compile(
@@ -266,6 +272,10 @@ def _declined_phrases(clause: str) -> list[tuple[str, str]]:
             continue  # "I wouldn't rely on the system prompt alone", "I wouldn't stop at forecast error": asks for more
         out.append((phrase, verb.group(0).lower() if verb else ""))
     out += [(m.group("x").strip(), "") for m in _NOT_THOUGHT_NEEDED.finditer(clause)]
+    out += [
+        (f"{m.group('x').strip()} {_PHRASE_END.split(m.group('y'), maxsplit=1)[0].strip()}", "")
+        for m in _NOT_THOUGHT_TO_NEED.finditer(clause)
+    ]
     out += [(m.group("a") or m.group("b") or m.group("c"), "") for m in _IT_DECLINED.finditer(clause)]
     out += [(clause[: m.start()].strip(), "") for m in _FRONTED.finditer(clause)]
     for m in _DISMISSED.finditer(clause):
