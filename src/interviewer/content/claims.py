@@ -85,6 +85,16 @@ GOAL_TERMS = (
     "what we actually want",
     "what we really want",
     "i'd call it",
+    # a formal register: "the quantity the ranker is ultimately meant to raise", "success is best measured by"
+    "meant to raise",
+    "meant to increase",
+    "meant to improve",
+    "meant to maximi",
+    "best measured by",
+    "principal metric",
+    "principal dashboard",
+    "anchored to",
+    "training target",
 )
 
 

@@ -38,13 +38,14 @@ from interviewer.grading.operands import (
     with_units,
 )
 from interviewer.grading.quantities import Quantity, quantities, unit_change, words_to_digits
-from interviewer.grading.shares import missed_share, passed_share
+from interviewer.grading.shares import missed_share, share_step
 from interviewer.grading.stance import clauses
-from interviewer.grading.sums import added, mixed_sum
+from interviewer.grading.sums import added, blend_fits, headroom_added, mixed_sum
 
 _RESULT_CUE = re.compile(
-    r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bis\b|\bare\b|\bthat's\b|\bthat is\b|(?<!once )(?<!when )(?<!until )(?<!if )\bit's\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
+    r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bi\.e\.(?=\s)|(?<!once )(?<!when )(?<!until )(?<!if )\bit's\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
     r"\bworks? out(?: (?:at|to))?\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves?\b|\bcontains?\b|"
+    r"\b(?:produce|generate|yield)s?\b|\b(?:would|will) be\b|"
     r"\b(?:which|that) (?:fits|holds)\b|\broom for\b|"
     # "..., so one GPU does about 1.7 billion tokens a day"
     r"\bso (?:one|each|a single|every) [\w-]+ (?:does|handles|serves|processes|produces|generates|sees)\b)"
@@ -143,8 +144,8 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
     last = -1  # the index of the latest result
     for i in range(1, len(qs)):
         between = clause[qs[i - 1].end : qs[i].start]
-        if (share := passed_share(clause, qs, i)) is not None:
-            steps.append(Derivation((qs[i - 1], share), (False, False), qs[i]))
+        if (step := share_step(clause, qs, i, earlier)) is not None:
+            steps.append(Derivation(step, (False, False), qs[i]))
             first = last = i
             continue
         # "fifty or sixty", "four to five": a range, not a result
@@ -216,6 +217,14 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             # "needs 3 million core-seconds, about 830 core-hours", "a 4-hour window, which is 14,400 seconds":
             # the last amount restated
             first = i - 1
+        if headroom_added(clause, qs[i - 1], qs[i]):
+            first = i  # "about 75 instances, so about 100 with headroom": a margin chosen, not computed
+            continue
+        if blend_fits(clause, qs[first:i], qs[i], earlier):
+            first = (
+                i  # "..., with 80 percent routed to the small model, the blend is $0.0031": a weighted mix
+            )
+            continue
         said, result = operated_again(clause, restated(once(clause, added(clause, qs[first:i])))), qs[i]
         if mixed_sum(clause, said):
             first = i  # "a cent, plus 250 tokens at 10 per million, so 1.25 cents": a sum of products, unread
@@ -311,7 +320,7 @@ _LABEL = re.compile(
 _ONTO = re.compile(r",\s*and\s+(?:then\s+)?(?:over|divided by|spread over|across)\s*$", re.I)
 _FRESH = re.compile(
     r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|;|:(?!\s*(?:roughly|about|around|approximately|call it)\b)|"
-    r"\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))|"
+    r"\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))|\s[<>≤≥]=?\s|"  # "p × 150 > (1 − p) × 20": each side its own
     r"^\s*(?:[\w'-]+\s+){4,}and\s+$",  # "40 million people get the daily digest and 80 million ..."
     re.I,
 )

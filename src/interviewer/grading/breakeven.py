@@ -21,6 +21,8 @@ _INEQUALITY = re.compile(
     re.I,
 )
 
+_BARE = re.compile(r"\bp\s*(?:>|≥|is above|above|over|exceeds)\s*(?:[\d.,/\s]+[≈=~]\s*)?(0?\.\d+)\b", re.I)
+
 
 @dataclass(frozen=True)
 class Threshold:
@@ -50,6 +52,8 @@ def threshold_slip(sentence: str) -> Threshold | None:
         return None
     solved = loss / (gain + loss)
     stated = next((q.value for q in quantities(text[match.end() :]) if q.kind == "percent"), None)
+    if stated is None and (bare := _BARE.search(text, match.end())):
+        stated = float(bare.group(1))  # "p > 150/170 ≈ 0.88": the threshold as a plain fraction
     if stated is None or not 0 < stated < 1:
         return None
     found = Threshold(stated, solved)

@@ -36,11 +36,11 @@ from interviewer.grading.arithmetic import (
     pending_operation,
     stated_reading,
 )
-from interviewer.grading.breakeven import threshold_slip
 from interviewer.grading.cues import says, says_in
 from interviewer.grading.delivery import heard, strip_fillers
 from interviewer.grading.downtime import DOWNTIME_CHALLENGE, availability_target, downtime_slip
 from interviewer.grading.linking import CONTINUES, HARD_SENTENCE, THAT, last_quantity, opens_on_result
+from interviewer.grading.loads import said_at_peak
 from interviewer.grading.quantities import words_to_digits
 from interviewer.grading.redo import redoes
 from interviewer.grading.rejection import STOP_WORDS as _STOP
@@ -51,7 +51,7 @@ from interviewer.grading.sums import remainder_fits
 from interviewer.grading.supposed import describes_hazard, reasons_about_mistake, warns
 from interviewer.grading.tables import quoted_as_written, table_reading, unmarked
 from interviewer.grading.targets import CHALLENGES, breaks, holds_the_breach
-from interviewer.grading.worth import day_slip, point_slip
+from interviewer.grading.worth import slip_in
 from interviewer.phases import PHASES, Phase
 
 ErrorKind = Literal["claim", "arithmetic", "constraint"]
@@ -122,7 +122,6 @@ _CORRECTION = re.compile(
 
 _MAX_REMEMBERED = 20_000
 # a margin added without a number: the result may rightly exceed what the numbers said give
-_PEAK = re.compile(r"\b(?:peak|busiest)\b", re.I)
 _ALLOWANCE = re.compile(
     r"\b(?:with|plus|and|leaving|add(?:ing)?)\s+(?:some\s+|a\s+bit\s+of\s+|enough\s+)?"
     r"(?:headroom|redundancy|spare capacity|spares|buffer|slack|safety margin|margin)\s*,?\s*"
@@ -319,11 +318,7 @@ class ClaimChecker:
                     if down
                     else []
                 )
-            slip = (
-                None
-                if found
-                else threshold_slip(text) or point_slip(text, " ".join(hard_sentences[:i])) or day_slip(text)
-            )
+            slip = None if found else slip_in(text, hard_sentences[:i])
             if slip is not None:
                 found = [ClaimError(kind="arithmetic", quote=text, why=slip.why, challenge=slip.challenge)]
             target = availability_target(text) or target
@@ -405,7 +400,7 @@ class ClaimChecker:
             factor = max(stated / computed, computed / stated)
             if factor <= TOLERANCE or (stated > computed and _ALLOWANCE.search(text)):
                 continue  # "with headroom, that's about 300 GPUs": a margin left unsaid may explain more
-            if stated > computed and factor <= PEAK and derivation.result.per_seconds and _PEAK.search(text):
+            if stated > computed and factor <= PEAK and said_at_peak(text, derivation, carried):
                 continue  # "... gives about 70 thousand a second at peak": twice the average, for the busy hours
             if remainder_fits(text, derivation.inputs, derivation.result, TOLERANCE):
                 continue  # "100 ms, and the network eats 60 and parsing 10, so 30 ms to compute": what is left

@@ -36,6 +36,11 @@ _REJECTED = re.compile(r"\b(?:rather than|instead of)\s*(?:the\s+)?$", re.I)
 _BITS = re.compile(r"^-?\s?bits?\b", re.I)
 # "two tower retrieval": a kind of model, not a factor
 _KIND_OF = re.compile(r"^[\s-]?towers?\b", re.I)
+_PIECE = re.compile(
+    r"\b(?:passages|chunks|pieces|segments|windows|blocks|snippets) of\s+(?:about |roughly |around |up to |~)?$",
+    re.I,
+)
+_TEXT_UNIT = re.compile(r"^\s*(?:tokens|words|characters|chars|lines|sentences)\b", re.I)
 _DTYPE = re.compile(r"\b(?:(float|fp|f|bf|bfloat|int|uint)(64|32|16|8|4))\b", re.I)
 
 
@@ -53,6 +58,8 @@ def definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
         and not (q.kind == "count" and q.value == 2 and _KIND_OF.match(clause[q.end : q.end + 8]))
         and not (q.kind == "duration" and _SETTING.match(clause[q.end : q.end + 30]))
         and not _REJECTED.search(clause[max(0, q.start - 16) : q.start])  # "fifty tokens rather than sixty"
+        # "chunked into passages of about 400 tokens": the size of each piece, not a factor of how many
+        and not (_PIECE.search(clause[max(0, q.start - 40) : q.start]) and _TEXT_UNIT.match(clause[q.end :]))
     ]
     for m in _DTYPE.finditer(clause):
         if any(
@@ -450,7 +457,9 @@ def once(clause: str, inputs: list[Quantity]) -> list[Quantity]:
     out = list(inputs)
     for j in range(len(inputs) - 1, 0, -1):
         a, b = inputs[j - 1], inputs[j]
-        if a.kind == b.kind == "count" and a.value == b.value and _SAID_AGAIN.match(clause[a.end : b.start]):
+        # "0.2 percent per send, 0.002 × 51 million": a share said again as a fraction
+        same = a.kind == b.kind == "count" or {a.kind, b.kind} == {"count", "percent"}
+        if same and math.isclose(a.value, b.value) and _SAID_AGAIN.match(clause[a.end : b.start]):
             del out[j - 1]
     return out
 

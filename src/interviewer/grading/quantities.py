@@ -15,6 +15,8 @@ from functools import lru_cache
 
 from text_to_num import alpha2digit
 
+from interviewer.grading.notation import plain_powers
+
 _MAGNITUDES = {
     "k": 1e3,
     "thousand": 1e3,
@@ -158,7 +160,9 @@ class Quantity:
 
 @lru_cache(maxsize=4096)
 def words_to_digits(text: str) -> str:
-    """`text` with spelled-out numbers in digits ("ten minutes" -> "10 minutes", "half a billion" -> "0.5 billion")."""
+    """`text` with spelled-out numbers in digits ("ten minutes" -> "10 minutes", "half a billion" -> "0.5 billion")
+    and powers of ten written out ("5 × 10^8" -> "500,000,000")."""
+    text = plain_powers(text)
     # "one percent", "one byte": text2num leaves a lone "one" in words ("thirty one KB" it reads whole)
     text = re.sub(
         rf"\b((?:{_TENS}|hundred|thousand)[ -])?one "

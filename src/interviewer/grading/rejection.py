@@ -46,7 +46,7 @@ _DECLINE = re.compile(
 )
 # "Inverse propensity weighting would be overkill here": what comes before is declined, after the fact.
 _DISMISSED = re.compile(
-    r"\b(?:(?:is|are|would be|will be|seems?|feels?|sounds?|looks?)(?: like)? (?:probably |just |really )?"
+    r"\b(?:(?:is|are|would be|will be|being|seems?|feels?|sounds?|looks?)(?: like)? (?:probably |just |really )?"
     r"(?:overkill|unnecessary|excessive|too much|over the top|not needed|not worth (?:it|the \w+)|a waste|"
     r"pointless|more trouble than)"
     r"|(?:isn't|is not|aren't|are not) (?:something|anything) (?:i|we)(?:'d| would)? (?:bother|do|need|want)"
@@ -158,7 +158,8 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
             instead = _words(rest, singular=False) if not _DISMISSED.search(rest) else frozenset()
             # "we don't need to log impressions", "a confirmation step isn't needed": a short phrase whose one
             # shared word only this point uses
-            short = len(_ARTICLE.sub("", phrase).split()) <= 2
+            # ("rather than caching, a compact model ..." weighs two means; one word of it names no point)
+            short = len(_ARTICLE.sub("", phrase).split()) <= 2 and not _INSTEAD_OF.match(clause.strip())
             if not said:
                 continue
             if verb and any(
@@ -208,6 +209,12 @@ _NOT_THOUGHT_NEEDED = re.compile(
 _NOT_THOUGHT_TO_NEED = re.compile(
     r"\b(?:i|we) (?:don't|do not) (?:think|believe) (?:that )?(?P<x>(?:(?!\b(?:we|i|you|it|they)\b)[^,;:])+?) "
     r"(?:(?:needs?|has|have) to|needs? (?=(?:a|an|its|their|any) )|requires? ) ?(?P<y>[^,;:]+)",
+    re.I,
+)
+# "impressions need not be stored": the part said first, and what it need not have done to it
+_NEED_NOT = re.compile(
+    r"(?:^|,\s*|;\s*|\b(?:and|but|so|while)\s+)(?P<x>(?:(?!\b(?:we|i|you|it|they)\b)[\w\s'-]){3,60}?) "
+    r"(?:need not|needn't|do not need to|does not need to|don't need to|doesn't need to) (?:be )?(?P<y>[\w-]+)",
     re.I,
 )
 # "... is the usual fix, but I don't think it earns its place", "sounds sensible, but I'm not convinced it's
@@ -276,6 +283,7 @@ def _declined_phrases(clause: str) -> list[tuple[str, str]]:
         (f"{m.group('x').strip()} {_PHRASE_END.split(m.group('y'), maxsplit=1)[0].strip()}", "")
         for m in _NOT_THOUGHT_TO_NEED.finditer(clause)
     ]
+    out += [(f"{m.group('x').strip()} {m.group('y')}", "") for m in _NEED_NOT.finditer(clause)]
     out += [(m.group("a") or m.group("b") or m.group("c"), "") for m in _IT_DECLINED.finditer(clause)]
     out += [(clause[: m.start()].strip(), "") for m in _FRONTED.finditer(clause)]
     for m in _DISMISSED.finditer(clause):

@@ -57,3 +57,42 @@ def passed_share(clause: str, qs: Sequence[Quantity], i: int) -> Quantity | None
         return None
     hit = bool(_HIT.search(clause[share.end : share.end + 40]))
     return replace(share, value=1.0 - share.value) if hit else share
+
+
+_HEDGED = re.compile(r"^\s*,\s*(?:only\s+|just\s+)?(?:about\s+|around\s+|roughly\s+|some\s+|~\s*)?$", re.I)
+
+
+def cached_through(
+    clause: str, qs: Sequence[Quantity], i: int, earlier: Sequence[Quantity]
+) -> tuple[Quantity, Quantity] | None:
+    """The load and the share of it the result `qs[i]` is, when said right after a hit rate: "peak traffic is
+    50,000 a second; with a hit rate of 70 percent, about 15,000 a second reach the models" (the share that gets
+    through is the hit rate's complement). The load is the latest rate said before, over the result's period."""
+    share, result = qs[i - 1], qs[i]
+    if share.kind != "percent" or not 0 < share.value < 1 or result.kind != "count" or not result.per_seconds:
+        return None
+    if not _HIT.search(clause[max(0, share.start - 40) : share.end + 12]):
+        return None
+    if not _HEDGED.match(clause[share.end : result.start]) or not _THROUGH.search(
+        clause[result.end : result.end + 40]
+    ):
+        return None
+    load = next(
+        (
+            q
+            for q in reversed([*earlier, *qs[: i - 1]])
+            if q.kind == "count" and q.per_seconds == result.per_seconds and q.value > result.value
+        ),
+        None,
+    )
+    return (load, replace(share, value=1.0 - share.value)) if load else None
+
+
+def share_step(
+    clause: str, qs: Sequence[Quantity], i: int, earlier: Sequence[Quantity]
+) -> tuple[Quantity, Quantity] | None:
+    """The load and the share of it that the result `qs[i]` is, when the step is said as a share (see
+    `passed_share` and `cached_through`), else None."""
+    if (share := passed_share(clause, qs, i)) is not None:
+        return qs[i - 1], share
+    return cached_through(clause, qs, i, earlier)

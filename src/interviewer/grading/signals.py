@@ -29,7 +29,7 @@ class Sentence:
 
 
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'%$./-]*")
-# "At 7 a.m. we send", "e.g. clicks" and typed "incl. recs", "approx. 3k", "vs. batch" end no sentence, unless a
+# "At 7 a.m. we send", "e.g. clicks", typed "incl. recs", "approx. 3k", "vs. batch" and written "ca. 30 ms" end no sentence, unless a
 # capital letter starts the next one.
 ABBREVIATIONS = (
     r"a\.m\.",
@@ -43,6 +43,11 @@ ABBREVIATIONS = (
     r"esp\.",
     r"etc\.",
     r"est\.",
+    r"ca\.",
+    r"cf\.",
+    r"viz\.",
+    r"resp\.",
+    r"al\.",
 )
 _BOUNDARY = re.compile(
     # a new line ends a sentence, and its list marker goes with the break ("...\n2. Other"), not with the text

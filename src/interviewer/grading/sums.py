@@ -14,7 +14,7 @@ from interviewer.grading.quantities import Quantity
 
 _PLUS = re.compile(
     # "2.7B + lead-time quantiles ~0.5B": what is added may be named before its number
-    r"^\s*(?:[A-Za-z]+,?\s+){0,2}?,?\s*(?:plus|\+|and another)\s*(?:[A-Za-z][\w-]*\s+){0,3}?"
+    r"^\s*(?:[A-Za-z][\w-]*,?\s+){0,2}?,?\s*(?:plus|\+|and another)\s*(?:[A-Za-z][\w-]*\s+){0,3}?"
     r"(?:about |around |roughly |another |some )?[~$]?\s*$",
     re.I,
 )
@@ -133,3 +133,41 @@ def remainder_fits(clause: str, inputs: Sequence[Quantity], result: Quantity, to
             if left > 0 and max(left / result.value, result.value / left) <= tolerance:
                 return True
     return False
+
+
+_BLEND = re.compile(r"\b(?:blend(?:ed)?|weighted|mix(?:ed)?|on average|average (?:cost|price))\b", re.I)
+
+
+def blend_fits(
+    clause: str, inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity] = ()
+) -> bool:
+    """Whether `result` is the blend its clause names of two amounts by a share: "$0.00075 a small-model turn
+    and $0.0125 a large one; with 80 percent routed to the small model, the blend is $0.0031" is 0.8 × 0.00075
+    + 0.2 × 0.0125, whichever amount the share goes to. The amounts may be said in an `earlier` clause."""
+    if not _BLEND.search(clause[: result.start]):
+        return False
+    shares = [q for q in inputs if q.kind == "percent" and 0 < q.value < 1]
+    amounts = [q for q in (*earlier, *inputs) if q.kind == result.kind]
+    if len(shares) != 1 or len(amounts) < 2:
+        return False
+    p, (a, b) = shares[0].value, amounts[-2:]
+    return any(
+        0.8 <= mixed / result.value <= 1.25
+        for mixed in (p * a.value + (1 - p) * b.value, p * b.value + (1 - p) * a.value)
+        if mixed > 0
+    )
+
+
+_HEADROOM = re.compile(
+    r"^\s*(?:[a-z-]+\s+)?(?:with|for|including|incl\.|plus|to leave|leaving)\s+(?:some\s+|a bit of\s+|a little\s+|\d+\s*%\s+)?"
+    r"(?:headroom|buffer|spare|margin|slack|redundancy|overhead|safety)\b",
+    re.I,
+)
+
+
+def headroom_added(clause: str, before: Quantity, result: Quantity) -> bool:
+    """Whether `result` is `before` with a margin chosen on top ("about 75 instances, so about 100 with
+    headroom"): up to three times as much, said with what it is for."""
+    return (
+        bool(_HEADROOM.match(clause[result.end : result.end + 40])) and 1 <= result.value / before.value <= 3
+    )

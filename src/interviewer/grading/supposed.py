@@ -31,12 +31,13 @@ _SIZED = re.compile(
     r".*(?:\d|\b(?:hundred|thousand|million|billion|trillion)\b)",
     re.I,
 )
+# harms a supposed mistake leads to ("a logistic regression" names a model, not a quality regression)
 _HARM = re.compile(
     r"\b(?:cop(?:y|ies|ying)|reinforc\w*|feedback loop|leak\w*|overfit\w*|bias(?:ed)?|collaps\w*|degrad\w*|"
     r"break\w*|broke|fail\w*|drift\w*|stale|miss(?:es|ing)?|los(?:e|es|ing)|hurt\w*|wrong|worse|worst|bad|"
     r"clickbait|explod\w*|blow\w* up|crash\w*|overload\w*|time(?:s)? out|timeouts?|violat\w*|too (?:slow|late|"
     r"expensive|costly|low|high)|amplif\w*|starv\w*|inflat\w*|mislead\w*|gam(?:e|ed|ing)\b|exploit\w*|problem\w*|"
-    r"risk\w*|suffer\w*|regress\w*|unfair\w*|penali[sz]\w*|punish\w*|never|can't|cannot|won't|"
+    r"risk\w*|suffer\w*|(?<!logistic )(?<!linear )(?<!quantile )(?<!ridge )(?<!lasso )(?<!poisson )(?<!softmax )regress\w*|unfair\w*|penali[sz]\w*|punish\w*|never|can't|cannot|won't|"
     r"misses|useless|meaningless|garbage|noise|noisy|optimistic|a world without|blind to|"
     r"reward\w* (?:the )?(?:fraud\w*|spam\w*|abuse\w*|bots?|clickbait)|set everyone's|starv\w*|hog\w*|swamp\w*|"
     r"over-?estimat\w*|under-?estimat\w*|"
@@ -88,7 +89,10 @@ _COSTED = re.compile(
     r"(?:cost|price|size|estimate|sanity[- ]check)(?:\s+out)?\s+(?:the|a|an)\s+"
     r"(?:(?:simple|simplest|naive|na\xefve|obvious|brute[- ]force|baseline|straightforward|easy)\b|"
     # "Let me cost the large model everywhere.": the option alone, put up to be costed
-    r"[\w -]{1,40}\b(?:everywhere|on every \w+|for every \w+|for all \w+)\s*[.:]?\s*$)",
+    r"[\w -]{1,40}\b(?:everywhere|on every \w+|for every \w+|for all \w+)\s*[.:]?\s*$)"
+    # "The option of sending all traffic to a hosted LLM ought to be costed.": an option put up to be weighed
+    r"|^\s*(?:the )?(?:option|idea|possibility|alternative) of\b.{3,120}?\b(?:ought to|should|is to|must|needs? to) "
+    r"be (?:costed|priced|sized|estimated|considered|examined|evaluated|weighed)\b",
     re.I,
 )
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from interviewer.content.claims import Constraint
 from interviewer.grading.freshness import CACHE_LIFE, bounded_within, period_asserted
 from interviewer.grading.quantities import periods, quantities, words_to_digits
-from interviewer.grading.stance import clauses, is_asserted, mentions, segments
+from interviewer.grading.stance import clauses, is_asserted, mentions, names_other_kind, segments
 
 CHALLENGES = {
     "latency": "How does that fit the latency budget? Walk me through where the milliseconds go.",
@@ -25,7 +25,7 @@ CHALLENGES = {
 }
 _LATENCY_WORDS = re.compile(
     r"\b(?:latenc|takes?\b|took\b|respond|response|answers? in|p9\d|p50|budget|round.trip|time.?out|"
-    r"within|under|in about|in roughly|adds?\b|costs?\b|spend|waits?\b|waiting\b|gives?\b|giving\b|allot)",
+    r"within|under|in about|in roughly|adds?\b|costs?\b|spend|waits?\b|waiting\b|gives?\b|giving\b|allot|leaves?\b|leaving\b)",
     re.I,
 )
 _OFFLINE_WORDS = re.compile(
@@ -42,7 +42,7 @@ _THRESHOLD = re.compile(
 _REQUEST_PATH = re.compile(
     r"\b(?:request|response|api|call|serving|serve|p9\d|p50|page|quote|lookup|inference|predict|rank|scor|"
     r"query|first token|round.trip|end.to.end|user waits|the user|reply|answer|feed\b|home screen|checkout|"
-    r"heavy model|ranker|scorer|inline|upload|posting path|before (?:it|they) appears?)",
+    r"heavy model|ranker|scorer|inline|upload|posting path|before (?:it|they) appears?|(?:ms|milliseconds) of compute)",
     re.I,
 )
 _NOT_REQUEST = re.compile(
@@ -187,6 +187,10 @@ _GOES_ON = re.compile(
 )
 
 
+# "dividing by 86,400 seconds gives ...": a day's seconds a count is spread over, not how often data is refreshed
+_DIVISOR = re.compile(r"(?:divided by|dividing by|divide by|over|÷|/)\s*$", re.I)
+
+
 def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | None:
     """Why `sentence` breaks `constraint`, or None when it does not (or does not say enough to tell).
     `before` is the part of the sentence said just before, which may name what a latency budget is for."""
@@ -198,7 +202,11 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
             if wait:
                 return wait
             if constraint.subject and not any(
-                m.asserted for m in mentions(f"{before} {clause}", constraint.subject)
+                m.asserted
+                for m in mentions(
+                    clause if names_other_kind(clause, constraint.subject) else f"{before} {clause}",
+                    constraint.subject,
+                )
             ):
                 continue  # a budget for one part ("our side of the 100 ms"): only where that part is named
             wait = _one_by_one(clause, before, constraint.max)
@@ -286,6 +294,7 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                         and period_asserted(segment, start)
                         and not _WINDOW.search(segment[max(0, start - 30) : start])
                         and not _KEPT.match(segment[end : end + 30])
+                        and not _DIVISOR.search(segment[max(0, start - 20) : start])
                     ]
                     if (
                         stale

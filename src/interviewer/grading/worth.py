@@ -8,15 +8,21 @@ of recall is a share of what is attempted, not of what gets through.
 
 A day's worth is 86,400 seconds of it: "One GPU-day = 30K × 3,600 ≈ 108M tokens" works out a day with an hour's
 seconds (`day_slip`), unless the hour is named as one ("at the peak hour, ... divided by 3,600").
+
+A peak factor multiplies the average said before it: "8.7K a second on average. Allowing a peak factor of 2.5,
+the peak would be 3.5K a second" divides instead (`peak_slip`). `slip_in` looks for each of these slips and a
+break-even threshold solved upside down.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from interviewer.grading.amounts import amount
+from interviewer.grading.breakeven import Threshold, threshold_slip
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.quantities import Quantity, quantities, words_to_digits
 
@@ -111,3 +117,55 @@ def day_slip(sentence: str) -> DaySlip | None:
     if _DAY_NAMED.search(text) and _HOUR_SECONDS.search(text) and not _DAY_SECONDS.search(text):
         return None if _AN_HOUR.search(text) else DaySlip()
     return None
+
+
+_PEAK_FACTOR = re.compile(
+    r"\bpeak(?:-to-average)?(?:\s+(?:factor|ratio|multiplier))?\s+of\s+(?:about\s+|roughly\s+|around\s+)?"
+    r"(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|ms|s\b|seconds?))",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class PeakSlip:
+    average: Quantity  # the average rate said before
+    factor: float
+    stated: Quantity  # the peak the candidate gave
+
+    challenge: str = "Walk me through the peak: which way does the peak factor move the average?"
+
+    @property
+    def why(self) -> str:
+        peak = self.average.value * self.factor
+        return (
+            f"A peak factor of {self.factor:g} on an average of {self.average.value:,.0f} a second gives about "
+            f"{peak:,.0f} a second at peak, not {self.stated.value:,.0f}."
+        )
+
+
+def peak_slip(sentence: str, before: str) -> PeakSlip | None:
+    """The peak `sentence` states from a peak factor applied to the average rate said in `before` (or earlier in
+    the sentence), when it is off by more than twice: "8.7K a second on average. Allowing a peak factor of 2.5,
+    the evening peak would be 3.5K a second" divided where it should multiply."""
+    text = words_to_digits(strip_fillers(sentence))
+    match = _PEAK_FACTOR.search(text)
+    if not match or (factor := float(match.group(1))) <= 1:
+        return None
+    stated = next((q for q in quantities(text[match.end() :]) if q.kind == "count" and q.per_seconds), None)
+    said = [q for q in quantities(f"{words_to_digits(strip_fillers(before))} {text[: match.start()]}")]
+    average = next((q for q in reversed(said) if q.kind == "count" and q.per_seconds == 1.0), None)
+    if stated is None or average is None or stated.per_seconds != average.per_seconds or average.value <= 0:
+        return None
+    ratio = stated.value / (average.value * factor)
+    return PeakSlip(average, factor, stated) if not 0.5 <= ratio <= 2.0 else None
+
+
+def slip_in(sentence: str, earlier: Sequence[str]) -> Threshold | PointSlip | DaySlip | PeakSlip | None:
+    """A slip `sentence` makes in a calculation of a known shape, given the sentences said before it: a
+    break-even threshold, a point of recall's worth, a day's seconds or a peak factor."""
+    return (
+        threshold_slip(sentence)
+        or point_slip(sentence, " ".join(earlier))
+        or day_slip(sentence)
+        or peak_slip(sentence, earlier[-1] if earlier else "")
+    )
