@@ -336,7 +336,7 @@ def names_other_kind(clause: str, subject: Sequence[str]) -> bool:
     its own kind of request, so a part named before (`subject`, "bid requests") is not what it speaks of."""
     heads = {term.split()[-1].lower() for term in subject if " " in term}
     return any(
-        m.group(2).lower() in heads and not any(x.asserted for x in mentions(m.group(0), subject))
+        m.group(2).lower() in heads and not any(x.asserted for x in mentions(m.group(0), list(subject)))
         for m in _KIND_OF.finditer(clause)
     )
 
