@@ -40,7 +40,7 @@ from interviewer.grading.operands import (
 from interviewer.grading.quantities import Quantity, quantities, unit_change, words_to_digits
 from interviewer.grading.shares import missed_share, share_step
 from interviewer.grading.stance import clauses
-from interviewer.grading.sums import added, blend_fits, headroom_added, mixed_sum
+from interviewer.grading.sums import added, blend, headroom_added, mixed_sum
 
 _RESULT_CUE = re.compile(
     r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bi\.e\.(?=\s)|(?<!once )(?<!when )(?<!until )(?<!if )\bit's\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
@@ -220,10 +220,9 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         if headroom_added(clause, qs[i - 1], qs[i]):
             first = i  # "about 75 instances, so about 100 with headroom": a margin chosen, not computed
             continue
-        if blend_fits(clause, qs[first:i], qs[i], earlier):
-            first = (
-                i  # "..., with 80 percent routed to the small model, the blend is $0.0031": a weighted mix
-            )
+        if mix := blend(clause, qs[first:i], qs[i], earlier):  # "with 80 percent routed to ..., the blend is"
+            steps.append(Derivation((mix,), (False,), qs[i]))
+            first = last = i
             continue
         said, result = operated_again(clause, restated(once(clause, added(clause, qs[first:i])))), qs[i]
         if mixed_sum(clause, said):

@@ -400,7 +400,11 @@ class ClaimChecker:
             factor = max(stated / computed, computed / stated)
             if factor <= TOLERANCE or (stated > computed and _ALLOWANCE.search(text)):
                 continue  # "with headroom, that's about 300 GPUs": a margin left unsaid may explain more
-            if stated > computed and factor <= PEAK and said_at_peak(text, derivation, carried):
+            if (
+                stated > computed
+                and factor <= PEAK
+                and said_at_peak(text, derivation.inputs[0], derivation.result, carried)
+            ):
                 continue  # "... gives about 70 thousand a second at peak": twice the average, for the busy hours
             if remainder_fits(text, derivation.inputs, derivation.result, TOLERANCE):
                 continue  # "100 ms, and the network eats 60 and parsing 10, so 30 ms to compute": what is left

@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from interviewer.grading.quantities import Quantity
-
-if TYPE_CHECKING:
-    from interviewer.grading.arithmetic import Derivation
 
 _PER_ITEM = re.compile(
     # "the top hundred per request": not "250 tokens per request", whose load may not be the one said last;
@@ -70,12 +66,10 @@ def spread_over_fleet(clause: str, inputs: Sequence[Quantity], result: Quantity)
 _PEAK = re.compile(r"\b(?:peak|busiest)\b", re.I)
 
 
-def said_at_peak(text: str, derivation: Derivation, carried: str = "") -> bool:
+def said_at_peak(text: str, first: Quantity, result: Quantity, carried: str = "") -> bool:
     """Whether a rate worked out in `text` is said to be the peak ("... gives about 70 thousand a second at
     peak"), which may be a few times the average its inputs give. A load already said to be the peak before the
     calculation ("peak traffic is 50K; ... 35K reach the models") is no average to scale up. `carried` is the
-    number the calculation continues from, put before `text`."""
+    number the calculation continues from, put before `text`; `first` is the calculation's first input."""
     shift = len(carried) + 1 if carried else 0
-    return bool(derivation.result.per_seconds) and bool(
-        _PEAK.search(text, max(0, derivation.inputs[0].end - shift))
-    )
+    return bool(result.per_seconds) and bool(_PEAK.search(text, max(0, first.end - shift)))

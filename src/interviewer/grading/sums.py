@@ -6,6 +6,7 @@ parsing 10, so 30 ms to compute").
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -138,24 +139,25 @@ def remainder_fits(clause: str, inputs: Sequence[Quantity], result: Quantity, to
 _BLEND = re.compile(r"\b(?:blend(?:ed)?|weighted|mix(?:ed)?|on average|average (?:cost|price))\b", re.I)
 
 
-def blend_fits(
+def blend(
     clause: str, inputs: Sequence[Quantity], result: Quantity, earlier: Sequence[Quantity] = ()
-) -> bool:
-    """Whether `result` is the blend its clause names of two amounts by a share: "$0.00075 a small-model turn
-    and $0.0125 a large one; with 80 percent routed to the small model, the blend is $0.0031" is 0.8 × 0.00075
-    + 0.2 × 0.0125, whichever amount the share goes to. The amounts may be said in an `earlier` clause."""
+) -> Quantity | None:
+    """The weighted mix `result` is said to be, when its clause names a blend of two amounts by a share: "$0.00075
+    a small-model turn and $0.0125 a large one; with 80 percent routed to the small model, the blend is $0.0031"
+    is 0.8 × 0.00075 + 0.2 × 0.0125, whichever amount the share goes to (the mix nearer the result). The amounts may
+    be said in an `earlier` clause. None when no blend is said."""
     if not _BLEND.search(clause[: result.start]):
-        return False
+        return None
     shares = [q for q in inputs if q.kind == "percent" and 0 < q.value < 1]
     amounts = [q for q in (*earlier, *inputs) if q.kind == result.kind]
-    if len(shares) != 1 or len(amounts) < 2:
-        return False
+    if len(shares) != 1 or len(amounts) < 2 or result.value <= 0:
+        return None
     p, (a, b) = shares[0].value, amounts[-2:]
-    return any(
-        0.8 <= mixed / result.value <= 1.25
-        for mixed in (p * a.value + (1 - p) * b.value, p * b.value + (1 - p) * a.value)
-        if mixed > 0
-    )
+    mixes = [m for m in (p * a.value + (1 - p) * b.value, p * b.value + (1 - p) * a.value) if m > 0]
+    if not mixes:
+        return None
+    nearest = min(mixes, key=lambda m: abs(math.log(m / result.value)))
+    return Quantity(nearest, result.start, result.start, result.kind, result.per_seconds)
 
 
 _HEADROOM = re.compile(
