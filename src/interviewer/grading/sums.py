@@ -136,7 +136,7 @@ def remainder_fits(clause: str, inputs: Sequence[Quantity], result: Quantity, to
     return False
 
 
-_BLEND = re.compile(r"\b(?:blend(?:ed)?|weighted|mix(?:ed)?|on average|average (?:cost|price))\b", re.I)
+_BLEND = re.compile(r"\b(?:blend(?:ed)?|weighted (?:average|mean|mix|cost|price))\b", re.I)
 
 
 def blend(
