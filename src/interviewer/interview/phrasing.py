@@ -16,6 +16,7 @@ from interviewer.content.questions import Question
 from interviewer.interview.depth import GENERIC
 from interviewer.interview.fitting import unanswered_text
 from interviewer.interview.moves import Move, TurnContext
+from interviewer.interview.quoting import excerpt
 from interviewer.interview.reading import MAX_INPUT_CHARS, sentences
 from interviewer.interview.variety import acknowledgement, steer, without_repeats
 from interviewer.phases import PHASE_NAMES, Phase
@@ -259,20 +260,18 @@ def phrase(move: Move, ctx: TurnContext) -> str:
 
 def _challenge(move: Move, question: str) -> str:
     """Quote the claim back and ask the candidate to reason about it; never affirm it, never correct it."""
-    said = (move.detail or "").strip().rstrip(".")
-    if len(said.split()) > 30:
-        said = " ".join(said.split()[:30]) + "..."
+    said = f"\u201c{excerpt((move.detail or '').strip().rstrip('.'))}\u201d"
     if move.quality == "recovered":  # the claim questioned last is put right; this one was raised earlier
         leads = (
-            f"Good, that fixes it. One more from earlier: you said \u201c{said}.\u201d",
-            f"That holds up now. I also want to go back to something else you said: \u201c{said}.\u201d",
-            f"Good, that settles it. Earlier you also said \u201c{said}.\u201d",
+            f"Good, that fixes it. One more from earlier: you said {said}",
+            f"That holds up now. I also want to go back to something else you said: {said}",
+            f"Good, that settles it. Earlier you also said {said}",
         )
     else:
         leads = (
-            f"Hold on. You said \u201c{said}.\u201d",
-            f"Let me stop you there. You said \u201c{said}.\u201d",
-            f"I want to check something you said: \u201c{said}.\u201d",
+            f"Hold on. You said {said}",
+            f"Let me stop you there. You said {said}",
+            f"I want to check something you said: {said}",
         )
     return f"{_variant(leads, move)} {question}"
 
