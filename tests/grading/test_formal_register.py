@@ -247,3 +247,14 @@ def test_claims_in_a_formal_register(question: str, answer: str, wrong: bool) ->
 def test_a_decline_whose_object_is_a_clause(question: str, answer: str, point: str | None) -> None:
     found = [e.key_point_id for e in CHECKER.check(BANK.get(question), None, answer) if e.kind == "claim"]
     assert found == ([point] if point else [])
+
+
+@pytest.mark.parametrize(("price", "wrong"), [("2.3", False), ("70", True)])
+def test_a_price_worked_out_per_million_is_compared_per_unit_and_said_per_million(
+    price: str, wrong: bool
+) -> None:
+    errors = CHECKER.arithmetic_errors(
+        f"So $440K divided by 190 billion tokens is about ${price} per million tokens."
+    )
+    assert bool(errors) is wrong
+    assert not wrong or "2.32 per million, not 70 per million" in errors[0].why

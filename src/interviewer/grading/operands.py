@@ -61,6 +61,7 @@ def definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
         # "chunked into passages of about 400 tokens": the size of each piece, not a factor of how many
         and not (_PIECE.search(clause[max(0, q.start - 40) : q.start]) and _TEXT_UNIT.match(clause[q.end :]))
     ]
+    found = priced(clause, found)
     for m in _DTYPE.finditer(clause):
         if any(
             q.kind == "bytes"
@@ -267,7 +268,11 @@ def per_unit_factor(clause: str, between: str, q: Quantity) -> bool:
 
 
 def share_of(clause: str, a: Quantity, b: Quantity) -> bool:
-    """Whether a percentage is taken of the amount after it: "0.1% of fifty million"."""
+    """Whether `b` is worked out from `a` without an operator between them: a percentage taken of the amount after
+    it ("0.1% of fifty million"), or a price per thousand or million put on it ("900 million tokens at $2.50 a
+    million", see `priced`)."""
+    if b.kind == "money" and b.said is not None and b.value and round(b.said / b.value) in (1_000, 1_000_000):
+        return True
     return a.kind == "percent" and bool(
         re.match(r"\s*of\s+(?:the\s+|our\s+|about\s+|roughly\s+)?$", clause[a.end : b.start], re.I)
     )
@@ -465,3 +470,28 @@ def once(clause: str, inputs: list[Quantity]) -> list[Quantity]:
 
 
 _SAID_AGAIN = re.compile(r"^[^\d,;]*,\s*$")
+
+
+_PER_SCALE = re.compile(r"^\s*(?:per|a|for every|every)\s+(?:1,?000,?000|1,?000)\b(?!\s*(?:seconds?|s\b|ms))")
+
+
+def priced(clause: str, qs: list[Quantity]) -> list[Quantity]:
+    """A price per thousand or per million ("$2.50 per million tokens", "is about $2.3 per million") as the price
+    of one unit, with the number said kept as said; the thousand or million it is per is not a number of its own."""
+    out: list[Quantity] = []
+    skip: Quantity | None = None
+    for k, q in enumerate(qs):
+        if q is skip:
+            continue
+        after = qs[k + 1] if k + 1 < len(qs) else None
+        if (
+            q.kind == "money"
+            and after is not None
+            and after.value in (1e3, 1e6)
+            and _PER_SCALE.match(clause[q.end :])
+        ):
+            out.append(replace(q, value=q.value / after.value, said=q.spoken, end=after.end))
+            skip = after
+            continue
+        out.append(q)
+    return out
