@@ -56,7 +56,10 @@ twenty-fifth had been looked at, spoken by a backend engineer new to ML who name
 is "twenty-sixth (held out)" until it was measured once and "twenty-sixth (tuned on)" from then. The twenty-seventh
 (minimal_pairs_twentyseventh.yaml, written blind after the twenty-sixth had been looked at, in a research scientist's
 formal written register: passive voice, hedges, i.e./cf./ca., British spelling, powers of ten) is "twenty-seventh (held
-out)" until it was measured once and "twenty-seventh (tuned on)" from then. A set listed in HELD_OUT is reported as
+out)" until it was measured once and "twenty-seventh (tuned on)" from then. The twenty-eighth
+(minimal_pairs_twentyeighth.yaml, written blind after the twenty-seventh had been looked at, spoken by a statistician
+moving into ML engineering: estimands, denominators, base rates, intervals, units of randomisation) is "twenty-eighth
+(held out)". A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -125,6 +128,7 @@ PAIR_FILES = {
     "twentyfifth": "minimal_pairs_twentyfifth.yaml",
     "twentysixth": "minimal_pairs_twentysixth.yaml",
     "twentyseventh": "minimal_pairs_twentyseventh.yaml",
+    "twentyeighth": "minimal_pairs_twentyeighth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -153,8 +157,9 @@ EXTRA = (
     "twentyfifth",
     "twentysixth",
     "twentyseventh",
+    "twentyeighth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"twentyeighth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -182,6 +187,7 @@ SPLIT_NAMES = {
     "twentyfifth": "twenty-fifth (tuned on)",
     "twentysixth": "twenty-sixth (tuned on)",
     "twentyseventh": "twenty-seventh (tuned on)",
+    "twentyeighth": "twenty-eighth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_twentyseventh.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_twentyeighth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ TWENTYFOURTH = _pairs("minimal_pairs_twentyfourth.yaml")
 TWENTYFIFTH = _pairs("minimal_pairs_twentyfifth.yaml")
 TWENTYSIXTH = _pairs("minimal_pairs_twentysixth.yaml")
 TWENTYSEVENTH = _pairs("minimal_pairs_twentyseventh.yaml")
+TWENTYEIGHTH = _pairs("minimal_pairs_twentyeighth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -84,6 +85,7 @@ HELD_OUT = (
     + TWENTYFIFTH
     + TWENTYSIXTH
     + TWENTYSEVENTH
+    + TWENTYEIGHTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -131,6 +133,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("o-", TWENTYFIFTH),
         ("l-", TWENTYSIXTH),
         ("s-", TWENTYSEVENTH),
+        ("aa-", TWENTYEIGHTH),
     ],
     ids=[
         "third",
@@ -158,6 +161,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "twentyfifth",
         "twentysixth",
         "twentyseventh",
+        "twentyeighth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -268,6 +272,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("twentyfifth", TWENTYFIFTH),
         ("twentysixth", TWENTYSIXTH),
         ("twentyseventh", TWENTYSEVENTH),
+        ("twentyeighth", TWENTYEIGHTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
