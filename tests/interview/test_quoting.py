@@ -22,7 +22,9 @@ def test_a_long_calculation_is_quoted_from_a_clause_boundary_with_its_result() -
 
 
 def test_a_long_claim_is_quoted_from_its_start_and_not_cut_after_an_operator() -> None:
-    said = " ".join(["We", "rank", "every", "video", "with", "a", "heavy", "model"] * 3 + ["at", "5", "×", "10^9"])
+    said = " ".join(
+        ["We", "rank", "every", "video", "with", "a", "heavy", "model"] * 3 + ["at", "5", "×", "10^9"]
+    )
     quoted = excerpt(said + " and then some more words to make it long enough to cut here for sure")
     assert quoted.endswith(" …")
     assert not quoted.removesuffix(" …").endswith(("×", "at", "and"))
