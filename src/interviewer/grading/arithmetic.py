@@ -32,7 +32,7 @@ from interviewer.grading.operands import (
     restated,
     restated_durations,
     same_over_periods,
-    scale_word,
+    scale_context,
     share_of,
     unqualified,
     with_units,
@@ -58,7 +58,8 @@ _RESULT_CUE = re.compile(
 _DIVIDE = re.compile(r"(?:\bdivided? by\b|/|÷|\bover\b|\bsplit across\b|\bacross\b|\bper\s*$)", re.I)
 # "2,000 times 1,200, roughly 2.4 million": after an explicit operation a hedged number is its result
 _OPERATOR = re.compile(
-    r"(?:\btimes\b|\bmultiplied by\b|\bdivided by\b|[×x*/÷]|\bover\b|\bplus\b|\+|\bper\b)", re.I
+    r"(?:\btimes\b|\bmultiplied by\b|\bdivided by\b|[×x*/÷]|\bover\b|\bplus\b|\+|\bper\b|\bat\s+[$~]?\s*$)",
+    re.I,
 )
 _HEDGE = (
     r"(?:(?:only |just )?(?:about|around|roughly|approximately|nearly|almost)|call it|so about|so roughly)"
@@ -242,11 +243,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             said, extra = items
         carried = [] if carried and any(carried[0].value == s.value for s in said) else carried  # said again
         inputs = restated_durations([*carried[:1], *said, *extra], [*earlier, *qs[:first]], result)
-        context = tuple(
-            q
-            for q in [*earlier, *qs[:first]]
-            if q.kind == "count" and not q.per_seconds and scale_word(q.value)
-        )
+        context = scale_context([*earlier, *qs[:first]])
         first = i
         availability = inputs[0].kind == "percent" and inputs[0].value >= 0.9 and result.kind == "duration"
         summed = len(said) == 1 and bool(re.search(r"\bplus\b|\+", clause[said[0].start : said[0].end], re.I))

@@ -179,12 +179,13 @@ class ClaimChecker:
             following = sentences[i + 1].text if i + 1 < len(sentences) else ""
             goal = bool(i) and asks_the_goal(sentences[i - 1].text)
             # the hazard just named, described: "If a feed arrives half-empty, we under-order for weeks"
-            hazard = bool(i) and warns(sentences[i - 1].text) and describes_hazard(text)
+            before = sentences[i - 1].text if i else ""
+            hazard = bool(i) and warns(before) and describes_hazard(text)
             # "so to your point about using an LLM. I'd call it on every load": "it" is the topic said back
-            topical = with_topic(sentences[i - 1].text if i else "", said)
+            topical = with_topic(before, said)
             claimed = [e.model_copy(update={"quote": text}) for e in self._claims(topical, points, goal)]
             specific = [] if hazard else claimed or self._declined(said, points, following)
-            if not specific and i and (option := asked_option(sentences[i - 1].text, text)):
+            if not specific and i and (option := asked_option(before, text)):
                 # "weighted fair share? tbh I don't think we need that": the option asked, turned down
                 specific = [e.model_copy(update={"quote": text}) for e in self._declined(option, points)]
             common = [] if specific or hazard else self._common_claims(said, question)
@@ -194,12 +195,10 @@ class ClaimChecker:
                 specific = self._claims(whole, points)
                 common = [] if specific else self._common_claims(whole, question)
                 later = " ".join(s.text for s in sentences[i + 2 :])
-            found = [
-                *specific,
-                # a method error the question itself names is reported once, in the question's words
-                *common,
-                *self._constraints(said, constraints, sentences[i - 1].text if i else ""),
-            ]
+            # a method error the question itself names is reported once, in the question's words; a target broken
+            # by an option supposed to show its harm ("From one central region, ... bids would arrive late") is not
+            supposed = hazard or reasons_about_mistake(said)
+            found = [*specific, *common, *([] if supposed else self._constraints(said, constraints, before))]
             for error in (e.model_copy(update={"quote": text}) if e.quote == said else e for e in found):
                 if error.key not in {e.key for e in errors}:
                     errors.append(_with_recovery(error, later, points, self, question.common_wrong))

@@ -33,3 +33,9 @@ def _written(match: re.Match[str]) -> str:
     if value >= 1 and value == int(value):
         return f"{int(value):,}"
     return f"{value:.12f}".rstrip("0").rstrip(".")
+
+
+# a unit of time after a number: "5 in 10 minutes" is no share
+TIME_AFTER = re.compile(
+    r"^\s*(?:ms|milliseconds?|s\b|secs?|seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b", re.I
+)

@@ -40,6 +40,7 @@ _PIECE = re.compile(
     r"\b(?:passages|chunks|pieces|segments|windows|blocks|snippets) of\s+(?:about |roughly |around |up to |~)?$",
     re.I,
 )
+_LOT = re.compile(r"\b(?:lots|batches|blocks|groups|bundles) of (?:a |an )?$", re.I)
 _TEXT_UNIT = re.compile(r"^\s*(?:tokens|words|characters|chars|lines|sentences)\b", re.I)
 _DTYPE = re.compile(r"\b(?:(float|fp|f|bf|bfloat|int|uint)(64|32|16|8|4))\b", re.I)
 
@@ -60,6 +61,9 @@ def definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
         and not _REJECTED.search(clause[max(0, q.start - 16) : q.start])  # "fifty tokens rather than sixty"
         # "chunked into passages of about 400 tokens": the size of each piece, not a factor of how many
         and not (_PIECE.search(clause[max(0, q.start - 40) : q.start]) and _TEXT_UNIT.match(clause[q.end :]))
+        and not _LOT.search(
+            clause[max(0, q.start - 20) : q.start]
+        )  # "51 thousand lots of a thousand": a size
     ]
     found = priced(clause, found)
     for m in _DTYPE.finditer(clause):
@@ -271,7 +275,7 @@ def share_of(clause: str, a: Quantity, b: Quantity) -> bool:
     """Whether `b` is worked out from `a` without an operator between them: a percentage taken of the amount after
     it ("0.1% of fifty million"), or a price per thousand or million put on it ("900 million tokens at $2.50 a
     million", see `priced`)."""
-    if b.kind == "money" and b.said is not None and b.value and round(b.said / b.value) in (1_000, 1_000_000):
+    if b.kind == "money" and b.per > 1:
         return True
     return a.kind == "percent" and bool(
         re.match(r"\s*of\s+(?:the\s+|our\s+|about\s+|roughly\s+)?$", clause[a.end : b.start], re.I)
@@ -472,26 +476,59 @@ def once(clause: str, inputs: list[Quantity]) -> list[Quantity]:
 _SAID_AGAIN = re.compile(r"^[^\d,;]*,\s*$")
 
 
-_PER_SCALE = re.compile(r"^\s*(?:per|a|for every|every)\s+(?:1,?000,?000|1,?000)\b(?!\s*(?:seconds?|s\b|ms))")
+# a price worked out per thousand or per million ("... is about $2.3 per million"); a price given as an input keeps
+# its thousand or million as a number of its own, which a step may multiply by or divide by
+_AS_RESULT = re.compile(
+    r"(?:\bis|\bare|=|≈|\bcomes? to|\bworks? out (?:at|to)|\bgives?|\barrives? at)\s+(?:about |roughly |around |~)?\$?\s*$",
+    re.I,
+)
+_PER_SCALE = re.compile(
+    r"^\s*(?:cents?\s+|dollars?\s+)?(?:per|a|for every|every)\s+(?:1,?000,?000|1,?000)\b(?!\s*(?:seconds?|s\b|ms))"
+)
 
 
 def priced(clause: str, qs: list[Quantity]) -> list[Quantity]:
-    """A price per thousand or per million ("$2.50 per million tokens", "is about $2.3 per million") as the price
-    of one unit, with the number said kept as said; the thousand or million it is per is not a number of its own."""
+    """A price worked out per thousand or per million ("is about $2.3 per million") as the price of one unit, with
+    what it is per kept, and a count per thousand ("three per thousand products") as a
+    share; the thousand or million it is per is not a number of its own."""
     out: list[Quantity] = []
     skip: Quantity | None = None
     for k, q in enumerate(qs):
         if q is skip:
             continue
         after = qs[k + 1] if k + 1 < len(qs) else None
+        scale = _PER_SCALE.match(clause[q.end :]) if after is not None and after.value in (1e3, 1e6) else None
         if (
-            q.kind == "money"
-            and after is not None
-            and after.value in (1e3, 1e6)
-            and _PER_SCALE.match(clause[q.end :])
+            after is not None
+            and scale
+            and q.kind == "money"
+            and _AS_RESULT.search(clause[max(0, q.start - 30) : q.start])
         ):
-            out.append(replace(q, value=q.value / after.value, said=q.spoken, end=after.end))
+            out.append(replace(q, value=q.value / after.value, said=None, per=after.value, end=after.end))
+            skip = after
+            continue
+        if (
+            after is not None
+            and scale
+            and q.kind == "count"
+            and q.value < after.value
+            and "per" in scale.group(0)
+        ):
+            out.append(
+                Quantity(q.value / after.value, q.start, after.end, "percent")
+            )  # "3 per 1,000 sessions"
             skip = after
             continue
         out.append(q)
     return out
+
+
+def scale_context(said: Sequence[Quantity]) -> tuple[Quantity, ...]:
+    """The powers of ten said before a step that it may leave unsaid: "a thousand", "a million", and the
+    million a price was said per ("... at fifteen cents per million is $9K, and sixty billion output at sixty
+    cents is $36K")."""
+    return tuple(
+        q if q.per == 1.0 else Quantity(q.per, q.start, q.end)
+        for q in said
+        if (q.kind == "count" and not q.per_seconds and scale_word(q.value)) or q.per > 1
+    )

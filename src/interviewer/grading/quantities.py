@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from text_to_num import alpha2digit
 
-from interviewer.grading.notation import plain_powers
+from interviewer.grading.notation import TIME_AFTER, plain_powers
 
 _MAGNITUDES = {
     "k": 1e3,
@@ -135,6 +135,9 @@ class Quantity:
     kind: str = "count"  # count, duration (value in seconds), bytes, percent, money
     per_seconds: float | None = None  # "a day" -> 86,400; a count per that many seconds
     said: float | None = None  # the number as said, before its unit ("8 hours" -> 8); None: same as value
+    per: float = (
+        1.0  # a price said per thousand or per million ("$2.3 per million"): the value is per one unit
+    )
 
     @property
     def spoken(self) -> float:
@@ -364,7 +367,7 @@ def _join(match: re.Match[str]) -> str:
     return format(value, "f").rstrip("0").rstrip(".")
 
 
-_ONE_IN = re.compile(r"\b(?:one|1)\s+in\s+(?:every\s+)?$", re.I)
+_ONE_IN = re.compile(r"\b(one|\d+(?:\.\d+)?)\s+in\s+(?:every\s+)?$", re.I)  # "one in 20", "9 in 10"
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -381,12 +384,13 @@ def quantities(text: str) -> list[Quantity]:
                 value *= _MAGNITUDES[mag.lower()]
         rest = text[m.end() : m.end() + 60]
         one_in = _ONE_IN.search(text[max(0, m.start() - 20) : m.start()])
-        if one_in and value >= 2 and not m.group("pct"):
-            # "about one in a thousand": a share, 1/1000
+        share = 1.0 if one_in is None or one_in.group(1).lower() == "one" else float(one_in.group(1))
+        if one_in and value >= 2 and share < value and not m.group("pct") and not TIME_AFTER.match(rest):
+            # "about one in a thousand", "nine in ten of them": a share, 1/1000 or 9/10
             start = m.start() - (len(text[max(0, m.start() - 20) : m.start()]) - one_in.start())
             if found and found[-1].start >= start:
                 found.pop()  # the "1" of "1 in 1000"
-            found.append(Quantity(1.0 / value, start, m.end(), "percent"))
+            found.append(Quantity(share / value, start, m.end(), "percent"))
             continue
         if m.group("pct"):
             found.append(Quantity(value / 100.0, m.start(), m.end(), "percent"))

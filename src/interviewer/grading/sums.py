@@ -169,7 +169,13 @@ _HEADROOM = re.compile(
 
 def headroom_added(clause: str, before: Quantity, result: Quantity) -> bool:
     """Whether `result` is `before` with a margin chosen on top ("about 75 instances, so about 100 with
-    headroom"): up to three times as much, said with what it is for."""
+    headroom"): up to three times as much, said with what it is for; or a count regrouped into lots of a size
+    ("51 million emails ... is 51 thousand lots of a thousand"), which restates rather than computes."""
+    if _REGROUPED.match(clause[result.end : result.end + 30]):
+        return True
     return (
         bool(_HEADROOM.match(clause[result.end : result.end + 40])) and 1 <= result.value / before.value <= 3
     )
+
+
+_REGROUPED = re.compile(r"^\s*(?:lots|batches|blocks|groups|bundles|units) of\b", re.I)

@@ -34,7 +34,7 @@ _SIZED = re.compile(
 # harms a supposed mistake leads to ("a logistic regression" names a model, not a quality regression)
 _HARM = re.compile(
     r"\b(?:cop(?:y|ies|ying)|reinforc\w*|feedback loop|leak\w*|overfit\w*|bias(?:ed)?|collaps\w*|degrad\w*|"
-    r"break\w*|broke|fail\w*|drift\w*|stale|miss(?:es|ing)?|los(?:e|es|ing)|hurt\w*|wrong|worse|worst|bad|"
+    r"break\w*|broke|arriv\w* late|be dropped|get dropped|fail\w*|drift\w*|stale|miss(?:es|ing)?|los(?:e|es|ing)|hurt\w*|wrong|worse|worst|bad|"
     r"clickbait|explod\w*|blow\w* up|crash\w*|overload\w*|time(?:s)? out|timeouts?|violat\w*|too (?:slow|late|"
     r"expensive|costly|low|high)|amplif\w*|starv\w*|inflat\w*|mislead\w*|gam(?:e|ed|ing)\b|exploit\w*|problem\w*|"
     r"risk\w*|suffer\w*|(?<!logistic )(?<!linear )(?<!quantile )(?<!ridge )(?<!lasso )(?<!poisson )(?<!softmax )regress\w*|unfair\w*|penali[sz]\w*|punish\w*|never|can't|cannot|won't|"
@@ -79,6 +79,14 @@ _SUPPOSED = re.compile(
 # subject of the harm it would do
 _OPTION_WOULD = re.compile(
     r"^\s*(?:(?:but|and|so)\s+)?(?:(?:a|an|one|the|any|every|just)\s+)?(?:[\w-]+\s+){0,5}?would\s+(.+)$", re.I
+)
+
+
+# "From one central region, round trips spread to 150 ms, and many bids would arrive late": the option not taken
+_FROM_ONE = re.compile(
+    r"^\s*(?:from|with|on|in|using)\s+(?:a|an|one|the|just)?\s*(?:single|one|central|shared|lone)\b[^,]{0,40},.*?"
+    r"\bwould\s+(.+)$",
+    re.I,
 )
 
 
@@ -160,7 +168,7 @@ def reasons_about_mistake(sentence: str) -> bool:
         return True
     if _OPTION_SIZED.search(sentence) or _OVER_BUDGET.search(sentence) or _OPTION_HARMS.search(sentence):
         return True
-    supposed = _SUPPOSED.search(sentence) or _OPTION_WOULD.match(sentence)
+    supposed = _SUPPOSED.search(sentence) or _OPTION_WOULD.match(sentence) or _FROM_ONE.match(sentence)
     if supposed and _HARM.search(supposed.group(1)):
         return True
     match = _CONDITION.match(sentence)
