@@ -95,6 +95,13 @@ GOAL_TERMS = (
     "principal dashboard",
     "anchored to",
     "training target",
+    # a statistician's words: "the primary estimand is ...", "the numerator is any play start"
+    "estimand",
+    "primary outcome",
+    "outcome of interest",
+    "quantity of interest",
+    "primary endpoint",
+    "the numerator is",
 )
 
 
