@@ -163,8 +163,7 @@ class Quantity:
 
 @lru_cache(maxsize=4096)
 def words_to_digits(text: str) -> str:
-    """`text` with spelled-out numbers in digits ("ten minutes" -> "10 minutes", "half a billion" -> "0.5 billion")
-    and powers of ten written out ("5 × 10^8" -> "500,000,000")."""
+    """`text` with numbers in digits: "ten minutes" -> "10 minutes", "5 × 10^8" -> "500,000,000" (`notation`)."""
     text = plain_powers(text)
     # "one percent", "one byte": text2num leaves a lone "one" in words ("thirty one KB" it reads whole)
     text = re.sub(
