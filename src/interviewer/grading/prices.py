@@ -28,30 +28,22 @@ def priced(clause: str, qs: list[Quantity]) -> list[Quantity]:
     out: list[Quantity] = []
     skip: Quantity | None = None
     for k, q in enumerate(qs):
+        after = qs[k + 1] if k + 1 < len(qs) else None
+        scale = _PER_SCALE.match(clause[q.end :]) if after and after.value in (1e3, 1e6) else None
         if q is skip:
             continue
-        after = qs[k + 1] if k + 1 < len(qs) else None
-        scale = _PER_SCALE.match(clause[q.end :]) if after is not None and after.value in (1e3, 1e6) else None
         if (
-            after is not None
+            after
             and scale
             and q.kind == "money"
             and _AS_RESULT.search(clause[max(0, q.start - 30) : q.start])
         ):
             out.append(replace(q, value=q.value / after.value, said=None, per=after.value, end=after.end))
-            skip = after
+        # "three per thousand products", "3 per 1,000 sessions": a share
+        elif after and scale and q.kind == "count" and q.value < after.value and "per" in scale.group(0):
+            out.append(Quantity(q.value / after.value, q.start, after.end, "percent"))
+        else:
+            out.append(q)
             continue
-        if (
-            after is not None
-            and scale
-            and q.kind == "count"
-            and q.value < after.value
-            and "per" in scale.group(0)
-        ):
-            out.append(
-                Quantity(q.value / after.value, q.start, after.end, "percent")
-            )  # "3 per 1,000 sessions"
-            skip = after
-            continue
-        out.append(q)
+        skip = after
     return out
