@@ -13,7 +13,7 @@ import itertools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.linking import CONTINUES, OPENS_ON_RESULT, arrows, asides, link_first, repaired
@@ -38,6 +38,7 @@ from interviewer.grading.operands import (
     with_units,
 )
 from interviewer.grading.quantities import Quantity, quantities, unit_change, words_to_digits
+from interviewer.grading.readings import Derivation, period_slip, periods_said
 from interviewer.grading.shares import missed_share, share_step
 from interviewer.grading.stance import clauses
 from interviewer.grading.sums import added, blend, headroom_added, mixed_sum
@@ -51,7 +52,7 @@ _RESULT_CUE = re.compile(
     r"\bso (?:one|each|a single|every) [\w-]+ (?:does|handles|serves|processes|produces|generates|sees)\b)"
     r"(?:\s+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|"
     r"worth|then|"
-    r"close to|on the order of|we(?:'re| are)? (?:at|near|need)|near|that's|(?:that |which )?averag(?:es|ing)|,))*"
+    r"close to|on the order of|an? (?:mean|average|peak|total) of|we(?:'re| are)? (?:at|near|need)|near|that's|(?:that |which )?averag(?:es|ing)|,))*"
     r"[\s,]*[~$]?\s*$",
     re.I,
 )
@@ -80,6 +81,7 @@ _BOUND = re.compile(
     r"(?:(under|below|less than)|(over|above|more than))\s*(?:about\s+|roughly\s+|around\s+)?$",
     re.I,
 )
+_TIMES_GAP = re.compile(r"(?:\btimes|\bmultiplied by|[×*]|\bx)\s*[~$]?\s*$", re.I)
 _TIMES_NEXT = re.compile(r"\s*(?:[a-z-]+\s+)?(?:times|multiplied by|x|×|\*)\s", re.I)
 _RANGE = re.compile(r"\s*(?:or|to|-|–)\s*(?:maybe\s*)?", re.I)
 _RATIO_NEXT = re.compile(
@@ -93,22 +95,6 @@ _OR_ABOUT = re.compile(r",\s*or\s+(?:about|around|roughly|approximately|nearly|c
 _OPERATION_NEXT = re.compile(
     r"^\s*(?:[A-Za-z]+\s+){0,2}?(?:times|multiplied by|divided by|over|plus|[×x*/÷+])\s", re.I
 )
-
-
-@dataclass(frozen=True)
-class Derivation:
-    inputs: tuple[Quantity, ...]
-    divide: tuple[bool, ...]
-    result: Quantity
-    context: tuple[Quantity, ...] = ()
-    period: float | None = None  # "22 minutes of downtime a month": the result counted per this many seconds
-    # its first input said before its clause: others said before that could stand in ("25K a second", "20K of 50K")
-    instead: tuple[Quantity, ...] = ()
-    carried: bool = False  # its first input was said before its own clause
-    busy: bool = False  # its clause names the busy part of a period ("over the 8 peak hours")
-    # a time multiplied by a plain count ("thirty seconds times two frames"): the count is per unit of that time
-    timed_count: bool = False
-    fanned: bool = False  # a per-request count times a load said before: multiplied, never divided
 
 
 def derivations(text: str, before: str = "") -> list[Derivation]:
@@ -276,6 +262,11 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         divide = (
             (False,) * len(carried[:1]) + tuple(bool(_DIVIDE.search(g)) for g in gaps) + (True,) * len(extra)
         )
+        multiplied = (
+            (False,) * len(carried[:1])
+            + tuple(bool(_TIMES_GAP.search(g)) for g in gaps)
+            + (False,) * len(extra)
+        )
         period = period_after(clause, result)
         busy = bool(_BUSY.search(clause[: result.start]))
         timed_count = not any(q.per_seconds for q in inputs) and any(
@@ -293,6 +284,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
                 busy,
                 timed_count,
                 fanned,
+                multiplied,
             )
         )
         qs[i] = over_inputs_period(result, inputs, divide)
@@ -313,7 +305,10 @@ _LABEL = re.compile(
     r"each|which|that|is|then|say|nearly|almost|just|only|peak|up|down|another|more|less)\b)[a-z]+\s+[~$]?$",
     re.I,
 )
-_ONTO = re.compile(r",\s*and\s+(?:then\s+)?(?:over|divided by|spread over|across)\s*$", re.I)
+_ONTO = re.compile(
+    r",\s*and\s+(?:then\s+)?(?:over|divid\w*(?: (?:that|it|this))? by|spread (?:out )?over|across|averaged? (?:out )?over)\s*$",
+    re.I,
+)
 _FRESH = re.compile(
     r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|;|:(?!\s*(?:roughly|about|around|approximately|call it)\b)|"
     r"\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))|\s[<>≤≥]=?\s|"  # "p × 150 > (1 − p) × 20": each side its own
@@ -378,6 +373,13 @@ def best_recomputation(d: Derivation) -> float | None:
     if unit_change(d.inputs, d.result, d.divide):
         # "160 thousand core-seconds, divided by 3,600, about 44 core-hours": the same time
         return d.inputs[0].si
+    timeless = not any(q.time_power or q.per_seconds for q in (*d.inputs, d.result))
+    if len(d.multiplied) == len(d.inputs) > 2 and all(d.multiplied[1:]) and timeless and not d.fanned:
+        # "2 times 32 layers times 8 heads times 2 bytes": a product of amounts said step by step is read as
+        # said, when its units work out that way
+        product = best_recomputation(replace(d, multiplied=(), fanned=True))
+        if product is not None:
+            return product
     result = d.result
     readings: list[float] = []
     bare: list[float] = []  # the numbers as said, units ignored: only when no reading's units work out
@@ -404,7 +406,7 @@ def best_recomputation(d: Derivation) -> float | None:
         )
         if not money_ok or size != (result.kind == "bytes"):
             continue
-        slip = _period_slip(d, signs)
+        slip = period_slip(d, signs)
         if slip is not None and power + 1 == result.time_power and result.per_seconds:
             # "three billion a day, spread over the 3,600 seconds": a count per day spreads over a day's
             # seconds; over fewer it is the busy part only when the candidate says so
@@ -419,7 +421,7 @@ def best_recomputation(d: Derivation) -> float | None:
         if signs == d.divide[1 : len(d.inputs)]:
             as_said += readings[count:]
             said_bare = bare[-1]
-    if _periods_said(d):
+    if periods_said(d):
         readings, as_said = bare, [said_bare]  # the days are a factor said: the period is not converted again
     elif not exact or d.timed_count:
         # "thirty seconds times two frames": frames a second, the rate left unsaid
@@ -439,58 +441,3 @@ def best_recomputation(d: Derivation) -> float | None:
     if not finite:
         return None
     return min(finite, key=lambda r: abs(math.log(stated / r)))
-
-
-def _periods_said(d: Derivation) -> bool:
-    """Whether an input counts the periods itself: "45 thousand a day, times thirty, is 1.35 million a month",
-    "400M a day, divided by 86,400, is 4.6K a second"."""
-    if not d.result.per_seconds:
-        return False
-    ratios = [
-        d.result.per_seconds / q.per_seconds
-        for q in d.inputs
-        if q.per_seconds and q.per_seconds < d.result.per_seconds
-    ] + [
-        # "400M a day. Divide by 86,400: about 4.6K a second": the seconds of the input's period, said bare
-        q.per_seconds / d.result.per_seconds
-        for q in d.inputs
-        if q.per_seconds and q.per_seconds > d.result.per_seconds
-    ]
-    return any(
-        q.kind == "count" and not q.per_seconds and any(abs(q.value - r) <= 0.05 * r for r in ratios)
-        for q in d.inputs
-    )
-
-
-def _period_slip(d: Derivation, signs: Sequence[bool]) -> Quantity | None:
-    """The duration a count per period is divided by when it is much shorter than that period and no busy
-    part of it is named: a day's requests spread over an hour's seconds."""
-    if d.busy or len(d.inputs) != 2 or not signs[0]:
-        return None
-    rate, span = d.inputs
-    if not (rate.per_seconds and rate.per_seconds >= 3600 and span.kind == "duration"):
-        return None
-    return span if span.si < rate.per_seconds / 2 else None
-
-
-def downtime_reading(d: Derivation) -> float | None:
-    """For "99.95% availability is 22 minutes a month": the downtime the target allows over the period."""
-    targets = [q for q in d.inputs if q.kind == "percent" and q.value >= 0.9]
-    if not targets or d.result.kind != "duration" or d.period is None:
-        return None
-    return (1 - targets[0].value) * d.period
-
-
-def stated_reading(d: Derivation) -> float | None:
-    """The result of the operators as stated (multiply unless "divided by"), in the result's terms."""
-    if _periods_said(d):
-        return None  # "3 billion a day, divided by 86,400": the period is not converted again
-    if unit_change(d.inputs, d.result, d.divide):
-        # "160 thousand core-seconds, divided by sixty, 2,700 core-hours": a change of unit keeps the time
-        return d.inputs[0].si
-    si, power = d.inputs[0].si, d.inputs[0].time_power
-    for q, div in zip(d.inputs[1:], d.divide[1:], strict=True):
-        si, power = (si / q.si, power - q.time_power) if div else (si * q.si, power + q.time_power)
-    if power != d.result.time_power or si <= 0:
-        return None
-    return si * d.result.per_seconds if d.result.per_seconds else si

@@ -29,19 +29,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from interviewer.content.claims import Constraint, WrongClaim
 from interviewer.content.questions import KeyPoint, Question
 from interviewer.grading.amounts import amount
-from interviewer.grading.arithmetic import (
-    best_recomputation,
-    derivations,
-    downtime_reading,
-    pending_operation,
-    stated_reading,
-)
+from interviewer.grading.arithmetic import best_recomputation, derivations, pending_operation
 from interviewer.grading.cues import says, says_in
 from interviewer.grading.delivery import heard, strip_fillers
 from interviewer.grading.downtime import DOWNTIME_CHALLENGE, availability_target, downtime_slip
 from interviewer.grading.linking import CONTINUES, HARD_SENTENCE, THAT, last_quantity, opens_on_result
 from interviewer.grading.loads import said_at_peak
 from interviewer.grading.quantities import words_to_digits
+from interviewer.grading.readings import downtime_reading, stated_reading
 from interviewer.grading.redo import redoes
 from interviewer.grading.rejection import STOP_WORDS as _STOP
 from interviewer.grading.rejection import asked_option, declined_point

@@ -14,12 +14,14 @@ _POWER = re.compile(
 )
 _CIRCA = re.compile(r"\b(?:ca|approx)\.\s*(?=[$\d])", re.I)
 _PER_CENT = re.compile(r"(?<=\d)(\s?)per cent\b", re.I)  # British "70 per cent"
+# "× 2 B ≈ 131 KB": after a multiplication sign, a 1, 2, 4 or 8 "B" is bytes per value, not billions
+_BYTES_B = re.compile(r"(?<=[×*] )([1248]) B\b(?!\s*[a-z])")
 _E_NOTATION = re.compile(r"(?<![\w.])(?P<mant>\d+(?:\.\d+)?)[eE](?P<exp>[-+]?\d{1,2})\b")
 
 
 def plain_powers(text: str) -> str:
-    """`text` with every number in scientific notation written out in digits, "ca." (circa) as "about" and "per cent" as "percent"."""
-    text = _PER_CENT.sub(r"\1percent", _CIRCA.sub("about ", text))
+    """`text` with every number in scientific notation written out in digits, "ca." (circa) as "about", "per cent" as "percent" and "× 2 B" as "× 2 bytes"."""
+    text = _BYTES_B.sub(r"\1 bytes", _PER_CENT.sub(r"\1percent", _CIRCA.sub("about ", text)))
     if "10" not in text and "e" not in text.lower():
         return text
     text = _POWER.sub(_written, text)

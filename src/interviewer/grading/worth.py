@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from interviewer.grading.amounts import amount
 from interviewer.grading.breakeven import Threshold, threshold_slip
 from interviewer.grading.delivery import strip_fillers
+from interviewer.grading.kvcache import LayerSlip, layer_slip
 from interviewer.grading.quantities import Quantity, quantities, words_to_digits
 
 _POINT = re.compile(
@@ -124,6 +125,12 @@ _PEAK_FACTOR = re.compile(
     r"(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|ms|s\b|seconds?))",
     re.I,
 )
+# "the afternoon peak runs about three times the mean", "if the peak is twice the average"
+_TIMES_MEAN = re.compile(
+    r"\b(?:(\d+(?:\.\d+)?)\s*(?:times|x|×)|(twice|double))\s+(?:the\s+|our\s+|that\s+|its\s+)?"
+    r"(?:daily\s+)?(?:mean|average)\b(?!\s+(?:of|for)\b)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -147,9 +154,11 @@ def peak_slip(sentence: str, before: str) -> PeakSlip | None:
     """The peak `sentence` states from a peak factor applied to the average rate said in `before` (or earlier in
     the sentence), when it is off by more than twice: "8.7K a second on average. Allowing a peak factor of 2.5,
     the evening peak would be 3.5K a second" divided where it should multiply."""
+    if "peak" not in sentence.lower():
+        return None
     text = words_to_digits(strip_fillers(sentence))
-    match = _PEAK_FACTOR.search(text)
-    if not match or (factor := float(match.group(1))) <= 1:
+    match = _PEAK_FACTOR.search(text) or _TIMES_MEAN.search(text)
+    if not match or (factor := float(match.group(1) or 2)) <= 1:
         return None
     stated = next((q for q in quantities(text[match.end() :]) if q.kind == "count" and q.per_seconds), None)
     said = [q for q in quantities(f"{words_to_digits(strip_fillers(before))} {text[: match.start()]}")]
@@ -160,12 +169,15 @@ def peak_slip(sentence: str, before: str) -> PeakSlip | None:
     return PeakSlip(average, factor, stated) if not 0.5 <= ratio <= 2.0 else None
 
 
-def slip_in(sentence: str, earlier: Sequence[str]) -> Threshold | PointSlip | DaySlip | PeakSlip | None:
+def slip_in(
+    sentence: str, earlier: Sequence[str]
+) -> Threshold | PointSlip | DaySlip | PeakSlip | LayerSlip | None:
     """A slip `sentence` makes in a calculation of a known shape, given the sentences said before it: a
-    break-even threshold, a point of recall's worth, a day's seconds or a peak factor."""
+    break-even threshold, a point of recall's worth, a day's seconds, a peak factor or a KV cache's layers."""
     return (
         threshold_slip(sentence)
         or point_slip(sentence, " ".join(earlier))
         or day_slip(sentence)
         or peak_slip(sentence, earlier[-1] if earlier else "")
+        or layer_slip(sentence, earlier)
     )

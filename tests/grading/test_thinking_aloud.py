@@ -1,0 +1,76 @@
+"""Calculations said aloud in steps: a division joined to the step before by ", and dividing by", a peak said
+as a multiple of the mean, a product said factor by factor, and a KV cache sized without its layers."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.grading.claims import ClaimChecker
+from interviewer.grading.quantities import quantities, words_to_digits
+
+CHECKER = ClaimChecker()
+
+
+@pytest.mark.parametrize(("mean", "wrong"), [("35 thousand", False), ("3,500", True)])
+def test_a_division_joined_by_and_continues_from_the_result_before_it(mean: str, wrong: bool) -> None:
+    answer = (
+        "Three hundred million daily users opening the feed about ten times a day is three billion requests a "
+        f"day, and dividing by 86,400 seconds gives a mean of roughly {mean} a second."
+    )
+    assert bool(CHECKER.arithmetic_errors(answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("factor", "peak", "wrong"),
+    [
+        ("about three times the mean", "1.3 million", False),
+        ("about three times the mean", "140 thousand", True),
+        ("twice the average", "860 thousand", False),
+        ("twice the average", "215 thousand", True),
+    ],
+)
+def test_a_peak_said_as_a_multiple_of_the_mean_multiplies_it(factor: str, peak: str, wrong: bool) -> None:
+    answer = (
+        "Over 86,400 seconds that's a mean of roughly 430 thousand tokens a second. The afternoon peak runs "
+        f"{factor}, so on the order of {peak} input tokens a second."
+    )
+    assert bool(CHECKER.arithmetic_errors(answer)) is wrong
+
+
+@pytest.mark.parametrize(("size", "wrong"), [("131 kilobytes", False), ("4 kilobytes", True)])
+def test_a_product_said_factor_by_factor_is_not_read_as_a_division(size: str, wrong: bool) -> None:
+    answer = (
+        "With grouped-query attention it's two for keys and values, times 32 layers, times 8 KV heads, times 128 "
+        f"dimensions, times 2 bytes, about {size} per token."
+    )
+    assert bool(CHECKER.arithmetic_errors(answer)) is wrong
+
+
+def test_a_product_that_only_works_out_divided_is_still_read_every_way() -> None:
+    # "two fifty six" is heard as two numbers; the product said is not forced on it
+    answer = "The vectors are a hundred million times two fifty six dims times two bytes in float sixteen, about fifty gigs."
+    assert CHECKER.arithmetic_errors(answer) == []
+
+
+def test_a_b_after_a_multiplication_sign_is_bytes_per_value() -> None:
+    assert [(q.value, q.kind) for q in quantities(words_to_digits("8 heads × 2 B ≈ 4 KB"))] == [
+        (8.0, "count"),
+        (2.0, "bytes"),
+        (4000.0, "bytes"),
+    ]
+    assert quantities(words_to_digits("an 8B model"))[0].kind == "count"
+
+
+@pytest.mark.parametrize(
+    ("line", "wrong"),
+    [
+        ("per token: 2 (K,V) × 32 layers × 8 kv heads × 128 dim × 2 B ≈ 131 KB", False),
+        ("per token: 2 (K,V) × 8 kv heads × 128 dim × 2 B ≈ 4 KB", True),
+    ],
+)
+def test_a_kv_cache_per_token_needs_every_layer_said_before(line: str, wrong: bool) -> None:
+    answer = f"KV math:\n- 8B w/ GQA: 32 layers, 8 kv heads, head dim 128, fp16 cache\n- {line}"
+    errors = CHECKER.arithmetic_errors(answer)
+    assert bool(errors) is wrong
+    if wrong:
+        assert "32 layers" in errors[0].why and errors[0].quote in answer
