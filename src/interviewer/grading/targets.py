@@ -117,11 +117,25 @@ _OUTAGE = re.compile(
 # back": what users wait for is held while a dependency is down, so the product is down with it
 _RECOVERY = (
     r"[^.;]{0,60}?\b(?:comes? back|(?:is|are|'s|'re) back|back up|back online|recover\w*|"
-    r"(?:is|are|gets?) restored|up again|healthy again)\b"
+    r"(?:is|are|gets?) restored|up again|healthy again|(?:fresh|new) (?:data|counts|features|scores) (?:arrives?|comes? in))\b"
 )
 _HELD_TILL_BACK = re.compile(
     r"\b(?:hold|held|holding|holds|park(?:s|ed|ing)?|waits?|waiting|pending|only (?:be )?(?:published|posted|"
-    r"released|approved|served|sent|shown))\b[^.;]{0,140}?\b(?:until|till|once|when)\b" + _RECOVERY,
+    r"released|approved|served|sent|shown)|"
+    # "the client pauses and shows a retry prompt until the ranker recovers", "returns no price until ..."
+    r"paus(?:e|es|ed|ing)|returns? (?:no|nothing|an error|errors)|shows? (?:a |an )?(?:retry|error))"
+    r"\b[^.;]{0,140}?\b(?:until|till|once|when)\b" + _RECOVERY,
+    re.I,
+)
+# "if one shard misses it we return an error and let the client retry": a part's failure passed to the user
+_ERRORS_OUT = re.compile(
+    r"\b(?:return|returns|returning|show|shows|showing|serve|serves|surface|surfaces|throw|throws)\s+"
+    r"(?:an?\s+|the\s+)?(?:error|errors|5\d\d|error page)\b|\b(?:request|page|quote|search)\s+(?:just |simply )?fails\b",
+    re.I,
+)
+_PART_FAILS = re.compile(
+    r"\b(?:if|when|whenever|once)\b[^.;]{0,60}?\b(?:miss(?:es|ed)?|times? out|timed out|down|unavailable|"
+    r"unreachable|fails?|failing|lags?|slow)\b",
     re.I,
 )
 # the rest of a hold cut off from its verb: "... holding the order button / until an estimate comes back"
@@ -249,6 +263,12 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
             held = _HELD_TILL_BACK.search(clause)
             if held and is_asserted(clause, held.start(), held.end()):
                 return "That holds everything while a dependency is down, so the product is down with it."
+            fails = _PART_FAILS.search(clause)
+            error = _ERRORS_OUT.search(clause, fails.end()) if fails else None
+            if error and is_asserted(clause, error.start(), error.end()):
+                return (
+                    "That turns one part's failure into an error for the user, where a fallback would answer."
+                )
             if not _AVAILABILITY_WORDS.search(clause):
                 continue
             assert constraint.min is not None

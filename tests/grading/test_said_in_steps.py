@@ -1,12 +1,15 @@
 """Calculations said aloud in steps: a division joined to the step before by ", and dividing by", a peak said
-as a multiple of the mean, a product said factor by factor, and a KV cache sized without its layers."""
+as a multiple of the mean, a product said factor by factor, a KV cache sized without its layers,
+and a part's failure passed on to the user as an error or a pause."""
 
 from __future__ import annotations
 
 import pytest
 
+from interviewer.content.questions import QuestionBank
 from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.quantities import quantities, words_to_digits
+from locations import KNOWLEDGE
 
 CHECKER = ClaimChecker()
 
@@ -74,3 +77,52 @@ def test_a_kv_cache_per_token_needs_every_layer_said_before(line: str, wrong: bo
     assert bool(errors) is wrong
     if wrong:
         assert "32 layers" in errors[0].why and errors[0].quote in answer
+
+
+def _constraint_errors(question: str, answer: str) -> list[str]:
+    bank = QuestionBank.load(KNOWLEDGE)
+    return [e.why for e in CHECKER.check(bank.get(question), None, answer) if e.kind == "constraint"]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "wrong"),
+    [
+        (
+            "search-ranking",
+            "Each shard call gets a timeout inside the hundred milliseconds, and if one shard misses it we return "
+            "an error and let the client retry, rather than rank partial results from the rest.",
+            True,
+        ),
+        (
+            "search-ranking",
+            "Each shard call gets a timeout inside the hundred milliseconds, and if one shard misses it we rank the "
+            "partial results from the rest rather than return an error.",
+            False,
+        ),
+        (
+            "music-recommendations",
+            "If the autoplay ranker misses its hundred milliseconds, the client pauses after the current track and "
+            "shows a retry prompt until the ranker recovers.",
+            True,
+        ),
+        (
+            "music-recommendations",
+            "If that call fails or is slow, the player just carries on from the queue, so the music never stops.",
+            False,
+        ),
+        (
+            "dynamic-pricing",
+            "If the pricing engine is down, the quote path returns no price until fresh data arrives.",
+            True,
+        ),
+        (
+            "dynamic-pricing",
+            "If the pricing engine is down, the quote path uses the last good multiplier until fresh data arrives.",
+            False,
+        ),
+    ],
+)
+def test_a_failure_passed_on_to_the_user_breaks_the_availability_target(
+    question: str, answer: str, wrong: bool
+) -> None:
+    assert bool(_constraint_errors(question, answer)) is wrong
