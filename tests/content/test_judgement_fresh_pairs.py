@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_twentyeighth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_twentyninth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ TWENTYFIFTH = _pairs("minimal_pairs_twentyfifth.yaml")
 TWENTYSIXTH = _pairs("minimal_pairs_twentysixth.yaml")
 TWENTYSEVENTH = _pairs("minimal_pairs_twentyseventh.yaml")
 TWENTYEIGHTH = _pairs("minimal_pairs_twentyeighth.yaml")
+TWENTYNINTH = _pairs("minimal_pairs_twentyninth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -86,6 +87,7 @@ HELD_OUT = (
     + TWENTYSIXTH
     + TWENTYSEVENTH
     + TWENTYEIGHTH
+    + TWENTYNINTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -134,6 +136,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("l-", TWENTYSIXTH),
         ("s-", TWENTYSEVENTH),
         ("aa-", TWENTYEIGHTH),
+        ("bb-", TWENTYNINTH),
     ],
     ids=[
         "third",
@@ -162,6 +165,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "twentysixth",
         "twentyseventh",
         "twentyeighth",
+        "twentyninth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -273,6 +277,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("twentysixth", TWENTYSIXTH),
         ("twentyseventh", TWENTYSEVENTH),
         ("twentyeighth", TWENTYEIGHTH),
+        ("twentyninth", TWENTYNINTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
