@@ -61,7 +61,8 @@ out)" until it was measured once and "twenty-seventh (tuned on)" from then. The 
 moving into ML engineering: estimands, denominators, base rates, intervals, units of randomisation) is "twenty-eighth
 (held out)" until it was measured once and "twenty-eighth (tuned on)" from then. The twenty-ninth
 (minimal_pairs_twentyninth.yaml, written blind after the twenty-eighth had been looked at, spoken by a senior engineer
-thinking aloud: two options weighed before one is chosen, numbers revised mid-sentence) is "twenty-ninth (held out)". A set listed in HELD_OUT is reported as
+thinking aloud: two options weighed before one is chosen, numbers revised mid-sentence) is "twenty-ninth (held
+out)" until it was measured once and "twenty-ninth (tuned on)" from then. A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -163,7 +164,7 @@ EXTRA = (
     "twentyeighth",
     "twentyninth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"twentyninth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -192,7 +193,7 @@ SPLIT_NAMES = {
     "twentysixth": "twenty-sixth (tuned on)",
     "twentyseventh": "twenty-seventh (tuned on)",
     "twentyeighth": "twenty-eighth (tuned on)",
-    "twentyninth": "twenty-ninth (held out)",
+    "twentyninth": "twenty-ninth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
