@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.linking import CONTINUES, OPENS_ON_RESULT, arrows, asides, link_first, repaired
-from interviewer.grading.loads import fanned_out, spread_over_fleet
+from interviewer.grading.loads import daily_population, fanned_out, spread_over_fleet
 from interviewer.grading.operands import (
     carried_from,
     definite,
@@ -216,7 +216,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             first = i  # "a cent, plus 250 tokens at 10 per million, so 1.25 cents": a sum of products, unread
             continue
         said = unqualified(clause, with_units(said, result, [*earlier, *qs[:first]]), result)
-        said = missed_share(clause, said, result)
+        said = daily_population(clause, missed_share(clause, said, result), result)
         carried = carried_from(said, result, [*earlier, *qs[:first]], clause)
         if not carried and spread_over_fleet(clause, said, result):
             carried = [q for q in reversed([*earlier, *qs[:first]]) if q.kind == "count" and q.per_seconds][
@@ -310,7 +310,7 @@ _ONTO = re.compile(
     re.I,
 )
 _FRESH = re.compile(
-    r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|;|:(?!\s*(?:roughly|about|around|approximately|call it)\b)|"
+    r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|,\s*an?\s+[~$]?$|;|:(?!\s*(?:roughly|about|around|approximately|call it)\b)|"
     r"\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))|\s[<>≤≥]=?\s|"  # "p × 150 > (1 − p) × 20": each side its own
     r"^\s*(?:[\w'-]+\s+){4,}and\s+$",  # "40 million people get the daily digest and 80 million ..."
     re.I,

@@ -308,9 +308,23 @@ def _demoted(clause: str, start: int, end: int, demoting: re.Pattern[str] = _DEM
     if _APPOSITIVE.match(clause[right + 1 :]):
         after = [m.start() for m in re.finditer(r"[,;]", clause[right + 1 :])]
         right = right + 1 + after[1] if len(after) > 1 else len(clause)
-    return bool(demoting.search(clause[left:right]))
+    if demoting.search(clause[left:right]):
+        return True
+    if not _LIST_OPENS.match(clause, left, start):
+        return False
+    # "with watch time, surveys and 'not interested' as the checks": a list demoted as a whole
+    for _ in range(2):
+        following = next((m.start() for m in re.finditer(r"[,;]", clause[right + 1 :])), None)
+        end_of = len(clause) if following is None else right + 1 + following
+        if len(clause[right + 1 : end_of].split()) > 8:
+            return False
+        right = end_of
+        if demoting.search(clause[left:right]):
+            return True
+    return False
 
 
+_LIST_OPENS = re.compile(r"\s*(?:with|plus|keeping)\s+[^,;]{0,30}$", re.I)
 _APPOSITIVE = re.compile(r"\s*(?:like|such as|e\.g\.|including|for example)\b", re.I)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from interviewer.grading.quantities import Quantity
 
@@ -73,3 +74,17 @@ def said_at_peak(text: str, first: Quantity, result: Quantity, carried: str = ""
     number the calculation continues from, put before `text`; `first` is the calculation's first input."""
     shift = len(carried) + 1 if carried else 0
     return bool(result.per_seconds) and bool(_PEAK.search(text, max(0, first.end - shift)))
+
+
+_DAILY = re.compile(r"\s*(?:daily|a day|per day|each day|every day)\b", re.I)
+
+
+def daily_population(clause: str, said: Sequence[Quantity], result: Quantity) -> list[Quantity]:
+    """`said` with a population counted per day made a count per day, when the result is a rate and no input
+    names a period: "500 million daily users at about five loads each is roughly 29 thousand a second"."""
+    if not result.per_seconds or any(q.per_seconds or q.kind == "duration" for q in said):
+        return list(said)
+    daily = [i for i, q in enumerate(said) if q.kind == "count" and _DAILY.match(clause, q.end)]
+    if len(daily) != 1:
+        return list(said)
+    return [replace(q, per_seconds=86_400.0) if i == daily[0] else q for i, q in enumerate(said)]

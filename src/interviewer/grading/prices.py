@@ -13,11 +13,13 @@ from interviewer.grading.quantities import Quantity
 # a price worked out per thousand or per million ("... is about $2.3 per million"); a price given as an input keeps
 # its thousand or million as a number of its own, which a step may multiply by or divide by
 _AS_RESULT = re.compile(
-    r"(?:\bis|\bare|=|≈|\bcomes? to|\bworks? out (?:at|to)|\bgives?|\barrives? at)\s+(?:about |roughly |around |~)?\$?\s*$",
+    r"(?:\bis|\bare|\bworth|=|≈|\bcomes? to|\bworks? out (?:at|to)|\bgives?|\barrives? at)\s+(?:about |roughly |around |~)?\$?\s*$",
     re.I,
 )
 _PER_SCALE = re.compile(
-    r"^\s*(?:cents?\s+|dollars?\s+)?(?:per|a|for every|every)\s+(?:1,?000,?000|1,?000)\b(?!\s*(?:seconds?|s\b|ms))"
+    # "twenty dollars a thousand impressions" is read "20 dollars 1000 impressions"
+    r"^\s*(?:(?:cents?|dollars?)\s+(?:(?:per|a|for every|every)\s+)?|(?:per|a|for every|every)\s+)"
+    r"(?:1,?000,?000|1,?000)\b(?!\s*(?:seconds?|s\b|ms))"
 )
 
 

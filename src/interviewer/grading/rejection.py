@@ -41,7 +41,9 @@ _DECLINE = re.compile(
     # "Autoplay doesn't need ranking in real time": a part of the system said not to need it
     r"|\b(?:doesn't|does not|don't|do not) (?:really |actually )?need (?:to |a |an |any )?"
     # "Rather than an idempotency key on each email, I'd restart the batch": what comes first is declined
-    r"|^(?:so |and )?(?:rather than|instead of) )",
+    r"|^(?:so |and )?(?:rather than|instead of) "
+    # "the auction orders by the bid alone, not by bid times predicted click rate": the way set aside
+    r"|,\s*(?:and\s+)?not (?=(?:by|through|via|using)\s+[\w-]+\s+[\w-]+))",
     re.I,
 )
 # "Inverse propensity weighting would be overkill here": what comes before is declined, after the fact.
@@ -156,6 +158,10 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
             rest += "" if _REASON.match(rest) else " " + after
             # what is done instead is read word for word, plurals apart, as the point's means are
             instead = _words(rest, singular=False) if not _DISMISSED.search(rest) else frozenset()
+            contrast = _NOT_BY.search(clause)
+            if contrast:
+                # "orders by the bid alone, not by bid times predicted click rate": what is done instead came first
+                instead = _words(clause[: contrast.start()], singular=False)
             # "we don't need to log impressions", "a confirmation step isn't needed": a short phrase whose one
             # shared word only this point uses
             # ("rather than caching, a compact model ..." weighs two means; one word of it names no point)
@@ -189,13 +195,18 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
                     (lone or shared >= MIN_SHARED)
                     and (lone or shared >= len(own & wrong) + MIN_MARGIN)
                     and any(spread[w] <= MAX_SPREAD for w in common - wrong)
-                    and not _met_otherwise(instead & _means(point) - common, spread)
+                    # what came first may be the point's own wrong claim ("by the bid alone, not by ...")
+                    and (
+                        bool(contrast and instead & wrong)
+                        or not _met_otherwise(instead & _means(point) - common, spread)
+                    )
                     and (best is None or shared > best[0])
                 ):
                     best = (shared, point)
     return best[1] if best else None
 
 
+_NOT_BY = re.compile(r",\s*(?:and\s+)?not (?:by|through|via|using)\s", re.I)
 _DECLINED_TOO = re.compile(r"^\s*,?\s*(?:or|nor)\s+[^;.]*", re.I)
 _ARTICLE = re.compile(r"\b(?:a|an|the|to|any|too|our|its|their)\b", re.I)
 _DEMONSTRATIVE = re.compile(r"\b(?:those|these|such)\b", re.I)

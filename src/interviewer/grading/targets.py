@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from interviewer.content.claims import Constraint
 from interviewer.grading.freshness import CACHE_LIFE, bounded_within, period_asserted
+from interviewer.grading.outages import outage_passed_on, resumes_hold
 from interviewer.grading.quantities import periods, quantities, words_to_digits
 from interviewer.grading.stance import clauses, is_asserted, mentions, names_other_kind, segments
 
@@ -96,7 +97,7 @@ def holds_the_breach(sentence: str, constraint: Constraint) -> bool:
     if constraint.kind == "nonblocking":
         return bool(_WAITS.search(text))
     if constraint.kind == "availability":
-        return bool(_BACK.match(text))
+        return resumes_hold(text)
     return True
 
 
@@ -113,33 +114,6 @@ _OUTAGE = re.compile(
     r"\b(?:(?<!slow )(?<!slows )(?<!slowing )(?<!slowed )down|outage|unavailable|unreachable|fails?|failing|degraded)\b",
     re.I,
 )
-# "uploads are held as pending until the classifiers come back", "it parks the authorisation until the model is
-# back": what users wait for is held while a dependency is down, so the product is down with it
-_RECOVERY = (
-    r"[^.;]{0,60}?\b(?:comes? back|(?:is|are|'s|'re) back|back up|back online|recover\w*|"
-    r"(?:is|are|gets?) restored|up again|healthy again|(?:fresh|new) (?:data|counts|features|scores) (?:arrives?|comes? in))\b"
-)
-_HELD_TILL_BACK = re.compile(
-    r"\b(?:hold|held|holding|holds|park(?:s|ed|ing)?|waits?|waiting|pending|only (?:be )?(?:published|posted|"
-    r"released|approved|served|sent|shown)|"
-    # "the client pauses and shows a retry prompt until the ranker recovers", "returns no price until ..."
-    r"paus(?:e|es|ed|ing)|returns? (?:no|nothing|an error|errors)|shows? (?:a |an )?(?:retry|error))"
-    r"\b[^.;]{0,140}?\b(?:until|till|once|when)\b" + _RECOVERY,
-    re.I,
-)
-# "if one shard misses it we return an error and let the client retry": a part's failure passed to the user
-_ERRORS_OUT = re.compile(
-    r"\b(?:return|returns|returning|show|shows|showing|serve|serves|surface|surfaces|throw|throws)\s+"
-    r"(?:an?\s+|the\s+)?(?:error|errors|5\d\d|error page)\b|\b(?:request|page|quote|search)\s+(?:just |simply )?fails\b",
-    re.I,
-)
-_PART_FAILS = re.compile(
-    r"\b(?:if|when|whenever|once)\b[^.;]{0,60}?\b(?:miss(?:es|ed)?|times? out|timed out|down|unavailable|"
-    r"unreachable|fails?|failing|lags?|slow)\b",
-    re.I,
-)
-# the rest of a hold cut off from its verb: "... holding the order button / until an estimate comes back"
-_BACK = re.compile(r"^\s*(?:until|till|once)\b" + _RECOVERY, re.I)
 _LATER = re.compile(
     r"\b(?:nightly|daily|overnight|once a day|every night|later|afterwards|after the fact|weekly|hourly)\b",
     re.I,
@@ -260,15 +234,8 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
             if why:
                 return why
         elif constraint.kind == "availability":
-            held = _HELD_TILL_BACK.search(clause)
-            if held and is_asserted(clause, held.start(), held.end()):
-                return "That holds everything while a dependency is down, so the product is down with it."
-            fails = _PART_FAILS.search(clause)
-            error = _ERRORS_OUT.search(clause, fails.end()) if fails else None
-            if error and is_asserted(clause, error.start(), error.end()):
-                return (
-                    "That turns one part's failure into an error for the user, where a fallback would answer."
-                )
+            if why := outage_passed_on(clause):
+                return why
             if not _AVAILABILITY_WORDS.search(clause):
                 continue
             assert constraint.min is not None

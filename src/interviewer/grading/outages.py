@@ -1,0 +1,58 @@
+"""Designs that pass a dependency's outage on to the user, against an availability target.
+
+"Uploads are held as pending until the classifiers come back", "on a miss it declines the payment until scoring
+recovers" and "if one shard misses it we return an error and let the client retry" each make the product fail
+whenever one of its parts does, where a fallback (rules, a cached list, partial results) would have answered.
+"""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.grading.stance import is_asserted
+
+# "uploads are held as pending until the classifiers come back", "it parks the authorisation until the model is
+# back": what users wait for is held while a dependency is down, so the product is down with it
+_RECOVERY = (
+    r"[^.;]{0,60}?\b(?:comes? back|(?:is|are|'s|'re) back|back up|back online|recover\w*|"
+    r"(?:is|are|gets?) restored|up again|healthy again|(?:fresh|new) (?:data|counts|features|scores) (?:arrives?|comes? in))\b"
+)
+_HELD_TILL_BACK = re.compile(
+    r"\b(?:hold|held|holding|holds|park(?:s|ed|ing)?|waits?|waiting|pending|only (?:be )?(?:published|posted|"
+    r"released|approved|served|sent|shown)|"
+    # "the client pauses and shows a retry prompt until the ranker recovers", "returns no price until ..."
+    r"paus(?:e|es|ed|ing)|returns? (?:no|nothing|an error|errors)|shows? (?:a |an )?(?:retry|error)|"
+    r"declin(?:e|es|ed|ing)|reject(?:s|ed|ing)?|refus(?:e|es|ed|ing))"
+    r"\b[^.;]{0,140}?\b(?:until|till|once|when)\b" + _RECOVERY,
+    re.I,
+)
+# "if one shard misses it we return an error and let the client retry": a part's failure passed to the user
+_ERRORS_OUT = re.compile(
+    r"\b(?:return|returns|returning|show|shows|showing|serve|serves|surface|surfaces|throw|throws)\s+"
+    r"(?:an?\s+|the\s+)?(?:error|errors|5\d\d|error page)\b",
+    re.I,
+)
+_PART_FAILS = re.compile(
+    r"\b(?:if|when|whenever|once)\b[^.;]{0,60}?\b(?:miss(?:es|ed)?|times? out|timed out|down|unavailable|"
+    r"unreachable|fails?|failing|lags?|slow)\b",
+    re.I,
+)
+# the rest of a hold cut off from its verb: "... holding the order button / until an estimate comes back"
+_BACK = re.compile(r"^\s*(?:until|till|once)\b" + _RECOVERY, re.I)
+
+
+def resumes_hold(text: str) -> bool:
+    """Whether `text` opens on the rest of a hold cut off from its verb ("until an estimate comes back")."""
+    return bool(_BACK.match(text))
+
+
+def outage_passed_on(clause: str) -> str | None:
+    """Why `clause` lets a dependency's outage reach the user, if it asserts such a design."""
+    held = _HELD_TILL_BACK.search(clause)
+    if held and is_asserted(clause, held.start(), held.end()):
+        return "That holds everything while a dependency is down, so the product is down with it."
+    fails = _PART_FAILS.search(clause)
+    error = _ERRORS_OUT.search(clause, fails.end()) if fails else None
+    if error and is_asserted(clause, error.start(), error.end()):
+        return "That turns one part's failure into an error for the user, where a fallback would answer."
+    return None

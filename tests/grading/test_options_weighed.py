@@ -1,0 +1,116 @@
+"""Answers that weigh two options aloud before choosing one: the options laid out ("we could X, or Y") and what
+one of them costs ("X is simpler, but then Y can happen") claim nothing; the choice made after them does. Also
+read here: a population counted per day, a value per thousand impressions, a list set aside as a whole, a
+payment declined until a dependency recovers, and a way set aside with ", not by"."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.content.questions import QuestionBank
+from interviewer.grading.claims import ClaimChecker
+from interviewer.grading.supposed import reasons_about_mistake
+from locations import KNOWLEDGE
+
+BANK = QuestionBank.load(KNOWLEDGE)
+CHECKER = ClaimChecker()
+
+
+def _kinds(question: str, answer: str) -> list[str]:
+    return [e.kind for e in CHECKER.check(BANK.get(question), None, answer) if not e.corrected]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "supposes"),
+    [
+        (
+            "We could keep full prompt logs for a month so debugging is easy, or keep them short and per tenant.",
+            True,
+        ),
+        (
+            "The service account is less plumbing, but then an injected prompt can read someone else's order.",
+            True,
+        ),
+        ("I'd rather go with the month: prompt logs live thirty days in one shared bucket.", False),
+        ("So every tool call uses one service account that can read any order.", False),
+    ],
+)
+def test_options_laid_out_or_costed_are_not_chosen(sentence: str, supposes: bool) -> None:
+    assert reasons_about_mistake(sentence) is supposes
+
+
+@pytest.mark.parametrize(
+    ("choice", "wrong"),
+    [
+        ("I'd rather go short: prompt logs live at most seven days, each tenant's isolated.", False),
+        (
+            "I'd rather go with the month: prompt logs live thirty days in one shared bucket so any team can debug.",
+            True,
+        ),
+    ],
+)
+def test_after_weighing_two_options_only_the_choice_is_judged(choice: str, wrong: bool) -> None:
+    answer = (
+        "We could keep full prompt logs for a month so debugging is easy, or keep them short and per tenant. "
+        + choice
+    )
+    assert bool(_kinds("llm-serving-platform", answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("rate", "wrong"), [("twenty-nine thousand", False), ("two hundred ninety thousand", True)]
+)
+def test_a_population_counted_per_day_makes_a_rate_per_day(rate: str, wrong: bool) -> None:
+    answer = f"Five hundred million daily users at about five loads each is roughly {rate} a second."
+    assert bool(CHECKER.arithmetic_errors(answer)) is wrong
+
+
+@pytest.mark.parametrize(("worth", "wrong"), [("thirty", False), ("three", True)])
+def test_a_value_per_thousand_impressions_is_a_price_per_thousand(worth: str, wrong: bool) -> None:
+    answer = (
+        "A five-dollar bid at point four percent is worth twenty dollars a thousand impressions, a two-dollar bid "
+        f"at one point five percent is worth {worth}, so the auction orders by bid times predicted click rate."
+    )
+    assert bool(CHECKER.arithmetic_errors(answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("target", "checks", "wrong"),
+    [("click-through rate", "watch time", True), ("long-term watch time", "click-through rate", False)],
+)
+def test_a_list_set_aside_as_checks_sets_aside_each_of_its_items(
+    target: str, checks: str, wrong: bool
+) -> None:
+    answer = (
+        f"So I'll go with {target} as the target, with {checks}, surveys and 'not interested' as the checks."
+    )
+    assert ("claim" in _kinds("youtube-recommendations", answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("on_a_miss", "wrong"),
+    [
+        ("declines the payment until scoring recovers", True),
+        ("approves on rules until scoring recovers", False),
+    ],
+)
+def test_a_payment_declined_until_scoring_recovers_breaks_availability(on_a_miss: str, wrong: bool) -> None:
+    answer = f"The authorisation path has a tight timeout on the fraud call, and on a miss it {on_a_miss}."
+    assert ("constraint" in _kinds("fraud-detection", answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("order", "wrong"),
+    [
+        ("by the bid alone, not by bid times predicted click rate", True),
+        ("by bid times predicted click rate, not by the bid alone", False),
+    ],
+)
+def test_a_way_set_aside_with_not_by_is_declined(order: str, wrong: bool) -> None:
+    answer = f"Predictions are noisy, so the auction orders {order}, plus a quality term and reserve prices."
+    assert bool(_kinds("ad-serving", answer)) is wrong
+
+
+def test_a_one_word_manner_set_aside_declines_nothing() -> None:
+    answer = "I'd choose the chunk size and embedding model by recall at five on a golden set, not by feel."
+    assert _kinds("support-chatbot-rag", answer) == []
