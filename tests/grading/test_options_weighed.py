@@ -114,3 +114,59 @@ def test_a_way_set_aside_with_not_by_is_declined(order: str, wrong: bool) -> Non
 def test_a_one_word_manner_set_aside_declines_nothing() -> None:
     answer = "I'd choose the chunk size and embedding model by recall at five on a golden set, not by feel."
     assert _kinds("support-chatbot-rag", answer) == []
+
+
+@pytest.mark.parametrize(("band", "wrong"), [("seven point seven", False), ("seventy-seven", True)])
+def test_an_ordinal_is_no_operand_and_a_time_said_again_bare_is_one_input(band: str, wrong: bool) -> None:
+    answer = (
+        "If the errors look roughly normal, with a six-minute standard deviation, the ninetieth percentile sits "
+        f"one point two eight times six, about {band} minutes, above the median."
+    )
+    assert bool(CHECKER.arithmetic_errors(answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("sentence", "supposes"),
+    [
+        (
+            "Retrying without a deadline is how slowness becomes an outage: retries pile load on a slow service.",
+            True,
+        ),
+        (
+            "Raw clicks mostly tell you what the old ranker put on top, so a new model just learns to copy it.",
+            True,
+        ),
+        # a design said in the third person is still a design
+        (
+            "A partial list misleads shoppers, so a slow shard fails the request and the client retries.",
+            False,
+        ),
+        (
+            "Payment switch approves and drops the payment onto Kafka, so authorisation never waits on us.",
+            False,
+        ),
+    ],
+)
+def test_a_harm_said_of_an_option_in_general_is_not_a_choice(sentence: str, supposes: bool) -> None:
+    assert reasons_about_mistake(sentence) is supposes
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        (
+            "llm-serving-platform",
+            "With roughly sixty gigabytes free after the weights, that's about two hundred sixty concurrent "
+            "sequences per GPU, and the scheduler should cap admissions there.",
+        ),
+        (
+            "feed-ranking",
+            "I'd put comments and shares well above likes, and tune the weights with experiments against daily "
+            "actives and meaningful interactions over weeks.",
+        ),
+    ],
+)
+def test_words_of_a_sound_answer_that_name_a_wrong_claims_terms_claim_nothing(
+    question: str, answer: str
+) -> None:
+    assert _kinds(question, answer) == []

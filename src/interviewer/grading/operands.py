@@ -43,6 +43,7 @@ _PIECE = re.compile(
 )
 _LOT = re.compile(r"\b(?:lots|batches|blocks|groups|bundles) of (?:a |an )?$", re.I)
 _TEXT_UNIT = re.compile(r"^\s*(?:tokens|words|characters|chars|lines|sentences)\b", re.I)
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.I)
 _DTYPE = re.compile(r"\b(?:(float|fp|f|bf|bfloat|int|uint)(64|32|16|8|4))\b", re.I)
 
 
@@ -57,6 +58,9 @@ def definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
             _THE.search(clause[max(0, q.start - 5) : q.start]) and _NAMED.match(clause[q.end : q.end + 20])
         )
         and not _BITS.match(clause[q.end : q.end + 8])  # "8-bit quantisation" names a type
+        and not _ORDINAL.match(
+            clause[q.end : q.end + 3]
+        )  # "the 90th percentile" names a place, not an amount
         and not (q.kind == "count" and q.value == 2 and _KIND_OF.match(clause[q.end : q.end + 8]))
         and not (q.kind == "duration" and _SETTING.match(clause[q.end : q.end + 30]))
         and not _REJECTED.search(clause[max(0, q.start - 16) : q.start])  # "fifty tokens rather than sixty"
@@ -148,8 +152,15 @@ def restated(inputs: list[Quantity]) -> list[Quantity]:
     for j, q in enumerate(inputs):
         if q.per_seconds is not None or q.kind != "count":
             continue
+        # "a six-minute standard deviation, ... 1.28 times six": a time said again bare, too
         k = next(
-            (k for k in range(j) if (o := out[k]) is not None and o.per_seconds and o.value == q.value), None
+            (
+                k
+                for k in range(j)
+                if (o := out[k]) is not None
+                and ((o.per_seconds and o.value == q.value) or (o.kind == "duration" and o.said == q.value))
+            ),
+            None,
         )
         if k is not None:
             unit = out[k]

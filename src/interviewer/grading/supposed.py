@@ -167,6 +167,17 @@ _WEIGHED = re.compile(
 _BUT_THEN = re.compile(r"^[^.;:?]{3,120}?,\s*but then\s[^.;?]{0,120}?\b(?:can|could|would|might|may)\b", re.I)
 
 
+# "Retrying without a deadline is how slowness becomes an outage": an option named as the way to a harm
+_IS_HOW = re.compile(
+    r"^\s*(?:(?:but|and|so)\s+)?[a-z]+ing\b[^,;:]{0,80}?\bis (?:exactly |precisely )?(?:how|what (?:turns|makes))\b(.+)$",
+    re.I,
+)
+# "Raw clicks mostly tell you what the old ranker put on top, so a new model just learns to copy it": a harm said
+# of anyone's design, with no choice of the candidate's in it
+_FIRST_PERSON = re.compile(r"\b(?:i|we|us|i'd|we'd|i'll|we'll|i'm|we're|our|my|let's)\b", re.I)
+_SO_THEN = re.compile(r",\s*(?:so|which means)\s+(.*\b(?:just|simply|merely|ends? up|learns? to)\b.+)$", re.I)
+
+
 def reasons_about_mistake(sentence: str) -> bool:
     """Whether `sentence` supposes a mistake to show its harm: "if X, Y goes wrong" does not assert X, nor
     does "Y can break while X looks fine", "doing X would break Y", "let me cost the naive version, X",
@@ -178,6 +189,14 @@ def reasons_about_mistake(sentence: str) -> bool:
     if _NOT_FREE.match(sentence) and _HARM_GROWS.search(sentence):
         return True
     if _OPTION_SIZED.search(sentence) or _OVER_BUDGET.search(sentence) or _OPTION_HARMS.search(sentence):
+        return True
+    if (how := _IS_HOW.match(sentence)) and _HARM.search(how.group(1)):
+        return True
+    if (
+        not _FIRST_PERSON.search(sentence)
+        and (then := _SO_THEN.search(sentence))
+        and _HARM.search(then.group(1))
+    ):
         return True
     supposed = _SUPPOSED.search(sentence) or _OPTION_WOULD.match(sentence) or _FROM_ONE.match(sentence)
     if supposed and _HARM.search(supposed.group(1)):
