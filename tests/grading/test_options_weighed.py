@@ -170,3 +170,52 @@ def test_words_of_a_sound_answer_that_name_a_wrong_claims_terms_claim_nothing(
     question: str, answer: str
 ) -> None:
     assert _kinds(question, answer) == []
+
+
+def _drill_kinds(question: str, phase: str, answer: str) -> list[str]:
+    return [e.kind for e in CHECKER.check(BANK.get(question), phase, answer) if not e.corrected]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("metric", "wrong"),
+    [("time spent per session", True), ("daily actives and meaningful interactions over weeks", False)],
+)
+def test_a_wrong_objective_is_heard_in_a_deep_dive_too(metric: str, wrong: bool) -> None:
+    answer = f"I'd put likes and dwell on top, and tune the weights with experiments on {metric}."
+    assert ("claim" in _drill_kinds("feed-ranking", "deep_dive", answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("question", "chosen", "wrong"),
+    [
+        (
+            "job-recommendations",
+            "So I'd go with applies as the main target, and recruiter replies and hires only as tracked signals.",
+            True,
+        ),
+        (
+            "job-recommendations",
+            "So I'd go with applies that get a recruiter reply as the main target, and raw applies only as tracked "
+            "signals.",
+            False,
+        ),
+        (
+            "dynamic-pricing",
+            "So I'll go with revenue: maximise gross bookings per hour, with completed trips, pickups under about "
+            "eight minutes and price complaints as guardrails.",
+            True,
+        ),
+        (
+            "fraud-detection",
+            "I'd rather maximise recall and treat declines of good customers as an acceptable side cost.",
+            True,
+        ),
+        (
+            "email-recommendations",
+            "So I'd go with click-through on the digest, compared per send against last month's average.",
+            True,
+        ),
+    ],
+)
+def test_the_objective_chosen_after_weighing_is_judged(question: str, chosen: str, wrong: bool) -> None:
+    assert ("claim" in _kinds(question, chosen)) is wrong

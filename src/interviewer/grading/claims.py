@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.claims import Constraint, WrongClaim
 from interviewer.content.questions import KeyPoint, Question
+from interviewer.grading.aims import goal_points
 from interviewer.grading.amounts import amount
 from interviewer.grading.arithmetic import best_recomputation, derivations, pending_operation
 from interviewer.grading.cues import says, says_in
@@ -158,6 +159,7 @@ class ClaimChecker:
             return quoted_as_written(self.check(question, phase, plain), plain, answer)
         answer = heard(answer)
         points = _points(question, phase)
+        aims = [*points, *goal_points(question, phase)]  # a wrong objective is wrong in any phase
         constraints = [c for fact in question.hidden_facts for c in fact.constraints]
         errors = self.arithmetic_errors(answer)
         sentences = split_sentences(answer)
@@ -178,7 +180,7 @@ class ClaimChecker:
             hazard = bool(i) and warns(before) and describes_hazard(text)
             # "so to your point about using an LLM. I'd call it on every load": "it" is the topic said back
             topical = with_topic(before, said)
-            claimed = [e.model_copy(update={"quote": text}) for e in self._claims(topical, points, goal)]
+            claimed = [e.model_copy(update={"quote": text}) for e in self._claims(topical, aims, goal)]
             specific = [] if hazard else claimed or self._declined(said, points, following)
             if not specific and i and (option := asked_option(before, text)):
                 # "weighted fair share? tbh I don't think we need that": the option asked, turned down

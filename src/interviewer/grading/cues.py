@@ -222,7 +222,8 @@ _DEMOTED = re.compile(
     r"belongs? to (?:the )?(?:[\w-]+ ){0,2}teams?|"
     r"only (?:used )?for (?:\w+ ){0,2}(?:pacing|reporting|logging|monitoring|analytics|dashboards?|debugging)|"
     r"too (?:late|slow) to (?:optimi[sz]e|steer|read|act on)|"
-    r"as (?:[\w-]+ ){0,2}checks|as (?:input |extra )?features? (?:rather than|not|instead of) (?:as )?"
+    r"as (?:[\w-]+ ){0,2}checks|as (?:[\w-]+ ){0,2}guardrails?|only as (?:[\w-]+ ){0,2}(?:signals?|metrics?)|"
+    r"as (?:input |extra )?features? (?:rather than|not|instead of) (?:as )?"
     r"(?:targets?|labels?|objectives?)|(?:something|things?) (?:i'd|we'd|to) (?:glance|peek) at|"
     r"(?:leave|save|keep|look at|check) (?:\w+ )?(?:for|in) (?:the |a )?(?:quarterly|monthly|annual|yearly|weekly|later)"
     r" (?:review|report|readout|check))\b",
@@ -316,7 +317,7 @@ def _demoted(clause: str, start: int, end: int, demoting: re.Pattern[str] = _DEM
     for _ in range(2):
         following = next((m.start() for m in re.finditer(r"[,;]", clause[right + 1 :])), None)
         end_of = len(clause) if following is None else right + 1 + following
-        if len(clause[right + 1 : end_of].split()) > 8:
+        if len(clause[right + 1 : end_of].split()) > 12:
             return False
         right = end_of
         if demoting.search(clause[left:right]):
