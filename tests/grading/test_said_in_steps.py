@@ -126,3 +126,48 @@ def test_a_failure_passed_on_to_the_user_breaks_the_availability_target(
     question: str, answer: str, wrong: bool
 ) -> None:
     assert bool(_constraint_errors(question, answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("revised", "wrong"), [("fifty-eight thousand", False), ("fifty-eight hundred", True)]
+)
+def test_a_result_taken_back_is_judged_by_the_one_said_instead(revised: str, wrong: bool) -> None:
+    answer = (
+        "Five hundred million daily users seeing about ten ad slots each is five billion requests a day. Over "
+        f"eighty-six thousand four hundred seconds that's, call it fifty thousand a second, no, closer to {revised} "
+        "on average."
+    )
+    assert bool(CHECKER.arithmetic_errors(answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("size", "wrong"),
+    [
+        ("thirteen, well, twelve point eight gigabytes", False),
+        ("one point three, well, one point two eight terabytes", True),
+    ],
+)
+def test_a_figure_revised_after_well_is_the_one_judged(size: str, wrong: bool) -> None:
+    answer = f"So three point two billion numbers at four bytes, roughly {size} a night."
+    assert bool(CHECKER.arithmetic_errors(answer)) is wrong
+
+
+def test_a_part_of_a_cent_said_in_words_is_an_amount() -> None:
+    said = words_to_digits("a third of a cent a turn, three-quarters of a cent in plus a fifth of a cent out")
+    assert [(round(q.value, 5), q.kind) for q in quantities(said)] == [
+        (0.00333, "money"),
+        (0.0075, "money"),
+        (0.002, "money"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("blend", "wrong"), [("a third of a cent", False), ("five hundredths of a cent", True)]
+)
+def test_a_blend_mixes_prices_per_turn_not_the_daily_totals_said_before(blend: str, wrong: bool) -> None:
+    answer = (
+        "Call it a cent a turn on the large model, so three hundred thousand turns is about three thousand dollars a "
+        "day. With seventy percent on the small model at about six hundredths of a cent, the blend is about "
+        f"{blend} a turn."
+    )
+    assert bool(CHECKER.arithmetic_errors(answer)) is wrong

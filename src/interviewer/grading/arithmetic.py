@@ -50,9 +50,9 @@ _RESULT_CUE = re.compile(
     r"\b(?:which|that) (?:fits|holds)\b|\broom for\b|"
     # "..., so one GPU does about 1.7 billion tokens a day"
     r"\bso (?:one|each|a single|every) [\w-]+ (?:does|handles|serves|processes|produces|generates|sees)\b)"
-    r"(?:\s+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|"
+    r"(?:[\s,]+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|"
     r"worth|then|"
-    r"close to|on the order of|an? (?:mean|average|peak|total) of|we(?:'re| are)? (?:at|near|need)|near|that's|(?:that |which )?averag(?:es|ing)|,))*"
+    r"close to|closer to|call it|on the order of|an? (?:mean|average|peak|total) of|we(?:'re| are)? (?:at|near|need)|near|that's|(?:that |which )?averag(?:es|ing)|,))*"
     r"[\s,]*[~$]?\s*$",
     re.I,
 )

@@ -67,15 +67,25 @@ def last_quantity(sentence: str) -> str:
 
 # a result said and taken back at once: "about 3500 a second, no wait, 35000 a second"
 _SELF_REPAIR = re.compile(
-    r"\b\d[\d.,]*\s*(?:%|percent|[kmb]\b)?(?:\s+(?:a|an|per)\s+[a-z]+)?,?\s+(?:(?:no|wait|sorry|i mean|make that|"
-    r"scratch that|actually)\b,?\s+)+(?=(?:about\s+|roughly\s+|around\s+|more like\s+)?\d)",
+    r"\b\d[\d.,]*\s*(?:%|percent|[kmb]\b)?(?P<unit>\s+(?:a|an|per)\s+[a-z]+)?,?\s+(?:(?:no|wait|well|sorry|i mean|"
+    r"make that|scratch that|actually)\b,?\s+)+"
+    r"(?P<new>(?:about\s+|roughly\s+|around\s+|more like\s+|closer to\s+|nearer\s+|call it\s+)?\d[\d.,]*"
+    r"(?:\s*(?:%|percent|[kmb]\b))?)(?P<own>\s+(?:a|an|per|each|every)\s)?",
     re.I,
 )
 
 
 def repaired(text: str) -> str:
-    """`text` with the results a speaker took back blanked out, its length kept."""
-    return _SELF_REPAIR.sub(lambda m: " " * len(m.group()), text)
+    """`text` with the results a speaker took back blanked out, its length kept; the result said instead keeps
+    the unit of the one taken back when it has none of its own ("5000 a second, no, closer to 5800 on average")."""
+
+    def _repair(m: re.Match[str]) -> str:
+        taken_back = m.start("new") - m.start()
+        if m.group("unit") and not m.group("own"):
+            return f"{m.group('new')}{m.group('unit')}".ljust(len(m.group()))
+        return " " * taken_back + m.group()[taken_back:]
+
+    return _SELF_REPAIR.sub(_repair, text)
 
 
 _ARROW = re.compile(r"\u2192|->|=>")

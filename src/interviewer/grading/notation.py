@@ -19,8 +19,24 @@ _BYTES_B = re.compile(r"(?<=[×*] )([1248]) B\b(?!\s*[a-z])")
 _E_NOTATION = re.compile(r"(?<![\w.])(?P<mant>\d+(?:\.\d+)?)[eE](?P<exp>[-+]?\d{1,2})\b")
 
 
+# "a third of a cent", "three-quarters of a cent": a part of one unit said in words
+_PART_OF = re.compile(
+    r"\b(a|one|two|three)[ -](half|third|quarter|fifth|tenth)s? of an? (cent|dollar|second|millisecond)\b",
+    re.I,
+)
+_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3}
+_PARTS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
+
+
+def _part_of(m: re.Match[str]) -> str:
+    value = _COUNTS[m.group(1).lower()] / _PARTS[m.group(2).lower()]
+    return f"{value:.3g} {m.group(3)}s" if value < 1 else m.group(0)
+
+
 def plain_powers(text: str) -> str:
-    """`text` with every number in scientific notation written out in digits, "ca." (circa) as "about", "per cent" as "percent" and "× 2 B" as "× 2 bytes"."""
+    """`text` with every number in scientific notation written out in digits, "ca." (circa) as "about", "per
+    cent" as "percent", "× 2 B" as "× 2 bytes" and "a third of a cent" as "0.333 cents"."""
+    text = _PART_OF.sub(_part_of, text) if " of a" in text else text
     text = _BYTES_B.sub(r"\1 bytes", _PER_CENT.sub(r"\1percent", _CIRCA.sub("about ", text)))
     if "10" not in text and "e" not in text.lower():
         return text

@@ -149,7 +149,10 @@ def blend(
     if not _BLEND.search(clause[: result.start]):
         return None
     shares = [q for q in inputs if q.kind == "percent" and 0 < q.value < 1]
-    amounts = [q for q in (*earlier, *inputs) if q.kind == result.kind]
+    # amounts of the result's own kind and period: a price per turn is no blend of daily totals
+    amounts = [
+        q for q in (*earlier, *inputs) if q.kind == result.kind and q.per_seconds == result.per_seconds
+    ]
     if len(shares) != 1 or len(amounts) < 2 or result.value <= 0:
         return None
     p, (a, b) = shares[0].value, amounts[-2:]
