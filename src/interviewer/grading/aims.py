@@ -12,6 +12,12 @@ from interviewer.content.questions import KeyPoint, Question
 from interviewer.phases import PHASES, Phase
 
 
+def phase_points(question: Question, phase: Phase | None) -> list[KeyPoint]:
+    """The key points of `phase`, or of every phase when it is None."""
+    phases = PHASES if phase is None else (phase,)
+    return [k for p in phases for k in question.phase(p).key_points]
+
+
 def goal_points(question: Question, phase: Phase | None) -> list[KeyPoint]:
     """The other phases' key points with only their wrong claims about what the system optimises: "tune the
     weights with experiments on time spent" names a wrong objective in a deep dive as much as at the start."""

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.content.claims import Constraint, WrongClaim
 from interviewer.content.questions import KeyPoint, Question
-from interviewer.grading.aims import goal_points
+from interviewer.grading.aims import goal_points, phase_points
 from interviewer.grading.amounts import amount
 from interviewer.grading.arithmetic import best_recomputation, derivations, pending_operation
 from interviewer.grading.cues import says, says_in
@@ -36,6 +36,7 @@ from interviewer.grading.delivery import heard, strip_fillers
 from interviewer.grading.downtime import DOWNTIME_CHALLENGE, availability_target, downtime_slip
 from interviewer.grading.linking import CONTINUES, HARD_SENTENCE, THAT, last_quantity, opens_on_result
 from interviewer.grading.loads import said_at_peak
+from interviewer.grading.options import chosen_option, weighed_options
 from interviewer.grading.quantities import words_to_digits
 from interviewer.grading.readings import downtime_reading, stated_reading
 from interviewer.grading.redo import redoes
@@ -48,7 +49,7 @@ from interviewer.grading.supposed import describes_hazard, reasons_about_mistake
 from interviewer.grading.tables import quoted_as_written, table_reading, unmarked
 from interviewer.grading.targets import CHALLENGES, breaks, holds_the_breach
 from interviewer.grading.worth import slip_in
-from interviewer.phases import PHASES, Phase
+from interviewer.phases import Phase
 
 ErrorKind = Literal["claim", "arithmetic", "constraint"]
 
@@ -158,11 +159,12 @@ class ClaimChecker:
         if (plain := unmarked(answer)) != answer:  # "≈ **12,000 writes/s**": read without its Markdown marks
             return quoted_as_written(self.check(question, phase, plain), plain, answer)
         answer = heard(answer)
-        points = _points(question, phase)
+        points = phase_points(question, phase)
         aims = [*points, *goal_points(question, phase)]  # a wrong objective is wrong in any phase
         constraints = [c for fact in question.hidden_facts for c in fact.constraints]
         errors = self.arithmetic_errors(answer)
         sentences = split_sentences(answer)
+        options: tuple[str, str] | None = None  # the two options last weighed aloud
         for i, sentence in enumerate(sentences):
             text = _stated(sentence.text)
             read = table_reading(answer, sentence.start, text) if text else None
@@ -180,6 +182,11 @@ class ClaimChecker:
             hazard = bool(i) and warns(before) and describes_hazard(text)
             # "so to your point about using an LLM. I'd call it on every load": "it" is the topic said back
             topical = with_topic(before, said)
+            options = weighed_options(before) or options if i else None
+            if pick := chosen_option(said, options):
+                topical = (
+                    f"{topical} {pick}"  # "I'd do the first": the option weighed before, in its own words
+                )
             claimed = [e.model_copy(update={"quote": text}) for e in self._claims(topical, aims, goal)]
             specific = [] if hazard else claimed or self._declined(said, points, following)
             if not specific and i and (option := asked_option(before, text)):
@@ -435,11 +442,6 @@ def _salient_cached(text: str) -> tuple[str, ...]:
 def _salient(point: KeyPoint) -> list[str]:
     """The point's own content words, to see whether a sentence says them or rejects them."""
     return list(_salient_cached(point.point))
-
-
-def _points(question: Question, phase: Phase | None) -> list[KeyPoint]:
-    phases = PHASES if phase is None else (phase,)
-    return [k for p in phases for k in question.phase(p).key_points]
 
 
 def _with_recovery(

@@ -118,8 +118,14 @@ _DISCUSSES = re.compile(
 
 
 def discussed(text: str, start: int, end: int) -> bool:
-    """Whether the words at `start:end` are an attack quoted or described in a discussion of attacks."""
-    return _mentioned(text, start, end)
+    """Whether the words at `start:end` are an attack quoted or described in a discussion of attacks, or a
+    defence that tells the model to ignore instructions found in untrusted content."""
+    return _mentioned(text, start, end) or _defence(text, start, end)
+
+
+def _defence(text: str, start: int, end: int) -> bool:
+    # "the system prompt telling the model to ignore instructions in user text"
+    return bool(_CONTENT_AFTER.match(text, end) and _DEFENCE_LEAD.search(text[:start]))
 
 
 def _mentioned(text: str, start: int, end: int) -> bool:
@@ -184,7 +190,8 @@ _CONTENT_AFTER = re.compile(
 
 # ... told to the model being designed, not to the reader: "the prompt tells the model to", "the bot must"
 _DEFENCE_LEAD = re.compile(
-    r"(?:\b(?:tells?|told|instructs?|instructed|asks?|reminds?|trains?|trained|teach(?:es)?)\s+(?:the |our |its )?"
+    r"(?:\b(?:tells?|told|telling|instructs?|instructed|instructing|asks?|asking|reminds?|reminding|trains?|trained|"
+    r"training|teach(?:es|ing)?)\s+(?:the |our |its )?"
     r"(?:model|llm|bot|assistant|classifier|labell?er|agent)\s+(?:to\s+)?"
     r"|\b(?:model|llm|bot|assistant|agent)\s+(?:should|must|will|is told to|learns to|is trained to)\s+)$",
     re.I,
@@ -204,11 +211,7 @@ def find_injections(text: str) -> list[Injection]:
                 text, start, end
             ):
                 continue
-            if (
-                kind == "instruction"
-                and _CONTENT_AFTER.match(text, end)
-                and _DEFENCE_LEAD.search(text[:start])
-            ):
+            if kind == "instruction" and _defence(text, start, end):
                 continue  # "the prompt tells the model to ignore any instructions inside the post": a defence
             if kind == "fake-json":
                 start, end = _enclosing_braces(text, start, end)

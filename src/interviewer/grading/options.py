@@ -1,0 +1,42 @@
+"""Options weighed aloud and the one then chosen by reference: "We could lean on the system prompt, or limit what
+a successful injection can do. I'd do the first ..." chooses the system prompt, in words the choosing sentence
+does not repeat. `chosen_option` gives the option's own words, so the choice is judged like one said in full.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "We could keep full logs for a month, or keep them short and per tenant."
+_WEIGHED = re.compile(
+    r"^\s*(?:(?:so|okay|ok|now|well|first),?\s+)?(?:we|i|you|one)\s+could\s+(?:either\s+)?(?P<a>[^.;:?]{3,200}?),?\s+"
+    r"or\s+(?:else\s+)?(?:we\s+could\s+|i\s+could\s+)?(?P<b>[^.;:?]{3,})",
+    re.I,
+)
+# "I'd do the first", "so I'll go with the latter option", "let's take the second one"
+_BY_ORDER = re.compile(
+    r"\b(?:i'd|i'll|we'd|we'll|i would|we would|i will|we will|let's|so)\s+(?:rather\s+)?"
+    r"(?:do|go with|take|pick|choose|use|prefer|start with|keep)\s+the\s+(?P<which>first|former|second|latter)\b",
+    re.I,
+)
+# "So batch: an hourly Spark job ...", "So global, ...": the option named by a word only it uses
+_BY_WORD = re.compile(r"^\s*so\s+(?P<word>[a-z][\w-]{2,})\s*[:,]", re.I)
+
+
+def weighed_options(sentence: str) -> tuple[str, str] | None:
+    """The two options `sentence` lays out without choosing ("we could A, or B"), if it does."""
+    match = _WEIGHED.match(sentence)
+    return (match.group("a").strip(), match.group("b").strip()) if match else None
+
+
+def chosen_option(sentence: str, options: tuple[str, str] | None) -> str:
+    """The words of the option weighed before that `sentence` chooses by reference, or ""."""
+    if options is None:
+        return ""
+    if by_order := _BY_ORDER.search(sentence):
+        return options[0] if by_order.group("which").lower() in ("first", "former") else options[1]
+    if by_word := _BY_WORD.match(sentence):
+        word = re.compile(rf"\b{re.escape(by_word.group('word'))}", re.I)
+        named = [option for option in options if word.search(option)]
+        return named[0] if len(named) == 1 else ""
+    return ""
