@@ -15,13 +15,14 @@ from interviewer.grading.stance import is_asserted
 # back": what users wait for is held while a dependency is down, so the product is down with it
 _RECOVERY = (
     r"[^.;]{0,60}?\b(?:comes? back|(?:is|are|'s|'re) back|back up|back online|recover\w*|"
-    r"(?:is|are|gets?) restored|up again|healthy again|(?:fresh|new) (?:data|counts|features|scores) (?:arrives?|comes? in))\b"
+    r"(?:is|are|gets?) restored|up again|healthy again|(?:lands?|finish(?:es)?|complet(?:es)?|succeeds?)|(?:fresh|new) (?:data|counts|features|scores) (?:arrives?|comes? in))\b"
 )
 _HELD_TILL_BACK = re.compile(
     r"\b(?:hold|held|holding|holds|park(?:s|ed|ing)?|waits?|waiting|pending|only (?:be )?(?:published|posted|"
     r"released|approved|served|sent|shown)|"
     # "the client pauses and shows a retry prompt until the ranker recovers", "returns no price until ..."
-    r"paus(?:e|es|ed|ing)|returns? (?:no|nothing|an error|errors)|shows? (?:a |an )?(?:retry|error)|"
+    r"paus(?:e|es|ed|ing)|returns? (?:no|nothing|an error|errors)|"
+    r"shows? (?:a |an )?(?:[\w-]+ ){0,2}?'?(?:retry|error|try again)|"
     r"declin(?:e|es|ed|ing)|reject(?:s|ed|ing)?|refus(?:e|es|ed|ing))"
     r"\b[^.;]{0,140}?\b(?:until|till|once|when)\b" + _RECOVERY,
     re.I,
