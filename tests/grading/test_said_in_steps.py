@@ -171,3 +171,20 @@ def test_a_blend_mixes_prices_per_turn_not_the_daily_totals_said_before(blend: s
         f"{blend} a turn."
     )
     assert bool(CHECKER.arithmetic_errors(answer)) is wrong
+
+
+@pytest.mark.parametrize(("saved", "wrong"), [("eight", False), ("forty", True)])
+def test_a_share_worked_out_with_every_operation_said_is_recomputed(saved: str, wrong: bool) -> None:
+    answer = f"That saves forty percent times twelve over sixty, about {saved} percent of generated tokens."
+    errors = CHECKER.arithmetic_errors(answer)
+    assert bool(errors) is wrong
+    if wrong:
+        assert "8%" in errors[0].why
+
+
+def test_a_share_said_without_its_operations_is_not_recomputed() -> None:
+    # "a 70 percent hit rate, so 30 percent reach the models": the complement, with no operation said
+    assert (
+        CHECKER.arithmetic_errors("With a 70 percent hit rate, 30 percent of requests reach the models.")
+        == []
+    )

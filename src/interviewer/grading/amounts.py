@@ -38,6 +38,8 @@ def amount(value: float, like: Quantity) -> str:
             if value >= size:
                 return f"{fmt(value / size)} {name}"
         return f"{fmt(value)} bytes"
+    if like.kind == "percent":
+        return f"{fmt(value * 100)}%"
     if like.kind == "money" and like.per > 1:  # a price said per thousand or per million: "$2.3 per million"
         return f"{fmt(value * like.per)}{unit_text(like)} per {'million' if like.per == 1e6 else 'thousand'}"
     return f"{fmt(value)}{unit_text(like)}"

@@ -39,7 +39,7 @@ from interviewer.grading.operands import (
 )
 from interviewer.grading.quantities import Quantity, quantities, unit_change, words_to_digits
 from interviewer.grading.readings import Derivation, period_slip, periods_said
-from interviewer.grading.shares import missed_share, share_step
+from interviewer.grading.shares import missed_share, share_step, share_worked
 from interviewer.grading.stance import clauses
 from interviewer.grading.sums import added, blend, headroom_added, mixed_sum
 
@@ -253,7 +253,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             )
         ):
             continue  # one number restated, or scaled by something left unsaid: not a derivation
-        if not (_comparable(inputs, result) or (items and items[1])):
+        if not (_comparable(inputs, result) or (items and items[1]) or share_worked(clause, said, result)):
             continue
         # "3 billion a day. Divide by 86,400, it's 35K a second" divides the number said before
         gaps = [

@@ -6,6 +6,7 @@ the part of a load that still gets through is checked against the share said bef
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -96,3 +97,17 @@ def share_step(
     if (share := passed_share(clause, qs, i)) is not None:
         return qs[i - 1], share
     return cached_through(clause, qs, i, earlier)
+
+
+_EXPLICIT = re.compile(r"(?:\btimes\b|\bmultiplied by\b|\bdivided by\b|\bover\b|[×x*/÷])\s*[~$]?\s*$", re.I)
+
+
+def share_worked(clause: str, said: Sequence[Quantity], result: Quantity) -> bool:
+    """Whether a share is worked out with every operation said: "forty percent times twelve over sixty, about
+    eight percent of generated tokens"."""
+    return (
+        result.kind == "percent"
+        and len(said) >= 2
+        and any(q.kind == "percent" for q in said)
+        and all(_EXPLICIT.search(clause[a.end : b.start]) for a, b in itertools.pairwise(said))
+    )
