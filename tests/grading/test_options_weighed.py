@@ -279,3 +279,24 @@ def test_a_defence_that_tells_the_model_to_ignore_instructions_in_user_text_is_n
 )
 def test_a_choice_made_after_weighing_breaks_a_target(question: str, answer: str, wrong: bool) -> None:
     assert bool(_kinds(question, answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("choice", "wrong"),
+    [
+        (
+            "So global: latency, error rate and sampled human ratings, averaged across all traffic, with alerts on the averages.",
+            True,
+        ),
+        (
+            "So per pair: latency, error rate and sampled human ratings for each language pair, with alerts on each.",
+            False,
+        ),
+    ],
+)
+def test_an_option_chosen_by_a_word_only_it_uses_is_judged(choice: str, wrong: bool) -> None:
+    answer = (
+        "We could watch global numbers, overall latency, error rate, correction rate, or break everything down per "
+        f"language pair. Per-pair views mean thousands of dashboards. {choice}"
+    )
+    assert ("claim" in _kinds("translation-service", answer)) is wrong
