@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from interviewer.grading.options import weighed_options
+
 # "If we train on raw clicks, the model copies the old ranking": a condition whose consequence is a harm
 # reasons about the mistake rather than making it. "If NDCG improves offline, we ship" states a plan.
 _CONDITION = re.compile(
@@ -156,12 +158,6 @@ _PITFALL = re.compile(
 )
 
 
-# "We could keep full logs for a month, or keep them short and per tenant.": options laid out, none chosen yet
-_WEIGHED = re.compile(
-    r"^\s*(?:(?:so|okay|ok|now|well|first),?\s+)?(?:we|i|you|one)\s+could\s+(?:either\s+)?[^.;:?]{3,200}?,?\s+"
-    r"or\s+(?:else\s+)?(?:we\s+could\s+|i\s+could\s+)?[^.;:?]{3,}",
-    re.I,
-)
 # "The service account is less plumbing, but then an injected prompt can read someone else's order.": what an
 # option weighed costs
 _BUT_THEN = re.compile(r"^[^.;:?]{3,120}?,\s*but then\s[^.;?]{0,120}?\b(?:can|could|would|might|may)\b", re.I)
@@ -184,7 +180,7 @@ def reasons_about_mistake(sentence: str) -> bool:
     "**Pitfall I'd avoid:** X", "we could X, or Y" or "X is simpler, but then Y can happen"."""
     if _HIDDEN_HARM.search(sentence) or _HAZARD.match(sentence) or _COSTED.match(sentence):
         return True
-    if _PITFALL.match(sentence) or _WEIGHED.match(sentence) or _BUT_THEN.match(sentence):
+    if _PITFALL.match(sentence) or weighed_options(sentence) or _BUT_THEN.match(sentence):
         return True
     if _NOT_FREE.match(sentence) and _HARM_GROWS.search(sentence):
         return True
