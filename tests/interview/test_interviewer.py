@@ -8,6 +8,7 @@ import pytest
 
 from interviewer.content.questions import Question
 from interviewer.errors import CircuitOpen, LLMTruncated, LLMUnavailable
+from interviewer.interview.echoes import echo_of
 from interviewer.interview.engine import Engine
 from interviewer.interview.interviewer import (
     FallbackInterviewer,
@@ -16,7 +17,6 @@ from interviewer.interview.interviewer import (
     choose_probe,
 )
 from interviewer.interview.moves import Move, TurnContext
-from interviewer.interview.phrasing import echo_of
 from interviewer.interview.reading import MAX_INPUT_CHARS, cap_input, facts_for, read_turn
 from interviewer.interview.session import InterviewSession
 from interviewer.llm.prompts import PromptLibrary

@@ -1,15 +1,13 @@
 """The offline interviewer's wording: varied, short, spoken-style templates for every move.
 
 `phrase` turns a `Move` into what the interviewer says, rotating through the wording as the same kind of move
-recurs so the interview does not sound canned; `echo_of` turns a candidate sentence into a short
-second-person acknowledgement. Everything is deterministic: the same move in the same context always reads
-the same.
+recurs so the interview does not sound canned (the echo of a candidate's sentence is `echoes.py`'s).
+Everything is deterministic: the same move in the same context always reads the same.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 
 from interviewer.content.questions import Question
@@ -20,37 +18,6 @@ from interviewer.interview.quoting import excerpt
 from interviewer.interview.reading import MAX_INPUT_CHARS, sentences
 from interviewer.interview.variety import acknowledgement, steer, without_repeats
 from interviewer.phases import PHASE_NAMES, Phase
-
-_FIRST_PERSON = (
-    (r"\bI'm\b", "you're"),
-    (r"\bI am\b", "you're"),
-    (r"\bI'd\b", "you'd"),
-    (r"\bI'll\b", "you'll"),
-    (r"\bI've\b", "you've"),
-    (r"\bI\b", "you"),
-    (r"\bmy\b", "your"),
-    (r"\bme\b", "you"),
-    (r"\bmyself\b", "yourself"),
-)
-_LEADING = re.compile(
-    r"^(?:(?:um+|uh+|er+|so|okay|ok|well|yeah|right|and|but|like|i think|basically),?\s+)+", re.I
-)
-
-
-def echo_of(sentence: str, max_words: int = 12) -> str | None:
-    """A short second-person echo of what the candidate said, or None when it would not read well."""
-    clause = _LEADING.sub("", sentence.strip()).rstrip(".!?")
-    clause = re.split(r",?\s+\b(?:because|since|so that|which means|as)\b", clause, maxsplit=1)[0]
-    clause = re.sub(r"^we should\b", "you'd", clause, flags=re.I)
-    if "," in clause and len(clause.split()) > max_words:
-        clause = clause.split(",")[0]
-    if not clause or len(clause.split()) > max_words or len(clause.split()) < 3 or "?" in clause:
-        return None
-    for pattern, repl in _FIRST_PERSON:
-        clause = re.sub(pattern, repl, clause, flags=re.I)
-    if not re.match(r"^(you|we|the|a|an|it|caching|using|use)\b", clause, re.I):
-        return None
-    return clause[0].lower() + clause[1:]
 
 
 def _variant(options: Sequence[str], move: Move, salt: str = "") -> str:

@@ -17,11 +17,11 @@ from interviewer.diagrams.model import Diagram
 from interviewer.grading.grade import PointCoverage
 from interviewer.interview.challenges import pick_challenge, settles_challenge
 from interviewer.interview.depth import components, load_phrase, next_follow_up
+from interviewer.interview.echoes import echo_in
 from interviewer.interview.engine import Engine
 from interviewer.interview.fitting import answer_parts, fit_to_design, just_said, owner
 from interviewer.interview.interviewer import choose_probe
 from interviewer.interview.moves import CloseReason, Move, MoveKind, Quality
-from interviewer.interview.phrasing import echo_of
 from interviewer.interview.reading import Reading, content_words, facts_for, sentences
 from interviewer.interview.replies import ReplyStream
 from interviewer.interview.whiteboard import asked_keys, next_board_question
@@ -482,7 +482,7 @@ class Policy:
         points = {k.id: k for k in self.question.phase(self.phase).key_points} if self.phase else {}
         for c in coverage:
             if c.key_point_id in newly and c.evidence and c.evidence in text:
-                echo = echo_of(c.evidence)
+                echo = echo_in(text, c.evidence)
                 if echo:
                     return echo
         for pid in sorted(newly):
@@ -491,7 +491,7 @@ class Policy:
                 continue
             wanted = content_words(" ".join([point.point, *point.alternatives]))
             best = max(sentences(text), key=lambda s: len(content_words(s) & wanted), default="")
-            echo = echo_of(best) if best else None
+            echo = echo_in(text, best) if best else None
             if echo:
                 return echo
         return None
