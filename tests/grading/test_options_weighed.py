@@ -90,6 +90,18 @@ def test_a_list_set_aside_as_checks_sets_aside_each_of_its_items(
 
 
 @pytest.mark.parametrize(
+    ("target", "wrong"),
+    [("click-through rate per impression", True), ("long-term watch time per user", False)],
+)
+def test_a_later_item_of_a_list_set_aside_is_set_aside_too(target: str, wrong: bool) -> None:
+    answer = (
+        f"The target is {target}, so that is the label, with early abandonment, a satisfaction survey on one "
+        "session in a thousand, and 'not interested' taps as guardrails."
+    )
+    assert ("claim" in _kinds("youtube-recommendations", answer)) is wrong
+
+
+@pytest.mark.parametrize(
     ("on_a_miss", "wrong"),
     [
         ("declines the payment until scoring recovers", True),

@@ -311,7 +311,7 @@ def _demoted(clause: str, start: int, end: int, demoting: re.Pattern[str] = _DEM
         right = right + 1 + after[1] if len(after) > 1 else len(clause)
     if demoting.search(clause[left:right]):
         return True
-    if not _LIST_OPENS.match(clause, left, start):
+    if not (_LIST_OPENS.match(clause, left, start) or _later_item(clause, left)):
         return False
     # "with watch time, surveys and 'not interested' as the checks": a list demoted as a whole
     for _ in range(2):
@@ -326,6 +326,23 @@ def _demoted(clause: str, start: int, end: int, demoting: re.Pattern[str] = _DEM
 
 
 _LIST_OPENS = re.compile(r"\s*(?:with|plus|keeping)\s+[^,;]{0,30}$", re.I)
+
+
+def _later_item(clause: str, left: int) -> bool:
+    """Whether the comma-bounded part starting at `left` is a later item of a list opened by "with" or "plus"
+    ("with early abandonment, a satisfaction survey on one session in a thousand, and ... as guardrails")."""
+    if left == 0:
+        return False
+    ends = [m.start() for m in re.finditer(r"[,;]", clause[: left - 1])] + [left - 1]
+    for k in range(len(ends) - 1, max(len(ends) - 3, -1), -1):
+        start = ends[k - 1] + 1 if k else 0
+        if _LIST_OPENS.match(clause, start, ends[k]):
+            return True
+        if len(clause[start : ends[k]].split()) > 12:
+            return False
+    return False
+
+
 _APPOSITIVE = re.compile(r"\s*(?:like|such as|e\.g\.|including|for example)\b", re.I)
 
 
