@@ -181,3 +181,27 @@ def test_naming_the_pooled_average_as_what_hides_a_broken_slice_is_reasoning(ban
     wrong = "After quantising I'd ship as long as the global average holds."
     assert not [e for e in CHECKER.check(q, None, right) if "pooled average" in e.why]
     assert [e for e in CHECKER.check(q, None, wrong) if "pooled average" in e.why]
+
+
+def test_a_decline_given_its_reason_after_a_colon_is_not_met_by_the_next_sentence(bank: QuestionBank) -> None:
+    q = bank.get("feed-ranking")
+    text = (
+        "Most accounts have a few hundred followers, so pushing each post into every follower's inbox is cheap. "
+        "I'd not make an exception for accounts with millions of followers, though: one code path is easier to "
+        "run. Likes stream into counters the model reads at request time."
+    )
+    assert "fanout-strategy" in declined(q, "architecture", text)
+    made = text.replace("I'd not make an exception", "I'd make an exception")
+    assert "fanout-strategy" not in declined(q, "architecture", made)
+
+
+def test_a_sentence_that_builds_on_the_decline_says_nothing_done_instead(bank: QuestionBank) -> None:
+    q = bank.get("search-ranking")
+    text = (
+        "Each query is recorded with the products clicked and any purchases; impressions need not be stored, "
+        "unclicked results carrying little signal. With these logs to hand, position bias can be estimated and "
+        "inverse propensity weighting applied in training."
+    )
+    assert "logging-for-training" in declined(q, "architecture", text)
+    kept = text.replace("impressions need not be stored", "impressions are stored with their positions")
+    assert "logging-for-training" not in declined(q, "architecture", kept)

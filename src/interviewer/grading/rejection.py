@@ -155,7 +155,8 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
             rest = _DECLINED_TOO.sub("", rest, count=1)
             # a decline with its own reason ("..., since we wrote them ourselves") is not followed by what
             # is done instead
-            rest += "" if _REASON.match(rest) else " " + after
+            # nor by a sentence that builds on it ("With these logs to hand, ...")
+            rest += "" if _REASON.match(rest) or _BUILDS_ON.match(after) else " " + after
             # what is done instead is read word for word, plurals apart, as the point's means are
             instead = _words(rest, singular=False) if not _DISMISSED.search(rest) else frozenset()
             contrast = _NOT_BY.search(clause)
@@ -249,7 +250,11 @@ _PREDICATE = re.compile(
     r"required)\b",
     re.I,
 )
-_REASON = re.compile(r"^[\s,]*(?:(?:though|here|for now|really)\b[\s,]*)?(?:since|because|as|given)\b", re.I)
+# "..., since we wrote them ourselves", "..., though: one code path is easier to run"
+_REASON = re.compile(
+    r"^[\s,]*(?:(?:though|here|for now|really)\b[\s,]*)?(?:(?:since|because|as|given)\b|(?<=though):)", re.I
+)
+_BUILDS_ON = re.compile(r"^\s*(?:with|from|using|given|on)\s+(?:these|those|this|that|such)\b", re.I)
 _ANAPHOR = re.compile(
     r"^(?:both(?: of them)?|it|them|that|those|these|either|all (?:of )?that|that step)$", re.I
 )
