@@ -62,7 +62,10 @@ moving into ML engineering: estimands, denominators, base rates, intervals, unit
 (held out)" until it was measured once and "twenty-eighth (tuned on)" from then. The twenty-ninth
 (minimal_pairs_twentyninth.yaml, written blind after the twenty-eighth had been looked at, spoken by a senior engineer
 thinking aloud: two options weighed before one is chosen, numbers revised mid-sentence) is "twenty-ninth (held
-out)" until it was measured once and "twenty-ninth (tuned on)" from then. A set listed in HELD_OUT is reported as
+out)" until it was measured once and "twenty-ninth (tuned on)" from then. The thirtieth
+(minimal_pairs_thirtieth.yaml, written blind after the twenty-ninth had been looked at, spoken by a candidate who asks
+themselves questions aloud and answers them: "How many requests is that? ...", "Should we cache it? No, ...") is
+"thirtieth (held out)" until it was measured once and "thirtieth (tuned on)" from then. A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -133,6 +136,7 @@ PAIR_FILES = {
     "twentyseventh": "minimal_pairs_twentyseventh.yaml",
     "twentyeighth": "minimal_pairs_twentyeighth.yaml",
     "twentyninth": "minimal_pairs_twentyninth.yaml",
+    "thirtieth": "minimal_pairs_thirtieth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -163,8 +167,9 @@ EXTRA = (
     "twentyseventh",
     "twentyeighth",
     "twentyninth",
+    "thirtieth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"thirtieth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -194,6 +199,7 @@ SPLIT_NAMES = {
     "twentyseventh": "twenty-seventh (tuned on)",
     "twentyeighth": "twenty-eighth (tuned on)",
     "twentyninth": "twenty-ninth (tuned on)",
+    "thirtieth": "thirtieth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
