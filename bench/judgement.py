@@ -169,7 +169,7 @@ EXTRA = (
     "twentyninth",
     "thirtieth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"thirtieth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -199,7 +199,7 @@ SPLIT_NAMES = {
     "twentyseventh": "twenty-seventh (tuned on)",
     "twentyeighth": "twenty-eighth (tuned on)",
     "twentyninth": "twenty-ninth (tuned on)",
-    "thirtieth": "thirtieth (held out)",
+    "thirtieth": "thirtieth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
