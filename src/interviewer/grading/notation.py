@@ -33,10 +33,37 @@ def _part_of(m: re.Match[str]) -> str:
     return f"{value:.3g} {m.group(3)}s" if value < 1 else m.group(0)
 
 
+# "two dollars fifty per million", "3 dollars 20 each": dollars and cents said as a price, "$2.50"
+_SMALL = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_TENS = ("", "ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_DOLLARS_AND = re.compile(
+    rf"\b(?P<d>{'|'.join(_SMALL[1:])}|\d{{1,3}}) dollars? "
+    rf"(?P<c>(?P<t>{'|'.join(_TENS[2:])})(?:[- ](?P<u>{'|'.join(_SMALL[1:10])}))?|ten|fifteen|\d{{2}})"
+    r"(?=\s*(?:per|a|an|each|every|for)\b|\s*[,.;:)]|\s*$)",
+    re.I,
+)
+
+
+def _price(m: re.Match[str]) -> str:
+    dollars, cents = m.group("d").lower(), m.group("c").lower()
+    whole = int(dollars) if dollars.isdigit() else _SMALL.index(dollars)
+    if cents.isdigit():
+        part = int(cents)
+    elif m.group("t"):
+        part = 10 * _TENS.index(m.group("t").lower()) + (
+            _SMALL.index(m.group("u").lower()) if m.group("u") else 0
+        )
+    else:
+        part = {"ten": 10, "fifteen": 15}[cents]
+    return f"${whole}.{part:02d}"
+
+
 def plain_powers(text: str) -> str:
     """`text` with every number in scientific notation written out in digits, "ca." (circa) as "about", "per
-    cent" as "percent", "× 2 B" as "× 2 bytes" and "a third of a cent" as "0.333 cents"."""
+    cent" as "percent", "× 2 B" as "× 2 bytes", "a third of a cent" as "0.333 cents" and "two dollars fifty" as
+    "$2.50"."""
     text = _PART_OF.sub(_part_of, text) if " of a" in text else text
+    text = _DOLLARS_AND.sub(_price, text) if "dollar" in text.lower() else text
     text = _BYTES_B.sub(r"\1 bytes", _PER_CENT.sub(r"\1percent", _CIRCA.sub("about ", text)))
     if "10" not in text and "e" not in text.lower():
         return text

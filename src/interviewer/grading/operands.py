@@ -44,6 +44,7 @@ _PIECE = re.compile(
 _LOT = re.compile(r"\b(?:lots|batches|blocks|groups|bundles) of (?:a |an )?$", re.I)
 _TEXT_UNIT = re.compile(r"^\s*(?:tokens|words|characters|chars|lines|sentences)\b", re.I)
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.I)
+_COUNTED = re.compile(r"\d[^,;]*,\s*(?:counting|including|covering|spanning)\s[^,;]*$", re.I)
 _DTYPE = re.compile(r"\b(?:(float|fp|f|bf|bfloat|int|uint)(64|32|16|8|4))\b", re.I)
 
 
@@ -58,17 +59,15 @@ def definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
             _THE.search(clause[max(0, q.start - 5) : q.start]) and _NAMED.match(clause[q.end : q.end + 20])
         )
         and not _BITS.match(clause[q.end : q.end + 8])  # "8-bit quantisation" names a type
-        and not _ORDINAL.match(
-            clause[q.end : q.end + 3]
-        )  # "the 90th percentile" names a place, not an amount
+        and not _ORDINAL.match(clause[q.end : q.end + 3])  # "the 90th percentile" names a place
+        # "300 GPUs, counting copies across three regions, ...": what the number before includes
+        and not _COUNTED.search(clause[: q.start])
         and not (q.kind == "count" and q.value == 2 and _KIND_OF.match(clause[q.end : q.end + 8]))
         and not (q.kind == "duration" and _SETTING.match(clause[q.end : q.end + 30]))
         and not _REJECTED.search(clause[max(0, q.start - 16) : q.start])  # "fifty tokens rather than sixty"
         # "chunked into passages of about 400 tokens": the size of each piece, not a factor of how many
         and not (_PIECE.search(clause[max(0, q.start - 40) : q.start]) and _TEXT_UNIT.match(clause[q.end :]))
-        and not _LOT.search(
-            clause[max(0, q.start - 20) : q.start]
-        )  # "51 thousand lots of a thousand": a size
+        and not _LOT.search(clause[max(0, q.start - 20) : q.start])  # "51 thousand lots of a thousand"
     ]
     found = priced(clause, found)
     for m in _DTYPE.finditer(clause):

@@ -445,7 +445,9 @@ _FALL_BACK = re.compile(r"\bfall(?:s|ing)? back\b")
 # then turns down in the next sentence
 _ASKED = re.compile(
     r"^\W*(?:(?:do|should|would|could|can|shall) (?:we|i|you) (?:really )?(?:need|want|use|keep|add|bother with)?\s*)?"
-    r"(?P<option>(?!(?:what|which|how|why|who|whom|where|when|is|are|does|did|was|were)\b)[^?]{3,120}?)\s*\?\s*$",
+    # "Should the cache be shared across tenants?" asks a yes-or-no question, not about an option
+    r"(?P<option>(?!(?:what|which|how|why|who|whom|where|when|is|are|does|did|was|were|do|should|would|could|"
+    r"can|shall|will|must)\b)[^?]{3,120}?)\s*\?\s*$",
     re.I,
 )
 _TURNS_DOWN = re.compile(

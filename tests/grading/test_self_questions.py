@@ -1,0 +1,78 @@
+"""Answers that reason by asking themselves questions aloud: "Should the player wait on it? No, ...". A yes-or-no
+question answered "No" turns down what it asks, not a key point it shares a word with. Also read here: a price
+said as "two dollars fifty", and a count qualified by what it includes ("300 GPUs, counting copies across three
+regions")."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.content.questions import QuestionBank
+from interviewer.grading.claims import ClaimChecker
+from interviewer.grading.notation import plain_powers
+from interviewer.grading.rejection import asked_option
+from locations import KNOWLEDGE
+
+BANK = QuestionBank.load(KNOWLEDGE)
+CHECKER = ClaimChecker()
+
+
+def _errors(question: str, answer: str) -> list[str]:
+    return [e.kind for e in CHECKER.check(BANK.get(question), None, answer) if not e.corrected]
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("At two dollars fifty per million input tokens", "At $2.50 per million input tokens"),
+        ("three dollars twenty-five each", "$3.25 each"),
+        ("2 dollars 50 per million", "$2.50 per million"),
+        ("two dollars 30 requests later", "two dollars 30 requests later"),  # no price: 30 requests
+        ("five dollars, ten of them", "five dollars, ten of them"),
+    ],
+)
+def test_dollars_and_cents_said_in_words_are_one_price(said: str, written: str) -> None:
+    assert plain_powers(said) == written
+
+
+@pytest.mark.parametrize(("result", "wrong"), [("six hundred", False), ("two hundred", True)])
+def test_a_count_qualified_by_what_it_includes_is_not_a_factor(result: str, wrong: bool) -> None:
+    answer = (
+        "About three hundred GPUs, counting language-family copies across three regions and headroom, at two "
+        f"dollars an hour is {result} dollars an hour."
+    )
+    assert bool(CHECKER.arithmetic_errors(answer)) is wrong
+
+
+def test_a_yes_or_no_question_answered_no_declines_no_key_point() -> None:
+    assert asked_option("Should the cache be shared across tenants?", "No.") == ""
+    assert asked_option("Should the player wait on it before the next track?", "No, never.") == ""
+    assert asked_option("Weighted fair share?", "Nah, overkill.") == "we don't need Weighted fair share"
+    assert asked_option("Do we need a fallback?", "No.") == "we don't need a fallback"
+    right = (
+        "Suppose the recommendation service falls over during the evening peak. Should the player wait on it "
+        "before the next track? No, playback never depends on the recommender: the client already holds the next "
+        "few autoplay tracks, and if the ranker times out it continues with similar popular tracks."
+    )
+    assert _errors("music-recommendations", right) == []
+    wrong = right.replace(
+        "No, playback never depends on the recommender: the client already holds the next few autoplay tracks, "
+        "and if the ranker times out it continues with similar popular tracks.",
+        "Yes, briefly: the client asks the ranker for each next track and holds playback until it answers.",
+    )
+    assert "claim" in _errors("music-recommendations", wrong)
+
+
+@pytest.mark.parametrize(
+    ("keyed", "wrong"),
+    [
+        ("by token hash alone, so any tenant whose prompt starts the same way reuses another team's", True),
+        ("by tenant as well as by token hash, so no tenant ever reuses another team's", False),
+    ],
+)
+def test_a_prefix_cache_keyed_without_the_tenant_is_shared_across_tenants(keyed: str, wrong: bool) -> None:
+    answer = (
+        "Prefix caching helps a lot here, because support prompts carry long system prompts. Should the cache be "
+        f"shared across tenants? {'Yes' if wrong else 'No'}. Cached blocks are keyed {keyed} cached prefix."
+    )
+    assert ("claim" in _errors("llm-serving-platform", answer)) is wrong
