@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-ConstraintKind = Literal["latency", "availability", "freshness", "ordering", "nonblocking"]
+ConstraintKind = Literal["latency", "availability", "freshness", "ordering", "nonblocking", "cap"]
 
 # "@goal" in a cue group stands for these: the ways a candidate says that a metric is what the system is for
 GOAL_TERMS = (
@@ -157,7 +157,8 @@ class Constraint(_Strict):
     - `freshness`: `max` seconds of staleness for what `subject` names (features, a profile, an index);
     - `ordering`: what `subject` names (a safety check, a filter) must happen `before` an event;
     - `nonblocking`: what `before` names (checkout, playback) never waits on what `subject` names (the
-      estimate, the recommender).
+      estimate, the recommender);
+    - `cap`: what `subject` names (a refund) is done by the system itself only up to `max` dollars.
     """
 
     kind: ConstraintKind
@@ -180,6 +181,7 @@ class Constraint(_Strict):
             "freshness": self.max is not None and bool(self.subject),
             "ordering": bool(self.subject) and bool(self.before),
             "nonblocking": bool(self.subject) and bool(self.before),
+            "cap": self.max is not None and bool(self.subject),
         }
         if not needs[self.kind]:
             raise ValueError(
@@ -190,6 +192,7 @@ class Constraint(_Strict):
                     "freshness": "max (seconds) and subject",
                     "ordering": "subject and before",
                     "nonblocking": "subject and before",
+                    "cap": "max (dollars) and subject",
                 }[self.kind]
             )
         return self

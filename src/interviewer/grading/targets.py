@@ -1,4 +1,4 @@
-"""Designs held to the targets a question's facts set: latency, availability, freshness, order of steps.
+"""Designs held to the targets a question's facts set: latency, availability, freshness, order of steps, caps.
 
 `breaks` says why a sentence breaks a `Constraint`, or None: a duration on the request path over the
 latency budget, an availability target below the one required, data kept or refreshed less often than it
@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from interviewer.content.claims import Constraint
+from interviewer.grading.caps import over_cap
 from interviewer.grading.freshness import CACHE_LIFE, bounded_within, period_asserted
 from interviewer.grading.outages import outage_passed_on, resumes_hold
 from interviewer.grading.quantities import periods, quantities, words_to_digits
@@ -23,6 +24,7 @@ CHALLENGES = {
     "freshness": "How fresh does that data need to be, and how stale can it get in your design?",
     "ordering": "At what point does that check run relative to the content going live, and what happens in between?",
     "nonblocking": "Suppose that dependency is slow or down at peak. What does the user see while they wait?",
+    "cap": "Who approves an amount that large, and what stops a manipulated conversation from getting one?",
 }
 _LATENCY_WORDS = re.compile(
     r"\b(?:latenc|takes?\b|took\b|respond|response|answers? in|p9\d|p50|budget|round.trip|time.?out|"
@@ -229,6 +231,9 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                     if q.value <= 10 and q.value * 1000 > constraint.max:
                         said = f"{q.value:g} s" if q.value >= 1 else f"{q.value * 1000:g} ms"
                         return f"{said} on the request path is over the budget."
+        elif constraint.kind == "cap":
+            if why := over_cap(clause, constraint):
+                return why
         elif constraint.kind == "nonblocking":
             why = _waits_on(clause, constraint)
             if why:
