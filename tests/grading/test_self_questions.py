@@ -1,7 +1,8 @@
 """Answers that reason by asking themselves questions aloud: "Should the player wait on it? No, ...". A yes-or-no
 question answered "No" turns down what it asks, not a key point it shares a word with. Also read here: a price
-said as "two dollars fifty", and a count qualified by what it includes ("300 GPUs, counting copies across three
-regions")."""
+said as "two dollars fifty", a count qualified by what it includes ("300 GPUs, counting copies across three
+regions"), a check that consumes what the event already published, and a serious wrong claim said in another
+phase than its key point's."""
 
 from __future__ import annotations
 
@@ -76,3 +77,33 @@ def test_a_prefix_cache_keyed_without_the_tenant_is_shared_across_tenants(keyed:
         f"shared across tenants? {'Yes' if wrong else 'No'}. Cached blocks are keyed {keyed} cached prefix."
     )
     assert ("claim" in _errors("llm-serving-platform", answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("path", "wrong"),
+    [
+        ("the switch approves and publishes the payment to Kafka, and the scoring service consumes it", True),
+        (
+            "the switch calls the scoring service and approves only on its answer, then publishes to Kafka",
+            False,
+        ),
+    ],
+)
+def test_a_check_that_consumes_what_the_approval_published_runs_too_late(path: str, wrong: bool) -> None:
+    answer = (
+        f"Where does the fraud check sit? Just behind authorisation: {path}, and Flink updates the windows."
+    )
+    assert ("constraint" in _errors("fraud-detection", answer)) is wrong
+
+
+def test_a_serious_wrong_claim_is_heard_in_any_phase() -> None:
+    question = BANK.get("job-recommendations")
+    answer = (
+        "At request time, two-tower retrieval returns a thousand postings, and an LLM reads the member's profile "
+        "against the top hundred postings to pick and explain the best twenty-five."
+    )
+    assert not any(p.id == "llm-once" for p in question.phase("architecture").key_points)
+    found = CHECKER.check(question, "architecture", answer)
+    assert [e.key_point_id for e in found] == ["llm-once"]
+    tree = answer.replace("an LLM reads", "a tree ranker reads")
+    assert CHECKER.check(question, "architecture", tree) == []

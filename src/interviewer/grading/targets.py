@@ -348,10 +348,21 @@ def _after_event_first(parts: Sequence[str], constraint: Constraint) -> bool:
         later = parts[i + 1 : i + 4]
         if any(_FROM_QUEUE.search(r) for r in later) and any(_CHECK_VERBS.search(r) for r in later):
             return True
+        # "the switch approves and publishes the payment to Kafka, and the scoring service consumes it"
+        if any(_TO_QUEUE.search(r) for r in parts[i : i + 2]) and any(
+            _CONSUMES.search(r) and _CHECK_VERBS.search(r) for r in later
+        ):
+            return True
     return False
 
 
 _THEM = re.compile(r"\b(?:them|it)\b", re.I)
+_TO_QUEUE = re.compile(
+    r"\b(?:publish\w*|puts?|writes?|emits?|sends?|pushes?)\b[^,;]{0,40}\b(?:to|on|onto|into)\s+(?:the\s+|a\s+)?"
+    r"(?:kafka|queue|topic|stream)\b",
+    re.I,
+)
+_CONSUMES = re.compile(r"\b(?:consum\w*|picks? (?:it|them) up|reads? (?:it|them)\b)", re.I)
 _FROM_QUEUE = re.compile(
     r"\b(?:reads?|reading|consum\w*|pulls?|pulling|picks? (?:it|them) up)\s+(?:it\s+|them\s+)?(?:from|off)\s+"
     r"(?:the\s+)?(?:kafka|queue|topic|stream)\b",
