@@ -11,6 +11,7 @@ import pytest
 from interviewer.content.questions import QuestionBank
 from interviewer.grading.claims import ClaimChecker
 from interviewer.grading.notation import plain_powers
+from interviewer.grading.options import answered
 from interviewer.grading.rejection import asked_option
 from locations import KNOWLEDGE
 
@@ -107,3 +108,21 @@ def test_a_serious_wrong_claim_is_heard_in_any_phase() -> None:
     assert [e.key_point_id for e in found] == ["llm-once"]
     tree = answer.replace("an LLM reads", "a tree ranker reads")
     assert CHECKER.check(question, "architecture", tree) == []
+
+
+@pytest.mark.parametrize(
+    ("where", "wrong"),
+    [
+        ("In our one main data centre next to the ad ranker, so they share the feature store", True),
+        ("In every region next to the big exchanges, so the round trip stays short", False),
+    ],
+)
+def test_a_fragment_answering_a_self_question_is_read_with_its_subject(where: str, wrong: bool) -> None:
+    answer = f"The exchange side needs its own path. Where do the bidders run? {where}."
+    assert ("claim" in _errors("ad-serving", answer)) is wrong
+
+
+def test_only_a_fragment_takes_the_question_s_subject() -> None:
+    assert answered("Where do the bidders run?", "In one region.") == "the bidders run in one region."
+    assert answered("Where do the bidders run?", "We run them per region.") == "We run them per region."
+    assert answered("Should we use one region?", "In one region.") == "In one region."

@@ -36,7 +36,7 @@ from interviewer.grading.delivery import heard, strip_fillers
 from interviewer.grading.downtime import DOWNTIME_CHALLENGE, availability_target, downtime_slip
 from interviewer.grading.linking import CONTINUES, HARD_SENTENCE, THAT, last_quantity, opens_on_result
 from interviewer.grading.loads import said_at_peak
-from interviewer.grading.options import chosen_option, weighed_options
+from interviewer.grading.options import answered, chosen_option, weighed_options
 from interviewer.grading.quantities import words_to_digits
 from interviewer.grading.readings import downtime_reading, stated_reading
 from interviewer.grading.redo import redoes
@@ -181,7 +181,7 @@ class ClaimChecker:
             before = sentences[i - 1].text if i else ""
             hazard = bool(i) and warns(before) and describes_hazard(text)
             # "so to your point about using an LLM. I'd call it on every load": "it" is the topic said back
-            topical = with_topic(before, said)
+            topical = answered(before, with_topic(before, said))  # "Where do they run? In one region"
             options = weighed_options(before) or options if i else None
             if pick := chosen_option(said, options):
                 topical = (

@@ -1,6 +1,8 @@
 """Options weighed aloud and the one then chosen by reference: "We could lean on the system prompt, or limit what
 a successful injection can do. I'd do the first ..." chooses the system prompt, in words the choosing sentence
-does not repeat. `chosen_option` gives the option's own words, so the choice is judged like one said in full.
+does not repeat. `chosen_option` gives the option's own words, so the choice is judged like one said in full. `answered` reads a
+fragment that answers the question the candidate just asked themselves ("Where do the bidders run? In our one main
+data centre.") with the question's subject.
 """
 
 from __future__ import annotations
@@ -40,3 +42,25 @@ def chosen_option(sentence: str, options: tuple[str, str] | None) -> str:
         named = [option for option in options if word.search(option)]
         return named[0] if len(named) == 1 else ""
     return ""
+
+
+# "Where do the bidders run?", "How do we know a kitchen is slammed right now?"
+_ASKED = re.compile(
+    r"^\s*(?:so\s+|and\s+|okay\s+|ok\s+)?(?:where|what|which|how|when|who)\s+(?:do|does|did|is|are|will|would|should|"
+    r"can)\s+(?P<subject>[^?]{3,80})\?\s*$",
+    re.I,
+)
+# a fragment, not a sentence: "In our one main data centre", "At request time", "Behind the API"
+_FRAGMENT = re.compile(
+    r"^\s*(?:in|at|on|inside|behind|next to|from|via|through|with|by|near|within|per|once|every|each|one|a|an|"
+    r"the|our|just)\b",
+    re.I,
+)
+
+
+def answered(previous: str, text: str) -> str:
+    """`text` read with the subject of the question `previous` asks, when `text` is a fragment answering it."""
+    asked = _ASKED.match(previous)
+    if asked is None or not _FRAGMENT.match(text):
+        return text
+    return f"{asked.group('subject')} {text[0].lower()}{text[1:]}"
