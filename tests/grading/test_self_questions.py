@@ -126,3 +126,41 @@ def test_only_a_fragment_takes_the_question_s_subject() -> None:
     assert answered("Where do the bidders run?", "In one region.") == "the bidders run in one region."
     assert answered("Where do the bidders run?", "We run them per region.") == "We run them per region."
     assert answered("Should we use one region?", "In one region.") == "In one region."
+
+
+@pytest.mark.parametrize(
+    ("positive", "wrong"),
+    [
+        ("every play that starts the right positive", True),
+        ("a play past thirty seconds, a save or a playlist add the right positive", False),
+    ],
+)
+def test_a_why_question_answered_with_its_reason_asserts_the_choice(positive: str, wrong: bool) -> None:
+    answer = (
+        f"For the ranker, the label decides what we optimise. Why is {positive}? Because it shows the listener "
+        "chose the track and it gives us plenty of data."
+    )
+    assert ("claim" in _errors("music-recommendations", answer)) is wrong
+    from_someone_else = answer.replace("Because it shows", "Some teams do that. It shows")
+    assert "claim" not in _errors("music-recommendations", from_someone_else)
+
+
+@pytest.mark.parametrize(
+    ("how", "wrong"),
+    [("Randomly, eighty-twenty across all orders.", True), ("By time, the last four weeks held out.", False)],
+)
+def test_an_adverb_answering_how_is_read_with_the_question(how: str, wrong: bool) -> None:
+    answer = f"Validation is where ETA models fool people. How do we split six months of deliveries? {how}"
+    assert ("claim" in _errors("eta-prediction", answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("number", "wrong"),
+    [
+        ("the count of violating items we remove each day", True),
+        ("the share of views that land on violating content, from a labelled sample", False),
+    ],
+)
+def test_the_number_leadership_watches_is_the_goal(number: str, wrong: bool) -> None:
+    answer = f"Let me define what good looks like. What number does leadership watch? I'd make it {number}."
+    assert ("claim" in _errors("content-moderation", answer)) is wrong

@@ -36,7 +36,7 @@ from interviewer.grading.delivery import heard, strip_fillers
 from interviewer.grading.downtime import DOWNTIME_CHALLENGE, availability_target, downtime_slip
 from interviewer.grading.linking import CONTINUES, HARD_SENTENCE, THAT, last_quantity, opens_on_result
 from interviewer.grading.loads import said_at_peak
-from interviewer.grading.options import answered, chosen_option, weighed_options
+from interviewer.grading.options import answered, chosen_option, justified, weighed_options
 from interviewer.grading.quantities import words_to_digits
 from interviewer.grading.readings import downtime_reading, stated_reading
 from interviewer.grading.redo import redoes
@@ -166,7 +166,8 @@ class ClaimChecker:
         sentences = split_sentences(answer)
         options: tuple[str, str] | None = None  # the two options last weighed aloud
         for i, sentence in enumerate(sentences):
-            text = _stated(sentence.text)
+            following = sentences[i + 1].text if i + 1 < len(sentences) else ""
+            text = _stated(sentence.text) or justified(sentence.text, following)  # "Why shuffle? Because ..."
             read = table_reading(answer, sentence.start, text) if text else None
             if not text or read == "":
                 continue  # a question asks, a table's header names columns; neither claims anything
@@ -175,7 +176,6 @@ class ClaimChecker:
             later = " ".join(
                 s.text for s in sentences[i + 1 :] if _ENDED.search(answer, sentence.start, s.start)
             )
-            following = sentences[i + 1].text if i + 1 < len(sentences) else ""
             goal = bool(i) and asks_the_goal(sentences[i - 1].text)
             # the hazard just named, described: "If a feed arrives half-empty, we under-order for weeks"
             before = sentences[i - 1].text if i else ""

@@ -2,7 +2,8 @@
 a successful injection can do. I'd do the first ..." chooses the system prompt, in words the choosing sentence
 does not repeat. `chosen_option` gives the option's own words, so the choice is judged like one said in full. `answered` reads a
 fragment that answers the question the candidate just asked themselves ("Where do the bidders run? In our one main
-data centre.") with the question's subject.
+data centre.") with the question's subject, and `justified` a question the candidate asks about their own choice
+and answers with its reason ("Why shuffle? Because it puts every city in both sets.") as asserting that choice.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ _ASKED = re.compile(
 # a fragment, not a sentence: "In our one main data centre", "At request time", "Behind the API"
 _FRAGMENT = re.compile(
     r"^\s*(?:in|at|on|inside|behind|next to|from|via|through|with|by|near|within|per|once|every|each|one|a|an|"
-    r"the|our|just)\b",
+    r"the|our|just|\w+ly)\b",
     re.I,
 )
 
@@ -64,3 +65,14 @@ def answered(previous: str, text: str) -> str:
     if asked is None or not _FRAGMENT.match(text):
         return text
     return f"{asked.group('subject')} {text[0].lower()}{text[1:]}"
+
+
+_WHY = re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?why\s+(?!not\b)(?P<choice>[^?]{3,200})\?\s*$", re.I)
+_BECAUSE = re.compile(r"^\s*(?:well,?\s+)?(?:because|since|'cause)\b", re.I)
+
+
+def justified(question: str, following: str) -> str:
+    """`question` as a statement when it asks why about the candidate's own choice and `following` gives the
+    reason ("Why shuffle? Because ...": the candidate shuffles), else ""."""
+    asked = _WHY.match(question)
+    return question.strip().rstrip("?") if asked and _BECAUSE.match(following) else ""

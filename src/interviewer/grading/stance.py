@@ -191,7 +191,8 @@ _REBUTTAL = re.compile(
 _GOAL_ASKED = re.compile(
     r"^\s*(?:(?:so|okay|ok|now|first|then|and|well)\W+)*(?:"
     r"(?:what|which)\b[^.!?]*\b(?:optimi[sz]\w*|maximi[sz]\w*|goal|objective|target|north star|success|metric|"
-    r"trying to (?:achieve|improve|do|get)|(?:is|are) (?:it|this|they|we) (?:\w+ )?for)\b[^.!]*\?|"
+    r"trying to (?:achieve|improve|do|get)|(?:is|are) (?:it|this|they|we) (?:\w+ )?for|headline|"
+    r"number (?:\w+ ){0,3}(?:watch|watches|reports?|tracks?|looks? at))\b[^.!]*\?|"
     r"(?:let me|let's|let us|i'll|i'd|i want to|i'd like to)\s+(?:first\s+)?(?:pin|nail|settle|fix|lock|define|"
     r"agree|start with|begin with|set)\w*\s+(?:down\s+)?(?:on\s+)?(?:the|our|what)\s+(?:\w+\s+)?"
     r"(?:objective|goal|metric|target|north star|success)\w*\b[^.!?]*[.!]?|"
