@@ -164,3 +164,32 @@ def test_an_adverb_answering_how_is_read_with_the_question(how: str, wrong: bool
 def test_the_number_leadership_watches_is_the_goal(number: str, wrong: bool) -> None:
     answer = f"Let me define what good looks like. What number does leadership watch? I'd make it {number}."
     assert ("claim" in _errors("content-moderation", answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("then", "wrong"),
+    [
+        (
+            "That's the best in-domain data we have, so we log a sample and fold it into the next training run.",
+            True,
+        ),
+        ("That's off limits by contract, so we keep only counts and latencies for it.", False),
+    ],
+)
+def test_what_about_names_the_topic_the_next_sentence_speaks_of(then: str, wrong: bool) -> None:
+    answer = f"Where do we get fresh training signal? From consumer corrections. What about API customers' text? {then}"
+    assert ("claim" in _errors("translation-service", answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("seen", "wrong"),
+    [
+        ("Sales up to the night before, plus the promotion calendar and prices as they actually ran", True),
+        ("Sales up to the night before, plus the promotion calendar as planners had it that night", False),
+    ],
+)
+def test_a_method_error_said_as_a_fragment_is_read_with_the_question(seen: str, wrong: bool) -> None:
+    answer = f"Here's how our backtest works. What data does each simulated forecast date see? {seen}."
+    found = [e for e in CHECKER.check(BANK.get("demand-forecasting"), None, answer) if e.kind == "claim"]
+    assert bool(found) is wrong
+    assert all(e.quote in answer for e in found)

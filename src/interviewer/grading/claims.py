@@ -192,7 +192,7 @@ class ClaimChecker:
             if not specific and i and (option := asked_option(before, text)):
                 # "weighted fair share? tbh I don't think we need that": the option asked, turned down
                 specific = [e.model_copy(update={"quote": text}) for e in self._declined(option, points)]
-            common = [] if specific or hazard else self._common_claims(said, question)
+            common = [] if specific or hazard else self._common_claims(topical, question)
             if not (specific or common or hazard) and text == sentence.text and _CUT_INSIDE.match(following):
                 # a long sentence cut before its relative clause: "feeding in the promotions / that actually ran"
                 whole = answer[sentence.start : sentences[i + 1].end]
@@ -203,7 +203,9 @@ class ClaimChecker:
             # by an option supposed to show its harm ("From one central region, ... bids would arrive late") is not
             supposed = hazard or reasons_about_mistake(said)
             found = [*specific, *common, *([] if supposed else self._constraints(said, constraints, before))]
-            for error in (e.model_copy(update={"quote": text}) if e.quote == said else e for e in found):
+            for error in (
+                e.model_copy(update={"quote": text}) if e.quote in (said, topical) else e for e in found
+            ):
                 if error.key not in {e.key for e in errors}:
                     errors.append(_with_recovery(error, later, points, self, question.common_wrong))
         return sorted(errors, key=lambda e: answer.find(e.quote))

@@ -47,14 +47,15 @@ def chosen_option(sentence: str, options: tuple[str, str] | None) -> str:
 
 # "Where do the bidders run?", "How do we know a kitchen is slammed right now?"
 _ASKED = re.compile(
-    r"^\s*(?:so\s+|and\s+|okay\s+|ok\s+)?(?:where|what|which|how|when|who)\s+(?:do|does|did|is|are|will|would|should|"
+    r"^\s*(?:so\s+|and\s+|okay\s+|ok\s+)?(?:where|what|which|how|when|who)(?:\s+[\w-]+){0,2}?\s+(?:do|does|did|is|are|will|would|should|"
     r"can)\s+(?P<subject>[^?]{3,80})\?\s*$",
     re.I,
 )
-# a fragment, not a sentence: "In our one main data centre", "At request time", "Behind the API"
+# a fragment, not a sentence: "In our one main data centre", "Randomly, 80/20", "Sales up to the night before";
+# not one with its own subject ("We run them per region") or a yes or no
 _FRAGMENT = re.compile(
-    r"^\s*(?:in|at|on|inside|behind|next to|from|via|through|with|by|near|within|per|once|every|each|one|a|an|"
-    r"the|our|just|\w+ly)\b",
+    r"^\s*(?!(?:i|i'd|i'll|i'm|we|we'd|we'll|we're|you|they|it|it's|that|that's|this|there|these|those|he|she|"
+    r"yes|yeah|no|nope|well|so|because|since|let's|let|if|when|then|but|and)\b)[A-Za-z]",
     re.I,
 )
 

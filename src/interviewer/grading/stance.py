@@ -140,11 +140,13 @@ _ECHO = re.compile(
 )
 _TOPIC = re.compile(
     r"(?:you (?:asked|mentioned|brought up|raised)|(?:to|on|re) your (?:point|question)|(?:good|great|fair) "
-    r"(?:question|point))\s+(?:about|on|of|regarding|around)\s+(?:using\s+|adding\s+)?(?P<topic>[\w' -]{3,60}?)"
+    r"(?:question|point)|^\W*(?:and |so |but |now )?(?:what|how))\s+(?:about|on|of|regarding|around)\s+(?:using\s+|adding\s+)?(?P<topic>[\w' -]{3,60}?)"
     r"[\s.?!]*$",
     re.I,
 )
-_PRONOUN = re.compile(r"\b(?:it|them)\b(?!')", re.I)
+_PRONOUN = re.compile(
+    r"\b(?:it|them)\b(?!')|^(?:that|this)(?='s\b| is\b)", re.I
+)  # "What about X? That's ..."
 
 
 # "seniority + salary band as soft features? nah, I wouldn't, filter them out hard": an option asked and turned down
