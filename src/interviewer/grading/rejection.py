@@ -67,7 +67,8 @@ _DISMISSED = re.compile(
 )
 # The declined phrase ends at a pause or where the reason for declining starts.
 _PHRASE_END = re.compile(
-    r"[,:;.?!]|\b(?:because|since|so|but|unless|while|which|and (?:do|go|use|just|keep|rely|run|serve|instead))\b",
+    r"[,:;.?!]|\b(?:because|since|so|but|unless|while|which|and (?:do|go|use|just|keep|rely|run|serve|instead))\b|"
+    r"\b(?:for (?:that|it|this|those|them)|either|anyway|at all)\b",  # "we don't need idempotency keys for that"
     re.I,
 )
 _WORD = re.compile(r"[a-z][a-z-]{3,}")
