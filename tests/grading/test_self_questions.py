@@ -141,6 +141,8 @@ def test_a_why_question_answered_with_its_reason_asserts_the_choice(positive: st
         "chose the track and it gives us plenty of data."
     )
     assert ("claim" in _errors("music-recommendations", answer)) is wrong
+    quotes = [e.quote for e in CHECKER.check(BANK.get("music-recommendations"), None, answer)]
+    assert all(q.endswith("?") for q in quotes)  # quoted back as the question it was
     from_someone_else = answer.replace("Because it shows", "Some teams do that. It shows")
     assert "claim" not in _errors("music-recommendations", from_someone_else)
 

@@ -29,3 +29,11 @@ def test_a_long_claim_is_quoted_from_its_start_and_not_cut_after_an_operator() -
     assert quoted.endswith(" …")
     assert not quoted.removesuffix(" …").endswith(("×", "at", "and"))
     assert len(quoted.split()) <= 31
+
+
+def test_a_question_quoted_back_keeps_its_question_mark_alone() -> None:
+    assert (
+        excerpt("Why is click-through rate the right target?")
+        == "Why is click-through rate the right target?"
+    )
+    assert excerpt("We optimise clicks") == "We optimise clicks."

@@ -73,7 +73,7 @@ _BECAUSE = re.compile(r"^\s*(?:well,?\s+)?(?:because|since|'cause)\b", re.I)
 
 
 def justified(question: str, following: str) -> str:
-    """`question` as a statement when it asks why about the candidate's own choice and `following` gives the
-    reason ("Why shuffle? Because ...": the candidate shuffles), else ""."""
+    """`question`, read as asserting the choice it asks why about, when `following` gives the reason ("Why
+    shuffle? Because ...": the candidate shuffles); else ""."""
     asked = _WHY.match(question)
-    return question.strip().rstrip("?") if asked and _BECAUSE.match(following) else ""
+    return question.strip() if asked and _BECAUSE.match(following) else ""

@@ -17,7 +17,8 @@ def excerpt(said: str, limit: int = 30) -> str:
     second"), its end from a clause boundary, so a calculation is quoted with the result being questioned."""
     words = said.split()
     if len(words) <= limit:
-        return f"{said}."
+        # "Why is CTR the right target?" ends as it was asked
+        return said if said.endswith(("?", "!")) else f"{said}."
     head = words[:limit]
     while len(head) > limit // 2 and _DANGLING.match(head[-1]):
         head.pop()  # "... this is ca. 2.9 ×": not cut inside a number or before what an operator applies to
