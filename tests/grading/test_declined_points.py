@@ -210,9 +210,8 @@ def test_a_sentence_that_builds_on_the_decline_says_nothing_done_instead(bank: Q
 def test_a_decline_ending_in_for_that_names_only_what_it_declines(bank: QuestionBank) -> None:
     q = bank.get("email-recommendations")
     text = (
-        "Say the sender crashes after twelve million of twenty million emails; can we simply rerun the batch? "
-        "Yes, the rerun rebuilds the same digests and hands all twenty million to the sender again, and we don't "
-        "need idempotency keys for that."
+        "Say the sender crashes after twelve million of twenty million emails. The rerun rebuilds the same "
+        "digests and hands all twenty million to the sender again, and we don't need idempotency keys for that."
     )
     assert "idempotent-sending" in declined(q, None, text)
     kept = text.replace("we don't need idempotency keys for that", "idempotency keys stop a second copy")

@@ -195,3 +195,29 @@ def test_a_method_error_said_as_a_fragment_is_read_with_the_question(seen: str, 
     found = [e for e in CHECKER.check(BANK.get("demand-forecasting"), None, answer) if e.kind == "claim"]
     assert bool(found) is wrong
     assert all(e.quote in answer for e in found)
+
+
+@pytest.mark.parametrize(
+    ("reply", "wrong"),
+    [
+        (
+            "Yes, it pauses with the rest while we're degraded, and the rescan catches those items within the hour.",
+            True,
+        ),
+        ("No, it keeps running inline, since it is cheap and needs no classifier.", False),
+    ],
+)
+def test_a_yes_to_a_yes_or_no_self_question_asserts_what_it_asks(reply: str, wrong: bool) -> None:
+    answer = (
+        "Say the image classifiers go down at the evening peak. Does the hash match against known illegal "
+        f"material pause too? {reply}"
+    )
+    found = CHECKER.check(BANK.get("content-moderation"), "issues", answer)
+    assert bool([e for e in found if e.kind == "claim"]) is wrong
+    assert all(e.quote in answer for e in found)
+
+
+def test_a_yes_makes_the_question_s_claim_and_a_no_does_not() -> None:
+    asked = "Is dropping age and gender from the model enough?"
+    assert answered(asked, "Yes, the model can't see them.").startswith("dropping age and gender")
+    assert answered(asked, "No, proxies remain.") == "No, proxies remain."

@@ -60,8 +60,19 @@ _FRAGMENT = re.compile(
 )
 
 
+# "Does the hash match pause too?" answered "Yes, ...": the answer asserts what the question asks
+_YES_NO = re.compile(
+    r"^\s*(?:so\s+|and\s+)?(?:do|does|did|is|are|should|would|will|can)\s+(?P<subject>[^?]{3,120})\?\s*$",
+    re.I,
+)
+_YES = re.compile(r"^\s*(?:yes|yeah|yep)\b", re.I)
+
+
 def answered(previous: str, text: str) -> str:
-    """`text` read with the subject of the question `previous` asks, when `text` is a fragment answering it."""
+    """`text` read with the subject of the question `previous` asks, when `text` is a fragment answering it or a
+    yes to it."""
+    if _YES.match(text) and (yes_no := _YES_NO.match(previous)):
+        return f"{yes_no.group('subject')}: {text}"
     asked = _ASKED.match(previous)
     if asked is None or not _FRAGMENT.match(text):
         return text
