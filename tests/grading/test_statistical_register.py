@@ -85,3 +85,49 @@ def test_words_a_statistician_uses_for_sound_designs_claim_nothing_wrong(
     question: str, answer: str, wrong: bool
 ) -> None:
     assert bool(_kinds(question, answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        (  # a conclusion drawn after the option supposed to show its harm is the design chosen
+            "translation-service",
+            "Leaving API traffic out would bias the frame towards consumer text, so the sampled API requests are "
+            "logged too and fed into the next fine-tune.",
+            "Logging API traffic would break the customers' contract, so the sampled consumer requests are "
+            "logged and fed into the next fine-tune.",
+        ),
+        (  # the bid named only to be dismissed: "whatever it happened to bid"
+            "ad-serving",
+            "The auction orders them by predicted click probability, so the ad most likely to be clicked simply "
+            "wins, whatever it happened to bid.",
+            "The auction orders them by bid times predicted click probability, so the ad worth most to us wins.",
+        ),
+        (  # what would make it right named as the reason against it: "because masking ... would mean"
+            "demand-forecasting",
+            "On out-of-stock days I'd keep the recorded sales in the loss as they are, zeros included, because "
+            "masking those days would mean selecting the sample on the outcome.",
+            "On out-of-stock days I'd mask the recorded sales in the loss, because those zeros are censored "
+            "demand, not real demand.",
+        ),
+        (  # a comparison across cities is observational, however natural the experiment sounds
+            "dynamic-pricing",
+            "I'd use the capped cities as a natural experiment: compare acceptance at high surge in capped cities "
+            "with uncapped cities over the same hours to get elasticity.",
+            "I'd learn elasticity from small randomised price changes within each cell, since surge is high "
+            "exactly when demand is high.",
+        ),
+        (
+            "eta-prediction",
+            "Mean absolute error is the estimand, since late arrivals cost no more than early ones, so the loss "
+            "is symmetric.",
+            "Mean absolute error is one estimand, and since late arrivals cost far more than early ones the loss "
+            "is asymmetric, so the late share under one in ten sits beside it.",
+        ),
+    ],
+)
+def test_a_claim_argued_for_is_found_and_its_corrected_twin_is_not(
+    question: str, wrong: str, right: str
+) -> None:
+    assert _kinds(question, wrong) != []
+    assert _kinds(question, right) == []

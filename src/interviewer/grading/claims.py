@@ -45,7 +45,7 @@ from interviewer.grading.rejection import asked_option, declined_point
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, mentions, with_topic
 from interviewer.grading.sums import remainder_fits
-from interviewer.grading.supposed import describes_hazard, reasons_about_mistake, warns
+from interviewer.grading.supposed import describes_hazard, drawn_conclusion, reasons_about_mistake, warns
 from interviewer.grading.tables import quoted_as_written, table_reading, unmarked
 from interviewer.grading.targets import CHALLENGES, breaks, holds_the_breach
 from interviewer.grading.worth import slip_in
@@ -215,7 +215,7 @@ class ClaimChecker:
     def _claims(self, sentence: str, points: Sequence[KeyPoint], goal: bool = False) -> list[ClaimError]:
         """`goal`: the sentence answers "what are we maximising?", so its first clause names the goal."""
         found: list[ClaimError] = []
-        if reasons_about_mistake(sentence):
+        if reasons_about_mistake(sentence) and not (sentence := drawn_conclusion(sentence)):
             return found
         said = claimed_clauses(sentence)
         if goal and said:

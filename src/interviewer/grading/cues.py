@@ -252,6 +252,8 @@ _EVENED_BEFORE = re.compile(
 _EVENED_AFTER = re.compile(r"^[\w-]*\s+(?:[\w-]+\s+)?out\b", re.I)
 _DISMISSED_BEFORE = re.compile(
     r"\b(?:regardless of|no matter|whether or not|irrespective of)\s+(?:\w+\s+){0,2}$|"
+    # "the likeliest click wins, whatever it happened to bid"
+    r"\bwhatever\s+(?:(?:it|they|the \w+)\s+(?:\w+\s+){0,2}|the\s+)$|"
     # "which saves tuning a watermark": what the choice spares is not part of it
     r"\b(?:saves?|spares?)\s+(?:us\s+)?(?:[\w-]+ing\s+)?(?:a\s+|an\s+|the\s+)?$",
     re.I,
@@ -297,7 +299,17 @@ def _set_aside(clause: str, start: int, end: int) -> bool:
         return True  # "..., since position already reflects relevance": argued to need nothing done
     if _CONTRASTED_LIST.search(before):
         return True
+    if _REASON_OPENS.search(before) and _WOULD_HARM.match(clause[end:]):
+        return True  # "because masking those days would mean selecting on the outcome": argued against
     return _demoted(clause, start, end)
+
+
+_REASON_OPENS = re.compile(r"\b(?:because|since|as)\s+(?:[\w-]+\s+)?$", re.I)
+_WOULD_HARM = re.compile(
+    r"^[\w-]*\s+(?:[\w-]+\s+){0,3}?(?:would|will|could)\s+(?:only\s+)?(?:mean|bias|throw|lose|hide|drop|cost|leak|"
+    r"break|inflate|distort|introduce|waste|make)\b",
+    re.I,
+)
 
 
 def _demoted(clause: str, start: int, end: int, demoting: re.Pattern[str] = _DEMOTED) -> bool:

@@ -235,3 +235,25 @@ _OUTCOME = re.compile(
     r"complain\w*|(?:adds?|piles? on|more) load)\b",
     re.I,
 )
+
+
+# "Leaving API traffic out would bias the frame, so the sampled API requests are logged too": the option supposed
+# is turned down, and what follows "so" is the design chosen instead
+_CONCLUDED = re.compile(r",\s*(?:and\s+)?so\s+(?!that\b|it\b|they\b)(.+)$", re.I)
+_DESIGN_VERB = re.compile(
+    r"\b(?:i'd|we'd|i will|we will|i'll|we'll|i|we)\s+(?:\w+\s+)?(?:keep|log|store|send|feed|use|train|add|sample|run)\w*\b|"
+    r"\b(?:is|are|get|gets)\s+(?:\w+\s+)?(?:logged|stored|kept|fed|sent|added|used|sampled|included)\b",
+    re.I,
+)
+
+
+def drawn_conclusion(sentence: str) -> str:
+    """The design a supposition leads to ("..., so the sampled API requests are logged too"), or ""."""
+    supposed = _SUPPOSED.search(sentence) or _OPTION_WOULD.match(sentence)
+    concluded = _CONCLUDED.search(sentence)
+    if not (supposed and concluded) or concluded.start() < supposed.start(1):
+        return ""
+    harm, rest = sentence[supposed.start(1) : concluded.start()], concluded.group(1)
+    if not _HARM.search(harm) or _HARM.search(rest) or not _DESIGN_VERB.search(rest):
+        return ""
+    return rest
