@@ -65,7 +65,10 @@ thinking aloud: two options weighed before one is chosen, numbers revised mid-se
 out)" until it was measured once and "twenty-ninth (tuned on)" from then. The thirtieth
 (minimal_pairs_thirtieth.yaml, written blind after the twenty-ninth had been looked at, spoken by a candidate who asks
 themselves questions aloud and answers them: "How many requests is that? ...", "Should we cache it? No, ...") is
-"thirtieth (held out)" until it was measured once and "thirtieth (tuned on)" from then. A set listed in HELD_OUT is reported as
+"thirtieth (held out)" until it was measured once and "thirtieth (tuned on)" from then. The thirty-first
+(minimal_pairs_thirtyfirst.yaml, written blind after the thirtieth had been looked at, spoken by a candidate who
+draws the design from past jobs: "At my last company we ...", "We got burned once by ...") is "thirty-first (held
+out)" until it was measured once and "thirty-first (tuned on)" from then. A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -137,6 +140,7 @@ PAIR_FILES = {
     "twentyeighth": "minimal_pairs_twentyeighth.yaml",
     "twentyninth": "minimal_pairs_twentyninth.yaml",
     "thirtieth": "minimal_pairs_thirtieth.yaml",
+    "thirtyfirst": "minimal_pairs_thirtyfirst.yaml",
 }
 EXTRA = (
     "fresh",
@@ -168,8 +172,9 @@ EXTRA = (
     "twentyeighth",
     "twentyninth",
     "thirtieth",
+    "thirtyfirst",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"thirtyfirst"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -200,6 +205,7 @@ SPLIT_NAMES = {
     "twentyeighth": "twenty-eighth (tuned on)",
     "twentyninth": "twenty-ninth (tuned on)",
     "thirtieth": "thirtieth (tuned on)",
+    "thirtyfirst": "thirty-first (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
