@@ -174,7 +174,7 @@ EXTRA = (
     "thirtieth",
     "thirtyfirst",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"thirtyfirst"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -205,7 +205,7 @@ SPLIT_NAMES = {
     "twentyeighth": "twenty-eighth (tuned on)",
     "twentyninth": "twenty-ninth (tuned on)",
     "thirtieth": "thirtieth (tuned on)",
-    "thirtyfirst": "thirty-first (held out)",
+    "thirtyfirst": "thirty-first (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

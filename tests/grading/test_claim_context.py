@@ -626,7 +626,8 @@ def test_a_mistake_named_with_the_harm_it_does_is_not_claimed() -> None:
         "latency rises as the shard count goes up."
     )
     assert ("claim", None) not in _kinds("fraud-detection", "issues", harm)
-    assert ("claim", None) in _kinds("fraud-detection", "issues", chosen)
+    # the question's own wrong claim about training on approved payments, or the general one
+    assert {k for k, _ in _kinds("fraud-detection", "issues", chosen)} == {"claim"}
     assert _kinds("search-ranking", "deep_dive", cost) == []
     assert _kinds("search-ranking", "deep_dive", "Every query waits for the slowest shard.") != []
 

@@ -31,19 +31,21 @@ from interviewer.content.questions import KeyPoint, Question
 from interviewer.grading.aims import goal_points, phase_points
 from interviewer.grading.amounts import amount
 from interviewer.grading.arithmetic import best_recomputation, derivations, pending_operation
+from interviewer.grading.budgets import overspent
 from interviewer.grading.cues import says, says_in
 from interviewer.grading.delivery import heard, strip_fillers
 from interviewer.grading.downtime import DOWNTIME_CHALLENGE, availability_target, downtime_slip
-from interviewer.grading.linking import CONTINUES, HARD_SENTENCE, THAT, last_quantity, opens_on_result
+from interviewer.grading.linking import HARD_SENTENCE, THAT, continues, last_quantity, opens_on_result
 from interviewer.grading.loads import said_at_peak
 from interviewer.grading.options import answered, chosen_option, justified, weighed_options
 from interviewer.grading.quantities import words_to_digits
 from interviewer.grading.readings import downtime_reading, stated_reading
-from interviewer.grading.redo import redoes
+from interviewer.grading.redo import RETRACTION, mentions_any, mentions_point, redoes
 from interviewer.grading.rejection import STOP_WORDS as _STOP
 from interviewer.grading.rejection import asked_option, declined_point
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, mentions, with_topic
+from interviewer.grading.stories import recounted
 from interviewer.grading.sums import remainder_fits
 from interviewer.grading.supposed import describes_hazard, drawn_conclusion, reasons_about_mistake, warns
 from interviewer.grading.tables import quoted_as_written, table_reading, unmarked
@@ -163,11 +165,19 @@ class ClaimChecker:
         aims = [*points, *goal_points(question, phase)]  # a wrong objective is wrong in any phase
         constraints = [c for fact in question.hidden_facts for c in fact.constraints]
         errors = self.arithmetic_errors(answer)
+        for quote, why, says_target in overspent(
+            answer, constraints
+        ):  # "10 ms for auth, 150 for the ranker, ..."
+            why, challenge = f"{why} {says_target}", CHALLENGES["latency"]
+            errors.append(
+                ClaimError(kind="constraint", quote=quote, why=why, challenge=challenge, serious=True)
+            )
         sentences = split_sentences(answer)
+        told = recounted([s.text for s in sentences])  # "At my last company we ...": a story, not a claim
         options: tuple[str, str] | None = None  # the two options last weighed aloud
         for i, sentence in enumerate(sentences):
             following = sentences[i + 1].text if i + 1 < len(sentences) else ""
-            text = _stated(sentence.text) or justified(sentence.text, following)  # "Why shuffle? Because ..."
+            text = "" if i in told else _stated(sentence.text) or justified(sentence.text, following)
             read = table_reading(answer, sentence.start, text) if text else None
             if not text or read == "":
                 continue  # a question asks, a table's header names columns; neither claims anything
@@ -301,7 +311,7 @@ class ClaimChecker:
         for i, text in enumerate(hard_sentences):
             if _QUESTION.match(text):
                 continue
-            carried = carry if CONTINUES.match(strip_fillers(text)) else ""  # "um, divide by 86,400 ..."
+            carried = carry if continues(text) else ""  # "um, divide by 86,400 ...", "At 10K per GPU, ..."
             if not carried and i and opens_on_result(text):
                 # "... that's 70,000 times 500. So roughly 3.5 million a second."
                 carried = pending_operation(hard_sentences[i - 1])
@@ -472,28 +482,10 @@ def _with_recovery(
             else any(says(c, w.cues, w.unless) for w in wrongs for c in clauses(s.text))
         )
         and (
-            any(_mentions_point(s.text, w.cues) for w in wrongs)
+            any(mentions_point(s.text, w.cues) for w in wrongs)
             # "You're right, I'd split by time instead": a plain retraction that names what it redoes
-            or (_RETRACTION.search(s.text) is not None and any(_mentions_any(s.text, w.cues) for w in wrongs))
+            or (RETRACTION.search(s.text) is not None and any(mentions_any(s.text, w.cues) for w in wrongs))
         )
         for s in split_sentences(later)
     )
     return error.model_copy(update={"corrected": True}) if fixed else error
-
-
-_RETRACTION = re.compile(
-    r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i (?:was wrong|misspoke|got "
-    r"that wrong)|correction|scratch that|on second thought)\b",
-    re.I,
-)
-
-
-def _mentions_any(sentence: str, cues: Sequence[Sequence[str]]) -> bool:
-    return any(True for group in cues for c in clauses(sentence) for _ in mentions(c, list(group)))
-
-
-def _mentions_point(sentence: str, cues: Sequence[Sequence[str]]) -> bool:
-    if not cues:
-        return False
-    terms = [t.lstrip("~").strip() for t in cues[0]]
-    return any(True for c in clauses(sentence) for _ in mentions(c, terms))

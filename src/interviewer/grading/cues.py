@@ -118,15 +118,18 @@ _POPULATION = re.compile(r"dau|daily actives?|daily active users?|users?|members
 # "recruiter replies come days later, so ...": what would excuse the claim, named as too slow to use
 _SLOW_AFTER = re.compile(
     r"^\s*(?:[\w-]+\s+){0,2}?(?:come|comes|arrive|arrives|land|lands|take|takes)\s+(?:\w+\s+){0,2}?"
-    r"(?:days|weeks|months|later|too long)\b|^\s*(?:[\w-]+\s+){0,2}?(?:(?:is|are|way|far)\s+)?too (?:slow|late|sparse|rare|noisy)\b|"
+    r"(?:days|weeks|months|later|too long)\b|^\s*(?:[\w-]+\s+){0,2}?(?:(?:is|are|way|far)\s+)?too (?:slow(?:ly)?|late|sparse|rare|noisy)\b|"
     r"^\w*\s+(?:\w+\s+)?(?:days|weeks|months) later\b|"  # "... and hires weeks later"
+    # "watch time is slow and noisy to steer by"
+    r"^\s*(?:is|are)\s+(?:too\s+|very\s+)?(?:slow|noisy|sparse|rare|late)(?:\s+and\s+\w+)?\s+to\s+"
+    r"(?:steer|gate|optimi|tune|train|act|read)|"
     # "retention is what we care about but it moves slowly"
     r"^[^.;]{0,40}?\bbut (?:it|they) (?:moves?|reacts?|responds?|shifts?) (?:too |very |so )?slowly\b",
     re.I,
 )
 # "purchases too sparse per search", "replies are too slow": named as unusable
 _TOO_SPARSE = re.compile(
-    r"^\s*(?:[\w-]+\s+){0,2}?(?:(?:is|are|way|far)\s+)?too (?:slow|late|sparse|rare|noisy)\b", re.I
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:(?:is|are|way|far)\s+)?too (?:slow(?:ly)?|late|sparse|rare|noisy)\b", re.I
 )
 _KEPT_RULE = re.compile(r"\b(?:never|not|no|without|off|exclud\w*)\b", re.I)
 _FIGURE = re.compile(r"\d|\b(?:ninety|sixty|thirty|hundred|days?|weeks?|months?)\b", re.I)
@@ -151,7 +154,8 @@ def _premise(clause: str, m: Mention, claimed: Sequence[str]) -> bool:
 
 # "..., so I'd anchor on applications", "..., so the target is ...": a choice drawn from what was said before
 _CHOSEN = re.compile(
-    r"\s+(?:i'd|we'd|i would|we would|i'll|we'll|i will|we will|let's|the (?:goal|target|metric|objective|aim) is)\b",
+    r"\s+(?:i'd|we'd|i would|we would|i'll|we'll|i will|we will|let's|"
+    r"the (?:goal|target|metric|objective|aim)(?: here| for (?:us|this|now))? is)\b",
     re.I,
 )
 
@@ -201,7 +205,7 @@ def _justifies(clause: str, start: int, claimed: Sequence[str]) -> bool:
     return any(w[:4] in stems for w in re.findall(r"[a-z]{4,}", subject.lower()))
 
 
-_IT_IS = re.compile(r"^(?:because|since|as)\s+(?:it|that|this)(?:'s|\s+is)\b", re.I)
+_IT_IS = re.compile(r"^(?:because|since|as)\s+(?:(?:it|that|this)(?:'s|\s+is)|they(?:'re|\s+are))\b", re.I)
 # the claim's metric said to be, or to stand for, what would make it right
 # ("clicks for shows nobody finishes": "shows" after "for", "the" or "of" is the noun)
 _EQUATES = re.compile(
@@ -252,6 +256,12 @@ _EVENED_BEFORE = re.compile(
 _EVENED_AFTER = re.compile(r"^[\w-]*\s+(?:[\w-]+\s+)?out\b", re.I)
 _DISMISSED_BEFORE = re.compile(
     r"\b(?:regardless of|no matter|whether or not|irrespective of)\s+(?:\w+\s+){0,2}$|"
+    # "since that history is far bigger than any experiment": named to be outweighed
+    r"\b(?:(?:bigger|larger|richer|cheaper|faster|better)\s+than|beats?|outweighs?|trumps?)\s+(?:any|an?|the)\s+"
+    r"(?:[\w-]+\s+)?$|"
+    # "so we stop paying for a separate random sample of views": named as what is given up
+    r"\b(?:stop|stops|stopped|no longer|skip|skips|drop|drops)\s+(?:paying for|running|keeping|needing|doing)\s+"
+    r"(?:a\s+|an\s+|the\s+)?(?:separate\s+|dedicated\s+|extra\s+|second\s+)?$|"
     # "the likeliest click wins, whatever it happened to bid"
     r"\bwhatever\s+(?:(?:it|they|the \w+)\s+(?:\w+\s+){0,2}|the\s+)$|"
     # "which saves tuning a watermark": what the choice spares is not part of it

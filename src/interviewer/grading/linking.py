@@ -43,6 +43,21 @@ OPENS_ON_RESULT = re.compile(
 )
 
 
+# "At ten thousand per GPU that's seven GPUs": a rate per unit that divides the number the sentence before ended on
+_PER_UNIT = re.compile(
+    r"^\s*(?:(?:and|so|then)\s+)?at\s+(?:about\s+|roughly\s+|around\s+)?[~$]?\d[\d.,]*\s*(?:k\b)?\s*"
+    r"(?:[a-z-]+\s+){0,2}?(?:per|a|an|each)\s+(?:gpu|instance|node|server|core|machine|replica|pod|box|worker|host|"
+    r"shard|container|card|accelerator)s?\b(?![^.]*\b(?:over|divided by|into)\s+[~$]?\d)",
+    re.I,
+)
+
+
+def continues(sentence: str) -> bool:
+    """Whether a sentence goes on from the number the one before ended on ("Divide by 86,400 ...")."""
+    bare = strip_fillers(sentence)
+    return bool(CONTINUES.match(bare) or _PER_UNIT.match(words_to_digits(bare)))
+
+
 def opens_on_result(sentence: str) -> bool:
     return bool(OPENS_ON_RESULT.match(words_to_digits(strip_fillers(sentence))))
 

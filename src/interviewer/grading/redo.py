@@ -9,12 +9,14 @@ an input ("3.75 billion over 86,400 is 43 thousand" after "1,500 tokens each is 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 
 from interviewer.grading.arithmetic import Derivation, best_recomputation, derivations
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.quantities import words_to_digits
 from interviewer.grading.signals import split_sentences
+from interviewer.grading.stance import clauses, mentions
 
 
 def redoes(slip: str, later: str, sound: Callable[[str], bool], tolerance: float) -> bool:
@@ -46,3 +48,22 @@ def _off(d: Derivation, tolerance: float) -> bool:
 
 def _said(value: float, values: Sequence[float]) -> bool:
     return any(math.isclose(value, v, rel_tol=0.01) for v in values)
+
+
+# "You're right, I'd split by time instead": a plain retraction that names what it redoes
+RETRACTION = re.compile(
+    r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i (?:was wrong|misspoke|got "
+    r"that wrong)|correction|scratch that|on second thought)\b",
+    re.I,
+)
+
+
+def mentions_any(sentence: str, cues: Sequence[Sequence[str]]) -> bool:
+    return any(True for group in cues for c in clauses(sentence) for _ in mentions(c, list(group)))
+
+
+def mentions_point(sentence: str, cues: Sequence[Sequence[str]]) -> bool:
+    if not cues:
+        return False
+    terms = [t.lstrip("~").strip() for t in cues[0]]
+    return any(True for c in clauses(sentence) for _ in mentions(c, terms))

@@ -42,6 +42,7 @@ _HARM = re.compile(
     r"risk\w*|suffer\w*|(?<!logistic )(?<!linear )(?<!quantile )(?<!ridge )(?<!lasso )(?<!poisson )(?<!softmax )regress\w*|unfair\w*|penali[sz]\w*|punish\w*|never|can't|cannot|won't|"
     r"misses|useless|meaningless|garbage|noise|noisy|optimistic|a world without|blind to|"
     r"reward\w* (?:the )?(?:fraud\w*|spam\w*|abuse\w*|bots?|clickbait)|set everyone's|starv\w*|hog\w*|swamp\w*|"
+    r"bur(?:y|ies|ied|ying)\b|flood\w*|drown\w*|overwhelm\w*|"
     r"over-?estimat\w*|under-?estimat\w*|"
     r"interfer\w*|contaminat\w*|spill\w*|confound\w*|skew\w*|neither|outages?|(?:adds?|piles? on|more) load|makes? (?:it|things|matters) worse|under-?(?:order|forecast|stock|pric|count|report|deliver)\w*|over-?order\w*)\b",
     re.I,

@@ -1,0 +1,102 @@
+"""Answers told through earlier jobs: what went wrong there is recounted, not claimed; the lesson drawn and the
+design that follows are claims. Also a latency budget split among stages that adds up to more than the target,
+and a rate per machine that divides the number the sentence before ended on."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.content.questions import QuestionBank
+from interviewer.grading.budgets import overspent
+from interviewer.grading.claims import ClaimChecker
+from interviewer.grading.stories import recounted
+from locations import KNOWLEDGE
+
+BANK = QuestionBank.load(KNOWLEDGE)
+CHECKER = ClaimChecker()
+
+
+def _errors(question: str, answer: str) -> list[str]:
+    return [e.quote for e in CHECKER.check(BANK.get(question), None, answer) if not e.corrected]
+
+
+def test_a_past_design_that_went_wrong_is_a_story_and_the_design_after_it_is_the_claim() -> None:
+    sentences = [
+        "At my previous company our home page felt stale for a whole day after someone binged a new show.",
+        "The profile was rebuilt nightly from the warehouse, so nothing they watched that evening counted.",
+        "Here I'd have watch events flow through Kafka into a stream job that updates the profile in Redis.",
+        "The warehouse was rebuilt nightly.",  # the story is over: back at the design, nothing past is told
+    ]
+    assert recounted(sentences) == {0, 1}
+
+
+@pytest.mark.parametrize(
+    ("sentences", "told"),
+    [
+        # "we'd moved" is "we had moved": still the story
+        (
+            ["At my last job we cut the bill in a month.", "We'd moved almost everything to a small model."],
+            {0, 1},
+        ),
+        # "I'd run" is the design at hand
+        (
+            [
+                "At my last job an image was live for ninety seconds.",
+                "So on upload I'd run the hash check inline.",
+            ],
+            {0},
+        ),
+        # endorsed, or the lesson drawn: the candidate's claims
+        (["What worked for us at my last company was caching features for an hour."], set()),
+        (["At my last company the stream lagged, and that taught me to keep serving the old values."], set()),
+        # no story opened: a past tense alone tells nothing
+        (["The profile was rebuilt nightly from the warehouse."], set()),
+    ],
+)
+def test_which_sentences_are_told(sentences: list[str], told: set[int]) -> None:
+    assert recounted(sentences) == told
+
+
+def test_a_story_of_a_mistake_is_not_challenged_but_the_same_mistake_planned_here_is() -> None:
+    story = (
+        "At my last company we priced delivery fees by zone, and the first version read supply from the analytics "
+        "warehouse in an hourly batch. It was always forty minutes behind, so fees surged after the rush was over. "
+    )
+    right = (
+        story
+        + "Here driver locations go through Kafka into a stream processor that counts supply per minute."
+    )
+    wrong = (
+        story + "Here an hourly Spark job counts open drivers and requests per cell for the pricing engine."
+    )
+    assert _errors("dynamic-pricing", right) == []
+    assert _errors("dynamic-pricing", wrong) != []
+
+
+@pytest.mark.parametrize(
+    ("ranker", "wrong"),
+    [("under a hundred for ranking", False), ("I'd give the ranker a hundred and fifty", True)],
+)
+def test_stage_budgets_that_add_up_past_the_target_break_it(ranker: str, wrong: bool) -> None:
+    answer = (
+        "Here it's about ten milliseconds for the gateway and auth, five for the profile read, under fifty for "
+        f"candidates, {ranker}, then ten for rules and roughly twenty of network."
+    )
+    constraints = [c for f in BANK.get("youtube-recommendations").hidden_facts for c in f.constraints]
+    assert bool(overspent(answer, constraints)) is wrong
+    assert bool([q for q in _errors("youtube-recommendations", answer) if "gateway" in q]) is wrong
+
+
+def test_percentiles_or_fewer_than_three_parts_are_not_a_budget_split() -> None:
+    constraints = [c for f in BANK.get("youtube-recommendations").hidden_facts for c in f.constraints]
+    assert overspent("p50 is 40 ms, p95 is 120 ms and p99 is 180 ms across the fleet.", constraints) == []
+    assert overspent("Give the ranker 150 ms and the rules 80 ms.", constraints) == []
+
+
+@pytest.mark.parametrize(("gpus", "wrong"), [("seventy", False), ("seven", True)])
+def test_a_rate_per_machine_divides_the_number_the_sentence_before_ended_on(gpus: str, wrong: bool) -> None:
+    answer = (
+        "Sixty billion output tokens a day is about seven hundred thousand a second on average. "
+        f"At ten thousand per GPU that's {gpus} GPUs on average."
+    )
+    assert bool(CHECKER.arithmetic_errors(answer)) is wrong
