@@ -131,3 +131,28 @@ def test_a_claim_argued_for_is_found_and_its_corrected_twin_is_not(
 ) -> None:
     assert _kinds(question, wrong) != []
     assert _kinds(question, right) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        (  # "a query against the warehouse" queries it; it does not oppose it
+            "eta-prediction",
+            "When the list page asks for twenty restaurants, the service runs a query against the warehouse for "
+            "each one to count open orders.",
+            "When the list page asks for twenty restaurants, the service reads open orders for each one from Redis, "
+            "where a stream job keeps them.",
+        ),
+        (  # "whatever language someone wants it in" sets the language aside
+            "translation-service",
+            "I'd key each entry on the cleaned-up source text alone, so the same phrase gets a hit whatever "
+            "language someone wants it in.",
+            "I'd key each entry on the cleaned-up source text, the target language and the model version.",
+        ),
+    ],
+)
+def test_words_that_seem_to_oppose_or_cover_a_term_are_read_for_what_they_do(
+    question: str, wrong: str, right: str
+) -> None:
+    assert _kinds(question, wrong) != []
+    assert _kinds(question, right) == []

@@ -263,7 +263,7 @@ _DISMISSED_BEFORE = re.compile(
     r"\b(?:stop|stops|stopped|no longer|skip|skips|drop|drops)\s+(?:paying for|running|keeping|needing|doing)\s+"
     r"(?:a\s+|an\s+|the\s+)?(?:separate\s+|dedicated\s+|extra\s+|second\s+)?$|"
     # "the likeliest click wins, whatever it happened to bid"
-    r"\bwhatever\s+(?:(?:it|they|the \w+)\s+(?:\w+\s+){0,2}|the\s+)$|"
+    r"\bwhatever\s+(?:(?:it|they|the \w+)\s+(?:\w+\s+){0,2}|the\s+)?$|"
     # "which saves tuning a watermark": what the choice spares is not part of it
     r"\b(?:saves?|spares?)\s+(?:us\s+)?(?:[\w-]+ing\s+)?(?:a\s+|an\s+|the\s+)?$",
     re.I,

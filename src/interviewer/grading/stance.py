@@ -35,9 +35,9 @@ _CLAUSE = re.compile(
 _SEGMENT = re.compile(
     r"(?<!\d),|,(?!\d)|\band\b|\bthen\b|\bso\b|\bbecause\b|\bsince\b|\bwhich\b|\(|\)|:|—|–", re.I
 )
-# "matching uploads against the hash list", "evaluate each date against the history": comparing, not opposing
+# "matching uploads against the hash list", "a query against the warehouse": comparing or querying, not opposing
 _COMPARED = re.compile(
-    r"\b(?:match|check|test|scan|screen|benchmark|compar|validat|verif|evaluat|scor|measur|weigh)\w*"
+    r"\b(?:match|check|test|scan|screen|benchmark|compar|validat|verif|evaluat|scor|measur|weigh|quer|run|runs|ran|join|look\w* up)\w*"
     r"(?:\s+[\w'-]+){0,4}\s+$",
     re.I,
 )
