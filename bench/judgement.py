@@ -68,7 +68,10 @@ themselves questions aloud and answers them: "How many requests is that? ...", "
 "thirtieth (held out)" until it was measured once and "thirtieth (tuned on)" from then. The thirty-first
 (minimal_pairs_thirtyfirst.yaml, written blind after the thirtieth had been looked at, spoken by a candidate who
 draws the design from past jobs: "At my last company we ...", "We got burned once by ...") is "thirty-first (held
-out)" until it was measured once and "thirty-first (tuned on)" from then. A set listed in HELD_OUT is reported as
+out)" until it was measured once and "thirty-first (tuned on)" from then. The thirty-second
+(minimal_pairs_thirtysecond.yaml, written blind after the thirty-first had been looked at, spoken by a candidate who
+compares the design with published systems: "The YouTube two-tower paper ...", "Like Radar, ...") is
+"thirty-second (held out)" until it was measured once and "thirty-second (tuned on)" from then. A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -141,6 +144,7 @@ PAIR_FILES = {
     "twentyninth": "minimal_pairs_twentyninth.yaml",
     "thirtieth": "minimal_pairs_thirtieth.yaml",
     "thirtyfirst": "minimal_pairs_thirtyfirst.yaml",
+    "thirtysecond": "minimal_pairs_thirtysecond.yaml",
 }
 EXTRA = (
     "fresh",
@@ -173,8 +177,9 @@ EXTRA = (
     "twentyninth",
     "thirtieth",
     "thirtyfirst",
+    "thirtysecond",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"thirtysecond"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -206,6 +211,7 @@ SPLIT_NAMES = {
     "twentyninth": "twenty-ninth (tuned on)",
     "thirtieth": "thirtieth (tuned on)",
     "thirtyfirst": "thirty-first (tuned on)",
+    "thirtysecond": "thirty-second (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
