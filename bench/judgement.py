@@ -179,7 +179,7 @@ EXTRA = (
     "thirtyfirst",
     "thirtysecond",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"thirtysecond"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -211,7 +211,7 @@ SPLIT_NAMES = {
     "twentyninth": "twenty-ninth (tuned on)",
     "thirtieth": "thirtieth (tuned on)",
     "thirtyfirst": "thirty-first (tuned on)",
-    "thirtysecond": "thirty-second (held out)",
+    "thirtysecond": "thirty-second (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

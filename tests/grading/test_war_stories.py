@@ -100,3 +100,38 @@ def test_a_rate_per_machine_divides_the_number_the_sentence_before_ended_on(gpus
         f"At ten thousand per GPU that's {gpus} GPUs on average."
     )
     assert bool(CHECKER.arithmetic_errors(answer)) is wrong
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        (  # a result said with "that averages" is a result
+            "ad-serving",
+            "Five billion ad requests a day. Over 86,400 seconds that averages roughly fifty-eight hundred a second.",
+            "Five billion ad requests a day. Over 86,400 seconds that averages roughly fifty-eight thousand a second.",
+        ),
+        (  # the other items of a list folded into the claim's own metric do not make it right
+            "feed-ranking",
+            "I'd target total time spent in the feed, with comments, shares and replies between people who know "
+            "each other counted as part of it.",
+            "I'd target daily actives and meaningful interactions, comments, shares and replies between people "
+            "who know each other, with time spent on a dashboard.",
+        ),
+        (  # "which rules out a model per pair" declines it
+            "translation-service",
+            "I'd train a model per pair, since one model for every direction is too much to ask.",
+            "One model can serve many directions and even translate zero-shot, which rules out a model per pair.",
+        ),
+        (  # a condition after ", so" supposes the option to show its harm
+            "dynamic-pricing",
+            "For prices I'd randomise by rider, half seeing the new multiplier, because that gives more units.",
+            "Riders share the same drivers, so if I randomised by rider, treated riders would take drivers from "
+            "control riders and bias the comparison.",
+        ),
+    ],
+)
+def test_results_lists_and_conditions_are_read_for_what_they_claim(
+    question: str, wrong: str, right: str
+) -> None:
+    assert _errors(question, wrong) != []
+    assert _errors(question, right) == []

@@ -216,6 +216,9 @@ _EQUATES = re.compile(
 # What a candidate names only to set it aside: demoted to a diagnostic, or said not to matter.
 _DEMOTED = re.compile(
     r"\b(?:as (?:a |mere |just )?diagnostics?|diagnostics? only|only as (?:a )?diagnostics?|"
+    r"(?:stays?|remains?|is just|is only) (?:a |just a |only a )?diagnostics?\b|"
+    # "with comments and shares counted as part of it": folded into the claim's own metric
+    r"(?:counted|folded|rolled|included) (?:in(?:to)?|as (?:a )?part of) (?:it|that|this)\b|"
     # "takedown counts I'd treat as an operational number only"
     r"as an? (?:operational|ops|workload|capacity|health) (?:number|metric|signal|figure)|"
     r"as (?:a )?secondary|secondary (?:metrics?|signals?)|but (?:not|never) optimi[sz]e|"
@@ -339,7 +342,7 @@ def _demoted(clause: str, start: int, end: int, demoting: re.Pattern[str] = _DEM
     for _ in range(2):
         following = next((m.start() for m in re.finditer(r"[,;]", clause[right + 1 :])), None)
         end_of = len(clause) if following is None else right + 1 + following
-        if len(clause[right + 1 : end_of].split()) > 12:
+        if len(clause[right + 1 : end_of].split()) > 16:
             return False
         right = end_of
         if demoting.search(clause[left:right]):

@@ -45,6 +45,7 @@ _LOT = re.compile(r"\b(?:lots|batches|blocks|groups|bundles) of (?:a |an )?$", r
 _TEXT_UNIT = re.compile(r"^\s*(?:tokens|words|characters|chars|lines|sentences)\b", re.I)
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.I)
 _COUNTED = re.compile(r"\d[^,;]*,\s*(?:counting|including|covering|spanning)\s[^,;]*$", re.I)
+_SIZED_EACH = re.compile(r"\b\w+ of (?:about |roughly |~)?$", re.I)
 _DTYPE = re.compile(r"\b(?:(float|fp|f|bf|bfloat|int|uint)(64|32|16|8|4))\b", re.I)
 
 
@@ -60,8 +61,9 @@ def definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
         )
         and not _BITS.match(clause[q.end : q.end + 8])  # "8-bit quantisation" names a type
         and not _ORDINAL.match(clause[q.end : q.end + 3])  # "the 90th percentile" names a place
-        # "300 GPUs, counting copies across three regions, ...": what the number before includes
-        and not _COUNTED.search(clause[: q.start])
+        and not _COUNTED.search(clause[: q.start])  # "300 GPUs, counting copies across regions": included
+        # "400 requests of a thousand candidates each": the size of each
+        and not (_SIZED_EACH.search(clause[max(0, q.start - 30) : q.start]) and _EACH.match(clause[q.end :]))
         and not (q.kind == "count" and q.value == 2 and _KIND_OF.match(clause[q.end : q.end + 8]))
         and not (q.kind == "duration" and _SETTING.match(clause[q.end : q.end + 30]))
         and not _REJECTED.search(clause[max(0, q.start - 16) : q.start])  # "fifty tokens rather than sixty"

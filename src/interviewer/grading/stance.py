@@ -55,7 +55,7 @@ _NEGATOR = re.compile(
     r"steer clear of|stay away from|(?<!how )(?:some|many|most|lots of|a lot of|plenty of|other) (?:teams|companies|shops|tutorials|candidates)|"
     # "drop the cells to a reduced ceiling" lowers them, it does not drop them
     r"stop(?:s|ping)?|(?<!price )(?<!price-)drop(?:s|ping)?(?!\s+(?:[\w-]+\s+){0,4}?to\s+(?:a|an|\d|one|two|half)\b)|"
-    r"skip(?:s|ping)?|reject(?:s|ing)?|"
+    r"skip(?:s|ping)?|reject(?:s|ing)?|rul(?:e|es|ed|ing) out|"
     r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
     r"hasn't|haven't|(?:cheaper|simpler|easier|faster|quicker|better|safer|slower|cleaner|smaller|lighter|more \w+) than)\b",
     re.I,

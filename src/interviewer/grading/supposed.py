@@ -19,6 +19,7 @@ _CONDITION = re.compile(
 )
 # The condition must be a choice someone makes ("if we train on clicks"), not an event ("if Redis is down,
 # the request fails" is a design that lets requests fail).
+_SO_IF = re.compile(r"[,;]\s*so\s+(?=if\b)", re.I)
 _CHOOSER = re.compile(
     r"\b(?:i|we|you|they|the team|someone|anyone)\b|\b(?:every|all|each)\b.*\b(?:is|are|gets?) \w+ed\b", re.I
 )
@@ -198,7 +199,10 @@ def reasons_about_mistake(sentence: str) -> bool:
     supposed = _SUPPOSED.search(sentence) or _OPTION_WOULD.match(sentence) or _FROM_ONE.match(sentence)
     if supposed and _HARM.search(supposed.group(1)):
         return True
-    match = _CONDITION.match(sentence)
+    so_if = _SO_IF.search(
+        sentence
+    )  # "Riders share the drivers, so if I randomised by rider, ... would bias ..."
+    match = _CONDITION.match(sentence) or (_CONDITION.match(sentence[so_if.end() :]) if so_if else None)
     if not match:
         return False
     # "If last night's retrain treated unconverted clicks as negatives, it would ...": a counterfactual
