@@ -35,3 +35,11 @@ def test_a_choice_by_place_with_no_options_before_it_is_not_echoed() -> None:
 def test_a_sentence_that_names_its_choice_is_echoed_as_said() -> None:
     text = f"{WEIGHED} I'd keep them short and per tenant."
     assert echo_in(text, "I'd keep them short and per tenant.") == "you'd keep them short and per tenant"
+
+
+def test_a_story_from_an_earlier_job_is_not_echoed_but_the_design_after_it_is() -> None:
+    story = "At my last company we marked any transaction without a chargeback after two weeks as legitimate."
+    design = "I'd wait ninety days for chargebacks before calling a payment legitimate."
+    text = f"{story} {design}"
+    assert echo_in(text, story) is None
+    assert echo_in(text, design) is not None

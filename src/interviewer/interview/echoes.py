@@ -1,7 +1,7 @@
 """A short second-person echo of what the candidate said: "I'd cache candidates in Redis" is acknowledged as
 "you'd cache candidates in Redis". A choice made by its place among options weighed just before ("We could keep
 full logs for a month, or keep them short. I'd do the second.") is echoed in the option's own words, never as
-"you'd do the second".
+"you'd do the second". A story from an earlier job is not echoed: it is not the design at hand.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from interviewer.grading.options import chosen_option, weighed_options
+from interviewer.grading.stories import recounted
 from interviewer.interview.reading import sentences
 
 _FIRST_PERSON = (
@@ -51,6 +52,8 @@ def echo_in(text: str, sentence: str) -> str | None:
     """The echo of `sentence`, one of `text`'s, with a choice by place said as the option chosen."""
     said = sentences(text)
     at = next((i for i, s in enumerate(said) if sentence.strip() in s or s in sentence), None)
+    if at is not None and at in recounted(said):
+        return None  # "we marked every quiet payment legitimate": a past job's story, not the design to echo
     if at and _BY_PLACE.search(sentence):
         option = chosen_option(sentence, weighed_options(said[at - 1]))
         return echo_of(f"I'd {option}") if option else None
