@@ -71,7 +71,10 @@ draws the design from past jobs: "At my last company we ...", "We got burned onc
 out)" until it was measured once and "thirty-first (tuned on)" from then. The thirty-second
 (minimal_pairs_thirtysecond.yaml, written blind after the thirty-first had been looked at, spoken by a candidate who
 compares the design with published systems: "The YouTube two-tower paper ...", "Like Radar, ...") is
-"thirty-second (held out)" until it was measured once and "thirty-second (tuned on)" from then. A set listed in HELD_OUT is reported as
+"thirty-second (held out)" until it was measured once and "thirty-second (tuned on)" from then. The thirty-third
+(minimal_pairs_thirtythird.yaml, written blind after the thirty-second had been looked at, spoken by a senior engineer
+mentoring a junior one, naming the mistakes to avoid in right and wrong answers alike) is "thirty-third (held out)"
+until it was measured once and "thirty-third (tuned on)" from then. A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -145,6 +148,7 @@ PAIR_FILES = {
     "thirtieth": "minimal_pairs_thirtieth.yaml",
     "thirtyfirst": "minimal_pairs_thirtyfirst.yaml",
     "thirtysecond": "minimal_pairs_thirtysecond.yaml",
+    "thirtythird": "minimal_pairs_thirtythird.yaml",
 }
 EXTRA = (
     "fresh",
@@ -178,8 +182,9 @@ EXTRA = (
     "thirtieth",
     "thirtyfirst",
     "thirtysecond",
+    "thirtythird",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"thirtythird"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -212,6 +217,7 @@ SPLIT_NAMES = {
     "thirtieth": "thirtieth (tuned on)",
     "thirtyfirst": "thirty-first (tuned on)",
     "thirtysecond": "thirty-second (tuned on)",
+    "thirtythird": "thirty-third (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

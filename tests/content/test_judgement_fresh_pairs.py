@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ TWENTYNINTH = _pairs("minimal_pairs_twentyninth.yaml")
 THIRTIETH = _pairs("minimal_pairs_thirtieth.yaml")
 THIRTYFIRST = _pairs("minimal_pairs_thirtyfirst.yaml")
 THIRTYSECOND = _pairs("minimal_pairs_thirtysecond.yaml")
+THIRTYTHIRD = _pairs("minimal_pairs_thirtythird.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -94,6 +95,7 @@ HELD_OUT = (
     + THIRTIETH
     + THIRTYFIRST
     + THIRTYSECOND
+    + THIRTYTHIRD
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -146,6 +148,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("cc-", THIRTIETH),
         ("dd-", THIRTYFIRST),
         ("ee-", THIRTYSECOND),
+        ("ff-", THIRTYTHIRD),
     ],
     ids=[
         "third",
@@ -178,6 +181,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "thirtieth",
         "thirtyfirst",
         "thirtysecond",
+        "thirtythird",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -293,6 +297,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("thirtieth", THIRTIETH),
         ("thirtyfirst", THIRTYFIRST),
         ("thirtysecond", THIRTYSECOND),
+        ("thirtythird", THIRTYTHIRD),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
