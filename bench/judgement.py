@@ -184,7 +184,7 @@ EXTRA = (
     "thirtysecond",
     "thirtythird",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"thirtythird"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -217,7 +217,7 @@ SPLIT_NAMES = {
     "thirtieth": "thirtieth (tuned on)",
     "thirtyfirst": "thirty-first (tuned on)",
     "thirtysecond": "thirty-second (tuned on)",
-    "thirtythird": "thirty-third (held out)",
+    "thirtythird": "thirty-third (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -135,3 +135,37 @@ def test_results_lists_and_conditions_are_read_for_what_they_claim(
 ) -> None:
     assert _errors(question, wrong) != []
     assert _errors(question, right) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "warned", "made"),
+    [
+        (
+            "youtube-recommendations",
+            "A mistake I see a lot is making click-through rate the target; it rewards clickbait.",
+            "I'd make click-through rate the target, since it moves fastest.",
+        ),
+        (
+            "fraud-detection",
+            "People are tempted to score after the fact in a batch, but the decision is made inside authorisation.",
+            "We score after the fact in a batch, once the payment is approved.",
+        ),
+    ],
+)
+def test_a_mistake_a_mentor_warns_about_is_not_claimed(question: str, warned: str, made: str) -> None:
+    assert _errors(question, warned) == []
+    assert _errors(question, made) != []
+
+
+def test_a_list_of_mistakes_goes_on_with_another_and_the_right_approach_called_a_mistake_is_declined() -> (
+    None
+):
+    listed = (
+        "A mistake I see a lot is scaling GPU model servers on CPU utilisation; the GPU queue backs up first. "
+        "Another is sizing every region for the global peak."
+    )
+    assert _errors("translation-service", listed) == []
+    declined = (
+        "A mistake I see a lot is keeping that pass-through control group; it hands fraudsters free money."
+    )
+    assert _errors("fraud-detection", declined) != []

@@ -47,7 +47,13 @@ from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, mentions, with_topic
 from interviewer.grading.stories import recounted
 from interviewer.grading.sums import remainder_fits
-from interviewer.grading.supposed import describes_hazard, drawn_conclusion, reasons_about_mistake, warns
+from interviewer.grading.supposed import (
+    describes_hazard,
+    drawn_conclusion,
+    named_mistakes,
+    reasons_about_mistake,
+    warns,
+)
 from interviewer.grading.tables import quoted_as_written, table_reading, unmarked
 from interviewer.grading.targets import CHALLENGES, breaks, holds_the_breach
 from interviewer.grading.worth import slip_in
@@ -174,6 +180,7 @@ class ClaimChecker:
             )
         sentences = split_sentences(answer)
         told = recounted([s.text for s in sentences])  # "At my last company we ...": a story, not a claim
+        named = named_mistakes([s.text for s in sentences])  # "A mistake I see is ... . Another is ..."
         options: tuple[str, str] | None = None  # the two options last weighed aloud
         for i, sentence in enumerate(sentences):
             following = sentences[i + 1].text if i + 1 < len(sentences) else ""
@@ -189,7 +196,7 @@ class ClaimChecker:
             goal = bool(i) and asks_the_goal(sentences[i - 1].text)
             # the hazard just named, described: "If a feed arrives half-empty, we under-order for weeks"
             before = sentences[i - 1].text if i else ""
-            hazard = bool(i) and warns(before) and describes_hazard(text)
+            hazard = i in named or (bool(i) and warns(before) and describes_hazard(text))
             # "so to your point about using an LLM. I'd call it on every load": "it" is the topic said back
             topical = answered(before, with_topic(before, said))  # "Where do they run? In one region"
             options = weighed_options(before) or options if i else None

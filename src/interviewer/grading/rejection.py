@@ -302,6 +302,13 @@ def _declined_phrases(clause: str) -> list[tuple[str, str]]:
     ]
     out += [(f"{m.group('x').strip()} {m.group('y')}", "") for m in _NEED_NOT.finditer(clause)]
     out += [(m.group("a") or m.group("b") or m.group("c"), "") for m in _IT_DECLINED.finditer(clause)]
+    # "A mistake I see a lot is keeping that pass-through control group": what is called the mistake is declined
+    called = [
+        _PHRASE_END.split(m.group("x"), maxsplit=1)[0].strip() for m in _CALLED_MISTAKE.finditer(clause)
+    ]
+    out += [
+        (x, "") for x in called if not _MANNER.search(x)
+    ]  # "scaling GPU servers on CPU": how, not whether
     out += [(clause[: m.start()].strip(), "") for m in _FRONTED.finditer(clause)]
     for m in _DISMISSED.finditer(clause):
         before = re.split(r"[:;]|,\s*(?:and\s+)?|\b(?:so|because|since)\b", clause[: m.start()])[-1].strip()
@@ -309,6 +316,14 @@ def _declined_phrases(clause: str) -> list[tuple[str, str]]:
         if not re.search(r"(?<!\bfor )\b(?:when|if|unless|whether|once)\b", before, re.I):
             out.append((before, ""))
     return out
+
+
+_MANNER = re.compile(r"\b(?:on|by|with|for|from|at|per|in|using|via|instead of|without|until|as)\b", re.I)
+_CALLED_MISTAKE = re.compile(
+    r"\b(?:mistake|trap|pitfall)s?\s+(?:(?:i|we|people|teams)\s+(?:see|make|hit|fall into)"
+    r"(?:\s+(?:a lot|most|most often|often|all the time))?\s+)?(?:is|would be)\s+(?P<x>[a-z]+ing\b[^;:.]+)",
+    re.I,
+)
 
 
 # Verbs a key point may ask for itself ("skip the day or send a short digest"): saying them agrees with it.

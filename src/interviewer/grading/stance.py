@@ -50,7 +50,7 @@ _NEGATOR = re.compile(
     r"beats?|(?:cost|sanity|quick) check (?:with|for|on)|what if|suppose|supposing|imagine|for comparison|"
     r"tempting to (?:\w+ )?(?:say|pick|use|go with|chase|optimi[sz]e|reach for|think)|the temptation is to|"
     r"(?:naive|na\xefve|obvious|easy|lazy|knee-jerk) (?:move|approach|answer|choice|option|thing) (?:would be|is)|"
-    r"(?:common |classic |typical |big |first )?(?:mistake|trap|pitfall) (?:is|would be|here is) (?:to|thinking|assuming|using|treating|optimi[sz]ing|chasing)|"
+    r"(?:common |classic |typical |big |first )?(?:mistake|trap|pitfall) (?:(?:i|we) (?:see|make|hit)(?: (?:a lot|most|most often|often|all the time))? )?(?:is|would be|here is) (?:to|thinking|assuming|using|treating|optimi[sz]ing|chasing|keeping|making|letting|running|training|caching|scoring|sending|holding|putting)|"
     r"easy to (?:say|think|assume|reach for)|(?:you|one|people|some) (?:might|may|could|would) (?:think|say|assume|argue)|"
     r"steer clear of|stay away from|(?<!how )(?:some|many|most|lots of|a lot of|plenty of|other) (?:teams|companies|shops|tutorials|candidates)|"
     # "drop the cells to a reduced ceiling" lowers them, it does not drop them
@@ -78,7 +78,7 @@ _CALLED_WRONG = re.compile(
     r"(?:is|are)\s+(?:out\b(?!\s+(?:of|there|in|front|for|to|on|by|at)\b)|off the table|ruled out|a non-starter|"
     r"not an option)|"
     # "a rider's history or device never enters the price"
-    r"(?:never|(?:do|does|must|should|will|can|may)(?:n't| not)|won't|can't|cannot) (?:enters?|affects?|touch(?:es)?|"
+    r"(?<!that )(?<!which )(?<!who )(?:never|(?:do|does|must|should|will|can|may)(?:n't| not)|won't|can't|cannot) (?:enters?|affects?|touch(?:es)?|"
     r"influences?|feeds? into|goes? into|reach(?:es)?|factors? into|plays? (?:a|any) (?:part|role))\b|"
     r"(?:is|are) never (?:used|an input|considered|part of)\b|"
     r"(?:is|are|stays?) (?:kept )?out of the (?:price|model|features?)\b|"

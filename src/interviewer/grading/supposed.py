@@ -8,6 +8,7 @@ for first is a broken feed", "If a feed arrives half-empty, we under-order for w
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from interviewer.grading.options import weighed_options
 
@@ -182,6 +183,8 @@ def reasons_about_mistake(sentence: str) -> bool:
     "**Pitfall I'd avoid:** X", "we could X, or Y" or "X is simpler, but then Y can happen"."""
     if _HIDDEN_HARM.search(sentence) or _HAZARD.match(sentence) or _COSTED.match(sentence):
         return True
+    if _MISTAKE_LEAD.match(sentence):
+        return True  # "A mistake I see a lot is making click-through rate the target"
     if _PITFALL.match(sentence) or weighed_options(sentence) or _BUT_THEN.match(sentence):
         return True
     if _NOT_FREE.match(sentence) and _HARM_GROWS.search(sentence):
@@ -233,6 +236,23 @@ def describes_hazard(sentence: str) -> bool:
     return bool(_OUTCOME.search(match.group(2) if match else sentence))
 
 
+# "A mistake I see a lot is ...", "The trap here is ...", "First, a mistake to avoid: ...", "People are tempted to
+# ...": a mistake named to be avoided, as a mentor does
+_MISTAKE_LEAD = re.compile(
+    r"^\s*(?:(?:so|and|but|first|also|now|then|second|third|finally|again)\s*,?\s+)*"
+    r"(?:(?:a|the|one|my|our)\s+)?(?:[\w-]+\s+)?(?:mistakes?|traps?|pitfalls?|anti-?patterns?|gotchas?)\b"
+    r"[^.;:]{0,40}?(?:\bis\b|\bare\b|\bwould be\b|:)|"
+    r"^\s*(?:(?:so|and|but|first|also)\s*,?\s+)?(?:people|teams|folks|candidates|juniors|engineers|many|most|some|"
+    r"everyone|you)(?:\s+\w+)?\s+(?:are|get|often get|will be|feel|might be|may be)\s+tempted\s+to\b",
+    re.I,
+)
+_ANOTHER = re.compile(
+    r"^\s*(?:and\s+)?(?:another|a second|the second|the other|one more)"
+    r"(?:\s+(?:one|mistake|trap|pitfall|common one|classic|i see))?\s+(?:is|:)",
+    re.I,
+)
+
+
 # what a hazard does to the product, not only what it touches ("missing rows" names no harm done)
 _OUTCOME = re.compile(
     r"\b(?:under-?\w+|over-?order\w*|los(?:e|es|ing|t)|break\w*|broke|fail\w*|wrong|worse|cop(?:y|ies|ying)|"
@@ -245,6 +265,7 @@ _OUTCOME = re.compile(
 # "Leaving API traffic out would bias the frame, so the sampled API requests are logged too": the option supposed
 # is turned down, and what follows "so" is the design chosen instead
 _CONCLUDED = re.compile(r",\s*(?:and\s+)?so\s+(?!that\b|it\b|they\b)(.+)$", re.I)
+_INSTEAD = re.compile(r"(?:;|,\s*so|,\s*(?:and\s+)?instead,?|\.\s*instead,?)\s+(.+)$", re.I)
 _DESIGN_VERB = re.compile(
     r"\b(?:i'd|we'd|i will|we will|i'll|we'll|i|we)\s+(?:\w+\s+)?(?:keep|log|store|send|feed|use|train|add|sample|run)\w*\b|"
     r"\b(?:is|are|get|gets)\s+(?:\w+\s+)?(?:logged|stored|kept|fed|sent|added|used|sampled|included)\b",
@@ -254,6 +275,11 @@ _DESIGN_VERB = re.compile(
 
 def drawn_conclusion(sentence: str) -> str:
     """The design a supposition leads to ("..., so the sampled API requests are logged too"), or ""."""
+    if _MISTAKE_LEAD.match(sentence) and (instead := _INSTEAD.search(sentence)):
+        rest = instead.group(
+            1
+        )  # "The trap is caching the feed for hours; instead I'd cache features for a minute"
+        return rest if _DESIGN_VERB.search(rest) and not _HARM.search(rest) else ""
     supposed = _SUPPOSED.search(sentence) or _OPTION_WOULD.match(sentence)
     concluded = _CONCLUDED.search(sentence)
     if not (supposed and concluded) or concluded.start() < supposed.start(1):
@@ -262,3 +288,17 @@ def drawn_conclusion(sentence: str) -> str:
     if not _HARM.search(harm) or _HARM.search(rest) or not _DESIGN_VERB.search(rest):
         return ""
     return rest
+
+
+def named_mistakes(sentences: Sequence[str]) -> set[int]:
+    """The sentences that go on listing mistakes named just before: "A mistake I see a lot is scaling on CPU;
+    the GPU queue backs up first. Another is sizing every region for the global peak." """
+    found: set[int] = set()
+    lead = -10
+    for i, sentence in enumerate(sentences):
+        if _MISTAKE_LEAD.match(sentence):
+            lead = i
+        elif _ANOTHER.match(sentence) and i - lead <= 3:
+            found.add(i)
+            lead = i
+    return found
