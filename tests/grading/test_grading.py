@@ -572,3 +572,18 @@ def test_the_communication_numbers_criterion_rewards_arithmetic_that_holds(grade
         return next(c.score for c in grade.criteria if c.criterion_id == "quantification")
 
     assert numbers(said.format("35 thousand")) > numbers(said.format("800 thousand"))
+
+
+def test_a_story_of_an_earlier_jobs_design_covers_no_key_point(
+    grader: OfflineGrader, bank: QuestionBank
+) -> None:
+    youtube = bank.get("youtube-recommendations")
+    design = "We keep each user's profile in Redis, updated from Kafka by a stream job within a minute of each watch."
+    story = "At my last company we kept each user's profile in Redis, updated from Kafka within a minute of each watch."
+    said = grader.analyse(youtube, "architecture", f"{design} The ranker scores a thousand candidates.")
+    told = grader.analyse(youtube, "architecture", f"{story} The ranker scores a thousand candidates.")
+    covered = {m.point.id: m.score for m in said.matches}
+    recounted = {m.point.id: m.score for m in told.matches}
+    best = max(covered, key=lambda k: covered[k])
+    assert covered[best] > 0.3
+    assert recounted[best] == 0.0

@@ -36,6 +36,7 @@ from interviewer.grading.signals import (
     sentence_quality,
     split_sentences,
 )
+from interviewer.grading.stories import recounted
 from interviewer.notes.embeddings import Embedder
 from interviewer.phases import PHASE_GOALS, PHASES, Phase
 
@@ -160,18 +161,22 @@ class Analyser:
         """Per key point: the best raw similarity, the calibrated score and the index of the best sentence.
 
         Coverage means asserted: a sentence that asserts one of a point's wrong alternatives does not
-        cover it, however close its words are.
+        cover it, however close its words are, and neither does a story of an earlier job's design.
         """
         matrix, owner = self._point_matrix(points)
         sims = vectors @ matrix.T  # sentences x phrasings
+        told = recounted([s.text for s in sentences])  # a past job's design, recounted, covers nothing here
         best_raw = np.zeros(len(points), dtype=np.float32)
         best_score = np.zeros(len(points), dtype=np.float32)
         best_idx = np.zeros(len(points), dtype=np.int64)
         for i in range(len(points)):
             per_sentence = sims[:, owner == i].max(axis=1)
             scored = self._calibrate(per_sentence) * (0.4 + 0.6 * np.minimum(1.0, quality / 0.5))
-            if points[i].wrong and len(sentences):
-                wrong = [self.checker.asserts_wrong(s.clean, points[i]) for s in sentences]
+            if (points[i].wrong or told) and len(sentences):
+                wrong = [
+                    k in told or (bool(points[i].wrong) and self.checker.asserts_wrong(s.clean, points[i]))
+                    for k, s in enumerate(sentences)
+                ]
                 scored = np.where(np.asarray(wrong), 0.0, scored)
             j = int(np.argmax(scored))
             best_raw[i], best_score[i], best_idx[i] = per_sentence[j], scored[j], j
