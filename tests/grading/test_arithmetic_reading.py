@@ -149,6 +149,13 @@ def test_numbers_in_a_list_are_not_read_as_one() -> None:
             "The cache per token is two times thirty-two layers, times eight heads, times a hundred and "
             "twenty-eight dims, times two bytes, about a hundred and thirty kilobytes.",
         ),
+        # frames from a per-item rate said the sentence before; GPU-seconds said again in GPU-hours
+        (
+            "At 500 frames a second per GPU, I'll sample two frames a second. Ten million videos a day at 30 "
+            "seconds is then 600 million frames, or 1.2 million GPU-seconds, roughly 20,000 GPU-hours a day.",
+            "At 500 frames a second per GPU, I'll sample two frames a second. Ten million videos a day at 30 "
+            "seconds is then 600 million frames, or 1.2 million GPU-seconds, roughly 330 GPU-hours a day.",
+        ),
         (
             "That's three million core-seconds, roughly eight core-hours.",
             "That's three million core-seconds, roughly eight hundred and thirty core-hours.",

@@ -81,6 +81,8 @@ _BOUND = re.compile(
     r"(?:(under|below|less than)|(over|above|more than))\s*(?:about\s+|roughly\s+|around\s+)?$",
     re.I,
 )
+_CONVERTED = re.compile(rf"^\s*[A-Za-z-]*\s*,\s*(?:or\s+)?{_HEDGE}\s*$", re.I)
+_SAID_AS = re.compile(r"^\s*[A-Za-z-]*\s*,\s*or\s*$|\b(?:is|that's|so)\s+(?:about\s+|roughly\s+)?$", re.I)
 _TIMES_GAP = re.compile(r"(?:\btimes|\bmultiplied by|[×*]|\bx)\s*[~$]?\s*$", re.I)
 _TIMES_NEXT = re.compile(r"\s*(?:[a-z-]+\s+)?(?:times|multiplied by|x|×|\*)\s", re.I)
 _RANGE = re.compile(r"\s*(?:or|to|-|–)\s*(?:maybe\s*)?", re.I)
@@ -110,18 +112,61 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     """
     steps: list[Derivation] = []
     text, before = link_first(arrows(repaired(text))), arrows(repaired(before))
-    earlier: list[Quantity] = (
-        [q for clause in clauses(before) for q in definite(clause, quantities(clause))] if before else []
-    )
+    earlier: list[Quantity] = []
+    rates: dict[str, Quantity] = {}  # the rates said before, by what they count ("two frames a second")
+    for clause in clauses(before):
+        qs = definite(clause, quantities(clause))
+        earlier += qs
+        for q in qs:
+            if q.per_seconds and (noun := _noun_after(clause, q)) and not _PER_MACHINE.match(clause, q.end):
+                rates.setdefault(noun, q)
     for k, clause in enumerate(clauses(text)):
         clause = asides(clause)
         qs = definite(clause, quantities(clause))
         if k and earlier and (CONTINUES.match(clause) or OPENS_ON_RESULT.match(clause)) and qs:
             # "75 billion writes a day; over 86,400 seconds that's ...": the clause before ended on its input
             qs = [replace(earlier[-1], start=0, end=0), *qs]
-        steps += _clause_steps(clause, qs, earlier)
+        steps += [_per_item(step, clause, rates) for step in _clause_steps(clause, qs, earlier)]
         earlier += qs
     return steps
+
+
+# "500 frames a second per GPU": a machine's throughput, not a rate per item
+_PER_MACHINE = re.compile(r"\s*[a-z-]+\s+(?:a|per|every|each)\s+\w+\s+(?:per|on (?:a|one|each)|each)\b", re.I)
+_NOUN = re.compile(r"\s*(?:[a-z]+-)?([a-z]{3,}s)\b", re.I)
+
+
+def _noun_after(clause: str, q: Quantity) -> str:
+    """The plural noun a number counts ("600 million frames" -> "frames"), or ""."""
+    m = _NOUN.match(clause, q.end)
+    return (
+        m.group(1).lower() if m and m.group(1).lower() not in ("seconds", "hours", "minutes", "days") else ""
+    )
+
+
+def _per_item(step: Derivation, clause: str, rates: dict[str, Quantity]) -> Derivation:
+    """A step whose result counts what a rate said in the sentence before counts, and none of its own inputs
+    does, multiplies by that rate: "I'll sample two frames a second. Ten million videos a day at 30 seconds is
+    600 million frames"."""
+    noun = _noun_after(clause, step.result) if step.result.start or step.result.end else ""
+    rate = rates.get(noun)
+    if (
+        rate is None
+        or step.instead
+        or step.carried
+        or any(q.value == rate.value or _noun_after(clause, q) == noun for q in step.inputs)
+        or not any(q.kind == "duration" for q in step.inputs)
+    ):
+        return step
+    period = next((q.per_seconds for q in step.inputs if q.per_seconds), None)
+    return replace(
+        step,
+        # "600 million frames" from ten million videos a day: that day's frames
+        result=step.result if step.result.per_seconds else replace(step.result, per_seconds=period),
+        inputs=(*step.inputs, rate),
+        divide=(*step.divide, False),
+        multiplied=(*step.multiplied, False) if step.multiplied else (),
+    )
 
 
 def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantity]) -> list[Derivation]:
@@ -196,10 +241,19 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             first = i  # "so 2,000 times 1,200, ...": this number starts the next calculation
             continue
         stated = i >= 2 and bool(_STATED.search(clause[qs[i - 2].end : qs[i - 1].start]))
-        if in_another and (
-            bound
-            or (stated and not _RESULT_CUE.search(between))
-            or math.isclose(qs[i - 1].si, qs[i].si, rel_tol=0.02)
+        if (
+            in_another
+            and (
+                bound
+                or (stated and not _RESULT_CUE.search(between))
+                or math.isclose(qs[i - 1].si, qs[i].si, rel_tol=0.02)
+                # "1.2 million GPU-seconds, roughly 330 GPU-hours"; not "times 2 bytes, about 13 KB"
+                or (
+                    _CONVERTED.match(between)
+                    and i >= 2
+                    and _SAID_AS.search(clause[qs[i - 2].end : qs[i - 1].start])
+                )
+            )
         ):
             # "needs 3 million core-seconds, about 830 core-hours", "a 4-hour window, which is 14,400 seconds":
             # the last amount restated
