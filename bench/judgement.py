@@ -74,7 +74,10 @@ compares the design with published systems: "The YouTube two-tower paper ...", "
 "thirty-second (held out)" until it was measured once and "thirty-second (tuned on)" from then. The thirty-third
 (minimal_pairs_thirtythird.yaml, written blind after the thirty-second had been looked at, spoken by a senior engineer
 mentoring a junior one, naming the mistakes to avoid in right and wrong answers alike) is "thirty-third (held out)"
-until it was measured once and "thirty-third (tuned on)" from then. A set listed in HELD_OUT is reported as
+until it was measured once and "thirty-third (tuned on)" from then. The thirty-fourth
+(minimal_pairs_thirtyfourth.yaml, written blind after the thirty-third had been looked at, spoken by a candidate who
+revises themselves mid-answer, "wait, no", "scratch that", in right and wrong answers alike) is "thirty-fourth (held
+out)" until it was measured once and "thirty-fourth (tuned on)" from then. A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -149,6 +152,7 @@ PAIR_FILES = {
     "thirtyfirst": "minimal_pairs_thirtyfirst.yaml",
     "thirtysecond": "minimal_pairs_thirtysecond.yaml",
     "thirtythird": "minimal_pairs_thirtythird.yaml",
+    "thirtyfourth": "minimal_pairs_thirtyfourth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -183,8 +187,9 @@ EXTRA = (
     "thirtyfirst",
     "thirtysecond",
     "thirtythird",
+    "thirtyfourth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"thirtyfourth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -218,6 +223,7 @@ SPLIT_NAMES = {
     "thirtyfirst": "thirty-first (tuned on)",
     "thirtysecond": "thirty-second (tuned on)",
     "thirtythird": "thirty-third (tuned on)",
+    "thirtyfourth": "thirty-fourth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

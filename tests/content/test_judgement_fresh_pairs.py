@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ THIRTIETH = _pairs("minimal_pairs_thirtieth.yaml")
 THIRTYFIRST = _pairs("minimal_pairs_thirtyfirst.yaml")
 THIRTYSECOND = _pairs("minimal_pairs_thirtysecond.yaml")
 THIRTYTHIRD = _pairs("minimal_pairs_thirtythird.yaml")
+THIRTYFOURTH = _pairs("minimal_pairs_thirtyfourth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -96,6 +97,7 @@ HELD_OUT = (
     + THIRTYFIRST
     + THIRTYSECOND
     + THIRTYTHIRD
+    + THIRTYFOURTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -149,6 +151,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("dd-", THIRTYFIRST),
         ("ee-", THIRTYSECOND),
         ("ff-", THIRTYTHIRD),
+        ("gg-", THIRTYFOURTH),
     ],
     ids=[
         "third",
@@ -182,6 +185,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "thirtyfirst",
         "thirtysecond",
         "thirtythird",
+        "thirtyfourth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -298,6 +302,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("thirtyfirst", THIRTYFIRST),
         ("thirtysecond", THIRTYSECOND),
         ("thirtythird", THIRTYTHIRD),
+        ("thirtyfourth", THIRTYFOURTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
