@@ -27,18 +27,25 @@ from interviewer.grading.operands import (
     operated_again,
     over_inputs_period,
     per_unit_factor,
-    period_after,
     rate_again,
     restated,
     restated_durations,
-    same_over_periods,
     scale_context,
     share_of,
     unqualified,
     with_units,
 )
 from interviewer.grading.quantities import Quantity, quantities, unit_change, words_to_digits
-from interviewer.grading.readings import Derivation, period_slip, periods_said
+from interviewer.grading.readings import (
+    PER_MACHINE,
+    Derivation,
+    noun_after,
+    per_item,
+    period_after,
+    period_slip,
+    periods_said,
+    same_over_periods,
+)
 from interviewer.grading.shares import missed_share, share_step, share_worked
 from interviewer.grading.stance import clauses
 from interviewer.grading.sums import added, blend, headroom_added, mixed_sum
@@ -118,7 +125,7 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
         qs = definite(clause, quantities(clause))
         earlier += qs
         for q in qs:
-            if q.per_seconds and (noun := _noun_after(clause, q)) and not _PER_MACHINE.match(clause, q.end):
+            if q.per_seconds and (noun := noun_after(clause, q)) and not PER_MACHINE.match(clause, q.end):
                 rates.setdefault(noun, q)
     for k, clause in enumerate(clauses(text)):
         clause = asides(clause)
@@ -126,47 +133,9 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
         if k and earlier and (CONTINUES.match(clause) or OPENS_ON_RESULT.match(clause)) and qs:
             # "75 billion writes a day; over 86,400 seconds that's ...": the clause before ended on its input
             qs = [replace(earlier[-1], start=0, end=0), *qs]
-        steps += [_per_item(step, clause, rates) for step in _clause_steps(clause, qs, earlier)]
+        steps += [per_item(step, clause, rates) for step in _clause_steps(clause, qs, earlier)]
         earlier += qs
     return steps
-
-
-# "500 frames a second per GPU": a machine's throughput, not a rate per item
-_PER_MACHINE = re.compile(r"\s*[a-z-]+\s+(?:a|per|every|each)\s+\w+\s+(?:per|on (?:a|one|each)|each)\b", re.I)
-_NOUN = re.compile(r"\s*(?:[a-z]+-)?([a-z]{3,}s)\b", re.I)
-
-
-def _noun_after(clause: str, q: Quantity) -> str:
-    """The plural noun a number counts ("600 million frames" -> "frames"), or ""."""
-    m = _NOUN.match(clause, q.end)
-    return (
-        m.group(1).lower() if m and m.group(1).lower() not in ("seconds", "hours", "minutes", "days") else ""
-    )
-
-
-def _per_item(step: Derivation, clause: str, rates: dict[str, Quantity]) -> Derivation:
-    """A step whose result counts what a rate said in the sentence before counts, and none of its own inputs
-    does, multiplies by that rate: "I'll sample two frames a second. Ten million videos a day at 30 seconds is
-    600 million frames"."""
-    noun = _noun_after(clause, step.result) if step.result.start or step.result.end else ""
-    rate = rates.get(noun)
-    if (
-        rate is None
-        or step.instead
-        or step.carried
-        or any(q.value == rate.value or _noun_after(clause, q) == noun for q in step.inputs)
-        or not any(q.kind == "duration" for q in step.inputs)
-    ):
-        return step
-    period = next((q.per_seconds for q in step.inputs if q.per_seconds), None)
-    return replace(
-        step,
-        # "600 million frames" from ten million videos a day: that day's frames
-        result=step.result if step.result.per_seconds else replace(step.result, per_seconds=period),
-        inputs=(*step.inputs, rate),
-        divide=(*step.divide, False),
-        multiplied=(*step.multiplied, False) if step.multiplied else (),
-    )
 
 
 def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantity]) -> list[Derivation]:

@@ -18,7 +18,6 @@ The interviewer challenges what it finds; the graders lower the criteria the err
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -43,10 +42,11 @@ from interviewer.grading.readings import downtime_reading, stated_reading
 from interviewer.grading.redo import RETRACTION, mentions_any, mentions_point, redoes
 from interviewer.grading.rejection import STOP_WORDS as _STOP
 from interviewer.grading.rejection import asked_option, declined_point
+from interviewer.grading.retractions import taken_back
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, mentions, with_topic
 from interviewer.grading.stories import recounted
-from interviewer.grading.sums import remainder_fits
+from interviewer.grading.sums import PLUS_OVER, divided_first, remainder_fits, totals
 from interviewer.grading.supposed import (
     describes_hazard,
     drawn_conclusion,
@@ -65,31 +65,6 @@ _ROOT = re.compile(r"\bsquare root\b|\bsqrt\b|√|\blog(?:arithm)? of\b", re.I)
 TOLERANCE = 2.0  # a result within this factor of the recomputed one is consistent
 SERIOUS = 10.0  # an order of magnitude off
 PEAK = 3.0  # a rate said "at peak" may be up to this many times the day's average without saying why
-
-
-_PLUS_OVER = re.compile(
-    r"\b(\d+(?:\.\d+)?(?:(?:\s+[a-z]+){0,2}?)\s+plus\s+)(\d+(?:\.\d+)?)((?:\s+[a-z]+){0,2}?)\s+"
-    r"(?:(?:divided by|over)\s+(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|secs?|minutes?|hours?|days?|weeks?|months?|"
-    r"years?)\b)|(?:spread|averaged) (?:over|across)\s+(\d+(?:\.\d+)?)(?:\s+days)?\b)",
-    re.I,
-)
-
-
-def _divided_first(m: re.Match[str]) -> str:
-    """ "A plus B divided by N" (or "spread over N days") read as A plus (B/N)."""
-    b, n = float(m.group(2)), float(m.group(4) or m.group(5))
-    if n == 0:
-        return m.group(0)
-    return f"{m.group(1)}{b / n:.3f}{m.group(3)}"
-
-
-def _totals(stated: float, parts: Sequence[float]) -> bool:
-    """Whether `stated` is the sum of the last two or more results stated before it (within 10%)."""
-    for n in range(2, len(parts) + 1):
-        total = sum(parts[-n:])
-        if total > 0 and abs(math.log(stated / total)) <= math.log(1.1):
-            return True
-    return False
 
 
 class ClaimError(BaseModel):
@@ -166,6 +141,10 @@ class ClaimChecker:
         """Errors in `answer`, in order. With `phase` None every phase's wrong claims are looked for."""
         if (plain := unmarked(answer)) != answer:  # "≈ **12,000 writes/s**": read without its Markdown marks
             return quoted_as_written(self.check(question, phase, plain), plain, answer)
+        if (
+            kept := taken_back(answer)
+        ) != answer:  # "I'd use CTR, wait, no, watch time": the CTR is taken back
+            return quoted_as_written(self.check(question, phase, kept), kept, answer)
         answer = heard(answer)
         points = phase_points(question, phase)
         aims = [*points, *goal_points(question, phase)]  # a wrong objective is wrong in any phase
@@ -294,6 +273,7 @@ class ClaimChecker:
         return found
 
     def _asserts_wrong(self, sentence: str, point: KeyPoint) -> bool:
+        sentence = taken_back(sentence)
         if any(
             says(clause, wrong.cues, wrong.unless)
             for wrong in point.wrong
@@ -310,6 +290,8 @@ class ClaimChecker:
         sentence redoes it soundly; needs no question (the communication grade reads them too)."""
         if (plain := unmarked(answer)) != answer:
             return quoted_as_written(self.arithmetic_errors(plain), plain, answer)
+        if (kept := taken_back(answer)) != answer:
+            return quoted_as_written(self.arithmetic_errors(kept), kept, answer)
         answer, errors = heard(answer), list[ClaimError]()
         carry = ""
         target: float | None = None  # the availability the answer last stated
@@ -416,9 +398,11 @@ class ClaimChecker:
             if computed is None or stated <= 0 or computed <= 0:
                 continue
             over = derivation.result.per_seconds
-            if _totals(stated, results[:-1]) and (not over or not periods or over in periods):
+            if totals(stated, results[:-1]) and (not over or not periods or over in periods):
                 continue  # "... is 9 thousand, and ... is 36 thousand, so 45 thousand a day": the parts added up
-            shown = downtime_reading(derivation) or stated_reading(derivation) or computed
+            said = stated_reading(derivation)  # what the operators as said give, when no further off
+            near = said and max(said / stated, stated / said) <= max(stated / computed, computed / stated)
+            shown = downtime_reading(derivation) or (said if near else None) or computed
             factor = max(stated / computed, computed / stated)
             if factor <= TOLERANCE or (stated > computed and _ALLOWANCE.search(text)):
                 continue  # "with headroom, that's about 300 GPUs": a margin left unsaid may explain more
@@ -445,7 +429,7 @@ class ClaimChecker:
             break  # one error per sentence: later steps build on the wrong number
         if (
             found
-            and (alt := _PLUS_OVER.sub(_divided_first, text)) != text
+            and (alt := PLUS_OVER.sub(divided_first, text)) != text
             and not self._arithmetic(alt, carried, before, that)
         ):
             return []  # "40 million daily plus 80 million weekly divided by seven": the division binds first

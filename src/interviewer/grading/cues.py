@@ -155,7 +155,8 @@ def _premise(clause: str, m: Mention, claimed: Sequence[str]) -> bool:
 # "..., so I'd anchor on applications", "..., so the target is ...": a choice drawn from what was said before
 _CHOSEN = re.compile(
     r"\s+(?:i'd|we'd|i would|we would|i'll|we'll|i will|we will|let's|"
-    r"the (?:goal|target|metric|objective|aim)(?: here| for (?:us|this|now))? is)\b",
+    r"the (?:main |primary |real )?(?:goal|target|metric|objective|aim)(?: here| for (?:us|this|now))? "
+    r"(?:is|should be|will be|would be))\b",
     re.I,
 )
 

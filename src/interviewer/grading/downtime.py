@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from interviewer.grading.amounts import amount
 from interviewer.grading.quantities import Quantity, quantities, words_to_digits
+from interviewer.grading.readings import PERIODS
 
 _NINES = {
     "two": 0.99,
@@ -32,7 +33,6 @@ _DOWNTIME = re.compile(
     r"\b(?:downtime|down time|of outage|to be down|down for|offline for|error budget)\b", re.I
 )
 _PERIOD_WORD = re.compile(r"\b(?:a|per|each|every|one|(\d+)[- ]day)\s+(day|week|month|year)\b", re.I)
-_PERIODS = {"day": 86_400.0, "week": 604_800.0, "month": 2_592_000.0, "year": 31_536_000.0}
 TOLERANCE = 2.0
 
 
@@ -69,7 +69,7 @@ def _period(text: str, durations: list[Quantity]) -> float | None:
     match = _PERIOD_WORD.search(text)
     if match:
         days = match.group(1)
-        return float(days) * 86_400.0 if days else _PERIODS[match.group(2).lower()]
+        return float(days) * 86_400.0 if days else PERIODS[match.group(2).lower()]
     long = [q.value for q in durations if q.value >= 86_400.0]
     return max(long) if long else None
 

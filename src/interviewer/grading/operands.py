@@ -235,25 +235,6 @@ _EACH = re.compile(r"^\s*(?:[\w-]+\s+)?(?:each|apiece|per request|per query)\b",
 _QUALIFIER = re.compile(r"\b(?:over|across|on)\s+(?:a|an|the|some|about|roughly|up to)?\s*$", re.I)
 
 
-_RESULT_PERIOD = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,3}?(?:a|per|each|every)\s+(day|week|month|year)\b", re.I)
-_PERIODS = {"day": 86_400.0, "week": 604_800.0, "month": 2_592_000.0, "year": 31_536_000.0}
-
-
-def period_after(clause: str, q: Quantity) -> float | None:
-    """The period, in seconds, said right after an amount ("20 minutes a month"), or None."""
-    per = _RESULT_PERIOD.match(clause[q.end : q.end + 40])
-    return _PERIODS[per.group(1).lower()] if per else None
-
-
-def same_over_periods(clause: str, said: Quantity, result: Quantity) -> bool:
-    """Whether `result` says `said` again over another period (within 25%): "21.6 minutes a month, roughly
-    4.5 hours a year"."""
-    a, b = period_after(clause, said), period_after(clause, result)
-    if not (a and b and a != b and result.value):
-        return False
-    return abs(said.value / a / (result.value / b) - 1) <= 0.25
-
-
 _HEDGE = (
     r"(?:(?:only |just )?(?:about|around|roughly|approximately|nearly|almost)|call it|so about|so roughly)"
 )
@@ -375,7 +356,11 @@ def carried_from(
         last = next((q for q in reversed(earlier) if q.kind == "count"), None)
         # or a count per the period just spelled out: "3 billion a day. A day has 86,400 seconds, so ..."
         over = last is not None and last.per_seconds in (None, inputs[0].value)
-        return [replace(last, per_seconds=None)] if last and over and last.value > result.value else []
+        # "refreshing each every 30 seconds": each of them once per that time, the count even if not smaller
+        each = re.search(r"\beach\b[\w\s]*\bevery\s+$", clause[: inputs[0].start], re.I)
+        return (
+            [replace(last, per_seconds=None)] if last and over and (each or last.value > result.value) else []
+        )
     one = inputs[0]
     if (
         len(inputs) == 1

@@ -7,8 +7,9 @@ allows, and the two ways a count per period meets the seconds it is spread over.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from interviewer.grading.quantities import Quantity, unit_change
 
@@ -84,3 +85,60 @@ def stated_reading(d: Derivation) -> float | None:
     if power != d.result.time_power or si <= 0:
         return None
     return si * d.result.per_seconds if d.result.per_seconds else si
+
+
+_RESULT_PERIOD = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,3}?(?:a|per|each|every)\s+(day|week|month|year)\b", re.I)
+PERIODS = {"day": 86_400.0, "week": 604_800.0, "month": 2_592_000.0, "year": 31_536_000.0}
+
+
+def period_after(clause: str, q: Quantity) -> float | None:
+    """The period, in seconds, said right after an amount ("20 minutes a month"), or None."""
+    per = _RESULT_PERIOD.match(clause[q.end : q.end + 40])
+    return PERIODS[per.group(1).lower()] if per else None
+
+
+def same_over_periods(clause: str, said: Quantity, result: Quantity) -> bool:
+    """Whether `result` says `said` again over another period (within 25%): "21.6 minutes a month, roughly
+    4.5 hours a year"."""
+    a, b = period_after(clause, said), period_after(clause, result)
+    if not (a and b and a != b and result.value):
+        return False
+    return abs(said.value / a / (result.value / b) - 1) <= 0.25
+
+
+# "500 frames a second per GPU": a machine's throughput, not a rate per item
+PER_MACHINE = re.compile(r"\s*[a-z-]+\s+(?:a|per|every|each)\s+\w+\s+(?:per|on (?:a|one|each)|each)\b", re.I)
+_NOUN = re.compile(r"\s*(?:[a-z]+-)?([a-z]{3,}s)\b", re.I)
+
+
+def noun_after(clause: str, q: Quantity) -> str:
+    """The plural noun a number counts ("600 million frames" -> "frames"), or ""."""
+    m = _NOUN.match(clause, q.end)
+    return (
+        m.group(1).lower() if m and m.group(1).lower() not in ("seconds", "hours", "minutes", "days") else ""
+    )
+
+
+def per_item(step: Derivation, clause: str, rates: dict[str, Quantity]) -> Derivation:
+    """A step whose result counts what a rate said in the sentence before counts, and none of its own inputs
+    does, multiplies by that rate: "I'll sample two frames a second. Ten million videos a day at 30 seconds is
+    600 million frames"."""
+    noun = noun_after(clause, step.result) if step.result.start or step.result.end else ""
+    rate = rates.get(noun)
+    if (
+        rate is None
+        or step.instead
+        or step.carried
+        or any(q.value == rate.value or noun_after(clause, q) == noun for q in step.inputs)
+        or not any(q.kind == "duration" for q in step.inputs)
+    ):
+        return step
+    period = next((q.per_seconds for q in step.inputs if q.per_seconds), None)
+    return replace(
+        step,
+        # "600 million frames" from ten million videos a day: that day's frames
+        result=step.result if step.result.per_seconds else replace(step.result, per_seconds=period),
+        inputs=(*step.inputs, rate),
+        divide=(*step.divide, False),
+        multiplied=(*step.multiplied, False) if step.multiplied else (),
+    )

@@ -182,3 +182,28 @@ def headroom_added(clause: str, before: Quantity, result: Quantity) -> bool:
 
 
 _REGROUPED = re.compile(r"^\s*(?:lots|batches|blocks|groups|bundles|units) of\b", re.I)
+
+
+PLUS_OVER = re.compile(
+    r"\b(\d+(?:\.\d+)?(?:(?:\s+[a-z]+){0,2}?)\s+plus\s+)(\d+(?:\.\d+)?)((?:\s+[a-z]+){0,2}?)\s+"
+    r"(?:(?:divided by|over)\s+(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|secs?|minutes?|hours?|days?|weeks?|months?|"
+    r"years?)\b)|(?:spread|averaged) (?:over|across)\s+(\d+(?:\.\d+)?)(?:\s+days)?\b)",
+    re.I,
+)
+
+
+def divided_first(m: re.Match[str]) -> str:
+    """ "A plus B divided by N" (or "spread over N days") read as A plus (B/N)."""
+    b, n = float(m.group(2)), float(m.group(4) or m.group(5))
+    if n == 0:
+        return m.group(0)
+    return f"{m.group(1)}{b / n:.3f}{m.group(3)}"
+
+
+def totals(stated: float, parts: Sequence[float]) -> bool:
+    """Whether `stated` is the sum of the last two or more results stated before it (within 10%)."""
+    for n in range(2, len(parts) + 1):
+        total = sum(parts[-n:])
+        if total > 0 and abs(math.log(stated / total)) <= math.log(1.1):
+            return True
+    return False
