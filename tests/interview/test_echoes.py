@@ -43,3 +43,12 @@ def test_a_story_from_an_earlier_job_is_not_echoed_but_the_design_after_it_is() 
     text = f"{story} {design}"
     assert echo_in(text, story) is None
     assert echo_in(text, design) is not None
+
+
+def test_words_taken_back_are_not_echoed() -> None:
+    revised = "I'd autoscale on CPU utilisation, wait, no, on queue depth."
+    assert echo_in(revised, revised) == "you'd autoscale on queue depth"
+    dropped = (
+        "I'd run one large model on every item, wait, no, at nine thousand a second that breaks the budget."
+    )
+    assert echo_in(dropped, dropped) is None

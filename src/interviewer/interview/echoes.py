@@ -1,7 +1,9 @@
 """A short second-person echo of what the candidate said: "I'd cache candidates in Redis" is acknowledged as
 "you'd cache candidates in Redis". A choice made by its place among options weighed just before ("We could keep
 full logs for a month, or keep them short. I'd do the second.") is echoed in the option's own words, never as
-"you'd do the second". A story from an earlier job is not echoed: it is not the design at hand.
+"you'd do the second". A story from an earlier job is not echoed: it is not the design at hand, and neither
+are words taken back ("I'd autoscale on CPU, wait, no, on queue depth" is echoed as "you'd autoscale on queue
+depth").
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 
 from interviewer.grading.options import chosen_option, weighed_options
+from interviewer.grading.retractions import taken_back
 from interviewer.grading.stories import recounted
 from interviewer.interview.reading import sentences
 
@@ -57,4 +60,4 @@ def echo_in(text: str, sentence: str) -> str | None:
     if at and _BY_PLACE.search(sentence):
         option = chosen_option(sentence, weighed_options(said[at - 1]))
         return echo_of(f"I'd {option}") if option else None
-    return echo_of(sentence)
+    return echo_of(" ".join(taken_back(sentence).split()))
