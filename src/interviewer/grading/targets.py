@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from interviewer.content.claims import Constraint
 from interviewer.grading.caps import over_cap
 from interviewer.grading.freshness import CACHE_LIFE, bounded_within, period_asserted
+from interviewer.grading.ordering import THEN_LATER, after_event_first
 from interviewer.grading.outages import outage_passed_on, resumes_hold
 from interviewer.grading.quantities import periods, quantities, words_to_digits
 from interviewer.grading.stance import clauses, is_asserted, mentions, names_other_kind, segments
@@ -94,7 +95,7 @@ def holds_the_breach(sentence: str, constraint: Constraint) -> bool:
         return any(sec > (constraint.max or 0) for sec, _, _ in periods(text))
     if constraint.kind == "ordering":
         return bool(
-            _DEFERRED.search(text) or _THEN_LATER.search(text) or _LATER.search(text) or _UNDO.search(text)
+            _DEFERRED.search(text) or THEN_LATER.search(text) or _LATER.search(text) or _UNDO.search(text)
         )
     if constraint.kind == "nonblocking":
         return bool(_WAITS.search(text))
@@ -252,7 +253,7 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
             if (
                 constraint.kind == "ordering"
                 and not (_OUTAGE.search(clause) or _HELD_BACK.search(clause))
-                and _after_event_first(parts, constraint)
+                and after_event_first(parts, constraint)
             ):
                 return "That check runs too late."
             if constraint.kind == "ordering" and _event_without_check(clause, constraint):
@@ -306,68 +307,8 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
     return None
 
 
-# "We approve the payment first and score it afterwards", "once it's published, the classifier checks it":
-# the event comes first in the sentence and the check follows, in words the subject list need not hold.
-_FIRST = re.compile(r"\b(?:first|straight away|right away|immediately|up front|upfront)\b", re.I)
-_THEN_LATER = re.compile(
-    r"\b(?:afterwards?|after that|after(?=[\s.!]*$)|later|then|subsequently|eventually|asynchronously|async|"
-    r"in the background|out of band)\b",
-    re.I,
-)
 _HELD_BACK = re.compile(r"\b(?:reduced|limited|restricted|throttled) (?:reach|distribution)\b", re.I)
-_EVENT_DONE = re.compile(r"^\s*(?:(?:and|so|but)\s+)?(?:only\s+)?(?:after|once)\b", re.I)
-_CHECK_VERBS = re.compile(
-    r"\b(?:scor\w*|check\w*|scan\w*|classif\w*|moderat\w*|screen\w*|review\w*|match\w*|"
-    r"run (?:it|them) through|runs? the (?:model|classifier|check)|look(?:s|ed)? at (?:it|them)|"
-    r"(?:publish|send|pass|hand|forward)\w* (?:it |them )?(?:off |on |over )?to (?:the |our |a )?\w*\s?"
-    r"(?:fraud|risk|moderation|safety|model|classifier|scor\w*|check\w*|review\w*))",
-    re.I,
-)
-
-
-def _after_event_first(parts: Sequence[str], constraint: Constraint) -> bool:
-    """Whether a clause lets the event happen first and runs the check after it, in either order of
-    words: "we approve the payment first and score it afterwards", "after it goes live we scan it"."""
-    events = list(constraint.before)
-    for i, part in enumerate(parts):
-        said = [m for m in mentions(part, events) if m.asserted]
-        if not said or re.search(r"\bbefore\b", part, re.I):
-            continue
-        rest = parts[i + 1 : i + 3]
-        if _EVENT_DONE.match(part) and any(
-            _CHECK_VERBS.search(r) and not re.search(r"\bbefore\b", r, re.I) for r in rest
-        ):
-            return True
-        if _FIRST.search(part) and any(
-            _CHECK_VERBS.search(r) and _THEN_LATER.search(r) and not re.search(r"\bbefore\b", r, re.I)
-            for r in rest
-        ):
-            return True
-        # "the switch approves the payment and puts it to Kafka, and the fraud service reads from Kafka and
-        # scores it": the check reads what the event already let through off a queue
-        later = parts[i + 1 : i + 4]
-        if any(_FROM_QUEUE.search(r) for r in later) and any(_CHECK_VERBS.search(r) for r in later):
-            return True
-        # "the switch approves and publishes the payment to Kafka, and the scoring service consumes it"
-        if any(_TO_QUEUE.search(r) for r in parts[i : i + 2]) and any(
-            _CONSUMES.search(r) and _CHECK_VERBS.search(r) for r in later
-        ):
-            return True
-    return False
-
-
 _THEM = re.compile(r"\b(?:them|it)\b", re.I)
-_TO_QUEUE = re.compile(
-    r"\b(?:publish\w*|puts?|writes?|emits?|sends?|pushes?)\b[^,;]{0,40}\b(?:to|on|onto|into)\s+(?:the\s+|a\s+)?"
-    r"(?:kafka|queue|topic|stream)\b",
-    re.I,
-)
-_CONSUMES = re.compile(r"\b(?:consum\w*|picks? (?:it|them) up|reads? (?:it|them)\b)", re.I)
-_FROM_QUEUE = re.compile(
-    r"\b(?:reads?|reading|consum\w*|pulls?|pulling|picks? (?:it|them) up)\s+(?:it\s+|them\s+)?(?:from|off)\s+"
-    r"(?:the\s+)?(?:kafka|queue|topic|stream)\b",
-    re.I,
-)
 
 
 def _after(segment: str, events: Sequence[str]) -> bool:
@@ -401,6 +342,10 @@ _RUNS_AFTER = re.compile(
     re.I,
 )
 _PHRASE_START = re.compile(r"^\s*(?:in|on|via|through|within|from|at|by|using)\b", re.I)
+# "image classifiers, and video goes to an async queue": a part with a subject of its own is not the predicate
+_OWN_SUBJECT = re.compile(
+    r"^\s*(?!it\b|they\b|which\b|that\b|then\b)[a-z-]+\s+(?:goes|go|lands?|waits?)\b", re.I
+)
 
 
 def _deferred(parts: Sequence[str], i: int) -> bool:
@@ -409,7 +354,9 @@ def _deferred(parts: Sequence[str], i: int) -> bool:
     # the phrase after it, or the whole predicate when the part is the subject alone ("the image classifier |
     # then picks it up from a queue")
     short = len(parts[i].split()) <= 4
-    said = [parts[i]] + [p for p in parts[i + 1 : i + 2] if short or _PHRASE_START.match(p)]
+    said = [parts[i]] + [
+        p for p in parts[i + 1 : i + 2] if (short and not _OWN_SUBJECT.match(p)) or _PHRASE_START.match(p)
+    ]
     if any(is_asserted(p, m.start(), m.end()) for p in said for m in _DEFERRED.finditer(p)):
         return True
     nxt = parts[i + 1 : i + 2]
