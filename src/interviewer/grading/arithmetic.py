@@ -46,7 +46,7 @@ from interviewer.grading.readings import (
     periods_said,
     same_over_periods,
 )
-from interviewer.grading.shares import missed_share, share_step, share_worked
+from interviewer.grading.shares import missed_share, percent_unsaid, share_step, share_worked
 from interviewer.grading.stance import clauses
 from interviewer.grading.sums import added, blend, headroom_added, mixed_sum
 
@@ -152,6 +152,15 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         # "fifty or sixty", "four to five": a range, not a result
         if _RANGE.fullmatch(between):
             continue
+        # "about 13,600 of the 20,000 queries": a part of the number after it, not a result of those before
+        if (
+            i + 1 < len(qs)
+            and _OF_NEXT.fullmatch(clause, qs[i].end, qs[i + 1].start)
+            and qs[i + 1].si > qs[i].si
+            and qs[i].kind == qs[i + 1].kind == "count"
+        ):
+            first = i
+            continue
         # "nearly four times the budget": a ratio to something unsaid, not a result
         if _RATIO_NEXT.match(clause[qs[i].end : qs[i].end + 30]):
             continue
@@ -252,6 +261,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             said, extra = items
         carried = [] if carried and any(carried[0].value == s.value for s in said) else carried  # said again
         inputs = restated_durations([*carried[:1], *said, *extra], [*earlier, *qs[:first]], result)
+        inputs = percent_unsaid(inputs, result)
         context = scale_context([*earlier, *qs[:first]])
         first = i
         availability = inputs[0].kind == "percent" and inputs[0].value >= 0.9 and result.kind == "duration"
@@ -315,6 +325,7 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
     return steps
 
 
+_OF_NEXT = re.compile(r"\s*(?:[a-z-]+\s+)?of\s+(?:the\s+|our\s+|all\s+|those\s+)?[~$]?\s*", re.I)
 _FLEET = re.compile(
     r"^\s*(?:more |extra |[\w-]+ )?(?:replicas?|gpus?|servers?|nodes?|machines?|instances?|pods?|workers?|"
     r"shards?|hosts?|cores?|boxes|cards?|accelerators?)\b",

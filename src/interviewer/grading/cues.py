@@ -222,7 +222,7 @@ _DEMOTED = re.compile(
     r"(?:counted|folded|rolled|included) (?:in(?:to)?|as (?:a )?part of) (?:it|that|this)\b|"
     # "takedown counts I'd treat as an operational number only"
     r"as an? (?:operational|ops|workload|capacity|health) (?:number|metric|signal|figure)|"
-    r"as (?:a )?secondary|secondary (?:metrics?|signals?)|but (?:not|never) optimi[sz]e|"
+    r"as (?:a |the (?:main |first |key )?)?secondary|secondary (?:metrics?|signals?|numbers?)|but (?:not|never) optimi[sz]e|"
     r"(?:do not|don't|won't|will not|wouldn't|would not) optimi[sz]e|too late to steer|nice.to.have|as noise|"
     r"(?:on|to|for) a (?:secondary |separate )?dashboard|with (?:[\w@-]+ ){1,4}(?:tracked|watched|logged)|as an? (?:[\w-]+ ){0,2}?dashboard(?: number| metric)?s?|(?:leave|left|leaving) (?:[\w-]+ ){0,3}?to (?:the |a )?"
     r"dashboards?|as a (?:nice |happy |welcome )?(?:side.effect|bonus)|"

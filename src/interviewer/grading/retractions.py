@@ -67,6 +67,12 @@ _NOT_ANCHOR = frozenset(
     ]
 )
 _OPENING = re.compile(r"\s*(?:(?:so|okay|ok|well|actually|oh|um|uh|hmm|sorry|and|but)[,\s]*)*", re.I)
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|would|will|can|could|should|must|do|does|did|has|have|had|need|needs|"
+    r"goes|runs|gets|takes|makes|uses|gives|means|sends|keeps)\b|'(?:s|re|d|ll|ve|m)\b|\b\w{3,}ed\b|"
+    r"^\s*(?:and |but |so |then )?(?:we|i|you|they|it|he|she)\s+\w+",  # "we return an error": a subject and its verb
+    re.I,
+)
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _NUMBER_WORD = (
     r"(?:\d[\d.,]*|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|"
@@ -118,7 +124,13 @@ def _retracted_from(text: str, m: re.Match[str]) -> int | None:
         said = [w for w in _WORD.finditer(text, reach, at) if w.group().lower() == word.group().lower()]
         if said:
             return said[-1].start()
-    return clause if strong else None
+    if not strong:
+        return None
+    if clause > sentence and not _VERB.search(text[clause:at]):
+        # "I'd split by time, older months for training, correction: a random split is better": a clause with
+        # no verb of its own spells out the one before it, which goes with it
+        return max((c.end() for c in _CLAUSE_END.finditer(text, sentence, clause - 2)), default=sentence)
+    return clause
 
 
 def _words_back(text: str, at: int, n: int) -> int:

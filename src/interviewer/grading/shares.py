@@ -111,3 +111,14 @@ def share_worked(clause: str, said: Sequence[Quantity], result: Quantity) -> boo
         and any(q.kind == "percent" for q in said)
         and all(_EXPLICIT.search(clause[a.end : b.start]) for a, b in itertools.pairwise(said))
     )
+
+
+def percent_unsaid(inputs: list[Quantity], result: Quantity) -> list[Quantity]:
+    """`inputs` with a bare number read as the percent it stands for, when the others and the result are
+    percents: "forty times eighty percent is thirty-two percent" multiplies 40% by 80%."""
+    if result.kind != "percent" or not any(q.kind == "percent" for q in inputs):
+        return inputs
+    bare = [q for q in inputs if q.kind != "percent"]
+    if len(bare) != 1 or bare[0].kind != "count" or bare[0].per_seconds or not 1 <= bare[0].value <= 100:
+        return inputs
+    return [replace(q, kind="percent", value=q.value / 100) if q is bare[0] else q for q in inputs]
