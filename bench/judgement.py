@@ -77,7 +77,10 @@ mentoring a junior one, naming the mistakes to avoid in right and wrong answers 
 until it was measured once and "thirty-third (tuned on)" from then. The thirty-fourth
 (minimal_pairs_thirtyfourth.yaml, written blind after the thirty-third had been looked at, spoken by a candidate who
 revises themselves mid-answer, "wait, no", "scratch that", in right and wrong answers alike) is "thirty-fourth (held
-out)" until it was measured once and "thirty-fourth (tuned on)" from then. A set listed in HELD_OUT is reported as
+out)" until it was measured once and "thirty-fourth (tuned on)" from then. The thirty-fifth
+(minimal_pairs_thirtyfifth.yaml, written blind after the thirty-fourth had been looked at, spoken by a candidate who
+quotes the interviewer's facts back, "You said ...", and in some wrong answers misquotes them) is "thirty-fifth (held
+out)" until it was measured once and "thirty-fifth (tuned on)" from then. A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -153,6 +156,7 @@ PAIR_FILES = {
     "thirtysecond": "minimal_pairs_thirtysecond.yaml",
     "thirtythird": "minimal_pairs_thirtythird.yaml",
     "thirtyfourth": "minimal_pairs_thirtyfourth.yaml",
+    "thirtyfifth": "minimal_pairs_thirtyfifth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -188,8 +192,9 @@ EXTRA = (
     "thirtysecond",
     "thirtythird",
     "thirtyfourth",
+    "thirtyfifth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"thirtyfifth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -224,6 +229,7 @@ SPLIT_NAMES = {
     "thirtysecond": "thirty-second (tuned on)",
     "thirtythird": "thirty-third (tuned on)",
     "thirtyfourth": "thirty-fourth (tuned on)",
+    "thirtyfifth": "thirty-fifth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml, minimal_pairs_thirtyfifth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ THIRTYFIRST = _pairs("minimal_pairs_thirtyfirst.yaml")
 THIRTYSECOND = _pairs("minimal_pairs_thirtysecond.yaml")
 THIRTYTHIRD = _pairs("minimal_pairs_thirtythird.yaml")
 THIRTYFOURTH = _pairs("minimal_pairs_thirtyfourth.yaml")
+THIRTYFIFTH = _pairs("minimal_pairs_thirtyfifth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -98,6 +99,7 @@ HELD_OUT = (
     + THIRTYSECOND
     + THIRTYTHIRD
     + THIRTYFOURTH
+    + THIRTYFIFTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -152,6 +154,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("ee-", THIRTYSECOND),
         ("ff-", THIRTYTHIRD),
         ("gg-", THIRTYFOURTH),
+        ("hh-", THIRTYFIFTH),
     ],
     ids=[
         "third",
@@ -186,6 +189,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "thirtysecond",
         "thirtythird",
         "thirtyfourth",
+        "thirtyfifth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -303,6 +307,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("thirtysecond", THIRTYSECOND),
         ("thirtythird", THIRTYTHIRD),
         ("thirtyfourth", THIRTYFOURTH),
+        ("thirtyfifth", THIRTYFIFTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
