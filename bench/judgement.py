@@ -194,7 +194,7 @@ EXTRA = (
     "thirtyfourth",
     "thirtyfifth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"thirtyfifth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -229,7 +229,7 @@ SPLIT_NAMES = {
     "thirtysecond": "thirty-second (tuned on)",
     "thirtythird": "thirty-third (tuned on)",
     "thirtyfourth": "thirty-fourth (tuned on)",
-    "thirtyfifth": "thirty-fifth (held out)",
+    "thirtyfifth": "thirty-fifth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
