@@ -64,7 +64,7 @@ ErrorKind = Literal["claim", "arithmetic", "constraint"]
 _ROOT = re.compile(r"\bsquare root\b|\bsqrt\b|√|\blog(?:arithm)? of\b", re.I)
 TOLERANCE = 2.0  # a result within this factor of the recomputed one is consistent
 SERIOUS = 10.0  # an order of magnitude off
-PEAK = 3.0  # a rate said "at peak" may be up to this many times the day's average without saying why
+PEAK = 3.5  # a rate said "at peak" may be up to this many times the day's average (3x, rounded) unexplained
 
 
 class ClaimError(BaseModel):

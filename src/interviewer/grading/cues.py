@@ -134,6 +134,7 @@ _TOO_SPARSE = re.compile(
 _KEPT_RULE = re.compile(r"\b(?:never|not|no|without|off|exclud\w*)\b", re.I)
 _FIGURE = re.compile(r"\d|\b(?:ninety|sixty|thirty|hundred|days?|weeks?|months?)\b", re.I)
 _SO = re.compile(r",\s*so\b", re.I)
+_SINCE_LEAD = re.compile(r"^\s*(?:(?:and|but|so)\s+)?(?:since|because|given that|as)\b[^,;]*$", re.I)
 
 
 def _premise(clause: str, m: Mention, claimed: Sequence[str]) -> bool:
@@ -146,6 +147,10 @@ def _premise(clause: str, m: Mention, claimed: Sequence[str]) -> bool:
     cue = min((c.start for c in mentions(clause, list(claimed)) if c.asserted), default=-1)
     # a figure or a named delay is a premise wherever it sits; anything else only before a choice drawn from it
     figure = bool(_FIGURE.search(m.term) or _SLOW_AFTER.match(clause[m.end :]))
+    if figure and cue > m.end and _SINCE_LEAD.match(clause[: m.start]):
+        return (
+            True  # "Since replies arrive days later, I'd train on applies alone": the premise it goes against
+        )
     return cue > m.end and any(
         m.end <= so.start() < cue and (figure or _CHOSEN.match(clause, so.end()))
         for so in _SO.finditer(clause)
@@ -222,7 +227,10 @@ _DEMOTED = re.compile(
     r"(?:counted|folded|rolled|included) (?:in(?:to)?|as (?:a )?part of) (?:it|that|this)\b|"
     # "takedown counts I'd treat as an operational number only"
     r"as an? (?:operational|ops|workload|capacity|health) (?:number|metric|signal|figure)|"
-    r"as (?:a |the (?:main |first |key )?)?secondary|secondary (?:metrics?|signals?|numbers?)|but (?:not|never) optimi[sz]e|"
+    r"as (?:a |the (?:main |first |key )?)?secondary|secondary (?:metrics?|signals?|numbers?)|"
+    # "click-through stays a tracked signal rather than the training target"
+    r"rather than (?:the |a |our )?(?:training |main |primary )?(?:target|goal|objective)\b|"
+    r"with (?:[\w@-]+ ){1,4}(?:beside|alongside|next to) (?:it|that)\b|but (?:not|never) optimi[sz]e|"
     r"(?:do not|don't|won't|will not|wouldn't|would not) optimi[sz]e|too late to steer|nice.to.have|as noise|"
     r"(?:on|to|for) a (?:secondary |separate )?dashboard|with (?:[\w@-]+ ){1,4}(?:tracked|watched|logged)|as an? (?:[\w-]+ ){0,2}?dashboard(?: number| metric)?s?|(?:leave|left|leaving) (?:[\w-]+ ){0,3}?to (?:the |a )?"
     r"dashboards?|as a (?:nice |happy |welcome )?(?:side.effect|bonus)|"
@@ -376,7 +384,8 @@ _APPOSITIVE = re.compile(r"\s*(?:like|such as|e\.g\.|including|for example)\b", 
 # about a budget, so it is not here)
 _SIDELINED = re.compile(
     r"\b(?:as (?:a |mere |just )?diagnostics?|diagnostics? only|only as (?:a )?diagnostics?|as (?:a )?secondary|"
-    r"as an? (?:operational|operations|ops|workload|capacity|health) (?:number|metric|signal|figure|dashboard))\b",
+    r"as an? (?:operational|operations|ops|workload|capacity|health) (?:number|metric|signal|figure|dashboard)|"
+    r"rather than (?:the |a |our )?(?:training |main |primary )?(?:target|goal|objective))\b",
     re.I,
 )
 

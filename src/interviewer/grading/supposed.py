@@ -46,7 +46,9 @@ _HARM = re.compile(
     r"reward\w* (?:the )?(?:fraud\w*|spam\w*|abuse\w*|bots?|clickbait)|set everyone's|starv\w*|hog\w*|swamp\w*|"
     r"bur(?:y|ies|ied|ying)\b|flood\w*|drown\w*|overwhelm\w*|"
     r"over-?estimat\w*|under-?estimat\w*|"
-    r"interfer\w*|contaminat\w*|spill\w*|confound\w*|skew\w*|neither|outages?|(?:adds?|piles? on|more) load|makes? (?:it|things|matters) worse|under-?(?:order|forecast|stock|pric|count|report|deliver)\w*|over-?order\w*)\b",
+    r"interfer\w*|contaminat\w*|spill\w*|confound\w*|skew\w*|neither|outages?|paid out|already gone|ruled out|"
+    r"stop\w* (?:all )?(?:commerce|payments?|posting|uploads?|traffic|sales|checkout)|take\w* (?:[\w-]+ ){0,3}?down|"
+    r"(?:doesn't|does not|don't|do not) allow|not allowed|(?:adds?|piles? on|more) load|makes? (?:it|things|matters) worse|under-?(?:order|forecast|stock|pric|count|report|deliver)\w*|over-?order\w*)\b",
     re.I,
 )
 
@@ -177,13 +179,31 @@ _FIRST_PERSON = re.compile(r"\b(?:i|we|us|i'd|we'd|i'll|we'll|i'm|we're|our|my|l
 _SO_THEN = re.compile(r",\s*(?:so|which means)\s+(.*\b(?:just|simply|merely|ends? up|learns? to)\b.+)$", re.I)
 
 
+# "Holding payments until scoring recovers might feel safer, but it would stop commerce": a tempting option and
+# what it would cost
+_TEMPTING = re.compile(
+    r"^\s*(?:(?:but|and|so)\s+)?[a-z]+ing\b[^,;:]{0,100}?\b(?:looks?|seems?|sounds?|feels?|is|would be|might (?:feel|"
+    r"seem|look|be))\s+(?:[\w-]+\s+){0,2}?(?:safer|simpler|easier|cheaper|cautious|tempting|attractive|natural|"
+    r"obvious|fine|safe|simple|easy|cheap|faster)\b[^,;]{0,40},?\s*but\s+(?:it|that|this)?\s*(?:would|will|could)\s+(.+)$",
+    re.I,
+)
+
+
+# "A large model on every turn comes to about $112 thousand a month, nearly four times over, so that's out"
+_RULED_OUT = re.compile(
+    r"[,;]\s*so\s+(?:that's|that is|it's|it is|this is|that option is)\s+(?:out|off the table|ruled out|"
+    r"a non-starter|not an option)\s*[.!]?\s*$",
+    re.I,
+)
+
+
 def reasons_about_mistake(sentence: str) -> bool:
     """Whether `sentence` supposes a mistake to show its harm: "if X, Y goes wrong" does not assert X, nor
     does "Y can break while X looks fine", "doing X would break Y", "let me cost the naive version, X",
     "**Pitfall I'd avoid:** X", "we could X, or Y" or "X is simpler, but then Y can happen"."""
     if _HIDDEN_HARM.search(sentence) or _HAZARD.match(sentence) or _COSTED.match(sentence):
         return True
-    if _MISTAKE_LEAD.match(sentence):
+    if _MISTAKE_LEAD.match(sentence) or _RULED_OUT.search(sentence):
         return True  # "A mistake I see a lot is making click-through rate the target"
     if _PITFALL.match(sentence) or weighed_options(sentence) or _BUT_THEN.match(sentence):
         return True
@@ -199,7 +219,12 @@ def reasons_about_mistake(sentence: str) -> bool:
         and _HARM.search(then.group(1))
     ):
         return True
-    supposed = _SUPPOSED.search(sentence) or _OPTION_WOULD.match(sentence) or _FROM_ONE.match(sentence)
+    supposed = (
+        _SUPPOSED.search(sentence)
+        or _OPTION_WOULD.match(sentence)
+        or _FROM_ONE.match(sentence)
+        or _TEMPTING.match(sentence)
+    )
     if supposed and _HARM.search(supposed.group(1)):
         return True
     so_if = _SO_IF.search(
@@ -296,7 +321,7 @@ def named_mistakes(sentences: Sequence[str]) -> set[int]:
     found: set[int] = set()
     lead = -10
     for i, sentence in enumerate(sentences):
-        if _MISTAKE_LEAD.match(sentence):
+        if _MISTAKE_LEAD.match(sentence) or _RULED_OUT.search(sentence):
             lead = i
         elif _ANOTHER.match(sentence) and i - lead <= 3:
             found.add(i)
