@@ -80,7 +80,11 @@ revises themselves mid-answer, "wait, no", "scratch that", in right and wrong an
 out)" until it was measured once and "thirty-fourth (tuned on)" from then. The thirty-fifth
 (minimal_pairs_thirtyfifth.yaml, written blind after the thirty-fourth had been looked at, spoken by a candidate who
 quotes the interviewer's facts back, "You said ...", and in some wrong answers misquotes them) is "thirty-fifth (held
-out)" until it was measured once and "thirty-fifth (tuned on)" from then. A set listed in HELD_OUT is reported as
+out)" until it was measured once and "thirty-fifth (tuned on)" from then. The thirty-sixth
+(minimal_pairs_thirtysixth.yaml, written blind after the thirty-fifth had been looked at, spoken by a candidate who
+ends each answer on a recap of the decisions, "So, to recap: ...", where some wrong answers go wrong) is
+"thirty-sixth (held out)" until it was measured once and "thirty-sixth (tuned on)" from then. A set listed in
+HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -157,6 +161,7 @@ PAIR_FILES = {
     "thirtythird": "minimal_pairs_thirtythird.yaml",
     "thirtyfourth": "minimal_pairs_thirtyfourth.yaml",
     "thirtyfifth": "minimal_pairs_thirtyfifth.yaml",
+    "thirtysixth": "minimal_pairs_thirtysixth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -193,8 +198,9 @@ EXTRA = (
     "thirtythird",
     "thirtyfourth",
     "thirtyfifth",
+    "thirtysixth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"thirtysixth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -230,6 +236,7 @@ SPLIT_NAMES = {
     "thirtythird": "thirty-third (tuned on)",
     "thirtyfourth": "thirty-fourth (tuned on)",
     "thirtyfifth": "thirty-fifth (tuned on)",
+    "thirtysixth": "thirty-sixth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
