@@ -200,7 +200,7 @@ EXTRA = (
     "thirtyfifth",
     "thirtysixth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"thirtysixth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -236,7 +236,7 @@ SPLIT_NAMES = {
     "thirtythird": "thirty-third (tuned on)",
     "thirtyfourth": "thirty-fourth (tuned on)",
     "thirtyfifth": "thirty-fifth (tuned on)",
-    "thirtysixth": "thirty-sixth (held out)",
+    "thirtysixth": "thirty-sixth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
