@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import pairwise
 
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.linking import CONTINUES, OPENS_ON_RESULT, arrows, asides, link_first, repaired
@@ -130,7 +131,7 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     for k, clause in enumerate(clauses(text)):
         clause = asides(clause)
         qs = definite(clause, quantities(clause))
-        if k and earlier and (CONTINUES.match(clause) or OPENS_ON_RESULT.match(clause)) and qs:
+        if earlier and ((k and CONTINUES.match(clause)) or OPENS_ON_RESULT.match(clause)) and qs:
             # "75 billion writes a day; over 86,400 seconds that's ...": the clause before ended on its input
             qs = [replace(earlier[-1], start=0, end=0), *qs]
         steps += [per_item(step, clause, rates) for step in _clause_steps(clause, qs, earlier)]
@@ -244,8 +245,13 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             first = last = i
             continue
         said, result = operated_again(clause, restated(once(clause, added(clause, qs[first:i])))), qs[i]
-        if mixed_sum(clause, said):
-            first = i  # "a cent, plus 250 tokens at 10 per million, so 1.25 cents": a sum of products, unread
+        if mixed_sum(clause, said) or any(
+            0 < a.end <= b.start and a.kind == b.kind == "count" and not clause[a.end : b.start].strip()
+            for a, b in pairwise(said)
+        ):
+            # "a cent, plus 250 tokens at 10 per million, so 1.25 cents": a sum of products, unread; "at two fifty":
+            # two numbers side by side, a price said the spoken way, unread
+            first = i
             continue
         said = unqualified(clause, with_units(said, result, [*earlier, *qs[:first]]), result)
         said = daily_population(clause, missed_share(clause, said, result), result)

@@ -18,9 +18,10 @@ The interviewer challenges what it finds; the graders lower the criteria the err
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,8 +41,7 @@ from interviewer.grading.options import answered, chosen_option, justified, weig
 from interviewer.grading.quantities import words_to_digits
 from interviewer.grading.readings import downtime_reading, stated_reading
 from interviewer.grading.redo import RETRACTION, mentions_any, mentions_point, redoes
-from interviewer.grading.rejection import STOP_WORDS as _STOP
-from interviewer.grading.rejection import asked_option, declined_point
+from interviewer.grading.rejection import asked_option, declined_point, salient
 from interviewer.grading.retractions import taken_back
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, mentions, with_topic
@@ -95,7 +95,7 @@ _QUESTION = re.compile(
 )
 _CORRECTION = re.compile(
     r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i (?:was wrong|misspoke|got that wrong)|"
-    r"correction|actually|scratch that|sorry)\b",
+    r"correction(?=\s*[:,])|actually|scratch that|sorry)\b",
     re.I,
 )
 
@@ -125,6 +125,10 @@ def _stated(sentence: str) -> str:
     return head if colon and head.strip() and not _QUESTION.match(head + ".") else ""
 
 
+_RECAP = re.compile(
+    r"^\W*(?:so,?\s+)?(?:to recap|in short|to sum (?:it )?up|bottom line|in sum|so overall|overall)\b[,:]?",
+    re.I,
+)
 _BULLET = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s.*|\*\*[^*]+\*\*:?|__[^_]+__:?)\s*$")
 
@@ -172,7 +176,8 @@ class ClaimChecker:
             later = " ".join(
                 s.text for s in sentences[i + 1 :] if _ENDED.search(answer, sentence.start, s.start)
             )
-            goal = bool(i) and asks_the_goal(sentences[i - 1].text)
+            # the goal asked just before, or a closing recap of the decisions ("Bottom line: raw applies, ...")
+            goal = (bool(i) and asks_the_goal(sentences[i - 1].text)) or bool(i and _RECAP.match(text))
             # the hazard just named, described: "If a feed arrives half-empty, we under-order for weeks"
             before = sentences[i - 1].text if i else ""
             hazard = i in named or (bool(i) and warns(before) and describes_hazard(text))
@@ -189,6 +194,18 @@ class ClaimChecker:
                 # "weighted fair share? tbh I don't think we need that": the option asked, turned down
                 specific = [e.model_copy(update={"quote": text}) for e in self._declined(option, points)]
             common = [] if specific or hazard else self._common_claims(topical, question)
+            if (
+                not (specific or common or hazard)
+                and i
+                and text[:1].islower()  # a piece of the sentence before, not a line of its own
+                and not _ENDED.search(answer, sentences[i - 1].start, sentence.start)
+            ):
+                # a long sentence cut in pieces: "..., and a breaker trips when it keeps missing, / so we return an
+                # empty page": what the claim needs may sit in the piece before
+                common = [
+                    e.model_copy(update={"quote": text})
+                    for e in self._common_claims(f"{before} {said}", question)
+                ]
             if not (specific or common or hazard) and text == sentence.text and _CUT_INSIDE.match(following):
                 # a long sentence cut before its relative clause: "feeding in the promotions / that actually ran"
                 whole = answer[sentence.start : sentences[i + 1].end]
@@ -282,7 +299,7 @@ class ClaimChecker:
             return True
         if declined_point(sentence, [point]) is not None:
             return True
-        said = [m for clause in clauses(sentence) for m in mentions(clause, _salient(point))]
+        said = [m for clause in clauses(sentence) for m in mentions(clause, salient(point))]
         return bool(said) and not any(m.asserted for m in said)
 
     def arithmetic_errors(self, answer: str) -> list[ClaimError]:
@@ -397,12 +414,17 @@ class ClaimChecker:
             periods |= {q.per_seconds for q in derivation.inputs if q.per_seconds}
             if computed is None or stated <= 0 or computed <= 0:
                 continue
+            per = derivation.result.per  # "2 dollars times 0.015 times 1000 is 30 dollars per thousand"
+            if per != 1 and abs(math.log(computed / per / stated)) < abs(math.log(computed / stated)):
+                computed /= per
             over = derivation.result.per_seconds
             if totals(stated, results[:-1]) and (not over or not periods or over in periods):
                 continue  # "... is 9 thousand, and ... is 36 thousand, so 45 thousand a day": the parts added up
             said = stated_reading(derivation)  # what the operators as said give, when no further off
             near = said and max(said / stated, stated / said) <= max(stated / computed, computed / stated)
-            shown = downtime_reading(derivation) or (said if near else None) or computed
+            # an error is shown from the number said last, not from another said before that came nearer
+            latest = best_recomputation(replace(derivation, instead=())) if derivation.instead else None
+            shown = downtime_reading(derivation) or (said if near else None) or latest or computed
             factor = max(stated / computed, computed / stated)
             if factor <= TOLERANCE or (stated > computed and _ALLOWANCE.search(text)):
                 continue  # "with headroom, that's about 300 GPUs": a margin left unsaid may explain more
@@ -434,17 +456,6 @@ class ClaimChecker:
         ):
             return []  # "40 million daily plus 80 million weekly divided by seven": the division binds first
         return found
-
-
-@lru_cache(maxsize=4096)
-def _salient_cached(text: str) -> tuple[str, ...]:
-    words = re.findall(r"[a-z][a-z-]{3,}", text.lower())
-    return tuple(dict.fromkeys(w for w in words if w not in _STOP))
-
-
-def _salient(point: KeyPoint) -> list[str]:
-    """The point's own content words, to see whether a sentence says them or rejects them."""
-    return list(_salient_cached(point.point))
 
 
 def _with_recovery(

@@ -33,6 +33,11 @@ _SETTING = re.compile(
     r"^[\s-]?(?:second|minute|hour|day|ms|millisecond)s?[\s-]+(?:\w+[\s-]+)?(?:cache|ttl|timeout|expiry|lock|hold)\b",
     re.I,
 )
+# "lists cached for five minutes hit about half the time": how long an entry lives, not a factor
+_LIFETIME = re.compile(
+    r"\b(?:cached|cache[sd]?|lives?|expir\w*) for\s+(?:about\s+|roughly\s+|up to\s+)?$|\bttl (?:of\s+)?$",
+    re.I,
+)
 _REJECTED = re.compile(r"\b(?:rather than|instead of)\s*(?:the\s+)?$", re.I)
 _BITS = re.compile(r"^-?\s?bits?\b", re.I)
 # "two tower retrieval": a kind of model, not a factor
@@ -66,6 +71,7 @@ def definite(clause: str, qs: Sequence[Quantity]) -> list[Quantity]:
         and not (_SIZED_EACH.search(clause[max(0, q.start - 30) : q.start]) and _EACH.match(clause[q.end :]))
         and not (q.kind == "count" and q.value == 2 and _KIND_OF.match(clause[q.end : q.end + 8]))
         and not (q.kind == "duration" and _SETTING.match(clause[q.end : q.end + 30]))
+        and not (q.kind == "duration" and _LIFETIME.search(clause[max(0, q.start - 25) : q.start]))
         and not _REJECTED.search(clause[max(0, q.start - 16) : q.start])  # "fifty tokens rather than sixty"
         # "chunked into passages of about 400 tokens": the size of each piece, not a factor of how many
         and not (_PIECE.search(clause[max(0, q.start - 40) : q.start]) and _TEXT_UNIT.match(clause[q.end :]))
@@ -319,6 +325,14 @@ def carried_from(
         return [
             q for q in reversed(earlier) if q.kind == "count" and (q.per_seconds or not scale_word(q.value))
         ]
+    if (
+        result.kind == "bytes"
+        and result.per_seconds
+        and kinds == {"bytes"}
+        and not any(q.per_seconds for q in inputs)
+    ):
+        # "125 thousand events a second, and at about 100 bytes each that is 12.5 MB a second": the rate said before
+        return [q for q in reversed(earlier) if q.kind == "count" and q.per_seconds][:1]
     if result.kind in ("money", "bytes") and result.kind not in kinds:
         # the latest: "..., a quarter of a cent: about 1.25 cents a turn. 300 thousand turns is ..." costs the
         # total, not a part of it

@@ -53,7 +53,7 @@ def _said(value: float, values: Sequence[float]) -> bool:
 # "You're right, I'd split by time instead": a plain retraction that names what it redoes
 RETRACTION = re.compile(
     r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i (?:was wrong|misspoke|got "
-    r"that wrong)|correction|scratch that|on second thought)\b",
+    r"that wrong)|correction(?=\s*[:,])|scratch that|on second thought)\b",
     re.I,
 )
 

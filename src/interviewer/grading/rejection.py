@@ -481,3 +481,14 @@ def asked_option(previous: str, text: str) -> str:
     if asked is None or not _TURNS_DOWN.match(text):
         return ""
     return f"we don't need {asked.group('option')}"
+
+
+@lru_cache(maxsize=4096)
+def _salient_cached(text: str) -> tuple[str, ...]:
+    words = re.findall(r"[a-z][a-z-]{3,}", text.lower())
+    return tuple(dict.fromkeys(w for w in words if w not in STOP_WORDS))
+
+
+def salient(point: KeyPoint) -> list[str]:
+    """The point's own content words, to see whether a sentence says them or rejects them."""
+    return list(_salient_cached(point.point))
