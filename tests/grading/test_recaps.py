@@ -105,3 +105,20 @@ def test_correction_rates_are_not_a_correction() -> None:
     assert _errors("translation-service", answer) == [
         "If the average improves it goes out to all pairs at once."
     ]
+
+
+def test_a_recap_that_gives_an_amount_worked_out_before_with_another_value_is_an_error() -> None:
+    body = (
+        "Two and a quarter trillion scores at five hundred thousand a core-second is four and a half million "
+        "core-seconds, about twelve hundred and fifty core-hours. "
+    )
+    right = "So, to recap: about twelve hundred and fifty core-hours a night for recent profiles."
+    wrong = "So, to recap: about a hundred and twenty-five core-hours a night for recent profiles."
+    assert _errors("movie-recommendations", body + right) == []
+    [error] = [
+        e for e in CHECKER.check(BANK.get("movie-recommendations"), None, body + wrong) if e.quote == wrong
+    ]
+    assert (
+        error.why
+        == "The recap says about 125 core-hours, but the answer worked out about 1,250 core-hours before."
+    )

@@ -169,15 +169,64 @@ def peak_slip(sentence: str, before: str) -> PeakSlip | None:
     return PeakSlip(average, factor, stated) if not 0.5 <= ratio <= 2.0 else None
 
 
+_RECAP = re.compile(r"^\W*(?:so,?\s+)?(?:to recap|in short|to sum (?:it )?up|bottom line|in sum)\b", re.I)
+
+
+@dataclass(frozen=True)
+class RecapSlip:
+    said: Quantity  # the amount worked out earlier in the answer
+    stated: Quantity  # the same amount as the recap gives it
+    noun: str
+
+    challenge: str = "Your recap and your working give different numbers. Which one holds, and why?"
+
+    @property
+    def why(self) -> str:
+        return (
+            f"The recap says about {_as_said(self.stated)} {self.noun}, but the answer worked out about "
+            f"{_as_said(self.said)} {self.noun} before."
+        )
+
+
+def _as_said(q: Quantity) -> str:
+    return f"{q.spoken:,.0f}" if q.spoken >= 100 else f"{q.spoken:g}"
+
+
+_UNIT_WORD = re.compile(r"\s*([a-z]+(?:-[a-z]+)?)", re.I)
+
+
+def _unit_word(text: str, q: Quantity) -> str:
+    """The unit said right after an amount ("1,250 core-hours" -> "core-hours")."""
+    m = _UNIT_WORD.match(text, q.end)
+    return m.group(1).lower() if m else ""
+
+
+def recap_slip(sentence: str, earlier: Sequence[str]) -> RecapSlip | None:
+    """A closing recap that gives an amount worked out earlier with another value, more than twice off: "... about
+    1,250 core-hours ... So, to recap: about 125 core-hours a night"."""
+    if not _RECAP.match(sentence) or not earlier:
+        return None
+    text, before = words_to_digits(strip_fillers(sentence)), words_to_digits(strip_fillers(" ".join(earlier)))
+    said = [(q, _unit_word(before, q)) for q in quantities(before) if q.kind in ("duration", "bytes")]
+    for q in quantities(text):
+        noun = _unit_word(text, q)
+        same = [s for s, n in said if n == noun and s.kind == q.kind] if noun else []
+        if same and q.value > 0 and all(not 0.5 <= q.value / s.value <= 2.0 for s in same if s.value > 0):
+            return RecapSlip(same[-1], q, noun)
+    return None
+
+
 def slip_in(
     sentence: str, earlier: Sequence[str]
-) -> Threshold | PointSlip | DaySlip | PeakSlip | LayerSlip | None:
+) -> Threshold | PointSlip | DaySlip | PeakSlip | LayerSlip | RecapSlip | None:
     """A slip `sentence` makes in a calculation of a known shape, given the sentences said before it: a
-    break-even threshold, a point of recall's worth, a day's seconds, a peak factor or a KV cache's layers."""
+    break-even threshold, a point of recall's worth, a day's seconds, a peak factor, a KV cache's layers or a
+    recap that gives an amount worked out before with another value."""
     return (
         threshold_slip(sentence)
         or point_slip(sentence, " ".join(earlier))
         or day_slip(sentence)
         or peak_slip(sentence, earlier[-1] if earlier else "")
         or layer_slip(sentence, earlier)
+        or recap_slip(sentence, earlier)
     )
