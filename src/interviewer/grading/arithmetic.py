@@ -47,7 +47,7 @@ from interviewer.grading.readings import (
     periods_said,
     same_over_periods,
 )
-from interviewer.grading.shares import missed_share, percent_unsaid, share_step, share_worked
+from interviewer.grading.shares import missed_share, percent_unsaid, share_of_total, share_step, share_worked
 from interviewer.grading.stance import clauses
 from interviewer.grading.sums import added, blend, headroom_added, mixed_sum
 
@@ -173,8 +173,12 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         fresh = (
             _FRESH.search(between) and not per_unit_factor(clause, between, qs[i]) and not onto
         ) or _LABEL.match(between)
-        if aside or fresh or (qs[i].kind == "percent" and between.rstrip().endswith(",")):
-            first = i  # a new derivation starts here, not a continuation
+        # a new derivation starts here, not a continuation; but "0.3% of ..., and we see fifty million a day,
+        # so ..." works the share out on the total after it
+        if (aside or fresh or (qs[i].kind == "percent" and between.rstrip().endswith(","))) and not (
+            fresh and i - 1 == first != last and share_of_total(clause, qs, i)
+        ):
+            first = i
             continue
         operated = any(
             _OPERATOR.search(clause[qs[j - 1].end : qs[j].start]) or share_of(clause, qs[j - 1], qs[j])

@@ -122,3 +122,22 @@ def percent_unsaid(inputs: list[Quantity], result: Quantity) -> list[Quantity]:
     if len(bare) != 1 or bare[0].kind != "count" or bare[0].per_seconds or not 1 <= bare[0].value <= 100:
         return inputs
     return [replace(q, kind="percent", value=q.value / 100) if q is bare[0] else q for q in inputs]
+
+
+_SHARE_OF = re.compile(r"\s*of\b", re.I)
+
+
+def share_of_total(clause: str, qs: Sequence[Quantity], i: int) -> bool:
+    """Whether the share said before `qs[i]` is worked out on it: "At most 0.3% of legitimate transactions can
+    be declined, and we see fifty million a day, so that's fifteen hundred a day" takes 0.3% of the fifty
+    million, though ", and" starts a new thought. A result near the rest of the total (the 99.7%) reads the
+    share the other way round and is not taken."""
+    share, total = qs[i - 1], qs[i]
+    if share.kind != "percent" or not 0 < share.value < 0.5 or not _SHARE_OF.match(clause, share.end):
+        return False
+    if i + 1 >= len(qs) or total.kind != "count" or (result := qs[i + 1]).kind != "count":
+        return False
+    if result.si >= total.si or total.per_seconds != result.per_seconds:
+        return False
+    rest = (1.0 - share.value) * total.si
+    return not rest / 2 <= result.si <= rest * 2

@@ -216,12 +216,95 @@ def recap_slip(sentence: str, earlier: Sequence[str]) -> RecapSlip | None:
     return None
 
 
+_MACHINE = r"(?:GPU|core|CPU|machine|server|instance|node|replica|worker)"
+# "about 83 GPU-hours a day, which means 83 GPUs busy around the clock"
+_CLOCK = re.compile(
+    rf"\b(\d[\d,]*(?:\.\d+)?)\s*{_MACHINE}[- ]hours?\s+(?:a|per|each)\s+day\b[^.;]{{0,40}}?"
+    rf"\b(?:means?|so|is|that's|which is|or|about|roughly|call it)\b[^.;\d]{{0,20}}?(\d[\d,]*(?:\.\d+)?)\s*"
+    rf"(?:more\s+|extra\s+)?{_MACHINE}s?\b[^.;]{{0,30}}?\b(?:around the clock|all day|24/7|continuously|"
+    rf"full[- ]time|non-?stop|day and night)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class ClockSlip:
+    hours: float  # machine-hours a day
+    machines: float  # the machines said to run all day
+
+    challenge: str = "How many machines does a day's worth of machine-hours keep busy? Walk me through it."
+
+    @property
+    def why(self) -> str:
+        return (
+            f"{self.hours:g} machine-hours a day keep about {self.hours / 24:.1f} machines busy around the clock, "
+            f"not {self.machines:g}: a machine running all day gives 24 hours."
+        )
+
+
+def clock_slip(sentence: str) -> ClockSlip | None:
+    """Machine-hours a day taken as the number of machines running all day: "83 GPU-hours a day, which means 83
+    GPUs busy around the clock" (about 3.5 GPUs)."""
+    match = _CLOCK.search(words_to_digits(strip_fillers(sentence)))
+    if not match:
+        return None
+    hours, machines = (float(g.replace(",", "")) for g in match.groups())
+    if hours <= 0 or machines <= 0 or 1 / TOLERANCE <= machines * 24 / hours <= TOLERANCE:
+        return None
+    return ClockSlip(hours, machines)
+
+
+# "Over a month that's still around forty-five thousand": the amount said before, over a longer period
+_OVER_LONGER = re.compile(
+    r"^\W*(?:so\s+)?(?:over|across|for|in)\s+(?:a|the|one|each)\s+(week|month|quarter|year)\b,?\s*"
+    r"(?:that's|that is|it's|it is|this is|we're at|we are at)\s+(?:still\s+)?"
+    r"(?:about|around|roughly|only|just|some|call it|approximately)?\s*\$?(\d[\d,]*(?:\.\d+)?)",
+    re.I,
+)
+_DAILY = re.compile(r"\b(?:a|per|each|every)\s+day\b|\bdaily\b", re.I)
+_LONGER_AFTER = re.compile(r"\s*(?:[a-z]+\s+)?(?:a|per|each|every)\s+(?:week|month|quarter|year)\b", re.I)
+_DAYS = {"week": 7, "month": 30, "quarter": 91, "year": 365}
+
+
+@dataclass(frozen=True)
+class OverSlip:
+    daily: float  # the amount said a day
+    period: str  # the longer period
+    stated: float
+
+    challenge: str = "That was a day's figure. What does it come to over the whole period?"
+
+    @property
+    def why(self) -> str:
+        total = self.daily * _DAYS[self.period]
+        return f"At {self.daily:,.0f} a day, a {self.period} comes to about {total:,.0f}, not {self.stated:,.0f}."
+
+
+def over_slip(sentence: str, before: str) -> OverSlip | None:
+    """A day's amount said again as a longer period's: "... so forty-five thousand. Over a month that's still
+    around forty-five thousand" (a month is thirty times that)."""
+    text = words_to_digits(strip_fillers(sentence))
+    match = _OVER_LONGER.match(text)
+    if not match or not before:
+        return None
+    said = words_to_digits(strip_fillers(before))
+    amounts = [q for q in quantities(said) if q.kind == "count" and q.value > 0]
+    if not amounts or not _DAILY.search(said) or _LONGER_AFTER.match(said, amounts[-1].end):
+        return None
+    stated, daily = float(match.group(2).replace(",", "")), amounts[-1].value
+    days = _DAYS[match.group(1).lower()]
+    if not 1 / TOLERANCE <= stated / daily <= TOLERANCE:
+        return None  # a new amount, checked (if at all) as a derivation
+    return OverSlip(daily, match.group(1).lower(), stated) if days > 2 * TOLERANCE else None
+
+
 def slip_in(
     sentence: str, earlier: Sequence[str]
-) -> Threshold | PointSlip | DaySlip | PeakSlip | LayerSlip | RecapSlip | None:
+) -> Threshold | PointSlip | DaySlip | PeakSlip | LayerSlip | RecapSlip | ClockSlip | OverSlip | None:
     """A slip `sentence` makes in a calculation of a known shape, given the sentences said before it: a
-    break-even threshold, a point of recall's worth, a day's seconds, a peak factor, a KV cache's layers or a
-    recap that gives an amount worked out before with another value."""
+    break-even threshold, a point of recall's worth, a day's seconds, a peak factor, a KV cache's layers, a
+    recap that gives an amount worked out before with another value, machine-hours a day read as machines, or a
+    day's amount said again as a longer period's."""
     return (
         threshold_slip(sentence)
         or point_slip(sentence, " ".join(earlier))
@@ -229,4 +312,6 @@ def slip_in(
         or peak_slip(sentence, earlier[-1] if earlier else "")
         or layer_slip(sentence, earlier)
         or recap_slip(sentence, earlier)
+        or clock_slip(sentence)
+        or over_slip(sentence, earlier[-1] if earlier else "")
     )
