@@ -212,10 +212,12 @@ _NOT_BY = re.compile(r",\s*(?:and\s+)?not (?:by|through|via|using)\s", re.I)
 _DECLINED_TOO = re.compile(r"^\s*,?\s*(?:or|nor)\s+[^;.]*", re.I)
 _ARTICLE = re.compile(r"\b(?:a|an|the|to|any|too|our|its|their)\b", re.I)
 _DEMONSTRATIVE = re.compile(r"\b(?:those|these|such)\b", re.I)
-# "I don't think per-tenant caps are needed for that"
+# "I don't think per-tenant caps are needed for that", "I don't think a pre-ranking stage earns its keep"
 _NOT_THOUGHT_NEEDED = re.compile(
     r"\b(?:i|we) (?:don't|do not) (?:think|believe) (?P<x>(?:(?!\b(?:we|i|you)\b)[^,;:])+?) "
-    r"(?:is|are|would be|will be) (?:really |actually |even )?(?:needed|necessary|required|worth)",
+    r"(?:(?:is|are|would be|will be) (?:really |actually |even )?(?:needed|necessary|required|worth)"
+    r"|(?:really )?(?:earns?|would earn|will earn) (?:its|their) (?:keep|place|cost|latency)"
+    r"|(?:really )?(?:pays?|would pay) (?:for )?(?:itself|themselves|its way))",
     re.I,
 )
 # "I don't think the weekly human grades need to gate a launch": the part and what it is said not to need to do
