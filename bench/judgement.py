@@ -83,8 +83,11 @@ quotes the interviewer's facts back, "You said ...", and in some wrong answers m
 out)" until it was measured once and "thirty-fifth (tuned on)" from then. The thirty-sixth
 (minimal_pairs_thirtysixth.yaml, written blind after the thirty-fifth had been looked at, spoken by a candidate who
 ends each answer on a recap of the decisions, "So, to recap: ...", where some wrong answers go wrong) is
-"thirty-sixth (held out)" until it was measured once and "thirty-sixth (tuned on)" from then. A set listed in
-HELD_OUT is reported as
+"thirty-sixth (held out)" until it was measured once and "thirty-sixth (tuned on)" from then. The thirty-seventh
+(minimal_pairs_thirtyseventh.yaml, written blind after the thirty-sixth had been looked at, spoken by a candidate who
+plans in contingencies, "if the scorer times out, ...", and goes wrong in the main path, in a branch or in the
+branch's trigger) is "thirty-seventh (held out)" until it was measured once and "thirty-seventh (tuned on)" from then.
+A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
 word-count scorer is run on the same pairs as the baseline.
@@ -162,6 +165,7 @@ PAIR_FILES = {
     "thirtyfourth": "minimal_pairs_thirtyfourth.yaml",
     "thirtyfifth": "minimal_pairs_thirtyfifth.yaml",
     "thirtysixth": "minimal_pairs_thirtysixth.yaml",
+    "thirtyseventh": "minimal_pairs_thirtyseventh.yaml",
 }
 EXTRA = (
     "fresh",
@@ -199,8 +203,9 @@ EXTRA = (
     "thirtyfourth",
     "thirtyfifth",
     "thirtysixth",
+    "thirtyseventh",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"thirtyseventh"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -237,6 +242,7 @@ SPLIT_NAMES = {
     "thirtyfourth": "thirty-fourth (tuned on)",
     "thirtyfifth": "thirty-fifth (tuned on)",
     "thirtysixth": "thirty-sixth (tuned on)",
+    "thirtyseventh": "thirty-seventh (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml, minimal_pairs_thirtyfifth.yaml, minimal_pairs_thirtysixth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml, minimal_pairs_thirtyfifth.yaml, minimal_pairs_thirtysixth.yaml, minimal_pairs_thirtyseventh.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ THIRTYTHIRD = _pairs("minimal_pairs_thirtythird.yaml")
 THIRTYFOURTH = _pairs("minimal_pairs_thirtyfourth.yaml")
 THIRTYFIFTH = _pairs("minimal_pairs_thirtyfifth.yaml")
 THIRTYSIXTH = _pairs("minimal_pairs_thirtysixth.yaml")
+THIRTYSEVENTH = _pairs("minimal_pairs_thirtyseventh.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -102,6 +103,7 @@ HELD_OUT = (
     + THIRTYFOURTH
     + THIRTYFIFTH
     + THIRTYSIXTH
+    + THIRTYSEVENTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -158,6 +160,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("gg-", THIRTYFOURTH),
         ("hh-", THIRTYFIFTH),
         ("ii-", THIRTYSIXTH),
+        ("jj-", THIRTYSEVENTH),
     ],
     ids=[
         "third",
@@ -194,6 +197,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "thirtyfourth",
         "thirtyfifth",
         "thirtysixth",
+        "thirtyseventh",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -313,6 +317,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("thirtyfourth", THIRTYFOURTH),
         ("thirtyfifth", THIRTYFIFTH),
         ("thirtysixth", THIRTYSIXTH),
+        ("thirtyseventh", THIRTYSEVENTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
