@@ -205,7 +205,7 @@ EXTRA = (
     "thirtysixth",
     "thirtyseventh",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"thirtyseventh"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -242,7 +242,7 @@ SPLIT_NAMES = {
     "thirtyfourth": "thirty-fourth (tuned on)",
     "thirtyfifth": "thirty-fifth (tuned on)",
     "thirtysixth": "thirty-sixth (tuned on)",
-    "thirtyseventh": "thirty-seventh (held out)",
+    "thirtyseventh": "thirty-seventh (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
