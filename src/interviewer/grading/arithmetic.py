@@ -207,10 +207,17 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         bound = _BOUND.match(between) if in_another else None
         if bound and (a.si <= b.si if bound.group(1) else a.si >= b.si):
             continue  # the bound holds: "10,000 seconds, under three hours"
+        # "At ten cents per thousand, fifty-one million emails ...": the comma closes the opening phrase
+        opening = between.strip() == "," and bool(_OPENING.match(clause[: qs[first].start]))
+        # "and sixty billion output tokens at sixty cents per million about thirty-six thousand": "is" left out
+        elided = (
+            operated and bool(_ELIDED.fullmatch(between)) and _PER_BEFORE.search(clause[: qs[i - 1].start])
+        )
         if not (
             bound
             or _RESULT_CUE.search(between)
-            or ((operated or in_another) and _HEDGED_RESULT.search(between))
+            or ((operated or in_another) and _HEDGED_RESULT.search(between) and not opening)
+            or elided
             or (over_another and _OR_ABOUT.search(between))
             # "... is 150 billion writes, about 1.7 million a second": a result said again over another period
             or (over_another and i - 1 == last and _HEDGED_RESULT.search(between))
@@ -335,6 +342,9 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
     return steps
 
 
+_OPENING = re.compile(r"^\s*(?:at|with|for)\s+[~$]?\s*$", re.I)
+_ELIDED = re.compile(r"\s+(?:about|roughly|around|approximately)\s+[~$]?\s*", re.I)
+_PER_BEFORE = re.compile(r"\bper\s+$", re.I)
 _OF_NEXT = re.compile(r"\s*(?:[a-z-]+\s+)?of\s+(?:the\s+|our\s+|all\s+|those\s+)?[~$]?\s*", re.I)
 _FLEET = re.compile(
     r"^\s*(?:more |extra |[\w-]+ )?(?:replicas?|gpus?|servers?|nodes?|machines?|instances?|pods?|workers?|"

@@ -32,6 +32,7 @@ from interviewer.grading.aims import goal_points, phase_points
 from interviewer.grading.amounts import amount
 from interviewer.grading.arithmetic import best_recomputation, derivations, pending_operation
 from interviewer.grading.budgets import overspent
+from interviewer.grading.counterfactuals import unclaimed
 from interviewer.grading.cues import says, says_in
 from interviewer.grading.delivery import heard, strip_fillers
 from interviewer.grading.downtime import DOWNTIME_CHALLENGE, availability_target, downtime_slip
@@ -42,7 +43,6 @@ from interviewer.grading.quantities import words_to_digits
 from interviewer.grading.readings import downtime_reading, stated_reading
 from interviewer.grading.redo import RETRACTION, mentions_any, mentions_point, redoes
 from interviewer.grading.rejection import asked_option, declined_point, salient
-from interviewer.grading.retractions import taken_back
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, mentions, with_topic
 from interviewer.grading.stories import recounted
@@ -146,8 +146,8 @@ class ClaimChecker:
         if (plain := unmarked(answer)) != answer:  # "≈ **12,000 writes/s**": read without its Markdown marks
             return quoted_as_written(self.check(question, phase, plain), plain, answer)
         if (
-            kept := taken_back(answer)
-        ) != answer:  # "I'd use CTR, wait, no, watch time": the CTR is taken back
+            kept := unclaimed(answer)
+        ) != answer:  # "I'd use CTR, wait, no, watch time": the CTR is taken back; so is a branch ruled out
             return quoted_as_written(self.check(question, phase, kept), kept, answer)
         answer = heard(answer)
         points = phase_points(question, phase)
@@ -290,7 +290,7 @@ class ClaimChecker:
         return found
 
     def _asserts_wrong(self, sentence: str, point: KeyPoint) -> bool:
-        sentence = taken_back(sentence)
+        sentence = unclaimed(sentence)
         if any(
             says(clause, wrong.cues, wrong.unless)
             for wrong in point.wrong
@@ -307,7 +307,7 @@ class ClaimChecker:
         sentence redoes it soundly; needs no question (the communication grade reads them too)."""
         if (plain := unmarked(answer)) != answer:
             return quoted_as_written(self.arithmetic_errors(plain), plain, answer)
-        if (kept := taken_back(answer)) != answer:
+        if (kept := unclaimed(answer)) != answer:
             return quoted_as_written(self.arithmetic_errors(kept), kept, answer)
         answer, errors = heard(answer), list[ClaimError]()
         carry = ""

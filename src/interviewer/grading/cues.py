@@ -102,6 +102,7 @@ def _unless_said(clause: str, unless: tuple[str, ...], claimed: Sequence[str] = 
         and not any(e.start() <= m.start < e.end() for e in _EITHER.finditer(clause))  # "small or large"
         and not _justifies(clause, m.start, claimed)
         and not _proxied(clause, m.start, claimed)
+        and not _subsumed(clause, m.start, m.end, claimed)
         and not _premise(clause, m, claimed)
         for m in mentions(clause, list(unless))
     )
@@ -176,6 +177,20 @@ _PROXY = re.compile(
     r"stands? in for|moves? (?:together )?with|(?:sits?|is|are) (?:just )?one step (?:before|ahead of))\s+(?:[\w-]+\s+){0,2}$",
     re.I,
 )
+
+
+# "The target is total time spent, with comments and shares feeding into it": a part of the claimed metric
+_FEEDS_IN = re.compile(
+    r"[^;:]{0,80}?\b(?:feed(?:s|ing)? into|count(?:s|ing)? toward|roll(?:s|ing)? up into|fold(?:s|ed|ing)? into|"
+    r"add(?:s|ing)? to)\s+(?:it|that|this|them|the total)\b",
+    re.I,
+)
+
+
+def _subsumed(clause: str, start: int, end: int, claimed: Sequence[str]) -> bool:
+    return bool(_FEEDS_IN.match(clause, end)) and any(
+        m.asserted for m in mentions(clause[:start], list(claimed))
+    )
 
 
 def _proxied(clause: str, start: int, claimed: Sequence[str]) -> bool:

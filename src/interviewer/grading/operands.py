@@ -33,9 +33,10 @@ _SETTING = re.compile(
     r"^[\s-]?(?:second|minute|hour|day|ms|millisecond)s?[\s-]+(?:\w+[\s-]+)?(?:cache|ttl|timeout|expiry|lock|hold)\b",
     re.I,
 )
-# "lists cached for five minutes hit about half the time": how long an entry lives, not a factor
+# "lists cached for five minutes hit ...", "profiles active in the last thirty days": a lifetime or a window
 _LIFETIME = re.compile(
-    r"\b(?:cached|cache[sd]?|lives?|expir\w*) for\s+(?:about\s+|roughly\s+|up to\s+)?$|\bttl (?:of\s+)?$",
+    r"\b(?:cached|cache[sd]?|lives?|expir\w*) for\s+(?:about\s+|roughly\s+|up to\s+)?$|\bttl (?:of\s+)?$|"
+    r"\b(?:active|seen|engaged|visited|signed in|logged in) (?:in|within|over|during) the (?:last|past)\s+$",
     re.I,
 )
 _REJECTED = re.compile(r"\b(?:rather than|instead of)\s*(?:the\s+)?$", re.I)

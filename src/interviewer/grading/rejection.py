@@ -168,8 +168,8 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
             # shared word only this point uses
             # ("rather than caching, a compact model ..." weighs two means; one word of it names no point)
             short = len(_ARTICLE.sub("", phrase).split()) <= 2 and not _INSTEAD_OF.match(clause.strip())
-            if not said:
-                continue
+            if not said or _ONLY_WITH.search(phrase):
+                continue  # "I wouldn't ship a quantised model without checking each pair" asks for the check
             if verb and any(
                 _does(point, verb) and len(said & _point_words(point)[0]) >= MIN_SHARED for point in points
             ):
@@ -208,6 +208,7 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
     return best[1] if best else None
 
 
+_ONLY_WITH = re.compile(r"\s(?:without|unless|until)\s", re.I)
 _NOT_BY = re.compile(r",\s*(?:and\s+)?not (?:by|through|via|using)\s", re.I)
 _DECLINED_TOO = re.compile(r"^\s*,?\s*(?:or|nor)\s+[^;.]*", re.I)
 _ARTICLE = re.compile(r"\b(?:a|an|the|to|any|too|our|its|their)\b", re.I)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from interviewer.grading.counterfactuals import unclaimed
 from interviewer.grading.options import chosen_option, weighed_options
-from interviewer.grading.retractions import taken_back
 from interviewer.grading.stories import recounted
 from interviewer.interview.reading import sentences
 
@@ -60,4 +60,4 @@ def echo_in(text: str, sentence: str) -> str | None:
     if at and _BY_PLACE.search(sentence):
         option = chosen_option(sentence, weighed_options(said[at - 1]))
         return echo_of(f"I'd {option}") if option else None
-    return echo_of(" ".join(taken_back(sentence).split()))
+    return echo_of(" ".join(unclaimed(sentence).split()))

@@ -1,0 +1,46 @@
+"""Branches a speaker names only to rule them out ("Were the budget larger, I'd send everything to the LLM, but
+here it only takes the hard requests").
+
+Planning aloud, candidates often say what they would do under other facts before saying what the facts they
+were given call for. A counterfactual condition ("Were ...", "Had we ...", "If we had ...", "If the budget
+were ...") with a consequence in the conditional ("I'd", "would", "could") and a "but" after it in the same
+sentence names a design the speaker does not choose: only what follows the "but" is claimed. The branch is
+blanked out with the text's length kept, as words taken back are (`retractions.taken_back`), so quotes map
+back onto the answer as written. A present-tense plan ("If the scorer times out, we approve") is a branch the
+design takes, and is read as said.
+"""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.grading.retractions import taken_back
+
+# "If the scorer was down, we'd approve the payment, but flag it": a "but" going on with the same plan's next step
+_SAME_PLAN = (
+    r"(?!\s+(?:also\s+|still\s+)?(?:flag|send|queue|log|fall|serve|return|retry|route|hold|review|keep|mark|show|use|"
+    r"approve|decline|drop|skip|cache|alert|page|block|only|not|never|with|without)\b)"
+)
+_RULED_OUT = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s))(?:(?:and|but|so|now|sure|honestly),?\s+)?"
+    r"(?:were\s|had\s+(?:we|i|the|our|it|they|there|this|that)\b|"
+    r"if\b[^,.;!?]{0,80}?\b(?:had|were|was|could|weren't|wasn't|didn't|did not)\b)"
+    r"[^.;!?]*?(?:\b(?:would|could|might)\b|\b(?:i|we|it|that|this|they)'d\b)[^.;!?]*?[,;]\s*but\b"
+    + _SAME_PLAN,
+    re.I,
+)
+
+
+def ruled_out(text: str) -> str:
+    """`text` with each branch named only to be ruled out blanked, up to and including its "but"."""
+    out = list(text)
+    for m in _RULED_OUT.finditer(text):
+        for k in range(m.start(), m.end()):
+            if not out[k].isspace():
+                out[k] = " "
+    return "".join(out)
+
+
+def unclaimed(text: str) -> str:
+    """`text` with what it does not claim blanked out: words taken back, and branches ruled out."""
+    return ruled_out(taken_back(text))
