@@ -68,3 +68,57 @@ def test_a_month_said_after_a_monthly_amount_is_not_a_slip() -> None:
 def test_the_why_names_the_machines_a_day_keeps_busy() -> None:
     (why,) = arithmetic("content-moderation", CLOCK.format("83"))
     assert "3.5 machines" in why
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        (
+            # one email's price from the price per thousand
+            "email-recommendations",
+            "At ten cents per thousand, fifty-one million emails a day cost about $5,100. So we send only if the "
+            "margin beats a full cent, which is what each email costs.",
+            "At ten cents per thousand, fifty-one million emails a day cost about $5,100. So we send only if the "
+            "margin beats a hundredth of a cent, which is what each email costs.",
+        ),
+        (
+            # an amount grown by a factor said in words
+            "content-moderation",
+            "That is about four GPUs busy around the clock. If uploads triple during a major event, that's about "
+            "twelve hundred GPUs' worth of frames.",
+            "That is about four GPUs busy around the clock. If uploads triple during a major event, that's about "
+            "twelve GPUs' worth of frames.",
+        ),
+        (
+            # half of a total, said after a comma
+            "youtube-recommendations",
+            "At a fifty percent hit rate, half of the fifty thousand peak requests, two and a half thousand a "
+            "second, need ranking.",
+            "At a fifty percent hit rate, half of the fifty thousand peak requests, twenty-five thousand a second, "
+            "need ranking.",
+        ),
+        (
+            # every operation said between two bare numbers
+            "llm-serving-platform",
+            "About sixty gigabytes are free, so sixty over 0.23 is roughly twenty-six sequences.",
+            "About sixty gigabytes are free, so sixty over 0.23 is roughly two hundred and sixty sequences.",
+        ),
+        (
+            # a day's dollars said again over a month
+            "translation-service",
+            "So the total is forty-five thousand a day, roughly $135K a month.",
+            "So the total is forty-five thousand a day, roughly $1.35 million a month.",
+        ),
+    ],
+)
+def test_scaled_amounts(question: str, wrong: str, right: str) -> None:
+    assert arithmetic(question, wrong), wrong
+    assert arithmetic(question, right) == []
+
+
+def test_a_result_said_again_over_a_year_takes_no_factor_from_before() -> None:
+    text = (
+        "Point one percent of fifty million is fifty thousand fraud attempts a day; at roughly a hundred and fifty "
+        "dollars each that's seven and a half million a day, about 2.7 billion dollars a year attempted."
+    )
+    assert arithmetic("fraud-detection", text) == []

@@ -120,3 +120,54 @@ def test_sound_arithmetic_said_with_an_opening_phrase_an_elided_is_or_a_window(
     question: str, text: str
 ) -> None:
     assert [e for e in CHECKER.check(BANK.get(question), None, text) if e.kind == "arithmetic"] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        (
+            # a fallback that waits past the latency budget
+            "eta-prediction",
+            "The list call has to finish within 50 ms at p99; only if it hasn't answered within two seconds does the "
+            "page show the wider distance-based range for those restaurants.",
+            "The list call has to finish within 50 ms at p99; if it hasn't answered within forty milliseconds, the "
+            "page shows the wider distance-based range for those restaurants.",
+        ),
+        (
+            # a breaker that waits most of the month's downtime
+            "youtube-recommendations",
+            "The ranker sits behind a circuit breaker that opens only if errors stay above half of all requests for "
+            "fifteen minutes.",
+            "The ranker sits behind a circuit breaker that opens if errors stay above five percent of requests for "
+            "thirty seconds.",
+        ),
+        (
+            # a timed-out call retried with its whole slice
+            "feed-ranking",
+            "If the heavy ranker times out, we retry it twice more with the same slice before anything else.",
+            "If the heavy ranker times out, we serve a reverse-chronological feed from the candidates we fetched.",
+        ),
+        (
+            # a test stopped at the first significant reading
+            "music-recommendations",
+            "Each test stops as soon as streams are significantly up, usually within three or four days.",
+            "Each test runs its planned four weeks and is read once at the end, on a sample size fixed in advance.",
+        ),
+        (
+            # a negated list ends the clause: "not per restaurant and area"
+            "eta-prediction",
+            "So I'd cache each browse estimate per user for about a minute, not per restaurant and area.",
+            "So I'd cache each browse estimate per restaurant and area for about a minute, not per user.",
+        ),
+        (
+            # a part called too bulky to keep
+            "search-ranking",
+            "For each search we store the query and clicks; the results shown and their positions are too bulky "
+            "to keep.",
+            "For each search we store the query, clicks, and the results shown with their positions.",
+        ),
+    ],
+)
+def test_contingency_plans_that_break_the_facts(question: str, wrong: str, right: str) -> None:
+    assert errors(question, wrong), wrong
+    assert errors(question, right) == []

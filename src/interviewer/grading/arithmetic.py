@@ -9,7 +9,6 @@ ten stated earlier and left unsaid) comes within 2x of it.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -36,15 +35,13 @@ from interviewer.grading.operands import (
     unqualified,
     with_units,
 )
-from interviewer.grading.quantities import Quantity, quantities, unit_change, words_to_digits
+from interviewer.grading.quantities import Quantity, quantities, words_to_digits
 from interviewer.grading.readings import (
     PER_MACHINE,
     Derivation,
     noun_after,
     per_item,
     period_after,
-    period_slip,
-    periods_said,
     same_over_periods,
 )
 from interviewer.grading.shares import missed_share, percent_unsaid, share_of_total, share_step, share_worked
@@ -119,7 +116,7 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     `operands.carried_from`).
     """
     steps: list[Derivation] = []
-    text, before = link_first(arrows(repaired(text))), arrows(repaired(before))
+    text, before = link_first(arrows(repaired(_halves(text)))), arrows(repaired(_halves(before)))
     earlier: list[Quantity] = []
     rates: dict[str, Quantity] = {}  # the rates said before, by what they count ("two frames a second")
     for clause in clauses(before):
@@ -137,6 +134,14 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
         steps += [per_item(step, clause, rates) for step in _clause_steps(clause, qs, earlier)]
         earlier += qs
     return steps
+
+
+_HALF_OF = re.compile(r"\bhalf of(?=\s+(?:(?:the|our|all|those|these)\s+)?[~$]?\d)", re.I)
+
+
+def _halves(text: str) -> str:
+    """ "half of the fifty thousand" as the share it is, "50% of", the text's length kept."""
+    return _HALF_OF.sub("50% of ", text) if "half of" in text.lower() else text
 
 
 def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantity]) -> list[Derivation]:
@@ -198,11 +203,10 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         )
         # "500 million posts a day times about 200 followers, 100 billion writes a day": after an explicit
         # product, a rate over the same period as its first factor, set off by a comma, is its result
-        appositive = (
-            operated
-            and qs[i].per_seconds is not None
-            and qs[i].per_seconds == qs[first].per_seconds
-            and bool(_APPOSITIVE.match(between))
+        appositive = bool(_APPOSITIVE.match(between)) and (
+            (operated and qs[i].per_seconds is not None and qs[i].per_seconds == qs[first].per_seconds)
+            # "half of the fifty thousand peak requests, 2,500 a second": the share, said after a comma
+            or (i == first + 2 and qs[first].kind == "percent" and share_of(clause, qs[first], qs[first + 1]))
         )
         bound = _BOUND.match(between) if in_another else None
         if bound and (a.si <= b.si if bound.group(1) else a.si >= b.si):
@@ -266,12 +270,21 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             continue
         said = unqualified(clause, with_units(said, result, [*earlier, *qs[:first]]), result)
         said = daily_population(clause, missed_share(clause, said, result), result)
-        carried = carried_from(said, result, [*earlier, *qs[:first]], clause)
+        # "7.5 million a day, about 2.7 billion dollars a year": the same amount over another period takes no
+        # factor from before; an amount with no unit said takes the result's ("45 thousand a day, $1.35M a month")
+        restating = again and len(said) == 1
+        if restating and said[0].kind == "count" and result.kind == "money":
+            said = [replace(said[0], kind="money")]
+        carried = [] if restating else carried_from(said, result, [*earlier, *qs[:first]], clause)
         if not carried and spread_over_fleet(clause, said, result):
             carried = [q for q in reversed([*earlier, *qs[:first]]) if q.kind == "count" and q.per_seconds][
                 :1
             ]
-        fanned = not carried and bool(carried := fanned_out(clause, said, result, [*earlier, *qs[:first]]))
+        fanned = (
+            not carried
+            and not restating
+            and bool(carried := fanned_out(clause, said, result, [*earlier, *qs[:first]]))
+        )
         fleet = bool(_FLEET.match(clause[result.end : result.end + 40]))
         extra = [] if carried else divisor(said, result, [*earlier, *qs[:first]], fleet)
         if not carried and (items := items_in(said, result, [*earlier, *qs[:first]])) is not None:
@@ -404,94 +417,3 @@ def _comparable(inputs: Sequence[Quantity], result: Quantity) -> bool:
     if result.kind == "count" and ("bytes" in kinds or not kinds & {"count", "money"}):
         return False
     return not ("duration" in kinds and not any(q.per_seconds for q in inputs) and result.per_seconds is None)
-
-
-def best_recomputation(d: Derivation) -> float | None:
-    """The recomputed result closest to the stated one, over the plausible readings of the inputs.
-
-    Candidates say "10K QPS and a replica handles 500, that's 20 replicas" as often as "100 at 500 each is
-    50K", so every way of multiplying or dividing the inputs is tried. Each is read two ways: with units
-    (durations in seconds and rates per second multiply out, "8 hours times 150 an hour" is 1,200), and
-    as the bare numbers said. The result is wrong only if no reading comes near; the reading returned is
-    in the result's own terms (per its period for a rate, seconds for a duration).
-    """
-    if d.instead:  # a number said before: whichever of the candidates comes nearest
-        found = [
-            r
-            for alt in (d.inputs[0], *d.instead)
-            if (r := best_recomputation(replace(d, inputs=(alt, *d.inputs[1:]), instead=()))) is not None
-        ]
-        return min(found, key=lambda r: abs(math.log(d.result.value / r))) if found else None
-    if any(q.value == 0 or q.spoken == 0 for q in d.inputs):
-        return None
-    if unit_change(d.inputs, d.result, d.divide):
-        # "160 thousand core-seconds, divided by 3,600, about 44 core-hours": the same time
-        return d.inputs[0].si
-    timeless = not any(q.time_power or q.per_seconds for q in (*d.inputs, d.result))
-    if len(d.multiplied) == len(d.inputs) > 2 and all(d.multiplied[1:]) and timeless and not d.fanned:
-        # "2 times 32 layers times 8 heads times 2 bytes": a product of amounts said step by step is read as
-        # said, when its units work out that way
-        product = best_recomputation(replace(d, multiplied=(), fanned=True))
-        if product is not None:
-            return product
-    result = d.result
-    readings: list[float] = []
-    bare: list[float] = []  # the numbers as said, units ignored: only when no reading's units work out
-    # some reading's time units come out as the result's ("a million every 4 seconds": per second)
-    exact = False
-    as_said: list[float] = []  # the readings of the operations the candidate said
-    said_bare = math.nan
-    for signs in itertools.product((False, True), repeat=len(d.inputs) - 1):
-        if d.fanned and any(signs):
-            continue
-        count = len(readings)
-        si, spoken, power = d.inputs[0].si, d.inputs[0].spoken, d.inputs[0].time_power
-        money, size = int(d.inputs[0].kind == "money"), int(d.inputs[0].kind == "bytes")
-        for q, div in zip(d.inputs[1:], signs, strict=True):
-            si = si / q.si if div else si * q.si
-            spoken = spoken / q.spoken if div else spoken * q.spoken
-            power = power - q.time_power if div else power + q.time_power
-            money += (-1 if div else 1) * (q.kind == "money")
-            size += (-1 if div else 1) * (q.kind == "bytes")
-        # Dollars come from a price times an amount (a result may leave its currency unsaid: "3,750 dollars
-        # a day, which is about 112 thousand a month"), bytes from bytes.
-        money_ok = (
-            money == 1 if result.kind == "money" else money == 0 or (money == 1 and result.kind == "count")
-        )
-        if not money_ok or size != (result.kind == "bytes"):
-            continue
-        slip = period_slip(d, signs)
-        if slip is not None and power + 1 == result.time_power and result.per_seconds:
-            # "three billion a day, spread over the 3,600 seconds": a count per day spreads over a day's
-            # seconds; over fewer it is the busy part only when the candidate says so
-            readings.append(si * slip.si * result.per_seconds)
-            exact = True
-        elif power == result.time_power:
-            readings.append(si * result.per_seconds if result.per_seconds else si)
-            exact = True
-        elif result.per_seconds and power == 0:
-            readings.append(si)  # a total the candidate states per period ("2.4 million reviews a day")
-        bare.append(spoken * (result.value / result.spoken))
-        if signs == d.divide[1 : len(d.inputs)]:
-            as_said += readings[count:]
-            said_bare = bare[-1]
-    if periods_said(d):
-        readings, as_said = bare, [said_bare]  # the days are a factor said: the period is not converted again
-    elif not exact or d.timed_count:
-        # "thirty seconds times two frames": frames a second, the rate left unsaid
-        readings += bare
-        as_said.append(said_bare)
-    if any(q.kind == "percent" and q.value >= 0.9 for q in d.inputs):
-        # "99.95% availability is 22 minutes of downtime a month": the complement, over the result's period
-        down = math.prod(1 - q.value if q.kind == "percent" and q.value >= 0.9 else q.si for q in d.inputs)
-        readings += [down, down * (d.period or 1.0)]
-        as_said += [down, down * (d.period or 1.0)]
-    used = {q.value for q in d.inputs}
-    for factor in d.context:  # a factor stated earlier and left unsaid here, with the operations said
-        if factor.value not in used:
-            readings += [r * factor.value for r in as_said] + [r / factor.value for r in as_said]
-    stated = result.value
-    finite = [r for r in readings if r > 0 and math.isfinite(r)]
-    if not finite:
-        return None
-    return min(finite, key=lambda r: abs(math.log(stated / r)))

@@ -30,7 +30,7 @@ from interviewer.content.claims import Constraint, WrongClaim
 from interviewer.content.questions import KeyPoint, Question
 from interviewer.grading.aims import goal_points, phase_points
 from interviewer.grading.amounts import amount
-from interviewer.grading.arithmetic import best_recomputation, derivations, pending_operation
+from interviewer.grading.arithmetic import derivations, pending_operation
 from interviewer.grading.budgets import overspent
 from interviewer.grading.counterfactuals import unclaimed
 from interviewer.grading.cues import says, says_in
@@ -41,6 +41,7 @@ from interviewer.grading.loads import said_at_peak
 from interviewer.grading.options import answered, chosen_option, justified, weighed_options
 from interviewer.grading.quantities import words_to_digits
 from interviewer.grading.readings import downtime_reading, stated_reading
+from interviewer.grading.recompute import best_recomputation
 from interviewer.grading.redo import RETRACTION, mentions_any, mentions_point, redoes
 from interviewer.grading.rejection import asked_option, declined_point, salient
 from interviewer.grading.signals import split_sentences
@@ -202,9 +203,13 @@ class ClaimChecker:
             ):
                 # a long sentence cut in pieces: "..., and a breaker trips when it keeps missing, / so we return an
                 # empty page": what the claim needs may sit in the piece before
+                own = {
+                    e.why for e in self._common_claims(before, question)
+                }  # found in the piece before already
                 common = [
                     e.model_copy(update={"quote": text})
                     for e in self._common_claims(f"{before} {said}", question)
+                    if e.why not in own
                 ]
             if not (specific or common or hazard) and text == sentence.text and _CUT_INSIDE.match(following):
                 # a long sentence cut before its relative clause: "feeding in the promotions / that actually ran"

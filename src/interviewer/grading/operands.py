@@ -247,7 +247,7 @@ _HEDGE = (
 )
 _PER_UNIT = re.compile(r"\bper (?!sec|second|minute|hour|day|week|month|year)[a-z]+|\beach\b", re.I)
 _ENDS_COMMA = re.compile(r",\s*[~$]?\s*$")
-_RATE_AGAIN = re.compile(rf"^\s*(?:[A-Za-z-]+\s+){{2,5}}[A-Za-z-]+\s*,\s*{_HEDGE}\s*[~$]?\s*$", re.I)
+_RATE_AGAIN = re.compile(rf"^\s*(?:[A-Za-z-]+\s+){{1,5}}[A-Za-z-]+\s*,\s*{_HEDGE}\s*[~$]?\s*$", re.I)
 
 
 def rate_again(clause: str, qs: Sequence[Quantity], i: int, starts: bool) -> bool:

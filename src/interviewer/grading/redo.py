@@ -12,9 +12,10 @@ import math
 import re
 from collections.abc import Callable, Sequence
 
-from interviewer.grading.arithmetic import Derivation, best_recomputation, derivations
+from interviewer.grading.arithmetic import Derivation, derivations
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.quantities import words_to_digits
+from interviewer.grading.recompute import best_recomputation
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import clauses, mentions
 

@@ -227,10 +227,12 @@ _NOT_THOUGHT_TO_NEED = re.compile(
     r"(?:(?:needs?|has|have) to|needs? (?=(?:a|an|its|their|any) )|requires? ) ?(?P<y>[^,;:]+)",
     re.I,
 )
-# "impressions need not be stored": the part said first, and what it need not have done to it
+# "impressions need not be stored", "positions are too bulky to keep": the part said first, and what it need not
+# have done to it
 _NEED_NOT = re.compile(
     r"(?:^|,\s*|;\s*|\b(?:and|but|so|while)\s+)(?P<x>(?:(?!\b(?:we|i|you|it|they)\b)[\w\s'-]){3,60}?) "
-    r"(?:need not|needn't|do not need to|does not need to|don't need to|doesn't need to) (?:be )?(?P<y>[\w-]+)",
+    r"(?:need not|needn't|do not need to|does not need to|don't need to|doesn't need to|"
+    r"(?:is|are) (?:far |way |much )?too (?:bulky|big|large|expensive|costly|heavy) to) (?:be )?(?P<y>[\w-]+)",
     re.I,
 )
 # "... is the usual fix, but I don't think it earns its place", "sounds sensible, but I'm not convinced it's

@@ -328,7 +328,9 @@ def _in_negated_list(clause: str, start: int) -> bool:
             tail = piece[negator.end() :]
             if _LIST_INTRO.search(tail):
                 return True
-            return len(tail.split()) <= 2 and "and" not in used
+            # "not per restaurant and area." ends the clause on the list; "we don't use clicks and shares matter"
+            last = item_end is None or item_end.group() == ","
+            return len(tail.split()) <= 2 and ("and" not in used or last)
         if not _LIST_ITEM.match(piece.strip()):
             return False
     return False

@@ -15,7 +15,7 @@ from interviewer.content.claims import Constraint
 from interviewer.grading.caps import over_cap
 from interviewer.grading.freshness import CACHE_LIFE, bounded_within, period_asserted
 from interviewer.grading.ordering import THEN_LATER, after_event_first
-from interviewer.grading.outages import outage_passed_on, resumes_hold
+from interviewer.grading.outages import outage_passed_on, resumes_hold, slow_switch
 from interviewer.grading.quantities import periods, quantities, words_to_digits
 from interviewer.grading.stance import clauses, is_asserted, mentions, names_other_kind, segments
 
@@ -132,6 +132,25 @@ _EACH = re.compile(
 )
 
 
+# "only if it hasn't answered within two seconds does the page fall back", "times out after a second"
+_NO_ANSWER = re.compile(
+    r"(?:\b(?:hasn't|has not|haven't|doesn't|does not|didn't|did not)\s+(?:\w+\s+)?(?:answered|answer|responded|"
+    r"respond|replied|reply|returned|return|come back|finished|finish)\s+(?:with)?in|"
+    r"\b(?:times? out|timeout|time-out|gives? up|cuts? (?:it )?off)\s+(?:after|at|of))\s+(?:about\s+|roughly\s+)?$",
+    re.I,
+)
+
+
+def _late_fallback(clause: str, budget_ms: float) -> str | None:
+    """A fallback that starts only after waiting longer than the budget allows."""
+    for q in quantities(clause):
+        waited = q.kind == "duration" and _NO_ANSWER.search(clause[max(0, q.start - 60) : q.start])
+        if waited and budget_ms < q.value * 1000 <= 60_000:
+            said = f"{q.value:g} s" if q.value >= 1 else f"{q.value * 1000:g} ms"
+            return f"Waiting {said} before falling back leaves the request past its budget."
+    return None
+
+
 def _one_by_one(clause: str, before: str, budget_ms: float) -> str | None:
     """Calls made one after another on the request path: "ask the routing service for each restaurant's
     travel time in turn, 30 ms apiece", with twenty restaurants said, is 600 ms against a 50 ms budget."""
@@ -192,6 +211,11 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
             wait = _batching_wait(clause, constraint.max)
             if wait:
                 return wait
+            named = not constraint.subject or any(
+                True for _ in mentions(f"{before} {clause}", constraint.subject)
+            )
+            if named and (wait := _late_fallback(clause, constraint.max)):
+                return wait  # "only if it hasn't answered within two seconds does the list fall back"
             if constraint.subject and not any(
                 m.asserted
                 for m in mentions(
@@ -240,7 +264,8 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
             if why:
                 return why
         elif constraint.kind == "availability":
-            if why := outage_passed_on(clause):
+            assert constraint.min is not None
+            if why := outage_passed_on(clause) or slow_switch(clause, constraint.min):
                 return why
             if not _AVAILABILITY_WORDS.search(clause):
                 continue

@@ -10,8 +10,9 @@ A day's worth is 86,400 seconds of it: "One GPU-day = 30K × 3,600 ≈ 108M toke
 seconds (`day_slip`), unless the hour is named as one ("at the peak hour, ... divided by 3,600").
 
 A peak factor multiplies the average said before it: "8.7K a second on average. Allowing a peak factor of 2.5,
-the peak would be 3.5K a second" divides instead (`peak_slip`). `slip_in` looks for each of these slips and a
-break-even threshold solved upside down.
+the peak would be 3.5K a second" divides instead (`peak_slip`). `slip_in` looks for each of these slips, a
+break-even threshold solved upside down, and the slips of amounts scaled by time, per item or by a factor
+(`scaled.py`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,17 @@ from interviewer.grading.breakeven import Threshold, threshold_slip
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.kvcache import LayerSlip, layer_slip
 from interviewer.grading.quantities import Quantity, quantities, words_to_digits
+from interviewer.grading.scaled import (
+    ClockSlip,
+    GrowthSlip,
+    OverSlip,
+    UnitPriceSlip,
+    clock_slip,
+    growth_slip,
+    over_slip,
+    unit_price_slip,
+    unit_word,
+)
 
 _POINT = re.compile(
     r"\b(?:each|every|one|a|an|per)\s+(?:(?:extra|additional|more|single)\s+)?(?:percentage\s+)?point\s+of\s+"
@@ -192,119 +204,41 @@ def _as_said(q: Quantity) -> str:
     return f"{q.spoken:,.0f}" if q.spoken >= 100 else f"{q.spoken:g}"
 
 
-_UNIT_WORD = re.compile(r"\s*([a-z]+(?:-[a-z]+)?)", re.I)
-
-
-def _unit_word(text: str, q: Quantity) -> str:
-    """The unit said right after an amount ("1,250 core-hours" -> "core-hours")."""
-    m = _UNIT_WORD.match(text, q.end)
-    return m.group(1).lower() if m else ""
-
-
 def recap_slip(sentence: str, earlier: Sequence[str]) -> RecapSlip | None:
     """A closing recap that gives an amount worked out earlier with another value, more than twice off: "... about
     1,250 core-hours ... So, to recap: about 125 core-hours a night"."""
     if not _RECAP.match(sentence) or not earlier:
         return None
     text, before = words_to_digits(strip_fillers(sentence)), words_to_digits(strip_fillers(" ".join(earlier)))
-    said = [(q, _unit_word(before, q)) for q in quantities(before) if q.kind in ("duration", "bytes")]
+    said = [(q, unit_word(before, q)) for q in quantities(before) if q.kind in ("duration", "bytes")]
     for q in quantities(text):
-        noun = _unit_word(text, q)
+        noun = unit_word(text, q)
         same = [s for s, n in said if n == noun and s.kind == q.kind] if noun else []
         if same and q.value > 0 and all(not 0.5 <= q.value / s.value <= 2.0 for s in same if s.value > 0):
             return RecapSlip(same[-1], q, noun)
     return None
 
 
-_MACHINE = r"(?:GPU|core|CPU|machine|server|instance|node|replica|worker)"
-# "about 83 GPU-hours a day, which means 83 GPUs busy around the clock"
-_CLOCK = re.compile(
-    rf"\b(\d[\d,]*(?:\.\d+)?)\s*{_MACHINE}[- ]hours?\s+(?:a|per|each)\s+day\b[^.;]{{0,40}}?"
-    rf"\b(?:means?|so|is|that's|which is|or|about|roughly|call it)\b[^.;\d]{{0,20}}?(\d[\d,]*(?:\.\d+)?)\s*"
-    rf"(?:more\s+|extra\s+)?{_MACHINE}s?\b[^.;]{{0,30}}?\b(?:around the clock|all day|24/7|continuously|"
-    rf"full[- ]time|non-?stop|day and night)",
-    re.I,
-)
-
-
-@dataclass(frozen=True)
-class ClockSlip:
-    hours: float  # machine-hours a day
-    machines: float  # the machines said to run all day
-
-    challenge: str = "How many machines does a day's worth of machine-hours keep busy? Walk me through it."
-
-    @property
-    def why(self) -> str:
-        return (
-            f"{self.hours:g} machine-hours a day keep about {self.hours / 24:.1f} machines busy around the clock, "
-            f"not {self.machines:g}: a machine running all day gives 24 hours."
-        )
-
-
-def clock_slip(sentence: str) -> ClockSlip | None:
-    """Machine-hours a day taken as the number of machines running all day: "83 GPU-hours a day, which means 83
-    GPUs busy around the clock" (about 3.5 GPUs)."""
-    match = _CLOCK.search(words_to_digits(strip_fillers(sentence)))
-    if not match:
-        return None
-    hours, machines = (float(g.replace(",", "")) for g in match.groups())
-    if hours <= 0 or machines <= 0 or 1 / TOLERANCE <= machines * 24 / hours <= TOLERANCE:
-        return None
-    return ClockSlip(hours, machines)
-
-
-# "Over a month that's still around forty-five thousand": the amount said before, over a longer period
-_OVER_LONGER = re.compile(
-    r"^\W*(?:so\s+)?(?:over|across|for|in)\s+(?:a|the|one|each)\s+(week|month|quarter|year)\b,?\s*"
-    r"(?:that's|that is|it's|it is|this is|we're at|we are at)\s+(?:still\s+)?"
-    r"(?:about|around|roughly|only|just|some|call it|approximately)?\s*\$?(\d[\d,]*(?:\.\d+)?)",
-    re.I,
-)
-_DAILY = re.compile(r"\b(?:a|per|each|every)\s+day\b|\bdaily\b", re.I)
-_LONGER_AFTER = re.compile(r"\s*(?:[a-z]+\s+)?(?:a|per|each|every)\s+(?:week|month|quarter|year)\b", re.I)
-_DAYS = {"week": 7, "month": 30, "quarter": 91, "year": 365}
-
-
-@dataclass(frozen=True)
-class OverSlip:
-    daily: float  # the amount said a day
-    period: str  # the longer period
-    stated: float
-
-    challenge: str = "That was a day's figure. What does it come to over the whole period?"
-
-    @property
-    def why(self) -> str:
-        total = self.daily * _DAYS[self.period]
-        return f"At {self.daily:,.0f} a day, a {self.period} comes to about {total:,.0f}, not {self.stated:,.0f}."
-
-
-def over_slip(sentence: str, before: str) -> OverSlip | None:
-    """A day's amount said again as a longer period's: "... so forty-five thousand. Over a month that's still
-    around forty-five thousand" (a month is thirty times that)."""
-    text = words_to_digits(strip_fillers(sentence))
-    match = _OVER_LONGER.match(text)
-    if not match or not before:
-        return None
-    said = words_to_digits(strip_fillers(before))
-    amounts = [q for q in quantities(said) if q.kind == "count" and q.value > 0]
-    if not amounts or not _DAILY.search(said) or _LONGER_AFTER.match(said, amounts[-1].end):
-        return None
-    stated, daily = float(match.group(2).replace(",", "")), amounts[-1].value
-    days = _DAYS[match.group(1).lower()]
-    if not 1 / TOLERANCE <= stated / daily <= TOLERANCE:
-        return None  # a new amount, checked (if at all) as a derivation
-    return OverSlip(daily, match.group(1).lower(), stated) if days > 2 * TOLERANCE else None
-
-
 def slip_in(
     sentence: str, earlier: Sequence[str]
-) -> Threshold | PointSlip | DaySlip | PeakSlip | LayerSlip | RecapSlip | ClockSlip | OverSlip | None:
+) -> (
+    Threshold
+    | PointSlip
+    | DaySlip
+    | PeakSlip
+    | LayerSlip
+    | RecapSlip
+    | ClockSlip
+    | OverSlip
+    | UnitPriceSlip
+    | GrowthSlip
+    | None
+):
     """A slip `sentence` makes in a calculation of a known shape, given the sentences said before it: a
     break-even threshold, a point of recall's worth, a day's seconds, a peak factor, a KV cache's layers, a
-    recap that gives an amount worked out before with another value, machine-hours a day read as machines, or a
-    day's amount said again as a longer period's."""
+    recap that gives an amount worked out before with another value, machine-hours a day read as machines, a
+    day's amount said again as a longer period's, one item's price far from the price per block said, or an amount
+    grown by a factor said in words far from that factor times the amount said before."""
     return (
         threshold_slip(sentence)
         or point_slip(sentence, " ".join(earlier))
@@ -314,4 +248,6 @@ def slip_in(
         or recap_slip(sentence, earlier)
         or clock_slip(sentence)
         or over_slip(sentence, earlier[-1] if earlier else "")
+        or unit_price_slip(sentence, earlier)
+        or growth_slip(sentence, earlier)
     )
