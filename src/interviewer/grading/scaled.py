@@ -8,12 +8,15 @@
   which is what each email costs" (a hundredth of a cent).
 - An amount grown by a factor said in words: "about four GPUs ... If uploads triple, that's about twelve hundred
   GPUs" (twelve).
+- A period multiplied in: "each pinging once every four seconds" ... "five hundred thousand couriers times four is
+  two million pings a second" (a hundred and twenty-five thousand).
 
 Each is a slip only when the stated amount is more than twice off (`TOLERANCE`).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -228,3 +231,42 @@ def growth_slip(sentence: str, earlier: Sequence[str]) -> GrowthSlip | None:
         if 1 / TOLERANCE <= stated / expected <= TOLERANCE
         else GrowthSlip(same[-1], factor, stated, noun)
     )
+
+
+# "each pinging once every four seconds" ... "five hundred thousand couriers times four is two million a second"
+_EVERY = re.compile(r"\bevery\s+(\d+(?:\.\d+)?)\s*(?:s|secs?|seconds)\b", re.I)
+_TIMES_PERIOD = re.compile(
+    r"(\d[\d,]*(?:\.\d+)?)\s+[a-z-]+\s+(?:times|multiplied by|x|×)\s+(\d+(?:\.\d+)?)\s+(?:is|gives|makes|=|that's)\s+"
+    r"(?:about\s+|roughly\s+|around\s+)?(\d[\d,]*(?:\.\d+)?)\s+[a-z-]+\s+(?:a|per)\s+(?:s|sec|second)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class PeriodFactorSlip:
+    count: float
+    period: float
+    stated: float
+
+    challenge: str = "Each one sends once every few seconds. How many a second is that from the whole fleet?"
+
+    @property
+    def why(self) -> str:
+        return (
+            f"Once every {self.period:g} seconds divides by {self.period:g}: {self.count:,.0f} senders give about "
+            f"{self.count / self.period:,.0f} a second, not {self.stated:,.0f}."
+        )
+
+
+def period_factor_slip(sentence: str, earlier: Sequence[str]) -> PeriodFactorSlip | None:
+    """A period said as "every N seconds" multiplied in instead of divided: "each pinging once every four seconds"
+    then "five hundred thousand couriers times four is two million pings a second" (125 thousand)."""
+    said = words_to_digits(strip_fillers(" ".join([*earlier, sentence])))
+    periods = {float(m.group(1)) for m in _EVERY.finditer(said)}
+    match = _TIMES_PERIOD.search(words_to_digits(strip_fillers(sentence)))
+    if not match or not periods:
+        return None
+    count, factor, stated = (float(g.replace(",", "")) for g in match.groups())
+    if factor not in periods or factor <= 1 or not math.isclose(stated, count * factor, rel_tol=0.5):
+        return None
+    return PeriodFactorSlip(count, factor, stated)

@@ -31,10 +31,12 @@ from interviewer.grading.scaled import (
     ClockSlip,
     GrowthSlip,
     OverSlip,
+    PeriodFactorSlip,
     UnitPriceSlip,
     clock_slip,
     growth_slip,
     over_slip,
+    period_factor_slip,
     unit_price_slip,
     unit_word,
 )
@@ -219,9 +221,7 @@ def recap_slip(sentence: str, earlier: Sequence[str]) -> RecapSlip | None:
     return None
 
 
-def slip_in(
-    sentence: str, earlier: Sequence[str]
-) -> (
+Slip = (
     Threshold
     | PointSlip
     | DaySlip
@@ -232,8 +232,11 @@ def slip_in(
     | OverSlip
     | UnitPriceSlip
     | GrowthSlip
-    | None
-):
+    | PeriodFactorSlip
+)
+
+
+def slip_in(sentence: str, earlier: Sequence[str]) -> Slip | None:
     """A slip `sentence` makes in a calculation of a known shape, given the sentences said before it: a
     break-even threshold, a point of recall's worth, a day's seconds, a peak factor, a KV cache's layers, a
     recap that gives an amount worked out before with another value, machine-hours a day read as machines, a
@@ -250,4 +253,5 @@ def slip_in(
         or over_slip(sentence, earlier[-1] if earlier else "")
         or unit_price_slip(sentence, earlier)
         or growth_slip(sentence, earlier)
+        or period_factor_slip(sentence, earlier)
     )
