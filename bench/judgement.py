@@ -87,6 +87,10 @@ ends each answer on a recap of the decisions, "So, to recap: ...", where some wr
 (minimal_pairs_thirtyseventh.yaml, written blind after the thirty-sixth had been looked at, spoken by a candidate who
 plans in contingencies, "if the scorer times out, ...", and goes wrong in the main path, in a branch or in the
 branch's trigger) is "thirty-seventh (held out)" until it was measured once and "thirty-seventh (tuned on)" from then.
+The thirty-eighth (minimal_pairs_thirtyeighth.yaml, written blind after the thirty-seventh had been looked at, spoken
+by a candidate who frames each answer as a migration, saying in the present tense what the current system does and
+what they would keep or replace) is "thirty-eighth (held out)" until it was measured once and "thirty-eighth (tuned
+on)" from then.
 A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
@@ -166,6 +170,7 @@ PAIR_FILES = {
     "thirtyfifth": "minimal_pairs_thirtyfifth.yaml",
     "thirtysixth": "minimal_pairs_thirtysixth.yaml",
     "thirtyseventh": "minimal_pairs_thirtyseventh.yaml",
+    "thirtyeighth": "minimal_pairs_thirtyeighth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -204,8 +209,9 @@ EXTRA = (
     "thirtyfifth",
     "thirtysixth",
     "thirtyseventh",
+    "thirtyeighth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"thirtyeighth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -243,6 +249,7 @@ SPLIT_NAMES = {
     "thirtyfifth": "thirty-fifth (tuned on)",
     "thirtysixth": "thirty-sixth (tuned on)",
     "thirtyseventh": "thirty-seventh (tuned on)",
+    "thirtyeighth": "thirty-eighth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml, minimal_pairs_thirtyfifth.yaml, minimal_pairs_thirtysixth.yaml, minimal_pairs_thirtyseventh.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml, minimal_pairs_thirtyfifth.yaml, minimal_pairs_thirtysixth.yaml, minimal_pairs_thirtyseventh.yaml, minimal_pairs_thirtyeighth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ THIRTYFOURTH = _pairs("minimal_pairs_thirtyfourth.yaml")
 THIRTYFIFTH = _pairs("minimal_pairs_thirtyfifth.yaml")
 THIRTYSIXTH = _pairs("minimal_pairs_thirtysixth.yaml")
 THIRTYSEVENTH = _pairs("minimal_pairs_thirtyseventh.yaml")
+THIRTYEIGHTH = _pairs("minimal_pairs_thirtyeighth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -104,6 +105,7 @@ HELD_OUT = (
     + THIRTYFIFTH
     + THIRTYSIXTH
     + THIRTYSEVENTH
+    + THIRTYEIGHTH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -161,6 +163,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("hh-", THIRTYFIFTH),
         ("ii-", THIRTYSIXTH),
         ("jj-", THIRTYSEVENTH),
+        ("kk-", THIRTYEIGHTH),
     ],
     ids=[
         "third",
@@ -198,6 +201,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "thirtyfifth",
         "thirtysixth",
         "thirtyseventh",
+        "thirtyeighth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -318,6 +322,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("thirtyfifth", THIRTYFIFTH),
         ("thirtysixth", THIRTYSIXTH),
         ("thirtyseventh", THIRTYSEVENTH),
+        ("thirtyeighth", THIRTYEIGHTH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
