@@ -211,7 +211,7 @@ EXTRA = (
     "thirtyseventh",
     "thirtyeighth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"thirtyeighth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -249,7 +249,7 @@ SPLIT_NAMES = {
     "thirtyfifth": "thirty-fifth (tuned on)",
     "thirtysixth": "thirty-sixth (tuned on)",
     "thirtyseventh": "thirty-seventh (tuned on)",
-    "thirtyeighth": "thirty-eighth (held out)",
+    "thirtyeighth": "thirty-eighth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
