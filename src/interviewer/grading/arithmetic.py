@@ -30,7 +30,6 @@ from interviewer.grading.operands import (
     rate_again,
     restated,
     restated_durations,
-    scale_context,
     share_of,
     unqualified,
     with_units,
@@ -44,6 +43,7 @@ from interviewer.grading.readings import (
     period_after,
     same_over_periods,
 )
+from interviewer.grading.recompute import scale_context
 from interviewer.grading.shares import missed_share, percent_unsaid, share_of_total, share_step, share_worked
 from interviewer.grading.stance import clauses
 from interviewer.grading.sums import added, blend, headroom_added, mixed_sum
@@ -116,7 +116,10 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     `operands.carried_from`).
     """
     steps: list[Derivation] = []
-    text, before = link_first(arrows(repaired(_halves(text)))), arrows(repaired(_halves(before)))
+    text, before = (
+        link_first(arrows(repaired(_spelled(text)))),
+        arrows(repaired(_ONE_EVERY.sub(_rate, _spelled(before)))),
+    )
     earlier: list[Quantity] = []
     rates: dict[str, Quantity] = {}  # the rates said before, by what they count ("two frames a second")
     for clause in clauses(before):
@@ -139,9 +142,22 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
 _HALF_OF = re.compile(r"\bhalf of(?=\s+(?:(?:the|our|all|those|these)\s+)?[~$]?\d)", re.I)
 
 
-def _halves(text: str) -> str:
+# "sampling one frame every two seconds" said before a step: a rate, half a frame a second
+_ONE_EVERY = re.compile(
+    r"\b(?:one|a|1|a single)\s+([a-z-]+)\s+(?:every|each)\s+(\d+(?:\.\d+)?)\s*(secs?|seconds?|mins?|minutes?)\b",
+    re.I,
+)
+
+
+def _spelled(text: str) -> str:
     """ "half of the fifty thousand" as the share it is, "50% of", the text's length kept."""
     return _HALF_OF.sub("50% of ", text) if "half of" in text.lower() else text
+
+
+def _rate(m: re.Match[str]) -> str:
+    """ "one frame every two seconds", said before a step, as the rate it is: "0.5 frames a second"."""
+    unit = "minute" if m.group(3)[0] in "mM" else "second"
+    return f"{1 / float(m.group(2)):.3g} {m.group(1).rstrip('s')}s a {unit}"
 
 
 def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantity]) -> list[Derivation]:

@@ -46,6 +46,7 @@ from interviewer.grading.redo import RETRACTION, mentions_any, mentions_point, r
 from interviewer.grading.rejection import asked_option, declined_point, salient
 from interviewer.grading.signals import split_sentences
 from interviewer.grading.stance import asks_the_goal, claimed_clauses, clauses, mentions, with_topic
+from interviewer.grading.status_quo import kept_as_goal
 from interviewer.grading.stories import recounted
 from interviewer.grading.sums import PLUS_OVER, divided_first, remainder_fits, totals
 from interviewer.grading.supposed import (
@@ -146,9 +147,8 @@ class ClaimChecker:
         """Errors in `answer`, in order. With `phase` None every phase's wrong claims are looked for."""
         if (plain := unmarked(answer)) != answer:  # "≈ **12,000 writes/s**": read without its Markdown marks
             return quoted_as_written(self.check(question, phase, plain), plain, answer)
-        if (
-            kept := unclaimed(answer)
-        ) != answer:  # "I'd use CTR, wait, no, watch time": the CTR is taken back; so is a branch ruled out
+        # "I'd use CTR, wait, no, watch time": the CTR is taken back; so is a branch ruled out or a system replaced
+        if (kept := unclaimed(answer)) != answer:
             return quoted_as_written(self.check(question, phase, kept), kept, answer)
         answer = heard(answer)
         points = phase_points(question, phase)
@@ -177,8 +177,9 @@ class ClaimChecker:
             later = " ".join(
                 s.text for s in sentences[i + 1 :] if _ENDED.search(answer, sentence.start, s.start)
             )
-            # the goal asked just before, or a closing recap of the decisions ("Bottom line: raw applies, ...")
-            goal = (bool(i) and asks_the_goal(sentences[i - 1].text)) or bool(i and _RECAP.match(text))
+            # the goal asked just before, a closing recap ("Bottom line: raw applies, ...") or one kept ("I'd keep that")
+            goal = bool(i) and (asks_the_goal(sentences[i - 1].text) or bool(_RECAP.match(text)))
+            goal = goal or kept_as_goal(following)
             # the hazard just named, described: "If a feed arrives half-empty, we under-order for weeks"
             before = sentences[i - 1].text if i else ""
             hazard = i in named or (bool(i) and warns(before) and describes_hazard(text))
@@ -202,10 +203,8 @@ class ClaimChecker:
                 and not _ENDED.search(answer, sentences[i - 1].start, sentence.start)
             ):
                 # a long sentence cut in pieces: "..., and a breaker trips when it keeps missing, / so we return an
-                # empty page": what the claim needs may sit in the piece before
-                own = {
-                    e.why for e in self._common_claims(before, question)
-                }  # found in the piece before already
+                # empty page": what the claim needs may sit in the piece before (and not found there already)
+                own = {e.why for e in self._common_claims(before, question)}
                 common = [
                     e.model_copy(update={"quote": text})
                     for e in self._common_claims(f"{before} {said}", question)
@@ -431,8 +430,10 @@ class ClaimChecker:
             latest = best_recomputation(replace(derivation, instead=())) if derivation.instead else None
             shown = downtime_reading(derivation) or (said if near else None) or latest or computed
             factor = max(stated / computed, computed / stated)
-            if factor <= TOLERANCE or (stated > computed and _ALLOWANCE.search(text)):
-                continue  # "with headroom, that's about 300 GPUs": a margin left unsaid may explain more
+            # "with headroom, that's about 300 GPUs": a margin left unsaid may explain more (said by the result)
+            upto = derivation.result.end - (len(carried) + 1 if carried else 0) + 40
+            if factor <= TOLERANCE or (stated > computed and _ALLOWANCE.search(text[: max(upto, 0)])):
+                continue
             if (
                 stated > computed
                 and factor <= PEAK

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from interviewer.grading.retractions import taken_back
+from interviewer.grading.status_quo import status_quo_told
 
 # "If the scorer was down, we'd approve the payment, but flag it": a "but" going on with the same plan's next step
 _SAME_PLAN = (
@@ -42,5 +43,6 @@ def ruled_out(text: str) -> str:
 
 
 def unclaimed(text: str) -> str:
-    """`text` with what it does not claim blanked out: words taken back, and branches ruled out."""
-    return ruled_out(taken_back(text))
+    """`text` with what it does not claim blanked out: words taken back, branches ruled out and the current
+    system described before it is changed."""
+    return status_quo_told(ruled_out(taken_back(text)))

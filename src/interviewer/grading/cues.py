@@ -400,7 +400,9 @@ _APPOSITIVE = re.compile(r"\s*(?:like|such as|e\.g\.|including|for example)\b", 
 _SIDELINED = re.compile(
     r"\b(?:as (?:a |mere |just )?diagnostics?|diagnostics? only|only as (?:a )?diagnostics?|as (?:a )?secondary|"
     r"as an? (?:operational|operations|ops|workload|capacity|health) (?:number|metric|signal|figure|dashboard)|"
-    r"rather than (?:the |a |our )?(?:training |main |primary )?(?:target|goal|objective))\b",
+    r"rather than (?:the |a |our )?(?:training |main |primary )?(?:target|goal|objective)|"
+    # "The nightly rebuild stays only as a periodic consistency pass"
+    r"(?:stays?|remains?|kept|survives?) only as (?:a |an )?(?:\w+ ){0,2}(?:pass|check|backstop|fallback|backup|safety net))\b",
     re.I,
 )
 

@@ -179,6 +179,9 @@ def restated(inputs: list[Quantity]) -> list[Quantity]:
         o = out[j - 1] if j else None
         if o is not None and out[j] is not None and _same_rate(o, q):
             out[j - 1] = None
+        # "20 million, spread over its four-hour window, 14,400 seconds": one time said in two units
+        elif len(inputs) > 2 and o is not None and out[j] is not None and o.kind == q.kind == "duration":
+            out[j] = None if math.isclose(o.si, q.si) else out[j]
     return [q for q in out if q is not None]
 
 
@@ -487,14 +490,3 @@ def once(clause: str, inputs: list[Quantity]) -> list[Quantity]:
 
 
 _SAID_AGAIN = re.compile(r"^[^\d,;]*,\s*$")
-
-
-def scale_context(said: Sequence[Quantity]) -> tuple[Quantity, ...]:
-    """The powers of ten said before a step that it may leave unsaid: "a thousand", "a million", and the
-    million a price was said per ("... at fifteen cents per million is $9K, and sixty billion output at sixty
-    cents is $36K")."""
-    return tuple(
-        q if q.per == 1.0 else Quantity(q.per, q.start, q.end)
-        for q in said
-        if (q.kind == "count" and not q.per_seconds and scale_word(q.value)) or q.per > 1
-    )

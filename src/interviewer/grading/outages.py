@@ -18,7 +18,7 @@ _RECOVERY = (
     r"(?:is|are|gets?) restored|up again|healthy again|(?:lands?|finish(?:es)?|complet(?:es)?|succeeds?)|(?:fresh|new) (?:data|counts|features|scores) (?:arrives?|comes? in))\b"
 )
 _HELD_TILL_BACK = re.compile(
-    r"\b(?:hold|held|holding|holds|park(?:s|ed|ing)?|waits?|waiting|pending|only (?:be )?(?:published|posted|"
+    r"\b(?:(?:hold|held|holding|holds)(?!\s+(?:against|up\b|steady|true|firm))|park(?:s|ed|ing)?|waits?|waiting|pending|only (?:be )?(?:published|posted|"
     r"released|approved|served|sent|shown)|"
     # "the client pauses and shows a retry prompt until the ranker recovers", "returns no price until ..."
     r"paus(?:e|es|ed|ing)|returns? (?:no|nothing|an error|errors)|"

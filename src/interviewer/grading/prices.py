@@ -1,7 +1,7 @@
 """Prices and shares said per thousand or per million: "is about $2.3 per million tokens" is a price of one token
 worked out, "three per thousand products" a share. The thousand or million is what the number is per, not a number
 of its own; a step may still leave it unsaid ("... at fifteen cents per million is $9K, and sixty billion output at
-sixty cents is $36K"), so it stays at hand as context (`operands.scale_context`)."""
+sixty cents is $36K"), so it stays at hand as context (`recompute.scale_context`)."""
 
 from __future__ import annotations
 

@@ -2,16 +2,19 @@
 
 A result is consistent when some reading of the inputs (every way of multiplying and dividing them, with units
 and as bare numbers, with a factor of ten stated earlier and left unsaid) comes within 2x of it; when every
-operation between two bare numbers is said ("sixty over 0.23"), only that reading counts.
+operation between two bare numbers is said ("sixty over 0.23"), only that reading counts. The factors of ten a
+reading may multiply in are the powers of ten said before the step (`scale_context`).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 
-from interviewer.grading.quantities import unit_change
+from interviewer.grading.operands import scale_word
+from interviewer.grading.quantities import Quantity, unit_change
 from interviewer.grading.readings import Derivation, period_slip, periods_said
 
 
@@ -110,3 +113,14 @@ def best_recomputation(d: Derivation) -> float | None:
     if not finite:
         return None
     return min(finite, key=lambda r: abs(math.log(stated / r)))
+
+
+def scale_context(said: Sequence[Quantity]) -> tuple[Quantity, ...]:
+    """The powers of ten said before a step that it may leave unsaid: "a thousand", "a million", and the
+    million a price was said per ("... at fifteen cents per million is $9K, and sixty billion output at sixty
+    cents is $36K")."""
+    return tuple(
+        q if q.per == 1.0 else Quantity(q.per, q.start, q.end)
+        for q in said
+        if (q.kind == "count" and not q.per_seconds and scale_word(q.value)) or q.per > 1
+    )

@@ -55,11 +55,13 @@ _NEGATOR = re.compile(
     r"steer clear of|stay away from|(?<!how )(?:some|many|most|lots of|a lot of|plenty of|other) (?:teams|companies|shops|tutorials|candidates)|"
     # "drop the cells to a reduced ceiling" lowers them, it does not drop them
     r"stop(?:s|ping)?|(?<!price )(?<!price-)drop(?:s|ping)?(?!\s+(?:[\w-]+\s+){0,4}?to\s+(?:a|an|\d|one|two|half)\b)|"
-    r"skip(?:s|ping)?|reject(?:s|ing)?|rul(?:e|es|ed|ing) out|"
+    r"skip(?:s|ping)?|reject(?:s|ing)?|rul(?:e|es|ed|ing) out|replac(?:e|es|ed|ing)(?!\s+(?:it|them|that|this)\s+with\b)|swap(?:s|ped|ping)? out|retir(?:e|es|ed|ing)|"
     r"won't|isn't|aren't|don't|doesn't|didn't|shouldn't|wouldn't|can't|cannot|mustn't|neither|wasn't|weren't|"
-    r"hasn't|haven't|(?:cheaper|simpler|easier|faster|quicker|better|safer|slower|cleaner|smaller|lighter|more \w+) than)\b",
+    r"hasn't|haven't|(?:cheaper|simpler|easier|faster|quicker|better|safer|slower|cleaner|smaller|lighter|more \w+)"
+    r"(?: (?:for|to) \w+)? than)\b",
     re.I,
 )
+_REPLACED_BY = re.compile(r"\b(?:with|by|for)\b", re.I)
 _CALLED_WRONG = re.compile(
     r"^[^,;]{0,80}?\b(?:(?:is|are|was|were)\s+(?:a\s+|an\s+)?(?:trap|wrong|misleading|bad|poor|useless|"
     r"meaningless|dangerous|a mistake|the wrong|noisy|unreliable|flawed|biased|gameable|overrated|insufficient|"
@@ -75,6 +77,9 @@ _CALLED_WRONG = re.compile(
     r"(?:is|are) (?:the|a|an) (?:\w+ )?(?:mistake|anti-pattern)\b|would be the wrong\b|"
     r"(?:is|are|looks?|seems?|sounds?) tempting\b|(?:was|were) the (?:old|previous|legacy|original) "
     r"(?:approach|way|objective|target|metric|setup|design)\b|"
+    # "Accuracy stays off the dashboard", "That batch goes, because ...": set aside or retired in a migration
+    r"(?:stays?|kept|keep it) off (?:the|our|any)\b|(?<!as far as it )(?<!as far as that )(?:goes|has to go|must go)"
+    r"(?=\s*[,.;]|\s+(?:away|because|since|entirely)\b)|(?:gets?|is) retired\b|"
     r"(?:is|are)\s+(?:out\b(?!\s+(?:of|there|in|front|for|to|on|by|at)\b)|off the table|ruled out|a non-starter|"
     r"not an option)|"
     # "a rider's history or device never enters the price"
@@ -287,6 +292,10 @@ def is_asserted(clause: str, start: int, end: int) -> bool:
         and not (m.group(0).lower() in ("no", "without") and _TREATED_AS.search(clause, m.end(), start))
         # "a slightly worse list beats an error page": "beats" rejects only what it is compared with
         and not (m.group(0).lower() in ("beat", "beats") and start - m.end() > 12)
+        # "I'd replace deflection with resolution": what replaces it is asserted
+        and not (
+            m.group(0).lower().startswith(("replac", "swap")) and _REPLACED_BY.search(clause, m.end(), start)
+        )
     )
     if negated or _in_negated_list(clause, start):
         return False

@@ -327,3 +327,6 @@ def named_mistakes(sentences: Sequence[str]) -> set[int]:
             found.add(i)
             lead = i
     return found
+
+
+HARM = _HARM  # the harms a supposed mistake leads to, for readers of other framings
