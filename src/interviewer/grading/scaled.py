@@ -20,11 +20,20 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from interviewer.grading.delivery import strip_fillers
 from interviewer.grading.quantities import Quantity, quantities, words_to_digits
 
 TOLERANCE = 2.0
+
+
+@lru_cache(maxsize=8192)
+def _plain(text: str) -> str:
+    """`text` as the readers here read it: fillers out, numbers in digits."""
+    return words_to_digits(strip_fillers(text))
+
+
 _UNIT_WORD = re.compile(r"\s*([a-z]+(?:-[a-z]+)?)", re.I)
 
 
@@ -63,7 +72,9 @@ class ClockSlip:
 def clock_slip(sentence: str) -> ClockSlip | None:
     """Machine-hours a day taken as the number of machines running all day: "83 GPU-hours a day, which means 83
     GPUs busy around the clock" (about 3.5 GPUs)."""
-    match = _CLOCK.search(words_to_digits(strip_fillers(sentence)))
+    if "hour" not in sentence.lower():
+        return None
+    match = _CLOCK.search(_plain(sentence))
     if not match:
         return None
     hours, machines = (float(g.replace(",", "")) for g in match.groups())
@@ -101,11 +112,12 @@ class OverSlip:
 def over_slip(sentence: str, before: str) -> OverSlip | None:
     """A day's amount said again as a longer period's: "... so forty-five thousand. Over a month that's still
     around forty-five thousand" (a month is thirty times that)."""
-    text = words_to_digits(strip_fillers(sentence))
-    match = _OVER_LONGER.match(text)
-    if not match or not before:
+    if not before or not re.match(r"\W*(?:so\s+)?(?:over|across|for|in)\s", sentence, re.I):
         return None
-    said = words_to_digits(strip_fillers(before))
+    match = _OVER_LONGER.match(_plain(sentence))
+    if not match:
+        return None
+    said = _plain(before)
     amounts = [q for q in quantities(said) if q.kind == "count" and q.value > 0]
     if not amounts or not _DAILY.search(said) or _LONGER_AFTER.match(said, amounts[-1].end):
         return None
@@ -151,11 +163,12 @@ class UnitPriceSlip:
 def unit_price_slip(sentence: str, earlier: Sequence[str]) -> UnitPriceSlip | None:
     """The price of one item said far from the price per thousand or million said before it: "At ten cents per
     thousand, ... a full cent, which is what each email costs" (a hundredth of a cent)."""
-    text = words_to_digits(strip_fillers(sentence))
-    each = _EACH_COSTS.search(text)
+    if "cost" not in sentence.lower():
+        return None
+    each = _EACH_COSTS.search(_plain(sentence))
     if not each:
         return None
-    blocks = list(_BLOCK_PRICE.finditer(words_to_digits(strip_fillers(" ".join([*earlier[-2:], sentence])))))
+    blocks = list(_BLOCK_PRICE.finditer(_plain(" ".join([*earlier[-2:], sentence]))))
     if not blocks:
         return None
     block = blocks[-1]
@@ -174,6 +187,8 @@ def unit_price_slip(sentence: str, earlier: Sequence[str]) -> UnitPriceSlip | No
     return UnitPriceSlip(unit, stated)
 
 
+_GROWTH_WORD = re.compile(r"\b(?:doubles?|triples?|quadruples?|grows?|rises?|goes up|jumps?)\b", re.I)
+_TIMES_WORD = re.compile(r"\b(?:times|multiplied by)\b|[x×]", re.I)
 _FACTOR_WORDS = {
     "double": 2.0,
     "doubles": 2.0,
@@ -211,13 +226,14 @@ class GrowthSlip:
 def growth_slip(sentence: str, earlier: Sequence[str]) -> GrowthSlip | None:
     """An amount grown by a factor said in words, far from that factor times the same amount said just before:
     "about four GPUs ... If uploads triple, that's about twelve hundred GPUs" (twelve)."""
-    text = words_to_digits(strip_fillers(sentence))
-    match = _GROWN.search(text)
-    if not match or not earlier:
+    if not earlier or not _GROWTH_WORD.search(sentence):
+        return None
+    match = _GROWN.search(_plain(sentence))
+    if not match:
         return None
     factor = _FACTOR_WORDS[match.group(1).lower()] if match.group(1) else float(match.group(2))
     stated, noun = float(match.group(3).replace(",", "")), match.group(4).lower().rstrip("'")
-    said = words_to_digits(strip_fillers(earlier[-1]))
+    said = _plain(earlier[-1])
     same = [
         q.value
         for q in quantities(said)
@@ -261,9 +277,11 @@ class PeriodFactorSlip:
 def period_factor_slip(sentence: str, earlier: Sequence[str]) -> PeriodFactorSlip | None:
     """A period said as "every N seconds" multiplied in instead of divided: "each pinging once every four seconds"
     then "five hundred thousand couriers times four is two million pings a second" (125 thousand)."""
-    said = words_to_digits(strip_fillers(" ".join([*earlier, sentence])))
+    if "every" not in " ".join([*earlier[-3:], sentence]).lower() or not _TIMES_WORD.search(sentence):
+        return None
+    said = _plain(" ".join([*earlier, sentence]))
     periods = {float(m.group(1)) for m in _EVERY.finditer(said)}
-    match = _TIMES_PERIOD.search(words_to_digits(strip_fillers(sentence)))
+    match = _TIMES_PERIOD.search(_plain(sentence))
     if not match or not periods:
         return None
     count, factor, stated = (float(g.replace(",", "")) for g in match.groups())
