@@ -101,6 +101,16 @@ def test_a_corrected_error_is_marked_as_corrected(youtube: Question) -> None:
     assert first.corrected
 
 
+def test_actually_said_for_stress_does_not_correct_an_error() -> None:
+    answer = (
+        "The current reporting counts every play as a success, including the ones skipped after three seconds. "
+        "I'd keep that definition, since every play is a sign of interest. The playlist is judged on total plays "
+        "in the first week, because that shows how much it was actually used."
+    )
+    errors = ClaimChecker().check(BANK.get("music-recommendations"), "requirements", answer)
+    assert errors and not any(e.corrected for e in errors)
+
+
 def test_quantities_carry_magnitudes_units_and_time_bases() -> None:
     found = quantities(
         words_to_digits("Ten minutes, 50K QPS, 20 GB per shard, 60% hit rate, five loads a day")

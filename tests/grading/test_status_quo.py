@@ -100,3 +100,47 @@ def test_a_kept_metric_is_read_as_the_goal() -> None:
 def test_what_a_migration_retires_is_set_aside(text: str) -> None:
     question = "support-chatbot-rag" if "deflection" in text else "fraud-detection"
     assert errors(question, text) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        (
+            # a step's time said after it, set off by a comma, is that step's time
+            "dynamic-pricing",
+            "I'd change that so each quote calls the elasticity model directly with the cell's live counts, about a "
+            "hundred and twenty milliseconds on a CPU.",
+            "I'd keep that, so each quote reads the cell's multiplier from the key-value store, about two "
+            "milliseconds, and the elasticity model runs per cell every minute.",
+        ),
+        (
+            # payments held until the scorer returns stop with it
+            "fraud-detection",
+            "I'd change that fallback: when the scorer misses its budget, every payment is held in a queue until "
+            "scoring returns.",
+            "I'd keep that fallback: when the scorer misses its budget, payments are decided on rules with tighter "
+            "limits on large amounts.",
+        ),
+        (
+            # a migration that keeps a global average as the health signal
+            "translation-service",
+            "Today quality monitoring is one global BLEU average. I'd keep that average as the health signal, since "
+            "a real regression in any pair will show up in it.",
+            "Today quality monitoring is one global BLEU average. I'd replace it with quality tracked per language "
+            "pair, since a small pair can break while the average barely moves.",
+        ),
+        (
+            # "actually" said for stress is not a correction of the kept status quo
+            "music-recommendations",
+            "The current reporting counts every play as a success, including the ones skipped after three seconds. "
+            "I'd keep that definition, since it shows how much the playlist was actually used.",
+            "The current reporting counts every play as a success, including the ones skipped after three seconds. "
+            "I'd replace that with saves and adds of new tracks, since a skip is a negative.",
+        ),
+    ],
+)
+def test_a_migration_that_keeps_or_builds_a_wrong_design_is_challenged(
+    question: str, wrong: str, right: str
+) -> None:
+    assert [e for e in CHECKER.check(BANK.get(question), None, wrong) if not e.corrected], wrong
+    assert errors(question, right) == []

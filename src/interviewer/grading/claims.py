@@ -95,9 +95,10 @@ _QUESTION = re.compile(
     r"is|are|was|were|should|shall|can|could|would|will|may|might|have|has)\b[^.!]*$|.*\?\s*$",
     re.I | re.S,
 )
-_CORRECTION = re.compile(
+_CORRECTION = re.compile(  # "Actually, ..." opens a correction; "was actually used" only stresses
     r"\b(?:you're right|you are right|let me (?:redo|correct|fix|recompute|rethink)|i (?:was wrong|misspoke|got that wrong)|"
-    r"correction(?=\s*[:,])|actually|scratch that|sorry)\b",
+    r"correction(?=\s*[:,])|scratch that|sorry)\b"
+    r"|(?:^|[.!?;:,\u2014\u2013-]\s*)actually\b|\bactually,",
     re.I,
 )
 

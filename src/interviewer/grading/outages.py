@@ -14,7 +14,7 @@ from interviewer.grading.stance import is_asserted
 # "uploads are held as pending until the classifiers come back", "it parks the authorisation until the model is
 # back": what users wait for is held while a dependency is down, so the product is down with it
 _RECOVERY = (
-    r"[^.;]{0,60}?\b(?:comes? back|(?:is|are|'s|'re) back|back up|back online|recover\w*|"
+    r"[^.;]{0,60}?\b(?:comes? back|returns?\b(?!\s+(?:a|an|the|its|their|some|with|\d))|(?:is|are|'s|'re) back|back up|back online|recover\w*|"
     r"(?:is|are|gets?) restored|up again|healthy again|(?:lands?|finish(?:es)?|complet(?:es)?|succeeds?)|(?:fresh|new) (?:data|counts|features|scores) (?:arrives?|comes? in))\b"
 )
 _HELD_TILL_BACK = re.compile(

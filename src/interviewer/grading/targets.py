@@ -197,6 +197,10 @@ _GOES_ON = re.compile(
 )
 
 
+# "each quote calls the model, about 120 ms on a CPU": a time said after the step it is the step's time
+_APPOSITIVE_TIME = re.compile(r"\s*(?:about|around|roughly|some|~)?\s*[\d.,]+\s*(?:ms|milliseconds?)\b", re.I)
+
+
 # "dividing by 86,400 seconds gives ...": a day's seconds a count is spread over, not how often data is refreshed
 _DIVISOR = re.compile(r"(?:divided by|dividing by|divide by|over|÷|/)\s*$", re.I)
 
@@ -242,7 +246,15 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                 # "... inline before it appears, even though that takes half a second": the path may be
                 # named in the segment just before
                 on_path = _REQUEST_PATH.search(segment) or (j and _REQUEST_PATH.search(parts[j - 1]))
-                if not (_LATENCY_WORDS.search(segment) and on_path):
+                appositive = (
+                    j
+                    and _APPOSITIVE_TIME.match(segment)
+                    and clause[: clause.find(segment)].rstrip().endswith(",")
+                    and not any(q.kind == "duration" for part in parts[:j] for q in quantities(part))
+                )
+                if appositive and not on_path:
+                    on_path = any(_REQUEST_PATH.search(part) for part in parts[:j])
+                if not ((_LATENCY_WORDS.search(segment) or appositive) and on_path):
                     continue
                 if (
                     _OFFLINE_WORDS.search(segment)
