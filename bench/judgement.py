@@ -90,7 +90,9 @@ branch's trigger) is "thirty-seventh (held out)" until it was measured once and 
 The thirty-eighth (minimal_pairs_thirtyeighth.yaml, written blind after the thirty-seventh had been looked at, spoken
 by a candidate who frames each answer as a migration, saying in the present tense what the current system does and
 what they would keep or replace) is "thirty-eighth (held out)" until it was measured once and "thirty-eighth (tuned
-on)" from then.
+on)" from then. The thirty-ninth (minimal_pairs_thirtyninth.yaml, written blind after the thirty-eighth had been
+looked at, spoken in the generic second person, "you'd cache ...", "you might be tempted to ..., but ...", with no
+"I" or "we" at all) is "thirty-ninth (held out)" until it was measured once and "thirty-ninth (tuned on)" from then.
 A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
@@ -171,6 +173,7 @@ PAIR_FILES = {
     "thirtysixth": "minimal_pairs_thirtysixth.yaml",
     "thirtyseventh": "minimal_pairs_thirtyseventh.yaml",
     "thirtyeighth": "minimal_pairs_thirtyeighth.yaml",
+    "thirtyninth": "minimal_pairs_thirtyninth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -210,8 +213,9 @@ EXTRA = (
     "thirtysixth",
     "thirtyseventh",
     "thirtyeighth",
+    "thirtyninth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"thirtyninth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -250,6 +254,7 @@ SPLIT_NAMES = {
     "thirtysixth": "thirty-sixth (tuned on)",
     "thirtyseventh": "thirty-seventh (tuned on)",
     "thirtyeighth": "thirty-eighth (tuned on)",
+    "thirtyninth": "thirty-ninth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
