@@ -84,6 +84,13 @@ GOAL_TERMS = (
     "define success",
     "what we actually want",
     "what we really want",
+    # the generic second person: "what you want is total time spent", "what you're after is saves"
+    "what you actually want",
+    "what you really want",
+    "what you want is",
+    "what you're after",
+    "what you care about",
+    "your north star",
     "i'd call it",
     # a formal register: "the quantity the ranker is ultimately meant to raise", "success is best measured by"
     "meant to raise",

@@ -365,7 +365,7 @@ class ClaimChecker:
                 why is None
                 and before
                 and constraint.kind in _ACROSS_PARTS
-                and holds_the_breach(sentence, constraint)
+                and holds_the_breach(sentence, constraint, before)
                 and breaks(before, constraint) is None
             ):
                 # "I'd let the item appear right away, and put it on a queue / where the hash check runs

@@ -7,7 +7,8 @@ were ...") with a consequence in the conditional ("I'd", "would", "could") and a
 sentence names a design the speaker does not choose: only what follows the "but" is claimed. The branch is
 blanked out with the text's length kept, as words taken back are (`retractions.taken_back`), so quotes map
 back onto the answer as written. A present-tense plan ("If the scorer times out, we approve") is a branch the
-design takes, and is read as said.
+design takes, and is read as said. An option named as the tempting mistake ("It's tempting to ..., but",
+"You might think you need ..., but") is set aside the same way.
 """
 
 from __future__ import annotations
@@ -32,11 +33,23 @@ _RULED_OUT = re.compile(
     re.I,
 )
 
+# "It's tempting to cache the scores for an hour, but ...", "You might think you need a GPU, but ...": an option
+# named as the tempting mistake before the speaker turns from it
+_TEMPTED = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s))(?:(?:and|but|so|now|sure|honestly|of course),?\s+)?"
+    r"(?:(?:it's|it is|it'd be|it would be|it can be|it might be)\s+(?:very\s+|so\s+|really\s+)?tempting\s+to|"
+    r"(?:you|people|teams|a lot of people|many teams)\s+(?:might|may|could|will|would|often)\s+"
+    r"(?:be\s+tempted\s+to|think|assume|expect|reach\s+for)|"
+    r"the\s+(?:obvious|tempting|naive|easy)\s+(?:move|choice|answer|approach|option|thing)\s+is)\b"
+    r"[^.;!?]*?(?:[,;]|\s[-\u2013\u2014])\s*but\b(?!\s+(?:only|also|still)\b)",
+    re.I,
+)
+
 
 def ruled_out(text: str) -> str:
     """`text` with each branch named only to be ruled out blanked, up to and including its "but"."""
     out = list(text)
-    for m in _RULED_OUT.finditer(text):
+    for m in (*_RULED_OUT.finditer(text), *_TEMPTED.finditer(text)):
         for k in range(m.start(), m.end()):
             if not out[k].isspace():
                 out[k] = " "

@@ -33,11 +33,14 @@ def _says_cached(clause: str, cues: tuple[tuple[str, ...], ...], unless: tuple[s
     numeric = _numeric(clause)
     first = _split_terms(cues[0])[0]
     if numeric == clause:
-        return _cues_said(clause, cues) and not _unless_said(clause, unless, first)
+        return _cues_said(clause, cues) and not _unless_said(clause, unless, first, cues)
     numeric_cues = _numeric_cues(cues)
     numeric_unless = _numeric_unless(unless)
     said = _cues_said(clause, cues) or _cues_said(numeric, numeric_cues)
-    return said and not (_unless_said(clause, unless, first) or _unless_said(numeric, numeric_unless, first))
+    return said and not (
+        _unless_said(clause, unless, first, cues)
+        or _unless_said(numeric, numeric_unless, first, numeric_cues)
+    )
 
 
 # "One head predicts applies, and a second predicts recruiter replies": the parts of one design, a clause each
@@ -90,7 +93,9 @@ def _claimed(clause: str, terms: list[str]) -> list[Mention]:
     ]
 
 
-def _unless_said(clause: str, unless: tuple[str, ...], claimed: Sequence[str] = ()) -> bool:
+def _unless_said(
+    clause: str, unless: tuple[str, ...], claimed: Sequence[str] = (), cues: Sequence[Sequence[str]] = ()
+) -> bool:
     """Whether the clause says what makes the claim right after all; not when it sets that aside ("recruiter
     replies as diagnostics only", "skipped or not"), nor when it is only the reason given for the claim
     ("ship whichever collects more clicks, because clicks are the closest thing to relevance")."""
@@ -104,8 +109,32 @@ def _unless_said(clause: str, unless: tuple[str, ...], claimed: Sequence[str] = 
         and not _proxied(clause, m.start, claimed)
         and not _subsumed(clause, m.start, m.end, claimed)
         and not _premise(clause, m, claimed)
+        and not _apart(clause, m.start, cues)
         for m in mentions(clause, list(unless))
     )
+
+
+# "The gateway meters usage per tenant, and as a rule you keep prompt bodies for thirty days": a second statement
+# with its own subject, so what the first says does not excuse the second
+_NEW_STATEMENT = re.compile(r",\s+and\s+(?:(?:as a rule|then|also|so)\s+)?(?:you|we|i|they)\b(?!'s)", re.I)
+
+
+def _apart(clause: str, start: int, cues: Sequence[Sequence[str]]) -> bool:
+    """Whether the term at `start` sits in another statement of the clause than one that says the whole claim,
+    a term of every cue group."""
+    cuts = [m.start() for m in _NEW_STATEMENT.finditer(clause)]
+    if not cuts or not cues:
+        return False
+    bounds = [0, *cuts, len(clause)]
+    whole = {
+        k
+        for k in range(len(bounds) - 1)
+        if all(
+            any(m.asserted for m in mentions(clause[bounds[k] : bounds[k + 1]], list(_bare(group))))
+            for group in cues
+        )
+    }
+    return bool(whole) and sum(1 for c in cuts if c < start) not in whole
 
 
 _PER_BEFORE = re.compile(r"\bper\s+$", re.I)

@@ -39,3 +39,24 @@ def period_asserted(text: str, start: int) -> bool:
     before = text[:start]
     cut = max((m.end() for m in re.finditer(r",|;|\bbut\b", before)), default=0)
     return not _PLAIN_NEGATOR.search(before[cut:])
+
+
+# "an hourly batch job that aggregates ... / and turns the counts into a multiplier": a periodic job, and a piece of
+# a sentence that goes on to say what it produces
+GOES_ON_WITH_JOB = re.compile(
+    r"^\s*(?:and|then|which|that)\s+(?:then\s+)?(?:turns|writes|computes|produces|folds|publishes|pushes|stores|emits)\b",
+    re.I,
+)
+PERIODIC_JOB = re.compile(
+    r"\b(?:hourly|nightly|daily|weekly)\s+(?:batch\s+)?(?:job|batch|run|spark job|etl|cron)\b(?=[^,;]{0,40}\b(?:that|which)\b)",
+    re.I,
+)
+
+
+def spoken_duration(seconds: float) -> str:
+    """ "1 hour", "3 days", "90 seconds": a period as it is said."""
+    for size, name in ((86_400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            n = seconds / size
+            return f"{n:g} {name}" + ("s" if n != 1 else "")
+    return f"{seconds:g} seconds"

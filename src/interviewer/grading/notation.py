@@ -43,6 +43,18 @@ _DOLLARS_AND = re.compile(
     re.I,
 )
 
+# "at two fifty per million in": a price said the way it is read off a price list, dollars then cents
+_BARE_PRICE = re.compile(
+    rf"(?<=\b(?:at|is) )(?P<d>{'|'.join(_SMALL[1:])}) "
+    rf"(?P<c>(?P<t>{'|'.join(_TENS[2:])})(?:[- ](?P<u>{'|'.join(_SMALL[1:10])}))?|fifteen)"
+    r"(?=\s+(?:per|a|an|each)\s+(?:million|thousand|token|request|call|unit|hour|gpu)s?\b)",
+    re.I,
+)
+
+_NEXT_PRICE = re.compile(
+    r"(?<=\band )(ten|twenty|thirty|forty|fifty|\d+(?:\.\d+)?)(?= per (?:million|thousand)\b)", re.I
+)
+
 
 def _price(m: re.Match[str]) -> str:
     dollars, cents = m.group("d").lower(), m.group("c").lower()
@@ -60,10 +72,15 @@ def _price(m: re.Match[str]) -> str:
 
 def plain_powers(text: str) -> str:
     """`text` with every number in scientific notation written out in digits, "ca." (circa) as "about", "per
-    cent" as "percent", "× 2 B" as "× 2 bytes", "a third of a cent" as "0.333 cents" and "two dollars fifty" as
-    "$2.50"."""
+    cent" as "percent", "× 2 B" as "× 2 bytes", "a third of a cent" as "0.333 cents" and "two dollars fifty" or
+    "at two fifty per million" as "$2.50"."""
     text = _PART_OF.sub(_part_of, text) if " of a" in text else text
     text = _DOLLARS_AND.sub(_price, text) if "dollar" in text.lower() else text
+    if " per " in text and (priced := _BARE_PRICE.sub(_price, text)) != text:
+        # "at two fifty per million in and ten per million out": the second price said as bare as the first
+        text = _NEXT_PRICE.sub(
+            lambda m: f"${_TENS.index(m[1].lower()) * 10 if m[1].lower() in _TENS else m[1]}", priced
+        )
     text = _BYTES_B.sub(r"\1 bytes", _PER_CENT.sub(r"\1percent", _CIRCA.sub("about ", text)))
     if "10" not in text and "e" not in text.lower():
         return text

@@ -30,12 +30,12 @@ _HELD_TILL_BACK = re.compile(
 # "if one shard misses it we return an error and let the client retry": a part's failure passed to the user
 _ERRORS_OUT = re.compile(
     r"\b(?:return|returns|returning|show|shows|showing|serve|serves|surface|surfaces|throw|throws)\s+"
-    r"(?:an?\s+|the\s+)?(?:error|errors|5\d\d|error page)\b",
+    r"(?:an?\s+|the\s+)?(?:(?:short|small|friendly|generic|simple|plain|polite)\s+)?(?:error|errors|5\d\d|error page)\b",
     re.I,
 )
 _PART_FAILS = re.compile(
     r"\b(?:if|when|whenever|once)\b[^.;]{0,60}?\b(?:miss(?:es|ed)?|times? out|timed out|down|unavailable|"
-    r"unreachable|fails?|failing|lags?|slow)\b",
+    r"unreachable|fails?|failing|lags?|slow|trips|falls over|crash(?:es)?|breaks)\b",
     re.I,
 )
 # the rest of a hold cut off from its verb: "... holding the order button / until an estimate comes back"

@@ -47,7 +47,9 @@ _NEGATOR = re.compile(
     + _UNACTED
     + r")|no|never(?!-)|none|nothing (?:about|from|of|on|to do with|like)|nor|without|avoid(?:s|ing)?|instead of|"
     r"rather than|against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
-    r"beats?|(?:cost|sanity|quick) check (?:with|for|on)|what if|suppose|supposing|imagine|for comparison|"
+    r"beats?|(?:cost|sanity|quick) check (?:with|for|on)|what if|"
+    # "you'd check early whether people can review everything": a question asked, not an answer
+    r"(?:check|checks|checking|ask|asks|asking|find out|verify|decide|figure out|work out|question is)\s+(?:\w+\s+)?(?:whether|if)\b|suppose|supposing|imagine|for comparison|"
     r"tempting to (?:\w+ )?(?:say|pick|use|go with|chase|optimi[sz]e|reach for|think)|the temptation is to|"
     r"(?:naive|na\xefve|obvious|easy|lazy|knee-jerk) (?:move|approach|answer|choice|option|thing) (?:would be|is)|"
     r"(?:common |classic |typical |big |first )?(?:mistake|trap|pitfall) (?:(?:i|we) (?:see|make|hit)(?: (?:a lot|most|most often|often|all the time))? )?(?:is|would be|here is) (?:to|thinking|assuming|using|treating|optimi[sz]ing|chasing|keeping|making|letting|running|training|caching|scoring|sending|holding|putting)|"
@@ -297,10 +299,20 @@ def is_asserted(clause: str, start: int, end: int) -> bool:
             m.group(0).lower().startswith(("replac", "swap")) and _REPLACED_BY.search(clause, m.end(), start)
         )
     )
-    if negated or _in_negated_list(clause, start):
+    if (
+        negated
+        or _in_negated_list(clause, start)
+        or (_REASON_OPENS.search(before) and _COSTS.match(clause, start))
+    ):
         return False
     after = clause[end:]
     return not _CALLED_WRONG.match(after)
+
+
+# "because pushing one post from a huge account means a hundred million writes": what an option would cost, given
+# as the reason it is not taken
+_REASON_OPENS = re.compile(r"\b(?:because|since)\s+$", re.I)
+_COSTS = re.compile(r"\w*ing\b[^,.;]{0,80}?\b(?:means|would mean|costs|would cost)\b", re.I)
 
 
 # "not meaningful interactions like comments, shares and replies", "not clicks, likes or shares": a negator

@@ -158,7 +158,8 @@ _OPTION_HARMS = re.compile(
 # names what follows as the mistake
 _PITFALL = re.compile(
     r"^\W*(?:[\w']+\s+){0,2}?(?:pitfalls?|traps?|anti-?patterns?|mistakes?|gotchas?|what (?:not )?to avoid|to avoid|"
-    r"avoid|don'?t|do not|not doing|rejected|ruled out)\b[^:.]{0,30}:",
+    # "you don't need it there: ..." is a statement with a subject, not a label
+    r"avoid|(?<!\byou )(?<!\bwe )(?<!\bi )(?<!\bthey )(?:don'?t|do not)|not doing|rejected|ruled out)\b[^:.]{0,30}:",
     re.I,
 )
 

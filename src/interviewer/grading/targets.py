@@ -13,7 +13,14 @@ from collections.abc import Sequence
 
 from interviewer.content.claims import Constraint
 from interviewer.grading.caps import over_cap
-from interviewer.grading.freshness import CACHE_LIFE, bounded_within, period_asserted
+from interviewer.grading.freshness import (
+    CACHE_LIFE,
+    GOES_ON_WITH_JOB,
+    PERIODIC_JOB,
+    bounded_within,
+    period_asserted,
+    spoken_duration,
+)
 from interviewer.grading.ordering import THEN_LATER, after_event_first
 from interviewer.grading.outages import outage_passed_on, resumes_hold, slow_switch
 from interviewer.grading.quantities import periods, quantities, words_to_digits
@@ -86,12 +93,16 @@ def _batching_wait(clause: str, budget_ms: float) -> str | None:
     return None
 
 
-def holds_the_breach(sentence: str, constraint: Constraint) -> bool:
+def holds_the_breach(sentence: str, constraint: Constraint, before: str = "") -> bool:
     """Whether `sentence` itself says the part of a breach that is not what the target names: the period
     (freshness), the deferral (ordering) or the wait (nonblocking). A sentence that only names the subject
-    ("the ranker reads the fresh profile") is not made wrong by a period said in the part before it."""
+    ("the ranker reads the fresh profile") is not made wrong by a period said in the part before it, unless
+    that part is a periodic job this piece goes on to describe ("an hourly batch job that aggregates the
+    counts / and turns them into a multiplier")."""
     text = words_to_digits(sentence)
     if constraint.kind == "freshness":
+        if GOES_ON_WITH_JOB.match(text) and PERIODIC_JOB.search(words_to_digits(before)):
+            return True
         return any(sec > (constraint.max or 0) for sec, _, _ in periods(text))
     if constraint.kind == "ordering":
         return bool(
@@ -315,6 +326,13 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                 elif constraint.kind == "freshness" and i + 2 < len(parts) and _THEM.search(parts[i + 1]):
                     # "price changes into Kafka, a consumer buffers them, folds them into the next morning's digest"
                     segment = ", ".join(parts[i : i + 3])
+                elif (
+                    constraint.kind == "freshness"
+                    and (job := next((k for k in range(i) if PERIODIC_JOB.search(parts[k])), None))
+                    is not None
+                ):
+                    # "an hourly batch job that aggregates ..., and turns each cell's counts into a multiplier"
+                    segment = ", ".join(parts[job : i + 1])
                 if constraint.kind == "freshness":
                     assert constraint.max is not None
                     stale = [
@@ -331,7 +349,7 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                         and not bounded_within(segment, constraint.max)
                         and not _BACKSTOP.search(segment)
                     ):
-                        return f"Data refreshed every {_duration(stale[0])} is too stale."
+                        return f"Data refreshed every {spoken_duration(stale[0])} is too stale."
                 elif _after(segment, constraint.before) or (
                     (
                         any(is_asserted(segment, m.start(), m.end()) for m in _LATER.finditer(segment))
@@ -354,14 +372,6 @@ def _after(segment: str, events: Sequence[str]) -> bool:
         if any(True for _ in mentions(m.group("rest"), list(events))):
             return True
     return False
-
-
-def _duration(seconds: float) -> str:
-    for size, name in ((86_400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size:
-            n = seconds / size
-            return f"{n:g} {name}" + ("s" if n != 1 else "")
-    return f"{seconds:g} seconds"
 
 
 # "Matching ... runs right after, in the async queue": the check deferred, in the words naming it or in a

@@ -87,7 +87,9 @@ _ASKING = re.compile(
 _INJECTION = re.compile(
     r"ignore (all |any |the |your )?(previous|prior|above|earlier)? ?(instructions|rules|prompts?)|"
     r"disregard (all |the |your )?(previous |prior |above )?(instructions|rules)|"
-    r"your (system|developer) (prompt|message|instructions)|you are now|new instructions|developer mode|"
+    # "your system prompt tells the model to cite": the candidate's own design, said in the second person
+    r"your (system|developer) (prompt|message|instructions)(?!\s+(?:(?:also|then|just|only)\s+)?(?:tells|instructs|says|asks|"
+    r"includes|has|keeps|should|must|carries|lists|sets|gives|pins|forbids|requires|contains|reminds)\b)|you are now|new instructions|developer mode|"
     r"jailbreak|(reveal|show|print|repeat|tell me|give me|share|list|output) (me )?(your|the) "
     r"(hidden |secret |internal |system |developer )?"
     r"(instructions|prompt|rubric|key points|notes|answers?|brief|facts|scoring)|"
