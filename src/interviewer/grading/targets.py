@@ -256,8 +256,8 @@ def breaks(sentence: str, constraint: Constraint, before: str = "") -> str | Non
                     timed_subject = timed_subject or (named and bool(times))
                 # "... inline before it appears, even though that takes half a second": the path may be
                 # named in the segment just before
-                on_path = _REQUEST_PATH.search(segment) or (j and _REQUEST_PATH.search(parts[j - 1]))
-                appositive = (
+                on_path = bool(_REQUEST_PATH.search(segment) or (j and _REQUEST_PATH.search(parts[j - 1])))
+                appositive = bool(
                     j
                     and _APPOSITIVE_TIME.match(segment)
                     and clause[: clause.find(segment)].rstrip().endswith(",")
