@@ -144,3 +144,13 @@ def test_a_migration_that_keeps_or_builds_a_wrong_design_is_challenged(
 ) -> None:
     assert [e for e in CHECKER.check(BANK.get(question), None, wrong) if not e.corrected], wrong
     assert errors(question, right) == []
+
+
+def test_retrieval_on_normalised_titles_with_hard_filters_for_eligibility_is_not_filtering_on_titles() -> (
+    None
+):
+    text = (
+        "I'd replace it with a funnel that keeps lexical retrieval but on normalised skills and titles: an LLM parses "
+        "each posting once offline into a standard taxonomy, the hard filters apply, and a ranker narrows it down."
+    )
+    assert errors("job-recommendations", text) == []

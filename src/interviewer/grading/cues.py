@@ -298,7 +298,7 @@ _DISMISSED_AFTER = re.compile(
 # "watch time follows it anyway", "purchases follow from that", "pickup times are a side effect": named as a
 # consequence, not as the aim
 _CONSEQUENCE_AFTER = re.compile(
-    r"^[\w-]*\s+(?:\w+\s+){0,5}?(?:will |should |would )?(?:follows?|comes? along|take care of (?:it|them)selves?|"
+    r"^[\w-]*\s+(?:\w+\s+){0,5}?(?:will |should |would )?(?:follow(?:s|ing)?|comes? along|take care of (?:it|them)selves?|"
     r"(?:is|are|will be) (?:just |only |merely )?(?:a )?(?:side.effects?|by-?products?)|"
     # "the positional noise averages out": named only to be dismissed
     r"(?:averages?|washes|wash|cancels?|evens?) out|"
