@@ -92,7 +92,10 @@ by a candidate who frames each answer as a migration, saying in the present tens
 what they would keep or replace) is "thirty-eighth (held out)" until it was measured once and "thirty-eighth (tuned
 on)" from then. The thirty-ninth (minimal_pairs_thirtyninth.yaml, written blind after the thirty-eighth had been
 looked at, spoken in the generic second person, "you'd cache ...", "you might be tempted to ..., but ...", with no
-"I" or "we" at all) is "thirty-ninth (held out)" until it was measured once and "thirty-ninth (tuned on)" from then.
+"I" or "we" at all) is "thirty-ninth (held out)" until it was measured once and "thirty-ninth (tuned on)" from then. The fortieth
+(minimal_pairs_fortieth.yaml, written blind after the thirty-ninth had been looked at, spoken by a candidate who thinks
+by stating assumptions and exploring hypotheticals aloud, "I'll assume ...", "Suppose the ranker goes down: ...") is
+"fortieth (held out)" until it was measured once and "fortieth (tuned on)" from then.
 A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
@@ -174,6 +177,7 @@ PAIR_FILES = {
     "thirtyseventh": "minimal_pairs_thirtyseventh.yaml",
     "thirtyeighth": "minimal_pairs_thirtyeighth.yaml",
     "thirtyninth": "minimal_pairs_thirtyninth.yaml",
+    "fortieth": "minimal_pairs_fortieth.yaml",
 }
 EXTRA = (
     "fresh",
@@ -214,8 +218,9 @@ EXTRA = (
     "thirtyseventh",
     "thirtyeighth",
     "thirtyninth",
+    "fortieth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"fortieth"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -255,6 +260,7 @@ SPLIT_NAMES = {
     "thirtyseventh": "thirty-seventh (tuned on)",
     "thirtyeighth": "thirty-eighth (tuned on)",
     "thirtyninth": "thirty-ninth (tuned on)",
+    "fortieth": "fortieth (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml, minimal_pairs_thirtyfifth.yaml, minimal_pairs_thirtysixth.yaml, minimal_pairs_thirtyseventh.yaml, minimal_pairs_thirtyeighth.yaml, minimal_pairs_thirtyninth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml, minimal_pairs_thirtyfifth.yaml, minimal_pairs_thirtysixth.yaml, minimal_pairs_thirtyseventh.yaml, minimal_pairs_thirtyeighth.yaml, minimal_pairs_thirtyninth.yaml, minimal_pairs_fortieth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ THIRTYSIXTH = _pairs("minimal_pairs_thirtysixth.yaml")
 THIRTYSEVENTH = _pairs("minimal_pairs_thirtyseventh.yaml")
 THIRTYEIGHTH = _pairs("minimal_pairs_thirtyeighth.yaml")
 THIRTYNINTH = _pairs("minimal_pairs_thirtyninth.yaml")
+FORTIETH = _pairs("minimal_pairs_fortieth.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -108,6 +109,7 @@ HELD_OUT = (
     + THIRTYSEVENTH
     + THIRTYEIGHTH
     + THIRTYNINTH
+    + FORTIETH
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -167,6 +169,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("jj-", THIRTYSEVENTH),
         ("kk-", THIRTYEIGHTH),
         ("ll-", THIRTYNINTH),
+        ("mm-", FORTIETH),
     ],
     ids=[
         "third",
@@ -206,6 +209,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "thirtyseventh",
         "thirtyeighth",
         "thirtyninth",
+        "fortieth",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -328,6 +332,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("thirtyseventh", THIRTYSEVENTH),
         ("thirtyeighth", THIRTYEIGHTH),
         ("thirtyninth", THIRTYNINTH),
+        ("fortieth", FORTIETH),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
