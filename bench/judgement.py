@@ -220,7 +220,7 @@ EXTRA = (
     "thirtyninth",
     "fortieth",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"fortieth"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -260,7 +260,7 @@ SPLIT_NAMES = {
     "thirtyseventh": "thirty-seventh (tuned on)",
     "thirtyeighth": "thirty-eighth (tuned on)",
     "thirtyninth": "thirty-ninth (tuned on)",
-    "fortieth": "fortieth (held out)",
+    "fortieth": "fortieth (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
