@@ -134,9 +134,32 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
         if earlier and ((k and CONTINUES.match(clause)) or OPENS_ON_RESULT.match(clause)) and qs:
             # "75 billion writes a day; over 86,400 seconds that's ...": the clause before ended on its input
             qs = [replace(earlier[-1], start=0, end=0), *qs]
-        steps += [per_item(step, clause, rates) for step in _clause_steps(clause, qs, earlier)]
+        steps += [
+            per_mille(per_item(step, clause, rates), clause)
+            for step in _clause_steps(clause, qs, earlier)
+            # "a two-dollar bid at 1.5% beats a five-dollar bid at 0.4%, thirty against twenty": two worked
+            # out side by side, compared, not one result of all four numbers
+            if not _COMPARED_STEP.search(clause, step.inputs[0].end, step.result.start)
+        ]
         earlier += qs
     return steps
+
+
+# "a two-dollar bid at 1.5% ..., thirty dollars eCPM": a value per thousand impressions
+_PER_MILLE = re.compile(
+    r"\s*(?:(?:against|versus|vs\.?|and|to)\s+\$?[\d.,]+\s*)?(?:dollars?\s+)?e?cpm\b", re.I
+)
+
+
+_COMPARED_STEP = re.compile(r"\b(?:beats?|versus|vs\.?|compared (?:to|with)|loses to|outbids?)\b", re.I)
+
+
+def per_mille(step: Derivation, clause: str) -> Derivation:
+    """`step` with a result said per thousand impressions ("thirty dollars eCPM") read per impression."""
+    result = step.result
+    if not _PER_MILLE.match(clause, result.end) or any(q.value == 1000 for q in step.inputs):
+        return step  # "two times 0.015 times a thousand is thirty dollars eCPM": the thousand already said
+    return replace(step, result=replace(result, value=result.value / 1000))
 
 
 _HALF_OF = re.compile(r"\bhalf of(?=\s+(?:(?:the|our|all|those|these)\s+)?[~$]?\d)", re.I)

@@ -45,12 +45,27 @@ _TEMPTED = re.compile(
     re.I,
 )
 
+# "Suppose we assumed days were independent and shuffled them; they aren't, and the model would learn from next
+# week": an assumption named to be rejected, with what it would cost; only a "so we ..." after it is claimed
+_ASSUMED_WRONG = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s))(?:suppose|say|imagine|if)\s+(?:we|you|i|someone)\s+"
+    r"(?:assumed|assume|thought|took it|decided)\b[^.!?]*?[;,:\u2014\u2013-]\s*(?:but\s+)?"
+    r"(?:it|they|that|this|those|these|he|she)\s*(?:isn't|aren't|doesn't|don't|wasn't|weren't|won't|wouldn't|"
+    r"is not|are not|does not|do not|was not|will not|would not|'s (?:not|wrong|false)|is (?:wrong|false))\b[^.!?]*",
+    re.I,
+)
+_SO_WE = re.compile(r"[,;:]?\s*\b(?:so|instead|which is why|that's why)\s+(?:we|i|you)\b", re.I)
+
 
 def ruled_out(text: str) -> str:
     """`text` with each branch named only to be ruled out blanked, up to and including its "but"."""
     out = list(text)
-    for m in (*_RULED_OUT.finditer(text), *_TEMPTED.finditer(text)):
-        for k in range(m.start(), m.end()):
+    spans = [(m.start(), m.end()) for m in (*_RULED_OUT.finditer(text), *_TEMPTED.finditer(text))]
+    for m in _ASSUMED_WRONG.finditer(text):
+        so = _SO_WE.search(text, m.start(), m.end())
+        spans.append((m.start(), so.start() if so else m.end()))
+    for start, end in spans:
+        for k in range(start, end):
             if not out[k].isspace():
                 out[k] = " "
     return "".join(out)

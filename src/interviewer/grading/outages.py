@@ -15,7 +15,8 @@ from interviewer.grading.stance import is_asserted
 # back": what users wait for is held while a dependency is down, so the product is down with it
 _RECOVERY = (
     r"[^.;]{0,60}?\b(?:comes? back|returns?\b(?!\s+(?:a|an|the|its|their|some|with|\d))|(?:is|are|'s|'re) back|back up|back online|recover\w*|"
-    r"(?:is|are|gets?) restored|up again|healthy again|(?:lands?|finish(?:es)?|complet(?:es)?|succeeds?)|(?:fresh|new) (?:data|counts|features|scores) (?:arrives?|comes? in))\b"
+    r"(?:is|are|gets?) restored|up again|healthy again|(?:lands?|finish(?:es)?|complet(?:es)?|succeeds?)|(?:fresh|new) (?:data|counts|features|scores) (?:arrives?|comes? in)|"
+    r"(?:a|the) (?:next )?(?:track|song|result|answer|response|score|reply|estimate) (?:arrives?|comes? in))\b"
 )
 _HELD_TILL_BACK = re.compile(
     r"\b(?:(?:hold|held|holding|holds)(?!\s+(?:against|up\b|steady|true|firm))|park(?:s|ed|ing)?|waits?|waiting|pending|only (?:be )?(?:published|posted|"
@@ -31,6 +32,12 @@ _HELD_TILL_BACK = re.compile(
 _ERRORS_OUT = re.compile(
     r"\b(?:return|returns|returning|show|shows|showing|serve|serves|surface|surfaces|throw|throws)\s+"
     r"(?:an?\s+|the\s+)?(?:(?:short|small|friendly|generic|simple|plain|polite)\s+)?(?:error|errors|5\d\d|error page)\b",
+    re.I,
+)
+# "we hold requests for the heavy ranker and fail the ones that still time out"
+_FAILED_OUT = re.compile(
+    r"\bfail(?:s|ing)? (?:the ones|them|those|the requests|the queries|the rest|the calls)\b"
+    r"(?= (?:that|which) (?:still )?(?:time out|times out|miss|misses|don't answer|exceed))",
     re.I,
 )
 _PART_FAILS = re.compile(
@@ -52,6 +59,9 @@ def outage_passed_on(clause: str) -> str | None:
     held = _HELD_TILL_BACK.search(clause)
     if held and is_asserted(clause, held.start(), held.end()):
         return "That holds everything while a dependency is down, so the product is down with it."
+    failed = _FAILED_OUT.search(clause)
+    if failed and is_asserted(clause, failed.start(), failed.end()):
+        return "That turns one part's failure into an error for the user, where a fallback would answer."
     fails = _PART_FAILS.search(clause)
     error = _ERRORS_OUT.search(clause, fails.end()) if fails else None
     if error and is_asserted(clause, error.start(), error.end()):

@@ -56,7 +56,7 @@ _DISMISSED = re.compile(
     r"|(?:isn't|aren't|is not|are not|wouldn't be) (?:really )?(?:needed|necessary|worth (?:it|the \w+))"
     # "watches already carry the signal, and the rest is just noise": a reason to go without, not a substitute
     r"|already (?:carry|carries|capture|captures|cover|covers|give|gives|tell|tells) (?:us )?(?:the|all the|enough|"
-    r"that) (?:signal|information|story)|(?:is|are) (?:just|only|mostly|pure) noise"
+    r"that) (?:signal|information|story)|(?:is|are) (?:just|only|mostly|pure) noise|(?:is|are) enough to (?:catch|spot|see)"
     # "bots are a small share of clicks, and the model down-weights them on its own"
     r"|(?:is|are) (?:only |just )?(?:a )?(?:small|tiny|negligible|minor) (?:share|part|fraction|slice|problem)"
     r"|(?:learns?|handles?|fixes?|sorts?|corrects?|down-?weights?) (?:\w+ ){0,3}?(?:on its own|by itself|"

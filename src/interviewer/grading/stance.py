@@ -47,7 +47,9 @@ _NEGATOR = re.compile(
     + _UNACTED
     + r")|no|never(?!-)|none|nothing (?:about|from|of|on|to do with|like)|nor|without|avoid(?:s|ing)?|instead of|"
     r"rather than|against|over(?!\s+(?:(?:the|a|an)\s+)?(?:last|past|next|previous|coming|following|each|every|time|whole|entire|course|day|week|month|year|weekend|night|network|wire|window|period|lead|\d))|"
-    r"beats?|(?:cost|sanity|quick) check (?:with|for|on)|what if|"
+    r"beats?|(?:cost|sanity|quick) check (?:with|for|on)|what if|even (?:if|though|when)|"
+    # "separate from the nightly rebuild", "guarded by conversion": another part, or a guardrail, not the choice
+    r"separate from|apart from|guarded by|"
     # "you'd check early whether people can review everything": a question asked, not an answer
     r"(?:check|checks|checking|ask|asks|asking|find out|verify|decide|figure out|work out|question is)\s+(?:\w+\s+)?(?:whether|if)\b|suppose|supposing|imagine|for comparison|"
     r"tempting to (?:\w+ )?(?:say|pick|use|go with|chase|optimi[sz]e|reach for|think)|the temptation is to|"
@@ -72,7 +74,7 @@ _CALLED_WRONG = re.compile(
     r"(?:won't|wouldn't|doesn't|does not|will not|can't|cannot) (?:work|scale|keep up|hold|fit|meet|make it)|"
     r"(?:doesn't|does not|don't|do not) (?:belong|(?:really )?matter)|"
     r"would be (?:wrong|a mistake)|never (?:becomes?|turns? into|gets? to be) (?:the|a|our)\b|(?:is |are |far )?too (?:slow|expensive|costly|heavy)|"
-    r"is a bad idea|breaks?\b|falls? over|(?<!n't )(?<!not )(?<!never )(?:leaks?|inflates?|flatters?|overstates?)\b|"
+    r"is a bad idea|breaks?\b|falls? over|(?<!n't )(?<!not )(?<!never )(?<!\bto )(?:leaks?|inflates?|flatters?|overstates?)\b|"
     r"(?:tested|evaluated|validated|scored) on the same\b|"
     r"(?:is|are|gets?) (?:dominated|swamped|drowned out) by\b|"
     r"and (?:rejected|ruled out|dropped|discarded|abandoned) (?:it|that|them|the idea)\b|"
