@@ -126,3 +126,27 @@ def test_a_decline_argued_as_enough_without_it_is_still_a_decline() -> None:
         "language, dialect and region; the overall rates from reviewed samples are enough to catch it."
     )
     assert declined_point(text, question.phase("issues").key_points) is not None
+
+
+@pytest.mark.parametrize(
+    ("question", "before", "wrong", "right"),
+    [
+        (
+            "music-recommendations",
+            "I'll assume a thirty-day month, forty-three thousand two hundred minutes.",
+            "At 99.95% we may be down 0.05% of that, about two minutes a month.",
+            "At 99.95% we may be down 0.05% of that, about twenty-two minutes a month.",
+        ),
+        (
+            "fraud-detection",
+            "I'll assume about fifty million transactions a day, nearly all legitimate.",
+            "Declining or challenging up to 0.3% of them is about fifteen thousand good payments a day.",
+            "Declining or challenging up to 0.3% of them is about a hundred and fifty thousand good payments a day.",
+        ),
+    ],
+)
+def test_a_share_of_the_amount_said_before_is_worked_out_on_it(
+    question: str, before: str, wrong: str, right: str
+) -> None:
+    assert errors(question, f"{before} {wrong}"), wrong
+    assert errors(question, f"{before} {right}") == []

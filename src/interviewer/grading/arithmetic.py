@@ -52,7 +52,7 @@ _RESULT_CUE = re.compile(
     r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bi\.e\.(?=\s)|(?<!once )(?<!when )(?<!until )(?<!if )\bit's\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
     r"\bworks? out(?: (?:at|to))?\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves?\b|\bcontains?\b|"
     r"\b(?:produce|generate|yield)s?\b|\b(?:would|will) be\b|"
-    r"\b(?:which|that) (?:fits|holds)\b|\b(?:that|which|this|it) (?:takes|would take|will take)\b|(?<=, )(?:you|we)(?:'d| would)? need\b|\broom for\b|\b(?:which|that|this) averages(?: out(?: at| to)?)?\b|"
+    r"\b(?:which|that) (?:fits|holds)\b|(?<=\d% of that),|(?<=\d% of them),|\b(?:that|which|this|it) (?:takes|would take|will take)\b|(?<=, )(?:you|we)(?:'d| would)? need\b|\broom for\b|\b(?:which|that|this) averages(?: out(?: at| to)?)?\b|"
     # "..., so one GPU does about 1.7 billion tokens a day"
     r"\bso (?:one|each|a single|every) [\w-]+ (?:does|handles|serves|processes|produces|generates|sees)\b)"
     r"(?:[\s,]+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|"
@@ -131,7 +131,11 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
     for k, clause in enumerate(clauses(text)):
         clause = asides(clause)
         qs = definite(clause, quantities(clause))
-        if earlier and ((k and CONTINUES.match(clause)) or OPENS_ON_RESULT.match(clause)) and qs:
+        if (
+            earlier
+            and ((k and CONTINUES.match(clause)) or OPENS_ON_RESULT.match(clause) or _OF_THAT.search(clause))
+            and qs
+        ):
             # "75 billion writes a day; over 86,400 seconds that's ...": the clause before ended on its input
             qs = [replace(earlier[-1], start=0, end=0), *qs]
         steps += [
@@ -151,6 +155,8 @@ _PER_MILLE = re.compile(
 )
 
 
+# "Declining 0.3% of them is about ...", "0.05% of that, about two minutes": a share of the amount said before
+_OF_THAT = re.compile(r"\d%\s+of\s+(?:that|them|those|these|it)\b", re.I)
 _COMPARED_STEP = re.compile(r"\b(?:beats?|versus|vs\.?|compared (?:to|with)|loses to|outbids?)\b", re.I)
 
 
