@@ -95,7 +95,10 @@ looked at, spoken in the generic second person, "you'd cache ...", "you might be
 "I" or "we" at all) is "thirty-ninth (held out)" until it was measured once and "thirty-ninth (tuned on)" from then. The fortieth
 (minimal_pairs_fortieth.yaml, written blind after the thirty-ninth had been looked at, spoken by a candidate who thinks
 by stating assumptions and exploring hypotheticals aloud, "I'll assume ...", "Suppose the ranker goes down: ...") is
-"fortieth (held out)" until it was measured once and "fortieth (tuned on)" from then.
+"fortieth (held out)" until it was measured once and "fortieth (tuned on)" from then. The forty-first
+(minimal_pairs_fortyfirst.yaml, written blind after the fortieth had been looked at, spoken by a candidate who explains
+through everyday analogies, "Think of the feature store as a pantry: ...") is "forty-first (held out)" until it was
+measured once and "forty-first (tuned on)" from then.
 A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
@@ -178,6 +181,7 @@ PAIR_FILES = {
     "thirtyeighth": "minimal_pairs_thirtyeighth.yaml",
     "thirtyninth": "minimal_pairs_thirtyninth.yaml",
     "fortieth": "minimal_pairs_fortieth.yaml",
+    "fortyfirst": "minimal_pairs_fortyfirst.yaml",
 }
 EXTRA = (
     "fresh",
@@ -219,8 +223,9 @@ EXTRA = (
     "thirtyeighth",
     "thirtyninth",
     "fortieth",
+    "fortyfirst",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"fortyfirst"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -261,6 +266,7 @@ SPLIT_NAMES = {
     "thirtyeighth": "thirty-eighth (tuned on)",
     "thirtyninth": "thirty-ninth (tuned on)",
     "fortieth": "fortieth (tuned on)",
+    "fortyfirst": "forty-first (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml, minimal_pairs_thirtyfifth.yaml, minimal_pairs_thirtysixth.yaml, minimal_pairs_thirtyseventh.yaml, minimal_pairs_thirtyeighth.yaml, minimal_pairs_thirtyninth.yaml, minimal_pairs_fortieth.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml, minimal_pairs_thirtyfifth.yaml, minimal_pairs_thirtysixth.yaml, minimal_pairs_thirtyseventh.yaml, minimal_pairs_thirtyeighth.yaml, minimal_pairs_thirtyninth.yaml, minimal_pairs_fortieth.yaml, minimal_pairs_fortyfirst.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ THIRTYSEVENTH = _pairs("minimal_pairs_thirtyseventh.yaml")
 THIRTYEIGHTH = _pairs("minimal_pairs_thirtyeighth.yaml")
 THIRTYNINTH = _pairs("minimal_pairs_thirtyninth.yaml")
 FORTIETH = _pairs("minimal_pairs_fortieth.yaml")
+FORTYFIRST = _pairs("minimal_pairs_fortyfirst.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -110,6 +111,7 @@ HELD_OUT = (
     + THIRTYEIGHTH
     + THIRTYNINTH
     + FORTIETH
+    + FORTYFIRST
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -170,6 +172,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("kk-", THIRTYEIGHTH),
         ("ll-", THIRTYNINTH),
         ("mm-", FORTIETH),
+        ("nn-", FORTYFIRST),
     ],
     ids=[
         "third",
@@ -210,6 +213,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "thirtyeighth",
         "thirtyninth",
         "fortieth",
+        "fortyfirst",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -333,6 +337,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("thirtyeighth", THIRTYEIGHTH),
         ("thirtyninth", THIRTYNINTH),
         ("fortieth", FORTIETH),
+        ("fortyfirst", FORTYFIRST),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
