@@ -225,7 +225,7 @@ EXTRA = (
     "fortieth",
     "fortyfirst",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"fortyfirst"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -266,7 +266,7 @@ SPLIT_NAMES = {
     "thirtyeighth": "thirty-eighth (tuned on)",
     "thirtyninth": "thirty-ninth (tuned on)",
     "fortieth": "fortieth (tuned on)",
-    "fortyfirst": "forty-first (held out)",
+    "fortyfirst": "forty-first (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
