@@ -150,3 +150,34 @@ def test_a_share_of_the_amount_said_before_is_worked_out_on_it(
 ) -> None:
     assert errors(question, f"{before} {wrong}"), wrong
     assert errors(question, f"{before} {right}") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        (
+            # a number a choice is compared with is not an input
+            "job-recommendations",
+            "A hundred and fifty million subscribers times five hundred candidates each, since retrieval cuts deeper "
+            "than a thousand, is seventy-five million scores.",
+            "A hundred and fifty million subscribers times five hundred candidates each, since retrieval cuts deeper "
+            "than a thousand, is seventy-five billion scores.",
+        ),
+        (
+            # checkout held until the model answers
+            "eta-prediction",
+            "If the model times out, checkout holds the order until the model answers.",
+            "If the model times out, checkout shows the distance-based estimate with a wider range.",
+        ),
+        (
+            # an analogy's everyday words are not the design
+            "demand-forecasting",
+            "If the run fails halfway, we publish the forecasts written so far.",
+            "A backtest should be like a ship's log read page by page: at each forecast date you see only the "
+            "entries written so far.",
+        ),
+    ],
+)
+def test_analogies_and_comparisons_are_read_for_the_design(question: str, wrong: str, right: str) -> None:
+    assert errors(question, wrong), wrong
+    assert errors(question, right) == []

@@ -130,7 +130,9 @@ def derivations(text: str, before: str = "") -> list[Derivation]:
                 rates.setdefault(noun, q)
     for k, clause in enumerate(clauses(text)):
         clause = asides(clause)
-        qs = definite(clause, quantities(clause))
+        qs = [
+            q for q in definite(clause, quantities(clause)) if not _COMPARED_WITH.search(clause, 0, q.start)
+        ]
         if (
             earlier
             and ((k and CONTINUES.match(clause)) or OPENS_ON_RESULT.match(clause) or _OF_THAT.search(clause))
@@ -157,6 +159,12 @@ _PER_MILLE = re.compile(
 
 # "Declining 0.3% of them is about ...", "0.05% of that, about two minutes": a share of the amount said before
 _OF_THAT = re.compile(r"\d%\s+of\s+(?:that|them|those|these|it)\b", re.I)
+# "retrieval cuts deeper than a thousand": a number a choice is compared with, not one it computes with
+_COMPARED_WITH = re.compile(
+    r"\b(?:deeper|bigger|larger|smaller|higher|lower|cheaper|wider|narrower|better|worse|faster|slower) than "
+    r"(?:a |an |about |roughly )?$",
+    re.I,
+)
 _COMPARED_STEP = re.compile(r"\b(?:beats?|versus|vs\.?|compared (?:to|with)|loses to|outbids?)\b", re.I)
 
 

@@ -16,7 +16,8 @@ from interviewer.grading.stance import is_asserted
 _RECOVERY = (
     r"[^.;]{0,60}?\b(?:comes? back|returns?\b(?!\s+(?:a|an|the|its|their|some|with|\d))|(?:is|are|'s|'re) back|back up|back online|recover\w*|"
     r"(?:is|are|gets?) restored|up again|healthy again|(?:lands?|finish(?:es)?|complet(?:es)?|succeeds?)|(?:fresh|new) (?:data|counts|features|scores) (?:arrives?|comes? in)|"
-    r"(?:a|the) (?:next )?(?:track|song|result|answer|response|score|reply|estimate) (?:arrives?|comes? in))\b"
+    r"(?:a|the) (?:next )?(?:track|song|result|answer|response|score|reply|estimate) (?:arrives?|comes? in)|"
+    r"(?:the|a) (?:model|scorer|ranker|service|classifier|estimator) (?:answers|responds|replies))\b"
 )
 _HELD_TILL_BACK = re.compile(
     r"\b(?:(?:hold|held|holding|holds)(?!\s+(?:against|up\b|steady|true|firm))|park(?:s|ed|ing)?|waits?|waiting|pending|only (?:be )?(?:published|posted|"
