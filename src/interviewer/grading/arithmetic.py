@@ -49,7 +49,7 @@ from interviewer.grading.stance import clauses
 from interviewer.grading.sums import added, blend, headroom_added, mixed_sum
 
 _RESULT_CUE = re.compile(
-    r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bi\.e\.(?=\s)|(?<!once )(?<!when )(?<!until )(?<!if )\bit's\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
+    r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bat (?:that|this|the same) (?:fare|price|rate):|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bi\.e\.(?=\s)|(?<!once )(?<!when )(?<!until )(?<!if )\bit's\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
     r"\bworks? out(?: (?:at|to))?\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves?\b|\bcontains?\b|"
     r"\b(?:produce|generate|yield)s?\b|\b(?:would|will) be\b|"
     r"\b(?:which|that) (?:fits|holds)\b|(?<=\d% of that),|(?<=\d% of them),|\b(?:that|which|this|it) (?:takes|would take|will take)\b|(?<=, )(?:you|we)(?:'d| would)? need\b|\broom for\b|\b(?:which|that|this) averages(?: out(?: at| to)?)?\b|"
@@ -430,7 +430,7 @@ _ONTO = re.compile(
     re.I,
 )
 _FRESH = re.compile(
-    r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|,\s*an?\s+[~$]?$|;|:(?!\s*(?:roughly|about|around|approximately|call it)\b)|"
+    r",\s*(?:and|but|while|whereas|say|e\.g\.|for example)\b|,\s*an?\s+[~$]?$|;|(?<!\bthat fare)(?<!\bthat price)(?<!\bthat rate):(?!\s*(?:roughly|about|around|approximately|call it)\b)|"
     r"\bsay\b|,\s*(?=[\d.]+\s*(?:%|percent))|\s[<>≤≥]=?\s|"  # "p × 150 > (1 − p) × 20": each side its own
     r"^\s*(?:[\w'-]+\s+){4,}and\s+$",  # "40 million people get the daily digest and 80 million ..."
     re.I,

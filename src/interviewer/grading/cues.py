@@ -301,7 +301,7 @@ _CONSEQUENCE_AFTER = re.compile(
     r"^[\w-]*\s+(?:\w+\s+){0,5}?(?:will |should |would )?(?:follow(?:s|ing)?|comes? along|take care of (?:it|them)selves?|"
     r"(?:is|are|will be) (?:just |only |merely )?(?:a )?(?:side.effects?|by-?products?)|"
     # "the positional noise averages out": named only to be dismissed
-    r"(?:averages?|washes|wash|cancels?|evens?) out|"
+    r"(?:averages?|washes|wash|cancels?|evens?) (?:itself |themselves )?out|"
     # "lateness goes down with it": carried along by the claim's own metric
     r"(?:goes|go|comes|come|falls?|drops?|improves?|moves?) (?:down |up )?(?:with it|along with it|in step))\b",
     re.I,

@@ -103,7 +103,7 @@ _NUMBER = re.compile(
     re.I,
 )
 _PER = re.compile(
-    r"^\s*(?:times\s+(?=(?:per|a|an|each|every)\b))?(?:(?!times\b|is\b|at\b|so\b)[A-Za-z][A-Za-z'-]*(?:\s+|(?=/))){0,3}?(?:per|a|an|each|every|/|in(?=\s+(?:day|week|month|year)\b))\s*(?:(?:gpu|node|machine|core|cpu|instance|server|replica|worker)-)?(?P<unit>ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|"
+    r"^\s*(?:times\s+(?=(?:per|a|an|each|every)\b))?(?:(?!times\b|is\b|at\b|so\b)[A-Za-z][A-Za-z'-]*(?:\s+|(?=/))){0,3}?(?:(?:per|a|an|each|every|in(?=\s+(?:day|week|month|year)\b))\s+|/\s*|per(?=ms\b|s\b))(?:(?:gpu|node|machine|core|cpu|instance|server|replica|worker)-)?(?P<unit>ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|"
     r"hours?|hrs?|h|days?|weeks?|wks?|months?|mo|years?|yrs?)\b",
     re.I,
 )
