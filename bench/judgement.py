@@ -98,7 +98,10 @@ by stating assumptions and exploring hypotheticals aloud, "I'll assume ...", "Su
 "fortieth (held out)" until it was measured once and "fortieth (tuned on)" from then. The forty-first
 (minimal_pairs_fortyfirst.yaml, written blind after the fortieth had been looked at, spoken by a candidate who explains
 through everyday analogies, "Think of the feature store as a pantry: ...") is "forty-first (held out)" until it was
-measured once and "forty-first (tuned on)" from then.
+measured once and "forty-first (tuned on)" from then. The forty-second (minimal_pairs_fortysecond.yaml, written blind
+after the forty-first had been looked at, spoken by a candidate in live dialogue with the interviewer, "You asked
+whether ...", "Fair point, ...") is "forty-second (held out)" until it was measured once and "forty-second (tuned on)"
+from then.
 A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
@@ -182,6 +185,7 @@ PAIR_FILES = {
     "thirtyninth": "minimal_pairs_thirtyninth.yaml",
     "fortieth": "minimal_pairs_fortieth.yaml",
     "fortyfirst": "minimal_pairs_fortyfirst.yaml",
+    "fortysecond": "minimal_pairs_fortysecond.yaml",
 }
 EXTRA = (
     "fresh",
@@ -224,8 +228,9 @@ EXTRA = (
     "thirtyninth",
     "fortieth",
     "fortyfirst",
+    "fortysecond",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"fortysecond"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -267,6 +272,7 @@ SPLIT_NAMES = {
     "thirtyninth": "thirty-ninth (tuned on)",
     "fortieth": "fortieth (tuned on)",
     "fortyfirst": "forty-first (tuned on)",
+    "fortysecond": "forty-second (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml, minimal_pairs_thirtyfifth.yaml, minimal_pairs_thirtysixth.yaml, minimal_pairs_thirtyseventh.yaml, minimal_pairs_thirtyeighth.yaml, minimal_pairs_thirtyninth.yaml, minimal_pairs_fortieth.yaml, minimal_pairs_fortyfirst.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml, minimal_pairs_thirtyfifth.yaml, minimal_pairs_thirtysixth.yaml, minimal_pairs_thirtyseventh.yaml, minimal_pairs_thirtyeighth.yaml, minimal_pairs_thirtyninth.yaml, minimal_pairs_fortieth.yaml, minimal_pairs_fortyfirst.yaml, minimal_pairs_fortysecond.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ THIRTYEIGHTH = _pairs("minimal_pairs_thirtyeighth.yaml")
 THIRTYNINTH = _pairs("minimal_pairs_thirtyninth.yaml")
 FORTIETH = _pairs("minimal_pairs_fortieth.yaml")
 FORTYFIRST = _pairs("minimal_pairs_fortyfirst.yaml")
+FORTYSECOND = _pairs("minimal_pairs_fortysecond.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -112,6 +113,7 @@ HELD_OUT = (
     + THIRTYNINTH
     + FORTIETH
     + FORTYFIRST
+    + FORTYSECOND
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -173,6 +175,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("ll-", THIRTYNINTH),
         ("mm-", FORTIETH),
         ("nn-", FORTYFIRST),
+        ("oo-", FORTYSECOND),
     ],
     ids=[
         "third",
@@ -214,6 +217,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "thirtyninth",
         "fortieth",
         "fortyfirst",
+        "fortysecond",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -338,6 +342,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("thirtyninth", THIRTYNINTH),
         ("fortieth", FORTIETH),
         ("fortyfirst", FORTYFIRST),
+        ("fortysecond", FORTYSECOND),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
