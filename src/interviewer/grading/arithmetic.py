@@ -73,7 +73,9 @@ _HEDGE = (
 _HEDGED_RESULT = re.compile(
     rf"^[\s,]*(?:,|\bor\b)\s*(?:{_HEDGE}\s*)?[~$]?\s*$"
     # "times 2 bytes, about 13 kilobytes": after the unit, a hedge is needed
-    rf"|^\s*(?:[A-Za-z-]+\s+){{0,2}}[A-Za-z-]+\s*(?:,\s*|\bor\s+)(?:or\s+)?{_HEDGE}\s*[~$]?\s*$",
+    rf"|^\s*(?:[A-Za-z-]+\s+){{0,2}}[A-Za-z-]+\s*(?:,\s*|\bor\s+)(?:or\s+)?{_HEDGE}\s*[~$]?\s*$"
+    # "over 86,400 seconds about 23,000 a second": after a divisor's unit, "about" said without a comma
+    r"|^\s*(?:seconds?|secs?|hours?|days?|minutes?|mins?)\s+(?:about|roughly|around|approximately)\s*[~$]?\s*$",
     re.I,
 )
 # "... needs three million core-seconds": the number after this is an amount stated, not an operand
@@ -164,6 +166,11 @@ _COMPARED_WITH = re.compile(
     r"\b(?:deeper|bigger|larger|smaller|higher|lower|cheaper|wider|narrower|better|worse|faster|slower) than "
     r"(?:a |an |about |roughly )?$",
     re.I,
+)
+_PLUS_SAID = re.compile(r"\bplus\b|\+")
+# "..., that's about 9,000 plus 36,000": a sum said as a result
+_SUM_AFTER_CUE = re.compile(
+    r".*?\b(?:that's|that is|which is|it's)\s+(?:about\s+|roughly\s+)?\$?[\d.,]+\s*(?:\+|plus)\s*\$?$", re.I
 )
 _COMPARED_STEP = re.compile(r"\b(?:beats?|versus|vs\.?|compared (?:to|with)|loses to|outbids?)\b", re.I)
 
@@ -312,6 +319,15 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
             steps.append(Derivation((mix,), (False,), qs[i]))
             first = last = i
             continue
+        # "..., that's about 9,000 plus 36,000, roughly 45,000": a sum said as a result starts the step
+        first = next(
+            (
+                j
+                for j in range(i - 2, first, -1)
+                if _SUM_AFTER_CUE.match(clause, qs[j - 1].end, qs[j + 1].start)
+            ),
+            first,
+        )
         said, result = operated_again(clause, restated(once(clause, added(clause, qs[first:i])))), qs[i]
         if mixed_sum(clause, said) or any(
             0 < a.end <= b.start and a.kind == b.kind == "count" and not clause[a.end : b.start].strip()
@@ -325,9 +341,18 @@ def _clause_steps(clause: str, qs: Sequence[Quantity], earlier: Sequence[Quantit
         said = daily_population(clause, missed_share(clause, said, result), result)
         # "7.5 million a day, about 2.7 billion dollars a year": the same amount over another period takes no
         # factor from before; an amount with no unit said takes the result's ("45 thousand a day, $1.35M a month")
-        restating = again and len(said) == 1
+        # "about 9,000 plus 36,000, roughly 45,000 dollars a day": a sum of amounts said bare, in the result's unit
+        restating = len(said) == 1 and (
+            again
+            or (
+                (said[0].kind, result.kind) == ("count", "money")
+                and bool(_PLUS_SAID.search(clause, said[0].start, said[0].end))
+            )
+        )
         if restating and said[0].kind == "count" and result.kind == "money":
-            said = [replace(said[0], kind="money")]
+            # "0.06 plus 0.25, about 0.31 cents": the bare amounts are in the result's unit
+            cents = 0.01 if re.match(r"\s*cents?\b", clause[result.end :], re.I) else 1.0
+            said = [replace(said[0], kind="money", value=said[0].value * cents)]
         carried = [] if restating else carried_from(said, result, [*earlier, *qs[:first]], clause)
         if not carried and spread_over_fleet(clause, said, result):
             carried = [q for q in reversed([*earlier, *qs[:first]]) if q.kind == "count" and q.per_seconds][

@@ -8,7 +8,8 @@ sentence names a design the speaker does not choose: only what follows the "but"
 blanked out with the text's length kept, as words taken back are (`retractions.taken_back`), so quotes map
 back onto the answer as written. A present-tense plan ("If the scorer times out, we approve") is a branch the
 design takes, and is read as said. An option named as the tempting mistake ("It's tempting to ..., but",
-"You might think you need ..., but") is set aside the same way.
+"You might think you need ..., but") is set aside the same way, and so is the interviewer's idea or question
+said back ("You suggested ..., but I'd push back", "You asked whether ...").
 """
 
 from __future__ import annotations
@@ -54,13 +55,25 @@ _ASSUMED_WRONG = re.compile(
     r"is not|are not|does not|do not|was not|will not|would not|'s (?:not|wrong|false)|is (?:wrong|false))\b[^.!?]*",
     re.I,
 )
+# "You suggested clicks as the label, but I'd push back: ...": the interviewer's idea said back to be declined; "You
+# asked whether we could rerun the job", "Good question about whether the large model can take every turn": the
+# interviewer's question said back, up to where the answer starts
+_ATTRIBUTED = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s))(?:(?:and|so|now),?\s+)?(?:"
+    r"(?:you|the interviewer)(?:\s+also)?\s+(?:suggested|proposed|floated|hinted|pushed for|wanted|were suggesting)\b"
+    r"[^.;!?]*?(?:[,;:]|\s[-\u2013\u2014])\s*but\b(?!\s+(?:only|also|still)\b)|"
+    r"(?:(?:you|the interviewer)\s+(?:asked|wondered|were asking)(?:\s+me)?|(?:good|great|fair)\s+question,?\s+(?:about|on|of))"
+    r"\s+(?:whether|if|what|how|why|where|which|when)\b[^.;:!?]*?(?=[.;:!?]|,\s*(?:so|and|but|which|yes|no|well)\b|$))",
+    re.I,
+)
 _SO_WE = re.compile(r"[,;:]?\s*\b(?:so|instead|which is why|that's why)\s+(?:we|i|you)\b", re.I)
 
 
 def ruled_out(text: str) -> str:
     """`text` with each branch named only to be ruled out blanked, up to and including its "but"."""
     out = list(text)
-    spans = [(m.start(), m.end()) for m in (*_RULED_OUT.finditer(text), *_TEMPTED.finditer(text))]
+    ruled = (*_RULED_OUT.finditer(text), *_TEMPTED.finditer(text), *_ATTRIBUTED.finditer(text))
+    spans = [(m.start(), m.end()) for m in ruled]
     for m in _ASSUMED_WRONG.finditer(text):
         so = _SO_WE.search(text, m.start(), m.end())
         spans.append((m.start(), so.start() if so else m.end()))

@@ -52,7 +52,8 @@ _BARE_PRICE = re.compile(
 )
 
 _NEXT_PRICE = re.compile(
-    r"(?<=\band )(ten|twenty|thirty|forty|fifty|\d+(?:\.\d+)?)(?= per (?:million|thousand)\b)", re.I
+    r"(?:(?<=\band )|(?<=\bat ))(ten|twenty|thirty|forty|fifty|\d+(?:\.\d+)?)(?= per (?:million|thousand)\b)",
+    re.I,
 )
 
 

@@ -20,10 +20,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from interviewer.content.questions import KeyPoint
+from interviewer.grading.cues import says
 from interviewer.grading.stance import clauses
 
 _DECLINE = re.compile(
-    r"\b(?:(?:i|we)(?:(?:'d| would)? (?:wouldn't|would not|won't|will not|don't|do not|shouldn't|should not)|'d not)\s+"
+    r"\b(?:(?:i|we)(?:(?:'d| would)? (?:wouldn't|would not|won't|will not|don't|do not|shouldn't|should not|rather not|prefer not to)|'d not)\s+"
     # "I wouldn't rely on the system prompt to stop it" doubts what something does, not whether to have it
     r"(?!think|see|believe|rely|count on|depend|trust|lean on)"
     r"(?:(?:really |actually )?(?:need|want|plan|bother|have) (?:to |with )?)?"
@@ -147,6 +148,8 @@ def declined_point(sentence: str, points: Sequence[KeyPoint], after: str = "") -
         for phrase, verb in _declined_phrases(clause):
             if k and _ANAPHOR.match(phrase):
                 phrase = parts[k - 1]  # "people often keep X and Y, but I'd skip both"
+            if any(says(phrase, wrong.cues, wrong.unless) for point in points for wrong in point.wrong):
+                continue  # "I'd rather not approve first and score later" declines a listed mistake, no practice
             said = own = _words(phrase)
             if k and _DEMONSTRATIVE.search(phrase):
                 # "..., but I don't think we need to treat those days differently": the days of the clause before
@@ -267,12 +270,10 @@ _ANAPHOR = re.compile(
 _INSTEAD_OF = re.compile(r"^(?:so |and )?(?:rather than|instead of)", re.I)
 _MAIN = re.compile(r",\s*(?:i|we|let's|i'd|we'd|i'll|we'll|just)\b", re.I)
 
-
 _PRESENT_NEGATION = re.compile(r"\b(?:don't|do not)\b", re.I)
 _NEEDED = re.compile(r"\b(?:need|think|see|believe|want|plan|have)\b", re.I)
 _SPENT = re.compile(r"(?:need to |have to )?(?:spend|burn|waste|pay|bother|run|build|keep|maintain)\b", re.I)
 _AVOIDED = re.compile(r"\b(?:so|so that|to make sure|making sure|to ensure|ensuring|lest)\s*$", re.I)
-
 
 _GOES_FURTHER = re.compile(r"^\s*(?:stop (?:at|with|there)|settle for|leave it (?:at|there))\b", re.I)
 _ALONE = re.compile(r"\b(?:alone|by itself|on its own|by themselves|on their own)\b", re.I)

@@ -285,9 +285,11 @@ def mentions(clause: str, terms: list[str]) -> Iterator[Mention]:
 def is_asserted(clause: str, start: int, end: int) -> bool:
     """Whether the words at `start:end` are asserted, not negated or contrasted away, in `clause`."""
     before = clause[:start]
-    cut = 0
+    cut, last = 0, 0
     for boundary in _SEGMENT.finditer(before):
-        cut = boundary.end()
+        cut, last = boundary.end(), cut
+    if _VERB_AFTER_AND.match(clause, cut) and _WOULD_NOT.search(clause, last, cut):
+        cut = last  # "I'd rather not approve on rules first and score later": the negation reaches both verbs
     # The negator is read with the words after it in view ("over the last week" is a period, not a contrast).
     negated = any(
         m.end() <= start
@@ -309,6 +311,17 @@ def is_asserted(clause: str, start: int, end: int) -> bool:
         return False
     after = clause[end:]
     return not _CALLED_WRONG.match(after)
+
+
+_WOULD_NOT = re.compile(
+    r"\b(?:i|we)(?:'d| would)? (?:wouldn't|would not|won't|will not|don't|do not|never|rather not)\s+[a-z]+\b",
+    re.I,
+)
+# "..., and score it later": "and" going on with a second verb, no subject of its own
+_VERB_AFTER_AND = re.compile(
+    r"(?<=\band)\s+(?!(?:we|i|you|it|they|he|she|the|a|an|this|that|there|our|its|their|then)\b)[a-z]+"
+    r"(?!\s+[a-z]+(?:s|ed)\b)",
+)
 
 
 # "because pushing one post from a huge account means a hundred million writes": what an option would cost, given
@@ -363,10 +376,17 @@ def names_other_kind(clause: str, subject: Sequence[str]) -> bool:
     """ "In-app requests follow the fuller path within 100 ms" after a sentence on exchange bids: the clause names
     its own kind of request, so a part named before (`subject`, "bid requests") is not what it speaks of."""
     heads = {term.split()[-1].lower() for term in subject if " " in term}
+    if _OWN_SCOPE.search(clause) and not any(x.asserted for x in mentions(clause, list(subject))):
+        return True  # "For our own feed the ad decision gets under 100 ms"
     return any(
         m.group(2).lower() in heads and not any(x.asserted for x in mentions(m.group(0), list(subject)))
         for m in _KIND_OF.finditer(clause)
     )
 
 
+_OWN_SCOPE = re.compile(
+    r"\b(?:for|in|on|within) (?:our|the) own (?:feed|app|site|inventory|pages?|surfaces?)\b|"
+    r"\bin-app\b|\bfirst-party\b",
+    re.I,
+)
 _KIND_OF = re.compile(r"\b([\w-]+) (requests?|traffic|bids?|calls?|queries)\b", re.I)

@@ -415,7 +415,8 @@ def _deferred(parts: Sequence[str], i: int) -> bool:
 
 # "calls the payments API directly, with no confirmation step": the event goes ahead, its check denied
 _DENIED_CHECK = re.compile(
-    r"\b(?:no|without(?: any| a)?|skip(?:s|ping)?(?: the)?|never)\s+(?:\w+\s+){0,2}$", re.I
+    r"\b(?:no|without(?: any| a)?|skip(?:s|ping)?(?: the)?|never)\s+(?!(?:letting|allowing)\b)(?:\w+\s+){0,2}$",
+    re.I,
 )
 
 
