@@ -146,3 +146,38 @@ def test_spoken_costs_are_recomputed(question: str, before: str, wrong: str, rig
 def test_a_rate_over_a_period_said_with_about_and_no_comma_is_a_result() -> None:
     steps = derivations("2 billion requests a day, over 86,400 seconds about 23,000 a second.")
     assert [(round(s.result.value), len(s.inputs)) for s in steps] == [(23000, 2)]
+
+
+@pytest.mark.parametrize(
+    ("question", "phase", "wrong", "right"),
+    [
+        (
+            # a metric demoted to "a slower check" does not excuse the target named beside it
+            "feed-ranking",
+            "requirements",
+            "Fair point, so I'd make total minutes in the feed the target, with daily actives as a slower check.",
+            "Fair point, so I'd make daily actives and meaningful interactions the target, with total minutes in "
+            "the feed as a slower check.",
+        ),
+        (
+            # "then takes about" gives a result
+            "llm-serving-platform",
+            "deep_dive",
+            "The KV cache is about 131 KB per token. An average sequence of 1,750 tokens then takes about 23 MB.",
+            "The KV cache is about 131 KB per token. An average sequence of 1,750 tokens then takes about 230 MB.",
+        ),
+    ],
+)
+def test_a_conceded_hint_is_judged_on_what_the_candidate_then_says(
+    question: str, phase: str, wrong: str, right: str
+) -> None:
+    assert errors(question, wrong, phase), wrong
+    assert errors(question, right, phase) == [], right
+
+
+def test_an_option_said_to_be_simpler_before_a_but_is_a_set_up() -> None:
+    text = "Retraining the model every few minutes would be simpler, but we update the profile instead."
+    assert errors("youtube-recommendations", text) == []
+    assert errors(
+        "youtube-recommendations", "Retraining the model every few minutes is simpler, so we do that."
+    )

@@ -52,7 +52,7 @@ _RESULT_CUE = re.compile(
     r"(?:=|≈|:(?=\s*(?:roughly|about|around|approximately|call it)\b)|\bat (?:that|this|the same) (?:fare|price|rate):|\bis\b|\bare\b|\bthat's\b|\bthat is\b|\bi\.e\.(?=\s)|(?<!once )(?<!when )(?<!until )(?<!if )\bit's\b|\bgives?(?: us| you)?\b|\bcomes? (?:out )?to\b|\bequals?\b|"
     r"\bworks? out(?: (?:at|to))?\b|\bmeans\b|\bso\b|\bwhich is\b|\bmakes\b|\bleaves?\b|\bcontains?\b|"
     r"\b(?:produce|generate|yield)s?\b|\b(?:would|will) be\b|"
-    r"\b(?:which|that) (?:fits|holds)\b|(?<=\d% of that),|(?<=\d% of them),|\b(?:that|which|this|it) (?:takes|would take|will take)\b|(?<=, )(?:you|we)(?:'d| would)? need\b|\broom for\b|\b(?:which|that|this) averages(?: out(?: at| to)?)?\b|"
+    r"\b(?:which|that) (?:fits|holds)\b|\b(?:takes|needs|uses|occupies)\b(?=\s+(?:about|roughly|around|approximately)\b)|(?<=\d% of that),|(?<=\d% of them),|\b(?:that|which|this|it) (?:takes|would take|will take)\b|(?<=, )(?:you|we)(?:'d| would)? need\b|\broom for\b|\b(?:which|that|this) averages(?: out(?: at| to)?)?\b|"
     # "..., so one GPU does about 1.7 billion tokens a day"
     r"\bso (?:one|each|a single|every) [\w-]+ (?:does|handles|serves|processes|produces|generates|sees)\b)"
     r"(?:[\s,]+(?:about|around|roughly|approximately|approx\.?|nearly|almost|maybe|probably|some|only|just|like|"

@@ -268,7 +268,7 @@ _DEMOTED = re.compile(
     r"\b(?:as (?:a |mere |just )?diagnostics?|diagnostics? only|only as (?:a )?diagnostics?|"
     r"(?:stays?|remains?|is just|is only) (?:a |just a |only a )?diagnostics?\b|"
     # "with comments and shares counted as part of it": folded into the claim's own metric
-    r"(?:counted|folded|rolled|included) (?:in(?:to)?|as (?:a )?part of) (?:it|that|this)\b|"
+    r"(?:counted|folded|rolled|included) (?:in(?:to|side)?|as (?:a )?part of) (?:it|that|this)\b|"
     # "takedown counts I'd treat as an operational number only"
     r"as an? (?:operational|ops|workload|capacity|health) (?:number|metric|signal|figure)|"
     r"as (?:a |the (?:main |first |key )?)?secondary|secondary (?:metrics?|signals?|numbers?)|"
@@ -282,7 +282,7 @@ _DEMOTED = re.compile(
     r"belongs? to (?:the )?(?:[\w-]+ ){0,2}teams?|"
     r"only (?:used )?for (?:\w+ ){0,2}(?:pacing|reporting|logging|monitoring|analytics|dashboards?|debugging)|"
     r"too (?:late|slow) to (?:optimi[sz]e|steer|read|act on)|"
-    r"as (?:[\w-]+ ){0,2}checks|as (?:[\w-]+ ){0,2}guardrails?|only as (?:[\w-]+ ){0,2}(?:signals?|metrics?)|"
+    r"as (?:[\w-]+ ){0,2}checks?\b|as (?:[\w-]+ ){0,2}guardrails?|only as (?:[\w-]+ ){0,2}(?:signals?|metrics?)|"
     r"as (?:input |extra )?features? (?:rather than|not|instead of) (?:as )?"
     r"(?:targets?|labels?|objectives?)|(?:something|things?) (?:i'd|we'd|to) (?:glance|peek) at|"
     r"(?:leave|save|keep|look at|check) (?:\w+ )?(?:for|in) (?:the |a )?(?:quarterly|monthly|annual|yearly|weekly|later)"

@@ -179,7 +179,8 @@ def with_topic(previous: str, text: str) -> str:
 
 # "Caching them for an hour sounds cheap, but ...": a clause that ends by granting the option its appeal
 _SOUNDS_FINE = re.compile(
-    r"\b(?:sounds?|looks?|seems?|feels?) (?:\w+ ){0,2}?(?:cheap|simple|easy|appealing|attractive|reasonable|"
+    r"\b(?:sounds?|looks?|seems?|feels?|would be|might be|could be) (?:\w+ ){0,2}?(?:cheap|simple|easy|appealing|attractive|reasonable|"
+    r"cheaper|simpler|easier|"
     r"tempting|fine|good|nice|obvious|natural|convenient|clean|neat)\W*$",
     re.I,
 )
