@@ -101,7 +101,9 @@ through everyday analogies, "Think of the feature store as a pantry: ...") is "f
 measured once and "forty-first (tuned on)" from then. The forty-second (minimal_pairs_fortysecond.yaml, written blind
 after the forty-first had been looked at, spoken by a candidate in live dialogue with the interviewer, "You asked
 whether ...", "Fair point, ...") is "forty-second (held out)" until it was measured once and "forty-second (tuned on)"
-from then.
+from then. The forty-third (minimal_pairs_fortythird.yaml, written blind after the forty-second had been looked at,
+spoken by a candidate who thinks in calibrated probabilities, "I'm about eighty percent sure ...") is "forty-third
+(held out)" until it was measured once and "forty-third (tuned on)" from then.
 A set listed in HELD_OUT is reported as
 "(held out)" with its misses never listed, and `--tuning-only` leaves it out altogether. The tune,
 heldout and all splits are computed over minimal_pairs.yaml and injection_defence.yaml alone, as before. A plain
@@ -186,6 +188,7 @@ PAIR_FILES = {
     "fortieth": "minimal_pairs_fortieth.yaml",
     "fortyfirst": "minimal_pairs_fortyfirst.yaml",
     "fortysecond": "minimal_pairs_fortysecond.yaml",
+    "fortythird": "minimal_pairs_fortythird.yaml",
 }
 EXTRA = (
     "fresh",
@@ -229,8 +232,9 @@ EXTRA = (
     "fortieth",
     "fortyfirst",
     "fortysecond",
+    "fortythird",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset({"fortythird"})  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -273,6 +277,7 @@ SPLIT_NAMES = {
     "fortieth": "fortieth (tuned on)",
     "fortyfirst": "forty-first (tuned on)",
     "fortysecond": "forty-second (tuned on)",
+    "fortythird": "forty-third (held out)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}

@@ -1,7 +1,7 @@
 """The held-out judgement sets keep the rules their README states (tests/data/judgement/README.md).
 
 The second set of minimal pairs (minimal_pairs_fresh.yaml) and the later ones (minimal_pairs_third.yaml to
-minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml, minimal_pairs_thirtyfifth.yaml, minimal_pairs_thirtysixth.yaml, minimal_pairs_thirtyseventh.yaml, minimal_pairs_thirtyeighth.yaml, minimal_pairs_thirtyninth.yaml, minimal_pairs_fortieth.yaml, minimal_pairs_fortyfirst.yaml, minimal_pairs_fortysecond.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
+minimal_pairs_thirtieth.yaml, minimal_pairs_thirtyfirst.yaml, minimal_pairs_thirtysecond.yaml, minimal_pairs_thirtythird.yaml, minimal_pairs_thirtyfourth.yaml, minimal_pairs_thirtyfifth.yaml, minimal_pairs_thirtysixth.yaml, minimal_pairs_thirtyseventh.yaml, minimal_pairs_thirtyeighth.yaml, minimal_pairs_thirtyninth.yaml, minimal_pairs_fortieth.yaml, minimal_pairs_fortyfirst.yaml, minimal_pairs_fortysecond.yaml, minimal_pairs_fortythird.yaml) follow the same rules; the third set's injection answers (injection_defence_third.yaml) follow those of injection_defence.yaml.
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ THIRTYNINTH = _pairs("minimal_pairs_thirtyninth.yaml")
 FORTIETH = _pairs("minimal_pairs_fortieth.yaml")
 FORTYFIRST = _pairs("minimal_pairs_fortyfirst.yaml")
 FORTYSECOND = _pairs("minimal_pairs_fortysecond.yaml")
+FORTYTHIRD = _pairs("minimal_pairs_fortythird.yaml")
 HELD_OUT = (
     FRESH
     + THIRD
@@ -114,6 +115,7 @@ HELD_OUT = (
     + FORTIETH
     + FORTYFIRST
     + FORTYSECOND
+    + FORTYTHIRD
 )
 INJECTION_THIRD = _answers("injection_defence_third.yaml")
 
@@ -176,6 +178,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         ("mm-", FORTIETH),
         ("nn-", FORTYFIRST),
         ("oo-", FORTYSECOND),
+        ("pp-", FORTYTHIRD),
     ],
     ids=[
         "third",
@@ -218,6 +221,7 @@ def test_fresh_set_is_all_held_out_and_covers_every_phase_and_kind() -> None:
         "fortieth",
         "fortyfirst",
         "fortysecond",
+        "fortythird",
     ],
 )
 def test_later_sets_are_all_held_out_and_cover_every_question_phase_and_kind(
@@ -343,6 +347,7 @@ def test_valid_alternatives_are_both_labelled_right_and_explained() -> None:
         ("fortieth", FORTIETH),
         ("fortyfirst", FORTYFIRST),
         ("fortysecond", FORTYSECOND),
+        ("fortythird", FORTYTHIRD),
     ],
 )
 def test_answer_length_alone_cannot_order_a_held_out_set(name: str, pairs: list[dict[str, Any]]) -> None:
