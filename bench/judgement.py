@@ -234,7 +234,7 @@ EXTRA = (
     "fortysecond",
     "fortythird",
 )  # the later pair files, each reported as its own split
-HELD_OUT: frozenset[str] = frozenset({"fortythird"})  # never tuned on: their misses are not listed
+HELD_OUT: frozenset[str] = frozenset()  # never tuned on: their misses are not listed
 SPLIT_NAMES = {
     "fresh": "fresh (tuned on)",
     "third": "third (tuned on)",
@@ -277,7 +277,7 @@ SPLIT_NAMES = {
     "fortieth": "fortieth (tuned on)",
     "fortyfirst": "forty-first (tuned on)",
     "fortysecond": "forty-second (tuned on)",
-    "fortythird": "forty-third (held out)",
+    "fortythird": "forty-third (tuned on)",
     "injection-third": "third (held out)",
 }
 INJECTION_FILES = {"injection": "injection_defence.yaml", "third": "injection_defence_third.yaml"}
