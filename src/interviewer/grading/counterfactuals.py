@@ -9,7 +9,8 @@ blanked out with the text's length kept, as words taken back are (`retractions.t
 back onto the answer as written. A present-tense plan ("If the scorer times out, we approve") is a branch the
 design takes, and is read as said. An option named as the tempting mistake ("It's tempting to ..., but",
 "You might think you need ..., but") is set aside the same way, and so is the interviewer's idea or question
-said back ("You suggested ..., but I'd push back", "You asked whether ...").
+said back ("You suggested ..., but I'd push back", "You asked whether ..."), and an option given low odds before
+the speaker turns from it ("maybe a ten percent chance that ..., so I wouldn't ...").
 """
 
 from __future__ import annotations
@@ -66,13 +67,26 @@ _ATTRIBUTED = re.compile(
     r"\s+(?:whether|if|what|how|why|where|which|when)\b[^.;:!?]*?(?=[.;:!?]|,\s*(?:so|and|but|which|yes|no|well)\b|$))",
     re.I,
 )
+# "I'd give maybe a ten percent chance that time spent is the right target, so I wouldn't optimise it": an option
+# given low odds to be set aside, up to the "so" that turns from it
+_LOW_ODDS = re.compile(
+    r"(?:^|(?<=[.!?,;:]\s)|(?<=[.!?]\s\s))[^.;:,!?]*?\b(?:(?:one|two|three|five|ten|fifteen|twenty|[1-9]|[12]\d)\s*"
+    r"(?:percent|%)|one[- ]in[- ](?:a[- ])?\w+|(?:small|slim|low|tiny|little)\s+(?:chance|odds))\s+"
+    r"(?:chance|odds|likely|sure)\b[^.;:,!?]*?(?:(?=,?\s*(?:so|which is why|and so)\b)|,\s*and\b\s*|,\s*|(?=[.;:!?]|$))",
+    re.I,
+)
 _SO_WE = re.compile(r"[,;:]?\s*\b(?:so|instead|which is why|that's why)\s+(?:we|i|you)\b", re.I)
 
 
 def ruled_out(text: str) -> str:
     """`text` with each branch named only to be ruled out blanked, up to and including its "but"."""
     out = list(text)
-    ruled = (*_RULED_OUT.finditer(text), *_TEMPTED.finditer(text), *_ATTRIBUTED.finditer(text))
+    ruled = (
+        *_RULED_OUT.finditer(text),
+        *_TEMPTED.finditer(text),
+        *_ATTRIBUTED.finditer(text),
+        *_LOW_ODDS.finditer(text),
+    )
     spans = [(m.start(), m.end()) for m in ruled]
     for m in _ASSUMED_WRONG.finditer(text):
         so = _SO_WE.search(text, m.start(), m.end())

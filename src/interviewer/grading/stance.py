@@ -52,6 +52,8 @@ _NEGATOR = re.compile(
     r"separate from|apart from|guarded by|"
     # "you'd check early whether people can review everything": a question asked, not an answer
     r"(?:check|checks|checking|ask|asks|asking|find out|verify|decide|figure out|work out|question is)\s+(?:\w+\s+)?(?:whether|if)\b|suppose|supposing|imagine|for comparison|"
+    # "Let me price a large model on every turn": an option costed before it is chosen or not
+    r"let(?:'s| me| us) (?:price|cost|size|estimate|sanity-check|try)\b|"
     r"tempting to (?:\w+ )?(?:say|pick|use|go with|chase|optimi[sz]e|reach for|think)|the temptation is to|"
     r"(?:naive|na\xefve|obvious|easy|lazy|knee-jerk) (?:move|approach|answer|choice|option|thing) (?:would be|is)|"
     r"(?:common |classic |typical |big |first )?(?:mistake|trap|pitfall) (?:(?:i|we) (?:see|make|hit)(?: (?:a lot|most|most often|often|all the time))? )?(?:is|would be|here is) (?:to|thinking|assuming|using|treating|optimi[sz]ing|chasing|keeping|making|letting|running|training|caching|scoring|sending|holding|putting)|"
