@@ -97,3 +97,19 @@ def test_what_each_request_covers_is_not_a_divisor() -> None:
         "Half of 50,000 requests a second, 25,000, reach the models.",
     )
     assert [sorted(q.value for q in s.inputs) for s in steps] == [[400.0, 25000.0]]
+
+
+@pytest.mark.parametrize(
+    ("said", "broken"),
+    [
+        # a limit over the cap stays over it when only what lies beyond the limit goes to a human
+        (
+            "The bot can start refunds up to $500 once the customer confirms, and only larger ones go to a human.",
+            True,
+        ),
+        ("The bot starts refunds under $100, and anything up to $500 goes to a human.", False),
+        ("Refunds up to $500 go to a human, and the bot starts smaller ones.", False),
+    ],
+)
+def test_a_refund_limit_is_read_apart_from_what_is_handed_on(said: str, broken: bool) -> None:
+    assert bool(errors("support-chatbot-rag", said, "issues")) is broken, said

@@ -29,13 +29,17 @@ def over_cap(clause: str, constraint: Constraint) -> str | None:
     """Why `clause` lets the system go past the `cap` constraint's `max`, or None."""
     assert constraint.max is not None
     clause = words_to_digits(clause)
-    if not any(m.asserted for m in mentions(clause, constraint.subject)) or _HANDED_ON.search(clause):
+    if not any(m.asserted for m in mentions(clause, constraint.subject)):
         return None
     for q in quantities(clause):
+        # what is handed on is said before the amount or in its own phrase ("refunds up to $500 need an agent");
+        # not in a later one ("up to $500 once the customer confirms, and only larger ones go to a human")
+        own = clause[: q.end] + clause[q.end :].split(",", 1)[0]
         if (
             q.kind == "money"
             and q.value > constraint.max
             and _AS_LIMIT.search(clause[max(0, q.start - 30) : q.start])
+            and not _HANDED_ON.search(own)
         ):
             return f"${q.value:,g} is past the ${constraint.max:,g} the system may handle by itself."
     return None
