@@ -113,3 +113,12 @@ def test_what_each_request_covers_is_not_a_divisor() -> None:
 )
 def test_a_refund_limit_is_read_apart_from_what_is_handed_on(said: str, broken: bool) -> None:
     assert bool(errors("support-chatbot-rag", said, "issues")) is broken, said
+
+
+def test_a_quote_after_a_part_set_aside_starts_on_a_word() -> None:
+    answer = (
+        "I'd give maybe a ten percent chance that daily actives move fast enough to steer by, so the target I'd "
+        "optimise is raw time spent in the feed."
+    )
+    quotes = errors("feed-ranking", answer, "requirements")
+    assert quotes and all(q[0].isalpha() and q in answer for q in quotes), quotes

@@ -81,9 +81,11 @@ Q = TypeVar("Q", bound=_Quoted)
 
 
 def quoted_as_written(errors: list[Q], plain: str, answer: str) -> list[Q]:
-    """`errors` found in `plain` (the answer unmarked) with their quotes taken from `answer` as written."""
+    """`errors` found in `plain` (the answer unmarked, or with words it does not claim blanked) with their quotes
+    taken from `answer` as written; a quote that starts where a blanked part ended loses its leading comma."""
     out = []
     for e in errors:
-        at = plain.find(e.quote)
-        out.append(e if at < 0 else e.model_copy(update={"quote": answer[at : at + len(e.quote)]}))
+        quote = e.quote.lstrip(" ,;:")
+        at = plain.find(quote) if quote else -1
+        out.append(e if at < 0 else e.model_copy(update={"quote": answer[at : at + len(quote)]}))
     return out
