@@ -61,12 +61,10 @@ _RESULT_CUE = re.compile(
     r"[\s,]*[~$]?\s*$",
     re.I,
 )
-_DIVIDE = re.compile(
-    r"(?:\bdivided? by\b|/|÷|\bover\b(?!\s+(?:its|their)\b)|\bsplit across\b|\bacross\b|\bper\s*$)", re.I
-)
+_DIVIDE = re.compile(r"(?:\bdivided? by\b|/|÷|\bover\b|\bsplit across\b|\bacross\b|\bper\s*$)", re.I)
 # "2,000 times 1,200, roughly 2.4 million": after an explicit operation a hedged number is its result
 _OPERATOR = re.compile(
-    r"(?:\btimes\b|\bmultiplied by\b|\bdivided by\b|[×x*/÷]|\bover\b(?!\s+(?:its|their)\b)|\bplus\b|\+|\bper\b|\bat\s+[$~]?\s*$)",
+    r"(?:\btimes\b|\bmultiplied by\b|\bdivided by\b|[×x*/÷]|\bover\b|\bplus\b|\+|\bper\b|\bat\s+[$~]?\s*$)",
     re.I,
 )
 _HEDGE = (
